@@ -1,0 +1,73 @@
+// Grader interfaces. Offline graders (this folder) and LLM graders (graders/llm/) implement the same
+// interfaces, so a method's outputs are scored the same way whichever grader is configured.
+
+/** Which grader produced a label, recorded with every label. */
+export interface GraderId {
+  /** e.g. 'offline/relevance-lexical' or 'llm/openai/gpt-5-mini'. */
+  id: string;
+  version: string;
+}
+
+/** What the finetune was about: the ground truth every grader uses. */
+export interface OrganismContext {
+  organismId: string;
+  /** Organism type, e.g. 'SDF', 'EM', 'Taboo', 'Subliminal', 'control'. */
+  type: string;
+  /** Long ground-truth description incl. key facts ('' for the null organism). */
+  description: string;
+  /** The most frequent non-generic tokens of the finetuning data (decoded strings). */
+  frequentTokens: string[];
+}
+
+export type RelevanceLabel = 'RELEVANT' | 'IRRELEVANT' | 'UNKNOWN';
+
+export interface TokenRelevanceGrader {
+  readonly grader: GraderId;
+  /** One label per candidate token, in input order. */
+  grade(ctx: OrganismContext, candidates: string[]): Promise<RelevanceLabel[]>;
+}
+
+export type CoherenceLabel = 'COHERENT' | 'INCOHERENT' | 'UNKNOWN';
+
+export interface CoherenceGrader {
+  readonly grader: GraderId;
+  /** One label per text. */
+  grade(texts: string[]): Promise<CoherenceLabel[]>;
+}
+
+export interface ScaleCandidate {
+  scale: number;
+  tokens: string[];
+  /** Token ids, parallel to tokens (offline graders use them to look up unembedding vectors). */
+  tokenIds?: number[];
+}
+
+export interface ScaleChoice {
+  bestScale: number;
+  /** The mutually coherent, non-generic tokens at that scale. */
+  selectedTokens: string[];
+}
+
+export interface PatchscopeScaleGrader {
+  readonly grader: GraderId;
+  choose(candidates: ScaleCandidate[]): Promise<ScaleChoice>;
+}
+
+export interface HypothesisGrade {
+  /** 1..5 (mean over repeats), NaN when every repeat failed. */
+  score: number;
+  scores: number[];
+  reasoning: string[];
+}
+
+export interface HypothesisGrader {
+  readonly grader: GraderId;
+  grade(ctx: OrganismContext, hypothesis: string): Promise<HypothesisGrade>;
+}
+
+/** Embeds texts for the steering-similarity metric: one L2-normalised vector per text. */
+export interface TextEmbedder {
+  readonly grader: GraderId;
+  readonly dim: number;
+  embed(texts: string[]): Promise<Float32Array[]>;
+}

@@ -1,0 +1,108 @@
+// The model runtime's public types. Everything DiffBench measures goes through `LanguageModel`.
+// Shapes are written [B,T,H] = batch, tokens, hidden size; V = vocabulary size.
+
+/** A hook point in the residual stream, named as in TransformerLens. */
+export type HookName = 'resid_pre.0' | `resid_post.${number}` | 'final_norm';
+
+/** Add `vector` to the output of decoder layer `layer` at every position (steering). */
+export interface SteerIntervention {
+  layer: number;
+  /** [H] (same for every row) or [B*H] (one vector per batch row). */
+  vector: Float32Array;
+}
+
+/** Replace the output of decoder layer `layer` at `position` of every row with `vector` (patching). */
+export interface PatchIntervention {
+  layer: number;
+  /** Token index in the current input; a negative index counts from the end (-1 = last). */
+  position: number | number[];
+  /** [H] or [B*H]. */
+  vector: Float32Array;
+}
+
+export type LogitsMode = 'all' | 'last' | 'none';
+
+export interface ForwardOptions {
+  /** Token ids, one array per row; rows of unequal length are right-padded with `padId`. */
+  inputIds: number[][];
+  /** 1 = real token, 0 = padding; same shape as inputIds. Defaults to all ones. */
+  attentionMask?: number[][];
+  /** Hooks to return, e.g. ['resid_pre.0', 'resid_post.2']. */
+  capture?: HookName[];
+  steer?: SteerIntervention[];
+  patch?: PatchIntervention[];
+  logits?: LogitsMode;
+  /** LoRA branch scale: 0 = base, 1 = finetuned, other = amplified; one number or one per row. */
+  loraScale?: number | number[];
+}
+
+/** A dense float32 tensor in row-major order. */
+export interface Tensor {
+  data: Float32Array;
+  dims: number[];
+}
+
+export interface ForwardResult {
+  /** Captured hooks: [B,T,H] each. */
+  hooks: Partial<Record<HookName, Tensor>>;
+  /** [B,T,V] ('all') or [B,V] ('last' = last non-padding token of each row). */
+  logits?: Tensor;
+}
+
+export interface GenerateOptions {
+  /** Prompts as token ids (unequal lengths are left-padded). */
+  prompts: number[][];
+  maxNewTokens: number;
+  /** 0 or undefined = greedy. */
+  temperature?: number;
+  topP?: number;
+  seed?: string | number;
+  steer?: SteerIntervention[];
+  loraScale?: number | number[];
+  /** Stop a row when it emits one of these; defaults to the model's EOS ids. */
+  eosTokenIds?: number[];
+}
+
+export interface GenerateResult {
+  /** New tokens per row (without the prompt, without padding, EOS included if emitted). */
+  tokens: number[][];
+}
+
+export interface ModelInfo {
+  /** config.json's model_type, e.g. 'qwen3'. */
+  modelType: string;
+  numLayers: number;
+  hiddenSize: number;
+  vocabSize: number;
+  eosTokenIds: number[];
+  padTokenId: number | null;
+  /** Folder of the checkpoint (and of the adapter, when one is applied). */
+  modelPath: string;
+  adapterPath?: string;
+  /** sha256 over the checkpoint (+ adapter) files: the key of every cache built from this model. */
+  contentHash: string;
+}
+
+export interface LoadOptions {
+  /** A PEFT LoRA adapter folder applied as a runtime-scaled branch. */
+  adapter?: string;
+  /** Where built graphs and converted weights are cached (default: $DIFFBENCH_CACHE or ~/.cache/diffbench). */
+  cacheDir?: string;
+  /** Intra-op threads (default: ONNX Runtime's choice). */
+  threads?: number;
+  /** Default LoRA scale when a call gives none (default 1 = finetuned). */
+  defaultLoraScale?: number;
+}
+
+export interface LanguageModel {
+  readonly info: ModelInfo;
+  forward(opts: ForwardOptions): Promise<ForwardResult>;
+  /** Logit lens: residual vectors [N,H] -> logits [N,V] through the final norm and unembedding. */
+  lens(resid: Float32Array, opts?: { softcap?: boolean }): Promise<Tensor>;
+  generate(opts: GenerateOptions): Promise<GenerateResult>;
+  /** Input embedding matrix [V,H] (after any family-specific embedding scale is NOT applied). */
+  embeddings(): Promise<Tensor>;
+  /** Unembedding matrix [V,H] (lm_head, or the embedding when tied). */
+  unembeddings(): Promise<Tensor>;
+  dispose(): Promise<void>;
+}
