@@ -1,0 +1,80 @@
+// The diffing-method API: what a method gets and what it must produce. ADL (src/adl/) and the
+// baselines (baselines/) implement it; a researcher's method is any module whose default export is a
+// `DiffingMethod` (loaded from a file path by `npm run bench -- --method ./my-method.ts`).
+import type { LanguageModel } from '../runtime/types.ts';
+import type { OrganismContext } from '../../graders/types.ts';
+
+/** Everything a method may use for one organism. Models are loaded by the harness. */
+export interface MethodContext {
+  organism: OrganismContext;
+  /** The base model; for a LoRA organism the same object as `finetuned`, with loraScale 0 = base. */
+  base: LanguageModel;
+  finetuned: LanguageModel;
+  /** loraScale to pass for base rows / finetuned rows (0 / 1 for LoRA organisms; undefined for full finetunes). */
+  baseScale?: number;
+  finetunedScale?: number;
+  tokenizer: {
+    encode(text: string, opts?: { addSpecialTokens?: boolean }): number[];
+    decode(ids: number[]): string;
+    /** Readable form of one token (Ġ/Ċ/partial UTF-8 shown sensibly). */
+    displayToken(id: number): string;
+    applyChatTemplate?(messages: { role: string; content: string }[], opts?: { addGenerationPrompt?: boolean; enableThinking?: boolean }): string;
+  };
+  /** Unrelated text documents (already sampled and tokenized to the method's n). */
+  unrelatedDocuments(n: number, tokens: number): Promise<number[][]>;
+  /** A folder the method may write its artifacts to (content-keyed, survives reruns). */
+  cacheDir: string;
+  seed: string;
+  /** Progress reporting for long steps. */
+  progress(step: string, done: number, total: number): void;
+}
+
+/** Tokens read out at one position by one readout (logit lens, Patchscope, ...). */
+export interface TokenReadout {
+  /** 'logitlens' | 'patchscope' | any method-specific name. */
+  source: string;
+  /** 'difference' | 'base' | 'finetuned' | 'random' | ... */
+  variant: string;
+  layer: number;
+  position: number;
+  tokens: string[];
+  tokenIds: number[];
+  probs?: number[];
+  /** Patchscope: the chosen scale and the grader's coherent subset. */
+  scale?: number;
+  selectedTokens?: string[];
+}
+
+export interface SteeringSamples {
+  variant: string;
+  layer: number;
+  position: number;
+  strength: number;
+  prompts: string[];
+  /** samples[i][j]: j-th sample for prompt i. */
+  steered: string[][];
+  unsteered: string[][];
+}
+
+/** What a method produces for one organism; every field is optional but at least one is needed. */
+export interface MethodOutput {
+  readouts?: TokenReadout[];
+  steering?: SteeringSamples[];
+  /** Vectors the method found (e.g. the mean difference per position), [H] each. */
+  vectors?: { name: string; layer: number; position: number; data: number[] }[];
+  /** Free-text hypotheses about the finetune. */
+  findings?: string[];
+  /** Scalar signals (e.g. 'diff_norm.pos0'). */
+  scalars?: Record<string, number>;
+}
+
+export interface DiffingMethod<Config = Record<string, unknown>> {
+  id: string;
+  version: string;
+  /** JSON Schema of Config (validated with ajv before run). */
+  configSchema: object;
+  defaultConfig: Config;
+  /** What the method needs: models in memory, generation, unrelated text. */
+  needs: { generation: boolean; unrelatedText: boolean };
+  run(ctx: MethodContext, config: Config): Promise<MethodOutput>;
+}
