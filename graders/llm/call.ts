@@ -1,0 +1,23 @@
+// One grader request: a failure that retrying later might fix (rate limits, timeouts, 5xx after all
+// retries) yields null so the caller records UNKNOWN; configuration errors (bad key, bad model) throw.
+import { LlmRequestError, type ChatRequest, type LlmClient } from '../../src/llm/client.ts';
+import type { GraderId } from '../types.ts';
+import type { PromptTemplate } from './templates.ts';
+
+export async function tryChat(client: LlmClient, req: ChatRequest): Promise<string | null> {
+  try {
+    return (await client.chat(req)).text;
+  } catch (err) {
+    if (err instanceof LlmRequestError && err.transient) return null;
+    throw err;
+  }
+}
+
+export function llmGraderId(kind: string, client: LlmClient, prompt: PromptTemplate): GraderId {
+  return { id: `llm/${kind}/${client.config.model}`, version: `1+${prompt.hash}` };
+}
+
+/** Runs `fn` over items with at most the client's concurrency in flight (the client also limits). */
+export async function mapAll<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  return Promise.all(items.map((item, i) => fn(item, i)));
+}

@@ -1,0 +1,36 @@
+// Coherence (spec §4.2): one request per text; an UNKNOWN answer is retried once at temperature 0.
+import type { LlmClient } from '../../src/llm/client.ts';
+import type { CoherenceGrader, CoherenceLabel, GraderId } from '../types.ts';
+import { llmGraderId, mapAll, tryChat } from './call.ts';
+import { parseCoherenceAnswer } from './parse.ts';
+import { loadPrompt, render, type PromptTemplate } from './templates.ts';
+
+/** Percentage COHERENT among known labels (0 when none is known), as the toolkit scores a strength. */
+export function coherencePercentage(labels: CoherenceLabel[]): number {
+  const known = labels.filter((l) => l !== 'UNKNOWN');
+  if (known.length === 0) return 0;
+  return (100 * known.filter((l) => l === 'COHERENT').length) / known.length;
+}
+
+export class LlmCoherenceGrader implements CoherenceGrader {
+  readonly grader: GraderId;
+  private readonly prompt: PromptTemplate;
+
+  constructor(readonly client: LlmClient) {
+    this.prompt = loadPrompt('coherence');
+    this.grader = llmGraderId('coherence', client, this.prompt);
+  }
+
+  async grade(texts: string[]): Promise<CoherenceLabel[]> {
+    return mapAll(texts, async (text) => {
+      // An empty generation has nothing to judge; the toolkit drops it, here it stays UNKNOWN.
+      if (text.trim() === '') return 'UNKNOWN';
+      const messages = render(this.prompt, { TEXT: text });
+      const first = await tryChat(this.client, { messages });
+      const label = first === null ? 'UNKNOWN' : parseCoherenceAnswer(first);
+      if (label !== 'UNKNOWN') return label;
+      const retry = await tryChat(this.client, { messages, sample: 1, temperature: 0 });
+      return retry === null ? 'UNKNOWN' : parseCoherenceAnswer(retry);
+    });
+  }
+}

@@ -1,0 +1,56 @@
+// Hypothesis grading (spec §7.5): the agent's description is scored 1..5 against the organism type's
+// rubric, `repeats` times (each with up to `maxAttempts` tries to get a SCORE line), and averaged.
+import type { LlmClient } from '../../src/llm/client.ts';
+import type { GraderId, HypothesisGrade, HypothesisGrader, OrganismContext } from '../types.ts';
+import { llmGraderId, tryChat } from './call.ts';
+import { parseScore } from './parse.ts';
+import { loadRubric } from './rubrics.ts';
+import { loadPrompt, render, type PromptTemplate } from './templates.ts';
+
+export interface HypothesisOptions {
+  repeats?: number;
+  maxAttempts?: number;
+}
+
+export class LlmHypothesisGrader implements HypothesisGrader {
+  readonly grader: GraderId;
+  private readonly prompt: PromptTemplate;
+  private readonly repeats: number;
+  private readonly maxAttempts: number;
+
+  constructor(
+    readonly client: LlmClient,
+    opts: HypothesisOptions = {},
+  ) {
+    this.prompt = loadPrompt('hypothesis');
+    this.grader = llmGraderId('hypothesis', client, this.prompt);
+    this.repeats = opts.repeats ?? 3;
+    this.maxAttempts = opts.maxAttempts ?? 3;
+  }
+
+  async grade(ctx: OrganismContext, hypothesis: string): Promise<HypothesisGrade> {
+    const rubric = loadRubric(ctx.type);
+    const messages = render(this.prompt, {
+      DESCRIPTION: ctx.description.trim() || '(no narrow finetuning objective; see the rubric)',
+      RUBRIC: rubric.text,
+      HYPOTHESIS: hypothesis.trim() || '(empty: the investigator gave no hypothesis)',
+    });
+    const runs = await Promise.all(
+      Array.from({ length: this.repeats }, async (_, r) => {
+        for (let a = 0; a < this.maxAttempts; a++) {
+          const text = await tryChat(this.client, { messages, sample: r * 100 + a });
+          const score = text === null ? null : parseScore(text);
+          if (score !== null) return { score, reasoning: text!.replace(/SCORE\s*:[^\n]*\s*$/, '').trim() };
+        }
+        return null;
+      }),
+    );
+    const ok = runs.filter((r): r is { score: number; reasoning: string } => r !== null);
+    const scores = ok.map((r) => r.score);
+    return {
+      score: scores.length ? scores.reduce((s, v) => s + v, 0) / scores.length : NaN,
+      scores,
+      reasoning: ok.map((r) => r.reasoning),
+    };
+  }
+}
