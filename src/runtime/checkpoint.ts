@@ -1,0 +1,82 @@
+// A Hugging Face checkpoint folder: config.json + model.safetensors or a sharded index + shards.
+import fs from 'node:fs';
+import path from 'node:path';
+import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors.ts';
+
+export class CheckpointError extends Error {}
+
+export interface Checkpoint {
+  dir: string;
+  config: Record<string, unknown>;
+  /** Extra generation defaults (eos ids) from generation_config.json, if present. */
+  generationConfig: Record<string, unknown>;
+  tensors: Map<string, TensorEntry>;
+  files: string[];
+  has(name: string): boolean;
+  /** Reads a tensor as float32; a missing tensor is a clear error naming the checkpoint. */
+  read(name: string): Float32Array;
+  shape(name: string): number[];
+}
+
+const PICKLE = /\.(bin|pt|pth|ckpt|pkl)$/;
+
+/** Lists the safetensors weight files of a folder, refusing pickle-only checkpoints. */
+export function weightFiles(dir: string, prefix = 'model'): string[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder`);
+  const index = path.join(dir, `${prefix}.safetensors.index.json`);
+  const single = path.join(dir, `${prefix}.safetensors`);
+  if (fs.existsSync(index)) {
+    let map: Record<string, string>;
+    try {
+      map = JSON.parse(fs.readFileSync(index, 'utf8')).weight_map;
+    } catch (e) {
+      throw new CheckpointError(`${index}: not valid JSON (${(e as Error).message})`);
+    }
+    if (!map || typeof map !== 'object') throw new CheckpointError(`${index}: missing field 'weight_map'`);
+    const shards = [...new Set(Object.values(map))].map((f) => path.join(dir, f));
+    for (const s of shards) if (!fs.existsSync(s)) throw new CheckpointError(`${index}: names shard ${path.basename(s)}, which is missing from ${dir}`);
+    return shards;
+  }
+  if (fs.existsSync(single)) return [single];
+  const files = fs.readdirSync(dir);
+  const anySafe = files.filter((f) => f.endsWith('.safetensors'));
+  if (anySafe.length) return anySafe.sort().map((f) => path.join(dir, f));
+  const pickles = files.filter((f) => PICKLE.test(f));
+  if (pickles.length)
+    throw new CheckpointError(
+      `${dir}: only pickle weights (${pickles.join(', ')}); DiffBench loads safetensors only and never executes pickled checkpoints. Convert it to safetensors first.`,
+    );
+  throw new CheckpointError(`${dir}: no ${prefix}.safetensors or ${prefix}.safetensors.index.json found`);
+}
+
+export function readJson(file: string): Record<string, unknown> {
+  if (!fs.existsSync(file)) throw new CheckpointError(`${file}: file not found`);
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new CheckpointError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export function openCheckpoint(dir: string): Checkpoint {
+  const config = readJson(path.join(dir, 'config.json'));
+  const genFile = path.join(dir, 'generation_config.json');
+  const generationConfig = fs.existsSync(genFile) ? readJson(genFile) : {};
+  const files = weightFiles(dir);
+  const tensors = new Map<string, TensorEntry>();
+  for (const f of files) for (const [k, v] of readSafetensorsHeader(f)) tensors.set(k, v);
+  return {
+    dir, config, generationConfig, tensors, files,
+    has: (name) => tensors.has(name),
+    read(name) {
+      const e = tensors.get(name);
+      if (!e) throw new CheckpointError(`${dir}: tensor '${name}' is missing from the checkpoint (${files.map((f) => path.basename(f)).join(', ')})`);
+      return readTensorF32(e);
+    },
+    shape(name) {
+      const e = tensors.get(name);
+      if (!e) throw new CheckpointError(`${dir}: tensor '${name}' is missing from the checkpoint`);
+      return e.shape;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// The whole decoder as one ONNX graph: embeddings, decoder layers with hook points, final norm, logits.
+//
+// Inputs (B = batch, T = new tokens, P = cached tokens, S = P + T, L = layers, H = hidden, M = logit rows):
+//   input_ids [B,T] int64, position_ids [B,T] int64
+//   mask_full, mask_sliding [B,1,1,T,S] float: additive attention masks (0 = attend)
+//   past_key.i, past_value.i [B,kvHeads,P,headDim]
+//   steer [L,B,H]: added to the output of layer i (zeros when unused)
+//   patch_mask [L,B,T], patch_value [L,B,H]: where mask is 1, the output of layer i is replaced by the value
+//   lora_scale [B] (adapters only), logit_rows [M] int64: rows of the flattened [B*T] stream to unembed
+// Outputs: resid_pre.0, resid_post.i, final_norm [B,T,H]; logits [M,V]; present_key.i, present_value.i.
+import { attr, Graph } from '../../onnx/graph.ts';
+import type { ModelSpec } from '../config.ts';
+import type { WeightIndex } from '../weights.ts';
+import type { BuildContext } from './context.ts';
+import { decoderBlock } from './block.ts';
+import { norm } from './norm.ts';
+import { rotaryTables, type RotaryTables } from './rotary.ts';
+
+export const OPSET = 21;
+
+function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: string): Omit<BuildContext, 'batchTokens'> {
+  const names = new Map<string, string>();
+  return {
+    g, spec,
+    hasWeight: (name) => name in index,
+    weight(name) {
+      const e = index[name];
+      if (!e) throw new Error(`graph needs weight '${name}', which the weight file does not have`);
+      let init = names.get(name);
+      if (!init) {
+        init = g.external(`w.${name}`, e.dims, weightsFile, e.offset, e.length);
+        names.set(name, init);
+      }
+      return init;
+    },
+  };
+}
+
+/** Logits of rows [M,H]: final-norm output -> unembedding (-> soft-cap). */
+function unembed(c: BuildContext, rows: string): string {
+  const { g, spec } = c;
+  const head = c.hasWeight('lm_head') ? c.weight('lm_head') : c.weight('embed');
+  let logits = g.op('Gemm', [rows, head], { transB: attr.i(1) });
+  if (spec.finalSoftcap)
+    logits = g.op('Mul', [g.op('Tanh', [g.op('Div', [logits, g.scalar(spec.finalSoftcap)])]), g.scalar(spec.finalSoftcap)]);
+  return logits;
+}
+
+export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, withLora: boolean): Uint8Array {
+  const g = new Graph();
+  const { numLayers: L, hidden: H, kvHeads, headDim, vocab } = spec;
+  const ids = g.input('input_ids', 'int64', ['B', 'T']);
+  const positions = g.input('position_ids', 'int64', ['B', 'T']);
+  const maskFull = g.input('mask_full', 'float32', ['B', 1, 1, 'T', 'S']);
+  const maskSliding = spec.layerTypes.includes('sliding') ? g.input('mask_sliding', 'float32', ['B', 1, 1, 'T', 'S']) : maskFull;
+  const steer = g.input('steer', 'float32', [L, 'B', H]);
+  const patchMask = g.input('patch_mask', 'float32', [L, 'B', 'T']);
+  const patchValue = g.input('patch_value', 'float32', [L, 'B', H]);
+  const logitRows = g.input('logit_rows', 'int64', ['M']);
+  const base = context(g, spec, index, weightsFile);
+  const c: BuildContext = { ...base, batchTokens: g.op('Shape', [ids]) };
+  if (withLora) c.loraScale = g.op('Reshape', [g.input('lora_scale', 'float32', ['B']), g.ints([-1, 1, 1])]);
+
+  let x = g.op('Gather', [c.weight('embed'), ids]); // [B,T,H]
+  if (spec.embedScale !== 1) x = g.op('Mul', [x, g.scalar(spec.embedScale)]);
+  if (c.hasWeight('pos_embed')) x = g.op('Add', [x, g.op('Gather', [c.weight('pos_embed'), positions])]);
+  g.output(x, 'resid_pre.0', 'float32', ['B', 'T', H]);
+
+  const rotary: Partial<Record<'full' | 'sliding', RotaryTables>> = {};
+  if (spec.rope) for (const t of new Set(spec.layerTypes)) rotary[t] = rotaryTables(c, positions, spec.rope[t]);
+
+  for (let i = 0; i < L; i++) {
+    const type = spec.layerTypes[i];
+    const pastKey = g.input(`past_key.${i}`, 'float32', ['B', kvHeads, 'P', headDim]);
+    const pastValue = g.input(`past_value.${i}`, 'float32', ['B', kvHeads, 'P', headDim]);
+    const block = decoderBlock(c, x, i, { mask: type === 'sliding' ? maskSliding : maskFull, rotary: rotary[type], pastKey, pastValue });
+    const layerIdx = g.ints([i]);
+    const pick = (t: string) => g.op('Squeeze', [g.op('Gather', [t, layerIdx], { axis: attr.i(0) }), g.ints([0])]);
+    // steering: + steer[i] (one [H] vector per row, broadcast over positions)
+    let out = g.op('Add', [block.out, g.op('Unsqueeze', [pick(steer), g.ints([1])])]);
+    // patching: out + m·(value − out), m ∈ {0,1} per (row, position)
+    const m = g.op('Unsqueeze', [pick(patchMask), g.ints([2])]);
+    const value = g.op('Unsqueeze', [pick(patchValue), g.ints([1])]);
+    out = g.op('Add', [out, g.op('Mul', [m, g.op('Sub', [value, out])])]);
+    g.output(out, `resid_post.${i}`, 'float32', ['B', 'T', H]);
+    g.output(block.key, `present_key.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
+    g.output(block.value, `present_value.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
+    x = out;
+  }
+  const normed = norm(c, x, 'final_norm');
+  g.output(normed, 'final_norm', 'float32', ['B', 'T', H]);
+  const rows = g.op('Gather', [g.op('Reshape', [normed, g.ints([-1, H])]), logitRows]);
+  g.output(unembed(c, rows), 'logits', 'float32', ['M', vocab]);
+  return g.serialize({ '': OPSET });
+}
+
+/** The logit lens: residual vectors [N,H] -> final norm -> logits [N,V] (soft-capped or not). */
+export function buildLensGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, softcap: boolean): Uint8Array {
+  const g = new Graph();
+  const resid = g.input('resid', 'float32', ['N', spec.hidden]);
+  const c: BuildContext = { ...context(g, spec, index, weightsFile), batchTokens: '' };
+  const s = softcap ? spec : { ...spec, finalSoftcap: null };
+  g.output(unembed({ ...c, spec: s }, norm(c, resid, 'final_norm')), 'logits', 'float32', ['N', spec.vocab]);
+  return g.serialize({ '': OPSET });
+}

@@ -1,0 +1,2 @@
+export { loadModel } from './model.ts';
+export type * from './types.ts';

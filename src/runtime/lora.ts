@@ -1,0 +1,85 @@
+// PEFT LoRA adapters: adapter_config.json + adapter_model.safetensors. Applied as a low-rank branch
+// x·Aᵀ·Bᵀ·scale whose overall scale is a runtime input (0 = base, 1 = finetuned).
+import fs from 'node:fs';
+import path from 'node:path';
+import { readJson } from './checkpoint.ts';
+import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors.ts';
+
+export interface LoraModule {
+  rank: number;
+  inDim: number;
+  outDim: number;
+  /** lora_alpha / r, or lora_alpha / sqrt(r) for rsLoRA. */
+  scale: number;
+  readA(): Float32Array; // [r, in]
+  readB(): Float32Array; // [out, r]
+}
+
+export interface Adapter {
+  dir: string;
+  config: Record<string, any>;
+  modules: Map<string, LoraModule>;
+  forModule(module: string): LoraModule | undefined;
+  /** Adapter modules that no model weight asked for (after planning). */
+  unmatched(): string[];
+  files: string[];
+}
+
+const KEY = /^(?:base_model\.model\.)?(.*)\.lora_([AB])(?:\.default)?\.weight$/;
+
+export function openAdapter(dir: string): Adapter {
+  const cfgFile = path.join(dir, 'adapter_config.json');
+  const config = readJson(cfgFile);
+  if (config.peft_type && config.peft_type !== 'LORA')
+    throw new Error(`${cfgFile}: peft_type '${config.peft_type}' is not supported (expected LORA)`);
+  if (config.use_dora) throw new Error(`${cfgFile}: DoRA adapters are not supported`);
+  const weights = path.join(dir, 'adapter_model.safetensors');
+  if (!fs.existsSync(weights)) {
+    const pickles = fs.readdirSync(dir).filter((f) => /\.(bin|pt|pth)$/.test(f));
+    throw new Error(pickles.length
+      ? `${dir}: adapter weights are pickled (${pickles.join(', ')}); DiffBench loads adapter_model.safetensors only and never executes pickles`
+      : `${weights}: file not found`);
+  }
+  const r0 = Number(config.r), alpha0 = Number(config.lora_alpha ?? r0);
+  if (!(r0 > 0)) throw new Error(`${cfgFile}: field 'r' must be a positive integer`);
+  const pairs = new Map<string, { A?: TensorEntry; B?: TensorEntry }>();
+  for (const [name, e] of readSafetensorsHeader(weights)) {
+    const m = KEY.exec(name);
+    if (!m) continue;
+    const p = pairs.get(m[1]) ?? {};
+    p[m[2] as 'A' | 'B'] = e;
+    pairs.set(m[1], p);
+  }
+  const pattern = (table: Record<string, number> | undefined, module: string, fallback: number) => {
+    for (const [k, v] of Object.entries(table ?? {})) if (module === k || module.endsWith(`.${k}`) || new RegExp(`(^|\\.)${k}$`).test(module)) return v;
+    return fallback;
+  };
+  const modules = new Map<string, LoraModule>();
+  for (const [module, { A, B }] of pairs) {
+    if (!A || !B) throw new Error(`${weights}: module '${module}' has lora_${A ? 'A' : 'B'} but not lora_${A ? 'B' : 'A'}`);
+    const rank = A.shape[0];
+    if (B.shape[1] !== rank) throw new Error(`${weights}: module '${module}' lora_A rank ${rank} != lora_B rank ${B.shape[1]}`);
+    const r = pattern(config.rank_pattern, module, r0);
+    const alpha = pattern(config.alpha_pattern, module, alpha0);
+    const scale = config.use_rslora ? alpha / Math.sqrt(r) : alpha / r;
+    modules.set(module, { rank, inDim: A.shape[1], outDim: B.shape[0], scale, readA: () => readTensorF32(A), readB: () => readTensorF32(B) });
+  }
+  if (!modules.size) throw new Error(`${weights}: no LoRA tensors (expected keys like 'base_model.model.<module>.lora_A.weight')`);
+  const used = new Set<string>();
+  return {
+    dir, config, modules, files: [cfgFile, weights],
+    forModule(module) {
+      // adapters saved from wrapped models may carry extra prefixes; match on the module path's suffix
+      for (const [k, v] of modules) if (k === module || k.endsWith(`.${module}`) || module.endsWith(`.${k}`)) { used.add(k); return v; }
+      return undefined;
+    },
+    unmatched: () => [...modules.keys()].filter((k) => !used.has(k)),
+  };
+}
+
+/** After planning, every adapter module must have been matched to a model weight. */
+export function assertAdapterFits(adapter: Adapter): void {
+  const unused = adapter.unmatched();
+  if (unused.length)
+    throw new Error(`${adapter.dir}: adapter targets module(s) the model does not have: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''}`);
+}

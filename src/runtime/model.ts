@@ -1,0 +1,276 @@
+// LanguageModel over ONNX Runtime: one decoder session (forward, hooks, interventions, KV cache) and a
+// lazily built lens session, both reading one float32 weight file from the content-keyed cache.
+import fs from 'node:fs';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import seedrandom from 'seedrandom';
+import { attentionMask, padBatch, positionIds } from './batch.ts';
+import { contentHash, defaultCacheDir, writeFileAtomic } from './cache.ts';
+import { openCheckpoint } from './checkpoint.ts';
+import { parseConfig, type ModelSpec } from './config.ts';
+import { buildDecoderGraph, buildLensGraph } from './graph/model.ts';
+import { assertAdapterFits, openAdapter } from './lora.ts';
+import { argmax, sampleToken } from './sampling.ts';
+import { planWeights, writeWeights, type WeightIndex } from './weights.ts';
+import type {
+  ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
+  PatchIntervention, SteerIntervention, Tensor,
+} from './types.ts';
+
+type Feeds = Record<string, ort.Tensor>;
+const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
+const i64 = (data: BigInt64Array, dims: number[]) => new ort.Tensor('int64', data, dims);
+
+export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<LanguageModel> {
+  const ckpt = openCheckpoint(modelDir);
+  const spec = parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig);
+  const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
+  const cacheRoot = opts.cacheDir ?? defaultCacheDir();
+  const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
+  const hash = contentHash(files, cacheRoot);
+  const dir = path.join(cacheRoot, 'models', hash.slice(0, 32));
+  const weightsFile = path.join(dir, 'weights.bin');
+  const indexFile = path.join(dir, 'weights.json');
+  let index: WeightIndex;
+  if (fs.existsSync(indexFile) && fs.existsSync(weightsFile)) {
+    index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
+  } else {
+    fs.mkdirSync(dir, { recursive: true });
+    const plan = planWeights(spec, ckpt, adapter);
+    if (adapter) assertAdapterFits(adapter);
+    index = writeWeights(plan, weightsFile);
+    writeFileAtomic(indexFile, JSON.stringify(index));
+  }
+  const decoderFile = path.join(dir, 'decoder.onnx');
+  if (!fs.existsSync(decoderFile)) writeFileAtomic(decoderFile, buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter)));
+  const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts));
+  const info: ModelInfo = {
+    modelType: spec.modelType, numLayers: spec.numLayers, hiddenSize: spec.hidden, vocabSize: spec.vocab,
+    eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId, modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
+  };
+  return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts });
+}
+
+function sessionOptions(opts: LoadOptions): ort.InferenceSession.SessionOptions {
+  return { graphOptimizationLevel: 'all', ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}) };
+}
+
+interface Built { dir: string; index: WeightIndex; weightsFile: string; hasAdapter: boolean; opts: LoadOptions }
+
+class OnnxLanguageModel implements LanguageModel {
+  private lensSessions = new Map<boolean, ort.InferenceSession>();
+
+  constructor(readonly info: ModelInfo, private spec: ModelSpec, private session: ort.InferenceSession, private built: Built) {}
+
+  private get padId(): number {
+    return this.spec.padTokenId ?? this.spec.eosTokenIds[0] ?? 0;
+  }
+
+  /** Per-row vectors [B*H] from [H] or [B*H] inputs. */
+  private rows(v: Float32Array, B: number, what: string): Float32Array {
+    const H = this.spec.hidden;
+    if (v.length === H) {
+      const out = new Float32Array(B * H);
+      for (let b = 0; b < B; b++) out.set(v, b * H);
+      return out;
+    }
+    if (v.length === B * H) return v;
+    throw new Error(`${what}: vector has ${v.length} values; expected ${H} (hidden size) or ${B}×${H} (one per row)`);
+  }
+
+  private checkLayer(layer: number, what: string): void {
+    if (!Number.isInteger(layer) || layer < 0 || layer >= this.spec.numLayers)
+      throw new Error(`${what}: layer ${layer} is out of range (model has layers 0..${this.spec.numLayers - 1})`);
+  }
+
+  private interventionFeeds(B: number, T: number, lengths: number[], steer: SteerIntervention[] = [], patch: PatchIntervention[] = []): Feeds {
+    const { numLayers: L, hidden: H } = this.spec;
+    const steerT = new Float32Array(L * B * H);
+    for (const s of steer) {
+      this.checkLayer(s.layer, 'steer');
+      const v = this.rows(s.vector, B, 'steer');
+      for (let i = 0; i < B * H; i++) steerT[s.layer * B * H + i] += v[i];
+    }
+    const pMask = new Float32Array(L * B * T);
+    const pValue = new Float32Array(L * B * H);
+    for (const p of patch) {
+      this.checkLayer(p.layer, 'patch');
+      pValue.set(this.rows(p.vector, B, 'patch'), p.layer * B * H);
+      for (let b = 0; b < B; b++) {
+        const pos = Array.isArray(p.position) ? p.position[b] : p.position;
+        const t = pos < 0 ? lengths[b] + pos : pos;
+        if (t < 0 || t >= T) throw new Error(`patch: position ${pos} is outside row ${b} (length ${lengths[b]})`);
+        pMask[(p.layer * B + b) * T + t] = 1;
+      }
+    }
+    return { steer: f32(steerT, [L, B, H]), patch_mask: f32(pMask, [L, B, T]), patch_value: f32(pValue, [L, B, H]) };
+  }
+
+  private loraFeed(B: number, scale: number | number[] | undefined): Feeds {
+    if (!this.built.hasAdapter) {
+      if (scale !== undefined && (Array.isArray(scale) ? scale : [scale]).some((s) => s !== 0 && s !== 1))
+        throw new Error('loraScale given, but this model was loaded without an adapter');
+      return {};
+    }
+    const s = scale ?? this.built.opts.defaultLoraScale ?? 1;
+    const arr = Array.isArray(s) ? s : new Array(B).fill(s);
+    if (arr.length !== B) throw new Error(`loraScale has ${arr.length} entries for ${B} rows`);
+    return { lora_scale: f32(Float32Array.from(arr), [B]) };
+  }
+
+  private emptyPast(B: number): Feeds {
+    const feeds: Feeds = {};
+    const dims = [B, this.spec.kvHeads, 0, this.spec.headDim];
+    for (let i = 0; i < this.spec.numLayers; i++) {
+      feeds[`past_key.${i}`] = f32(new Float32Array(0), dims);
+      feeds[`past_value.${i}`] = f32(new Float32Array(0), dims);
+    }
+    return feeds;
+  }
+
+  private maskFeeds(keyMask: number[][], T: number): Feeds {
+    const B = keyMask.length, S = keyMask[0].length;
+    const feeds: Feeds = { mask_full: f32(attentionMask(keyMask, T, null), [B, 1, 1, T, S]) };
+    if (this.spec.layerTypes.includes('sliding'))
+      feeds.mask_sliding = f32(attentionMask(keyMask, T, this.spec.slidingWindow), [B, 1, 1, T, S]);
+    return feeds;
+  }
+
+  async forward(opts: ForwardOptions): Promise<ForwardResult> {
+    const batch = padBatch(opts.inputIds, this.padId, 'right', opts.attentionMask);
+    const { B, T } = batch;
+    const mode = opts.logits ?? 'all';
+    const rows: number[] = [];
+    if (mode === 'all') for (let i = 0; i < B * T; i++) rows.push(i);
+    if (mode === 'last') for (let b = 0; b < B; b++) rows.push(b * T + lastReal(batch.mask[b]));
+    const feeds: Feeds = {
+      input_ids: i64(batch.ids, [B, T]),
+      position_ids: i64(positionIds(batch.mask, T), [B, T]),
+      logit_rows: i64(BigInt64Array.from(rows, BigInt), [rows.length]),
+      ...this.maskFeeds(batch.mask, T),
+      ...this.emptyPast(B),
+      ...this.interventionFeeds(B, T, batch.lengths, opts.steer, opts.patch),
+      ...this.loraFeed(B, opts.loraScale),
+    };
+    const capture = opts.capture ?? [];
+    for (const h of capture) this.checkHook(h);
+    const fetches = [...capture, ...(mode === 'none' ? [] : ['logits'])];
+    if (!fetches.length) return { hooks: {} };
+    const out = await this.session.run(feeds, fetches);
+    const result: ForwardResult = { hooks: {} };
+    for (const h of capture) result.hooks[h] = toTensor(out[h]);
+    if (mode !== 'none') {
+      const logits = toTensor(out.logits);
+      result.logits = mode === 'all' ? { data: logits.data, dims: [B, T, this.spec.vocab] } : logits;
+    }
+    return result;
+  }
+
+  private checkHook(h: string): void {
+    const m = /^resid_post\.(\d+)$/.exec(h);
+    if (h === 'resid_pre.0' || h === 'final_norm' || (m && Number(m[1]) < this.spec.numLayers)) return;
+    throw new Error(`unknown hook '${h}' (hooks: resid_pre.0, resid_post.0..${this.spec.numLayers - 1}, final_norm)`);
+  }
+
+  async lens(resid: Float32Array, opts: { softcap?: boolean } = {}): Promise<Tensor> {
+    const softcap = opts.softcap ?? true;
+    let s = this.lensSessions.get(softcap);
+    if (!s) {
+      const file = path.join(this.built.dir, softcap ? 'lens.onnx' : 'lens-nocap.onnx');
+      if (!fs.existsSync(file)) writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap));
+      s = await ort.InferenceSession.create(file, sessionOptions(this.built.opts));
+      this.lensSessions.set(softcap, s);
+    }
+    const H = this.spec.hidden;
+    if (resid.length % H) throw new Error(`lens: ${resid.length} values is not a multiple of the hidden size ${H}`);
+    const out = await s.run({ resid: f32(resid, [resid.length / H, H]) });
+    return toTensor(out.logits);
+  }
+
+  async generate(opts: GenerateOptions): Promise<GenerateResult> {
+    const { numLayers: L } = this.spec;
+    const batch = padBatch(opts.prompts, this.padId, 'left');
+    const { B } = batch;
+    const eos = new Set(opts.eosTokenIds ?? this.spec.eosTokenIds);
+    const rand = seedrandom(String(opts.seed ?? 0));
+    const temperature = opts.temperature ?? 0;
+    const keyMask = batch.mask.map((r) => [...r]);
+    const seen = batch.mask.map((r) => r.reduce((a, b) => a + b, 0));
+    const lora = this.loraFeed(B, opts.loraScale);
+    let past = this.emptyPast(B);
+    let ids = batch.ids, T = batch.T;
+    let positions = positionIds(batch.mask, T);
+    const tokens: number[][] = Array.from({ length: B }, () => []);
+    const done = new Array(B).fill(false);
+    for (let step = 0; step < opts.maxNewTokens && done.includes(false); step++) {
+      const lastRows = BigInt64Array.from({ length: B }, (_, b) => BigInt(b * T + T - 1));
+      const feeds: Feeds = {
+        input_ids: i64(ids, [B, T]), position_ids: i64(positions, [B, T]), logit_rows: i64(lastRows, [B]),
+        ...this.maskFeeds(keyMask, T), ...past,
+        ...this.interventionFeeds(B, T, new Array(B).fill(T), opts.steer), ...lora,
+      };
+      const fetches = ['logits', ...Array.from({ length: L }, (_, i) => [`present_key.${i}`, `present_value.${i}`]).flat()];
+      const out = await this.session.run(feeds, fetches);
+      const logits = out.logits.data as Float32Array;
+      const V = this.spec.vocab;
+      const next = new BigInt64Array(B);
+      for (let b = 0; b < B; b++) {
+        if (done[b]) {
+          next[b] = BigInt(this.padId);
+          continue;
+        }
+        const tok = temperature > 0 ? sampleToken(logits, b * V, V, temperature, opts.topP ?? 1, rand) : argmax(logits, b * V, V);
+        tokens[b].push(tok);
+        next[b] = BigInt(tok);
+        if (eos.has(tok)) done[b] = true;
+      }
+      past = {};
+      for (let i = 0; i < L; i++) {
+        past[`past_key.${i}`] = out[`present_key.${i}`];
+        past[`past_value.${i}`] = out[`present_value.${i}`];
+      }
+      ids = next;
+      T = 1;
+      positions = BigInt64Array.from(seen, (s) => BigInt(s));
+      for (let b = 0; b < B; b++) {
+        keyMask[b].push(1);
+        seen[b]++;
+      }
+    }
+    return { tokens };
+  }
+
+  private readWeight(name: string): Tensor {
+    const e = this.built.index[name];
+    const buf = Buffer.alloc(e.length);
+    const fd = fs.openSync(this.built.weightsFile, 'r');
+    try {
+      fs.readSync(fd, buf, 0, e.length, e.offset);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return { data: new Float32Array(buf.buffer, buf.byteOffset, e.length / 4), dims: e.dims };
+  }
+
+  async embeddings(): Promise<Tensor> {
+    return this.readWeight('embed');
+  }
+
+  async unembeddings(): Promise<Tensor> {
+    return this.readWeight(this.built.index.lm_head ? 'lm_head' : 'embed');
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+    for (const s of this.lensSessions.values()) await s.release();
+  }
+}
+
+function lastReal(mask: number[]): number {
+  for (let t = mask.length - 1; t >= 0; t--) if (mask[t]) return t;
+  return mask.length - 1;
+}
+
+function toTensor(t: ort.Tensor): Tensor {
+  return { data: t.data as Float32Array, dims: [...t.dims] };
+}

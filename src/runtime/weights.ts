@@ -1,0 +1,159 @@
+// Maps a checkpoint (+ optional LoRA adapter) onto the runtime's logical weight names and writes
+// them as one float32 file that the ONNX graph references as external data.
+//   linear weights are stored transposed, [in, out], so the graph can MatMul activations [B,T,in] by them;
+//   fused projections (phi3 qkv/gate_up, gpt2 c_attn) are split; Gemma's (1 + w) norm gain is folded in;
+//   LoRA A is stored as [in, r] and B as [r, out], with B pre-multiplied by lora_alpha / r (or / sqrt(r)).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Checkpoint } from './checkpoint.ts';
+import type { ModelSpec } from './config.ts';
+import type { Adapter } from './lora.ts';
+
+export interface WeightEntry { offset: number; length: number; dims: number[] }
+export type WeightIndex = Record<string, WeightEntry>;
+
+interface LinearSource { module: string; rows?: [number, number]; conv1d?: boolean }
+interface Planned { name: string; dims: number[]; produce: () => Float32Array }
+
+export const LINEARS_GATED = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
+export const LINEARS_PLAIN = ['q', 'k', 'v', 'o', 'fc', 'proj'] as const;
+
+/** Where logical linear `kind` of layer i lives in the checkpoint. */
+function linearSource(spec: ModelSpec, i: number, kind: string): LinearSource {
+  const qd = spec.heads * spec.headDim, kd = spec.kvHeads * spec.headDim, I = spec.intermediate;
+  const attn = `model.layers.${i}.self_attn`, mlp = `model.layers.${i}.mlp`;
+  switch (spec.family.naming) {
+    case 'hf':
+      return { module: ['gate', 'up', 'down'].includes(kind) ? `${mlp}.${kind}_proj` : `${attn}.${kind}_proj` };
+    case 'phi3': {
+      const qkv: Record<string, [number, number]> = { q: [0, qd], k: [qd, qd + kd], v: [qd + kd, qd + 2 * kd] };
+      if (kind in qkv) return { module: `${attn}.qkv_proj`, rows: qkv[kind] };
+      if (kind === 'gate') return { module: `${mlp}.gate_up_proj`, rows: [0, I] };
+      if (kind === 'up') return { module: `${mlp}.gate_up_proj`, rows: [I, 2 * I] };
+      return { module: kind === 'o' ? `${attn}.o_proj` : `${mlp}.down_proj` };
+    }
+    case 'gpt2': {
+      const h = `transformer.h.${i}`, H = spec.hidden;
+      const qkv: Record<string, [number, number]> = { q: [0, H], k: [H, 2 * H], v: [2 * H, 3 * H] };
+      if (kind in qkv) return { module: `${h}.attn.c_attn`, rows: qkv[kind], conv1d: true };
+      const m: Record<string, string> = { o: `${h}.attn.c_proj`, fc: `${h}.mlp.c_fc`, proj: `${h}.mlp.c_proj` };
+      return { module: m[kind], conv1d: true };
+    }
+  }
+}
+
+/** Norm weights (and LayerNorm biases) of layer i by logical role. */
+function normSources(spec: ModelSpec, i: number): Record<string, string> {
+  if (spec.family.naming === 'gpt2') return { attn_norm: `transformer.h.${i}.ln_1`, mlp_norm: `transformer.h.${i}.ln_2` };
+  const l = `model.layers.${i}`;
+  switch (spec.family.layout) {
+    case 'pre': return { attn_norm: `${l}.input_layernorm`, mlp_norm: `${l}.post_attention_layernorm` };
+    case 'sandwich': return {
+      attn_norm: `${l}.input_layernorm`, attn_post_norm: `${l}.post_attention_layernorm`,
+      mlp_norm: `${l}.pre_feedforward_layernorm`, mlp_post_norm: `${l}.post_feedforward_layernorm`,
+    };
+    case 'post': return { attn_post_norm: `${l}.post_attention_layernorm`, mlp_post_norm: `${l}.post_feedforward_layernorm` };
+  }
+}
+
+function sliceRows(w: Float32Array, cols: number, rows?: [number, number]): Float32Array {
+  return rows ? w.subarray(rows[0] * cols, rows[1] * cols) : w;
+}
+
+/** [rows, cols] -> [cols, rows] */
+export function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(w.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c];
+  return out;
+}
+
+export function planWeights(spec: ModelSpec, ckpt: Checkpoint, adapter?: Adapter): Planned[] {
+  const plan: Planned[] = [];
+  const add = (name: string, dims: number[], produce: () => Float32Array) => plan.push({ name, dims, produce });
+  const gpt2 = spec.family.naming === 'gpt2';
+  const embedName = gpt2 ? 'transformer.wte.weight' : 'model.embed_tokens.weight';
+  const plusOne = (w: Float32Array) => (spec.family.normPlusOne ? w.map((x) => x + 1) : w);
+  const norm = (name: string, src: string, dim: number) => {
+    add(`${name}.weight`, [dim], () => plusOne(ckpt.read(`${src}.weight`)));
+    if (spec.family.norm === 'layer') add(`${name}.bias`, [dim], () => ckpt.read(`${src}.bias`));
+  };
+
+  add('embed', [spec.vocab, spec.hidden], () => ckpt.read(embedName));
+  if (gpt2) add('pos_embed', [spec.maxPositions, spec.hidden], () => ckpt.read('transformer.wpe.weight'));
+
+  const qd = spec.heads * spec.headDim, kd = spec.kvHeads * spec.headDim;
+  const dims: Record<string, [number, number]> = {
+    q: [spec.hidden, qd], k: [spec.hidden, kd], v: [spec.hidden, kd], o: [qd, spec.hidden],
+    gate: [spec.hidden, spec.intermediate], up: [spec.hidden, spec.intermediate], down: [spec.intermediate, spec.hidden],
+    fc: [spec.hidden, spec.intermediate], proj: [spec.intermediate, spec.hidden],
+  };
+  const linears = spec.family.mlp === 'gated' ? LINEARS_GATED : LINEARS_PLAIN;
+  for (let i = 0; i < spec.numLayers; i++) {
+    for (const [role, src] of Object.entries(normSources(spec, i))) norm(`layers.${i}.${role}`, src, spec.hidden);
+    if (spec.family.qkNorm !== 'none') {
+      const full = spec.family.qkNorm === 'full';
+      norm(`layers.${i}.q_norm`, `model.layers.${i}.self_attn.q_norm`, full ? qd : spec.headDim);
+      norm(`layers.${i}.k_norm`, `model.layers.${i}.self_attn.k_norm`, full ? kd : spec.headDim);
+    }
+    for (const kind of linears) {
+      const src = linearSource(spec, i, kind);
+      const [inDim, outDim] = dims[kind];
+      const name = `layers.${i}.${kind}`;
+      add(`${name}.weight`, [inDim, outDim], () => {
+        const w = ckpt.read(`${src.module}.weight`);
+        if (src.conv1d) {
+          // Conv1D stores [in, out_total]: take columns
+          if (!src.rows) return w;
+          const total = ckpt.shape(`${src.module}.weight`)[1];
+          const out = new Float32Array(inDim * outDim);
+          for (let r = 0; r < inDim; r++) out.set(w.subarray(r * total + src.rows[0], r * total + src.rows[1]), r * outDim);
+          return out;
+        }
+        return transpose(sliceRows(w, inDim, src.rows), outDim, inDim);
+      });
+      const hasBias = ['q', 'k', 'v'].includes(kind) ? spec.qkvBias : kind === 'o' ? spec.outBias : spec.mlpBias;
+      if (hasBias) add(`${name}.bias`, [outDim], () => sliceRows(ckpt.read(`${src.module}.bias`), 1, src.rows));
+      const lora = adapter?.forModule(src.module);
+      if (lora) {
+        if (lora.inDim !== inDim || (src.rows ? src.rows[1] - src.rows[0] > lora.outDim : lora.outDim !== outDim))
+          throw new Error(`${adapter!.dir}: adapter module '${src.module}' has shape in=${lora.inDim} out=${lora.outDim}, but the model's ${kind} projection is in=${inDim} out=${outDim}`);
+        add(`${name}.lora_a`, [inDim, lora.rank], () => transpose(lora.readA(), lora.rank, inDim));
+        add(`${name}.lora_b`, [lora.rank, outDim], () =>
+          transpose(sliceRows(lora.readB(), lora.rank, src.rows), outDim, lora.rank).map((x) => x * lora.scale));
+      }
+    }
+  }
+  norm('final_norm', gpt2 ? 'transformer.ln_f' : 'model.norm', spec.hidden);
+  if (!spec.tiedEmbeddings) add('lm_head', [spec.vocab, spec.hidden], () => ckpt.read('lm_head.weight'));
+  return plan;
+}
+
+const ALIGN = 4096;
+
+/** Writes the planned tensors to `file` (atomically) and returns the index. */
+export function writeWeights(plan: Planned[], file: string): WeightIndex {
+  const index: WeightIndex = {};
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    let offset = 0;
+    for (const p of plan) {
+      const data = p.produce();
+      const expected = p.dims.reduce((a, b) => a * b, 1);
+      if (data.length !== expected)
+        throw new Error(`weight '${p.name}': expected ${expected} values for shape [${p.dims}], got ${data.length}`);
+      offset = Math.ceil(offset / ALIGN) * ALIGN;
+      fs.writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, offset);
+      index[p.name] = { offset, length: data.byteLength, dims: p.dims };
+      offset += data.byteLength;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  return index;
+}
+
+export function weightsFileName(dir: string): string {
+  return path.join(dir, 'weights.bin');
+}
