@@ -29,7 +29,7 @@ const KEY = /^(?:base_model\.model\.)?(.*)\.lora_([AB])(?:\.default)?\.weight$/;
 
 export function openAdapter(dir: string): Adapter {
   const cfgFile = path.join(dir, 'adapter_config.json');
-  const config = readJson(cfgFile);
+  const config = readJson(cfgFile) as Record<string, any>;
   if (config.peft_type && config.peft_type !== 'LORA')
     throw new Error(`${cfgFile}: peft_type '${config.peft_type}' is not supported (expected LORA)`);
   if (config.use_dora) throw new Error(`${cfgFile}: DoRA adapters are not supported`);
