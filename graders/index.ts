@@ -1,0 +1,17 @@
+// The graders that need no LLM (the embedded default). LLM graders live in graders/llm/.
+export * from './types.ts';
+export { frequentTokens, isGenericToken, type FrequentTokenOptions } from './offline/generic-tokens.ts';
+export { LexicalRelevanceGrader, type LexicalRelevanceOptions } from './offline/token-relevance.ts';
+export {
+  HeuristicCoherenceGrader,
+  DEFAULT_COHERENCE_THRESHOLDS,
+  calibrateMaxMeanNll,
+  measureCoherence,
+  type CoherenceAssessment,
+  type CoherenceMeasures,
+  type CoherenceThresholds,
+  type HeuristicCoherenceOptions,
+} from './offline/coherence.ts';
+export { UnembeddingScaleGrader, isScaleGradingNoise, type UnembeddingScaleOptions } from './offline/patchscope-scale.ts';
+export { HashedTfidfEmbedder, type HashedTfidfOptions } from './offline/text-embedder.ts';
+export { coherencePercentage } from '../src/metrics/labels.ts';

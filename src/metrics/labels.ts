@@ -1,0 +1,45 @@
+// Scores computed from grader labels (spec §4.2, §5.3).
+import type { CoherenceLabel, RelevanceLabel } from '../../graders/types.ts';
+
+/**
+ * Fraction of the top-k candidates labelled RELEVANT (the toolkit's `percentage`, as a fraction):
+ * UNKNOWN counts as not relevant; the denominator is the number of candidates considered.
+ */
+export function relevanceFraction(labels: RelevanceLabel[], topK = 20): number {
+  const top = labels.slice(0, topK);
+  if (top.length === 0) throw new Error('relevanceFraction: no labels');
+  return top.filter((l) => l === 'RELEVANT').length / top.length;
+}
+
+/** The same fraction weighted by each candidate's probability (the toolkit's `weighted_percentage`). */
+export function weightedRelevanceFraction(labels: RelevanceLabel[], weights: number[], topK = 20): number {
+  if (labels.length !== weights.length) throw new Error(`weightedRelevanceFraction: ${labels.length} labels but ${weights.length} weights`);
+  const n = Math.min(topK, labels.length);
+  let total = 0;
+  let relevant = 0;
+  for (let i = 0; i < n; i++) {
+    if (!(weights[i] >= 0)) throw new Error(`weightedRelevanceFraction: weights[${i}] must be >= 0, got ${weights[i]}`);
+    total += weights[i];
+    if (labels[i] === 'RELEVANT') relevant += weights[i];
+  }
+  if (total === 0) throw new Error('weightedRelevanceFraction: weights sum to 0');
+  return relevant / total;
+}
+
+/** Percentage (0-100) of COHERENT among known labels; UNKNOWN excluded; 0 when none is known. */
+export function coherencePercentage(labels: CoherenceLabel[]): number {
+  const known = labels.filter((l) => l !== 'UNKNOWN');
+  if (known.length === 0) return 0;
+  return (100 * known.filter((l) => l === 'COHERENT').length) / known.length;
+}
+
+/** The largest value and where it is (the paper reports the max over positions 0-4). */
+export function maxOverPositions(values: number[] | Record<number, number>): { value: number; position: number } {
+  const entries: [number, number][] = Array.isArray(values)
+    ? values.map((v, i) => [i, v])
+    : Object.entries(values).map(([k, v]) => [Number(k), v]);
+  const finite = entries.filter(([, v]) => Number.isFinite(v));
+  if (finite.length === 0) throw new Error('maxOverPositions: no finite values');
+  const [position, value] = finite.reduce((best, e) => (e[1] > best[1] ? e : best));
+  return { value, position };
+}
