@@ -5,7 +5,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import seedrandom from 'seedrandom';
 import { attentionMask, padBatch, positionIds } from './batch.ts';
-import { contentHash, defaultCacheDir, writeFileAtomic } from './cache.ts';
+import { contentHash, defaultCacheDir, sha256, writeFileAtomic } from './cache.ts';
 import { openCheckpoint } from './checkpoint.ts';
 import { parseConfig, type ModelSpec } from './config.ts';
 import { buildDecoderGraph, buildLensGraph } from './graph/model.ts';
@@ -23,12 +23,13 @@ const i64 = (data: BigInt64Array, dims: number[]) => new ort.Tensor('int64', dat
 
 export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<LanguageModel> {
   const ckpt = openCheckpoint(modelDir);
-  const spec = parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig);
+  const spec: ModelSpec = { ...parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig), ...opts.specOverrides };
   const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
   const cacheRoot = opts.cacheDir ?? defaultCacheDir();
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
-  const dir = path.join(cacheRoot, 'models', hash.slice(0, 32));
+  const variant = opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '';
+  const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
   const weightsFile = path.join(dir, 'weights.bin');
   const indexFile = path.join(dir, 'weights.json');
   let index: WeightIndex;

@@ -92,6 +92,12 @@ export interface LoadOptions {
   threads?: number;
   /** Default LoRA scale when a call gives none (default 1 = finetuned). */
   defaultLoraScale?: number;
+  /**
+   * Ablation: override fields of the normalised model spec (src/runtime/config.ts), e.g.
+   * `{ attnSoftcap: null }` or `{ family: {...spec.family, qkNorm: 'none'} }`. Used by the tests that
+   * switch a feature off to show the reference fixtures detect it. Part of the cache key.
+   */
+  specOverrides?: Record<string, unknown>;
 }
 
 export interface LanguageModel {
