@@ -4,6 +4,7 @@ import { resolveEndpoint, type LlmSettings } from '../llm/config.ts';
 
 export { runBlackboxAgent, runMethodAgent, unsteeredExamples, type AgentOptions } from './agents.ts';
 export { buildOverview } from './overview.ts';
+export { runtimeModelAccess, type RuntimeAccessOptions } from './runtime-access.ts';
 export { parseAgentReply } from './grammar.ts';
 export { saveAgentRun } from './transcript.ts';
 export * from './types.ts';
