@@ -139,3 +139,16 @@ async function resolveCommit(
   }
   return info.sha;
 }
+
+/** The cached folder for an id, without any request; undefined when a download would be needed. */
+export async function findInCache(idOrPath: string, opts: Omit<ResolveOptions, 'onProgress'> = {}): Promise<Resolved | undefined> {
+  const kind = opts.kind ?? 'model';
+  if (await isFolder(idOrPath)) return { path: resolvePath(idOrPath) };
+  if (PATH_LIKE.test(idOrPath)) return undefined;
+  const { repoId, subfolder } = parseHubId(idOrPath);
+  const settings = hubSettings();
+  const storage = repoFolder(settings.cacheDir, kind === 'dataset' ? 'dataset' : 'model', repoId);
+  const cached = await fromCache(storage, opts.revision ?? 'main', subfolder, kind, opts.files);
+  if (!cached.commit || cached.missing) return undefined;
+  return { path: join(storage, 'snapshots', cached.commit, subfolder), repoId, commit: cached.commit };
+}
