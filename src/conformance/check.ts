@@ -1,7 +1,7 @@
 // Runs one reference case through the runtime and compares every golden tensor.
 import { loadModel } from '../runtime/index.ts';
 import { readAllF32 } from '../runtime/safetensors.ts';
-import type { HookName, LanguageModel } from '../runtime/types.ts';
+import type { HookName, LanguageModel, LoadOptions } from '../runtime/types.ts';
 import type { ReferenceCase } from './cases.ts';
 
 export const REL_TOLERANCE = 1e-4;
@@ -30,8 +30,13 @@ export function compare(out: Float32Array, ref: Float32Array, select?: (i: numbe
 }
 
 export async function checkCase(c: ReferenceCase, cacheDir?: string): Promise<TensorCheck[]> {
+  return checkCaseWith(c, { cacheDir });
+}
+
+/** checkCase with any load options (e.g. specOverrides, to show that a fixture detects a feature). */
+export async function checkCaseWith(c: ReferenceCase, opts: LoadOptions): Promise<TensorCheck[]> {
   const gold = readAllF32(c.golden);
-  const model = await loadModel(c.modelDir, { adapter: c.adapterDir, cacheDir });
+  const model = await loadModel(c.modelDir, { ...opts, adapter: c.adapterDir });
   try {
     return await checkModel(c, model, gold);
   } finally {
