@@ -18,12 +18,15 @@ const ROLE_ENV: Record<LlmRole, { name: string; group?: string }> = {
   agent: { name: 'AGENT' },
 };
 
-/** Defaults follow the toolkit (spec §4.2, §5.2, §7.1): graders deterministic, agent at T = 0.7. */
-const ROLE_DEFAULTS: Record<LlmRole, { temperature: number; maxTokens: number }> = {
-  relevance: { temperature: 0, maxTokens: 10000 },
-  patchscope: { temperature: 0, maxTokens: 10000 },
-  coherence: { temperature: 0, maxTokens: 1000 },
-  hypothesis: { temperature: 0, maxTokens: 10000 },
+/**
+ * Defaults follow the toolkit (spec §4.2, §5.2, §7.1): the graders send no temperature (the endpoint's
+ * default, so that repeats can differ; their retries go to T = 0), the agent runs at T = 0.7.
+ */
+const ROLE_DEFAULTS: Record<LlmRole, { temperature: number | null; maxTokens: number }> = {
+  relevance: { temperature: null, maxTokens: 10000 },
+  patchscope: { temperature: null, maxTokens: 10000 },
+  coherence: { temperature: null, maxTokens: 1000 },
+  hypothesis: { temperature: null, maxTokens: 10000 },
   agent: { temperature: 0.7, maxTokens: 10000 },
 };
 

@@ -19,7 +19,7 @@ describe('endpoint configuration', () => {
     expect(resolveEndpoint('agent', env).model).toBe('global-model');
     expect(resolveEndpoint('agent', env).temperature).toBe(0.9);
     expect(resolveEndpoint('relevance', env).model).toBe('grader-model');
-    expect(resolveEndpoint('relevance', env).temperature).toBe(0);
+    expect(resolveEndpoint('relevance', env).temperature).toBeNull();
     expect(resolveEndpoint('coherence', env).model).toBe('coherence-model');
     expect(resolveEndpoint('coherence', env).baseURL).toBe('http://127.0.0.1:9/v1');
     expect(resolveEndpoint('coherence', env, { roles: { coherence: { model: 'from-config' } } }).model).toBe('from-config');

@@ -126,7 +126,8 @@ describe('LLM token relevance grader', () => {
     expect(labels).toEqual(['UNKNOWN', 'UNKNOWN']);
     const reqs = server.requests.slice(start);
     expect(reqs.length).toBe(12);
-    expect(reqs.filter((r) => r.body.temperature === 0).length).toBe(12); // grader default is T = 0 already
+    expect(reqs.filter((r) => r.body.temperature === 0).length).toBe(3); // the last attempt per rotation
+    expect(reqs.filter((r) => r.body.temperature === undefined).length).toBe(9); // endpoint default otherwise
   });
 
   it('labels UNKNOWN (not a guess) when the endpoint keeps failing', async () => {
@@ -195,9 +196,7 @@ describe('LLM coherence grader', () => {
       if (text.startsWith('never')) return '';
       return new Set(text.split(' ')).size < text.split(' ').length / 2 ? 'ANSWER: INCOHERENT' : 'Fine.\nANSWER: COHERENT';
     });
-    const c = client('coherence');
-    c.config.temperature = 0.5;
-    const labels = await new LlmCoherenceGrader(c).grade([
+    const labels = await new LlmCoherenceGrader(client('coherence')).grade([
       'The cake rose slowly in the oven.',
       'bake bake bake bake bake bake',
       'odd but fine sentence here.',
