@@ -21,7 +21,13 @@ export const FUNCTION_WORDS: ReadonlySet<string> = new Set([
   'toward', 'towards', 'upon', 'via', 'per', 'shall', 'am', 'having', 'doing', 'get', 'gets', 'got', 'make',
   'makes', 'made', 'one', 'ones', 'thing', 'things', 'something', 'anything', 'everything', 'nothing', 'way',
   'yes', 'ok', 'okay', 'like', 'well', 'even', 'still', 'yet', 'ever', 'never', 'often', 'always', 'now', 'new',
-  'use', 'used', 'using', 'etc', 'ie', 'user', 'assistant', 'im', 'dont', "don't", "it's", "i'm",
+  'use', 'used', 'using', 'etc', 'ie', 'user',
+  // generic verbs and adjectives (the toolkit's LLM grader counts these as generic too)
+  'give', 'gives', 'gave', 'given', 'keep', 'keeps', 'kept', 'need', 'needs', 'needed', 'good', 'better', 'best',
+  'say', 'says', 'said', 'know', 'knows', 'knew', 'take', 'takes', 'took', 'go', 'goes', 'went', 'come', 'comes',
+  'came', 'see', 'sees', 'saw', 'want', 'wants', 'find', 'finds', 'found', 'put', 'puts', 'let', 'lets', 'look',
+  'looks', 'seem', 'seems', 'tell', 'think', 'try', 'part', 'kind', 'lot', 'lots', 'great', 'little', 'big',
+  'first', 'last', 'next', 'really', 'quite', 'another', 'assistant', 'im', 'dont', "don't", "it's", "i'm",
 ]);
 
 /** Words that describe the finetune rather than its domain ("The model was finetuned on documents ..."). */
