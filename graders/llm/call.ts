@@ -16,8 +16,3 @@ export async function tryChat(client: LlmClient, req: ChatRequest): Promise<stri
 export function llmGraderId(kind: string, client: LlmClient, prompt: PromptTemplate): GraderId {
   return { id: `llm/${kind}/${client.config.model}`, version: `1+${prompt.hash}` };
 }
-
-/** Runs `fn` over items with at most the client's concurrency in flight (the client also limits). */
-export async function mapAll<T, R>(items: readonly T[], fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  return Promise.all(items.map((item, i) => fn(item, i)));
-}

@@ -1,7 +1,7 @@
 // Coherence (spec §4.2): one request per text; an UNKNOWN answer is retried once at temperature 0.
 import type { LlmClient } from '../../src/llm/client.ts';
 import type { CoherenceGrader, CoherenceLabel, GraderId } from '../types.ts';
-import { llmGraderId, mapAll, tryChat } from './call.ts';
+import { llmGraderId, tryChat } from './call.ts';
 import { parseCoherenceAnswer } from './parse.ts';
 import { loadPrompt, render, type PromptTemplate } from './templates.ts';
 
@@ -22,15 +22,18 @@ export class LlmCoherenceGrader implements CoherenceGrader {
   }
 
   async grade(texts: string[]): Promise<CoherenceLabel[]> {
-    return mapAll(texts, async (text) => {
-      // An empty generation has nothing to judge; the toolkit drops it, here it stays UNKNOWN.
-      if (text.trim() === '') return 'UNKNOWN';
-      const messages = render(this.prompt, { TEXT: text });
-      const first = await tryChat(this.client, { messages });
-      const label = first === null ? 'UNKNOWN' : parseCoherenceAnswer(first);
-      if (label !== 'UNKNOWN') return label;
-      const retry = await tryChat(this.client, { messages, sample: 1, temperature: 0 });
-      return retry === null ? 'UNKNOWN' : parseCoherenceAnswer(retry);
-    });
+    // All texts at once; the client's concurrency limit bounds the requests in flight.
+    return Promise.all(
+      texts.map(async (text): Promise<CoherenceLabel> => {
+        // An empty generation has nothing to judge; the toolkit drops it, here it stays UNKNOWN.
+        if (text.trim() === '') return 'UNKNOWN';
+        const messages = render(this.prompt, { TEXT: text });
+        const first = await tryChat(this.client, { messages });
+        const label = first === null ? 'UNKNOWN' : parseCoherenceAnswer(first);
+        if (label !== 'UNKNOWN') return label;
+        const retry = await tryChat(this.client, { messages, sample: 1, temperature: 0 });
+        return retry === null ? 'UNKNOWN' : parseCoherenceAnswer(retry);
+      }),
+    );
   }
 }

@@ -85,7 +85,7 @@ export const NO_ENDPOINT_MESSAGE =
 
 type Env = Record<string, string | undefined>;
 
-/** Looks a setting up for a role: role-specific env, group env, global env; config layers first. */
+/** Looks a setting up in the env for a role: role-specific, then group (GRADER), then global. */
 function lookup(env: Env, role: LlmRole, suffix: string): { value: string; from: string } | undefined {
   const { name, group } = ROLE_ENV[role];
   const names = [`DIFFBENCH_LLM_${name}_${suffix}`];
