@@ -9,6 +9,8 @@ export interface UnembeddingScaleOptions {
   unembedding: (tokenId: number) => Float32Array;
   /** How far above the background similarity a token's mean similarity to the subset must be. */
   margin?: number;
+  /** A member's mean similarity to the subset must also reach this share of the subset's median. */
+  relativeAffinity?: number;
 }
 
 interface ScaleScore {
@@ -56,10 +58,12 @@ export class UnembeddingScaleGrader implements PatchscopeScaleGrader {
   readonly grader: GraderId = { id: 'offline/patchscope-scale-unembedding', version: '1' };
   private readonly unembedding: (tokenId: number) => Float32Array;
   private readonly margin: number;
+  private readonly relativeAffinity: number;
 
   constructor(options: UnembeddingScaleOptions) {
     this.unembedding = options.unembedding;
     this.margin = options.margin ?? 0.1;
+    this.relativeAffinity = options.relativeAffinity ?? 0.5;
   }
 
   async choose(candidates: ScaleCandidate[]): Promise<ScaleChoice> {
@@ -112,12 +116,15 @@ export class UnembeddingScaleGrader implements PatchscopeScaleGrader {
 
   private score(s: { scale: number; tokens: string[]; ids: number[] }, vectors: Map<number, Float64Array>, background: number): ScaleScore {
     const sim = s.ids.map((a) => s.ids.map((b) => dot(vectors.get(a)!, vectors.get(b)!)));
-    const threshold = background + this.margin;
     const subset = s.ids.map((_, i) => i);
-    // Peel off the token least similar to the rest until every member is similar enough to the others.
+    // Peel off the token least similar to the rest until every member is similar enough to the others:
+    // above the background by `margin`, and not far below the subset's typical member.
     while (subset.length >= 2) {
       const affinity = subset.map((i) => subset.reduce((acc, j) => (j === i ? acc : acc + sim[i][j]), 0) / (subset.length - 1));
-      const worst = affinity.indexOf(Math.min(...affinity));
+      const sorted = [...affinity].sort((a, b) => a - b);
+      const median = sorted[Math.floor(sorted.length / 2)];
+      const threshold = Math.max(background + this.margin, this.relativeAffinity * median);
+      const worst = affinity.indexOf(sorted[0]);
       if (affinity[worst] >= threshold) break;
       subset.splice(worst, 1);
     }
