@@ -63,8 +63,17 @@ class OnnxLanguageModel implements LanguageModel {
 
   constructor(readonly info: ModelInfo, private spec: ModelSpec, private session: ort.InferenceSession, private built: Built) {}
 
+  /** Fills padding slots (always masked, so any in-vocabulary id works). */
   private get padId(): number {
-    return this.spec.padTokenId ?? this.spec.eosTokenIds[0] ?? 0;
+    const p = this.spec.padTokenId ?? this.spec.eosTokenIds[0] ?? 0;
+    return p >= 0 && p < this.spec.vocab ? p : 0;
+  }
+
+  private checkIds(rows: number[][], what: string): void {
+    const V = this.spec.vocab;
+    rows.forEach((r, b) => r.forEach((t, j) => {
+      if (!Number.isInteger(t) || t < 0 || t >= V) throw new Error(`${what}: token id ${t} at row ${b}, position ${j} is outside the vocabulary (0..${V - 1})`);
+    }));
   }
 
   /** Per-row vectors [B*H] from [H] or [B*H] inputs. */
@@ -138,6 +147,7 @@ class OnnxLanguageModel implements LanguageModel {
   }
 
   async forward(opts: ForwardOptions): Promise<ForwardResult> {
+    this.checkIds(opts.inputIds, 'forward');
     const batch = padBatch(opts.inputIds, this.padId, 'right', opts.attentionMask);
     const { B, T } = batch;
     const mode = opts.logits ?? 'all';
@@ -190,6 +200,7 @@ class OnnxLanguageModel implements LanguageModel {
 
   async generate(opts: GenerateOptions): Promise<GenerateResult> {
     const { numLayers: L } = this.spec;
+    this.checkIds(opts.prompts, 'generate');
     const batch = padBatch(opts.prompts, this.padId, 'left');
     const { B } = batch;
     const eos = new Set(opts.eosTokenIds ?? this.spec.eosTokenIds);

@@ -121,3 +121,12 @@ describe('bad calls', () => {
     await m.dispose();
   });
 });
+
+describe('bad token ids', () => {
+  it('an id outside the vocabulary is named before ONNX Runtime sees it', async () => {
+    const m = await load(LLAMA);
+    await expect(m.forward({ inputIds: [[1, 2, 512]] })).rejects.toThrow(/forward: token id 512 at row 0, position 2 is outside the vocabulary \(0\.\.511\)/);
+    await expect(m.generate({ prompts: [[-1]], maxNewTokens: 1 })).rejects.toThrow(/generate: token id -1/);
+    await m.dispose();
+  });
+});
