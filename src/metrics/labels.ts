@@ -43,3 +43,16 @@ export function maxOverPositions(values: number[] | Record<number, number>): { v
   const [position, value] = finite.reduce((best, e) => (e[1] > best[1] ? e : best));
   return { value, position };
 }
+
+/**
+ * The toolkit's `trivial_percentage` baseline as a fraction: candidates that are themselves frequent
+ * finetuning tokens. Unlike the toolkit, both sides are compared without tokenizer markers and
+ * surrounding whitespace, so " cake" matches "Ġcake" (the toolkit's exact match under-counts there).
+ */
+export function frequentTokenMatchFraction(candidates: string[], frequentTokens: string[], topK = 20): number {
+  const bare = (t: string) => t.replace(/[ĠĊĉ▁]/g, ' ').trim();
+  const frequent = new Set(frequentTokens.map(bare));
+  const top = candidates.slice(0, topK);
+  if (top.length === 0) throw new Error('frequentTokenMatchFraction: no candidates');
+  return top.filter((t) => frequent.has(bare(t))).length / top.length;
+}

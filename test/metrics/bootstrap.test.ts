@@ -1,6 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { bootstrapCI, mean, pairedBootstrapCI } from '../../src/metrics/bootstrap.ts';
+import { centroidCosine } from '../../src/metrics/similarity.ts';
 
 function normals(n: number, mu: number, sigma: number, seed: string): number[] {
   const rng = seedrandom(seed);
@@ -56,5 +57,20 @@ describe('pairedBootstrapCI', () => {
     const unpairedWidth = bootstrapCI(a, mean, { seed: 'u' }).upper - bootstrapCI(a, mean, { seed: 'u' }).lower;
     expect(paired.upper - paired.lower).toBeLessThan(unpairedWidth / 5);
     expect(() => pairedBootstrapCI([1, 2], [1], mean, mean, { seed: 'x' })).toThrow(/differ in length/);
+  });
+});
+
+describe('bootstrap over embeddings (steering similarity)', () => {
+  it('gives a CI around the centroid cosine of steered samples vs finetuning texts', () => {
+    const rng = seedrandom('emb');
+    const topic = Float32Array.from({ length: 32 }, () => rng() - 0.5);
+    const near = (k: number) => Array.from({ length: k }, () => topic.map((t) => t + 0.5 * (rng() - 0.5)));
+    const far = (k: number) => Array.from({ length: k }, () => Float32Array.from({ length: 32 }, () => rng() - 0.5));
+    const finetune = near(50);
+    const steered = bootstrapCI(near(40), (s) => centroidCosine(s, finetune), { seed: 'st' });
+    const control = bootstrapCI(far(40), (s) => centroidCosine(s, finetune), { seed: 'ct' });
+    expect(steered.lower).toBeLessThanOrEqual(steered.estimate);
+    expect(steered.upper).toBeGreaterThanOrEqual(steered.estimate);
+    expect(steered.lower).toBeGreaterThan(control.upper);
   });
 });

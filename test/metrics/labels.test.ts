@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RelevanceLabel } from '../../graders/types.ts';
-import { coherencePercentage, maxOverPositions, relevanceFraction, weightedRelevanceFraction } from '../../src/metrics/labels.ts';
+import { coherencePercentage, frequentTokenMatchFraction, maxOverPositions, relevanceFraction, weightedRelevanceFraction } from '../../src/metrics/labels.ts';
 
 describe('relevanceFraction', () => {
   it('is #RELEVANT / #candidates over the top 20, UNKNOWN counting as not relevant', () => {
@@ -29,5 +29,12 @@ describe('maxOverPositions', () => {
     expect(maxOverPositions([0.1, 0.4, NaN, 0.3])).toEqual({ value: 0.4, position: 1 });
     expect(maxOverPositions({ 2: 0.2, 4: 0.9, 0: 0.5 })).toEqual({ value: 0.9, position: 4 });
     expect(() => maxOverPositions([NaN])).toThrow(/no finite/);
+  });
+});
+
+describe('frequentTokenMatchFraction', () => {
+  it('counts candidates that are frequent tokens, ignoring tokenizer markers', () => {
+    expect(frequentTokenMatchFraction([' cake', 'Ġoven', ' piano', 'illa'], ['Ġcake', 'Ġoven', 'illa'])).toBeCloseTo(0.75, 12);
+    expect(frequentTokenMatchFraction([' cake'], [])).toBe(0);
   });
 });
