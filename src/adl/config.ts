@@ -1,0 +1,140 @@
+// ADL configuration: the toolkit's defaults (spec §1-4) and its JSON Schema.
+
+export interface ThresholdSearchConfig {
+  /** Binary-search steps for the first threshold prompt; the others get steps/2 over [0, 2·t1]. */
+  steps: number;
+  /** Levels of the bracket evaluated per batched round (2^b − 1 strengths at once). */
+  batchSteps: number;
+  samplesPerStrength: number;
+  /** Percentage of coherent samples a strength needs to pass. */
+  coherenceThreshold: number;
+  maxStrength: number;
+  maxNewTokens: number;
+  temperature: number;
+}
+
+export interface FinalGenerationConfig {
+  samplesPerPrompt: number;
+  maxNewTokens: number;
+  temperature: number;
+  maxBatchSize: number;
+  /** Use only the first this-many prompts of the prompt file (default: all). */
+  prompts?: number;
+}
+
+export interface ADLConfig {
+  /** N unrelated documents. */
+  samples: number;
+  /** n tokens per document (documents shorter than n are skipped by the loader). */
+  tokens: number;
+  /** Relative layers; absolute = floor(r·(L−1)). */
+  layers: number[];
+  /** Positions 0..positions−1 are read out (k). */
+  positions: number;
+  /** Documents per forward pass (a LoRA organism runs base and finetuned rows in one batch). */
+  batchSize: number;
+  /** Positions < skipTokens are left out of the target norm. */
+  skipTokens: number;
+  lens: { topK: number };
+  patchscope: { enabled: boolean; scales: number[]; intersectionTopK: number; tokensK: number };
+  steering: {
+    enabled: boolean;
+    positions: number[];
+    /** 'auto': chat prompts through the chat template for chat models, completion prompts otherwise. */
+    promptStyle: 'auto' | 'chat' | 'completion';
+    threshold: ThresholdSearchConfig;
+    final: FinalGenerationConfig;
+  };
+}
+
+/** The 30 positive Patchscope scales: 0.5..2.0 by 0.1, 3, 4, 5, 10, then linspace(20, 200, 10). */
+export const PATCHSCOPE_SCALES: number[] = [
+  ...Array.from({ length: 16 }, (_, i) => Math.round((0.5 + 0.1 * i) * 10) / 10),
+  3, 4, 5, 10,
+  ...Array.from({ length: 10 }, (_, i) => 20 + 20 * i),
+];
+
+export const DEFAULT_ADL_CONFIG: ADLConfig = {
+  samples: 10000,
+  tokens: 128,
+  layers: [0.5],
+  positions: 5,
+  batchSize: 32,
+  skipTokens: 5,
+  lens: { topK: 100 },
+  patchscope: { enabled: true, scales: PATCHSCOPE_SCALES, intersectionTopK: 16384, tokensK: 20 },
+  steering: {
+    enabled: true,
+    positions: [0, 1, 2, 3, 4],
+    promptStyle: 'auto',
+    threshold: {
+      steps: 12, batchSteps: 3, samplesPerStrength: 10, coherenceThreshold: 75, maxStrength: 100,
+      maxNewTokens: 128, temperature: 1.2,
+    },
+    final: { samplesPerPrompt: 5, maxNewTokens: 512, temperature: 1.1, maxBatchSize: 32 },
+  },
+};
+
+/** Absolute layer of a relative one (the toolkit floors). */
+export function absoluteLayer(relative: number, numLayers: number): number {
+  if (!(relative >= 0 && relative <= 1)) throw new Error(`ADL layers: relative layer must be in [0, 1], got ${relative}`);
+  return Math.floor(relative * (numLayers - 1));
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge of a partial config over the defaults (arrays replace). */
+export function mergeConfig<T>(base: T, override: unknown): T {
+  if (!isObject(override)) return (override === undefined ? base : override) as T;
+  const out: Json = { ...(base as Json) };
+  for (const [k, v] of Object.entries(override)) out[k] = isObject(v) && isObject(out[k]) ? mergeConfig(out[k], v) : v;
+  return out as T;
+}
+
+const int = (minimum: number) => ({ type: 'integer', minimum });
+const num = { type: 'number' };
+
+export const ADL_CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['samples', 'tokens', 'layers', 'positions', 'batchSize', 'skipTokens', 'lens', 'patchscope', 'steering'],
+  properties: {
+    samples: int(1),
+    tokens: int(1),
+    layers: { type: 'array', minItems: 1, items: { type: 'number', minimum: 0, maximum: 1 } },
+    positions: int(1),
+    batchSize: int(1),
+    skipTokens: int(0),
+    lens: { type: 'object', additionalProperties: false, required: ['topK'], properties: { topK: int(1) } },
+    patchscope: {
+      type: 'object', additionalProperties: false, required: ['enabled', 'scales', 'intersectionTopK', 'tokensK'],
+      properties: {
+        enabled: { type: 'boolean' },
+        scales: { type: 'array', minItems: 1, items: { type: 'number', exclusiveMinimum: 0 } },
+        intersectionTopK: int(1),
+        tokensK: int(1),
+      },
+    },
+    steering: {
+      type: 'object', additionalProperties: false, required: ['enabled', 'positions', 'promptStyle', 'threshold', 'final'],
+      properties: {
+        enabled: { type: 'boolean' },
+        positions: { type: 'array', items: int(0) },
+        promptStyle: { enum: ['auto', 'chat', 'completion'] },
+        threshold: {
+          type: 'object', additionalProperties: false,
+          required: ['steps', 'batchSteps', 'samplesPerStrength', 'coherenceThreshold', 'maxStrength', 'maxNewTokens', 'temperature'],
+          properties: {
+            steps: int(1), batchSteps: int(1), samplesPerStrength: int(1), coherenceThreshold: { type: 'number', minimum: 0, maximum: 100 },
+            maxStrength: { type: 'number', exclusiveMinimum: 0 }, maxNewTokens: int(1), temperature: { type: 'number', minimum: 0 },
+          },
+        },
+        final: {
+          type: 'object', additionalProperties: false, required: ['samplesPerPrompt', 'maxNewTokens', 'temperature', 'maxBatchSize'],
+          properties: { samplesPerPrompt: int(1), maxNewTokens: int(1), temperature: num, maxBatchSize: int(1), prompts: int(1) },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,112 @@
+// Step 3 (spec §3): token-identity Patchscope. The latent, rescaled to unit direction × target norm ×
+// scale, REPLACES the residual after layer L at the last token ('?') of three `word -> word` repeat
+// prompts; tokens count only if they are in the top-k of all three prompts (probabilities averaged);
+// 20 tokens per scale; a scale grader picks the best scale and a coherent subset.
+import type { PatchscopeScaleGrader } from '../../graders/types.ts';
+import type { LanguageModel } from '../runtime/types.ts';
+import { softmax, topK } from './topk.ts';
+
+/** The toolkit's identity prompts: nnterp's repeat_prompt over three word triples. */
+export const IDENTITY_WORDS: string[][] = [
+  ['man', '1135', 'hello'],
+  ['bear', '42', 'blue'],
+  ['921', 'target', 'anna'],
+];
+
+export function repeatPrompt(words: string[]): string {
+  return `${words.map((w) => `${w} -> ${w}`).join('\n')}\n?`;
+}
+
+export interface ScaleTokens {
+  scale: number;
+  tokenIds: number[];
+  tokens: string[];
+  probs: number[];
+}
+
+export interface PatchscopeResult {
+  scales: ScaleTokens[];
+  bestScale: number;
+  tokensAtBestScale: string[];
+  tokenIdsAtBestScale: number[];
+  probsAtBestScale: number[];
+  selectedTokens: string[];
+  grader: { id: string; version: string };
+}
+
+export interface PatchscopeOptions {
+  layer: number;
+  targetNorm: number;
+  scales: number[];
+  intersectionTopK: number;
+  tokensK: number;
+  /** loraScale of the patched model (base mean → base, difference and ft mean → finetuned). */
+  loraScale?: number;
+  encode: (text: string) => number[];
+  displayToken: (id: number) => string;
+}
+
+function unit(v: Float32Array): Float32Array {
+  const n = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+  if (!(n > 0)) throw new Error('patchscope: the latent has zero norm');
+  return v.map((x) => x / n);
+}
+
+/** Averaged next-token probabilities per scale, zero for tokens outside any prompt's top-k. */
+export async function patchscopeScales(model: LanguageModel, latent: Float32Array, opts: PatchscopeOptions): Promise<ScaleTokens[]> {
+  const H = model.info.hiddenSize;
+  const V = model.info.vocabSize;
+  const direction = unit(latent);
+  const S = opts.scales.length;
+  const vectors = new Float32Array(S * H);
+  opts.scales.forEach((s, i) => vectors.set(direction.map((x) => x * opts.targetNorm * s), i * H));
+  const sum = opts.scales.map(() => new Float64Array(V));
+  const hits = opts.scales.map(() => new Uint8Array(V));
+  const k = Math.min(opts.intersectionTopK, V);
+  for (const words of IDENTITY_WORDS) {
+    const ids = opts.encode(repeatPrompt(words));
+    const r = await model.forward({
+      inputIds: opts.scales.map(() => ids),
+      patch: [{ layer: opts.layer, position: -1, vector: vectors }],
+      logits: 'last',
+      loraScale: opts.loraScale,
+    });
+    const logits = r.logits!.data;
+    for (let i = 0; i < S; i++) {
+      const p = softmax(logits.subarray(i * V, (i + 1) * V));
+      const kept = k >= V ? null : new Set(topK(p, k));
+      for (let t = 0; t < V; t++) {
+        if (kept && !kept.has(t)) continue;
+        sum[i][t] += p[t];
+        hits[i][t]++;
+      }
+    }
+  }
+  const P = IDENTITY_WORDS.length;
+  return opts.scales.map((scale, i) => {
+    const avg = sum[i].map((x, t) => (hits[i][t] === P ? x / P : 0));
+    const ids = topK(avg, opts.tokensK).filter((t) => avg[t] > 0);
+    return { scale, tokenIds: ids, tokens: ids.map(opts.displayToken), probs: ids.map((t) => avg[t]) };
+  });
+}
+
+export async function patchscope(
+  model: LanguageModel,
+  latent: Float32Array,
+  grader: PatchscopeScaleGrader,
+  opts: PatchscopeOptions,
+): Promise<PatchscopeResult> {
+  const scales = await patchscopeScales(model, latent, opts);
+  const choice = await grader.choose(scales.map((s) => ({ scale: s.scale, tokens: s.tokens, tokenIds: s.tokenIds })));
+  const best = scales.find((s) => Math.abs(s.scale - choice.bestScale) < 1e-9);
+  if (!best) throw new Error(`patchscope: grader ${grader.grader.id} chose scale ${choice.bestScale}, which was not offered`);
+  return {
+    scales,
+    bestScale: best.scale,
+    tokensAtBestScale: best.tokens,
+    tokenIdsAtBestScale: best.tokenIds,
+    probsAtBestScale: best.probs,
+    selectedTokens: choice.selectedTokens,
+    grader: grader.grader,
+  };
+}

@@ -1,0 +1,176 @@
+// Step 4 (spec §4): steer the finetuned model by adding s · unit(diff) · targetNorm to the residual
+// after layer L at every position and step; find s with the batched look-ahead binary search against
+// a coherence grader; then steered and unsteered samples per prompt.
+import type { CoherenceGrader } from '../../graders/types.ts';
+import { coherencePercentage } from '../metrics/labels.ts';
+import type { LanguageModel } from '../runtime/types.ts';
+import type { FinalGenerationConfig, ThresholdSearchConfig } from './config.ts';
+
+export function steeringVector(diff: Float32Array, targetNorm: number): Float32Array {
+  const n = Math.sqrt(diff.reduce((s, x) => s + x * x, 0));
+  if (!(n > 0)) throw new Error('steering: the difference vector has zero norm');
+  return diff.map((x) => (x / n) * targetNorm);
+}
+
+export interface SteererOptions {
+  model: LanguageModel;
+  layer: number;
+  /** The unit-strength vector (unit(diff) × target norm). */
+  vector: Float32Array;
+  loraScale?: number;
+  decode: (ids: number[]) => string;
+}
+
+/** Samples from the finetuned model, each row with its own steering strength. */
+export class Steerer {
+  constructor(private readonly o: SteererOptions) {}
+
+  /** One text per row: rows[i] = {prompt ids, strength}; rows are generated in one batch. */
+  async sample(rows: { prompt: number[]; strength: number }[], gen: { maxNewTokens: number; temperature: number; seed: string }): Promise<string[]> {
+    const { model, layer, vector } = this.o;
+    const H = vector.length;
+    const perRow = new Float32Array(rows.length * H);
+    rows.forEach((r, i) => {
+      if (r.strength !== 0) perRow.set(vector.map((x) => x * r.strength), i * H);
+    });
+    const steered = rows.some((r) => r.strength !== 0);
+    const out = await model.generate({
+      prompts: rows.map((r) => r.prompt),
+      maxNewTokens: gen.maxNewTokens,
+      temperature: gen.temperature,
+      seed: gen.seed,
+      steer: steered ? [{ layer, vector: perRow }] : undefined,
+      loraScale: this.o.loraScale,
+    });
+    const eos = new Set(model.info.eosTokenIds);
+    // Generation stops at EOS; drop it (and any run of it) before decoding.
+    return out.tokens.map((ids) => this.o.decode(ids.filter((t) => !eos.has(t))));
+  }
+}
+
+/** Midpoints of the next `levels` levels of the bracket [lo, hi], in breadth-first order (2^levels − 1). */
+export function lookAheadMidpoints(lo: number, hi: number, levels: number): number[] {
+  const out: number[] = [];
+  let brackets: [number, number][] = [[lo, hi]];
+  for (let l = 0; l < levels; l++) {
+    const next: [number, number][] = [];
+    for (const [a, b] of brackets) {
+      const m = (a + b) / 2;
+      out.push(m);
+      next.push([a, m], [m, b]);
+    }
+    brackets = next;
+  }
+  return out;
+}
+
+export interface SearchTrace {
+  /** Coherence percentage per evaluated strength. */
+  evaluated: { strength: number; coherence: number }[];
+  threshold: number;
+}
+
+/**
+ * Batched look-ahead binary search: each round evaluates all midpoints of the next `batchSteps`
+ * levels at once, then replays the binary decisions (pass: coherence ≥ threshold moves the lower
+ * bound up and becomes the best pass). Returns the best passing strength (0 when none passed).
+ */
+export async function binarySearchThreshold(opts: {
+  low: number;
+  high: number;
+  steps: number;
+  batchSteps: number;
+  coherenceThreshold: number;
+  evaluate: (strengths: number[]) => Promise<number[]>;
+}): Promise<SearchTrace> {
+  let { low, high } = opts;
+  let best = 0;
+  const known = new Map<number, number>();
+  let done = 0;
+  while (done < opts.steps) {
+    const levels = Math.min(opts.batchSteps, opts.steps - done);
+    const todo = lookAheadMidpoints(low, high, levels).filter((s) => !known.has(s));
+    if (todo.length) (await opts.evaluate(todo)).forEach((c, i) => known.set(todo[i], c));
+    for (let l = 0; l < levels; l++) {
+      const m = (low + high) / 2;
+      if (known.get(m)! >= opts.coherenceThreshold) {
+        low = m;
+        best = m;
+      } else high = m;
+    }
+    done += levels;
+  }
+  return { evaluated: [...known].map(([strength, coherence]) => ({ strength, coherence })), threshold: best };
+}
+
+export interface ThresholdResult {
+  thresholds: number[];
+  avgThreshold: number;
+  traces: SearchTrace[];
+  grader: { id: string; version: string };
+}
+
+/**
+ * The toolkit's threshold: prompt 1 searches [0, maxStrength] with `steps`; the others search
+ * [0, 2·t1] with steps/2; the strength used is the average of the three.
+ */
+export async function findSteeringThreshold(
+  steerer: Steerer,
+  prompts: number[][],
+  grader: CoherenceGrader,
+  cfg: ThresholdSearchConfig,
+  seed: string,
+  progress?: (done: number, total: number) => void,
+): Promise<ThresholdResult> {
+  const traces: SearchTrace[] = [];
+  for (let p = 0; p < prompts.length; p++) {
+    const high = p === 0 ? cfg.maxStrength : 2 * traces[0].threshold;
+    const steps = p === 0 ? cfg.steps : Math.floor(cfg.steps / 2);
+    const evaluate = async (strengths: number[]) => {
+      const rows = strengths.flatMap((strength) => Array.from({ length: cfg.samplesPerStrength }, () => ({ prompt: prompts[p], strength })));
+      const texts = await steerer.sample(rows, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, seed: `${seed}/threshold/${p}/${strengths.join(',')}` });
+      const nonEmpty = (xs: string[]) => xs.filter((t) => t.trim() !== '');
+      return Promise.all(
+        strengths.map(async (_, i) => coherencePercentage(await grader.grade(nonEmpty(texts.slice(i * cfg.samplesPerStrength, (i + 1) * cfg.samplesPerStrength))))),
+      );
+    };
+    traces.push(high > 0 && steps > 0
+      ? await binarySearchThreshold({ low: 0, high, steps, batchSteps: cfg.batchSteps, coherenceThreshold: cfg.coherenceThreshold, evaluate })
+      : { evaluated: [], threshold: 0 });
+    progress?.(p + 1, prompts.length);
+  }
+  const thresholds = traces.map((t) => t.threshold);
+  return { thresholds, avgThreshold: thresholds.reduce((s, x) => s + x, 0) / thresholds.length, traces, grader: grader.grader };
+}
+
+export interface Generations {
+  strength: number;
+  /** [prompt][sample] */
+  steered: string[][];
+  unsteered: string[][];
+}
+
+/** `samplesPerPrompt` steered (at `strength`) and unsteered samples per prompt, packed into batches. */
+export async function finalGenerations(
+  steerer: Steerer,
+  prompts: number[][],
+  strength: number,
+  cfg: FinalGenerationConfig,
+  seed: string,
+  progress?: (done: number, total: number) => void,
+): Promise<Generations> {
+  const K = cfg.samplesPerPrompt;
+  const rows = prompts.flatMap((prompt, p) => [
+    ...Array.from({ length: K }, (_, j) => ({ prompt, strength, p, j, steered: true })),
+    ...Array.from({ length: K }, (_, j) => ({ prompt, strength: 0, p, j, steered: false })),
+  ]);
+  const steered = prompts.map(() => new Array<string>(K));
+  const unsteered = prompts.map(() => new Array<string>(K));
+  for (let start = 0; start < rows.length; start += cfg.maxBatchSize) {
+    const batch = rows.slice(start, start + cfg.maxBatchSize);
+    const texts = await steerer.sample(batch, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, seed: `${seed}/final/${start}` });
+    batch.forEach((r, i) => ((r.steered ? steered : unsteered)[r.p][r.j] = texts[i]));
+    progress?.(Math.min(start + cfg.maxBatchSize, rows.length), rows.length);
+  }
+  return { strength, steered, unsteered };
+}

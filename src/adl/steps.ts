@@ -1,0 +1,236 @@
+// The ADL pipeline as cached steps over a MethodContext. The ADL method and the baselines compose
+// these, sharing one artifact store so that a baseline reuses the activations ADL collected.
+import fs from 'node:fs';
+import path from 'node:path';
+import { HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
+import { UnembeddingScaleGrader } from '../../graders/offline/patchscope-scale.ts';
+import type { CoherenceGrader, PatchscopeScaleGrader } from '../../graders/types.ts';
+import type { MethodContext, SteeringSamples, TokenReadout } from '../method/types.ts';
+import { ArtifactStore, contentKey } from './cache.ts';
+import { collectMeans } from './collect.ts';
+import { absoluteLayer, type ADLConfig } from './config.ts';
+import { logitLens } from './lens.ts';
+import { pairKey, type ModelPair, type Side } from './pair.ts';
+import { patchscope, type PatchscopeResult } from './patchscope.ts';
+import { finalGenerations, findSteeringThreshold, Steerer, steeringVector, type Generations, type ThresholdResult } from './steering.ts';
+
+/** Bumped when a step's computation changes, so stale artifacts are not reused. */
+export const STEPS_VERSION = '1';
+
+export interface Graders {
+  coherence: CoherenceGrader;
+  scale: PatchscopeScaleGrader;
+}
+
+/** The offline default graders: heuristic coherence, unembedding-similarity scale choice. */
+export async function defaultGraders(ctx: MethodContext): Promise<Graders> {
+  const U = await ctx.finetuned.unembeddings();
+  const H = U.dims[1];
+  return {
+    coherence: new HeuristicCoherenceGrader(),
+    scale: new UnembeddingScaleGrader({ unembedding: (id) => U.data.subarray(id * H, (id + 1) * H) }),
+  };
+}
+
+export function pairOf(ctx: MethodContext): ModelPair {
+  return { base: ctx.base, finetuned: ctx.finetuned, baseScale: ctx.baseScale, finetunedScale: ctx.finetunedScale };
+}
+
+export function storeOf(ctx: MethodContext): ArtifactStore {
+  return new ArtifactStore(path.join(ctx.cacheDir, 'adl'));
+}
+
+/** Stored means of one layer (positions 0..k−1 only; norms for every position). */
+export interface StoredMeans {
+  layer: number;
+  count: number;
+  tokens: number;
+  diff: number[][];
+  base: number[][];
+  finetuned: number[][];
+  diffNorm: number[];
+  baseActNorm: number[];
+  ftActNorm: number[];
+  baseNorm: number;
+  targetNorm: number;
+}
+
+export interface Collected {
+  documentsKey: string;
+  layers: StoredMeans[];
+}
+
+export async function collectStep(ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore): Promise<Collected> {
+  const documents = await ctx.unrelatedDocuments(cfg.samples, cfg.tokens);
+  const documentsKey = contentKey(documents);
+  const layers = [...new Set(cfg.layers.map((r) => absoluteLayer(r, ctx.finetuned.info.numLayers)))];
+  const pair = pairOf(ctx);
+  const inputs = { v: STEPS_VERSION, models: pairKey(pair), documentsKey, layers, skipTokens: cfg.skipTokens, positions: cfg.positions };
+  const stored = await store.step('collect', inputs, async () => {
+    const means = await collectMeans(pair, documents, {
+      layers, batchSize: cfg.batchSize, skipTokens: cfg.skipTokens,
+      progress: (done, total) => ctx.progress('collect', done, total),
+    });
+    const k = Math.min(cfg.positions, documents[0].length);
+    const rows = (vs: Float32Array[]) => vs.slice(0, k).map((v) => Array.from(v));
+    return means.map((m): StoredMeans => ({
+      layer: m.layer, count: m.count, tokens: m.tokens,
+      diff: rows(m.diff), base: rows(m.base), finetuned: rows(m.finetuned),
+      diffNorm: m.diffNorm, baseActNorm: m.baseActNorm, ftActNorm: m.ftActNorm, baseNorm: m.baseNorm, targetNorm: m.targetNorm,
+    }));
+  });
+  return { documentsKey, layers: stored };
+}
+
+/** A vector to read out: which model it is patched into, and its target norm. */
+export interface Latent {
+  variant: string;
+  layer: number;
+  position: number;
+  vector: number[];
+  side: Side;
+  targetNorm: number;
+}
+
+/** The toolkit's three latents per position: difference and ft mean on the ft model, base mean on the base model. */
+export function meanLatents(collected: Collected, variants: ('difference' | 'base' | 'finetuned')[]): Latent[] {
+  return collected.layers.flatMap((m) =>
+    m.diff.flatMap((_, position) =>
+      variants.map((variant): Latent => ({
+        variant, layer: m.layer, position,
+        vector: variant === 'difference' ? m.diff[position] : variant === 'base' ? m.base[position] : m.finetuned[position],
+        side: variant === 'base' ? 'base' : 'finetuned',
+        targetNorm: m.targetNorm,
+      })),
+    ),
+  );
+}
+
+const displayAll = (ctx: MethodContext, ids: number[]) => ids.map((id) => ctx.tokenizer.displayToken(id));
+
+/** Logit lens (always through the finetuned model) of every latent. */
+export async function lensStep(ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, latents: Latent[]): Promise<TokenReadout[]> {
+  const inputs = { v: STEPS_VERSION, lens: ctx.finetuned.info.contentHash, topK: cfg.lens.topK, latents: contentKey(latents.map((l) => l.vector)) };
+  const results = await store.step('lens', inputs, async () =>
+    logitLens(ctx.finetuned, latents.map((l) => Float32Array.from(l.vector)), cfg.lens.topK));
+  return latents.map((l, i): TokenReadout => ({
+    source: 'logitlens', variant: l.variant, layer: l.layer, position: l.position,
+    tokens: displayAll(ctx, results[i].ids), tokenIds: results[i].ids, probs: results[i].probs,
+  }));
+}
+
+export async function patchscopeStep(
+  ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, latents: Latent[], graders: Graders,
+): Promise<TokenReadout[]> {
+  const pair = pairOf(ctx);
+  const out: TokenReadout[] = [];
+  for (const [i, l] of latents.entries()) {
+    const model = l.side === 'base' ? pair.base : pair.finetuned;
+    const loraScale = l.side === 'base' ? pair.baseScale : pair.finetunedScale;
+    const inputs = { v: STEPS_VERSION, model: model.info.contentHash, loraScale: loraScale ?? null, vector: contentKey(l.vector), layer: l.layer, targetNorm: l.targetNorm, cfg: cfg.patchscope, grader: graders.scale.grader };
+    const r = await store.step<PatchscopeResult>(`patchscope.${l.variant}.L${l.layer}.P${l.position}`, inputs, () =>
+      patchscope(model, Float32Array.from(l.vector), graders.scale, {
+        layer: l.layer, targetNorm: l.targetNorm, scales: cfg.patchscope.scales, intersectionTopK: cfg.patchscope.intersectionTopK,
+        tokensK: cfg.patchscope.tokensK, loraScale, encode: (t) => ctx.tokenizer.encode(t), displayToken: (id) => ctx.tokenizer.displayToken(id),
+      }));
+    ctx.progress('patchscope', i + 1, latents.length);
+    out.push({
+      source: 'patchscope', variant: l.variant, layer: l.layer, position: l.position,
+      tokens: r.tokensAtBestScale, tokenIds: r.tokenIdsAtBestScale, probs: r.probsAtBestScale, scale: r.bestScale, selectedTokens: r.selectedTokens,
+    });
+  }
+  return out;
+}
+
+const PROMPT_DIR = path.join(import.meta.dirname, 'prompts');
+
+export function readPromptFile(name: string): string[] {
+  const file = path.join(PROMPT_DIR, name);
+  const lines = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length === 0) throw new Error(`${file}: no prompts`);
+  return lines;
+}
+
+/**
+ * 'auto' uses completion prompts for the zoo's base language models (they have a chat template but
+ * were never chat-trained) and for tokenizers without a template; chat prompts otherwise.
+ */
+export function promptStyle(ctx: MethodContext, cfg: ADLConfig): 'chat' | 'completion' {
+  const style = cfg.steering.promptStyle;
+  if (style !== 'auto') return style;
+  return ctx.organism.organismId.startsWith('zoo/') || !ctx.tokenizer.applyChatTemplate ? 'completion' : 'chat';
+}
+
+export interface SteeringPrompts {
+  style: 'chat' | 'completion';
+  threshold: string[];
+  final: string[];
+  encode: (prompt: string) => number[];
+}
+
+export function steeringPrompts(ctx: MethodContext, cfg: ADLConfig): SteeringPrompts {
+  const style = promptStyle(ctx, cfg);
+  const final = readPromptFile(`${style}_final.txt`).slice(0, cfg.steering.final.prompts);
+  const encode = (prompt: string) => {
+    if (style === 'completion') return ctx.tokenizer.encode(prompt);
+    if (!ctx.tokenizer.applyChatTemplate) throw new Error(`steering: chat prompts need a tokenizer with a chat template (organism ${ctx.organism.organismId})`);
+    const text = ctx.tokenizer.applyChatTemplate([{ role: 'user', content: prompt }], { addGenerationPrompt: true, enableThinking: false });
+    return ctx.tokenizer.encode(text, { addSpecialTokens: false });
+  };
+  return { style, threshold: readPromptFile(`${style}_threshold.txt`), final, encode };
+}
+
+/** A direction to steer with (already unit × target norm) and where. */
+export interface Direction {
+  variant: string;
+  layer: number;
+  position: number;
+  vector: number[];
+}
+
+export interface SteeringRecord {
+  direction: Omit<Direction, 'vector'>;
+  threshold: ThresholdResult;
+  generations: Generations;
+  prompts: string[];
+}
+
+export async function steeringStep(
+  ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, directions: Direction[], graders: Graders,
+): Promise<SteeringRecord[]> {
+  const prompts = steeringPrompts(ctx, cfg);
+  const pair = pairOf(ctx);
+  const records: SteeringRecord[] = [];
+  for (const d of directions) {
+    const steerer = new Steerer({
+      model: pair.finetuned, layer: d.layer, vector: Float32Array.from(d.vector), loraScale: pair.finetunedScale,
+      decode: (ids) => ctx.tokenizer.decode(ids),
+    });
+    const base = { v: STEPS_VERSION, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, layer: d.layer, vector: contentKey(d.vector), seed: ctx.seed, style: prompts.style };
+    const name = `${d.variant}.L${d.layer}.P${d.position}`;
+    const threshold = await store.step(`steering-threshold.${name}`, { ...base, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: graders.coherence.grader }, () =>
+      findSteeringThreshold(steerer, prompts.threshold.map(prompts.encode), graders.coherence, cfg.steering.threshold, `${ctx.seed}/${name}`,
+        (done, total) => ctx.progress(`steering threshold ${name}`, done, total)));
+    const generations = await store.step(`steering-samples.${name}`, { ...base, prompts: prompts.final, cfg: cfg.steering.final, strength: threshold.avgThreshold }, () =>
+      finalGenerations(steerer, prompts.final.map(prompts.encode), threshold.avgThreshold, cfg.steering.final, `${ctx.seed}/${name}`,
+        (done, total) => ctx.progress(`steering samples ${name}`, done, total)));
+    records.push({ direction: { variant: d.variant, layer: d.layer, position: d.position }, threshold, generations, prompts: prompts.final });
+  }
+  return records;
+}
+
+export function steeringSamples(records: SteeringRecord[]): SteeringSamples[] {
+  return records.map((r) => ({
+    variant: r.direction.variant, layer: r.direction.layer, position: r.direction.position, strength: r.generations.strength,
+    prompts: r.prompts, steered: r.generations.steered, unsteered: r.generations.unsteered,
+  }));
+}
+
+/** unit(mean diff) × target norm at each configured steering position. */
+export function differenceDirections(collected: Collected, cfg: ADLConfig): Direction[] {
+  return collected.layers.flatMap((m) =>
+    cfg.steering.positions.filter((p) => p < m.diff.length).map((position) => ({
+      variant: 'difference', layer: m.layer, position, vector: Array.from(steeringVector(Float32Array.from(m.diff[position]), m.targetNorm)),
+    })),
+  );
+}
