@@ -2,7 +2,8 @@
 // in the zoo's pretraining corpus (WordNet 3.0 glosses and
 // examples, BSD fortunes; see organisms/zoo/README.md). Used as the coherence grader's vocabulary of
 // real words and as the text embedder's IDF table.
-// Run: npx tsx graders/offline/data/build-vocabulary.ts [organisms/zoo/data/pretrain.jsonl.gz]
+// The corpus is not vendored (see organisms/zoo/PROVENANCE.md); it is the shared folder's
+// zoo/data/pretrain.jsonl.gz. Run: npx tsx graders/offline/data/build-vocabulary.ts <pretrain.jsonl.gz>
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +12,8 @@ import { wordsOf } from '../words.ts';
 
 const MIN_COUNT = 1;
 const here = dirname(fileURLToPath(import.meta.url));
-const source = process.argv[2] ?? join(here, '../../../organisms/zoo/data/pretrain.jsonl.gz');
+const source = process.argv[2];
+if (!source) throw new Error('usage: build-vocabulary.ts <path to the zoo pretraining corpus pretrain.jsonl.gz>');
 const target = join(here, 'english-words.tsv.gz');
 
 const counts = new Map<string, number>();
