@@ -6,9 +6,10 @@ import { discoverCases } from '../../src/conformance/cases.ts';
 import { checkCase, REL_TOLERANCE } from '../../src/conformance/check.ts';
 import { testCacheDir } from '../helpers.ts';
 
-const cases = discoverCases(path.join('test', 'fixtures', 'hf-reference'));
-
-describe('conformance with transformers (float64 goldens)', () => {
+// hf-reference: the default set; -stress: large weights (soft-caps, biases, query scaling visible);
+// -holdout: other sizes, seeds, window, LoRA targets (same recipe, test/fixtures/recipes/make_goldens.py)
+describe.each(['hf-reference', 'hf-reference-stress', 'hf-reference-holdout'])('conformance with transformers (float64 goldens): %s', (set) => {
+  const cases = discoverCases(path.join('test', 'fixtures', set));
   it('finds all 17 reference cases', () => {
     expect(cases.map((c) => c.name)).toHaveLength(17);
   });

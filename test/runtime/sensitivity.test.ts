@@ -11,13 +11,35 @@ import { openCheckpoint } from '../../src/runtime/checkpoint.ts';
 import { testCacheDir } from '../helpers.ts';
 
 const ROOT = path.join('test', 'fixtures', 'hf-reference');
+// the STRESS set (same recipe, STRESS=1): large weights make attention peaked and biases, norm gains,
+// soft-caps and query scaling visible; made for exactly the features the default set cannot see
+const STRESS = path.join('test', 'fixtures', 'hf-reference-stress');
 const cases = new Map(discoverCases(ROOT).map((c) => [c.name, c]));
-const specOf = (name: string) => {
-  const ck = openCheckpoint(path.join(ROOT, name));
+const stressCases = new Map(discoverCases(STRESS).map((c) => [c.name, c]));
+const specOf = (name: string, root = ROOT) => {
+  const ck = openCheckpoint(path.join(root, name));
   return parseConfig(ck.config, name, ck.generationConfig);
 };
 
 interface Ablation { feature: string; caseName: string; overrides: () => Record<string, unknown>; detected: boolean }
+
+const STRESS_ABLATIONS: Ablation[] = [
+  { feature: 'q/k/v biases (qwen2)', caseName: 'qwen2', overrides: () => ({ qkvBias: false }), detected: true },
+  { feature: 'attention logit soft-capping (gemma2, cap 5)', caseName: 'gemma2', overrides: () => ({ attnSoftcap: null }), detected: true },
+  { feature: 'final logit soft-capping (gemma2, cap 3)', caseName: 'gemma2', overrides: () => ({ finalSoftcap: null }), detected: true },
+  { feature: 'query_pre_attn_scalar (gemma2, 32 != head_dim 16)', caseName: 'gemma2', overrides: () => ({ queryScale: 16 ** -0.5 }), detected: true },
+  { feature: 'query_pre_attn_scalar (gemma3, 32 != head_dim 16)', caseName: 'gemma3_text', overrides: () => ({ queryScale: 16 ** -0.5 }), detected: true },
+  { feature: 'llama3 rope scaling (vs plain rope)', caseName: 'llama', overrides: () => ({ rope: plainRope('llama') }), detected: true },
+];
+
+/** The same rope without llama3 frequency scaling. */
+function plainRope(name: string): Record<string, unknown> {
+  const spec = specOf(name, STRESS);
+  const hd = spec.headDim, theta = 500000;
+  const invFreq = Float64Array.from({ length: hd / 2 }, (_, i) => 1 / theta ** ((2 * i) / hd));
+  const plain = { invFreq, attentionFactor: 1, rotaryDim: hd };
+  return { full: plain, sliding: plain };
+}
 
 const ABLATIONS: Ablation[] = [
   { feature: 'rotary embeddings', caseName: 'llama', overrides: () => ({ rope: null }), detected: true },
@@ -45,6 +67,13 @@ describe('the reference fixtures detect a missing feature', () => {
     const checks = await checkCaseWith(c, { cacheDir: testCacheDir(), specOverrides: a.overrides() });
     const worst = Math.max(...checks.filter((r) => r.tensor !== 'generate.output').map((r) => r.relError));
     console.log(`${a.feature.padEnd(52)} off -> worst relative error ${worst.toExponential(2)} (${a.detected ? 'detected' : 'blind'})`);
+    expect(checks.some((r) => !r.pass)).toBe(a.detected);
+  });
+
+  it.each(STRESS_ABLATIONS.map((a) => [a.feature, a] as const))('stress set: %s', async (_f, a) => {
+    const checks = await checkCaseWith(stressCases.get(a.caseName)!, { cacheDir: testCacheDir(), specOverrides: a.overrides() });
+    const worst = Math.max(...checks.filter((r) => r.tensor !== 'generate.output').map((r) => r.relError));
+    console.log(`[stress] ${a.feature.padEnd(52)} off -> worst relative error ${worst.toExponential(2)}`);
     expect(checks.some((r) => !r.pass)).toBe(a.detected);
   });
 
