@@ -1,0 +1,84 @@
+// npm run perf [-- --json] [--threads N] [--reps N] [--only prefill,decode,adl,memory] [--no-peer]
+// Prints a table of DiffBench vs PyTorch eager vs the onnxruntime MatMul ceiling, and writes the figures
+// as JSON to reports/perf/ (with --json the same object goes to stdout; logs always go to stderr).
+import os from 'node:os';
+import path from 'node:path';
+import { table } from 'table';
+import { writeFileAtomic } from '../runtime/cache.ts';
+import { runBenchmark, type BenchReport, type DecodeFigure, type PrefillFigure } from '../perf/bench.ts';
+
+function parseArgs(argv: string[]) {
+  const args = { json: false, threads: Math.min(os.cpus().length, 2), reps: 3, only: undefined as string[] | undefined, noPeer: false, out: path.join('reports', 'perf') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    const int = (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${a}: expected a positive integer, got '${v}'`);
+      return n;
+    };
+    if (a === '--json') args.json = true;
+    else if (a === '--threads') args.threads = int(value());
+    else if (a === '--reps') args.reps = int(value());
+    else if (a === '--only') args.only = value().split(',');
+    else if (a === '--no-peer') args.noPeer = true;
+    else if (a === '--out') args.out = value();
+    else throw new Error(`unknown option '${a}' (options: --json --threads N --reps N --only prefill,decode,adl,memory --no-peer --out DIR)`);
+  }
+  for (const g of args.only ?? []) if (!['prefill', 'decode', 'adl', 'memory'].includes(g)) throw new Error(`--only: unknown workload group '${g}'`);
+  return args;
+}
+
+const fmt = (x: number | undefined, digits = 0) => (x === undefined ? '–' : x.toFixed(digits));
+
+function printTables(r: BenchReport): void {
+  const out: string[] = [];
+  const prefill = r.prefill as PrefillFigure[] | undefined;
+  if (prefill) out.push(table([
+    ['prefill', 'tok/s', 'GFLOP/s', 'ceiling GFLOP/s', 'of ceiling', 'torch tok/s', 'ratio vs torch'],
+    ...prefill.map((f) => [`${f.model} ${f.batch}x${f.tokens}`, fmt(f.tokens_per_s), fmt(f.gflops, 1), fmt(f.ceiling_gflops, 1),
+      `${(100 * f.ceiling_utilisation).toFixed(0)}%`, fmt(f.torch_tokens_per_s), fmt(f.torch_ratio, 2)]),
+  ]));
+  const decode = r.decode as DecodeFigure[] | undefined;
+  if (decode) out.push(table([
+    ['greedy decode (zoo, 128 ctx)', 'KV cache tok/s', 'recompute tok/s', 'cache speedup', 'torch (cache) tok/s', 'ratio vs torch', 'same tokens'],
+    ...decode.map((f) => [`batch ${f.batch}`, fmt(f.cache_tokens_per_s), fmt(f.recompute_tokens_per_s), fmt(f.cache_speedup, 1),
+      fmt(f.torch_cache_tokens_per_s), fmt(f.torch_ratio, 2), f.tokens_match_torch === undefined ? '–' : String(f.tokens_match_torch)]),
+  ]));
+  const adl = r.adl as Record<string, number> | undefined;
+  if (adl) out.push(table([
+    ['ADL collection (zoo base + LoRA)', 'seconds', 'docs/s'],
+    ['separate passes (scale 0, then 1)', fmt(adl.separate_seconds, 2), fmt(adl.separate_docs_per_s)],
+    ['one joint batch (per-row scale)', fmt(adl.joint_seconds, 2), fmt(adl.joint_docs_per_s)],
+  ]) + `joint vs separate difference vectors: relative difference ${adl.joint_vs_separate_rel_diff.toExponential(2)}\n`);
+  const mem = r.memory as Record<string, number> | undefined;
+  if (mem) out.push(table([
+    ['peak RSS (MiB)', 'empty process', 'zoo base', 'base + LoRA', 'LoRA / base'],
+    ['', fmt(mem.empty_mib), fmt(mem.base_mib), fmt(mem.lora_mib), fmt(mem.lora_over_base, 3)],
+  ]));
+  const peer = r.peer as Record<string, unknown>;
+  out.push(peer.available ? `PyTorch peer: torch ${peer.torch}, ${peer.blas_info}, BLAS libraries loaded: ${(peer.blas_libraries as string[]).join(', ')}\n`
+    : `PyTorch peer: not available (${peer.reason}); DiffBench figures only\n`);
+  process.stdout.write(out.join('\n'));
+}
+
+const args = parseArgs(process.argv.slice(2));
+const report = await runBenchmark({
+  threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer,
+  zooDir: path.join('organisms', 'zoo', 'base'), adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
+  cacheDir: process.env.DIFFBENCH_CACHE ?? path.join(os.tmpdir(), 'diffbench-perf-cache'),
+  log: (m) => process.stderr.write(`${m}\n`),
+});
+const stamp = (report.machine as { date: string }).date.replace(/[:.]/g, '-');
+const body = `${JSON.stringify(report, null, 2)}\n`;
+writeFileAtomic(path.join(args.out, `perf-${stamp}.json`), body);
+writeFileAtomic(path.join(args.out, 'latest.json'), body);
+if (args.json) process.stdout.write(body);
+else {
+  printTables(report);
+  process.stdout.write(`figures written to ${path.join(args.out, 'latest.json')}\n`);
+}

@@ -1,0 +1,220 @@
+// DiffBench's performance benchmark: our runtime next to PyTorch eager (same weights, tokens, threads)
+// and next to onnxruntime's own fp32 MatMul ceiling, on the workloads of issue 7.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import seedrandom from 'seedrandom';
+import { sampleDocuments } from '../data/index.ts';
+import { loadModel } from '../runtime/index.ts';
+import type { LanguageModel, LoadOptions } from '../runtime/types.ts';
+import { loadTokenizer } from '../tokenizer/index.ts';
+import { collectDifference, relativeError } from './adl.ts';
+import { layerLinears, matmulCeiling } from './ceiling.ts';
+import { peerAvailable, runPeer, type PeerInfo } from './peer.ts';
+import { matmulFlops, QWEN3_1_7B_LAYERS, writeSyntheticQwen3, type SyntheticShape } from './synthetic.ts';
+import { timeBest } from './timing.ts';
+
+export interface BenchOptions {
+  threads: number;
+  reps: number;
+  zooDir: string;
+  adapter: string;
+  /** Skip the PyTorch peer even when it is installed. */
+  noPeer?: boolean;
+  /** Workload groups to run (default all): prefill, decode, adl, memory. */
+  only?: string[];
+  /** Extra runtime load options (e.g. a reduced-precision mode), applied to our model only. */
+  load?: Partial<LoadOptions>;
+  cacheDir: string;
+  log: (msg: string) => void;
+}
+
+export interface PrefillFigure {
+  model: string; batch: number; tokens: number;
+  tokens_per_s: number; gflops: number;
+  ceiling_gflops: number; ceiling_utilisation: number;
+  torch_tokens_per_s?: number; torch_ratio?: number;
+}
+
+export interface DecodeFigure {
+  batch: number; context: number; new_tokens: number;
+  cache_tokens_per_s: number; recompute_tokens_per_s: number; cache_speedup: number;
+  torch_cache_tokens_per_s?: number; torch_ratio?: number; tokens_match_torch?: boolean;
+}
+
+export type BenchReport = Record<string, unknown> & { ratios: Record<string, number> };
+
+function randomIds(rows: number, tokens: number, vocab: number, seed: string): number[][] {
+  const rand = seedrandom(seed);
+  return Array.from({ length: rows }, () => Array.from({ length: tokens }, () => 1 + Math.floor(rand() * (vocab - 1))));
+}
+
+function writeIds(dir: string, ids: number[][]): string {
+  const file = path.join(dir, `ids-${ids.length}x${ids[0].length}.json`);
+  fs.writeFileSync(file, JSON.stringify(ids));
+  return file;
+}
+
+function shapeOf(config: Record<string, number>, layers: number): SyntheticShape {
+  return {
+    layers, hidden: config.hidden_size, intermediate: config.intermediate_size, heads: config.num_attention_heads,
+    kvHeads: config.num_key_value_heads, headDim: config.head_dim ?? config.hidden_size / config.num_attention_heads, vocab: config.vocab_size,
+  };
+}
+
+export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
+  const want = (g: string) => !o.only || o.only.includes(g);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diffbench-perf-'));
+  const peer = o.noPeer ? ({ ok: false, reason: 'disabled (--no-peer)' } as const) : peerAvailable();
+  if (peer.ok) o.log(`peer: torch ${peer.info.torch}, ${peer.info.blas_info || 'BLAS_INFO unknown'}, BLAS loaded: ${peer.info.blas_libraries.join(', ') || 'none found'}`);
+  else o.log(`peer: PyTorch not available (${peer.reason}); printing DiffBench figures alone`);
+  if (peer.ok && !peer.info.openblas) o.log('WARNING: the peer did not load OpenBLAS; its figures are not a fair comparison');
+  const ratios: Record<string, number> = {};
+  const report: BenchReport = {
+    machine: machineInfo(o.threads),
+    peer: peer.ok ? { available: true, ...peer.info } : { available: false, reason: peer.reason },
+    method: `best of ${o.reps} runs after one warm-up, both stacks; ${o.threads} threads`,
+    ratios,
+  };
+  const load: LoadOptions = { cacheDir: o.cacheDir, threads: o.threads, ...o.load };
+  try {
+    const zooConfig = JSON.parse(fs.readFileSync(path.join(o.zooDir, 'config.json'), 'utf8'));
+    const zooShape = shapeOf(zooConfig, zooConfig.num_hidden_layers);
+    if (want('prefill')) {
+      const prefill: PrefillFigure[] = [];
+      const zoo = await loadModel(o.zooDir, load);
+      for (const [B, T] of [[1, 128], [32, 128]]) prefill.push(await prefillFigure(o, zoo, 'zoo', o.zooDir, zooShape, B, T, peer.ok, tmp));
+      await zoo.dispose();
+      const synthDir = path.join(tmp, 'qwen3-1.7b-layers');
+      o.log(`writing a random ${QWEN3_1_7B_LAYERS.layers}-layer Qwen3-1.7B-shaped model to ${synthDir}`);
+      writeSyntheticQwen3(synthDir, QWEN3_1_7B_LAYERS);
+      const synth = await loadModel(synthDir, load);
+      for (const [B, T] of [[1, 128], [32, 128]]) prefill.push(await prefillFigure(o, synth, 'qwen3_1.7b_layers', synthDir, QWEN3_1_7B_LAYERS, B, T, peer.ok, tmp));
+      await synth.dispose();
+      fs.rmSync(synthDir, { recursive: true, force: true });
+      report.prefill = prefill;
+      for (const f of prefill) {
+        const key = `${f.model}_prefill_${f.batch}x${f.tokens}`;
+        if (f.torch_ratio !== undefined) ratios[`${key}_torch_ratio`] = f.torch_ratio;
+        ratios[`${key}_ceiling_ratio`] = f.ceiling_utilisation;
+      }
+    }
+    if (want('decode')) {
+      const zoo = await loadModel(o.zooDir, load);
+      const decode: DecodeFigure[] = [];
+      for (const B of [1, 16]) decode.push(await decodeFigure(o, zoo, B, zooShape.vocab, peer.ok, tmp));
+      await zoo.dispose();
+      report.decode = decode;
+      for (const f of decode) {
+        ratios[`decode_b${f.batch}_cache_vs_recompute_ratio`] = f.cache_speedup;
+        if (f.torch_ratio !== undefined) ratios[`decode_b${f.batch}_torch_ratio`] = f.torch_ratio;
+      }
+    }
+    if (want('adl')) report.adl = await adlFigure(o, load);
+    if (want('memory')) {
+      const mem = await memoryFigure(o, load);
+      report.memory = mem;
+      ratios.lora_memory_ratio = mem.lora_over_base;
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return report;
+}
+
+function machineInfo(threads: number): Record<string, unknown> {
+  const ortPkg = JSON.parse(fs.readFileSync(path.join('node_modules', 'onnxruntime-node', 'package.json'), 'utf8'));
+  return {
+    cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, memory_gib: +(os.totalmem() / 2 ** 30).toFixed(1),
+    platform: `${os.platform()} ${os.release()}`, node: process.version, onnxruntime_node: ortPkg.version, threads,
+    date: new Date().toISOString(),
+  };
+}
+
+async function prefillFigure(o: BenchOptions, model: LanguageModel, name: string, dir: string, shape: SyntheticShape, B: number, T: number, withPeer: boolean, tmp: string): Promise<PrefillFigure> {
+  const ids = randomIds(B, T, shape.vocab, `${name}-${B}x${T}`);
+  const seconds = await timeBest(() => model.forward({ inputIds: ids, logits: 'all' }), o.reps);
+  const flops = matmulFlops(shape, B * T);
+  const ceiling = await matmulCeiling([...layerLinears(shape), [shape.hidden, shape.vocab]], B * T, o.threads, o.reps);
+  const f: PrefillFigure = {
+    model: name, batch: B, tokens: T, tokens_per_s: (B * T) / seconds, gflops: flops / seconds / 1e9,
+    ceiling_gflops: ceiling.gflops, ceiling_utilisation: flops / seconds / 1e9 / ceiling.gflops,
+  };
+  if (withPeer) {
+    const r = runPeer(['prefill', '--model', dir, '--ids', writeIds(tmp, ids), '--threads', String(o.threads), '--reps', String(o.reps)]);
+    f.torch_tokens_per_s = r.tokens_per_s!;
+    f.torch_ratio = f.tokens_per_s / f.torch_tokens_per_s;
+  }
+  o.log(`prefill ${name} ${B}x${T}: ${f.tokens_per_s.toFixed(0)} tok/s, ${f.gflops.toFixed(1)} GFLOP/s (ceiling ${f.ceiling_gflops.toFixed(1)})` +
+    (f.torch_tokens_per_s ? `, torch ${f.torch_tokens_per_s.toFixed(0)} tok/s, ratio ${f.torch_ratio!.toFixed(2)}` : ''));
+  return f;
+}
+
+async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vocab: number, withPeer: boolean, tmp: string): Promise<DecodeFigure> {
+  const context = 128, N = 16;
+  const prompts = randomIds(B, context, vocab, `decode-${B}`);
+  let tokens: number[][] = [];
+  const cacheSeconds = await timeBest(async () => {
+    tokens = (await model.generate({ prompts, maxNewTokens: N, eosTokenIds: [] })).tokens;
+  }, o.reps);
+  // Recomputing the whole prefix for every new token (no KV cache).
+  const recomputeSeconds = await timeBest(async () => {
+    const seqs = prompts.map((p) => [...p]);
+    for (let step = 0; step < N; step++) {
+      const out = await model.forward({ inputIds: seqs, logits: 'last' });
+      const V = out.logits!.dims[1], data = out.logits!.data;
+      for (let b = 0; b < B; b++) {
+        let best = 0;
+        for (let v = 1; v < V; v++) if (data[b * V + v] > data[b * V + best]) best = v;
+        seqs[b].push(best);
+      }
+    }
+  }, Math.min(o.reps, 2));
+  const f: DecodeFigure = {
+    batch: B, context, new_tokens: N, cache_tokens_per_s: (B * N) / cacheSeconds, recompute_tokens_per_s: (B * N) / recomputeSeconds,
+    cache_speedup: recomputeSeconds / cacheSeconds,
+  };
+  if (withPeer) {
+    const r = runPeer(['decode', '--model', o.zooDir, '--ids', writeIds(tmp, prompts), '--new', String(N), '--threads', String(o.threads), '--reps', String(o.reps)]);
+    f.torch_cache_tokens_per_s = r.tokens_per_s!;
+    f.torch_ratio = f.cache_tokens_per_s / f.torch_cache_tokens_per_s;
+    f.tokens_match_torch = JSON.stringify(r.tokens) === JSON.stringify(tokens);
+  }
+  o.log(`decode b${B}: cache ${f.cache_tokens_per_s.toFixed(0)} tok/s, recompute ${f.recompute_tokens_per_s.toFixed(0)} tok/s (x${f.cache_speedup.toFixed(1)})` +
+    (f.torch_cache_tokens_per_s ? `, torch ${f.torch_cache_tokens_per_s.toFixed(0)} tok/s, ratio ${f.torch_ratio!.toFixed(2)}, same tokens: ${f.tokens_match_torch}` : ''));
+  return f;
+}
+
+async function adlFigure(o: BenchOptions, load: LoadOptions): Promise<Record<string, unknown>> {
+  const nDocs = 1000, T = 32, batchSize = 50;
+  const tokenizer = loadTokenizer(o.zooDir);
+  const docs = await sampleDocuments({ source: path.join(o.zooDir, '..', 'data', 'unrelated.jsonl.gz'), n: nDocs, minTokens: T, tokenizer, seed: 42, maxChars: 10 * T });
+  const model = await loadModel(o.zooDir, { ...load, adapter: o.adapter });
+  const layer = Math.floor(model.info.numLayers / 2);
+  const result: Record<string, unknown> = { documents: nDocs, tokens: T, layer, batch_docs: batchSize, adapter: path.basename(o.adapter) };
+  const diffs: Record<string, Float32Array> = {};
+  for (const mode of ['separate', 'joint'] as const) {
+    const seconds = await timeBest(async () => { diffs[mode] = await collectDifference(model, docs, layer, batchSize, mode); }, 1);
+    result[`${mode}_seconds`] = seconds;
+    result[`${mode}_docs_per_s`] = nDocs / seconds;
+    o.log(`adl ${mode}: ${seconds.toFixed(2)} s for ${nDocs} docs x ${T} tokens (base + finetuned)`);
+  }
+  result.joint_vs_separate_rel_diff = relativeError(diffs.joint, diffs.separate);
+  await model.dispose();
+  return result;
+}
+
+async function memoryFigure(o: BenchOptions, load: LoadOptions): Promise<{ empty_mib: number; base_mib: number; lora_mib: number; lora_over_base: number; lora_extra_over_base_weights: number }> {
+  // Build (or find) both cached graphs first, so the children only load.
+  for (const adapter of [undefined, o.adapter]) await (await loadModel(o.zooDir, { ...load, adapter })).dispose();
+  const child = (...args: string[]) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('src', 'perf', 'rss-child.ts'), o.cacheDir, ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`memory child failed: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    return JSON.parse(r.stdout.trim().split('\n').pop()!).maxRssMiB as number;
+  };
+  const empty = child('-'), base = child(o.zooDir), lora = child(o.zooDir, o.adapter);
+  const fig = { empty_mib: empty, base_mib: base, lora_mib: lora, lora_over_base: lora / base, lora_extra_over_base_weights: (lora - empty) / (base - empty) };
+  o.log(`memory: peak RSS empty ${empty.toFixed(0)} MiB, base ${base.toFixed(0)} MiB, base+LoRA ${lora.toFixed(0)} MiB (x${fig.lora_over_base.toFixed(3)})`);
+  return fig;
+}

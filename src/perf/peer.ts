@@ -1,0 +1,65 @@
+// The PyTorch eager peer (tools/perf/qwen3_peer.py), run by the system interpreter in a child process.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Debian's python3-torch installs for the system interpreter, not necessarily the first python3 on PATH. */
+export const PEER_PYTHON = process.env.DIFFBENCH_PEER_PYTHON ?? '/usr/bin/python3';
+export const PEER_SCRIPT = path.join('tools', 'perf', 'qwen3_peer.py');
+
+export interface PeerInfo {
+  torch: string;
+  threads: number;
+  /** BLAS_INFO from torch.__config__.show(). */
+  blas_info: string;
+  /** Real paths of the BLAS libraries mapped into the peer process. */
+  blas_libraries: string[];
+  openblas: boolean;
+}
+
+export interface PeerResult extends PeerInfo {
+  command: string;
+  tokens_per_s?: number;
+  seconds?: number[];
+  rel_error?: number;
+  tokens?: number[][];
+  [key: string]: unknown;
+}
+
+/** The peer prints exactly one JSON object on its last stdout line; anything else is an error. */
+export function parsePeerOutput(stdout: string): PeerResult {
+  const lines = stdout.trim().split('\n').filter((l) => l.trim());
+  const last = lines[lines.length - 1];
+  if (!last) throw new Error('PyTorch peer printed nothing on stdout');
+  let obj: unknown;
+  try {
+    obj = JSON.parse(last);
+  } catch {
+    throw new Error(`PyTorch peer: last stdout line is not JSON: ${last.slice(0, 200)}`);
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new Error('PyTorch peer: output is not a JSON object');
+  const r = obj as PeerResult;
+  for (const [key, type] of [['torch', 'string'], ['threads', 'number'], ['command', 'string'], ['openblas', 'boolean']] as const)
+    if (typeof r[key] !== type) throw new Error(`PyTorch peer output: field '${key}' should be a ${type}, got ${JSON.stringify(r[key])}`);
+  if (!Array.isArray(r.blas_libraries)) throw new Error('PyTorch peer output: field \'blas_libraries\' should be an array');
+  if (r.tokens_per_s !== undefined && !(typeof r.tokens_per_s === 'number' && r.tokens_per_s > 0))
+    throw new Error(`PyTorch peer output: tokens_per_s should be a positive number, got ${r.tokens_per_s}`);
+  return r;
+}
+
+export function runPeer(args: string[], timeoutMs = 30 * 60_000): PeerResult {
+  const res = spawnSync(PEER_PYTHON, [PEER_SCRIPT, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26 });
+  if (res.error) throw new Error(`PyTorch peer (${PEER_PYTHON}) could not run: ${res.error.message}`);
+  if (res.status !== 0) throw new Error(`PyTorch peer ${args[0]} failed (exit ${res.status}): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return parsePeerOutput(res.stdout);
+}
+
+/** PeerInfo when PyTorch is importable by the system interpreter, else the reason it is not. */
+export function peerAvailable(): { ok: true; info: PeerInfo } | { ok: false; reason: string } {
+  if (!fs.existsSync(PEER_PYTHON)) return { ok: false, reason: `${PEER_PYTHON} not found` };
+  try {
+    return { ok: true, info: runPeer(['info'], 120_000) };
+  } catch (e) {
+    return { ok: false, reason: (e as Error).message };
+  }
+}
