@@ -1,0 +1,26 @@
+// Baseline: plain mean activations (base model, finetuned model) instead of their difference, through
+// the same logit lens and Patchscope (spec §5.1 "grade_base"/"grade_ft"). Reuses ADL's collected means.
+import { DEFAULT_ADL_CONFIG, ADL_CONFIG_SCHEMA, mergeConfig, type ADLConfig } from '../src/adl/config.ts';
+import { collectedScalars, checkConfig } from '../src/adl/method.ts';
+import { collectStep, defaultGraders, lensStep, meanLatents, patchscopeStep, storeOf, type Graders } from '../src/adl/steps.ts';
+import type { DiffingMethod, MethodContext, MethodOutput } from '../src/method/types.ts';
+
+export async function runMeanActivations(ctx: MethodContext, config: ADLConfig, graders?: Graders): Promise<MethodOutput> {
+  checkConfig(config);
+  const store = storeOf(ctx);
+  const collected = await collectStep(ctx, config, store);
+  const latents = meanLatents(collected, ['base', 'finetuned']);
+  const readouts = await lensStep(ctx, config, store, latents);
+  if (config.patchscope.enabled) readouts.push(...(await patchscopeStep(ctx, config, store, latents, graders ?? (await defaultGraders(ctx)))));
+  return { readouts, scalars: collectedScalars(collected) };
+}
+
+const meanActivations: DiffingMethod<ADLConfig> = {
+  id: 'baseline/mean-activations',
+  version: '1',
+  configSchema: ADL_CONFIG_SCHEMA,
+  defaultConfig: DEFAULT_ADL_CONFIG,
+  needs: { generation: false, unrelatedText: true },
+  run: (ctx, config) => runMeanActivations(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config)),
+};
+export default meanActivations;

@@ -1,0 +1,125 @@
+// Loading diffing methods: built-in ones by name, a researcher's from a file path (default export).
+import { existsSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Ajv } from 'ajv';
+import type { DiffingMethod } from '../method/types.ts';
+import { shortHash } from '../results/hash.ts';
+
+/** Built-in methods: name -> module (relative to this file) and the export that holds the method. */
+const BUILTIN: Record<string, { module: string; exportName: string }> = {
+  adl: { module: '../adl/index.ts', exportName: 'default' },
+};
+
+export const DEFAULT_METHOD = 'adl';
+
+export interface LoadedMethod {
+  method: DiffingMethod;
+  /** 'builtin:<name>' or the resolved file path. */
+  source: string;
+}
+
+const ID = /^[A-Za-z0-9_.-]+$/;
+
+/** Checks that a module export is a DiffingMethod; the error says which field is wrong. */
+export function assertDiffingMethod(value: unknown, where: string): asserts value is DiffingMethod {
+  const m = value as Partial<DiffingMethod> | undefined;
+  const problems: string[] = [];
+  if (!m || typeof m !== 'object') problems.push('the export is not an object');
+  else {
+    if (typeof m.id !== 'string' || !ID.test(m.id)) problems.push(`id must be a string of letters, digits, '_', '.', '-' (got ${JSON.stringify(m.id)})`);
+    if (typeof m.version !== 'string' || m.version === '') problems.push('version must be a non-empty string');
+    if (!m.configSchema || typeof m.configSchema !== 'object') problems.push('configSchema must be a JSON Schema object');
+    if (!m.defaultConfig || typeof m.defaultConfig !== 'object') problems.push('defaultConfig must be an object');
+    if (!m.needs || typeof m.needs.generation !== 'boolean' || typeof m.needs.unrelatedText !== 'boolean') {
+      problems.push('needs must be { generation: boolean, unrelatedText: boolean }');
+    }
+    if (typeof m.run !== 'function') problems.push('run(ctx, config) must be a function');
+  }
+  if (problems.length > 0) {
+    throw new Error(`${where} is not a DiffingMethod (see src/method/types.ts and src/harness/README.md): ${problems.join('; ')}`);
+  }
+}
+
+async function importFile(path: string): Promise<Record<string, unknown>> {
+  return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+}
+
+/** `spec` is a built-in name ('adl') or a path to a .ts/.js file whose default export is a DiffingMethod. */
+export async function loadMethod(spec: string, cwd = process.cwd()): Promise<LoadedMethod> {
+  const builtin = BUILTIN[spec];
+  if (builtin) {
+    const path = new URL(builtin.module, import.meta.url);
+    if (!existsSync(path)) {
+      throw new Error(`the built-in method '${spec}' is not available in this checkout (${builtin.module.replace('../', 'src/')} is missing); pass --method <file> to score another method`);
+    }
+    const mod = (await import(path.href)) as Record<string, unknown>;
+    const method = mod[builtin.exportName];
+    assertDiffingMethod(method, `built-in method '${spec}' (${builtin.module.replace('../', 'src/')}, export ${builtin.exportName})`);
+    return { method, source: `builtin:${spec}` };
+  }
+  const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
+  if (!looksLikePath) {
+    throw new Error(`unknown method '${spec}': built-in methods are ${Object.keys(BUILTIN).join(', ')}; to score your own method pass a file path, e.g. --method ./my-method.ts`);
+  }
+  const path = isAbsolute(spec) ? spec : resolve(cwd, spec);
+  if (!existsSync(path)) throw new Error(`method file not found: ${path}`);
+  const mod = await importFile(path);
+  const method = mod.default;
+  if (method === undefined) throw new Error(`${path} has no default export; write \`export default myMethod\` (a DiffingMethod)`);
+  assertDiffingMethod(method, path);
+  return { method, source: path };
+}
+
+/** defaultConfig deep-merged with overrides (objects merge, arrays and scalars replace). */
+export function mergeConfig(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = out[key];
+    const bothObjects = value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current);
+    out[key] = bothObjects ? mergeConfig(current as Record<string, unknown>, value as Record<string, unknown>) : value;
+  }
+  return out;
+}
+
+export interface ResolvedConfig {
+  config: Record<string, unknown>;
+  configHash: string;
+}
+
+/** The method's config: defaults + overrides, validated against its configSchema. */
+export function resolveConfig(method: DiffingMethod, overrides: Record<string, unknown> = {}): ResolvedConfig {
+  const config = mergeConfig(method.defaultConfig as Record<string, unknown>, overrides);
+  let validate;
+  try {
+    validate = new Ajv({ allErrors: true, strict: false }).compile(method.configSchema);
+  } catch (err) {
+    throw new Error(`method '${method.id}': configSchema is not a valid JSON Schema: ${(err as Error).message}`);
+  }
+  if (!validate(config)) {
+    const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(top level)'} ${e.message}${e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : ''}`);
+    throw new Error(`method '${method.id}': config does not match its configSchema: ${errors.join('; ')} (config: ${JSON.stringify(overrides)} over the defaults)`);
+  }
+  return { config, configHash: shortHash({ id: method.id, version: method.version, config }) };
+}
+
+/** Parses `--set a.b=value` overrides (value as JSON when it parses, else a string). */
+export function parseSetting(setting: string): Record<string, unknown> {
+  const eq = setting.indexOf('=');
+  if (eq <= 0) throw new Error(`--set expects key=value (e.g. --set samples=200 or --set steering.enabled=false), got '${setting}'`);
+  const keys = setting.slice(0, eq).split('.');
+  const raw = setting.slice(eq + 1);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
+  const out: Record<string, unknown> = {};
+  let node = out;
+  keys.forEach((k, i) => {
+    if (i === keys.length - 1) node[k] = value;
+    else node = (node[k] = {}) as Record<string, unknown>;
+  });
+  return out;
+}

@@ -1,0 +1,114 @@
+// One organism made ready for a method: models loaded through the runtime, tokenizer, ground truth
+// (description + frequent tokens of the finetuning data) and texts for the metrics.
+import { join } from 'node:path';
+import { frequentTokens } from '../../graders/offline/generic-tokens.ts';
+import type { OrganismContext } from '../../graders/types.ts';
+import { allTexts, sampleTexts } from '../data/index.ts';
+import { resolveOrganism, locate, organismContext } from '../registry/index.ts';
+import type { Organism } from '../registry/index.ts';
+import { loadModel, type LanguageModel } from '../runtime/index.ts';
+import { contentHash, defaultCacheDir } from '../runtime/cache.ts';
+import { openCheckpoint } from '../runtime/checkpoint.ts';
+import { openAdapter } from '../runtime/lora.ts';
+import { loadTokenizer, type LoadedTokenizer } from '../tokenizer/index.ts';
+import type { ModelRevision } from '../results/types.ts';
+
+export interface LoadedOrganism {
+  organism: Organism;
+  base: LanguageModel;
+  finetuned: LanguageModel;
+  /** Set for LoRA organisms, where base and finetuned are one model. */
+  baseScale?: number;
+  finetunedScale?: number;
+  tokenizer: LoadedTokenizer;
+  revisions: { base: ModelRevision; finetuned: ModelRevision & { kind: 'adapter' | 'model' } };
+  dispose(): Promise<void>;
+}
+
+export interface LoadOrganismOptions {
+  threads?: number;
+  cacheDir?: string;
+}
+
+/** The runtime's content hash of a checkpoint (+ adapter) without loading it (same recipe as loadModel). */
+export function checkpointHash(modelDir: string, adapterDir?: string, cacheDir?: string): string {
+  const files = [join(modelDir, 'config.json'), ...openCheckpoint(modelDir).files, ...(adapterDir ? openAdapter(adapterDir).files : [])];
+  return contentHash(files, cacheDir ?? defaultCacheDir());
+}
+
+/** Model revisions of an organism (what result files are keyed by), without loading the models. */
+export async function organismRevisions(organism: Organism, cacheDir?: string): Promise<LoadedOrganism['revisions']> {
+  const resolved = await resolveOrganism(organism);
+  const adapter = resolved.finetuned.kind === 'adapter';
+  return {
+    base: { id: organism.base.id, revision: resolved.base.commit ?? organism.base.revision ?? null, contentHash: checkpointHash(resolved.base.path, undefined, cacheDir) },
+    finetuned: {
+      id: organism.finetuned.id,
+      revision: resolved.finetuned.commit ?? organism.finetuned.revision ?? null,
+      contentHash: adapter ? checkpointHash(resolved.base.path, resolved.finetuned.path, cacheDir) : checkpointHash(resolved.finetuned.path, undefined, cacheDir),
+      kind: resolved.finetuned.kind,
+    },
+  };
+}
+
+export async function loadOrganism(organism: Organism, opts: LoadOrganismOptions = {}): Promise<LoadedOrganism> {
+  const resolved = await resolveOrganism(organism);
+  const tokenizer = loadTokenizer(resolved.base.path);
+  const common = { threads: opts.threads, cacheDir: opts.cacheDir };
+  if (resolved.finetuned.kind === 'adapter') {
+    // One model, the LoRA branch scaled per call: 0 = base, 1 = finetuned.
+    const model = await loadModel(resolved.base.path, { ...common, adapter: resolved.finetuned.path });
+    const baseHash = checkpointHash(resolved.base.path, undefined, opts.cacheDir);
+    return {
+      organism,
+      base: model,
+      finetuned: model,
+      baseScale: 0,
+      finetunedScale: 1,
+      tokenizer,
+      revisions: {
+        base: { id: organism.base.id, revision: resolved.base.commit ?? organism.base.revision ?? null, contentHash: baseHash },
+        finetuned: { id: organism.finetuned.id, revision: resolved.finetuned.commit ?? organism.finetuned.revision ?? null, contentHash: model.info.contentHash, kind: 'adapter' },
+      },
+      dispose: () => model.dispose(),
+    };
+  }
+  const base = await loadModel(resolved.base.path, common);
+  const finetuned = await loadModel(resolved.finetuned.path, common);
+  return {
+    organism,
+    base,
+    finetuned,
+    tokenizer,
+    revisions: {
+      base: { id: organism.base.id, revision: resolved.base.commit ?? organism.base.revision ?? null, contentHash: base.info.contentHash },
+      finetuned: { id: organism.finetuned.id, revision: resolved.finetuned.commit ?? organism.finetuned.revision ?? null, contentHash: finetuned.info.contentHash, kind: 'model' },
+    },
+    dispose: async () => {
+      await base.dispose();
+      await finetuned.dispose();
+    },
+  };
+}
+
+const frequentCache = new Map<string, string[]>();
+
+/** Ground truth for graders: the description and the 100 most frequent non-generic tokens of the finetuning data. */
+export async function groundTruth(organism: Organism, tokenizer: LoadedTokenizer): Promise<OrganismContext> {
+  if (!organism.dataset || !organism.dataPublic || organism.description === '') return organismContext(organism, []);
+  const key = `${organism.dataset.id}|${organism.dataset.split}|${tokenizer.folder}`;
+  let tokens = frequentCache.get(key);
+  if (!tokens) {
+    const texts: string[] = [];
+    for await (const text of allTexts({ source: locate(organism.dataset.id), split: organism.dataset.split, column: organism.dataset.column })) texts.push(text);
+    tokens = frequentTokens(texts, (t) => tokenizer.tokenize(t));
+    frequentCache.set(key, tokens);
+  }
+  return organismContext(organism, tokens);
+}
+
+/** n texts of the organism's finetuning data (seeded), or [] when it has none that is public. */
+export async function finetuningTexts(organism: Organism, n: number, seed: string): Promise<string[]> {
+  if (!organism.dataset || !organism.dataPublic) return [];
+  return sampleTexts({ source: locate(organism.dataset.id), split: organism.dataset.split, column: organism.dataset.column, n, seed });
+}

@@ -1,0 +1,39 @@
+// Progress lines with ETA on stderr: a redrawn bar on a terminal, a line every few seconds otherwise
+// (CI logs), nothing when DIFFBENCH_QUIET=1.
+
+export type ProgressFn = (step: string, done: number, total: number) => void;
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 60) return `${Math.round(s)}s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** "[#####-----] 5/10 step (ETA 12s)" */
+export function progressLine(label: string, step: string, done: number, total: number, elapsedSeconds: number): string {
+  const width = 20;
+  const fraction = total > 0 ? Math.min(1, done / total) : 0;
+  const filled = Math.round(fraction * width);
+  const eta = done > 0 && done < total ? ` ETA ${formatSeconds((elapsedSeconds / done) * (total - done))}` : done >= total ? ` ${formatSeconds(elapsedSeconds)}` : '';
+  return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${step}${eta}`;
+}
+
+export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressFn {
+  if (process.env.DIFFBENCH_QUIET === '1') return () => {};
+  const starts = new Map<string, number>();
+  let lastPrint = 0;
+  return (step, done, total) => {
+    const now = Date.now();
+    if (!starts.has(step) || done === 0) starts.set(step, now);
+    const line = progressLine(label, step, done, total, (now - starts.get(step)!) / 1000);
+    if (stream.isTTY) {
+      stream.write(`\r\x1b[2K${line}${done >= total ? '\n' : ''}`);
+    } else if (done >= total || now - lastPrint > 5000) {
+      lastPrint = now;
+      stream.write(line + '\n');
+    }
+  };
+}
+
+export { formatSeconds };

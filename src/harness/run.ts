@@ -1,0 +1,270 @@
+// Running a method and its baselines on one organism of a suite, scoring them and writing the result
+// file. Method outputs are cached by content (method + config + model revisions + data + seed), so a
+// rerun, the null organism shared by every organism, and an interrupted suite reuse finished work.
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
+import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
+import type { TextEmbedder, TokenRelevanceGrader } from '../../graders/types.ts';
+import { sampleDocuments, sampleTexts } from '../data/index.ts';
+import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
+import { getOrganism, locate, type Organism } from '../registry/index.ts';
+import { writeJsonAtomic } from '../results/atomic.ts';
+import { environment } from '../results/environment.ts';
+import { shortHash } from '../results/hash.ts';
+import { methodFolder, readResult, resultPath, writeResult } from '../results/store.ts';
+import type { Metrics, ResultFile } from '../results/types.ts';
+import { mergeConfig, resolveConfig, type LoadedMethod } from './load-method.ts';
+import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, type LoadedOrganism } from './organism.ts';
+import type { ProgressFn } from './progress.ts';
+import { assertMethodOutput, scoreOutput, type ScoringContext } from './score.ts';
+import { loadThresholds, suiteSettings, type Suite } from './suite.ts';
+import { evaluateThreshold, thresholdApplies } from './thresholds.ts';
+
+export function defaultCacheDir(): string {
+  return process.env.DIFFBENCH_CACHE ?? join(homedir(), '.cache', 'diffbench');
+}
+
+export interface HarnessOptions {
+  suite: Suite;
+  /** 'fast' (npm test) or 'full' (npm run bench). */
+  settings: string;
+  resultsDir: string;
+  method: LoadedMethod;
+  /** Config overrides on top of the suite's settings for this method. */
+  configOverrides?: Record<string, unknown>;
+  baselines?: LoadedMethod[];
+  seed?: string;
+  cacheDir?: string;
+  threads?: number;
+  progress?: ProgressFn;
+  /** Recompute even when a result file exists (method outputs are still reused). */
+  recompute?: boolean;
+  relevance?: TokenRelevanceGrader;
+  embedder?: TextEmbedder;
+}
+
+export interface OrganismRun {
+  result: ResultFile;
+  path: string;
+  reused: boolean;
+}
+
+const noProgress: ProgressFn = () => {};
+
+function configFor(opts: HarnessOptions, method: DiffingMethod, extra: Record<string, unknown> = {}) {
+  const suiteOverrides = suiteSettings(opts.suite, opts.settings).methodConfig[method.id] ?? {};
+  return resolveConfig(method, mergeConfig(suiteOverrides, extra));
+}
+
+/** Everything a method's outputs depend on, besides the method: models, unrelated data, seed. */
+function outputKey(opts: HarnessOptions, revisions: LoadedOrganism['revisions'], seed: string): string {
+  return shortHash({ base: revisions.base.contentHash, finetuned: revisions.finetuned.contentHash, unrelated: opts.suite.unrelated, seed });
+}
+
+function methodContext(loaded: LoadedOrganism, opts: HarnessOptions, cacheDir: string, seed: string, organismCtx: MethodContext['organism']): MethodContext {
+  const { unrelated } = opts.suite;
+  const tok = loaded.tokenizer;
+  return {
+    organism: organismCtx,
+    base: loaded.base,
+    finetuned: loaded.finetuned,
+    baseScale: loaded.baseScale,
+    finetunedScale: loaded.finetunedScale,
+    tokenizer: {
+      encode: (text, o) => tok.encode(text, o),
+      decode: (ids) => tok.decode(ids),
+      displayToken: (id) => tok.displayToken(id),
+      applyChatTemplate: tok.hasChatTemplate ? (messages, o) => tok.applyChatTemplate(messages, o) : undefined,
+    },
+    unrelatedDocuments: (n, tokens) =>
+      sampleDocuments({
+        source: locate(unrelated.source),
+        column: unrelated.column,
+        n,
+        minTokens: tokens,
+        tokenizer: tok,
+        order: unrelated.order,
+        seed,
+        addSpecialTokens: unrelated.addSpecialTokens,
+      }),
+    cacheDir,
+    seed,
+    progress: opts.progress ?? noProgress,
+  };
+}
+
+/** The method's output on a loaded organism, from the output cache or by running it. */
+async function methodOutput(
+  lm: LoadedMethod,
+  config: Record<string, unknown>,
+  configHash: string,
+  loaded: LoadedOrganism,
+  organismCtx: MethodContext['organism'],
+  opts: HarnessOptions,
+  seed: string,
+): Promise<{ output: MethodOutput; seconds: number; cached: boolean }> {
+  const cacheRoot = opts.cacheDir ?? defaultCacheDir();
+  const folder = methodFolder({ id: lm.method.id, version: lm.method.version, configHash });
+  const name = `${loaded.organism.id.replace(/\//g, '__')}--${outputKey(opts, loaded.revisions, seed)}`;
+  const file = join(cacheRoot, 'outputs', folder, `${name}.json`);
+  if (existsSync(file)) {
+    try {
+      const output = JSON.parse(readFileSync(file, 'utf8'));
+      assertMethodOutput(output, lm.method.id);
+      return { output, seconds: 0, cached: true };
+    } catch {
+      // A corrupt or outdated cache entry is recomputed.
+    }
+  }
+  const started = performance.now();
+  const ctx = methodContext(loaded, opts, join(cacheRoot, 'methods', folder, name), seed, organismCtx);
+  let output: unknown;
+  try {
+    output = await lm.method.run(ctx, config);
+  } catch (err) {
+    throw new Error(`method '${lm.method.id}' (${lm.source}) failed on ${loaded.organism.id}: ${(err as Error).message}`, { cause: err });
+  }
+  assertMethodOutput(output, lm.method.id);
+  writeJsonAtomic(file, output);
+  return { output, seconds: (performance.now() - started) / 1000, cached: false };
+}
+
+function summarize(output: MethodOutput): ResultFile['summary'] {
+  return {
+    readouts: (output.readouts ?? [])
+      .filter((r) => r.position <= 4)
+      .slice(0, 40)
+      .map((r) => ({ source: r.source, variant: r.variant, layer: r.layer, position: r.position, tokens: (r.selectedTokens ?? r.tokens).slice(0, 10) })),
+    samples: (output.steering ?? []).flatMap((s) => s.steered.flat()).slice(0, 5),
+    findings: (output.findings ?? []).slice(0, 20),
+  };
+}
+
+/** Runs `opts.method` (and baselines, and the null organism) on one organism; writes and returns its result file. */
+export async function runOrganism(organismId: string, opts: HarnessOptions): Promise<OrganismRun> {
+  const t0 = performance.now();
+  const { suite } = opts;
+  const seed = opts.seed ?? suite.seed;
+  const settings = suiteSettings(suite, opts.settings);
+  const organism = getOrganism(organismId);
+  const { method } = opts.method;
+  const { config, configHash } = configFor(opts, method, opts.configOverrides);
+  const revisions = await organismRevisions(organism, opts.cacheDir);
+  const key = {
+    suite: { id: suite.id, version: suite.version },
+    method: { id: method.id, version: method.version, configHash },
+    organism: { id: organism.id, ...revisions },
+    seed,
+  };
+  const path = resultPath(opts.resultsDir, key);
+  if (!opts.recompute && existsSync(path)) {
+    const result = readResult(path);
+    if (result.suite.settings === opts.settings) return { result, path, reused: true };
+  }
+
+  const timings: Record<string, number> = {};
+  const clock = (name: string, since: number) => (timings[name] = (timings[name] ?? 0) + (performance.now() - since) / 1000);
+
+  let t = performance.now();
+  const loaded = await loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir });
+  for (const side of ['base', 'finetuned'] as const) {
+    if (loaded.revisions[side].contentHash !== revisions[side].contentHash) {
+      throw new Error(`internal: the ${side} model's content hash from the runtime differs from src/harness/organism.ts's recipe; update checkpointHash to match src/runtime/cache.ts`);
+    }
+  }
+  const truth = await groundTruth(organism, loaded.tokenizer);
+  clock('load', t);
+
+  const relevance = opts.relevance ?? new LexicalRelevanceGrader();
+  const embedder = opts.embedder ?? new HashedTfidfEmbedder();
+  t = performance.now();
+  const scoring: ScoringContext = {
+    organism: truth,
+    relevance,
+    embedder,
+    finetuneTexts: await finetuningTexts(organism, settings.finetuneTexts, seed),
+    unrelatedTexts:
+      settings.unrelatedTexts > 0
+        ? await sampleTexts({ source: locate(suite.unrelated.source), column: suite.unrelated.column, n: settings.unrelatedTexts, seed: `${seed}|unrelated-texts` })
+        : [],
+    seed,
+    bootstrap: settings.bootstrap,
+  };
+  clock('scoring', t);
+
+  let metrics: Metrics;
+  const baselines: ResultFile['baselines'] = {};
+  let summary: ResultFile['summary'];
+  try {
+    const main = await methodOutput(opts.method, config, configHash, loaded, truth, opts, seed);
+    timings.method = main.seconds;
+    t = performance.now();
+    metrics = await scoreOutput(main.output, scoring);
+    summary = summarize(main.output);
+    clock('scoring', t);
+
+    for (const baseline of opts.baselines ?? []) {
+      const bc = configFor(opts, baseline.method);
+      const out = await methodOutput(baseline, bc.config, bc.configHash, loaded, truth, opts, seed);
+      timings.baselines = (timings.baselines ?? 0) + out.seconds;
+      t = performance.now();
+      baselines[`baseline/${baseline.method.id}`] = {
+        description: `baseline method ${baseline.method.id}@${baseline.method.version} (${baseline.source}) on this organism`,
+        metrics: await scoreOutput(out.output, scoring),
+      };
+      clock('scoring', t);
+    }
+  } finally {
+    await loaded.dispose();
+  }
+
+  if (suite.nullOrganism && suite.nullOrganism !== organism.id) {
+    t = performance.now();
+    const nullOrganism = getOrganism(suite.nullOrganism);
+    const nullLoaded = await loadOrganism(nullOrganism, { threads: opts.threads, cacheDir: opts.cacheDir });
+    try {
+      const nullCtx = await groundTruth(nullOrganism, nullLoaded.tokenizer);
+      const out = await methodOutput(opts.method, config, configHash, nullLoaded, nullCtx, opts, seed);
+      clock('null', t);
+      t = performance.now();
+      // The null organism's outputs judged against *this* organism's ground truth: what a method
+      // "finds" when there is nothing to find.
+      baselines.null = {
+        description: `the method on the null organism ${nullOrganism.id}, scored against ${organism.id}'s ground truth`,
+        metrics: await scoreOutput(out.output, scoring),
+      };
+      clock('scoring', t);
+    } finally {
+      await nullLoaded.dispose();
+    }
+  }
+
+  const thresholds = loadThresholds(suite)
+    .filter((th) => thresholdApplies(th, organism.id, method.id, opts.settings, suite.nullOrganism))
+    .map((th) => evaluateThreshold(th, { metrics, baselines }));
+  timings.total = (performance.now() - t0) / 1000;
+
+  const result: ResultFile = {
+    schema: 'diffbench-result@1',
+    suite: { id: suite.id, version: suite.version, settings: opts.settings },
+    method: { id: method.id, version: method.version, config, configHash, source: opts.method.source },
+    organism: { id: organism.id, type: organism.type, ...revisions },
+    seed,
+    createdAt: new Date().toISOString(),
+    environment: environment(opts.threads ?? null),
+    graders: [
+      { role: 'token-relevance', ...relevance.grader },
+      { role: 'text-embedder', ...embedder.grader },
+    ],
+    timings,
+    metrics,
+    baselines,
+    thresholds,
+    summary,
+  };
+  return { result, path: writeResult(opts.resultsDir, result), reused: false };
+}
+
+export type { Organism };

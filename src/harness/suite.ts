@@ -1,0 +1,177 @@
+// Suites: benchmark/<suite>/suite.json (organisms, settings, leaderboard comparisons, ladders) and
+// benchmark/<suite>/thresholds.json (pass thresholds, each with where its number comes from).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { REPO_ROOT } from '../results/environment.ts';
+
+export interface SuiteSettings {
+  /** Config overrides per method id (e.g. fewer documents under `fast`). */
+  methodConfig: Record<string, Record<string, unknown>>;
+  finetuneTexts: number;
+  unrelatedTexts: number;
+  bootstrap: number;
+}
+
+export interface Comparison {
+  name: string;
+  /** Metric of the method (see src/harness/score.ts for names). */
+  metric: string;
+  /** Reference: a metric of the method, 'null:<metric>' (the null organism) or 'baseline/<id>:<metric>'. */
+  baseline: string;
+}
+
+export interface Ladder {
+  name: string;
+  /** Registry ladder group (organisms' groups[].ladder), ordered by rank: each step should be more realistic. */
+  group: string;
+  /** Metric plotted along the ladder and checked for regressions. */
+  metric: string;
+}
+
+export interface Suite {
+  id: string;
+  version: number;
+  description: string;
+  organisms: string[];
+  nullOrganism: string | null;
+  /** Unrelated text for methods (ctx.unrelatedDocuments) and for the steered-vs-unrelated metric. */
+  unrelated: { source: string; column: string; order: 'file' | 'shuffled'; addSpecialTokens?: boolean };
+  seed: string;
+  settings: Record<string, SuiteSettings>;
+  comparisons: Comparison[];
+  ladders: Ladder[];
+  /** Set for suites whose models are not in the repo (the paper's): tests skip when they are not cached. */
+  requiresHub?: boolean;
+}
+
+export interface Threshold {
+  id: string;
+  /** Organism ids it applies to, or ['*'] for every organism of the suite except the null one. */
+  organisms: string[];
+  /** Method ids it applies to (omit: every method). */
+  methods?: string[];
+  /** Settings it applies to (omit: all). */
+  settings?: string[];
+  metric: string;
+  op: '>=' | '<=' | '>' | '<';
+  /** A number, or a metric reference like `metric` ('null:...', 'baseline/<id>:...'). */
+  than: number | string;
+  /** Multiplies the right side (e.g. 2 = "at least twice the null organism's"). */
+  factor?: number;
+  /** 'estimate' compares point estimates; 'ci' needs the whole CI beyond the right side's CI. */
+  compare?: 'estimate' | 'ci';
+  /** Where the number comes from. */
+  source: string;
+}
+
+export interface ThresholdsFile {
+  suite: string;
+  thresholds: Threshold[];
+}
+
+export const BENCHMARK_DIR = join(REPO_ROOT, 'benchmark');
+
+const SUITE_SCHEMA = {
+  type: 'object',
+  required: ['id', 'version', 'description', 'organisms', 'nullOrganism', 'unrelated', 'seed', 'settings', 'comparisons', 'ladders'],
+  properties: {
+    id: { type: 'string', pattern: '^[a-z0-9_-]+$' },
+    version: { type: 'integer', minimum: 1 },
+    organisms: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    nullOrganism: { type: ['string', 'null'] },
+    settings: {
+      type: 'object',
+      required: ['fast', 'full'],
+      additionalProperties: {
+        type: 'object',
+        required: ['methodConfig', 'finetuneTexts', 'unrelatedTexts', 'bootstrap'],
+        properties: { bootstrap: { type: 'integer', minimum: 10 }, finetuneTexts: { type: 'integer', minimum: 1 }, unrelatedTexts: { type: 'integer', minimum: 0 } },
+      },
+    },
+    comparisons: { type: 'array', items: { type: 'object', required: ['name', 'metric', 'baseline'] } },
+    ladders: { type: 'array', items: { type: 'object', required: ['name', 'group', 'metric'] } },
+  },
+};
+
+const THRESHOLDS_SCHEMA = {
+  type: 'object',
+  required: ['suite', 'thresholds'],
+  properties: {
+    suite: { type: 'string', pattern: '^[a-z0-9_-]+@[0-9]+$' },
+    thresholds: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'organisms', 'metric', 'op', 'than', 'source'],
+        properties: {
+          id: { type: 'string' },
+          organisms: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          methods: { type: 'array', items: { type: 'string' } },
+          settings: { type: 'array', items: { type: 'string' } },
+          metric: { type: 'string' },
+          op: { enum: ['>=', '<=', '>', '<'] },
+          than: { type: ['number', 'string'] },
+          factor: { type: 'number' },
+          compare: { enum: ['estimate', 'ci'] },
+          source: { type: 'string', minLength: 10 },
+          comment: { type: 'string' },
+        },
+      },
+    },
+  },
+};
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: ${(err as Error).message}`);
+  }
+}
+
+function check(schema: object, data: unknown, path: string): void {
+  const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  if (!validate(data)) {
+    throw new Error(`${path}: ${(validate.errors ?? []).map((e) => `${e.instancePath || '(top level)'} ${e.message}`).join('; ')}`);
+  }
+}
+
+export function listSuites(dir = BENCHMARK_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((name) => existsSync(join(dir, name, 'suite.json'))).sort();
+}
+
+export function loadSuite(name: string, dir = BENCHMARK_DIR): Suite {
+  const path = join(dir, name, 'suite.json');
+  if (!existsSync(path)) throw new Error(`unknown suite '${name}': no ${path}; suites are ${listSuites(dir).join(', ') || '(none)'}`);
+  const data = readJson(path);
+  check(SUITE_SCHEMA, data, path);
+  const suite = data as Suite;
+  if (suite.id !== name) throw new Error(`${path}: id is '${suite.id}' but the folder says '${name}'`);
+  return suite;
+}
+
+export function loadThresholds(suite: Suite, dir = BENCHMARK_DIR): Threshold[] {
+  const path = join(dir, suite.id, 'thresholds.json');
+  if (!existsSync(path)) return [];
+  const data = readJson(path);
+  check(THRESHOLDS_SCHEMA, data, path);
+  const file = data as ThresholdsFile;
+  if (file.suite !== `${suite.id}@${suite.version}`) {
+    throw new Error(`${path}: thresholds are for '${file.suite}' but the suite is ${suite.id}@${suite.version}; update them with the suite version`);
+  }
+  return file.thresholds;
+}
+
+export function suiteSettings(suite: Suite, settings: string): SuiteSettings {
+  const s = suite.settings[settings];
+  if (!s) throw new Error(`suite ${suite.id} has no settings '${settings}' (has: ${Object.keys(suite.settings).join(', ')})`);
+  return s;
+}
+
+/** Which settings a run uses: DIFFBENCH_SETTINGS, else 'fast' (npm test); `npm run bench` sets 'full'. */
+export function currentSettings(): string {
+  return process.env.DIFFBENCH_SETTINGS ?? 'fast';
+}
