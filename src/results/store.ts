@@ -1,0 +1,65 @@
+// Where result files live and how they are found again. One file per
+// (suite version, method + version + config hash, organism + model revisions, seed):
+//   <dir>/<suite>@<version>/<method>@<methodVersion>-<configHash>/<organism>--<revisionsHash>--seed-<seed>.json
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from './atomic.ts';
+import { shortHash } from './hash.ts';
+import type { ResultFile } from './types.ts';
+import { assertResult } from './validate.ts';
+
+export interface ResultKey {
+  suite: { id: string; version: number };
+  method: { id: string; version: string; configHash: string };
+  organism: { id: string; base: { contentHash: string }; finetuned: { contentHash: string } };
+  seed: string;
+}
+
+const SAFE = /[^A-Za-z0-9_.-]/g;
+
+export function suiteFolder(suite: { id: string; version: number }): string {
+  return `${suite.id}@${suite.version}`;
+}
+
+export function methodFolder(method: { id: string; version: string; configHash: string }): string {
+  return `${method.id}@${method.version.replace(SAFE, '_')}-${method.configHash}`;
+}
+
+export function resultPath(dir: string, key: ResultKey): string {
+  const organism = key.organism.id.replace(/\//g, '__').replace(SAFE, '_');
+  const revisions = shortHash([key.organism.base.contentHash, key.organism.finetuned.contentHash]);
+  return join(dir, suiteFolder(key.suite), methodFolder(key.method), `${organism}--${revisions}--seed-${key.seed.replace(SAFE, '_')}.json`);
+}
+
+export function writeResult(dir: string, result: ResultFile): string {
+  const path = resultPath(dir, result);
+  assertResult(result, path);
+  writeJsonAtomic(path, result);
+  return path;
+}
+
+export function readResult(path: string): ResultFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message}); delete it and rerun to recompute`);
+  }
+  assertResult(data, path);
+  return data;
+}
+
+/** Every *.json result file under `dir` (recursively), validated; sorted by path for stable output. */
+export function readResults(dir: string): { path: string; result: ResultFile }[] {
+  if (!existsSync(dir)) return [];
+  const out: { path: string; result: ResultFile }[] = [];
+  const walk = (folder: string) => {
+    for (const name of readdirSync(folder).sort()) {
+      const path = join(folder, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.json') && !name.endsWith('.tmp')) out.push({ path, result: readResult(path) });
+    }
+  };
+  walk(dir);
+  return out;
+}

@@ -1,0 +1,68 @@
+// One result file: a method scored on one organism of one suite version with one seed.
+// Mirrors result.schema.json (validated with ajv on every write and read).
+
+export const RESULT_SCHEMA_ID = 'diffbench-result@1';
+
+/** A metric with its confidence interval. `ci: 'none'` for values without a sampling distribution (n = 1). */
+export interface MetricValue {
+  estimate: number;
+  lower: number;
+  upper: number;
+  /** Number of units resampled (tokens, prompts, documents); 1 when ci is 'none'. */
+  n: number;
+  alpha: number;
+  ci: 'bootstrap' | 'paired-bootstrap' | 'none';
+  /** What the units are, e.g. 'prompts', 'tokens at position 2'. */
+  over?: string;
+}
+
+export type Metrics = Record<string, MetricValue>;
+
+export interface ModelRevision {
+  id: string;
+  revision: string | null;
+  /** The runtime's content hash of the loaded files. */
+  contentHash: string;
+}
+
+export interface ThresholdOutcome {
+  id: string;
+  metric: string;
+  op: '>=' | '<=' | '>' | '<';
+  /** A number, or another metric reference ('null:...', 'baseline/<id>:...', or a metric of the method). */
+  than: number | string;
+  /** Compared value of the right side when `than` is a reference. */
+  thanValue: number | null;
+  value: number | null;
+  status: 'pass' | 'fail' | 'skipped';
+  reason: string;
+  source: string;
+}
+
+export interface ResultFile {
+  schema: typeof RESULT_SCHEMA_ID;
+  suite: { id: string; version: number; settings: string };
+  method: { id: string; version: string; config: Record<string, unknown>; configHash: string; source: string };
+  organism: { id: string; type: string; base: ModelRevision; finetuned: ModelRevision & { kind: 'adapter' | 'model' } };
+  seed: string;
+  createdAt: string;
+  environment: {
+    diffbenchVersion: string;
+    gitCommit: string | null;
+    node: string;
+    platform: string;
+    onnxruntimeVersion: string | null;
+    executionProvider: string;
+    dtype: string;
+    threads: number | null;
+  };
+  graders: { role: string; id: string; version: string }[];
+  timings: Record<string, number>;
+  /** The method's metrics on this organism. */
+  metrics: Metrics;
+  /** Baselines scored the same way: baseline methods ('baseline/<id>') and the null organism ('null'). */
+  baselines: Record<string, { description: string; metrics: Metrics }>;
+  thresholds: ThresholdOutcome[];
+  /** A readable digest of the method's outputs (top tokens, a few samples, findings). */
+  summary: { readouts: { source: string; variant: string; layer: number; position: number; tokens: string[] }[]; samples: string[]; findings: string[] };
+}
