@@ -52,3 +52,25 @@ export function spearman(x: number[], y: number[]): number {
   if (x.length !== y.length) throw new Error(`spearman: ${x.length} vs ${y.length} values`);
   return pearson(ranks(x), ranks(y));
 }
+
+/** An agreement statistic and the number of items that entered it. */
+export interface Agreement {
+  value: number;
+  n: number;
+}
+
+/** Cohen's kappa between two graders, leaving out items either one labelled UNKNOWN. */
+export function labelAgreement(a: readonly string[], b: readonly string[], unknown = 'UNKNOWN'): Agreement {
+  if (a.length !== b.length) throw new Error(`labelAgreement: label lists differ in length (${a.length} vs ${b.length})`);
+  const keep = a.map((x, i) => x !== unknown && b[i] !== unknown);
+  const xa = a.filter((_, i) => keep[i]), xb = b.filter((_, i) => keep[i]);
+  return { value: xa.length ? cohenKappa(xa, xb) : NaN, n: xa.length };
+}
+
+/** Pearson correlation between two graders' scores, leaving out non-finite scores. */
+export function scoreAgreement(a: readonly number[], b: readonly number[]): Agreement {
+  if (a.length !== b.length) throw new Error(`scoreAgreement: score lists differ in length (${a.length} vs ${b.length})`);
+  const keep = a.map((x, i) => Number.isFinite(x) && Number.isFinite(b[i]));
+  const xa = a.filter((_, i) => keep[i]), xb = b.filter((_, i) => keep[i]);
+  return { value: xa.length >= 2 ? pearson(xa, xb) : NaN, n: xa.length };
+}
