@@ -1,10 +1,11 @@
 // Loading diffing methods: built-in ones by name, a researcher's from a file path (default export).
-import { existsSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import type { DiffingMethod } from '../method/types.ts';
-import { shortHash } from '../results/hash.ts';
+import { sha256, shortHash } from '../results/hash.ts';
 
 /** Built-in methods: name -> module (relative to this file) and the export that holds the method. */
 const BUILTIN: Record<string, { module: string; exportName: string }> = {
@@ -17,6 +18,16 @@ export interface LoadedMethod {
   method: DiffingMethod;
   /** 'builtin:<name>' or the resolved file path. */
   source: string;
+  /** Hash of the method's source files: cached outputs of edited code are not reused. */
+  codeHash: string;
+}
+
+/** sha256 over a file, or over every file of a folder (recursively, sorted). */
+function hashSources(path: string): string {
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path, { recursive: true, encoding: 'utf8' }).map((f) => join(path, f)).filter((f) => statSync(f).isFile()).sort()
+    : [path];
+  return sha256(files.map((f) => `${f.slice(path.length)}:${sha256(readFileSync(f, 'utf8'))}`).join('\n')).slice(0, 12);
 }
 
 const ID = /^[A-Za-z0-9_.-]+$/;
@@ -56,7 +67,7 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
     const mod = (await import(path.href)) as Record<string, unknown>;
     const method = mod[builtin.exportName];
     assertDiffingMethod(method, `built-in method '${spec}' (${builtin.module.replace('../', 'src/')}, export ${builtin.exportName})`);
-    return { method, source: `builtin:${spec}` };
+    return { method, source: `builtin:${spec}`, codeHash: hashSources(dirname(fileURLToPath(path))) };
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
   if (!looksLikePath) {
@@ -68,7 +79,7 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   const method = mod.default;
   if (method === undefined) throw new Error(`${path} has no default export; write \`export default myMethod\` (a DiffingMethod)`);
   assertDiffingMethod(method, path);
-  return { method, source: path };
+  return { method, source: path, codeHash: hashSources(path) };
 }
 
 /** defaultConfig deep-merged with overrides (objects merge, arrays and scalars replace). */

@@ -107,7 +107,7 @@ async function methodOutput(
 ): Promise<{ output: MethodOutput; seconds: number; cached: boolean }> {
   const cacheRoot = opts.cacheDir ?? defaultCacheDir();
   const folder = methodFolder({ id: lm.method.id, version: lm.method.version, configHash });
-  const name = `${loaded.organism.id.replace(/\//g, '__')}--${outputKey(opts, loaded.revisions, seed)}`;
+  const name = `${loaded.organism.id.replace(/\//g, '__')}--${outputKey(opts, loaded.revisions, seed)}-${lm.codeHash}`;
   const file = join(cacheRoot, 'outputs', folder, `${name}.json`);
   if (existsSync(file)) {
     try {
@@ -142,6 +142,12 @@ function summarize(output: MethodOutput): ResultFile['summary'] {
   };
 }
 
+export function evaluateAll(suite: Suite, organismId: string, methodId: string, settings: string, scored: Pick<ResultFile, 'metrics' | 'baselines'>) {
+  return loadThresholds(suite)
+    .filter((th) => thresholdApplies(th, organismId, methodId, settings, suite.nullOrganism))
+    .map((th) => evaluateThreshold(th, scored));
+}
+
 /** Runs `opts.method` (and baselines, and the null organism) on one organism; writes and returns its result file. */
 export async function runOrganism(organismId: string, opts: HarnessOptions): Promise<OrganismRun> {
   const t0 = performance.now();
@@ -161,7 +167,11 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   const path = resultPath(opts.resultsDir, key);
   if (!opts.recompute && existsSync(path)) {
     const result = readResult(path);
-    if (result.suite.settings === opts.settings) return { result, path, reused: true };
+    if (result.suite.settings === opts.settings && result.method.codeHash === opts.method.codeHash) {
+      // Thresholds may have changed since: evaluate the current ones on the stored metrics.
+      result.thresholds = evaluateAll(suite, organism.id, method.id, opts.settings, result);
+      return { result, path: writeResult(opts.resultsDir, result), reused: true };
+    }
   }
 
   const timings: Record<string, number> = {};
@@ -241,15 +251,13 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     }
   }
 
-  const thresholds = loadThresholds(suite)
-    .filter((th) => thresholdApplies(th, organism.id, method.id, opts.settings, suite.nullOrganism))
-    .map((th) => evaluateThreshold(th, { metrics, baselines }));
+  const thresholds = evaluateAll(suite, organism.id, method.id, opts.settings, { metrics, baselines });
   timings.total = (performance.now() - t0) / 1000;
 
   const result: ResultFile = {
     schema: 'diffbench-result@1',
     suite: { id: suite.id, version: suite.version, settings: opts.settings },
-    method: { id: method.id, version: method.version, config, configHash, source: opts.method.source },
+    method: { id: method.id, version: method.version, config, configHash, source: opts.method.source, codeHash: opts.method.codeHash },
     organism: { id: organism.id, type: organism.type, ...revisions },
     seed,
     createdAt: new Date().toISOString(),

@@ -42,7 +42,7 @@ export interface ThresholdOutcome {
 export interface ResultFile {
   schema: typeof RESULT_SCHEMA_ID;
   suite: { id: string; version: number; settings: string };
-  method: { id: string; version: string; config: Record<string, unknown>; configHash: string; source: string };
+  method: { id: string; version: string; config: Record<string, unknown>; configHash: string; source: string; codeHash: string };
   organism: { id: string; type: string; base: ModelRevision; finetuned: ModelRevision & { kind: 'adapter' | 'model' } };
   seed: string;
   createdAt: string;
