@@ -8,8 +8,8 @@ import type { DiffingMethod } from '../method/types.ts';
 import { sha256, shortHash } from '../results/hash.ts';
 
 /** Built-in methods: name -> module (relative to this file) and the export that holds the method. */
-const BUILTIN: Record<string, { module: string; exportName: string }> = {
-  adl: { module: '../adl/index.ts', exportName: 'default' },
+const BUILTIN: Record<string, { modules: string[]; exportName: string }> = {
+  adl: { modules: ['../adl/index.ts', '../adl/method.ts'], exportName: 'default' },
 };
 
 export const DEFAULT_METHOD = 'adl';
@@ -24,13 +24,14 @@ export interface LoadedMethod {
 
 /** sha256 over a file, or over every file of a folder (recursively, sorted). */
 function hashSources(path: string): string {
+  if (!existsSync(path)) return 'none';
   const files = statSync(path).isDirectory()
     ? readdirSync(path, { recursive: true, encoding: 'utf8' }).map((f) => join(path, f)).filter((f) => statSync(f).isFile()).sort()
     : [path];
   return sha256(files.map((f) => `${f.slice(path.length)}:${sha256(readFileSync(f, 'utf8'))}`).join('\n')).slice(0, 12);
 }
 
-const ID = /^[A-Za-z0-9_.-]+$/;
+const ID = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
 /** Checks that a module export is a DiffingMethod; the error says which field is wrong. */
 export function assertDiffingMethod(value: unknown, where: string): asserts value is DiffingMethod {
@@ -38,7 +39,7 @@ export function assertDiffingMethod(value: unknown, where: string): asserts valu
   const problems: string[] = [];
   if (!m || typeof m !== 'object') problems.push('the export is not an object');
   else {
-    if (typeof m.id !== 'string' || !ID.test(m.id)) problems.push(`id must be a string of letters, digits, '_', '.', '-' (got ${JSON.stringify(m.id)})`);
+    if (typeof m.id !== 'string' || !ID.test(m.id)) problems.push(`id must be a string of letters, digits, '_', '.', '-', '/' (got ${JSON.stringify(m.id)})`);
     if (typeof m.version !== 'string' || m.version === '') problems.push('version must be a non-empty string');
     if (!m.configSchema || typeof m.configSchema !== 'object') problems.push('configSchema must be a JSON Schema object');
     if (!m.defaultConfig || typeof m.defaultConfig !== 'object') problems.push('defaultConfig must be an object');
@@ -60,13 +61,14 @@ async function importFile(path: string): Promise<Record<string, unknown>> {
 export async function loadMethod(spec: string, cwd = process.cwd()): Promise<LoadedMethod> {
   const builtin = BUILTIN[spec];
   if (builtin) {
-    const path = new URL(builtin.module, import.meta.url);
-    if (!existsSync(path)) {
-      throw new Error(`the built-in method '${spec}' is not available in this checkout (${builtin.module.replace('../', 'src/')} is missing); pass --method <file> to score another method`);
+    const path = builtin.modules.map((m) => new URL(m, import.meta.url)).find((u) => existsSync(u));
+    const names = builtin.modules.map((m) => m.replace('../', 'src/')).join(' or ');
+    if (!path) {
+      throw new Error(`the built-in method '${spec}' is not available in this checkout (${names} is missing); pass --method <file> to score another method`);
     }
     const mod = (await import(path.href)) as Record<string, unknown>;
     const method = mod[builtin.exportName];
-    assertDiffingMethod(method, `built-in method '${spec}' (${builtin.module.replace('../', 'src/')}, export ${builtin.exportName})`);
+    assertDiffingMethod(method, `built-in method '${spec}' (${names}, export ${builtin.exportName})`);
     return { method, source: `builtin:${spec}`, codeHash: hashSources(dirname(fileURLToPath(path))) };
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
@@ -133,4 +135,25 @@ export function parseSetting(setting: string): Record<string, unknown> {
     else node = (node[k] = {}) as Record<string, unknown>;
   });
   return out;
+}
+
+/**
+ * The baselines from baselines/index.ts (export `baselines: DiffingMethod[]` or a default array),
+ * or [] while that module does not exist.
+ */
+export async function loadBaselines(): Promise<LoadedMethod[]> {
+  const url = new URL('../../baselines/index.ts', import.meta.url);
+  if (!existsSync(url)) return [];
+  const mod = (await import(url.href)) as Record<string, unknown>;
+  const isMethod = (v: unknown) => !!v && typeof v === 'object' && typeof (v as DiffingMethod).run === 'function' && 'configSchema' in (v as object);
+  const list = Array.isArray(mod.baselines) ? (mod.baselines as unknown[]) : Object.values(mod).filter(isMethod);
+  // ADL's baselines reuse ADL's code (src/adl/), so both folders key their cached outputs.
+  const codeHash = sha256(hashSources(dirname(fileURLToPath(url))) + hashSources(fileURLToPath(new URL('../adl', import.meta.url)))).slice(0, 12);
+  const seen = new Set<string>();
+  return list.flatMap((m, i) => {
+    assertDiffingMethod(m, `baselines/index.ts export ${i}`);
+    if (seen.has(m.id)) return [];
+    seen.add(m.id);
+    return [{ method: m, source: `builtin:${m.id}`, codeHash }];
+  });
 }

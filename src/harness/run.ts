@@ -11,7 +11,7 @@ import { sampleDocuments, sampleTexts } from '../data/index.ts';
 import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
-import { environment } from '../results/environment.ts';
+import { environment, REPO_ROOT } from '../results/environment.ts';
 import { shortHash } from '../results/hash.ts';
 import { methodFolder, readResult, resultPath, writeResult } from '../results/store.ts';
 import type { Metrics, ResultFile } from '../results/types.ts';
@@ -24,6 +24,12 @@ import { evaluateThreshold, thresholdApplies } from './thresholds.ts';
 
 export function defaultCacheDir(): string {
   return process.env.DIFFBENCH_CACHE ?? join(homedir(), '.cache', 'diffbench');
+}
+
+/** Where results go: DIFFBENCH_RESULTS, else ./results for full settings and the cache for fast ones (npm test). */
+export function defaultResultsDir(settings: string): string {
+  if (process.env.DIFFBENCH_RESULTS) return process.env.DIFFBENCH_RESULTS;
+  return settings === 'full' ? join(REPO_ROOT, 'results') : join(defaultCacheDir(), `results-${settings}`);
 }
 
 export interface HarnessOptions {
@@ -54,8 +60,11 @@ export interface OrganismRun {
 const noProgress: ProgressFn = () => {};
 
 function configFor(opts: HarnessOptions, method: DiffingMethod, extra: Record<string, unknown> = {}) {
-  const suiteOverrides = suiteSettings(opts.suite, opts.settings).methodConfig[method.id] ?? {};
-  return resolveConfig(method, mergeConfig(suiteOverrides, extra));
+  const all = suiteSettings(opts.suite, opts.settings).methodConfig;
+  let overrides = all[method.id] ?? {};
+  // A string entry reuses another method's overrides (ADL's baselines share ADL's config).
+  if (typeof overrides === 'string') overrides = all[overrides] as Record<string, unknown> ?? {};
+  return resolveConfig(method, mergeConfig(overrides as Record<string, unknown>, extra));
 }
 
 /** Everything a method's outputs depend on, besides the method: models, unrelated data, seed. */
@@ -119,7 +128,9 @@ async function methodOutput(
     }
   }
   const started = performance.now();
-  const ctx = methodContext(loaded, opts, join(cacheRoot, 'methods', folder, name), seed, organismCtx);
+  // One work folder per organism and data, shared by all methods: ADL's baselines reuse ADL's collected means.
+  const workName = `${loaded.organism.id.replace(/\//g, '__')}--${outputKey(opts, loaded.revisions, seed)}`;
+  const ctx = methodContext(loaded, opts, join(cacheRoot, 'work', workName), seed, organismCtx);
   let output: unknown;
   try {
     output = await lm.method.run(ctx, config);
@@ -220,7 +231,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
       const out = await methodOutput(baseline, bc.config, bc.configHash, loaded, truth, opts, seed);
       timings.baselines = (timings.baselines ?? 0) + out.seconds;
       t = performance.now();
-      baselines[`baseline/${baseline.method.id}`] = {
+      baselines[baseline.method.id.startsWith('baseline/') ? baseline.method.id : `baseline/${baseline.method.id}`] = {
         description: `baseline method ${baseline.method.id}@${baseline.method.version} (${baseline.source}) on this organism`,
         metrics: await scoreOutput(out.output, scoring),
       };

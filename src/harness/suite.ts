@@ -4,10 +4,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { REPO_ROOT } from '../results/environment.ts';
+import { getOrganism, loadRegistry } from '../registry/index.ts';
 
 export interface SuiteSettings {
-  /** Config overrides per method id (e.g. fewer documents under `fast`). */
-  methodConfig: Record<string, Record<string, unknown>>;
+  /** Config overrides per method id (e.g. fewer documents under `fast`); a string reuses that method id's entry. */
+  methodConfig: Record<string, Record<string, unknown> | string>;
   finetuneTexts: number;
   unrelatedTexts: number;
   bootstrap: number;
@@ -33,7 +34,9 @@ export interface Suite {
   id: string;
   version: number;
   description: string;
+  /** The organisms, listed, or filled from the registry by `select` (any of the tags). */
   organisms: string[];
+  select?: { tags: string[] };
   nullOrganism: string | null;
   /** Unrelated text for methods (ctx.unrelatedDocuments) and for the steered-vs-unrelated metric. */
   unrelated: { source: string; column: string; order: 'file' | 'shuffled'; addSpecialTokens?: boolean };
@@ -70,15 +73,17 @@ export interface ThresholdsFile {
   thresholds: Threshold[];
 }
 
-export const BENCHMARK_DIR = join(REPO_ROOT, 'benchmark');
+/** benchmark/, or DIFFBENCH_BENCHMARK_DIR (tests point it at fixture suites). */
+export const BENCHMARK_DIR = process.env.DIFFBENCH_BENCHMARK_DIR ?? join(REPO_ROOT, 'benchmark');
 
 const SUITE_SCHEMA = {
   type: 'object',
-  required: ['id', 'version', 'description', 'organisms', 'nullOrganism', 'unrelated', 'seed', 'settings', 'comparisons', 'ladders'],
+  required: ['id', 'version', 'description', 'nullOrganism', 'unrelated', 'seed', 'settings', 'comparisons', 'ladders'],
   properties: {
     id: { type: 'string', pattern: '^[a-z0-9_-]+$' },
     version: { type: 'integer', minimum: 1 },
     organisms: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    select: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } } },
     nullOrganism: { type: ['string', 'null'] },
     settings: {
       type: 'object',
@@ -108,6 +113,7 @@ const THRESHOLDS_SCHEMA = {
         properties: {
           id: { type: 'string' },
           organisms: { type: 'array', items: { type: 'string' }, minItems: 1 },
+    select: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } } },
           methods: { type: 'array', items: { type: 'string' } },
           settings: { type: 'array', items: { type: 'string' } },
           metric: { type: 'string' },
@@ -150,6 +156,20 @@ export function loadSuite(name: string, dir = BENCHMARK_DIR): Suite {
   check(SUITE_SCHEMA, data, path);
   const suite = data as Suite;
   if (suite.id !== name) throw new Error(`${path}: id is '${suite.id}' but the folder says '${name}'`);
+  const registry = loadRegistry();
+  if (suite.select) {
+    const tags = suite.select.tags;
+    suite.organisms = [...registry.organisms.values()].filter((o) => o.tags.some((t) => tags.includes(t))).map((o) => o.id).sort();
+    if (suite.organisms.length === 0) throw new Error(`${path}: select.tags ${tags.join(', ')} match no registered organism`);
+  }
+  if (!suite.organisms?.length) throw new Error(`${path}: needs 'organisms' (a list of registry ids) or 'select' ({tags: [...]})`);
+  for (const id of [...suite.organisms, ...(suite.nullOrganism ? [suite.nullOrganism] : [])]) {
+    try {
+      getOrganism(id, registry);
+    } catch (err) {
+      throw new Error(`${path}: ${(err as Error).message}`);
+    }
+  }
   return suite;
 }
 

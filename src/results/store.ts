@@ -22,7 +22,7 @@ export function suiteFolder(suite: { id: string; version: number }): string {
 }
 
 export function methodFolder(method: { id: string; version: string; configHash: string }): string {
-  return `${method.id}@${method.version.replace(SAFE, '_')}-${method.configHash}`;
+  return `${method.id.replace(/\//g, "__")}@${method.version.replace(SAFE, "_")}-${method.configHash}`;
 }
 
 export function resultPath(dir: string, key: ResultKey): string {

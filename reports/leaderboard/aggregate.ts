@@ -1,0 +1,139 @@
+// The leaderboard of one suite version: per method, aggregate over the suite's organisms with paired
+// bootstrap CIs (over organisms) of (method - baseline) for each of the suite's comparisons.
+import { mean, pairedBootstrapCI, type ConfidenceInterval } from '../../src/metrics/index.ts';
+import { getOrganism } from '../../src/registry/index.ts';
+import type { Comparison, Suite } from '../../src/harness/suite.ts';
+import { lookupMetric } from '../../src/harness/thresholds.ts';
+import type { MetricValue, ResultFile } from '../../src/results/types.ts';
+
+export interface ComparisonRow {
+  name: string;
+  metric: string;
+  baseline: string;
+  /** Organisms with both values. */
+  organisms: string[];
+  methodMean: number;
+  baselineMean: number;
+  difference: ConfidenceInterval;
+}
+
+export interface LadderPoint {
+  organism: string;
+  rank: number;
+  value: MetricValue;
+}
+
+export interface MethodRow {
+  /** id@version-configHash */
+  key: string;
+  id: string;
+  version: string;
+  configHash: string;
+  source: string;
+  seeds: string[];
+  organisms: string[];
+  missing: string[];
+  thresholds: { pass: number; fail: number; skipped: number; failures: string[] };
+  comparisons: ComparisonRow[];
+  /** organism -> metric -> value, for every metric named in a comparison or ladder (seeds averaged). */
+  perOrganism: Record<string, Record<string, MetricValue>>;
+  ladders: { name: string; group: string; metric: string; points: LadderPoint[] }[];
+}
+
+export interface Leaderboard {
+  suite: string;
+  settings: string;
+  methods: MethodRow[];
+  /** Result files left out, with why (other suite versions, other settings). */
+  ignored: { path: string; why: string }[];
+}
+
+function averaged(values: MetricValue[]): MetricValue {
+  if (values.length === 1) return values[0];
+  const avg = (f: (v: MetricValue) => number) => mean(values.map(f));
+  return { ...values[0], estimate: avg((v) => v.estimate), lower: avg((v) => v.lower), upper: avg((v) => v.upper) };
+}
+
+function metricsOf(results: ResultFile[], refs: string[]): Record<string, MetricValue> {
+  const out: Record<string, MetricValue> = {};
+  for (const ref of refs) {
+    const values = results.map((r) => lookupMetric(r, ref)).filter((v): v is MetricValue => v !== undefined);
+    if (values.length > 0) out[ref] = averaged(values);
+  }
+  return out;
+}
+
+function compare(c: Comparison, perOrganism: MethodRow['perOrganism'], organisms: string[], seed: string, bootstrap: number): ComparisonRow | undefined {
+  const paired = organisms.filter((o) => perOrganism[o]?.[c.metric] && perOrganism[o]?.[c.baseline]);
+  if (paired.length === 0) return undefined;
+  const a = paired.map((o) => perOrganism[o][c.metric].estimate);
+  const b = paired.map((o) => perOrganism[o][c.baseline].estimate);
+  const difference = pairedBootstrapCI(a, b, mean, mean, { n: bootstrap, seed: `${seed}|${c.name}` });
+  return { name: c.name, metric: c.metric, baseline: c.baseline, organisms: paired, methodMean: mean(a), baselineMean: mean(b), difference };
+}
+
+export interface LeaderboardOptions {
+  /** Which settings' results to use (default: 'full' when there are any, else 'fast'). */
+  settings?: string;
+  bootstrap?: number;
+}
+
+export function buildLeaderboard(suite: Suite, files: { path: string; result: ResultFile }[], opts: LeaderboardOptions = {}): Leaderboard {
+  const name = `${suite.id}@${suite.version}`;
+  const ignored: Leaderboard['ignored'] = [];
+  const ofSuite = files.filter(({ path, result }) => {
+    const other = `${result.suite.id}@${result.suite.version}`;
+    if (other !== name) ignored.push({ path, why: `suite ${other}, not ${name}` });
+    return other === name;
+  });
+  const settings = opts.settings ?? (ofSuite.some((f) => f.result.suite.settings === 'full') ? 'full' : 'fast');
+  const selected = ofSuite.filter(({ path, result }) => {
+    if (result.suite.settings !== settings) ignored.push({ path, why: `settings ${result.suite.settings}, not ${settings}` });
+    return result.suite.settings === settings;
+  });
+
+  const byMethod = new Map<string, ResultFile[]>();
+  for (const { result } of selected) {
+    const key = `${result.method.id}@${result.method.version}-${result.method.configHash}`;
+    byMethod.set(key, [...(byMethod.get(key) ?? []), result]);
+  }
+  const refs = [...new Set([...suite.comparisons.flatMap((c) => [c.metric, c.baseline]), ...suite.ladders.map((l) => l.metric)])];
+  const bootstrap = opts.bootstrap ?? 1000;
+
+  const methods: MethodRow[] = [...byMethod.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, results]) => {
+    const first = results[0];
+    const organisms = suite.organisms.filter((o) => results.some((r) => r.organism.id === o));
+    const perOrganism: MethodRow['perOrganism'] = {};
+    for (const o of organisms) perOrganism[o] = metricsOf(results.filter((r) => r.organism.id === o), refs);
+    const outcomes = results.flatMap((r) => r.thresholds.map((t) => ({ ...t, organism: r.organism.id })));
+    const ladders = suite.ladders.map((l) => ({
+      ...l,
+      points: organisms
+        .map((o) => ({ organism: o, rank: getOrganism(o).groups.find((g) => g.ladder === l.group)?.rank, value: perOrganism[o][l.metric] }))
+        .filter((p): p is LadderPoint => p.rank !== undefined && p.value !== undefined)
+        .sort((x, y) => x.rank - y.rank),
+    }));
+    return {
+      key,
+      id: first.method.id,
+      version: first.method.version,
+      configHash: first.method.configHash,
+      source: first.method.source,
+      seeds: [...new Set(results.map((r) => r.seed))].sort(),
+      organisms,
+      missing: suite.organisms.filter((o) => !organisms.includes(o)),
+      thresholds: {
+        pass: outcomes.filter((t) => t.status === 'pass').length,
+        fail: outcomes.filter((t) => t.status === 'fail').length,
+        skipped: outcomes.filter((t) => t.status === 'skipped').length,
+        failures: outcomes.filter((t) => t.status === 'fail').map((t) => `${t.organism}: ${t.id}: ${t.reason}`),
+      },
+      comparisons: suite.comparisons
+        .map((c) => compare(c, perOrganism, organisms, suite.seed, bootstrap))
+        .filter((c): c is ComparisonRow => c !== undefined),
+      perOrganism,
+      ladders,
+    };
+  });
+  return { suite: name, settings, methods, ignored };
+}

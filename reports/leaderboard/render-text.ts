@@ -1,0 +1,40 @@
+// The leaderboard as a terminal table (table) and as Markdown.
+import { table } from 'table';
+import type { Leaderboard } from './aggregate.ts';
+
+const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+const ci = (c: { estimate: number; lower: number; upper: number }) => `${f(c.estimate)} [${f(c.lower)}, ${f(c.upper)}]`;
+
+function rows(board: Leaderboard): string[][] {
+  const out: string[][] = [];
+  for (const m of board.methods) {
+    for (const c of m.comparisons) {
+      const sign = c.difference.lower > 0 ? '+' : c.difference.upper < 0 ? '-' : '~';
+      out.push([m.key, c.name, String(c.organisms.length), f(c.methodMean), f(c.baselineMean), `${ci(c.difference)} ${sign}`]);
+    }
+    out.push([m.key, 'thresholds (pass/fail/skipped)', String(m.organisms.length), `${m.thresholds.pass}/${m.thresholds.fail}/${m.thresholds.skipped}`, '', m.missing.length ? `missing: ${m.missing.join(', ')}` : '']);
+  }
+  return out;
+}
+
+const HEADER = ['method', 'comparison', 'organisms', 'method mean', 'baseline mean', 'method − baseline, 95% CI'];
+
+export function renderTerminal(board: Leaderboard): string {
+  if (board.methods.length === 0) return `${board.suite} (${board.settings}): no results\n`;
+  return `${board.suite} (${board.settings} settings)\n` + table([HEADER, ...rows(board)], { drawHorizontalLine: (i, n) => i <= 1 || i === n });
+}
+
+export function renderMarkdown(board: Leaderboard): string {
+  const lines = [`# Leaderboard ${board.suite} (${board.settings} settings)`, ''];
+  lines.push('Each row aggregates a method over the suite\'s organisms: the mean of the metric, the mean of the baseline, and a paired bootstrap 95% CI of (method − baseline) over organisms (+: the CI is above 0, −: below, ~: contains 0).', '');
+  lines.push(`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`);
+  for (const r of rows(board)) lines.push(`| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
+  for (const m of board.methods) {
+    lines.push('', `## ${m.key}`, '', `source: ${m.source}; seeds: ${m.seeds.join(', ')}`, '');
+    const metrics = [...new Set(Object.values(m.perOrganism).flatMap((x) => Object.keys(x)))].sort();
+    lines.push(`| organism | ${metrics.join(' | ')} |`, `|---|${metrics.map(() => '---').join('|')}|`);
+    for (const [o, values] of Object.entries(m.perOrganism)) lines.push(`| ${o} | ${metrics.map((k) => (values[k] ? ci(values[k]) : '')).join(' | ')} |`);
+    if (m.thresholds.failures.length) lines.push('', 'Failed thresholds:', '', ...m.thresholds.failures.map((x) => `- ${x}`));
+  }
+  return lines.join('\n') + '\n';
+}

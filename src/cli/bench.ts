@@ -1,0 +1,115 @@
+// npm run bench -- [options]: score a diffing method (default ADL) and the baselines on a suite
+// (default zoo), write one result file per organism, print the leaderboard. See --help.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../../reports/leaderboard/index.ts';
+import { DEFAULT_METHOD, loadBaselines, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
+import { createProgress, formatSeconds } from '../harness/progress.ts';
+import { defaultResultsDir, runOrganism } from '../harness/run.ts';
+import { loadSuite } from '../harness/suite.ts';
+import { readResults } from '../results/store.ts';
+import { REPO_ROOT } from '../results/environment.ts';
+import { readFileSync } from 'node:fs';
+
+const HELP = `Usage: npm run bench -- [options]
+
+Scores a diffing method and the baselines on every organism of a suite, offline on a CPU for the zoo,
+writes one result file per organism and prints the leaderboard (also written as Markdown and HTML).
+
+Options:
+  --suite <name>        zoo (default), paper, ablations (folders of benchmark/)
+  --method <name|file>  built-in method (adl, the default) or a .ts/.js file whose default export is a DiffingMethod
+  --set key=value       override one config value of the method (repeatable; dots for nesting: --set steering.enabled=false)
+  --config <file.json>  config overrides from a JSON file
+  --organisms <a,b>     only these organisms (registry ids)
+  --settings <name>     full (default) or fast (the npm test settings)
+  --seed <s>            seed (default: the suite's)
+  --results <dir>       results folder (default ./results, or $DIFFBENCH_RESULTS)
+  --reports <dir>       where leaderboard .md/.html go (default ./reports)
+  --no-baselines        skip the baseline methods (the null organism still runs)
+  --threads <n>         ONNX Runtime intra-op threads
+  --recompute           recompute results that exist already
+  -h, --help            this help
+
+Exit status: 0 when every pass threshold holds, 1 when one fails, 2 on errors.`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      suite: { type: 'string', default: 'zoo' },
+      method: { type: 'string', default: DEFAULT_METHOD },
+      set: { type: 'string', multiple: true, default: [] },
+      config: { type: 'string' },
+      organisms: { type: 'string' },
+      settings: { type: 'string', default: 'full' },
+      seed: { type: 'string' },
+      results: { type: 'string' },
+      reports: { type: 'string', default: join(REPO_ROOT, 'reports') },
+      'no-baselines': { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      recompute: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const suite = loadSuite(values.suite);
+  let overrides: Record<string, unknown> = values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {};
+  for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
+  const method = await loadMethod(values.method);
+  const baselines = values['no-baselines'] ? [] : await loadBaselines();
+  const organisms = values.organisms ? values.organisms.split(',').map((s) => s.trim()) : suite.organisms;
+  for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`organism ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
+  const resultsDir = values.results ?? defaultResultsDir(values.settings);
+  const threads = values.threads ? Number(values.threads) : undefined;
+  console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings`);
+
+  const overall = createProgress('bench');
+  const started = performance.now();
+  const failures: string[] = [];
+  for (const [i, organismId] of organisms.entries()) {
+    overall(`organisms (${organismId})`, i, organisms.length);
+    const run = await runOrganism(organismId, {
+      suite,
+      settings: values.settings,
+      resultsDir,
+      method,
+      configOverrides: overrides,
+      baselines,
+      seed: values.seed,
+      threads,
+      recompute: values.recompute,
+      progress: createProgress(`  ${organismId}`),
+    });
+    const failed = run.result.thresholds.filter((t) => t.status === 'fail');
+    failures.push(...failed.map((t) => `${organismId}: ${t.id}: ${t.reason}`));
+    const passed = run.result.thresholds.filter((t) => t.status === 'pass').length;
+    console.error(`  ${organismId}: ${run.reused ? 'reused' : `${run.result.timings.total.toFixed(1)}s`}, thresholds ${passed} pass / ${failed.length} fail -> ${run.path}`);
+  }
+  overall('organisms', organisms.length, organisms.length);
+
+  const board = buildLeaderboard(suite, readResults(resultsDir), { settings: values.settings });
+  console.log(renderTerminal(board));
+  mkdirSync(values.reports, { recursive: true });
+  const base = join(values.reports, `${suite.id}@${suite.version}`);
+  writeFileSync(`${base}.md`, renderMarkdown(board));
+  writeFileSync(`${base}.html`, renderHtml(board));
+  console.log(`summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${base}.md and ${base}.html`);
+  if (failures.length > 0) {
+    console.log(`FAILED thresholds (${failures.length}):\n${failures.map((f) => `  ${f}`).join('\n')}`);
+    return 1;
+  }
+  console.log('all pass thresholds hold');
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`bench: ${(err as Error).message}`);
+    process.exit(2);
+  },
+);

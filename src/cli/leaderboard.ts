@@ -1,0 +1,59 @@
+// npm run leaderboard -- [results dir]: the leaderboard of a suite version from result files.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../../reports/leaderboard/index.ts';
+import { loadSuite } from '../harness/suite.ts';
+import { REPO_ROOT } from '../results/environment.ts';
+import { readResults } from '../results/store.ts';
+
+const HELP = `Usage: npm run leaderboard -- [results dir] [options]
+
+Reads every result file under the results folder (default ./results) and renders the leaderboard of
+one suite version: a terminal table, <reports>/<suite>@<version>.md and a self-contained .html page
+with per-organism bars and the ladders as lines. Results of other suite versions are never mixed in.
+
+Options:
+  --suite <name>      zoo (default), paper, ablations
+  --settings <name>   which settings' results (default: full when present, else fast)
+  --reports <dir>     output folder (default ./reports)
+  --json              print the leaderboard as JSON instead of the table
+  -h, --help          this help`;
+
+function main(): number {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      suite: { type: 'string', default: 'zoo' },
+      settings: { type: 'string' },
+      reports: { type: 'string', default: join(REPO_ROOT, 'reports') },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const dir = positionals[0] ?? join(REPO_ROOT, 'results');
+  const suite = loadSuite(values.suite);
+  const files = readResults(dir);
+  if (files.length === 0) throw new Error(`no result files under ${dir}: run npm run bench first, or pass the folder that holds them`);
+  const board = buildLeaderboard(suite, files, { settings: values.settings });
+  if (values.json) console.log(JSON.stringify(board, null, 2));
+  else console.log(renderTerminal(board));
+  mkdirSync(values.reports, { recursive: true });
+  const base = join(values.reports, `${suite.id}@${suite.version}`);
+  writeFileSync(`${base}.md`, renderMarkdown(board));
+  writeFileSync(`${base}.html`, renderHtml(board));
+  if (board.ignored.length) console.error(`${board.ignored.length} result file(s) of other suite versions or settings left out`);
+  console.error(`wrote ${base}.md and ${base}.html`);
+  return 0;
+}
+
+try {
+  process.exit(main());
+} catch (err) {
+  console.error(`leaderboard: ${(err as Error).message}`);
+  process.exit(2);
+}

@@ -1,0 +1,55 @@
+// The body of every per-organism benchmark file (benchmark/<suite>/<organism>.test.ts): run the method
+// and its baselines on the organism, score, write the result file, assert the suite's pass thresholds.
+// Settings come from the environment: DIFFBENCH_SETTINGS (fast under `npm test`, full under
+// `npm run bench`), DIFFBENCH_METHOD (built-in name or file; default adl), DIFFBENCH_RESULTS,
+// DIFFBENCH_CACHE. The result travels in the test's meta, so blob reports of sharded runs carry it
+// (see src/harness/vitest-reporter.ts).
+import { expect, it } from 'vitest';
+import { organismIsCached, getOrganism } from '../registry/index.ts';
+import type { ResultFile } from '../results/types.ts';
+import { DEFAULT_METHOD, loadBaselines, loadMethod, type LoadedMethod } from './load-method.ts';
+import { defaultResultsDir, runOrganism } from './run.ts';
+import { currentSettings, loadSuite } from './suite.ts';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    diffbenchResult?: ResultFile;
+  }
+}
+
+export async function benchmarkOrganism(suiteName: string, organismId: string): Promise<void> {
+  const suite = loadSuite(suiteName);
+  const settings = currentSettings();
+  const methodSpec = process.env.DIFFBENCH_METHOD ?? DEFAULT_METHOD;
+  const name = `${suite.id}@${suite.version} ${organismId} (${methodSpec}, ${settings} settings)`;
+  if (!suite.organisms.includes(organismId)) {
+    it(name, () => {
+      throw new Error(`${organismId} is not in suite ${suite.id}: regenerate the benchmark files with \`npx tsx benchmark/generate.ts\``);
+    });
+    return;
+  }
+  let method: LoadedMethod;
+  try {
+    method = await loadMethod(methodSpec);
+  } catch (err) {
+    it.skip(`${name}: skipped, ${(err as Error).message}`, () => {});
+    return;
+  }
+  if (suite.requiresHub && !(await organismIsCached(getOrganism(organismId)))) {
+    it.skip(`${name}: skipped, models not in the Hugging Face cache (run \`npm run bench -- --suite ${suite.id} --organisms ${organismId}\` once with Hub access)`, () => {});
+    return;
+  }
+  it(name, async ({ task }) => {
+    const run = await runOrganism(organismId, {
+      suite,
+      settings,
+      resultsDir: defaultResultsDir(settings),
+      method,
+      baselines: process.env.DIFFBENCH_NO_BASELINES === '1' ? [] : await loadBaselines(),
+      threads: process.env.DIFFBENCH_THREADS ? Number(process.env.DIFFBENCH_THREADS) : undefined,
+    });
+    task.meta.diffbenchResult = run.result;
+    const failed = run.result.thresholds.filter((t) => t.status === 'fail');
+    expect(failed.map((t) => `${t.id}: ${t.reason} (threshold source: ${t.source})`), `result file ${run.path}`).toEqual([]);
+  });
+}
