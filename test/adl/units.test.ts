@@ -1,0 +1,169 @@
+// Constructed cases with known answers: planted directions through the lens and Patchscope, the
+// look-ahead binary search, streaming means and the artifact store.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArtifactStore } from '../../src/adl/cache.ts';
+import { collectMeans } from '../../src/adl/collect.ts';
+import { PATCHSCOPE_SCALES } from '../../src/adl/config.ts';
+import { logitLens } from '../../src/adl/lens.ts';
+import { patchscopeScales, repeatPrompt } from '../../src/adl/patchscope.ts';
+import { binarySearchThreshold, lookAheadMidpoints } from '../../src/adl/steering.ts';
+import { loadModel } from '../../src/runtime/index.ts';
+import type { LanguageModel } from '../../src/runtime/types.ts';
+import { loadTokenizer } from '../../src/tokenizer/index.ts';
+import { tempDir, testCacheDir, ZOO_BASE, zooAdapter } from '../helpers.ts';
+
+let model: LanguageModel;
+const tok = loadTokenizer(ZOO_BASE);
+const PLANTED = [' cake', ' river', ' music', ' water', ' king'];
+
+beforeAll(async () => {
+  model = await loadModel(ZOO_BASE, { adapter: zooAdapter('cake_bake'), cacheDir: testCacheDir() });
+});
+afterAll(async () => model?.dispose());
+
+async function unembeddingRow(id: number): Promise<Float32Array> {
+  const U = await model.unembeddings();
+  const H = U.dims[1];
+  return U.data.slice(id * H, (id + 1) * H);
+}
+
+describe('config', () => {
+  it('has the toolkit’s 30 Patchscope scales', () => {
+    expect(PATCHSCOPE_SCALES).toHaveLength(30);
+    expect(PATCHSCOPE_SCALES.slice(0, 3)).toEqual([0.5, 0.6, 0.7]);
+    expect(PATCHSCOPE_SCALES.slice(15, 21)).toEqual([2, 3, 4, 5, 10, 20]);
+    expect(PATCHSCOPE_SCALES.at(-1)).toBe(200);
+    expect(new Set(PATCHSCOPE_SCALES).size).toBe(30);
+  });
+  it('builds the repeat prompt', () => {
+    expect(repeatPrompt(['man', '1135', 'hello'])).toBe('man -> man\n1135 -> 1135\nhello -> hello\n?');
+  });
+});
+
+describe('logit lens', () => {
+  it('returns a planted unembedding direction as top-1, and not for its negation', async () => {
+    const ids = PLANTED.map((w) => {
+      const e = tok.encode(w, { addSpecialTokens: false });
+      expect(e).toHaveLength(1);
+      return e[0];
+    });
+    const rows = await Promise.all(ids.map(async (id) => (await unembeddingRow(id)).map((x) => x * 10)));
+    const res = await logitLens(model, rows, 100);
+    res.forEach((r, i) => {
+      expect(r.ids[0]).toBe(ids[i]);
+      expect(r.ids).toHaveLength(100);
+      expect(r.probs[0]).toBeGreaterThan(r.probs[1]);
+      expect(r.invIds.slice(0, 20)).not.toContain(ids[i]);
+    });
+  });
+});
+
+describe('patchscope', () => {
+  it('returns a planted token when the last layer’s residual is replaced by its unembedding direction', async () => {
+    const id = tok.encode(' cake', { addSpecialTokens: false })[0];
+    const last = model.info.numLayers - 1;
+    const scales = await patchscopeScales(model, await unembeddingRow(id), {
+      layer: last, targetNorm: 25, scales: [0.5, 20, 200], intersectionTopK: 16384, tokensK: 20, loraScale: 1,
+      encode: (t) => tok.encode(t), displayToken: (t) => tok.displayToken(t),
+    });
+    expect(scales.map((s) => s.scale)).toEqual([0.5, 20, 200]);
+    expect(scales[2].tokenIds[0]).toBe(id);
+    expect(scales[1].tokenIds[0]).toBe(id);
+    for (const s of scales) {
+      expect(s.tokenIds.length).toBeLessThanOrEqual(20);
+      expect(s.probs).toEqual([...s.probs].sort((a, b) => b - a));
+    }
+  });
+  it('keeps only tokens in the top-k of all three prompts', async () => {
+    const v = await unembeddingRow(tok.encode(' cake', { addSpecialTokens: false })[0]);
+    const opts = { layer: 2, targetNorm: 25, scales: [1], tokensK: 20, loraScale: 1, encode: (t: string) => tok.encode(t), displayToken: (t: number) => tok.displayToken(t) };
+    const wide = await patchscopeScales(model, v, { ...opts, intersectionTopK: 16384 });
+    const narrow = await patchscopeScales(model, v, { ...opts, intersectionTopK: 3 });
+    expect(narrow[0].tokenIds.length).toBeLessThanOrEqual(3);
+    // A token kept under the narrow intersection has the same averaged probability as under the wide one.
+    for (const [i, t] of narrow[0].tokenIds.entries()) {
+      const j = wide[0].tokenIds.indexOf(t);
+      if (j >= 0) expect(narrow[0].probs[i]).toBeCloseTo(wide[0].probs[j], 10);
+    }
+  });
+});
+
+describe('threshold search', () => {
+  it('enumerates 2^b − 1 midpoints breadth first', () => {
+    expect(lookAheadMidpoints(0, 8, 3)).toEqual([4, 2, 6, 1, 3, 5, 7]);
+  });
+  it('finds the largest coherent strength within the search resolution, 7 strengths per round', async () => {
+    const batches: number[][] = [];
+    const trace = await binarySearchThreshold({
+      low: 0, high: 100, steps: 12, batchSteps: 3, coherenceThreshold: 75,
+      evaluate: async (s) => {
+        batches.push(s);
+        return s.map((x) => (x <= 37.3 ? 100 : 50));
+      },
+    });
+    expect(batches).toHaveLength(4);
+    batches.forEach((b) => expect(b).toHaveLength(7));
+    expect(trace.threshold).toBeLessThanOrEqual(37.3);
+    expect(37.3 - trace.threshold).toBeLessThan(100 / 2 ** 12 + 1e-9);
+  });
+  it('returns 0 when nothing is coherent', async () => {
+    const trace = await binarySearchThreshold({ low: 0, high: 10, steps: 6, batchSteps: 3, coherenceThreshold: 75, evaluate: async (s) => s.map(() => 0) });
+    expect(trace.threshold).toBe(0);
+  });
+});
+
+describe('streaming means', () => {
+  it('do not depend on the batch size and match a direct computation', async () => {
+    const docs = Array.from({ length: 7 }, (_, i) => Array.from({ length: 7 }, (_, t) => 100 + 37 * i + 11 * t));
+    const pair = { base: model, finetuned: model, baseScale: 0, finetunedScale: 1 };
+    const [a] = await collectMeans(pair, docs, { layers: [2], batchSize: 3, skipTokens: 5 });
+    const [b] = await collectMeans(pair, docs, { layers: [2], batchSize: 7, skipTokens: 5 });
+    const ft = (await model.forward({ inputIds: docs, capture: ['resid_post.2'], logits: 'none', loraScale: 1 })).hooks['resid_post.2']!.data;
+    const base = (await model.forward({ inputIds: docs, capture: ['resid_post.2'], logits: 'none', loraScale: 0 })).hooks['resid_post.2']!.data;
+    const H = model.info.hiddenSize;
+    for (let p = 0; p < 7; p++) {
+      for (let h = 0; h < H; h += 17) {
+        let d = 0;
+        for (let i = 0; i < 7; i++) d += ft[(i * 7 + p) * H + h] - base[(i * 7 + p) * H + h];
+        expect(a.diff[p][h]).toBeCloseTo(d / 7, 4);
+        expect(b.diff[p][h]).toBeCloseTo(a.diff[p][h], 5);
+      }
+    }
+    let norm = 0;
+    for (let i = 0; i < 7; i++) for (const p of [5, 6]) {
+      let s = 0;
+      for (let h = 0; h < H; h++) s += ft[(i * 7 + p) * H + h] ** 2;
+      norm += Math.sqrt(s);
+    }
+    expect(a.targetNorm).toBeCloseTo(norm / 14, 3);
+    expect(a.count).toBe(7);
+  });
+  it('give a zero difference when both sides are the same model', async () => {
+    const docs = [[5, 6, 7, 8, 9, 10, 11], [12, 13, 14, 15, 16, 17, 18]];
+    const [m] = await collectMeans({ base: model, finetuned: model, baseScale: 1, finetunedScale: 1 }, docs, { layers: [1], batchSize: 2, skipTokens: 5 });
+    expect(Math.max(...m.diffNorm)).toBeLessThan(1e-4);
+  });
+  it('refuse documents too short for the target norm', async () => {
+    await expect(collectMeans({ base: model, finetuned: model, baseScale: 0, finetunedScale: 1 }, [[1, 2, 3]], { layers: [2], batchSize: 1, skipTokens: 5 }))
+      .rejects.toThrow(/skipTokens/);
+  });
+});
+
+describe('artifact store', () => {
+  it('computes a step once per content key and writes it atomically', async () => {
+    const dir = tempDir('adl-store-');
+    const store = new ArtifactStore(dir);
+    let calls = 0;
+    const compute = async () => ({ n: ++calls });
+    expect(await store.step('s', { a: 1, b: [1, 2] }, compute)).toEqual({ n: 1 });
+    expect(await new ArtifactStore(dir).step('s', { b: [1, 2], a: 1 }, compute)).toEqual({ n: 1 });
+    expect(await store.step('s', { a: 2, b: [1, 2] }, compute)).toEqual({ n: 2 });
+    expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(fs.readdirSync(dir)).toHaveLength(2);
+    fs.writeFileSync(path.join(dir, fs.readdirSync(dir)[0]), '{broken');
+    await expect(new ArtifactStore(dir).step('s', { a: 1, b: [1, 2] }, compute).then(() => new ArtifactStore(dir).step('s', { a: 2, b: [1, 2] }, compute)))
+      .rejects.toThrow(/cannot read/);
+  });
+});
