@@ -1,0 +1,84 @@
+// npm run submit -- <results dir>: validate a results bundle and write leaderboard entry files.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkBundle, entryErrors } from '../../reports/leaderboard/submission.ts';
+import { loadSuite } from '../harness/suite.ts';
+import { writeJsonAtomic } from '../results/atomic.ts';
+import { REPO_ROOT } from '../results/environment.ts';
+
+const HELP = `Usage:
+  npm run submit -- <results dir> [--suite zoo] [--out reports/entries]
+  npm run submit -- --check-entries [entries dir]     (what CI runs)
+
+Validates a results bundle (the result files of npm run bench): every file matches the result schema
+(src/results/result.schema.json), belongs to the current suite version, no method misses an organism
+of the suite, and nothing looks like a secret (API keys, tokens). Then writes one entry file per method
+to <out>/<suite>@<version>/<method>.json: add it in a pull request.
+
+Exit status: 0 valid, 1 invalid (every problem is listed), 2 on usage errors.`;
+
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(dir, f))
+    .filter((f) => f.endsWith('.json') && statSync(f).isFile())
+    .sort();
+}
+
+function main(): number {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      suite: { type: 'string', default: 'zoo' },
+      out: { type: 'string', default: join(REPO_ROOT, 'reports', 'entries') },
+      'check-entries': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (values['check-entries']) {
+    const dir = positionals[0] ?? values.out;
+    const files = existsSync(dir) ? jsonFiles(dir) : [];
+    let bad = 0;
+    for (const f of files) {
+      const errors = entryErrors(JSON.parse(readFileSync(f, 'utf8')));
+      if (errors.length) {
+        bad++;
+        console.log(`${f}: ${errors.join('; ')}`);
+      }
+    }
+    console.log(`${files.length - bad}/${files.length} entry file(s) valid`);
+    return bad === 0 ? 0 : 1;
+  }
+  const dir = positionals[0];
+  if (!dir) {
+    console.error('submit: give the results folder to check, e.g. npm run submit -- results (see --help)');
+    return 2;
+  }
+  if (!existsSync(dir)) {
+    console.error(`submit: ${dir} does not exist`);
+    return 2;
+  }
+  const suite = loadSuite(values.suite);
+  const { problems, entries } = checkBundle(suite, jsonFiles(dir));
+  if (problems.length) {
+    console.log(`INVALID bundle (${problems.length} problem(s)):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    return 1;
+  }
+  for (const entry of entries) {
+    const path = join(values.out, entry.suite, `${entry.method.id.replace(/\//g, '__')}@${entry.method.version}-${entry.method.configHash}.json`);
+    writeJsonAtomic(path, entry);
+    console.log(`valid: ${entry.method.id}@${entry.method.version} on ${entry.organisms.length} organism(s) -> ${path}`);
+  }
+  return 0;
+}
+
+try {
+  process.exit(main());
+} catch (err) {
+  console.error(`submit: ${(err as Error).message}`);
+  process.exit(2);
+}
