@@ -46,6 +46,8 @@ export interface Suite {
   ladders: Ladder[];
   /** Set for suites whose models are not in the repo (the paper's): tests skip when they are not cached. */
   requiresHub?: boolean;
+  /** The folder it was loaded from (set by loadSuite). */
+  folder?: string;
 }
 
 export interface Threshold {
@@ -156,6 +158,7 @@ export function loadSuite(name: string, dir = BENCHMARK_DIR): Suite {
   check(SUITE_SCHEMA, data, path);
   const suite = data as Suite;
   if (suite.id !== name) throw new Error(`${path}: id is '${suite.id}' but the folder says '${name}'`);
+  suite.folder = join(dir, name);
   const registry = loadRegistry();
   if (suite.select) {
     const tags = suite.select.tags;
@@ -173,8 +176,8 @@ export function loadSuite(name: string, dir = BENCHMARK_DIR): Suite {
   return suite;
 }
 
-export function loadThresholds(suite: Suite, dir = BENCHMARK_DIR): Threshold[] {
-  const path = join(dir, suite.id, 'thresholds.json');
+export function loadThresholds(suite: Suite): Threshold[] {
+  const path = join(suite.folder ?? join(BENCHMARK_DIR, suite.id), 'thresholds.json');
   if (!existsSync(path)) return [];
   const data = readJson(path);
   check(THRESHOLDS_SCHEMA, data, path);
