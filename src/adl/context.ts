@@ -28,6 +28,8 @@ export interface OpenOptions {
   modelCacheDir?: string;
   seed?: string;
   threads?: number;
+  /** Count the finetuning data's frequent tokens for the graders (default true; tests that grade nothing skip it). */
+  frequentTokens?: boolean;
   progress?: (step: string, done: number, total: number) => void;
 }
 
@@ -43,10 +45,10 @@ function memoized<T>(key: string, load: () => Promise<T>): Promise<T> {
 }
 
 /** Ground truth for the graders: description and the 100 most frequent non-generic finetuning tokens. */
-export async function organismContext(organism: Organism, tokenizer: LoadedTokenizer): Promise<OrganismContext> {
+export async function organismContext(organism: Organism, tokenizer: LoadedTokenizer, withFrequentTokens = true): Promise<OrganismContext> {
   const dataset = organism.dataset;
   let frequent: string[] = [];
-  if (dataset && organism.type !== 'control') {
+  if (withFrequentTokens && dataset && organism.type !== 'control') {
     frequent = await memoized(`frequent:${dataset.id}:${dataset.split}:${dataset.column}:${tokenizer.folder}`, async () => {
       const texts: string[] = [];
       for await (const t of allTexts({ source: local(dataset.id), split: dataset.split, column: dataset.column })) texts.push(t);
@@ -85,7 +87,7 @@ export async function openOrganism(id: string, opts: OpenOptions): Promise<Opene
   }
   const zoo = isZoo(organism);
   const ctx: MethodContext = {
-    organism: await organismContext(organism, tokenizer),
+    organism: await organismContext(organism, tokenizer, opts.frequentTokens ?? true),
     base, finetuned, ...scales,
     tokenizer: {
       encode: (text, o) => tokenizer.encode(text, o),

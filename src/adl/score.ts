@@ -52,7 +52,11 @@ export interface ScoreOptions {
   bootstrap?: number;
 }
 
-const nonEmpty = (xs: string[]) => xs.filter((t) => t.trim() !== '');
+/** Embeddings of the texts that have any (texts with no words embed to zero and are dropped, as empty ones are). */
+export async function embedTexts(embedder: TextEmbedder, texts: string[]): Promise<Float32Array[]> {
+  const vs = await embedder.embed(texts.filter((t) => t.trim() !== ''));
+  return vs.filter((v) => v.some((x) => x !== 0));
+}
 
 function maxBy<T>(items: T[], key: (t: T) => string, value: (t: T) => number, position: (t: T) => number) {
   const groups = new Map<string, Record<number, number>>();
@@ -82,12 +86,12 @@ export async function scoreOutput(output: MethodOutput, opts: ScoreOptions): Pro
   const steering: SteeringScore[] = [];
   const steeringSets = output.steering ?? [];
   if (steeringSets.length) {
-    const ft = await opts.embedder.embed(nonEmpty(opts.finetuneTexts));
-    const unrelated = await opts.embedder.embed(nonEmpty(opts.unrelatedTexts));
+    const ft = await embedTexts(opts.embedder, opts.finetuneTexts);
+    const unrelated = await embedTexts(opts.embedder, opts.unrelatedTexts);
     const finetuneSelf = selfSimilarity(ft);
     for (const s of steeringSets) {
-      const steered = await opts.embedder.embed(nonEmpty(s.steered.flat()));
-      const unsteered = await opts.embedder.embed(nonEmpty(s.unsteered.flat()));
+      const steered = await embedTexts(opts.embedder, s.steered.flat());
+      const unsteered = await embedTexts(opts.embedder, s.unsteered.flat());
       const ci = (xs: Float32Array[], tag: string) => bootstrapCI(xs, (r) => centroidCosine(r, ft), { n: opts.bootstrap ?? 1000, seed: `${opts.seed}/${tag}` });
       if (!steered.length || !unsteered.length) throw new Error(`scoreOutput: steering ${s.variant} L${s.layer} P${s.position} has no non-empty samples`);
       steering.push({

@@ -44,7 +44,10 @@ export class Steerer {
     });
     const eos = new Set(model.info.eosTokenIds);
     // Generation stops at EOS; drop it (and any run of it) before decoding.
-    return out.tokens.map((ids) => this.o.decode(ids.filter((t) => !eos.has(t))));
+    return out.tokens.map((ids) => {
+      const kept = ids.filter((t) => !eos.has(t));
+      return kept.length ? this.o.decode(kept) : '';
+    });
   }
 }
 
