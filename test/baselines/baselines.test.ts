@@ -1,0 +1,69 @@
+// Baselines on a small zoo run (64 documents × 8 tokens; tiny steering): what each produces, and
+// that they reuse ADL's collected activations.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nullOrganismOf, randomVector, runMeanActivations, runRandomDirection, runUnsteered } from '../../baselines/index.ts';
+import { DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from '../../src/adl/config.ts';
+import { openOrganism, type OpenedOrganism } from '../../src/adl/context.ts';
+import { collectStep, storeOf } from '../../src/adl/steps.ts';
+import { tempDir, testCacheDir } from '../helpers.ts';
+
+const CONFIG: ADLConfig = mergeConfig(DEFAULT_ADL_CONFIG, {
+  samples: 64, tokens: 8, batchSize: 64,
+  patchscope: { enabled: false },
+  steering: {
+    positions: [0],
+    threshold: { steps: 2, batchSteps: 2, samplesPerStrength: 3, maxStrength: 2, maxNewTokens: 12 },
+    final: { samplesPerPrompt: 2, maxNewTokens: 12, prompts: 3 },
+  },
+});
+
+let o: OpenedOrganism;
+beforeAll(async () => {
+  o = await openOrganism('zoo/cake_bake', { resultsDir: tempDir('adl-baselines-'), modelCacheDir: testCacheDir(), threads: 2, frequentTokens: false });
+}, 60_000);
+afterAll(async () => o?.dispose());
+
+describe('baselines', () => {
+  it('random vectors are seeded and have the asked norm', () => {
+    const a = randomVector(256, 7.5, 's');
+    expect(Math.hypot(...a)).toBeCloseTo(7.5, 6);
+    expect(randomVector(256, 7.5, 's')).toEqual(a);
+    expect(randomVector(256, 7.5, 't')).not.toEqual(a);
+  });
+
+  it('mean activations read out base and finetuned means only, reusing the collected activations', async () => {
+    await collectStep(o.ctx, CONFIG, storeOf(o.ctx));
+    let forwards = 0;
+    const model = new Proxy(o.ctx.finetuned, {
+      get: (t, p, r) => (p === 'forward' ? (...a: unknown[]) => (forwards++, (t as any).forward(...a)) : Reflect.get(t, p, r)),
+    });
+    const out = await runMeanActivations({ ...o.ctx, base: model, finetuned: model }, CONFIG);
+    expect(forwards).toBe(0);
+    expect(new Set(out.readouts!.map((r) => r.variant))).toEqual(new Set(['base', 'finetuned']));
+    expect(out.readouts!.filter((r) => r.source === 'logitlens')).toHaveLength(2 * 5);
+    expect(out.scalars!['diff_norm.pos0']).toBeGreaterThan(15);
+  });
+
+  it('the random direction has the difference’s norm per position and is steered like it', async () => {
+    const out = await runRandomDirection(o.ctx, CONFIG);
+    const norms = out.vectors!.map((v) => Math.hypot(...v.data));
+    const collected = await collectStep(o.ctx, CONFIG, storeOf(o.ctx));
+    norms.forEach((n, p) => expect(n).toBeCloseTo(collected.layers[0].diffNorm[p], 3));
+    expect(out.steering![0].variant).toBe('random');
+    expect(out.steering![0].steered).toHaveLength(3);
+  });
+
+  it('unsteered generations: finetuned samples in the steered slot, base samples as the reference', async () => {
+    const out = await runUnsteered(o.ctx, CONFIG);
+    const s = out.steering![0];
+    expect(s.strength).toBe(0);
+    expect(s.steered.map((x) => x.length)).toEqual([2, 2, 2]);
+    expect(s.unsteered.map((x) => x.length)).toEqual([2, 2, 2]);
+    expect(s.steered.flat()).not.toEqual(s.unsteered.flat());
+  });
+
+  it('the null organism of a zoo organism is zoo/control', () => {
+    expect(nullOrganismOf('zoo/cake_bake')).toBe('zoo/control');
+    expect(nullOrganismOf('zoo/control')).toBeUndefined();
+  });
+});
