@@ -180,6 +180,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`adl: ${(err as Error).stack ?? err}\n`);
+  // Messages name the file/field/id at fault; the stack only with DIFFBENCH_DEBUG.
+  process.stderr.write(`adl: ${process.env.DIFFBENCH_DEBUG ? (err as Error).stack : (err as Error).message ?? err}\n`);
   process.exit(1);
 });
