@@ -66,6 +66,8 @@ export interface MethodOutput {
   findings?: string[];
   /** Scalar signals (e.g. 'diff_norm.pos0'). */
   scalars?: Record<string, number>;
+  /** Method-specific detail for reports and agents (e.g. Patchscope tokens per scale, search traces); JSON. */
+  details?: Record<string, unknown>;
 }
 
 export interface DiffingMethod<Config = Record<string, unknown>> {
