@@ -11,7 +11,7 @@ import type { LanguageModel, LoadOptions } from '../runtime/types.ts';
 import { loadTokenizer } from '../tokenizer/index.ts';
 import { collectDifference, relativeError } from './adl.ts';
 import { layerLinears, matmulCeiling } from './ceiling.ts';
-import { peerAvailable, runPeer, type PeerInfo } from './peer.ts';
+import { peerAvailable, peerEnv, runPeer, type PeerInfo } from './peer.ts';
 import { matmulFlops, QWEN3_1_7B_LAYERS, writeSyntheticQwen3, type SyntheticShape } from './synthetic.ts';
 import { timeBest } from './timing.ts';
 
@@ -66,14 +66,14 @@ function shapeOf(config: Record<string, number>, layers: number): SyntheticShape
 export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
   const want = (g: string) => !o.only || o.only.includes(g);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diffbench-perf-'));
-  const peer = o.noPeer ? ({ ok: false, reason: 'disabled (--no-peer)' } as const) : peerAvailable();
+  const peer = o.noPeer ? ({ ok: false, reason: 'disabled (--no-peer)' } as const) : peerAvailable(o.threads);
   if (peer.ok) o.log(`peer: torch ${peer.info.torch}, ${peer.info.blas_info || 'BLAS_INFO unknown'}, BLAS loaded: ${peer.info.blas_libraries.join(', ') || 'none found'}`);
   else o.log(`peer: PyTorch not available (${peer.reason}); printing DiffBench figures alone`);
   if (peer.ok && !peer.info.openblas) o.log('WARNING: the peer did not load OpenBLAS; its figures are not a fair comparison');
   const ratios: Record<string, number> = {};
   const report: BenchReport = {
     machine: machineInfo(o.threads),
-    peer: peer.ok ? { available: true, ...peer.info } : { available: false, reason: peer.reason },
+    peer: peer.ok ? { available: true, ...peer.info, env: peerEnv(o.threads) } : { available: false, reason: peer.reason },
     method: `best of ${o.reps} runs after one warm-up, both stacks; ${o.threads} threads`,
     ratios,
   };
@@ -142,7 +142,7 @@ async function prefillFigure(o: BenchOptions, model: LanguageModel, name: string
     ceiling_gflops: ceiling.gflops, ceiling_utilisation: flops / seconds / 1e9 / ceiling.gflops,
   };
   if (withPeer) {
-    const r = runPeer(['prefill', '--model', dir, '--ids', writeIds(tmp, ids), '--threads', String(o.threads), '--reps', String(o.reps)]);
+    const r = runPeer(['prefill', '--model', dir, '--ids', writeIds(tmp, ids), '--reps', String(o.reps)], o.threads);
     f.torch_tokens_per_s = r.tokens_per_s!;
     f.torch_ratio = f.tokens_per_s / f.torch_tokens_per_s;
   }
@@ -176,7 +176,7 @@ async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vo
     cache_speedup: recomputeSeconds / cacheSeconds,
   };
   if (withPeer) {
-    const r = runPeer(['decode', '--model', o.zooDir, '--ids', writeIds(tmp, prompts), '--new', String(N), '--threads', String(o.threads), '--reps', String(o.reps)]);
+    const r = runPeer(['decode', '--model', o.zooDir, '--ids', writeIds(tmp, prompts), '--new', String(N), '--reps', String(o.reps)], o.threads);
     f.torch_cache_tokens_per_s = r.tokens_per_s!;
     f.torch_ratio = f.cache_tokens_per_s / f.torch_cache_tokens_per_s;
     f.tokens_match_torch = JSON.stringify(r.tokens) === JSON.stringify(tokens);

@@ -47,18 +47,30 @@ export function parsePeerOutput(stdout: string): PeerResult {
   return r;
 }
 
-export function runPeer(args: string[], timeoutMs = 30 * 60_000): PeerResult {
-  const res = spawnSync(PEER_PYTHON, [PEER_SCRIPT, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26 });
+/**
+ * The peer's thread setup. Debian's torch does not know its BLAS is OpenBLAS (BLAS_INFO=generic), so it
+ * never sizes OpenBLAS's own pthread pool, and torch's OpenMP workers spin while OpenBLAS works: with 2
+ * threads on 2 busy cores that measured 28x slower than 1 thread. Passive OpenMP waiting and an OpenBLAS
+ * pool of the same size is the peer's best configuration (measured: 6,455 vs 159 tok/s, zoo 1x128).
+ */
+export function peerEnv(threads: number): Record<string, string> {
+  return { OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: String(threads) };
+}
+
+export function runPeer(args: string[], threads: number, timeoutMs = 30 * 60_000): PeerResult {
+  const res = spawnSync(PEER_PYTHON, [PEER_SCRIPT, ...args, '--threads', String(threads)], {
+    encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26, env: { ...process.env, ...peerEnv(threads) },
+  });
   if (res.error) throw new Error(`PyTorch peer (${PEER_PYTHON}) could not run: ${res.error.message}`);
   if (res.status !== 0) throw new Error(`PyTorch peer ${args[0]} failed (exit ${res.status}): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return parsePeerOutput(res.stdout);
 }
 
 /** PeerInfo when PyTorch is importable by the system interpreter, else the reason it is not. */
-export function peerAvailable(): { ok: true; info: PeerInfo } | { ok: false; reason: string } {
+export function peerAvailable(threads: number): { ok: true; info: PeerInfo } | { ok: false; reason: string } {
   if (!fs.existsSync(PEER_PYTHON)) return { ok: false, reason: `${PEER_PYTHON} not found` };
   try {
-    return { ok: true, info: runPeer(['info'], 120_000) };
+    return { ok: true, info: runPeer(['info'], threads, 120_000) };
   } catch (e) {
     return { ok: false, reason: (e as Error).message };
   }
