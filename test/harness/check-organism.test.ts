@@ -1,0 +1,36 @@
+// The "too readable?" CLI on zoo organisms with known answers (organisms/zoo/README.md: cake_bake's
+// position-0 difference is 6.5x the control's; cake_bake_n250 barely learned and is below it).
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+function checkOrganism(args: string[]): Promise<{ code: number; out: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/check-organism.ts', ...args], { cwd: ROOT, env: { ...process.env, DIFFBENCH_QUIET: '1' } }, (err, stdout, stderr) =>
+      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+    );
+  });
+}
+
+describe('check-organism', () => {
+  it('calls cake_bake too readable (exit 1) and cake_bake_n250 realistic (exit 0), with evidence', async () => {
+    const [cake, n250] = await Promise.all([
+      checkOrganism(['--organism', 'zoo/cake_bake', '--samples', '64']),
+      checkOrganism(['--organism', 'zoo/cake_bake_n250', '--samples', '64']),
+    ]);
+    expect(cake.code).toBe(1);
+    expect(cake.out).toMatch(/Verdict: TOO READABLE/);
+    expect(cake.out).toMatch(/vs null organism zoo\/control/);
+    expect(cake.out).toMatch(/logit-lens relevance .* base mean .* finetuned mean/);
+    expect(n250.code).toBe(0);
+    expect(n250.out).toMatch(/Verdict: realistic/);
+  }, 120_000);
+
+  it('explains missing arguments', async () => {
+    const r = await checkOrganism(['--base', './organisms/zoo/base']);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/--finetuned <model> .* or --adapter/);
+  }, 60_000);
+});

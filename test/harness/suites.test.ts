@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { organismFileName, plan } from '../../benchmark/generate.ts';
+import { ladderRegressions, readabilityRatio } from '../../src/harness/readability.ts';
+import { listSuites, loadSuite } from '../../src/harness/suite.ts';
+
+describe('suites', () => {
+  it('zoo, paper and ablations exist; paper is the registry\'s 33 pairs', () => {
+    expect(listSuites()).toEqual(expect.arrayContaining(['zoo', 'paper', 'ablations']));
+    expect(loadSuite('zoo').organisms).toHaveLength(9);
+    expect(loadSuite('paper').organisms).toHaveLength(33);
+    expect(loadSuite('ablations').organisms.length).toBeGreaterThan(30);
+  });
+
+  it('the per-organism benchmark files match the suites and the registry (npx tsx benchmark/generate.ts)', () => {
+    const { write, remove } = plan();
+    expect(write.map((w) => w.path)).toEqual([]);
+    expect(remove).toEqual([]);
+    expect(organismFileName(loadSuite('zoo'), 'zoo/cake_bake')).toBe('cake_bake.test.ts');
+    expect(organismFileName(loadSuite('paper'), 'paper/qwen3_1_7B/cake_bake')).toBe('qwen3_1_7B__cake_bake.hubtest.ts');
+  });
+
+  it('unknown suites and organisms give errors that say what exists', () => {
+    expect(() => loadSuite('nope')).toThrow(/unknown suite 'nope'.*zoo/);
+  });
+});
+
+describe('readability', () => {
+  const m = (estimate: number, lower: number, upper: number) => ({ estimate, lower, upper, n: 100, alpha: 0.05, ci: 'bootstrap' as const });
+  it('the ratio interval divides the bounds conservatively', () => {
+    const r = readabilityRatio(m(20, 18, 22), m(4, 3, 5));
+    expect(r.estimate).toBe(5);
+    expect(r.lower).toBeCloseTo(18 / 5);
+    expect(r.upper).toBeCloseTo(22 / 3);
+  });
+
+  it('flags a ladder step more readable than its predecessor beyond the CI, not within it', () => {
+    const ordered = [{ organism: 'a', ratio: m(6, 5, 7) }, { organism: 'b', ratio: m(3, 2, 4) }, { organism: 'c', ratio: m(3.5, 2.5, 4.5) }];
+    expect(ladderRegressions(ordered)).toEqual([]);
+    const regressed = [{ organism: 'a', ratio: m(3, 2, 4) }, { organism: 'b', ratio: m(6, 5, 7) }];
+    expect(ladderRegressions(regressed)).toHaveLength(1);
+    expect(ladderRegressions(regressed)[0]).toMatch(/^b .* is more readable than a/);
+  });
+});
