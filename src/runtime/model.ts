@@ -39,7 +39,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
     fs.mkdirSync(dir, { recursive: true });
     const plan = planWeights(spec, ckpt, adapter);
     if (adapter) assertAdapterFits(adapter);
-    index = writeWeights(plan, weightsFile);
+    index = writeWeights(plan, weightsFile, conversionProgress(modelDir, plan.reduce((n, p) => n + p.dims.reduce((a, b) => a * b, 1), 0)));
     writeFileAtomic(indexFile, JSON.stringify(index));
   }
   const decoderFile = path.join(dir, 'decoder.onnx');
@@ -50,6 +50,21 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
     eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId, modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
   };
   return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts });
+}
+
+/** Converting a large checkpoint takes a while: say what, how far and how long on stderr. */
+function conversionProgress(modelDir: string, params: number): ((done: number, total: number) => void) | undefined {
+  if (params < 50_000_000) return undefined;
+  const started = Date.now();
+  let last = 0;
+  return (done, total) => {
+    const now = Date.now();
+    if (done < total && now - last < 2000) return;
+    last = now;
+    const s = (now - started) / 1000;
+    const eta = done ? (s / done) * (total - done) : 0;
+    process.stderr.write(`converting ${modelDir} (${(params / 1e6).toFixed(0)}M params) to the runtime's float32 cache: ${done}/${total} tensors, ${s.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left\n`);
+  };
 }
 
 function sessionOptions(opts: LoadOptions): ort.InferenceSession.SessionOptions {

@@ -131,7 +131,7 @@ export function planWeights(spec: ModelSpec, ckpt: Checkpoint, adapter?: Adapter
 const ALIGN = 4096;
 
 /** Writes the planned tensors to `file` (atomically) and returns the index. */
-export function writeWeights(plan: Planned[], file: string): WeightIndex {
+export function writeWeights(plan: Planned[], file: string, onProgress?: (done: number, total: number) => void): WeightIndex {
   const index: WeightIndex = {};
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w');
@@ -146,6 +146,7 @@ export function writeWeights(plan: Planned[], file: string): WeightIndex {
       fs.writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, offset);
       index[p.name] = { offset, length: data.byteLength, dims: p.dims };
       offset += data.byteLength;
+      onProgress?.(Object.keys(index).length, plan.length);
     }
   } finally {
     fs.closeSync(fd);
