@@ -98,6 +98,17 @@ export interface LoadOptions {
    * switch a feature off to show the reference fixtures detect it. Part of the cache key.
    */
   specOverrides?: Record<string, unknown>;
+  /**
+   * Graph variant: 'reference' = plain decomposition of every op (the conformance baseline);
+   * 'fused' = ONNX Runtime's fused kernels where they match the reference. Part of the cache key.
+   */
+  graph?: 'reference' | 'fused';
+  /**
+   * Weight precision of the decoder's linear layers: 'fp32' (default) or an opt-in weight-only
+   * quantisation for large models on CPU ('int8' | 'int4'); activations stay float32, so a row's
+   * result never depends on the other rows of the batch. Part of the cache key.
+   */
+  precision?: 'fp32' | 'int8' | 'int4';
 }
 
 export interface LanguageModel {
