@@ -164,7 +164,11 @@ export class HeuristicCoherenceGrader implements CoherenceGrader {
       throw new Error('HeuristicCoherenceGrader: scoreText needs thresholds.maxMeanNll (see calibrateMaxMeanNll)');
     }
     this.words = loadWordList(options.wordListPath);
-    this.grader = { id: this.scoreText ? 'offline/coherence-heuristic+nll' : 'offline/coherence-heuristic', version: '1' };
+    // The calibrated NLL threshold is part of the version: labels (and cached searches) made with
+    // different thresholds must not be mistaken for one another.
+    this.grader = this.scoreText
+      ? { id: 'offline/coherence-heuristic+nll', version: `1;maxMeanNll=${this.thresholds.maxMeanNll!.toFixed(3)}` }
+      : { id: 'offline/coherence-heuristic', version: '1' };
   }
 
   async grade(texts: string[]): Promise<CoherenceLabel[]> {

@@ -75,6 +75,19 @@ export const DEFAULT_ADL_CONFIG: ADLConfig = {
   },
 };
 
+/**
+ * Sampling temperatures for the zoo's 6.8M-parameter base language models; merge over a config with
+ * mergeConfig (the zoo test does; the zoo suite and `npm run adl --quick` should). The toolkit's 1.2
+ * (search) / 1.1 (final) are for chat models of 1B+. Measured on zoo/cake_bake (32 new tokens): at
+ * 1.2 and 1.0 the finetuned model's UNsteered samples already contain made-up words (mean NLL under
+ * the base 7.3 / 7.0 nats, median), so the coherence search cannot tell steering damage from sampling
+ * noise; at 0.8 unsteered samples are clean. With the zoo test's settings, steered-vs-finetuning-data
+ * similarity (cake_bake / roman_concrete / antarctic_rebound) was 0.119 / 0.250* / 0.114 at 1.2/1.1
+ * with the lexical grader (*: searched strength 0, i.e. unsteered text) and 0.189 / 0.224 / 0.238 at
+ * 0.8 with the +nll grader. At 0.6 the numbers varied more between organisms (0.130 / 0.195 / 0.281).
+ */
+export const ZOO_SAMPLING = { steering: { threshold: { temperature: 0.8 }, final: { temperature: 0.8 } } };
+
 /** Absolute layer of a relative one (the toolkit floors). */
 export function absoluteLayer(relative: number, numLayers: number): number {
   if (!(relative >= 0 && relative <= 1)) throw new Error(`ADL layers: relative layer must be in [0, 1], got ${relative}`);

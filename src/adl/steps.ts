@@ -2,7 +2,8 @@
 // these, sharing one artifact store so that a baseline reuses the activations ADL collected.
 import fs from 'node:fs';
 import path from 'node:path';
-import { HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
+import { calibrateMaxMeanNll, HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
+import { perplexityScorer } from '../../graders/offline/perplexity.ts';
 import { UnembeddingScaleGrader } from '../../graders/offline/patchscope-scale.ts';
 import type { CoherenceGrader, PatchscopeScaleGrader } from '../../graders/types.ts';
 import type { MethodContext, SteeringSamples, TokenReadout } from '../method/types.ts';
@@ -20,15 +21,59 @@ export const STEPS_VERSION = '1';
 export interface Graders {
   coherence: CoherenceGrader;
   scale: PatchscopeScaleGrader;
+  /**
+   * Optional: a coherence grader calibrated on ordinary text of the model being steered (its own
+   * unsteered samples under the search's settings). When present, the steering search grades with
+   * it instead of `coherence`.
+   */
+  calibratedCoherence?: CoherenceCalibration;
 }
 
-/** The offline default graders: heuristic coherence, unembedding-similarity scale choice. */
+/**
+ * The lexical coherence rules plus a perplexity rule: mean token NLL under the BASE model must not
+ * exceed what the finetuned model's own unsteered samples reach (NLL_CALIBRATION: their 95th percentile + 0.5 nat).
+ * Why unsteered finetuned samples and not held-out documents: on the zoo the base model gives the
+ * finetuning domain's text a mean NLL of ~6.6 nats against ~2.5 for unrelated documents (shuffled
+ * unrelated words: ~8.8), so a threshold from unrelated documents would fail every on-domain sample,
+ * unsteered ones included, and the search would settle at strength 0. The unsteered samples carry
+ * the domain drift, and have the length, prompts and temperature of the samples being graded; they
+ * also need no finetuning data, which a diffing method must not see.
+ */
+export interface CoherenceCalibration {
+  /** Names the calibration recipe (part of the cache key of the calibration). */
+  id: string;
+  /** A JSON-serialisable calibration from ordinary texts (cached with them, so reruns skip it). */
+  calibrate(ordinaryTexts: string[]): Promise<number>;
+  grader(calibration: number): CoherenceGrader;
+}
+
+export function nllCalibratedCoherence(ctx: MethodContext): CoherenceCalibration {
+  const scoreText = perplexityScorer({
+    model: ctx.base, loraScale: ctx.baseScale, encode: (t) => ctx.tokenizer.encode(t, { addSpecialTokens: false }),
+  });
+  return {
+    id: `max-mean-nll(base; q=${NLL_CALIBRATION.quantile}, margin=${NLL_CALIBRATION.margin})`,
+    calibrate: async (texts) => calibrateMaxMeanNll(await scoreText(texts.filter((t) => t.trim() !== '')), NLL_CALIBRATION),
+    grader: (maxMeanNll) => new HeuristicCoherenceGrader({ scoreText, thresholds: { maxMeanNll } }),
+  };
+}
+
+/**
+ * Quantile and margin of the NLL threshold. Measured on zoo/cake_bake (32 new tokens, T = 1.2): the
+ * unsteered samples' NLL has p50 7.3, p95 8.1; steering at 0.5× / 1× the target norm shifts the
+ * median by +0.6 / +1.1 nats with visibly garbled text, so a margin of a full nat over the maximum
+ * would pass both. p95 + 0.5 keeps ≥ 95% of unsteered-like samples passing (the search needs 75%).
+ */
+export const NLL_CALIBRATION = { quantile: 0.95, margin: 0.5 };
+
+/** The offline default graders: heuristic coherence (+ the calibrated perplexity rule), unembedding-similarity scale choice. */
 export async function defaultGraders(ctx: MethodContext): Promise<Graders> {
   const U = await ctx.finetuned.unembeddings();
   const H = U.dims[1];
   return {
     coherence: new HeuristicCoherenceGrader(),
     scale: new UnembeddingScaleGrader({ unembedding: (id) => U.data.subarray(id * H, (id + 1) * H) }),
+    calibratedCoherence: nllCalibratedCoherence(ctx),
   };
 }
 
@@ -201,6 +246,13 @@ export async function steeringStep(
   const prompts = steeringPrompts(ctx, cfg);
   const pair = pairOf(ctx);
   const records: SteeringRecord[] = [];
+  let calibrated: Promise<CoherenceGrader> | undefined;
+  const coherenceGrader = () => {
+    const c = graders.calibratedCoherence;
+    if (!c) return Promise.resolve(graders.coherence);
+    calibrated ??= coherenceCalibration(ctx, cfg, store, prompts, c).then((r) => c.grader(r.calibration));
+    return calibrated;
+  };
   for (const d of directions) {
     const steerer = new Steerer({
       model: pair.finetuned, layer: d.layer, vector: Float32Array.from(d.vector), loraScale: pair.finetunedScale,
@@ -208,8 +260,9 @@ export async function steeringStep(
     });
     const base = { v: STEPS_VERSION, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, layer: d.layer, vector: contentKey(d.vector), seed: ctx.seed, style: prompts.style };
     const name = `${d.variant}.L${d.layer}.P${d.position}`;
-    const threshold = await store.step(`steering-threshold.${name}`, { ...base, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: graders.coherence.grader }, () =>
-      findSteeringThreshold(steerer, prompts.threshold.map(prompts.encode), graders.coherence, cfg.steering.threshold, `${ctx.seed}/${name}`,
+    const coherence = await coherenceGrader();
+    const threshold = await store.step(`steering-threshold.${name}`, { ...base, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: coherence.grader }, () =>
+      findSteeringThreshold(steerer, prompts.threshold.map(prompts.encode), coherence, cfg.steering.threshold, `${ctx.seed}/${name}`,
         (done, total) => ctx.progress(`steering threshold ${name}`, done, total)));
     const generations = await store.step(`steering-samples.${name}`, { ...base, prompts: prompts.final, cfg: cfg.steering.final, strength: threshold.avgThreshold }, () =>
       finalGenerations(steerer, prompts.final.map(prompts.encode), threshold.avgThreshold, cfg.steering.final, `${ctx.seed}/${name}`,
@@ -217,6 +270,28 @@ export async function steeringStep(
     records.push({ direction: { variant: d.variant, layer: d.layer, position: d.position }, threshold, generations, prompts: prompts.final });
   }
   return records;
+}
+
+/**
+ * The finetuned model's unsteered samples on the threshold prompts with the search's settings
+ * (samplesPerStrength per prompt), and the coherence calibration made from them. Shared by every
+ * direction (ADL's and the random baseline's), so both are searched against the same grader.
+ */
+export async function coherenceCalibration(
+  ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, prompts: SteeringPrompts, c: CoherenceCalibration,
+): Promise<{ texts: string[]; calibration: number }> {
+  const pair = pairOf(ctx);
+  const t = cfg.steering.threshold;
+  const inputs = {
+    v: STEPS_VERSION, calibrator: c.id, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, judge: pair.base.info.contentHash,
+    seed: ctx.seed, style: prompts.style, prompts: prompts.threshold, samples: t.samplesPerStrength, maxNewTokens: t.maxNewTokens, temperature: t.temperature,
+  };
+  return store.step('coherence-calibration', inputs, async () => {
+    const steerer = new Steerer({ model: pair.finetuned, layer: 0, vector: new Float32Array(pair.finetuned.info.hiddenSize), loraScale: pair.finetunedScale, decode: (ids) => ctx.tokenizer.decode(ids) });
+    const rows = prompts.threshold.map(prompts.encode).flatMap((prompt) => Array.from({ length: t.samplesPerStrength }, () => ({ prompt, strength: 0 })));
+    const texts = await steerer.sample(rows, { maxNewTokens: t.maxNewTokens, temperature: t.temperature, seed: `${ctx.seed}/coherence-calibration` });
+    return { texts, calibration: await c.calibrate(texts) };
+  });
 }
 
 export function steeringSamples(records: SteeringRecord[]): SteeringSamples[] {

@@ -2,14 +2,17 @@
 // norms on the first 1000 unrelated documents (≥ 8 tokens, truncated to 8, layer 2), their ordering
 // along the realism ladder, steering toward the finetuning domain, and reuse of cached artifacts.
 // Small numbers for 2 CPU cores: N = 1000 × 8 tokens; steering at position 0 with a 3-step search
-// (7 strengths × 4 samples × 24 tokens), then 6 prompts × 3 samples × 40 tokens; no Patchscope here
-// (units.test.ts covers it).
+// (7 strengths × 4 samples × 24 tokens), then 6 prompts × 3 samples × 40 tokens, at the zoo's sampling
+// temperature (ZOO_SAMPLING) and against the default coherence grader (lexical rules + mean NLL under
+// the base, calibrated on unsteered samples); no Patchscope here (units.test.ts covers it).
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
-import { DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from '../../src/adl/config.ts';
+import { DEFAULT_ADL_CONFIG, mergeConfig, ZOO_SAMPLING, type ADLConfig } from '../../src/adl/config.ts';
 import { finetuningTexts, openOrganism, type OpenedOrganism } from '../../src/adl/context.ts';
 import { runADL } from '../../src/adl/method.ts';
+import type { ThresholdResult } from '../../src/adl/steering.ts';
 import { embedTexts } from '../../src/adl/score.ts';
 import { centroidCosine } from '../../src/metrics/similarity.ts';
 import type { MethodOutput } from '../../src/method/types.ts';
@@ -19,7 +22,7 @@ import { tempDir, testCacheDir } from '../helpers.ts';
 const reference = JSON.parse(fs.readFileSync('organisms/zoo/reference_adl.json', 'utf8'));
 const results = tempDir('adl-zoo-');
 
-const CONFIG: ADLConfig = mergeConfig(DEFAULT_ADL_CONFIG, {
+const CONFIG: ADLConfig = mergeConfig(mergeConfig(DEFAULT_ADL_CONFIG, ZOO_SAMPLING), {
   samples: 1000, tokens: 8, batchSize: 64,
   patchscope: { enabled: false },
   steering: {
@@ -85,6 +88,22 @@ describe('zoo difference norms', () => {
     expect(s.strength).toBeGreaterThan(0);
   });
 
+  it('searches the steering strength against the perplexity-calibrated coherence grader', async () => {
+    const o = opened.find((x) => x.organism.id === 'zoo/cake_bake')!;
+    const dir = path.join(results, 'adl');
+    const records = fs.readdirSync(dir).filter((f) => f.startsWith('steering-threshold.difference.L2.P0-'))
+      .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')))
+      .filter((r) => r.inputs.model === o.ctx.finetuned.info.contentHash);
+    expect(records).toHaveLength(1);
+    const threshold: ThresholdResult = records[0].value;
+    expect(threshold.grader.id).toBe('offline/coherence-heuristic+nll');
+    const maxMeanNll = Number(/maxMeanNll=([\d.]+)/.exec(threshold!.grader.version)?.[1]);
+    // Calibrated on unsteered on-domain samples: above unrelated prose (~2.5 nats) and the domain text
+    // itself (~6.6), below shuffled words (~8.8) plus a margin.
+    expect(maxMeanNll).toBeGreaterThan(6);
+    expect(maxMeanNll).toBeLessThan(10);
+  });
+
   it('steers narrow organisms toward their own finetuning data more than the null organism', async () => {
     const embedder = new HashedTfidfEmbedder();
     const controlEmb = await embedTexts(embedder, outputs.get('control')!.steering![0].steered.flat());
@@ -95,7 +114,10 @@ describe('zoo difference norms', () => {
       const own = centroidCosine(steered, domain);
       const null_ = centroidCosine(controlEmb, domain);
       if (process.env.ADL_TIMING) console.log(name, 'own', own, 'control', null_);
-      expect(own, name).toBeGreaterThan(null_);
+      // Measured (seed 42): own 0.19-0.24, control 0.01-0.02. Not asserted: steered > random direction
+      // or > unsteered finetuned samples; on the zoo neither holds for every organism (see ZOO_SAMPLING).
+      expect(own, name).toBeGreaterThan(0.1);
+      expect(own, name).toBeGreaterThan(3 * null_);
     }
   });
 
