@@ -12,7 +12,7 @@ function rows(board: Leaderboard): string[][] {
       const sign = c.difference.lower > 0 ? '+' : c.difference.upper < 0 ? '-' : '~';
       out.push([m.key, c.name, String(c.organisms.length), f(c.methodMean), f(c.baselineMean), `${ci(c.difference)} ${sign}`]);
     }
-    out.push([m.key, 'thresholds (pass/fail/skipped)', String(m.organisms.length), `${m.thresholds.pass}/${m.thresholds.fail}/${m.thresholds.skipped}`, '', m.missing.length ? `missing: ${m.missing.join(', ')}` : '']);
+    out.push([m.key, 'thresholds (pass/fail/skipped)', String(m.organisms.length), `${m.thresholds.pass}/${m.thresholds.fail}/${m.thresholds.skipped}`, '', m.missing.length ? `${m.missing.length} organism(s) missing` : '']);
   }
   return out;
 }
@@ -34,6 +34,7 @@ export function renderMarkdown(board: Leaderboard): string {
     const metrics = [...new Set(Object.values(m.perOrganism).flatMap((x) => Object.keys(x)))].sort();
     lines.push(`| organism | ${metrics.join(' | ')} |`, `|---|${metrics.map(() => '---').join('|')}|`);
     for (const [o, values] of Object.entries(m.perOrganism)) lines.push(`| ${o} | ${metrics.map((k) => (values[k] ? ci(values[k]) : '')).join(' | ')} |`);
+    if (m.missing.length) lines.push('', `Missing organisms: ${m.missing.join(', ')}`);
     if (m.thresholds.failures.length) lines.push('', 'Failed thresholds:', '', ...m.thresholds.failures.map((x) => `- ${x}`));
   }
   return lines.join('\n') + '\n';

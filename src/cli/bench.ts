@@ -71,7 +71,8 @@ async function main(): Promise<number> {
   const started = performance.now();
   const failures: string[] = [];
   for (const [i, organismId] of organisms.entries()) {
-    overall(`organisms (${organismId})`, i, organisms.length);
+    overall('organisms', i, organisms.length);
+    console.error(`  ${organismId} ...`);
     const run = await runOrganism(organismId, {
       suite,
       settings: values.settings,

@@ -25,7 +25,8 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
   let lastPrint = 0;
   return (step, done, total) => {
     const now = Date.now();
-    if (!starts.has(step) || done === 0) starts.set(step, now);
+    // ETA from the rate since the step began (the first call with done = 0 marks the start).
+    if (!starts.has(step) || (done === 0 && total > 0)) starts.set(step, now);
     const line = progressLine(label, step, done, total, (now - starts.get(step)!) / 1000);
     if (stream.isTTY) {
       stream.write(`\r\x1b[2K${line}${done >= total ? '\n' : ''}`);
