@@ -8,7 +8,7 @@ import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
 import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
 import { nullOrganismOf, runMeanActivations, runRandomDirection, runUnsteered } from '../../baselines/index.ts';
 import { writeJsonAtomic, contentKey } from '../adl/cache.ts';
-import { DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from '../adl/config.ts';
+import { DEFAULT_ADL_CONFIG, mergeConfig, ZOO_SAMPLING, type ADLConfig } from '../adl/config.ts';
 import { finetuningTexts, openOrganism, unrelatedTexts } from '../adl/context.ts';
 import { runADL } from '../adl/method.ts';
 import { scoreOutput, type Scores } from '../adl/score.ts';
@@ -158,6 +158,8 @@ async function main(): Promise<void> {
   const layers = numbers('layers', args.layers, false);
   const steerPositions = numbers('steer-positions', args['steer-positions'], true);
   let config = mergeConfig(DEFAULT_ADL_CONFIG, args.quick ? QUICK : {});
+  // the zoo's 6.8M-parameter models sample at a lower temperature (see ZOO_SAMPLING)
+  if (args.organism.startsWith('zoo/')) config = mergeConfig(config, ZOO_SAMPLING);
   config = mergeConfig(config, {
     ...(samples !== undefined && { samples }), ...(tokens !== undefined && { tokens }), ...(layers && { layers }),
     ...(steerPositions && { steering: { positions: steerPositions } }),
