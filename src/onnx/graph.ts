@@ -1,8 +1,8 @@
 // Builds an ONNX graph in memory and serialises it as a ModelProto (field numbers from onnx.proto).
 import { ProtoWriter } from './protobuf.ts';
 
-export type ElemType = 'float32' | 'int64' | 'int32' | 'bool';
-const ELEM_CODE: Record<ElemType, number> = { float32: 1, int32: 6, int64: 7, bool: 9 };
+export type ElemType = 'float32' | 'int64' | 'int32' | 'bool' | 'uint8';
+const ELEM_CODE: Record<ElemType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9 };
 
 /** A typed attribute value: ONNX distinguishes ints from floats, JavaScript does not. */
 export type Attr =
@@ -59,6 +59,7 @@ export class Graph {
       elem === 'float32' ? new Uint8Array(Float32Array.from(values).buffer)
       : elem === 'int64' ? new Uint8Array(BigInt64Array.from(Array.from(values), (v) => BigInt(v)).buffer)
       : elem === 'int32' ? new Uint8Array(Int32Array.from(values).buffer)
+      : elem === 'uint8' ? Uint8Array.from(values)
       : Uint8Array.from(values);
     const name = this.fresh('const');
     this.inits.push({ name, elem, dims, raw });
@@ -75,9 +76,9 @@ export class Graph {
   }
 
   /** A weight whose bytes live in an external file next to the model file. */
-  external(name: string, dims: number[], location: string, offset: number, length: number): string {
+  external(name: string, dims: number[], location: string, offset: number, length: number, elem: ElemType = 'float32'): string {
     this.names.add(name);
-    this.inits.push({ name, elem: 'float32', dims, external: { location, offset, length } });
+    this.inits.push({ name, elem, dims, external: { location, offset, length } });
     return name;
   }
 

@@ -8,10 +8,11 @@ import { attentionMask, padBatch, positionIds } from './batch.ts';
 import { contentHash, defaultCacheDir, sha256, writeFileAtomic } from './cache.ts';
 import { openCheckpoint } from './checkpoint.ts';
 import { parseConfig, type ModelSpec } from './config.ts';
-import { buildDecoderGraph, buildLensGraph } from './graph/model.ts';
+import type { QuantSpec } from './graph/context.ts';
+import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
 import { assertAdapterFits, openAdapter } from './lora.ts';
 import { argmax, sampleToken } from './sampling.ts';
-import { planWeights, writeWeights, type WeightIndex } from './weights.ts';
+import { planWeights, quantizePlan, writeWeights, type WeightIndex } from './weights.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
   PatchIntervention, SteerIntervention, Tensor,
@@ -21,14 +22,34 @@ type Feeds = Record<string, ort.Tensor>;
 const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', data, dims);
 const i64 = (data: BigInt64Array, dims: number[]) => new ort.Tensor('int64', data, dims);
 
+/** The graph variant used when LoadOptions.graph is not given (chosen from the measurements in reports/perf/NOTES.md). */
+export const DEFAULT_GRAPH: NonNullable<LoadOptions['graph']> = 'reference';
+
+/** Weight-only quantisation of each precision (block and accuracy level measured in reports/perf/NOTES.md). */
+export const PRECISIONS: Record<NonNullable<LoadOptions['precision']>, QuantSpec | null> = {
+  fp32: null,
+  int8: { bits: 8, block: 32, accuracyLevel: 4 },
+  int4: { bits: 4, block: 32, accuracyLevel: 4 },
+};
+
+function graphVariant(opts: LoadOptions): { graph: NonNullable<LoadOptions['graph']>; precision: NonNullable<LoadOptions['precision']>; variant: GraphVariant } {
+  const graph = opts.graph ?? DEFAULT_GRAPH;
+  const precision = opts.precision ?? 'fp32';
+  if (graph !== 'reference' && graph !== 'fused') throw new Error(`LoadOptions.graph: expected 'reference' or 'fused', got '${String(graph)}'`);
+  if (!(precision in PRECISIONS)) throw new Error(`LoadOptions.precision: expected 'fp32', 'int8' or 'int4', got '${String(precision)}'`);
+  return { graph, precision, variant: { fused: graph === 'fused', quant: PRECISIONS[precision] } };
+}
+
 export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<LanguageModel> {
+  const { graph, precision, variant: graphVar } = graphVariant(opts);
   const ckpt = openCheckpoint(modelDir);
   const spec: ModelSpec = { ...parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig), ...opts.specOverrides };
   const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
   const cacheRoot = opts.cacheDir ?? defaultCacheDir();
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
-  const variant = opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '';
+  // the weight file depends on the checkpoint, spec overrides and precision; the graph file also on the variant
+  const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (precision === 'fp32' ? '' : `-${precision}`);
   const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
   const weightsFile = path.join(dir, 'weights.bin');
   const indexFile = path.join(dir, 'weights.json');
@@ -37,13 +58,14 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
     index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
   } else {
     fs.mkdirSync(dir, { recursive: true });
-    const plan = planWeights(spec, ckpt, adapter);
+    const planned = planWeights(spec, ckpt, adapter);
+    const plan = graphVar.quant ? quantizePlan(planned, graphVar.quant) : planned;
     if (adapter) assertAdapterFits(adapter);
     index = writeWeights(plan, weightsFile, conversionProgress(modelDir, plan.reduce((n, p) => n + p.dims.reduce((a, b) => a * b, 1), 0)));
     writeFileAtomic(indexFile, JSON.stringify(index));
   }
-  const decoderFile = path.join(dir, 'decoder.onnx');
-  if (!fs.existsSync(decoderFile)) writeFileAtomic(decoderFile, buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter)));
+  const decoderFile = path.join(dir, `decoder-${graph}.onnx`);
+  if (!fs.existsSync(decoderFile)) writeFileAtomic(decoderFile, buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter), graphVar));
   const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts));
   const info: ModelInfo = {
     modelType: spec.modelType, numLayers: spec.numLayers, hiddenSize: spec.hidden, vocabSize: spec.vocab,

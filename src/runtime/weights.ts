@@ -9,11 +9,12 @@ import type { Checkpoint } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import type { Adapter } from './lora.ts';
 
-export interface WeightEntry { offset: number; length: number; dims: number[] }
+/** Byte range of one tensor in the weight file; dtype is float32 unless it says uint8 (packed quantised weights). */
+export interface WeightEntry { offset: number; length: number; dims: number[]; dtype?: 'uint8' }
 export type WeightIndex = Record<string, WeightEntry>;
 
 interface LinearSource { module: string; rows?: [number, number]; conv1d?: boolean }
-interface Planned { name: string; dims: number[]; produce: () => Float32Array }
+interface Planned { name: string; dims: number[]; produce: () => Float32Array | Uint8Array }
 
 export const LINEARS_GATED = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
 export const LINEARS_PLAIN = ['q', 'k', 'v', 'o', 'fc', 'proj'] as const;
@@ -128,6 +129,60 @@ export function planWeights(spec: ModelSpec, ckpt: Checkpoint, adapter?: Adapter
   return plan;
 }
 
+/** Is `name` the main weight of a decoder linear layer (the ones weight-only quantisation applies to)? */
+function isLinearWeight(name: string): boolean {
+  return /^layers\.\d+\.(q|k|v|o|gate|up|down|fc|proj)\.weight$/.test(name);
+}
+
+export interface BlockQuant { bits: 4 | 8; block: number }
+
+/**
+ * Symmetric block-wise quantisation of W [K,N] (stored [in,out]) in MatMulNBits' layout: for each output
+ * column n and each block of `block` inputs, one float scale and `block` codes q with w ≈ (q − 2^(bits−1))·scale.
+ * The value of largest magnitude maps to the most negative code (−2^(bits−1)), so no code range is wasted.
+ * codes: [N, blocks, block·bits/8] (4-bit: element 2i in the low nibble, 2i+1 in the high one); scales: [N·blocks].
+ */
+export function quantizeBlocks(w: Float32Array, K: number, N: number, q: BlockQuant): { codes: Uint8Array; scales: Float32Array } {
+  const blocks = Math.ceil(K / q.block), blob = (q.block * q.bits) / 8;
+  const lo = -(2 ** (q.bits - 1)), hi = 2 ** (q.bits - 1) - 1, zero = -lo;
+  const codes = new Uint8Array(N * blocks * blob);
+  const scales = new Float32Array(N * blocks);
+  const col = new Float32Array(q.block);
+  for (let n = 0; n < N; n++)
+    for (let b = 0; b < blocks; b++) {
+      let extreme = 0;
+      for (let j = 0; j < q.block; j++) {
+        const k = b * q.block + j;
+        col[j] = k < K ? w[k * N + n] : 0;
+        if (Math.abs(col[j]) > Math.abs(extreme)) extreme = col[j];
+      }
+      const scale = Math.fround(extreme / lo);
+      scales[n * blocks + b] = scale;
+      const inv = scale === 0 ? 0 : 1 / scale;
+      const base = (n * blocks + b) * blob;
+      for (let j = 0; j < q.block; j++) {
+        const c = Math.min(hi, Math.max(lo, Math.round(col[j] * inv))) + zero;
+        if (q.bits === 8) codes[base + j] = c;
+        else codes[base + (j >> 1)] |= j & 1 ? c << 4 : c;
+      }
+    }
+  return { codes, scales };
+}
+
+/** Replaces each decoder linear weight [K,N] by its codes (`.weight.q`) and scales (`.weight.scales`). */
+export function quantizePlan(plan: Planned[], q: BlockQuant): Planned[] {
+  return plan.flatMap((p) => {
+    if (!isLinearWeight(p.name)) return [p];
+    const [K, N] = p.dims, blocks = Math.ceil(K / q.block);
+    let memo: ReturnType<typeof quantizeBlocks> | undefined;
+    const get = () => (memo ??= quantizeBlocks(p.produce() as Float32Array, K, N, q));
+    return [
+      { name: `${p.name}.q`, dims: [N, blocks, (q.block * q.bits) / 8], produce: () => get().codes },
+      { name: `${p.name}.scales`, dims: [N * blocks], produce: () => { const s = get().scales; memo = undefined; return s; } },
+    ];
+  });
+}
+
 const ALIGN = 4096;
 
 /** Writes the planned tensors to `file` (atomically) and returns the index. */
@@ -144,7 +199,7 @@ export function writeWeights(plan: Planned[], file: string, onProgress?: (done: 
         throw new Error(`weight '${p.name}': expected ${expected} values for shape [${p.dims}], got ${data.length}`);
       offset = Math.ceil(offset / ALIGN) * ALIGN;
       fs.writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, offset);
-      index[p.name] = { offset, length: data.byteLength, dims: p.dims };
+      index[p.name] = { offset, length: data.byteLength, dims: p.dims, ...(data instanceof Uint8Array ? { dtype: 'uint8' as const } : {}) };
       offset += data.byteLength;
       onProgress?.(Object.keys(index).length, plan.length);
     }

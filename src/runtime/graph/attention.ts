@@ -1,54 +1,96 @@
 // Causal self-attention with grouped query heads, optional q/k norms, rotary positions, soft-capping
 // and a key/value cache. Query heads are grouped as [B, kvHeads, groupSize, T, headDim] so that keys
-// and values broadcast over the group instead of being repeated.
+// and values broadcast over the group instead of being repeated. The fused variant runs the opset-23
+// Attention kernel (GQA, past KV, additive mask) unless the family soft-caps scores before the mask,
+// which that kernel does in the other order.
 import { attr } from '../../onnx/graph.ts';
 import type { BuildContext } from './context.ts';
 import { shapeBT } from './context.ts';
 import { linear } from './linear.ts';
 import { rmsNorm } from './norm.ts';
-import { applyRotary, type RotaryTables } from './rotary.ts';
+import { applyRotary, applyRotaryFused, type RotaryTables } from './rotary.ts';
 
 export interface AttentionIO {
   /** [B,1,1,T,S] additive mask (0 or -inf-like) for this layer's attention type. */
   mask: string;
+  /** The same mask as [B,1,T,S] (fused variant). */
+  mask4?: string;
   rotary?: RotaryTables;
   /** [B,kvHeads,P,headDim] cached keys/values (P may be 0). */
   pastKey: string;
   pastValue: string;
 }
 
-export function attention(c: BuildContext, x: string, layer: number, io: AttentionIO): { out: string; key: string; value: string } {
+interface Projected { q: string; k: string; v: string }
+
+/** q, k, v after projections, q/k norms and rotary: [B,T,heads,hd] (reference) or [B,T,heads*hd] (fused). */
+function project(c: BuildContext, x: string, layer: number, io: AttentionIO): Projected {
   const { g, spec } = c;
   const p = `layers.${layer}`;
   const { heads, kvHeads, headDim } = spec;
-  const group = heads / kvHeads;
   let q = linear(c, x, `${p}.q`); // [B,T,heads*headDim]
   let k = linear(c, x, `${p}.k`); // [B,T,kvHeads*headDim]
-  const v = linear(c, x, `${p}.v`);
+  let v = linear(c, x, `${p}.v`);
   if (spec.family.qkNorm === 'full') {
     q = rmsNorm(c, q, c.weight(`${p}.q_norm.weight`));
     k = rmsNorm(c, k, c.weight(`${p}.k_norm.weight`));
   }
-  let q4 = g.op('Reshape', [q, shapeBT(c, heads, headDim)]); // [B,T,heads,headDim]
-  let k4 = g.op('Reshape', [k, shapeBT(c, kvHeads, headDim)]);
-  const v4 = g.op('Reshape', [v, shapeBT(c, kvHeads, headDim)]);
+  const split = (t: string, n: number) => g.op('Reshape', [t, shapeBT(c, n, headDim)]);
+  const merge = (t: string, n: number) => g.op('Reshape', [t, shapeBT(c, n * headDim)]);
+  if (c.fused) {
+    if (spec.family.qkNorm === 'head') {
+      q = merge(rmsNorm(c, split(q, heads), c.weight(`${p}.q_norm.weight`)), heads);
+      k = merge(rmsNorm(c, split(k, kvHeads), c.weight(`${p}.k_norm.weight`)), kvHeads);
+    }
+    if (io.rotary) {
+      q = applyRotaryFused(c, q, io.rotary, heads);
+      k = applyRotaryFused(c, k, io.rotary, kvHeads);
+    }
+    return { q, k, v };
+  }
+  q = split(q, heads);
+  k = split(k, kvHeads);
+  v = split(v, kvHeads);
   if (spec.family.qkNorm === 'head') {
-    q4 = rmsNorm(c, q4, c.weight(`${p}.q_norm.weight`));
-    k4 = rmsNorm(c, k4, c.weight(`${p}.k_norm.weight`));
+    q = rmsNorm(c, q, c.weight(`${p}.q_norm.weight`));
+    k = rmsNorm(c, k, c.weight(`${p}.k_norm.weight`));
   }
   if (io.rotary) {
-    q4 = applyRotary(c, q4, io.rotary);
-    k4 = applyRotary(c, k4, io.rotary);
+    q = applyRotary(c, q, io.rotary);
+    k = applyRotary(c, k, io.rotary);
   }
-  const qg = g.op('Transpose', [g.op('Reshape', [q4, shapeBT(c, kvHeads, group, headDim)])], { perm: attr.ints([0, 2, 3, 1, 4]) }); // [B,kv,group,T,hd]
+  return { q, k, v };
+}
+
+/** Scores, mask, softmax and context from q [B,T,heads,hd], k/v [B,T,kvHeads,hd]; returns [B,T,heads*hd]. */
+function referenceCore(c: BuildContext, { q, k, v }: Projected, io: AttentionIO): { ctx: string; key: string; value: string } {
+  const { g, spec } = c;
+  const { heads, kvHeads, headDim } = spec;
+  const group = heads / kvHeads;
+  const qg = g.op('Transpose', [g.op('Reshape', [q, shapeBT(c, kvHeads, group, headDim)])], { perm: attr.ints([0, 2, 3, 1, 4]) }); // [B,kv,group,T,hd]
   const toHeads = (t: string) => g.op('Transpose', [t], { perm: attr.ints([0, 2, 1, 3]) }); // [B,kv,T,hd]
-  const key = g.op('Concat', [io.pastKey, toHeads(k4)], { axis: attr.i(2) }); // [B,kv,S,hd]
-  const value = g.op('Concat', [io.pastValue, toHeads(v4)], { axis: attr.i(2) });
+  const key = g.op('Concat', [io.pastKey, toHeads(k)], { axis: attr.i(2) }); // [B,kv,S,hd]
+  const value = g.op('Concat', [io.pastValue, toHeads(v)], { axis: attr.i(2) });
   const keyT = g.op('Transpose', [g.op('Unsqueeze', [key, g.ints([2])])], { perm: attr.ints([0, 1, 2, 4, 3]) }); // [B,kv,1,hd,S]
   let scores = g.op('Mul', [g.op('MatMul', [qg, keyT]), g.scalar(spec.queryScale)]); // [B,kv,group,T,S]
   if (spec.attnSoftcap) scores = g.op('Mul', [g.op('Tanh', [g.op('Div', [scores, g.scalar(spec.attnSoftcap)])]), g.scalar(spec.attnSoftcap)]);
   const probs = g.op('Softmax', [g.op('Add', [scores, io.mask])], { axis: attr.i(-1) });
   const ctx = g.op('MatMul', [probs, g.op('Unsqueeze', [value, g.ints([2])])]); // [B,kv,group,T,hd]
-  const merged = g.op('Reshape', [g.op('Transpose', [ctx], { perm: attr.ints([0, 3, 1, 2, 4]) }), shapeBT(c, heads * headDim)]);
-  return { out: linear(c, merged, `${p}.o`), key, value };
+  return { ctx: g.op('Reshape', [g.op('Transpose', [ctx], { perm: attr.ints([0, 3, 1, 2, 4]) }), shapeBT(c, heads * headDim)]), key, value };
+}
+
+export function attention(c: BuildContext, x: string, layer: number, io: AttentionIO): { out: string; key: string; value: string } {
+  const { g, spec } = c;
+  const proj = project(c, x, layer, io);
+  let core: { ctx: string; key: string; value: string };
+  if (c.fused && !spec.attnSoftcap && io.mask4) {
+    const [ctx, key, value] = g.opN('Attention', [proj.q, proj.k, proj.v, io.mask4, io.pastKey, io.pastValue], 3, {
+      q_num_heads: attr.i(spec.heads), kv_num_heads: attr.i(spec.kvHeads), scale: attr.f(spec.queryScale),
+    });
+    core = { ctx, key, value };
+  } else {
+    const split = (t: string, n: number) => (c.fused ? g.op('Reshape', [t, shapeBT(c, n, spec.headDim)]) : t);
+    core = referenceCore(c, { q: split(proj.q, spec.heads), k: split(proj.k, spec.kvHeads), v: split(proj.v, spec.kvHeads) }, io);
+  }
+  return { out: linear(c, core.ctx, `layers.${layer}.o`), key: core.key, value: core.value };
 }

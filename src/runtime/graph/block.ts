@@ -3,7 +3,7 @@
 import type { BuildContext } from './context.ts';
 import { attention, type AttentionIO } from './attention.ts';
 import { mlp } from './mlp.ts';
-import { norm } from './norm.ts';
+import { addNorm, norm } from './norm.ts';
 
 export function decoderBlock(c: BuildContext, x: string, layer: number, io: AttentionIO): { out: string; key: string; value: string } {
   const { g } = c;
@@ -11,8 +11,11 @@ export function decoderBlock(c: BuildContext, x: string, layer: number, io: Atte
   const layout = c.spec.family.layout;
   const attnIn = layout === 'post' ? x : norm(c, x, `${p}.attn_norm`);
   const a = attention(c, attnIn, layer, io);
-  const h = g.op('Add', [x, layout === 'pre' ? a.out : norm(c, a.out, `${p}.attn_post_norm`)]);
-  const m = mlp(c, layout === 'post' ? h : norm(c, h, `${p}.mlp_norm`), layer);
+  let h: string, mlpIn: string;
+  const attnOut = layout === 'pre' ? a.out : norm(c, a.out, `${p}.attn_post_norm`);
+  if (layout === 'post') mlpIn = h = g.op('Add', [x, attnOut]);
+  else ({ sum: h, normed: mlpIn } = addNorm(c, x, attnOut, `${p}.mlp_norm`));
+  const m = mlp(c, mlpIn, layer);
   const out = g.op('Add', [h, layout === 'pre' ? m : norm(c, m, `${p}.mlp_post_norm`)]);
   return { out, key: a.key, value: a.value };
 }

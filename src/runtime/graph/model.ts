@@ -11,29 +11,44 @@
 import { attr, Graph } from '../../onnx/graph.ts';
 import type { ModelSpec } from '../config.ts';
 import type { WeightIndex } from '../weights.ts';
-import type { BuildContext } from './context.ts';
+import type { BuildContext, QuantSpec } from './context.ts';
 import { decoderBlock } from './block.ts';
 import { norm } from './norm.ts';
 import { rotaryTables, type RotaryTables } from './rotary.ts';
 
 export const OPSET = 21;
+/** The fused variant needs opset 23 (RMSNormalization, RotaryEmbedding, Attention) and com.microsoft ops. */
+const FUSED_OPSETS = { '': 23, 'com.microsoft': 1 };
 
-function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: string): Omit<BuildContext, 'batchTokens'> {
+/** How the graph is built: fused kernels or the plain decomposition; float32 or quantised linear weights. */
+export interface GraphVariant { fused: boolean; quant: QuantSpec | null }
+export const REFERENCE_VARIANT: GraphVariant = { fused: false, quant: null };
+
+function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: string, v: GraphVariant): Omit<BuildContext, 'batchTokens'> {
   const names = new Map<string, string>();
+  const entry = (name: string) => {
+    const e = index[name];
+    if (!e) throw new Error(`graph needs weight '${name}', which the weight file does not have`);
+    return e;
+  };
   return {
-    g, spec,
+    g, spec, fused: v.fused, quant: v.quant,
     hasWeight: (name) => name in index,
+    weightDims: (name) => entry(name).dims,
     weight(name) {
-      const e = index[name];
-      if (!e) throw new Error(`graph needs weight '${name}', which the weight file does not have`);
+      const e = entry(name);
       let init = names.get(name);
       if (!init) {
-        init = g.external(`w.${name}`, e.dims, weightsFile, e.offset, e.length);
+        init = g.external(`w.${name}`, e.dims, weightsFile, e.offset, e.length, e.dtype ?? 'float32');
         names.set(name, init);
       }
       return init;
     },
   };
+}
+
+function opsets(v: GraphVariant): Record<string, number> {
+  return v.fused || v.quant ? FUSED_OPSETS : { '': OPSET };
 }
 
 /** Logits of rows [M,H]: final-norm output -> unembedding (-> soft-cap). */
@@ -46,7 +61,7 @@ function unembed(c: BuildContext, rows: string): string {
   return logits;
 }
 
-export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, withLora: boolean): Uint8Array {
+export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, withLora: boolean, v: GraphVariant = REFERENCE_VARIANT): Uint8Array {
   const g = new Graph();
   const { numLayers: L, hidden: H, kvHeads, headDim, vocab } = spec;
   const ids = g.input('input_ids', 'int64', ['B', 'T']);
@@ -57,7 +72,7 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const patchMask = g.input('patch_mask', 'float32', [L, 'B', 'T']);
   const patchValue = g.input('patch_value', 'float32', [L, 'B', H]);
   const logitRows = g.input('logit_rows', 'int64', ['M']);
-  const base = context(g, spec, index, weightsFile);
+  const base = context(g, spec, index, weightsFile, v);
   const c: BuildContext = { ...base, batchTokens: g.op('Shape', [ids]) };
   if (withLora) c.loraScale = g.op('Reshape', [g.input('lora_scale', 'float32', ['B']), g.ints([-1, 1, 1])]);
 
@@ -69,19 +84,32 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const rotary: Partial<Record<'full' | 'sliding', RotaryTables>> = {};
   if (spec.rope) for (const t of new Set(spec.layerTypes)) rotary[t] = rotaryTables(c, positions, spec.rope[t]);
 
+  // [B,1,T,S] masks for the fused Attention kernel, squeezed once for all layers
+  const mask4 = (m: string) => (c.fused ? g.op('Squeeze', [m, g.ints([1])]) : undefined);
+  const masks = { full: { mask: maskFull, mask4: mask4(maskFull) }, sliding: { mask: maskSliding, mask4: maskSliding === maskFull ? undefined : mask4(maskSliding) } };
+  if (!masks.sliding.mask4) masks.sliding.mask4 = masks.full.mask4;
+  // per-layer slices of the intervention inputs: steer[i], patch_value[i] as [B,1,H], patch_mask[i] as [B,T,1]
+  const perLayer = (t: string, perm: number[]) => {
+    if (!c.fused) {
+      const pick = (i: number) => g.op('Squeeze', [g.op('Gather', [t, g.ints([i])], { axis: attr.i(0) }), g.ints([0])]);
+      return Array.from({ length: L }, (_, i) => g.op('Unsqueeze', [pick(i), g.ints([perm[2] === 0 ? 2 : 1])]));
+    }
+    const parts = L === 1 ? [t] : g.opN('Split', [t], L, { axis: attr.i(0), num_outputs: attr.i(L) });
+    return parts.map((p) => g.op('Transpose', [p], { perm: attr.ints(perm) }));
+  };
+  const steers = perLayer(steer, [1, 0, 2]);
+  const patchMasks = perLayer(patchMask, [1, 2, 0]);
+  const patchValues = perLayer(patchValue, [1, 0, 2]);
+
   for (let i = 0; i < L; i++) {
     const type = spec.layerTypes[i];
     const pastKey = g.input(`past_key.${i}`, 'float32', ['B', kvHeads, 'P', headDim]);
     const pastValue = g.input(`past_value.${i}`, 'float32', ['B', kvHeads, 'P', headDim]);
-    const block = decoderBlock(c, x, i, { mask: type === 'sliding' ? maskSliding : maskFull, rotary: rotary[type], pastKey, pastValue });
-    const layerIdx = g.ints([i]);
-    const pick = (t: string) => g.op('Squeeze', [g.op('Gather', [t, layerIdx], { axis: attr.i(0) }), g.ints([0])]);
+    const block = decoderBlock(c, x, i, { ...masks[type], rotary: rotary[type], pastKey, pastValue });
     // steering: + steer[i] (one [H] vector per row, broadcast over positions)
-    let out = g.op('Add', [block.out, g.op('Unsqueeze', [pick(steer), g.ints([1])])]);
+    let out = g.op('Add', [block.out, steers[i]]);
     // patching: out + m·(value − out), m ∈ {0,1} per (row, position)
-    const m = g.op('Unsqueeze', [pick(patchMask), g.ints([2])]);
-    const value = g.op('Unsqueeze', [pick(patchValue), g.ints([1])]);
-    out = g.op('Add', [out, g.op('Mul', [m, g.op('Sub', [value, out])])]);
+    out = g.op('Add', [out, g.op('Mul', [patchMasks[i], g.op('Sub', [patchValues[i], out])])]);
     g.output(out, `resid_post.${i}`, 'float32', ['B', 'T', H]);
     g.output(block.key, `present_key.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
     g.output(block.value, `present_value.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
@@ -91,14 +119,14 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   g.output(normed, 'final_norm', 'float32', ['B', 'T', H]);
   const rows = g.op('Gather', [g.op('Reshape', [normed, g.ints([-1, H])]), logitRows]);
   g.output(unembed(c, rows), 'logits', 'float32', ['M', vocab]);
-  return g.serialize({ '': OPSET });
+  return g.serialize(opsets(v));
 }
 
 /** The logit lens: residual vectors [N,H] -> final norm -> logits [N,V] (soft-capped or not). */
 export function buildLensGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, softcap: boolean): Uint8Array {
   const g = new Graph();
   const resid = g.input('resid', 'float32', ['N', spec.hidden]);
-  const c: BuildContext = { ...context(g, spec, index, weightsFile), batchTokens: '' };
+  const c: BuildContext = { ...context(g, spec, index, weightsFile, REFERENCE_VARIANT), batchTokens: '' };
   const s = softcap ? spec : { ...spec, finalSoftcap: null };
   g.output(unembed({ ...c, spec: s }, norm(c, resid, 'final_norm')), 'logits', 'float32', ['N', spec.vocab]);
   return g.serialize({ '': OPSET });

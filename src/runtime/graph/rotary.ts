@@ -1,16 +1,19 @@
 // Rotary position embeddings in the graph: cos/sin tables from position ids, and their application.
-import { attr } from '../../onnx/graph.ts';
+import { attr, type Attr } from '../../onnx/graph.ts';
 import type { RopeSpec } from '../rope.ts';
 import type { BuildContext } from './context.ts';
 
+/**
+ * Reference: cos, sin [B,T,1,rotaryDim] (the 1 broadcasts over heads).
+ * Fused: cos, sin [B,T,rotaryDim/2], the layout of RotaryEmbedding without position ids.
+ */
 export interface RotaryTables { cos: string; sin: string; rotaryDim: number }
 
-/** cos, sin: [B,T,1,rotaryDim] (the 1 broadcasts over heads). */
 export function rotaryTables(c: BuildContext, positionIds: string, rope: RopeSpec): RotaryTables {
   const { g } = c;
   const pos = g.op('Unsqueeze', [g.op('Cast', [positionIds], { to: attr.i(1) }), g.ints([2])]); // [B,T,1]
   const freqs = g.op('Mul', [pos, g.constant(rope.invFreq, [rope.invFreq.length])]); // [B,T,rot/2]
-  const emb = g.op('Unsqueeze', [g.op('Concat', [freqs, freqs], { axis: attr.i(-1) }), g.ints([2])]);
+  const emb = c.fused ? freqs : g.op('Unsqueeze', [g.op('Concat', [freqs, freqs], { axis: attr.i(-1) }), g.ints([2])]);
   const scaled = (t: string) => (rope.attentionFactor === 1 ? t : g.op('Mul', [t, g.scalar(rope.attentionFactor)]));
   return { cos: scaled(g.op('Cos', [emb])), sin: scaled(g.op('Sin', [emb])), rotaryDim: rope.rotaryDim };
 }
@@ -25,4 +28,11 @@ export function applyRotary(c: BuildContext, x: string, t: RotaryTables): string
   const out = g.op('Add', [g.op('Mul', [rot, t.cos]), g.op('Mul', [rotated, t.sin])]);
   if (t.rotaryDim === c.spec.headDim) return out;
   return g.op('Concat', [out, slice(x, t.rotaryDim, c.spec.headDim)], { axis: attr.i(-1) });
+}
+
+/** The fused form: opset-23 RotaryEmbedding on x [B,T,heads*headDim] (non-interleaved = rotate_half). */
+export function applyRotaryFused(c: BuildContext, x: string, t: RotaryTables, heads: number): string {
+  const attrs: Record<string, Attr> = { num_heads: attr.i(heads), interleaved: attr.i(0) };
+  if (t.rotaryDim !== c.spec.headDim) attrs.rotary_embedding_dim = attr.i(t.rotaryDim);
+  return c.g.op('RotaryEmbedding', [x, t.cos, t.sin], attrs);
 }
