@@ -4,13 +4,23 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
+import type { PatchscopeScaleGrader } from '../../graders/types.ts';
 import type { DiffingMethod } from '../method/types.ts';
 import { sha256, shortHash } from '../results/hash.ts';
 
 /** Built-in methods: name -> module (relative to this file) and the export that holds the method. */
-const BUILTIN: Record<string, { modules: string[]; exportName: string }> = {
-  adl: { modules: ['../adl/index.ts', '../adl/method.ts'], exportName: 'default' },
+const BUILTIN: Record<string, { modules: string[]; exportName: string; withGraders?: (mod: Record<string, unknown>) => Promise<LoadedMethod['withGraders']> }> = {
+  adl: { modules: ['../adl/index.ts', '../adl/method.ts'], exportName: 'default', withGraders: adlWithGraders },
 };
+
+/** ADL with another Patchscope scale grader; the steering search keeps its offline calibrated coherence grader. */
+async function adlWithGraders(mod: Record<string, unknown>): Promise<LoadedMethod['withGraders']> {
+  const create = mod.createADLMethod as ((g: (ctx: unknown) => Promise<unknown>) => DiffingMethod) | undefined;
+  const stepsUrl = new URL('../adl/steps.ts', import.meta.url);
+  if (typeof create !== 'function' || !existsSync(stepsUrl)) return undefined;
+  const steps = (await import(stepsUrl.href)) as { defaultGraders: (ctx: unknown) => Promise<Record<string, unknown>> };
+  return (g) => create(async (ctx) => ({ ...(await steps.defaultGraders(ctx)), scale: g.patchscope }));
+}
 
 export const DEFAULT_METHOD = 'adl';
 
@@ -20,6 +30,17 @@ export interface LoadedMethod {
   source: string;
   /** Hash of the method's source files: cached outputs of edited code are not reused. */
   codeHash: string;
+  /**
+   * The same method with graders it uses internally swapped for the given ones (`--graders llm|both`);
+   * absent for methods that grade nothing themselves. A method file provides it as the named export
+   * `withGraders(graders) => DiffingMethod`.
+   */
+  withGraders?: (graders: MethodGraders) => DiffingMethod;
+}
+
+/** Graders a method may use inside run() (ADL: the Patchscope scale choice). */
+export interface MethodGraders {
+  patchscope: PatchscopeScaleGrader;
 }
 
 /** sha256 over a file, or over every file of a folder (recursively, sorted). */
@@ -69,7 +90,8 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
     const mod = (await import(path.href)) as Record<string, unknown>;
     const method = mod[builtin.exportName];
     assertDiffingMethod(method, `built-in method '${spec}' (${names}, export ${builtin.exportName})`);
-    return { method, source: `builtin:${spec}`, codeHash: hashSources(dirname(fileURLToPath(path))) };
+    const withGraders = builtin.withGraders ? await builtin.withGraders(mod) : undefined;
+    return { method, source: `builtin:${spec}`, codeHash: hashSources(dirname(fileURLToPath(path))), ...(withGraders ? { withGraders } : {}) };
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
   if (!looksLikePath) {
@@ -81,7 +103,8 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   const method = mod.default;
   if (method === undefined) throw new Error(`${path} has no default export; write \`export default myMethod\` (a DiffingMethod)`);
   assertDiffingMethod(method, path);
-  return { method, source: path, codeHash: hashSources(path) };
+  const withGraders = typeof mod.withGraders === 'function' ? (mod.withGraders as LoadedMethod['withGraders']) : undefined;
+  return { method, source: path, codeHash: hashSources(path), ...(withGraders ? { withGraders } : {}) };
 }
 
 /** defaultConfig deep-merged with overrides (objects merge, arrays and scalars replace). */

@@ -12,6 +12,7 @@ import { openCheckpoint } from '../runtime/checkpoint.ts';
 import { openAdapter } from '../runtime/lora.ts';
 import { loadTokenizer, type LoadedTokenizer } from '../tokenizer/index.ts';
 import type { ModelRevision } from '../results/types.ts';
+import type { MethodContext } from '../method/types.ts';
 
 export interface LoadedOrganism {
   organism: Organism;
@@ -111,4 +112,14 @@ export async function groundTruth(organism: Organism, tokenizer: LoadedTokenizer
 export async function finetuningTexts(organism: Organism, n: number, seed: string): Promise<string[]> {
   if (!organism.dataset || !organism.dataPublic) return [];
   return sampleTexts({ source: locate(organism.dataset.id), split: organism.dataset.split, column: organism.dataset.column, n, seed });
+}
+
+/** The tokenizer as methods and agents see it (MethodContext['tokenizer']). */
+export function tokenizerView(tok: LoadedTokenizer): MethodContext['tokenizer'] {
+  return {
+    encode: (text, o) => tok.encode(text, o),
+    decode: (ids) => tok.decode(ids),
+    displayToken: (id) => tok.displayToken(id),
+    applyChatTemplate: tok.hasChatTemplate ? (messages, o) => tok.applyChatTemplate(messages, o) : undefined,
+  };
 }

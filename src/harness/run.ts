@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
 import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
+import { HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
 import type { TextEmbedder, TokenRelevanceGrader } from '../../graders/types.ts';
 import { sampleDocuments, sampleTexts } from '../data/index.ts';
 import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
@@ -13,10 +14,14 @@ import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { environment, REPO_ROOT } from '../results/environment.ts';
 import { shortHash } from '../results/hash.ts';
-import { methodFolder, readResult, resultPath, writeResult } from '../results/store.ts';
-import type { Metrics, ResultFile } from '../results/types.ts';
+import { agentsFolder, methodFolder, readResult, resultPath, writeResult } from '../results/store.ts';
+import type { AgreementEntry, LlmSection, Metrics, ResultFile } from '../results/types.ts';
+import { runAgentTier } from './agents.ts';
+import { agentMetrics, coherenceAgreement, gradeCoherence, gradeFindings, patchscopeAgreement, RecordingRelevanceGrader, relevanceAgreement } from './llm-scoring.ts';
+import type { GraderMode, LlmTier } from './llm-tier.ts';
 import { mergeConfig, resolveConfig, type LoadedMethod } from './load-method.ts';
-import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, type LoadedOrganism } from './organism.ts';
+import { dirname } from 'node:path';
+import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, tokenizerView, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
 import { assertMethodOutput, scoreOutput, type ScoringContext } from './score.ts';
 import { loadThresholds, suiteSettings, type Suite } from './suite.ts';
@@ -49,6 +54,10 @@ export interface HarnessOptions {
   recompute?: boolean;
   relevance?: TokenRelevanceGrader;
   embedder?: TextEmbedder;
+  /** 'offline' (default), 'llm' (LLM graders + agent tier) or 'both' (offline metrics + the LLM tier + their agreement). */
+  graders?: GraderMode;
+  /** The LLM graders and agent settings; required unless graders is 'offline' (see llmTierFromEnv). */
+  llm?: LlmTier;
 }
 
 export interface OrganismRun {
@@ -81,12 +90,7 @@ function methodContext(loaded: LoadedOrganism, opts: HarnessOptions, cacheDir: s
     finetuned: loaded.finetuned,
     baseScale: loaded.baseScale,
     finetunedScale: loaded.finetunedScale,
-    tokenizer: {
-      encode: (text, o) => tok.encode(text, o),
-      decode: (ids) => tok.decode(ids),
-      displayToken: (id) => tok.displayToken(id),
-      applyChatTemplate: tok.hasChatTemplate ? (messages, o) => tok.applyChatTemplate(messages, o) : undefined,
-    },
+    tokenizer: tokenizerView(tok),
     unrelatedDocuments: (n, tokens) =>
       sampleDocuments({
         source: locate(unrelated.source),
@@ -167,6 +171,9 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   const settings = suiteSettings(suite, opts.settings);
   const organism = getOrganism(organismId);
   const { method } = opts.method;
+  const mode = opts.graders ?? 'offline';
+  if (mode !== 'offline' && !opts.llm) throw new Error(`runOrganism: graders '${mode}' needs opts.llm (build it with llmTierFromEnv)`);
+  const llm = mode === 'offline' ? undefined : opts.llm;
   const { config, configHash } = configFor(opts, method, opts.configOverrides);
   const revisions = await organismRevisions(organism, opts.cacheDir);
   const key = {
@@ -174,11 +181,13 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     method: { id: method.id, version: method.version, configHash },
     organism: { id: organism.id, ...revisions },
     seed,
+    ...(mode === 'llm' ? { llm: { mode } } : {}),
   };
   const path = resultPath(opts.resultsDir, key);
   if (!opts.recompute && existsSync(path)) {
     const result = readResult(path);
-    if (result.suite.settings === opts.settings && result.method.codeHash === opts.method.codeHash) {
+    const gradedAsAsked = mode === 'offline' || result.llm?.mode === mode;
+    if (result.suite.settings === opts.settings && result.method.codeHash === opts.method.codeHash && gradedAsAsked) {
       // Thresholds may have changed since: evaluate the current ones on the stored metrics.
       result.thresholds = evaluateAll(suite, organism.id, method.id, opts.settings, result);
       return { result, path: writeResult(opts.resultsDir, result), reused: true };
@@ -198,8 +207,17 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   const truth = await groundTruth(organism, loaded.tokenizer);
   clock('load', t);
 
-  const relevance = opts.relevance ?? new LexicalRelevanceGrader();
+  const offlineRelevance = opts.relevance ?? new LexicalRelevanceGrader();
+  const llmRelevance = llm ? new RecordingRelevanceGrader(llm.graders.relevance) : undefined;
+  const relevance = mode === 'llm' ? llmRelevance! : offlineRelevance;
   const embedder = opts.embedder ?? new HashedTfidfEmbedder();
+  // The method with its own graders swapped for the LLM ones (ADL: Patchscope scale choice); its outputs are cached apart.
+  const llmMethod: LoadedMethod | undefined = llm
+    ? opts.method.withGraders
+      ? { ...opts.method, method: opts.method.withGraders({ patchscope: llm.graders.patchscope }), codeHash: `${opts.method.codeHash}-llm${shortHash(llm.graders.patchscope.grader)}` }
+      : opts.method
+    : undefined;
+  const primary = mode === 'llm' ? llmMethod! : opts.method;
   t = performance.now();
   const scoring: ScoringContext = {
     organism: truth,
@@ -218,13 +236,53 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   let metrics: Metrics;
   const baselines: ResultFile['baselines'] = {};
   let summary: ResultFile['summary'];
+  let llmSection: LlmSection | undefined;
   try {
-    const main = await methodOutput(opts.method, config, configHash, loaded, truth, opts, seed);
+    const main = await methodOutput(primary, config, configHash, loaded, truth, opts, seed);
     timings.method = main.seconds;
     t = performance.now();
     metrics = await scoreOutput(main.output, scoring);
     summary = summarize(main.output);
     clock('scoring', t);
+
+    if (llm && llmMethod) {
+      const variant = mode === 'both' && llmMethod !== opts.method ? await methodOutput(llmMethod, config, configHash, loaded, truth, opts, seed) : main;
+      timings.method += variant === main ? 0 : variant.seconds;
+      t = performance.now();
+      const llmMetrics = mode === 'both' ? await scoreOutput(variant.output, { ...scoring, relevance: llmRelevance! }) : metrics;
+      const coherence = await gradeCoherence(variant.output, llm.graders.coherence, seed, settings.bootstrap);
+      Object.assign(llmMetrics, coherence.metrics);
+      const findings = await gradeFindings(variant.output, truth, llm.graders.hypothesis);
+      if (findings.metric) llmMetrics['hypothesis.findings'] = findings.metric;
+      clock('llm-grading', t);
+      t = performance.now();
+      const agents = await runAgentTier({
+        methodId: method.id, output: variant.output, loaded, truth, tier: llm, seed,
+        dir: agentsFolder(path), resultFolder: dirname(path), progress: opts.progress,
+      });
+      Object.assign(llmMetrics, agentMetrics(agents, seed, settings.bootstrap));
+      clock('agents', t);
+      const agreement: AgreementEntry[] = [];
+      if (mode === 'both') {
+        t = performance.now();
+        agreement.push(...(await relevanceAgreement(llmRelevance!, offlineRelevance)));
+        const offlineCoherence = await gradeCoherence(variant.output, new HeuristicCoherenceGrader(), seed, settings.bootstrap);
+        agreement.push(...coherenceAgreement(offlineCoherence.labels, coherence.labels));
+        agreement.push(...patchscopeAgreement(main.output, variant.output));
+        clock('agreement', t);
+      }
+      llmSection = {
+        mode: mode as LlmSection["mode"],
+        endpoints: llm.endpoints(),
+        methodVariant: llmMethod === opts.method
+          ? 'the method grades nothing itself: the LLM graders score its unchanged output'
+          : "the method's own graders swapped for the LLM ones (Patchscope scale choice); the steering search keeps its offline coherence grader",
+        ...(mode === 'both' ? { metrics: llmMetrics } : {}),
+        findings: findings.record,
+        agents,
+        agreement,
+      };
+    }
 
     for (const baseline of opts.baselines ?? []) {
       const bc = configFor(opts, baseline.method);
@@ -247,7 +305,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     const nullLoaded = await loadOrganism(nullOrganism, { threads: opts.threads, cacheDir: opts.cacheDir });
     try {
       const nullCtx = await groundTruth(nullOrganism, nullLoaded.tokenizer);
-      const out = await methodOutput(opts.method, config, configHash, nullLoaded, nullCtx, opts, seed);
+      const out = await methodOutput(primary, config, configHash, nullLoaded, nullCtx, opts, seed);
       clock('null', t);
       t = performance.now();
       // The null organism's outputs judged against *this* organism's ground truth: what a method
@@ -276,11 +334,21 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     graders: [
       { role: 'token-relevance', ...relevance.grader },
       { role: 'text-embedder', ...embedder.grader },
+      ...(llm
+        ? [
+            ...(mode === 'both' ? [{ role: 'llm:token-relevance', ...llm.graders.relevance.grader }] : []),
+            ...(llmMethod !== opts.method ? [{ role: 'llm:patchscope-scale', ...llm.graders.patchscope.grader }] : []),
+            { role: 'llm:coherence', ...llm.graders.coherence.grader },
+            { role: 'llm:hypothesis', ...llm.graders.hypothesis.grader },
+            ...(llm.agentClient ? [{ role: 'llm:agent', id: `llm/agent/${llm.agentClient.config.model}`, version: '1' }] : []),
+          ]
+        : []),
     ],
     timings,
     metrics,
     baselines,
     thresholds,
+    ...(llmSection ? { llm: llmSection } : {}),
     summary,
   };
   return { result, path: writeResult(opts.resultsDir, result), reused: false };

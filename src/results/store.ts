@@ -13,6 +13,8 @@ export interface ResultKey {
   method: { id: string; version: string; configHash: string };
   organism: { id: string; base: { contentHash: string }; finetuned: { contentHash: string } };
   seed: string;
+  /** Results graded by the LLM graders alone (--graders llm) get their own file; 'both' extends the offline one. */
+  llm?: { mode: string };
 }
 
 const SAFE = /[^A-Za-z0-9_.-]/g;
@@ -28,7 +30,15 @@ export function methodFolder(method: { id: string; version: string; configHash: 
 export function resultPath(dir: string, key: ResultKey): string {
   const organism = key.organism.id.replace(/\//g, '__').replace(SAFE, '_');
   const revisions = shortHash([key.organism.base.contentHash, key.organism.finetuned.contentHash]);
-  return join(dir, suiteFolder(key.suite), methodFolder(key.method), `${organism}--${revisions}--seed-${key.seed.replace(SAFE, '_')}.json`);
+  const graders = key.llm?.mode === 'llm' ? '--llm-graders' : '';
+  return join(dir, suiteFolder(key.suite), methodFolder(key.method), `${organism}--${revisions}--seed-${key.seed.replace(SAFE, '_')}${graders}.json`);
+}
+
+/** Agent transcripts of a result live next to it, in `<result name>.agents/` (skipped when reading results). */
+export const AGENTS_FOLDER_SUFFIX = '.agents';
+
+export function agentsFolder(resultFile: string): string {
+  return resultFile.replace(/\.json$/, AGENTS_FOLDER_SUFFIX);
 }
 
 export function writeResult(dir: string, result: ResultFile): string {
@@ -56,7 +66,9 @@ export function readResults(dir: string): { path: string; result: ResultFile }[]
   const walk = (folder: string) => {
     for (const name of readdirSync(folder).sort()) {
       const path = join(folder, name);
-      if (statSync(path).isDirectory()) walk(path);
+      if (statSync(path).isDirectory()) {
+        if (!name.endsWith(AGENTS_FOLDER_SUFFIX)) walk(path);
+      }
       else if (name.endsWith('.json') && !name.endsWith('.tmp')) out.push({ path, result: readResult(path) });
     }
   };

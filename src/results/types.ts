@@ -63,6 +63,56 @@ export interface ResultFile {
   /** Baselines scored the same way: baseline methods ('baseline/<id>') and the null organism ('null'). */
   baselines: Record<string, { description: string; metrics: Metrics }>;
   thresholds: ThresholdOutcome[];
+  /** The LLM tier (--graders llm|both); absent for offline runs. */
+  llm?: LlmSection;
   /** A readable digest of the method's outputs (top tokens, a few samples, findings). */
   summary: { readouts: { source: string; variant: string; layer: number; position: number; tokens: string[] }[]; samples: string[]; findings: string[] };
+}
+
+/** Offline-vs-LLM agreement on the same items (spec: Cohen's kappa for labels, Pearson for scores). */
+export interface AgreementEntry {
+  role: 'token-relevance' | 'coherence' | 'patchscope-scale';
+  statistic: 'cohen-kappa' | 'pearson';
+  /** The paired items, e.g. 'tokens'. */
+  over: string;
+  /** null when undefined (a constant side, or too few items). */
+  value: number | null;
+  n: number;
+}
+
+export interface HypothesisGradeRecord {
+  /** The graded text (findings only; an agent's is its description). */
+  hypothesis?: string;
+  /** Mean over the grader's repeats (1..5); null when every repeat failed. */
+  score: number | null;
+  scores: number[];
+}
+
+export interface AgentRecord {
+  /** 'method:<id>' or 'blackbox'. */
+  agent: string;
+  modelInteractions: number;
+  runIndex: number;
+  status: string;
+  description: string;
+  /** null when the agent gave no description (nothing to grade). */
+  grade: HypothesisGradeRecord | null;
+  stats: Record<string, unknown>;
+  /** The transcript's folder, relative to the result file's folder. */
+  transcript: string;
+}
+
+export interface LlmSection {
+  /** 'llm': the top-level metrics are LLM-graded; 'both': they are offline and `metrics` here holds the LLM-graded ones. */
+  mode: 'llm' | 'both';
+  /** Per role: endpoint and sampling settings and grader version (never a key). */
+  endpoints: Record<string, Record<string, unknown>>;
+  /** Which graders the method itself used (e.g. ADL's Patchscope scale choice). */
+  methodVariant: string;
+  metrics?: Metrics;
+  /** The method's free-text findings graded against the organism-type rubric (null: no findings). */
+  findings: HypothesisGradeRecord | null;
+  agents: AgentRecord[];
+  /** Present entries only in mode 'both'. */
+  agreement: AgreementEntry[];
 }
