@@ -4,7 +4,7 @@ import { mean, pairedBootstrapCI, type ConfidenceInterval } from '../../src/metr
 import { getOrganism } from '../../src/registry/index.ts';
 import type { Comparison, Suite } from '../../src/harness/suite.ts';
 import { lookupMetric } from '../../src/harness/thresholds.ts';
-import type { MetricValue, ResultFile } from '../../src/results/types.ts';
+import type { AgreementEntry, MetricValue, ResultFile } from '../../src/results/types.ts';
 
 export interface ComparisonRow {
   name: string;
@@ -38,6 +38,30 @@ export interface MethodRow {
   /** organism -> metric -> value, for every metric named in a comparison or ladder (seeds averaged). */
   perOrganism: Record<string, Record<string, MetricValue>>;
   ladders: { name: string; group: string; metric: string; points: LadderPoint[] }[];
+  /** The LLM tier (results run with --graders llm|both): per organism, agreement and LLM-only metrics (agents, coherence, findings). */
+  llm?: { mode: 'llm' | 'both'; perOrganism: Record<string, { agreement: AgreementEntry[]; metrics: Record<string, MetricValue> }> };
+}
+
+/** LLM-only metrics shown in the report's LLM section. */
+const LLM_METRIC = /^(agent|coherence|hypothesis)\./;
+
+function llmTier(results: ResultFile[], organisms: string[]): MethodRow['llm'] {
+  const withLlm = results.filter((r) => r.llm);
+  if (withLlm.length === 0) return undefined;
+  const perOrganism: NonNullable<MethodRow['llm']>['perOrganism'] = {};
+  for (const o of organisms) {
+    const rs = withLlm.filter((r) => r.organism.id === o);
+    if (rs.length === 0) continue;
+    const names = [...new Set(rs.flatMap((r) => Object.keys(r.llm!.metrics ?? r.metrics).filter((k) => LLM_METRIC.test(k))))].sort();
+    const metrics: Record<string, MetricValue> = {};
+    for (const name of names) {
+      const values = rs.map((r) => (r.llm!.metrics ?? r.metrics)[name]).filter((v): v is MetricValue => v !== undefined);
+      if (values.length) metrics[name] = averaged(values);
+    }
+    // Agreement of the first seed; one entry per (role, statistic).
+    perOrganism[o] = { agreement: rs[0].llm!.agreement, metrics };
+  }
+  return { mode: withLlm[0].llm!.mode, perOrganism };
 }
 
 export interface Leaderboard {
@@ -94,7 +118,8 @@ export function buildLeaderboard(suite: Suite, files: { path: string; result: Re
 
   const byMethod = new Map<string, ResultFile[]>();
   for (const { result } of selected) {
-    const key = `${result.method.id}@${result.method.version}-${result.method.configHash}`;
+    // Results graded by the LLM graders alone are a row of their own, never mixed with offline-graded ones.
+    const key = `${result.method.id}@${result.method.version}-${result.method.configHash}${result.llm?.mode === 'llm' ? ' [llm graders]' : ''}`;
     byMethod.set(key, [...(byMethod.get(key) ?? []), result]);
   }
   const refs = [...new Set([...suite.comparisons.flatMap((c) => [c.metric, c.baseline]), ...suite.ladders.map((l) => l.metric)])];
@@ -133,6 +158,7 @@ export function buildLeaderboard(suite: Suite, files: { path: string; result: Re
         .filter((c): c is ComparisonRow => c !== undefined),
       perOrganism,
       ladders,
+      ...(llmTier(results, organisms) ? { llm: llmTier(results, organisms) } : {}),
     };
   });
   return { suite: name, settings, methods, ignored };

@@ -81,6 +81,19 @@ function methodPlots(m: MethodRow): string {
       [c.metric, c.baseline],
     ),
   );
+  if (m.llm) {
+    const orgs = Object.entries(m.llm.perOrganism);
+    const agents = [...new Set(orgs.flatMap(([, v]) => Object.keys(v.metrics).filter((k) => k.startsWith('agent.') || k.startsWith('hypothesis.'))))].sort();
+    if (agents.length) {
+      plots.push(barChart(`${m.key}: hypothesis grades (1-5)`, orgs.map(([o, v]) => ({ label: o, values: agents.filter((k) => v.metrics[k]).map((k) => ({ name: k, ...v.metrics[k] })) })), agents));
+    }
+    const agreement = [...new Set(orgs.flatMap(([, v]) => v.agreement.map((a) => `${a.role} ${a.statistic}`)))];
+    if (agreement.length) {
+      const values = (v: (typeof orgs)[number][1]) =>
+        v.agreement.filter((a) => a.value !== null).map((a) => ({ name: `${a.role} ${a.statistic}`, estimate: a.value!, lower: a.value!, upper: a.value! }));
+      plots.push(barChart(`${m.key}: offline vs LLM grader agreement (κ / r)`, orgs.map(([o, v]) => ({ label: o, values: values(v) })), agreement));
+    }
+  }
   return plots.join('\n');
 }
 

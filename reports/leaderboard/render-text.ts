@@ -1,6 +1,7 @@
 // The leaderboard as a terminal table (table) and as Markdown.
 import { table } from 'table';
-import type { Leaderboard } from './aggregate.ts';
+import type { AgreementEntry } from '../../src/results/types.ts';
+import type { Leaderboard, MethodRow } from './aggregate.ts';
 
 const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 const ci = (c: { estimate: number; lower: number; upper: number }) => `${f(c.estimate)} [${f(c.lower)}, ${f(c.upper)}]`;
@@ -24,6 +25,34 @@ export function renderTerminal(board: Leaderboard): string {
   return `${board.suite} (${board.settings} settings)\n` + table([HEADER, ...rows(board)], { drawHorizontalLine: (i, n) => i <= 1 || i === n });
 }
 
+const agreementName = (a: AgreementEntry) => `${a.role} ${a.statistic === 'cohen-kappa' ? 'κ' : 'r'} (${a.over})`;
+
+/** The LLM tier of one method: offline-vs-LLM agreement and the LLM-only metrics (agents' hypothesis grades, coherence). */
+function llmLines(llm: NonNullable<MethodRow['llm']>): string[] {
+  const lines = [`### LLM graders and agents (--graders ${llm.mode})`, ''];
+  const entries = Object.entries(llm.perOrganism);
+  const agreement = [...new Set(entries.flatMap(([, v]) => v.agreement.map(agreementName)))];
+  if (agreement.length) {
+    lines.push('Agreement of the offline and the LLM graders on the same items (Cohen\'s κ for labels, Pearson r for scores; n = items paired):', '');
+    lines.push(`| organism | ${agreement.join(' | ')} |`, `|---|${agreement.map(() => '---').join('|')}|`);
+    for (const [o, v] of entries) {
+      const cell = (name: string) => {
+        const a = v.agreement.find((x) => agreementName(x) === name);
+        return a ? `${a.value === null ? 'n/a' : a.value.toFixed(3)} (n=${a.n})` : '';
+      };
+      lines.push(`| ${o} | ${agreement.map(cell).join(' | ')} |`);
+    }
+    lines.push('');
+  }
+  const metrics = [...new Set(entries.flatMap(([, v]) => Object.keys(v.metrics)))].sort();
+  if (metrics.length) {
+    lines.push('Agent and findings hypothesis grades (1-5, mean over runs) and LLM coherence (% coherent), 95% CI:', '');
+    lines.push(`| organism | ${metrics.join(' | ')} |`, `|---|${metrics.map(() => '---').join('|')}|`);
+    for (const [o, v] of entries) lines.push(`| ${o} | ${metrics.map((k) => (v.metrics[k] ? ci(v.metrics[k]) : '')).join(' | ')} |`);
+  }
+  return lines;
+}
+
 export function renderMarkdown(board: Leaderboard): string {
   const lines = [`# Leaderboard ${board.suite} (${board.settings} settings)`, ''];
   lines.push('Each row aggregates a method over the suite\'s organisms: the mean of the metric, the mean of the baseline, and a paired bootstrap 95% CI of (method − baseline) over organisms (+: the CI is above 0, −: below, ~: contains 0).', '');
@@ -36,6 +65,7 @@ export function renderMarkdown(board: Leaderboard): string {
     for (const [o, values] of Object.entries(m.perOrganism)) lines.push(`| ${o} | ${metrics.map((k) => (values[k] ? ci(values[k]) : '')).join(' | ')} |`);
     if (m.missing.length) lines.push('', `Missing organisms: ${m.missing.join(', ')}`);
     if (m.thresholds.failures.length) lines.push('', 'Failed thresholds:', '', ...m.thresholds.failures.map((x) => `- ${x}`));
+    if (m.llm) lines.push('', ...llmLines(m.llm));
   }
   return lines.join('\n') + '\n';
 }

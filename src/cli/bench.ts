@@ -7,6 +7,7 @@ import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '..
 import { DEFAULT_METHOD, loadBaselines, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
 import { defaultResultsDir, runOrganism } from '../harness/run.ts';
+import { agentTierFor, llmTierFromEnv, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { readResults } from '../results/store.ts';
 import { REPO_ROOT } from '../results/environment.ts';
@@ -28,6 +29,13 @@ Options:
   --results <dir>       results folder (default ./results, or $DIFFBENCH_RESULTS)
   --reports <dir>       where leaderboard .md/.html go (default ./reports)
   --no-baselines        skip the baseline methods (the null organism still runs)
+  --graders <mode>      offline (default: no LLM), llm (LLM graders + the agent tier), or both (offline
+                        metrics, plus the LLM tier and the offline-vs-LLM agreement). The LLM endpoint comes
+                        from DIFFBENCH_LLM_BASE_URL / DIFFBENCH_LLM_MODEL / DIFFBENCH_LLM_API_KEY[_FILE]
+                        (per role: DIFFBENCH_LLM_<GRADER|AGENT|...>_*; see README "LLM graders and the agent")
+  --agent-runs <n>      agent runs per budget (default: 5, or 2 for zoo-only suites; 0 = no agents)
+  --agent-method-mi <a,b>    model-interaction budgets of the method agent (default 0,5)
+  --agent-blackbox-mi <a,b>  ... of the black-box agent (default 0,5,50; zoo-only suites 0,5,20)
   --threads <n>         ONNX Runtime intra-op threads
   --recompute           recompute results that exist already
   -h, --help            this help
@@ -47,6 +55,10 @@ async function main(): Promise<number> {
       results: { type: 'string' },
       reports: { type: 'string', default: join(REPO_ROOT, 'reports') },
       'no-baselines': { type: 'boolean', default: false },
+      graders: { type: 'string', default: 'offline' },
+      'agent-runs': { type: 'string' },
+      'agent-method-mi': { type: 'string' },
+      'agent-blackbox-mi': { type: 'string' },
       threads: { type: 'string' },
       recompute: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -56,6 +68,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
+  const graders = parseGraderMode(values.graders);
   const suite = loadSuite(values.suite);
   let overrides: Record<string, unknown> = values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {};
   for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
@@ -65,6 +78,21 @@ async function main(): Promise<number> {
   for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`organism ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
   const resultsDir = values.results ?? defaultResultsDir(values.settings);
   const threads = values.threads ? Number(values.threads) : undefined;
+  let llm: LlmTier | undefined;
+  if (graders !== 'offline') {
+    const overridesAgents: Partial<AgentTierConfig> = {};
+    const list = (flag: string, s: string) => s.split(',').filter((x) => x.trim() !== '').map((x) => {
+      const n = Number(x);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} ${s}: expected comma-separated integers >= 0`);
+      return n;
+    });
+    if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
+    if (values['agent-method-mi'] !== undefined) overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
+    if (values['agent-blackbox-mi'] !== undefined) overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
+    llm = llmTierFromEnv({ agents: agentTierFor(suite, values.settings, overridesAgents) });
+    const a = llm.agents;
+    console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
+  }
   console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings`);
 
   const overall = createProgress('bench');
@@ -83,6 +111,8 @@ async function main(): Promise<number> {
       seed: values.seed,
       threads,
       recompute: values.recompute,
+      graders,
+      llm,
       progress: createProgress(`  ${organismId}`),
     });
     const failed = run.result.thresholds.filter((t) => t.status === 'fail');
