@@ -119,6 +119,12 @@ async function main(): Promise<number> {
     failures.push(...failed.map((t) => `${organismId}: ${t.id}: ${t.reason}`));
     const passed = run.result.thresholds.filter((t) => t.status === 'pass').length;
     console.error(`  ${organismId}: ${run.reused ? 'reused' : `${run.result.timings.total.toFixed(1)}s`}, thresholds ${passed} pass / ${failed.length} fail -> ${run.path}`);
+    const llmTier = run.result.llm;
+    if (llmTier) {
+      const grades = Object.entries(llmTier.metrics ?? run.result.metrics).filter(([k]) => k.startsWith('agent.') || k === 'hypothesis.findings');
+      const agreement = llmTier.agreement.map((a) => `${a.role} ${a.statistic === 'cohen-kappa' ? 'kappa' : 'r'}=${a.value === null ? 'n/a' : a.value.toFixed(2)} (n=${a.n})`);
+      console.error(`  ${organismId}: hypothesis grades ${grades.map(([k, v]) => `${k}=${v.estimate.toFixed(2)}`).join(', ') || '(none)'}${agreement.length ? `; agreement ${agreement.join(', ')}` : ''}`);
+    }
   }
   overall('organisms', organisms.length, organisms.length);
 

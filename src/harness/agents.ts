@@ -53,10 +53,10 @@ export interface AgentTierInput {
   progress?: ProgressFn;
 }
 
-async function grade(tier: LlmTier, truth: OrganismContext, description: string): Promise<HypothesisGradeRecord | null> {
-  if (description.trim() === '') return null;
+async function grade(tier: LlmTier, truth: OrganismContext, description: string): Promise<{ record: HypothesisGradeRecord | null; reasoning: string[] }> {
+  if (description.trim() === '') return { record: null, reasoning: [] };
   const g = await tier.graders.hypothesis.grade(truth, description);
-  return { score: Number.isFinite(g.score) ? g.score : null, scores: g.scores };
+  return { record: { score: Number.isFinite(g.score) ? g.score : null, scores: g.scores }, reasoning: g.reasoning };
 }
 
 export async function runAgentTier(input: AgentTierInput): Promise<AgentRecord[]> {
@@ -86,8 +86,8 @@ export async function runAgentTier(input: AgentTierInput): Promise<AgentRecord[]
     const outDir = join(input.dir, `${job.name}_mi${job.mi}`, `run${job.k}`);
     const opts = { client, models, runIndex: job.k, outDir, budgets: { modelInteractions: job.mi, llmCalls: cfg.llmCalls, generatedTokens: cfg.generatedTokens } };
     const run: AgentRun = job.kind === 'method' ? await runMethodAgent(input.methodId, output, opts) : await runBlackboxAgent(examples, opts);
-    const g = await grade(tier, input.truth, run.description);
-    writeJsonAtomic(join(outDir, 'hypothesis_grade.json'), { grader: tier.graders.hypothesis.grader, ...(g ?? { score: null, scores: [] }) });
+    const { record: g, reasoning } = await grade(tier, input.truth, run.description);
+    writeJsonAtomic(join(outDir, 'hypothesis_grade.json'), { grader: tier.graders.hypothesis.grader, ...(g ?? { score: null, scores: [] }), reasoning });
     records.push({
       agent: run.agent,
       modelInteractions: job.mi,
