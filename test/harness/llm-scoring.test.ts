@@ -87,3 +87,14 @@ describe('steeringIntervention', () => {
     expect(Array.from(steeringIntervention({ ...out, scalars: {} }, 0)!.vector)).toEqual([1.5, 2]);
   });
 });
+
+describe('built-in ADL under --graders llm|both', () => {
+  it('offers a variant whose Patchscope scale grader is the given one', async () => {
+    const { loadMethod } = await import('../../src/harness/load-method.ts');
+    const adl = await loadMethod('adl');
+    const variant = adl.withGraders!({ patchscope: { grader: { id: 'llm/patchscope/x', version: '1' }, choose: async () => ({ bestScale: 1, selectedTokens: [] }) } });
+    expect([variant.id, variant.version]).toEqual([adl.method.id, adl.method.version]);
+    expect(variant).not.toBe(adl.method);
+    expect(variant.configSchema).toEqual(adl.method.configSchema);
+  });
+});
