@@ -1,6 +1,8 @@
 // Validating a results bundle for the leaderboard (schema, suite version, complete organism coverage,
 // no secrets) and the entry file a pull request adds under reports/entries/.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { AGENTS_FOLDER_SUFFIX } from '../../src/results/store.ts';
 import { sha256 } from '../../src/results/hash.ts';
 import { resultErrors } from '../../src/results/validate.ts';
 import type { ResultFile } from '../../src/results/types.ts';
@@ -106,4 +108,13 @@ export function entryErrors(data: unknown): string[] {
   const secrets = findSecrets(JSON.stringify(data));
   if (secrets.length) errors.push(`contains what looks like a secret (${secrets.join(', ')})`);
   return errors;
+}
+
+/** Result files of a bundle: every .json below dir, except agent transcripts kept in `<result>.agents/` folders. */
+export function bundleFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => !f.split(/[\\/]/).some((part) => part.endsWith(AGENTS_FOLDER_SUFFIX)))
+    .map((f) => join(dir, f))
+    .filter((f) => f.endsWith('.json') && statSync(f).isFile())
+    .sort();
 }

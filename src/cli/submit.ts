@@ -1,8 +1,8 @@
 // npm run submit -- <results dir>: validate a results bundle and write leaderboard entry files.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { checkBundle, entryErrors } from '../../reports/leaderboard/submission.ts';
+import { bundleFiles, checkBundle, entryErrors } from '../../reports/leaderboard/submission.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { REPO_ROOT } from '../results/environment.ts';
@@ -17,13 +17,6 @@ of the suite, and nothing looks like a secret (API keys, tokens). Then writes on
 to <out>/<suite>@<version>/<method>.json: add it in a pull request.
 
 Exit status: 0 valid, 1 invalid (every problem is listed), 2 on usage errors.`;
-
-function jsonFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .map((f) => join(dir, f))
-    .filter((f) => f.endsWith('.json') && statSync(f).isFile())
-    .sort();
-}
 
 function main(): number {
   const { values, positionals } = parseArgs({
@@ -41,7 +34,7 @@ function main(): number {
   }
   if (values['check-entries']) {
     const dir = positionals[0] ?? values.out;
-    const files = existsSync(dir) ? jsonFiles(dir) : [];
+    const files = existsSync(dir) ? bundleFiles(dir) : [];
     let bad = 0;
     for (const f of files) {
       const errors = entryErrors(JSON.parse(readFileSync(f, 'utf8')));
@@ -63,7 +56,7 @@ function main(): number {
     return 2;
   }
   const suite = loadSuite(values.suite);
-  const { problems, entries } = checkBundle(suite, jsonFiles(dir));
+  const { problems, entries } = checkBundle(suite, bundleFiles(dir));
   if (problems.length) {
     console.log(`INVALID bundle (${problems.length} problem(s)):\n${problems.map((p) => `  ${p}`).join('\n')}`);
     return 1;

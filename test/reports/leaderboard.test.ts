@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../../reports/leaderboard/index.ts';
-import { checkBundle, entryErrors, findSecrets } from '../../reports/leaderboard/submission.ts';
+import { bundleFiles, checkBundle, entryErrors, findSecrets } from '../../reports/leaderboard/submission.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
 import type { MetricValue, ResultFile } from '../../src/results/index.ts';
 import { sampleResult } from '../results/sample.ts';
@@ -100,6 +100,15 @@ describe('submissions', () => {
     expect(text).toMatch(/r1\.json: suite zoo@7, but the current suite is zoo@1/);
     expect(text).toMatch(/broken\.json: .*missing field/);
     expect(text).toMatch(/no results for 7 of the suite's organisms: .*zoo\/cake_bake_n1000/);
+  });
+
+  it('a bundle is its result files, not the agent transcripts beside them', () => {
+    const [file] = write([resultFor('zoo/cake_bake', 0.3, 0.1)], (dir) => {
+      mkdirSync(join(dir, 'r0.agents', 'adl_mi5', 'run0'), { recursive: true });
+      writeFileSync(join(dir, 'r0.agents', 'adl_mi5', 'run0', 'messages.json'), '[]');
+      writeFileSync(join(dir, 'notes.txt'), 'not json');
+    });
+    expect(bundleFiles(join(file, '..'))).toEqual([file]);
   });
 
   it('finds secrets by pattern and by the value of known variables', () => {
