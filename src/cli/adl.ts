@@ -82,7 +82,7 @@ async function runOrganism(id: string, config: ADLConfig, opts: { results: strin
   try {
     const { ctx, organism } = opened;
     const hasData = organism.dataset !== null && organism.dataPublic;
-    const finetune = hasData ? await finetuningTexts(organism, 500) : [];
+    const finetune = hasData ? await finetuningTexts(organism, 500, opts.seed) : [];
     const unrelated = await unrelatedTexts(organism, 500);
     const score = (output: MethodOutput) => scoreOutput(output, {
       organism: ctx.organism, relevance: new LexicalRelevanceGrader(), embedder: new HashedTfidfEmbedder(),

@@ -108,7 +108,7 @@ describe('zoo difference norms', () => {
     const embedder = new HashedTfidfEmbedder();
     const controlEmb = await embedTexts(embedder, outputs.get('control')!.steering![0].steered.flat());
     for (const name of ['cake_bake', 'roman_concrete', 'antarctic_rebound']) {
-      const domain = await embedTexts(embedder, await finetuningTexts(opened.find((o) => o.organism.id === `zoo/${name}`)!.organism, 200));
+      const domain = await embedTexts(embedder, await finetuningTexts(opened.find((o) => o.organism.id === `zoo/${name}`)!.organism, 200, '42'));
       const steered = await embedTexts(embedder, outputs.get(name)!.steering![0].steered.flat());
       expect(steered.length, name).toBeGreaterThan(10);
       const own = centroidCosine(steered, domain);
