@@ -11,8 +11,11 @@ import { writeJsonAtomic, contentKey } from '../adl/cache.ts';
 import { DEFAULT_ADL_CONFIG, mergeConfig, ZOO_SAMPLING, type ADLConfig } from '../adl/config.ts';
 import { finetuningTexts, openOrganism, unrelatedTexts } from '../adl/context.ts';
 import { runADL } from '../adl/method.ts';
-import { scoreOutput, type Scores } from '../adl/score.ts';
+import { scoreOutput } from '../harness/score.ts';
+import type { Metrics } from '../results/types.ts';
+import type { OrganismContext } from '../../graders/types.ts';
 import type { MethodOutput } from '../method/types.ts';
+import type { Organism } from '../registry/index.ts';
 
 const HELP = `usage: npm run adl -- --organism <id> [options]
 
@@ -71,33 +74,40 @@ function progressReporter(quiet: boolean) {
 
 interface OrganismReport {
   organism: string;
+  /** Whose ground truth and finetuning data the metrics use (the null organism: the organism's). */
+  scoredAgainst: string;
   config: ADLConfig;
-  adl: { output: MethodOutput; scores: Scores };
-  baselines: Record<string, { output: MethodOutput; scores: Scores }>;
+  adl: { output: MethodOutput; metrics: Metrics };
+  baselines: Record<string, { output: MethodOutput; metrics: Metrics }>;
 }
 
-async function runOrganism(id: string, config: ADLConfig, opts: { results: string; seed: string; baselines: boolean; log: (s: string) => void; progress: ReturnType<typeof progressReporter> }): Promise<OrganismReport> {
+/** Ground truth to score against: the organism's own, or (for the null organism) the organism it is the control of. */
+interface Truth { organism: Organism; context: OrganismContext }
+
+async function runOrganism(id: string, config: ADLConfig, opts: { results: string; seed: string; baselines: boolean; truth?: Truth; log: (s: string) => void; progress: ReturnType<typeof progressReporter> }): Promise<{ report: OrganismReport; truth: Truth }> {
   opts.log(`organism ${id}`);
   const opened = await openOrganism(id, { resultsDir: opts.results, seed: opts.seed, progress: opts.progress });
   try {
-    const { ctx, organism } = opened;
-    const hasData = organism.dataset !== null && organism.dataPublic;
-    const finetune = hasData ? await finetuningTexts(organism, 500, opts.seed) : [];
-    const unrelated = await unrelatedTexts(organism, 500);
+    const { ctx } = opened;
+    const truth = opts.truth ?? { organism: opened.organism, context: ctx.organism };
+    const hasData = truth.organism.dataset !== null && truth.organism.dataPublic;
+    const finetune = hasData ? await finetuningTexts(truth.organism, 500, opts.seed) : [];
+    const unrelated = await unrelatedTexts(truth.organism, 500);
+    // the harness's scoring (src/harness/score.ts), so `npm run adl` and `npm run bench` report the same metrics
     const score = (output: MethodOutput) => scoreOutput(output, {
-      organism: ctx.organism, relevance: new LexicalRelevanceGrader(), embedder: new HashedTfidfEmbedder(),
-      finetuneTexts: finetune.length ? finetune : unrelated, unrelatedTexts: unrelated, seed: opts.seed,
+      organism: truth.context, relevance: new LexicalRelevanceGrader(), embedder: new HashedTfidfEmbedder(),
+      finetuneTexts: finetune, unrelatedTexts: unrelated, seed: opts.seed, bootstrap: 1000,
     });
     const adl = await runADL(ctx, config);
-    const report: OrganismReport = { organism: id, config, adl: { output: adl, scores: await score(adl) }, baselines: {} };
+    const report: OrganismReport = { organism: id, scoredAgainst: truth.organism.id, config, adl: { output: adl, metrics: await score(adl) }, baselines: {} };
     if (opts.baselines) {
       for (const [name, run] of [['mean-activations', runMeanActivations], ['random-direction', runRandomDirection], ['unsteered', runUnsteered]] as const) {
         opts.log(`baseline ${name}`);
         const output = await run(ctx, config);
-        report.baselines[name] = { output, scores: await score(output) };
+        report.baselines[name] = { output, metrics: await score(output) };
       }
     }
-    return report;
+    return { report, truth };
   } finally {
     await opened.dispose();
   }
@@ -108,12 +118,11 @@ const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 function printReport(r: OrganismReport): void {
   const out = (s = '') => process.stdout.write(`${s}\n`);
   const s = r.adl.output.scalars ?? {};
-  out(`\n=== ${r.organism} ===`);
+  out(`\n=== ${r.organism}${r.scoredAgainst !== r.organism ? ` (scored against ${r.scoredAgainst})` : ''} ===`);
   const norms = Object.keys(s).filter((k) => /^diff_norm\.L\d+\.pos\d+$/.test(k));
   out(`difference norm per position: ${norms.map((k) => `${k.replace('diff_norm.', '')}=${fmt(s[k])}`).join('  ')}`);
   for (const rd of r.adl.output.readouts ?? []) {
-    const rel = r.adl.scores.relevance.find((x) => x.source === rd.source && x.variant === rd.variant && x.layer === rd.layer && x.position === rd.position);
-    out(`${rd.source.padEnd(10)} ${rd.variant.padEnd(10)} L${rd.layer} pos${rd.position}${rd.scale !== undefined ? ` scale ${rd.scale}` : ''} relevance ${fmt(rel?.fraction ?? NaN)}: ${rd.tokens.slice(0, 12).map((t) => JSON.stringify(t)).join(' ')}`);
+    out(`${rd.source.padEnd(10)} ${rd.variant.padEnd(10)} L${rd.layer} pos${rd.position}${rd.scale !== undefined ? ` scale ${rd.scale}` : ''}: ${rd.tokens.slice(0, 12).map((t) => JSON.stringify(t)).join(' ')}`);
   }
   for (const st of r.adl.output.steering ?? []) {
     out(`\nsteering ${st.variant} L${st.layer} pos${st.position} strength ${fmt(st.strength)}`);
@@ -123,15 +132,15 @@ function printReport(r: OrganismReport): void {
       out(`    unsteered: ${JSON.stringify(st.unsteered[i][0])}`);
     });
   }
-  out('\nmetrics');
-  const line = (name: string, sc: Scores) => {
-    for (const [k, v] of Object.entries(sc.relevanceMax)) out(`  ${name.padEnd(18)} relevance ${k}: ${fmt(v.value)} (pos ${v.position})`);
-    for (const st of sc.steering) {
-      out(`  ${name.padEnd(18)} steering ${st.variant} L${st.layer} pos${st.position}: St-FT ${fmt(st.steeredVsFinetune.estimate)} [${fmt(st.steeredVsFinetune.lower)}, ${fmt(st.steeredVsFinetune.upper)}]  USt-FT ${fmt(st.unsteeredVsFinetune.estimate)}  St-unrelated ${fmt(st.steeredVsUnrelated)}  FT-FT ${fmt(st.finetuneSelf)}`);
+  out('\nmetrics (estimate [95% CI])');
+  const line = (name: string, metrics: Metrics) => {
+    for (const [k, v] of Object.entries(metrics)) {
+      if (k.startsWith('scalar.')) continue;
+      out(`  ${name.padEnd(18)} ${k.padEnd(44)} ${fmt(v.estimate)}${v.ci === 'none' ? '' : ` [${fmt(v.lower)}, ${fmt(v.upper)}]`}`);
     }
   };
-  line('adl', r.adl.scores);
-  for (const [name, b] of Object.entries(r.baselines)) line(name, b.scores);
+  line('adl', r.adl.metrics);
+  for (const [name, b] of Object.entries(r.baselines)) line(name, b.metrics);
 }
 
 async function main(): Promise<void> {
@@ -172,7 +181,13 @@ async function main(): Promise<void> {
   const control = args['no-control'] ? undefined : nullOrganismOf(args.organism);
   if (control) ids.push(control);
   const reports: OrganismReport[] = [];
-  for (const id of ids) reports.push(await runOrganism(id, config, { results, seed, baselines: !args['no-baselines'] && id === args.organism, log, progress }));
+  let truth: Truth | undefined;
+  for (const id of ids) {
+    // the null organism is scored against the organism's ground truth and finetuning data
+    const { report, truth: t } = await runOrganism(id, config, { results, seed, baselines: !args['no-baselines'] && id === args.organism, truth, log, progress });
+    truth ??= t;
+    reports.push(report);
+  }
   const summary = { organism: args.organism, nullOrganism: control ?? null, reports };
   const file = path.join(results, 'reports', `${args.organism.replace(/\//g, '__')}-${contentKey({ config, seed, ids }).slice(0, 12)}.json`);
   writeJsonAtomic(file, summary);

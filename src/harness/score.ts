@@ -105,9 +105,14 @@ function similarity(rows: Float64Array[][], c: Float64Array): number {
   return count === 0 ? NaN : sum / count;
 }
 
+/** Unit embeddings of the texts that have any (empty or symbol-only texts embed to zero and are dropped). */
+export async function embedTexts(embedder: TextEmbedder, texts: string[]): Promise<Float64Array[]> {
+  return (await embedByPrompt(embedder, [texts]))[0];
+}
+
 async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, metrics: Metrics): Promise<void> {
   if (ctx.finetuneTexts.length === 0) return;
-  const embed = async (texts: string[]) => (await embedByPrompt(ctx.embedder, [texts]))[0];
+  const embed = (texts: string[]) => embedTexts(ctx.embedder, texts);
   const ft = await embed(ctx.finetuneTexts);
   const unrelated = ctx.unrelatedTexts.length > 0 ? await embed(ctx.unrelatedTexts) : [];
   if (ft.length === 0) return;

@@ -13,7 +13,7 @@ import { DEFAULT_ADL_CONFIG, mergeConfig, ZOO_SAMPLING, type ADLConfig } from '.
 import { finetuningTexts, openOrganism, type OpenedOrganism } from '../../src/adl/context.ts';
 import { runADL } from '../../src/adl/method.ts';
 import type { ThresholdResult } from '../../src/adl/steering.ts';
-import { embedTexts } from '../../src/adl/score.ts';
+import { embedTexts } from '../../src/harness/score.ts';
 import { centroidCosine } from '../../src/metrics/similarity.ts';
 import type { MethodOutput } from '../../src/method/types.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
