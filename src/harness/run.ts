@@ -10,6 +10,7 @@ import { HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
 import type { TextEmbedder, TokenRelevanceGrader } from '../../graders/types.ts';
 import { sampleDocuments, sampleTexts } from '../data/index.ts';
 import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
+import { datasetRevisions } from './datasets.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { environment, REPO_ROOT } from '../results/environment.ts';
@@ -328,6 +329,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     suite: { id: suite.id, version: suite.version, settings: opts.settings },
     method: { id: method.id, version: method.version, config, configHash, source: opts.method.source, codeHash: opts.method.codeHash },
     organism: { id: organism.id, type: organism.type, ...revisions },
+    datasets: await datasetRevisions(organism, suite),
     seed,
     createdAt: new Date().toISOString(),
     environment: environment(opts.threads ?? null),

@@ -25,6 +25,15 @@ export interface ModelRevision {
   contentHash: string;
 }
 
+/** A dataset a result was computed on: the Hub commit it resolved to, or the sha256 of local files. */
+export interface DatasetRevision {
+  role: 'finetuning' | 'unrelated';
+  id: string;
+  split: string | null;
+  revision: string | null;
+  contentHash: string | null;
+}
+
 export interface ThresholdOutcome {
   id: string;
   metric: string;
@@ -44,6 +53,8 @@ export interface ResultFile {
   suite: { id: string; version: number; settings: string };
   method: { id: string; version: string; config: Record<string, unknown>; configHash: string; source: string; codeHash: string };
   organism: { id: string; type: string; base: ModelRevision; finetuned: ModelRevision & { kind: 'adapter' | 'model' } };
+  /** The data behind the result (absent in files written before it was recorded). */
+  datasets?: DatasetRevision[];
   seed: string;
   createdAt: string;
   environment: {

@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
 import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
@@ -146,6 +147,12 @@ describe('runOrganism on the zoo (mean-diff example method, tiny settings)', () 
     expect(r.metrics['steering.difference.steered_ft'].n).toBe(3);
     expect(r.graders.map((g) => g.role)).toEqual(['token-relevance', 'text-embedder']);
     expect(r.timings.total).toBeGreaterThan(0);
+    // the data behind the result: local files are recorded by the sha256 of their bytes
+    const sha = (f: string) => createHash('sha256').update(`${basename(f)}:`).update(readFileSync(f)).update('\n').digest('hex');
+    expect(r.datasets).toEqual([
+      { role: 'unrelated', id: suite.unrelated.source, split: null, revision: null, contentHash: sha('organisms/zoo/data/unrelated.jsonl.gz') },
+      { role: 'finetuning', id: './organisms/zoo/data/domain_cake_bake.jsonl.gz', split: 'train', revision: null, contentHash: sha('organisms/zoo/data/domain_cake_bake.jsonl.gz') },
+    ]);
     const again = await runOrganism('zoo/cake_bake', opts);
     expect(again.reused).toBe(true);
     expect(again.result.metrics).toEqual(r.metrics);
