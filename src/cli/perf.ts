@@ -1,14 +1,16 @@
-// npm run perf [-- --json] [--threads N] [--reps N] [--only prefill,decode,adl,memory] [--no-peer]
+// npm run perf [-- --json] [--threads N] [--reps N] [--only prefill,precision,decode,adl,memory] [--no-peer]
+//              [--graph reference|fused] [--precision fp32|int8|int4]
 // Prints a table of DiffBench vs PyTorch eager vs the onnxruntime MatMul ceiling, and writes the figures
 // as JSON to reports/perf/ (with --json the same object goes to stdout; logs always go to stderr).
 import os from 'node:os';
 import path from 'node:path';
 import { table } from 'table';
 import { writeFileAtomic } from '../runtime/cache.ts';
+import type { LoadOptions } from '../runtime/types.ts';
 import { runBenchmark, type BenchReport, type DecodeFigure, type PrefillFigure } from '../perf/bench.ts';
 
 function parseArgs(argv: string[]) {
-  const args = { json: false, threads: Math.min(os.cpus().length, 2), reps: 3, only: undefined as string[] | undefined, noPeer: false, out: path.join('reports', 'perf') };
+  const args = { json: false, threads: Math.min(os.cpus().length, 2), reps: 3, only: undefined as string[] | undefined, noPeer: false, out: path.join('reports', 'perf'), load: {} as Partial<LoadOptions> };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -27,9 +29,11 @@ function parseArgs(argv: string[]) {
     else if (a === '--only') args.only = value().split(',');
     else if (a === '--no-peer') args.noPeer = true;
     else if (a === '--out') args.out = value();
-    else throw new Error(`unknown option '${a}' (options: --json --threads N --reps N --only prefill,decode,adl,memory --no-peer --out DIR)`);
+    else if (a === '--graph') args.load.graph = value() as LoadOptions['graph'];
+    else if (a === '--precision') args.load.precision = value() as LoadOptions['precision'];
+    else throw new Error(`unknown option '${a}' (options: --json --threads N --reps N --only prefill,precision,decode,adl,memory --no-peer --out DIR --graph reference|fused --precision fp32|int8|int4)`);
   }
-  for (const g of args.only ?? []) if (!['prefill', 'decode', 'adl', 'memory'].includes(g)) throw new Error(`--only: unknown workload group '${g}'`);
+  for (const g of args.only ?? []) if (!['prefill', 'precision', 'decode', 'adl', 'memory'].includes(g)) throw new Error(`--only: unknown workload group '${g}'`);
   return args;
 }
 
@@ -39,14 +43,15 @@ function printTables(r: BenchReport): void {
   const out: string[] = [];
   const prefill = r.prefill as PrefillFigure[] | undefined;
   if (prefill) out.push(table([
-    ['prefill', 'tok/s', 'GFLOP/s', 'ceiling GFLOP/s', 'of ceiling', 'torch tok/s', 'ratio vs torch'],
-    ...prefill.map((f) => [`${f.model} ${f.batch}x${f.tokens}`, fmt(f.tokens_per_s), fmt(f.gflops, 1), fmt(f.ceiling_gflops, 1),
+    ['prefill', 'tok/s', 'GFLOP/s', 'ceiling GFLOP/s (fp32)', 'of ceiling', 'torch fp32 tok/s', 'ratio vs torch'],
+    ...prefill.map((f) => [`${f.model} ${f.batch}x${f.tokens} ${f.graph} ${f.precision}`, fmt(f.tokens_per_s), fmt(f.gflops, 1), fmt(f.ceiling_gflops, 1),
       `${(100 * f.ceiling_utilisation).toFixed(0)}%`, fmt(f.torch_tokens_per_s), fmt(f.torch_ratio, 2)]),
   ]));
   const decode = r.decode as DecodeFigure[] | undefined;
   if (decode) out.push(table([
-    ['greedy decode (zoo, 128 ctx)', 'KV cache tok/s', 'recompute tok/s', 'cache speedup', 'torch (cache) tok/s', 'ratio vs torch', 'same tokens'],
+    ['greedy decode (zoo, 128 ctx)', 'KV cache tok/s', 'recompute tok/s', 'speedup', 'step ms (cache / recompute)', 'per-token speedup', 'torch (cache) tok/s', 'ratio vs torch', 'same tokens'],
     ...decode.map((f) => [`batch ${f.batch}`, fmt(f.cache_tokens_per_s), fmt(f.recompute_tokens_per_s), fmt(f.cache_speedup, 1),
+      `${fmt(f.cache_step_ms, 2)} / ${fmt(f.recompute_step_ms, 2)}`, fmt(f.per_token_speedup, 1),
       fmt(f.torch_cache_tokens_per_s), fmt(f.torch_ratio, 2), f.tokens_match_torch === undefined ? '–' : String(f.tokens_match_torch)]),
   ]));
   const adl = r.adl as Record<string, number> | undefined;
@@ -55,6 +60,16 @@ function printTables(r: BenchReport): void {
     ['separate passes (scale 0, then 1)', fmt(adl.separate_seconds, 2), fmt(adl.separate_docs_per_s)],
     ['one joint batch (per-row scale)', fmt(adl.joint_seconds, 2), fmt(adl.joint_docs_per_s)],
   ]) + `joint vs separate difference vectors: relative difference ${adl.joint_vs_separate_rel_diff.toExponential(2)}\n`);
+  const variants = r.graph_variants as Record<string, number>[] | undefined;
+  if (variants) out.push(table([
+    ['graph variant (zoo prefill)', 'reference ms', 'fused ms', 'fused speedup'],
+    ...variants.map((v) => [`${v.batch}x${v.tokens}`, fmt(v.reference_ms, 1), fmt(v.fused_ms, 1), fmt(v.fused_speedup, 2)]),
+  ]));
+  const dev = r.precision_deviation as Record<string, { residual_rel_error_max: number; adl_difference_rel_error: number }> | undefined;
+  if (dev) out.push(table([
+    ['precision vs fp32 (zoo + LoRA)', 'residual rel. error (max over layers)', 'ADL difference vectors rel. error'],
+    ...(['int8', 'int4'] as const).map((p) => [p, dev[p].residual_rel_error_max.toExponential(2), dev[p].adl_difference_rel_error.toExponential(2)]),
+  ]));
   const mem = r.memory as Record<string, number> | undefined;
   if (mem) out.push(table([
     ['peak RSS (MiB)', 'empty process', 'zoo base', 'base + LoRA', 'LoRA / base'],
@@ -68,7 +83,7 @@ function printTables(r: BenchReport): void {
 
 const args = parseArgs(process.argv.slice(2));
 const report = await runBenchmark({
-  threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer,
+  threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer, load: args.load,
   zooDir: path.join('organisms', 'zoo', 'base'), adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
   cacheDir: process.env.DIFFBENCH_CACHE ?? path.join(os.tmpdir(), 'diffbench-perf-cache'),
   log: (m) => process.stderr.write(`${m}\n`),

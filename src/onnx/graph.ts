@@ -1,8 +1,8 @@
 // Builds an ONNX graph in memory and serialises it as a ModelProto (field numbers from onnx.proto).
 import { ProtoWriter } from './protobuf.ts';
 
-export type ElemType = 'float32' | 'int64' | 'int32' | 'bool' | 'uint8';
-const ELEM_CODE: Record<ElemType, number> = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9 };
+export type ElemType = 'float32' | 'int64' | 'int32' | 'bool' | 'uint8' | 'int8';
+const ELEM_CODE: Record<ElemType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 };
 
 /** A typed attribute value: ONNX distinguishes ints from floats, JavaScript does not. */
 export type Attr =
@@ -59,7 +59,7 @@ export class Graph {
       elem === 'float32' ? new Uint8Array(Float32Array.from(values).buffer)
       : elem === 'int64' ? new Uint8Array(BigInt64Array.from(Array.from(values), (v) => BigInt(v)).buffer)
       : elem === 'int32' ? new Uint8Array(Int32Array.from(values).buffer)
-      : elem === 'uint8' ? Uint8Array.from(values)
+      : elem === 'uint8' || elem === 'int8' ? Uint8Array.from(values, (v) => v & 255)
       : Uint8Array.from(values);
     const name = this.fresh('const');
     this.inits.push({ name, elem, dims, raw });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { sampleDocuments } from '../data/index.ts';
 import { loadModel } from '../runtime/index.ts';
+import { DEFAULT_GRAPH } from '../runtime/model.ts';
 import type { LanguageModel, LoadOptions } from '../runtime/types.ts';
 import { loadTokenizer } from '../tokenizer/index.ts';
 import { collectDifference, relativeError } from './adl.ts';
@@ -32,6 +33,8 @@ export interface BenchOptions {
 
 export interface PrefillFigure {
   model: string; batch: number; tokens: number;
+  /** graph variant and weight precision of our runtime for this figure */
+  graph: string; precision: string;
   tokens_per_s: number; gflops: number;
   ceiling_gflops: number; ceiling_utilisation: number;
   torch_tokens_per_s?: number; torch_ratio?: number;
@@ -39,7 +42,10 @@ export interface PrefillFigure {
 
 export interface DecodeFigure {
   batch: number; context: number; new_tokens: number;
+  /** end to end: generate() of new_tokens (incl. the prompt's prefill) vs recomputing the prefix per token */
   cache_tokens_per_s: number; recompute_tokens_per_s: number; cache_speedup: number;
+  /** per token: one decode step with the KV cache (generate(1 + n) − generate(1), over n) vs one full recompute */
+  cache_step_ms: number; recompute_step_ms: number; per_token_speedup: number;
   torch_cache_tokens_per_s?: number; torch_ratio?: number; tokens_match_torch?: boolean;
 }
 
@@ -78,24 +84,38 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
     ratios,
   };
   const load: LoadOptions = { cacheDir: o.cacheDir, threads: o.threads, ...o.load };
+  const label = { graph: load.graph ?? DEFAULT_GRAPH, precision: load.precision ?? 'fp32' };
+  report.load = label;
   try {
     const zooConfig = JSON.parse(fs.readFileSync(path.join(o.zooDir, 'config.json'), 'utf8'));
     const zooShape = shapeOf(zooConfig, zooConfig.num_hidden_layers);
     if (want('prefill')) {
       const prefill: PrefillFigure[] = [];
       const zoo = await loadModel(o.zooDir, load);
-      for (const [B, T] of [[1, 128], [32, 128]]) prefill.push(await prefillFigure(o, zoo, 'zoo', o.zooDir, zooShape, B, T, peer.ok, tmp));
+      for (const [B, T] of [[1, 128], [32, 128]]) prefill.push(await prefillFigure(o, zoo, 'zoo', o.zooDir, zooShape, B, T, peer.ok, tmp, label));
       await zoo.dispose();
+      report.graph_variants = await graphVariantFigures(o, load, zooShape);
       const synthDir = path.join(tmp, 'qwen3-1.7b-layers');
       o.log(`writing a random ${QWEN3_1_7B_LAYERS.layers}-layer Qwen3-1.7B-shaped model to ${synthDir}`);
       writeSyntheticQwen3(synthDir, QWEN3_1_7B_LAYERS);
       const synth = await loadModel(synthDir, load);
-      for (const [B, T] of [[1, 128], [32, 128]]) prefill.push(await prefillFigure(o, synth, 'qwen3_1.7b_layers', synthDir, QWEN3_1_7B_LAYERS, B, T, peer.ok, tmp));
+      for (const [B, T] of [[1, 128], [32, 128]]) prefill.push(await prefillFigure(o, synth, 'qwen3_1.7b_layers', synthDir, QWEN3_1_7B_LAYERS, B, T, peer.ok, tmp, label));
       await synth.dispose();
+      if (want('precision')) {
+        // reduced precision on the 1.7B shapes, against the same torch fp32 figure (same ids, same run)
+        for (const precision of REDUCED) {
+          const q = await loadModel(synthDir, { ...load, precision });
+          for (const [B, T] of [[1, 128], [32, 128]]) {
+            const fp = prefill.find((f) => f.model === 'qwen3_1.7b_layers' && f.batch === B && f.precision === label.precision)!;
+            prefill.push(await prefillFigure(o, q, 'qwen3_1.7b_layers', synthDir, QWEN3_1_7B_LAYERS, B, T, false, tmp, { ...label, precision }, fp.torch_tokens_per_s));
+          }
+          await q.dispose();
+        }
+      }
       fs.rmSync(synthDir, { recursive: true, force: true });
       report.prefill = prefill;
       for (const f of prefill) {
-        const key = `${f.model}_prefill_${f.batch}x${f.tokens}`;
+        const key = `${f.model}_prefill_${f.batch}x${f.tokens}${f.precision === 'fp32' ? '' : `_${f.precision}`}`;
         if (f.torch_ratio !== undefined) ratios[`${key}_torch_ratio`] = f.torch_ratio;
         ratios[`${key}_ceiling_ratio`] = f.ceiling_utilisation;
       }
@@ -108,10 +128,12 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
       report.decode = decode;
       for (const f of decode) {
         ratios[`decode_b${f.batch}_cache_vs_recompute_ratio`] = f.cache_speedup;
+        ratios[`decode_b${f.batch}_per_token_cache_vs_recompute_ratio`] = f.per_token_speedup;
         if (f.torch_ratio !== undefined) ratios[`decode_b${f.batch}_torch_ratio`] = f.torch_ratio;
       }
     }
     if (want('adl')) report.adl = await adlFigure(o, load);
+    if (want('precision')) report.precision_deviation = await deviationFigure(o, load);
     if (want('memory')) {
       const mem = await memoryFigure(o, load);
       report.memory = mem;
@@ -132,21 +154,25 @@ function machineInfo(threads: number): Record<string, unknown> {
   };
 }
 
-async function prefillFigure(o: BenchOptions, model: LanguageModel, name: string, dir: string, shape: SyntheticShape, B: number, T: number, withPeer: boolean, tmp: string): Promise<PrefillFigure> {
+async function prefillFigure(o: BenchOptions, model: LanguageModel, name: string, dir: string, shape: SyntheticShape, B: number, T: number, withPeer: boolean, tmp: string,
+  label: { graph: string; precision: string }, torchTokensPerS?: number): Promise<PrefillFigure> {
   const ids = randomIds(B, T, shape.vocab, `${name}-${B}x${T}`);
   const seconds = await timeBest(() => model.forward({ inputIds: ids, logits: 'all' }), o.reps);
   const flops = matmulFlops(shape, B * T);
   const ceiling = await matmulCeiling([...layerLinears(shape), [shape.hidden, shape.vocab]], B * T, o.threads, o.reps);
   const f: PrefillFigure = {
-    model: name, batch: B, tokens: T, tokens_per_s: (B * T) / seconds, gflops: flops / seconds / 1e9,
+    model: name, batch: B, tokens: T, ...label, tokens_per_s: (B * T) / seconds, gflops: flops / seconds / 1e9,
     ceiling_gflops: ceiling.gflops, ceiling_utilisation: flops / seconds / 1e9 / ceiling.gflops,
   };
   if (withPeer) {
     const r = runPeer(['prefill', '--model', dir, '--ids', writeIds(tmp, ids), '--reps', String(o.reps)], o.threads);
     f.torch_tokens_per_s = r.tokens_per_s!;
     f.torch_ratio = f.tokens_per_s / f.torch_tokens_per_s;
+  } else if (torchTokensPerS) {
+    f.torch_tokens_per_s = torchTokensPerS;
+    f.torch_ratio = f.tokens_per_s / torchTokensPerS;
   }
-  o.log(`prefill ${name} ${B}x${T}: ${f.tokens_per_s.toFixed(0)} tok/s, ${f.gflops.toFixed(1)} GFLOP/s (ceiling ${f.ceiling_gflops.toFixed(1)})` +
+  o.log(`prefill ${name} ${B}x${T} (${label.graph}, ${label.precision}): ${f.tokens_per_s.toFixed(0)} tok/s, ${f.gflops.toFixed(1)} GFLOP/s (ceiling ${f.ceiling_gflops.toFixed(1)})` +
     (f.torch_tokens_per_s ? `, torch ${f.torch_tokens_per_s.toFixed(0)} tok/s, ratio ${f.torch_ratio!.toFixed(2)}` : ''));
   return f;
 }
@@ -158,6 +184,9 @@ async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vo
   const cacheSeconds = await timeBest(async () => {
     tokens = (await model.generate({ prompts, maxNewTokens: N, eosTokenIds: [] })).tokens;
   }, o.reps);
+  // One decode step = (generate(1 + N) − generate(1)) / N: the prompt's prefill cancels out.
+  const firstSeconds = await timeBest(() => model.generate({ prompts, maxNewTokens: 1, eosTokenIds: [] }), o.reps);
+  const longSeconds = await timeBest(() => model.generate({ prompts, maxNewTokens: 1 + N, eosTokenIds: [] }), o.reps);
   // Recomputing the whole prefix for every new token (no KV cache).
   const recomputeSeconds = await timeBest(async () => {
     const seqs = prompts.map((p) => [...p]);
@@ -174,6 +203,8 @@ async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vo
   const f: DecodeFigure = {
     batch: B, context, new_tokens: N, cache_tokens_per_s: (B * N) / cacheSeconds, recompute_tokens_per_s: (B * N) / recomputeSeconds,
     cache_speedup: recomputeSeconds / cacheSeconds,
+    cache_step_ms: (1000 * Math.max(longSeconds - firstSeconds, 1e-9)) / N, recompute_step_ms: (1000 * recomputeSeconds) / N,
+    per_token_speedup: recomputeSeconds / Math.max(longSeconds - firstSeconds, 1e-9),
   };
   if (withPeer) {
     const r = runPeer(['decode', '--model', o.zooDir, '--ids', writeIds(tmp, prompts), '--new', String(N), '--reps', String(o.reps)], o.threads);
@@ -181,7 +212,8 @@ async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vo
     f.torch_ratio = f.cache_tokens_per_s / f.torch_cache_tokens_per_s;
     f.tokens_match_torch = JSON.stringify(r.tokens) === JSON.stringify(tokens);
   }
-  o.log(`decode b${B}: cache ${f.cache_tokens_per_s.toFixed(0)} tok/s, recompute ${f.recompute_tokens_per_s.toFixed(0)} tok/s (x${f.cache_speedup.toFixed(1)})` +
+  o.log(`decode b${B}: cache ${f.cache_tokens_per_s.toFixed(0)} tok/s, recompute ${f.recompute_tokens_per_s.toFixed(0)} tok/s (x${f.cache_speedup.toFixed(1)}); ` +
+    `per token: step ${f.cache_step_ms.toFixed(2)} ms vs recompute ${f.recompute_step_ms.toFixed(2)} ms (x${f.per_token_speedup.toFixed(1)})` +
     (f.torch_cache_tokens_per_s ? `, torch ${f.torch_cache_tokens_per_s.toFixed(0)} tok/s, ratio ${f.torch_ratio!.toFixed(2)}, same tokens: ${f.tokens_match_torch}` : ''));
   return f;
 }
@@ -217,4 +249,54 @@ async function memoryFigure(o: BenchOptions, load: LoadOptions): Promise<{ empty
   const fig = { empty_mib: empty, base_mib: base, lora_mib: lora, lora_over_base: lora / base, lora_extra_over_base_weights: (lora - empty) / (base - empty) };
   o.log(`memory: peak RSS empty ${empty.toFixed(0)} MiB, base ${base.toFixed(0)} MiB, base+LoRA ${lora.toFixed(0)} MiB (x${fig.lora_over_base.toFixed(3)})`);
   return fig;
+}
+
+const REDUCED = ['int8', 'int4'] as const;
+
+/** Zoo prefill with each graph variant, interleaved in one place so the comparison sees the same load. */
+async function graphVariantFigures(o: BenchOptions, load: LoadOptions, shape: SyntheticShape): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  const models = { reference: await loadModel(o.zooDir, { ...load, graph: 'reference' }), fused: await loadModel(o.zooDir, { ...load, graph: 'fused' }) };
+  for (const [B, T] of [[1, 128], [32, 128]]) {
+    const ids = randomIds(B, T, shape.vocab, `variants-${B}x${T}`);
+    const seconds: Record<string, number> = {};
+    for (let round = 0; round < 2; round++)
+      for (const [name, m] of Object.entries(models))
+        seconds[name] = Math.min(seconds[name] ?? Infinity, await timeBest(() => m.forward({ inputIds: ids, logits: 'all' }), o.reps));
+    out.push({ model: 'zoo', batch: B, tokens: T, reference_ms: 1000 * seconds.reference, fused_ms: 1000 * seconds.fused, fused_speedup: seconds.reference / seconds.fused });
+    o.log(`graph variants zoo ${B}x${T}: reference ${(1000 * seconds.reference).toFixed(1)} ms, fused ${(1000 * seconds.fused).toFixed(1)} ms (x${(seconds.reference / seconds.fused).toFixed(2)})`);
+  }
+  for (const m of Object.values(models)) await m.dispose();
+  return out;
+}
+
+/**
+ * How far each reduced precision moves the numbers DiffBench uses, relative to float32 (same graph variant):
+ * the residual stream of every layer on random documents, and the ADL difference vectors (finetuned − base,
+ * averaged over documents) of the zoo LoRA organism.
+ */
+async function deviationFigure(o: BenchOptions, load: LoadOptions): Promise<Record<string, unknown>> {
+  const nDocs = 200, T = 32;
+  const tokenizer = loadTokenizer(o.zooDir);
+  const docs = await sampleDocuments({ source: path.join(o.zooDir, '..', 'data', 'unrelated.jsonl.gz'), n: nDocs, minTokens: T, tokenizer, seed: 7, maxChars: 10 * T });
+  const fp = await loadModel(o.zooDir, { ...load, adapter: o.adapter, precision: 'fp32' });
+  const L = fp.info.numLayers, layer = Math.floor(L / 2);
+  const hooks = Array.from({ length: L }, (_, i) => `resid_post.${i}` as const);
+  const probe = docs.slice(0, 32);
+  const residuals = async (m: LanguageModel) => (await m.forward({ inputIds: probe, capture: hooks, logits: 'none', loraScale: 0 })).hooks;
+  const ref = await residuals(fp);
+  const refDiff = await collectDifference(fp, docs, layer, 50, 'joint');
+  await fp.dispose();
+  const result: Record<string, unknown> = { documents: nDocs, tokens: T, adl_layer: layer, adapter: path.basename(o.adapter), residual_probe_documents: probe.length };
+  for (const precision of REDUCED) {
+    const q = await loadModel(o.zooDir, { ...load, adapter: o.adapter, precision });
+    const got = await residuals(q);
+    const perLayer = hooks.map((h) => relativeError(got[h]!.data, ref[h]!.data));
+    const diff = await collectDifference(q, docs, layer, 50, 'joint');
+    await q.dispose();
+    const fig = { residual_rel_error_per_layer: perLayer, residual_rel_error_max: Math.max(...perLayer), adl_difference_rel_error: relativeError(diff, refDiff) };
+    result[precision] = fig;
+    o.log(`precision ${precision} vs fp32: residual relative error up to ${fig.residual_rel_error_max.toExponential(2)}, ADL difference vectors ${fig.adl_difference_rel_error.toExponential(2)}`);
+  }
+  return result;
 }

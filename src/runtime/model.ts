@@ -23,13 +23,13 @@ const f32 = (data: Float32Array, dims: number[]) => new ort.Tensor('float32', da
 const i64 = (data: BigInt64Array, dims: number[]) => new ort.Tensor('int64', data, dims);
 
 /** The graph variant used when LoadOptions.graph is not given (chosen from the measurements in reports/perf/NOTES.md). */
-export const DEFAULT_GRAPH: NonNullable<LoadOptions['graph']> = 'reference';
+export const DEFAULT_GRAPH: NonNullable<LoadOptions['graph']> = 'fused';
 
 /** Weight-only quantisation of each precision (block and accuracy level measured in reports/perf/NOTES.md). */
 export const PRECISIONS: Record<NonNullable<LoadOptions['precision']>, QuantSpec | null> = {
   fp32: null,
-  int8: { bits: 8, block: 32, accuracyLevel: 4 },
-  int4: { bits: 4, block: 32, accuracyLevel: 4 },
+  int8: { kind: 'rowint8' },
+  int4: { kind: 'nbits', bits: 4, block: 32, accuracyLevel: 4 },
 };
 
 function graphVariant(opts: LoadOptions): { graph: NonNullable<LoadOptions['graph']>; precision: NonNullable<LoadOptions['precision']>; variant: GraphVariant } {
@@ -49,7 +49,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
   // the weight file depends on the checkpoint, spec overrides and precision; the graph file also on the variant
-  const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (precision === 'fp32' ? '' : `-${precision}`);
+  const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '');
   const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
   const weightsFile = path.join(dir, 'weights.bin');
   const indexFile = path.join(dir, 'weights.json');

@@ -10,11 +10,11 @@ import type { ModelSpec } from './config.ts';
 import type { Adapter } from './lora.ts';
 
 /** Byte range of one tensor in the weight file; dtype is float32 unless it says uint8 (packed quantised weights). */
-export interface WeightEntry { offset: number; length: number; dims: number[]; dtype?: 'uint8' }
+export interface WeightEntry { offset: number; length: number; dims: number[]; dtype?: 'uint8' | 'int8' }
 export type WeightIndex = Record<string, WeightEntry>;
 
 interface LinearSource { module: string; rows?: [number, number]; conv1d?: boolean }
-interface Planned { name: string; dims: number[]; produce: () => Float32Array | Uint8Array }
+interface Planned { name: string; dims: number[]; produce: () => Float32Array | Uint8Array | Int8Array }
 
 export const LINEARS_GATED = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
 export const LINEARS_PLAIN = ['q', 'k', 'v', 'o', 'fc', 'proj'] as const;
@@ -135,6 +135,17 @@ function isLinearWeight(name: string): boolean {
 }
 
 export interface BlockQuant { bits: 4 | 8; block: number }
+export type WeightQuant = ({ kind: 'nbits' } & BlockQuant) | { kind: 'rowint8' };
+
+/** Symmetric int8 quantisation of W [K,N] with one scale per output column: w ≈ code·scale, codes in −127..127. */
+export function quantizeColumns(w: Float32Array, K: number, N: number): { codes: Int8Array; scales: Float32Array } {
+  const scales = new Float32Array(N), codes = new Int8Array(K * N);
+  for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) scales[n] = Math.max(scales[n], Math.abs(w[k * N + n]));
+  for (let n = 0; n < N; n++) scales[n] = Math.fround(scales[n] / 127);
+  for (let k = 0; k < K; k++)
+    for (let n = 0; n < N; n++) codes[k * N + n] = scales[n] === 0 ? 0 : Math.round(w[k * N + n] / scales[n]);
+  return { codes, scales };
+}
 
 /**
  * Symmetric block-wise quantisation of W [K,N] (stored [in,out]) in MatMulNBits' layout: for each output
@@ -170,15 +181,17 @@ export function quantizeBlocks(w: Float32Array, K: number, N: number, q: BlockQu
 }
 
 /** Replaces each decoder linear weight [K,N] by its codes (`.weight.q`) and scales (`.weight.scales`). */
-export function quantizePlan(plan: Planned[], q: BlockQuant): Planned[] {
+export function quantizePlan(plan: Planned[], q: WeightQuant): Planned[] {
   return plan.flatMap((p) => {
     if (!isLinearWeight(p.name)) return [p];
-    const [K, N] = p.dims, blocks = Math.ceil(K / q.block);
-    let memo: ReturnType<typeof quantizeBlocks> | undefined;
-    const get = () => (memo ??= quantizeBlocks(p.produce() as Float32Array, K, N, q));
+    const [K, N] = p.dims;
+    let memo: { codes: Uint8Array | Int8Array; scales: Float32Array } | undefined;
+    const get = () => (memo ??= q.kind === 'nbits' ? quantizeBlocks(p.produce() as Float32Array, K, N, q) : quantizeColumns(p.produce() as Float32Array, K, N));
+    const codeDims = q.kind === 'nbits' ? [N, Math.ceil(K / q.block), (q.block * q.bits) / 8] : [K, N];
+    const scaleDims = q.kind === 'nbits' ? [N * Math.ceil(K / q.block)] : [N];
     return [
-      { name: `${p.name}.q`, dims: [N, blocks, (q.block * q.bits) / 8], produce: () => get().codes },
-      { name: `${p.name}.scales`, dims: [N * blocks], produce: () => { const s = get().scales; memo = undefined; return s; } },
+      { name: `${p.name}.q`, dims: codeDims, produce: () => get().codes },
+      { name: `${p.name}.scales`, dims: scaleDims, produce: () => { const s = get().scales; memo = undefined; return s; } },
     ];
   });
 }
@@ -199,7 +212,7 @@ export function writeWeights(plan: Planned[], file: string, onProgress?: (done: 
         throw new Error(`weight '${p.name}': expected ${expected} values for shape [${p.dims}], got ${data.length}`);
       offset = Math.ceil(offset / ALIGN) * ALIGN;
       fs.writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, offset);
-      index[p.name] = { offset, length: data.byteLength, dims: p.dims, ...(data instanceof Uint8Array ? { dtype: 'uint8' as const } : {}) };
+      index[p.name] = { offset, length: data.byteLength, dims: p.dims, ...(data instanceof Uint8Array ? { dtype: 'uint8' as const } : data instanceof Int8Array ? { dtype: 'int8' as const } : {}) };
       offset += data.byteLength;
       onProgress?.(Object.keys(index).length, plan.length);
     }

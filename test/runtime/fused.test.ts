@@ -1,17 +1,19 @@
-// The fused graph variant (ONNX Runtime's fused kernels) must pass the same conformance as the
-// reference decomposition: every tensor of all three reference sets within 1e-4 relative.
+// Both graph variants, named explicitly whatever the default is: the fused one (ONNX Runtime's fused
+// kernels) must pass the same conformance as the reference decomposition, every tensor of all three
+// reference sets within 1e-4 relative.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverCases } from '../../src/conformance/cases.ts';
 import { checkCaseWith, REL_TOLERANCE } from '../../src/conformance/check.ts';
 import { testCacheDir } from '../helpers.ts';
 
-describe.each(['hf-reference', 'hf-reference-stress', 'hf-reference-holdout'])("graph: 'fused' conformance with transformers: %s", (set) => {
+const sets = ['hf-reference', 'hf-reference-stress', 'hf-reference-holdout'];
+describe.each((['fused', 'reference'] as const).flatMap((graph) => sets.map((set) => [graph, set] as const)))("graph '%s': conformance with transformers on %s", (graph, set) => {
   const cases = discoverCases(path.join('test', 'fixtures', set));
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const checks = await checkCaseWith(c, { cacheDir: testCacheDir(), graph: 'fused' });
+    const checks = await checkCaseWith(c, { cacheDir: testCacheDir(), graph });
     const worst = checks.filter((r) => r.tensor !== 'generate.output').reduce((a, r) => (r.relError > a.relError ? r : a));
-    console.log(`fused ${set}/${c.name}: worst ${worst.tensor} rel ${worst.relError.toExponential(2)}`);
+    console.log(`${graph} ${set}/${c.name}: worst ${worst.tensor} rel ${worst.relError.toExponential(2)}`);
     expect(checks.length).toBeGreaterThanOrEqual(10);
     for (const r of checks) expect({ tensor: r.tensor, rel: r.relError, pass: r.pass }).toEqual({ tensor: r.tensor, rel: r.relError, pass: true });
     expect(worst.relError).toBeLessThanOrEqual(REL_TOLERANCE);

@@ -15,12 +15,19 @@ export interface BuildContext {
   loraScale?: string;
   /** Use ONNX Runtime's fused kernels (RMSNormalization, skip-norm, RotaryEmbedding, Attention) where they match. */
   fused: boolean;
-  /** Weight-only quantisation of the decoder's linear layers (MatMulNBits), or null for float32. */
+  /** Quantisation of the decoder's linear layers, or null for float32. */
   quant: QuantSpec | null;
+  /** Values already computed from a graph value (e.g. one per-row quantisation of x shared by q, k, v). */
+  memo: Map<string, string[]>;
 }
 
-/** Weight-only block quantisation of a linear layer: `bits` per weight, one float scale per `block` inputs. */
-export interface QuantSpec { bits: 4 | 8; block: number; accuracyLevel: number }
+/**
+ * How the decoder's linear layers are quantised:
+ *  'nbits': weight-only block quantisation (MatMulNBits): `bits` per weight, one scale per `block` inputs;
+ *  'rowint8': int8 weights with one scale per output column, and activations quantised to 8 bits with one
+ *  scale per row (token), so integer products are exact and a row's result never depends on other rows.
+ */
+export type QuantSpec = { kind: 'nbits'; bits: 4 | 8; block: number; accuracyLevel: number } | { kind: 'rowint8' };
 
 /** Concat([B, T], rest) as an int64 shape tensor. */
 export function shapeBT(c: BuildContext, ...rest: number[]): string {

@@ -1,5 +1,5 @@
-// y = x·W (+ b) (+ scale · (x·A)·B for a LoRA branch). W is stored [in, out], or, quantised, as
-// MatMulNBits codes and scales (weights.ts: quantizeBlocks); LoRA factors stay float32.
+// y = x·W (+ b) (+ scale · (x·A)·B for a LoRA branch). W is stored [in, out], or quantised (weights.ts:
+// quantizeBlocks for MatMulNBits, quantizeColumns for per-row int8); LoRA factors stay float32.
 import { attr } from '../../onnx/graph.ts';
 import type { BuildContext } from './context.ts';
 
@@ -10,14 +10,32 @@ function inputDim(c: BuildContext, name: string): number {
   return kind === 'down' || kind === 'proj' ? c.spec.intermediate : c.spec.hidden;
 }
 
-function project(c: BuildContext, x: string, name: string): string {
+/** x [B,T,K] as uint8 codes (zero point 128) and one scale per row [B,T,1]: x ≈ (codes − 128)·scale. */
+function quantizeRows(c: BuildContext, x: string): [string, string] {
+  const hit = c.memo.get(`rowq:${x}`);
+  if (hit) return hit as [string, string];
   const { g } = c;
-  if (!c.quant || !c.hasWeight(`${name}.weight.q`)) return g.op('MatMul', [x, c.weight(`${name}.weight`)]);
-  const codes = c.weight(`${name}.weight.q`);
-  return g.op('MatMulNBits', [x, codes, c.weight(`${name}.weight.scales`)], {
-    K: attr.i(inputDim(c, name)), N: attr.i(c.weightDims(`${name}.weight.q`)[0]), bits: attr.i(c.quant.bits),
-    block_size: attr.i(c.quant.block), accuracy_level: attr.i(c.quant.accuracyLevel),
-  }, undefined, 'com.microsoft');
+  const amax = g.op('ReduceMax', [g.op('Abs', [x]), g.ints([-1])], { keepdims: attr.i(1) });
+  const scale = g.op('Div', [g.op('Max', [amax, g.scalar(1e-30)]), g.scalar(127)]); // an all-zero row must not divide by 0
+  const codes = g.op('Cast', [g.op('Add', [g.op('Round', [g.op('Div', [x, scale])]), g.scalar(128)])], { to: attr.i(2) });
+  c.memo.set(`rowq:${x}`, [codes, scale]);
+  return [codes, scale];
+}
+
+function project(c: BuildContext, x: string, name: string): string {
+  const { g, quant } = c;
+  if (quant?.kind === 'nbits' && c.hasWeight(`${name}.weight.q`)) {
+    return g.op('MatMulNBits', [x, c.weight(`${name}.weight.q`), c.weight(`${name}.weight.scales`)], {
+      K: attr.i(inputDim(c, name)), N: attr.i(c.weightDims(`${name}.weight.q`)[0]), bits: attr.i(quant.bits),
+      block_size: attr.i(quant.block), accuracy_level: attr.i(quant.accuracyLevel),
+    }, undefined, 'com.microsoft');
+  }
+  if (quant?.kind === 'rowint8' && c.hasWeight(`${name}.weight.q`)) {
+    const [codes, scale] = quantizeRows(c, x);
+    const y = g.op('MatMulIntegerToFloat', [codes, c.weight(`${name}.weight.q`), g.scalar(1), c.weight(`${name}.weight.scales`), g.constant([128], [], 'uint8')], {}, undefined, 'com.microsoft');
+    return g.op('Mul', [y, scale]);
+  }
+  return g.op('MatMul', [x, c.weight(`${name}.weight`)]);
 }
 
 export function linear(c: BuildContext, x: string, name: string): string {

@@ -32,7 +32,7 @@ function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: str
     return e;
   };
   return {
-    g, spec, fused: v.fused, quant: v.quant,
+    g, spec, fused: v.fused, quant: v.quant, memo: new Map(),
     hasWeight: (name) => name in index,
     weightDims: (name) => entry(name).dims,
     weight(name) {
