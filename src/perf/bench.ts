@@ -14,7 +14,10 @@ import { collectDifference, relativeError } from './adl.ts';
 import { layerLinears, matmulCeiling } from './ceiling.ts';
 import { peerAvailable, peerEnv, runPeer, type PeerInfo } from './peer.ts';
 import { matmulFlops, QWEN3_1_7B_LAYERS, writeSyntheticQwen3, type SyntheticShape } from './synthetic.ts';
-import { timeBest } from './timing.ts';
+import { peerReps, timeBest } from './timing.ts';
+
+/** Short workloads are repeated for at least this long (both stacks), see timing.ts. */
+const MIN_SECONDS = 1.5;
 
 export interface BenchOptions {
   threads: number;
@@ -157,7 +160,7 @@ function machineInfo(threads: number): Record<string, unknown> {
 async function prefillFigure(o: BenchOptions, model: LanguageModel, name: string, dir: string, shape: SyntheticShape, B: number, T: number, withPeer: boolean, tmp: string,
   label: { graph: string; precision: string }, torchTokensPerS?: number): Promise<PrefillFigure> {
   const ids = randomIds(B, T, shape.vocab, `${name}-${B}x${T}`);
-  const seconds = await timeBest(() => model.forward({ inputIds: ids, logits: 'all' }), o.reps);
+  const seconds = await timeBest(() => model.forward({ inputIds: ids, logits: 'all' }), o.reps, MIN_SECONDS);
   const flops = matmulFlops(shape, B * T);
   const ceiling = await matmulCeiling([...layerLinears(shape), [shape.hidden, shape.vocab]], B * T, o.threads, o.reps);
   const f: PrefillFigure = {
@@ -165,7 +168,7 @@ async function prefillFigure(o: BenchOptions, model: LanguageModel, name: string
     ceiling_gflops: ceiling.gflops, ceiling_utilisation: flops / seconds / 1e9 / ceiling.gflops,
   };
   if (withPeer) {
-    const r = runPeer(['prefill', '--model', dir, '--ids', writeIds(tmp, ids), '--reps', String(o.reps)], o.threads);
+    const r = runPeer(['prefill', '--model', dir, '--ids', writeIds(tmp, ids), '--reps', String(peerReps(o.reps, seconds, MIN_SECONDS))], o.threads);
     f.torch_tokens_per_s = r.tokens_per_s!;
     f.torch_ratio = f.tokens_per_s / f.torch_tokens_per_s;
   } else if (torchTokensPerS) {
@@ -183,10 +186,10 @@ async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vo
   let tokens: number[][] = [];
   const cacheSeconds = await timeBest(async () => {
     tokens = (await model.generate({ prompts, maxNewTokens: N, eosTokenIds: [] })).tokens;
-  }, o.reps);
+  }, o.reps, MIN_SECONDS);
   // One decode step = (generate(1 + N) − generate(1)) / N: the prompt's prefill cancels out.
-  const firstSeconds = await timeBest(() => model.generate({ prompts, maxNewTokens: 1, eosTokenIds: [] }), o.reps);
-  const longSeconds = await timeBest(() => model.generate({ prompts, maxNewTokens: 1 + N, eosTokenIds: [] }), o.reps);
+  const firstSeconds = await timeBest(() => model.generate({ prompts, maxNewTokens: 1, eosTokenIds: [] }), o.reps, MIN_SECONDS);
+  const longSeconds = await timeBest(() => model.generate({ prompts, maxNewTokens: 1 + N, eosTokenIds: [] }), o.reps, MIN_SECONDS);
   // Recomputing the whole prefix for every new token (no KV cache).
   const recomputeSeconds = await timeBest(async () => {
     const seqs = prompts.map((p) => [...p]);
@@ -207,7 +210,7 @@ async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vo
     per_token_speedup: recomputeSeconds / Math.max(longSeconds - firstSeconds, 1e-9),
   };
   if (withPeer) {
-    const r = runPeer(['decode', '--model', o.zooDir, '--ids', writeIds(tmp, prompts), '--new', String(N), '--reps', String(o.reps)], o.threads);
+    const r = runPeer(['decode', '--model', o.zooDir, '--ids', writeIds(tmp, prompts), '--new', String(N), '--reps', String(peerReps(o.reps, cacheSeconds, MIN_SECONDS))], o.threads);
     f.torch_cache_tokens_per_s = r.tokens_per_s!;
     f.torch_ratio = f.cache_tokens_per_s / f.torch_cache_tokens_per_s;
     f.tokens_match_torch = JSON.stringify(r.tokens) === JSON.stringify(tokens);
@@ -262,7 +265,7 @@ async function graphVariantFigures(o: BenchOptions, load: LoadOptions, shape: Sy
     const seconds: Record<string, number> = {};
     for (let round = 0; round < 2; round++)
       for (const [name, m] of Object.entries(models))
-        seconds[name] = Math.min(seconds[name] ?? Infinity, await timeBest(() => m.forward({ inputIds: ids, logits: 'all' }), o.reps));
+        seconds[name] = Math.min(seconds[name] ?? Infinity, await timeBest(() => m.forward({ inputIds: ids, logits: 'all' }), o.reps, MIN_SECONDS / 2));
     out.push({ model: 'zoo', batch: B, tokens: T, reference_ms: 1000 * seconds.reference, fused_ms: 1000 * seconds.fused, fused_speedup: seconds.reference / seconds.fused });
     o.log(`graph variants zoo ${B}x${T}: reference ${(1000 * seconds.reference).toFixed(1)} ms, fused ${(1000 * seconds.fused).toFixed(1)} ms (x${(seconds.reference / seconds.fused).toFixed(2)})`);
   }

@@ -17,7 +17,7 @@ export function layerLinears(s: Omit<SyntheticShape, 'layers' | 'vocab'>): [numb
   return [[s.hidden, qd], [s.hidden, kd], [s.hidden, kd], [qd, s.hidden], [s.hidden, s.intermediate], [s.hidden, s.intermediate], [s.intermediate, s.hidden]];
 }
 
-export async function matmulCeiling(shapes: [number, number][], rows: number, threads: number, reps = 5): Promise<CeilingResult> {
+export async function matmulCeiling(shapes: [number, number][], rows: number, threads: number, reps = 5, minSeconds = 1): Promise<CeilingResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diffbench-ceiling-'));
   try {
     const g = new Graph();
@@ -41,7 +41,7 @@ export async function matmulCeiling(shapes: [number, number][], rows: number, th
     const modelFile = path.join(dir, 'matmul.onnx');
     fs.writeFileSync(modelFile, g.serialize({ '': 21 }));
     const session = await ort.InferenceSession.create(modelFile, { graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1 });
-    const seconds = await timeBest(() => session.run(feeds), reps);
+    const seconds = await timeBest(() => session.run(feeds), reps, minSeconds);
     await session.release();
     return { rows, gflops: flops / seconds / 1e9, seconds };
   } finally {

@@ -130,27 +130,29 @@ class OnnxLanguageModel implements LanguageModel {
       throw new Error(`${what}: layer ${layer} is out of range (model has layers 0..${this.spec.numLayers - 1})`);
   }
 
+  /** steer [B,1,L·H], patch_mask [B,T,L], patch_value [B,1,L·H] (see graph/model.ts). */
   private interventionFeeds(B: number, T: number, lengths: number[], steer: SteerIntervention[] = [], patch: PatchIntervention[] = []): Feeds {
     const { numLayers: L, hidden: H } = this.spec;
-    const steerT = new Float32Array(L * B * H);
+    const steerT = new Float32Array(B * L * H);
     for (const s of steer) {
       this.checkLayer(s.layer, 'steer');
       const v = this.rows(s.vector, B, 'steer');
-      for (let i = 0; i < B * H; i++) steerT[s.layer * B * H + i] += v[i];
+      for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) steerT[(b * L + s.layer) * H + h] += v[b * H + h];
     }
-    const pMask = new Float32Array(L * B * T);
-    const pValue = new Float32Array(L * B * H);
+    const pMask = new Float32Array(B * T * L);
+    const pValue = new Float32Array(B * L * H);
     for (const p of patch) {
       this.checkLayer(p.layer, 'patch');
-      pValue.set(this.rows(p.vector, B, 'patch'), p.layer * B * H);
+      const v = this.rows(p.vector, B, 'patch');
       for (let b = 0; b < B; b++) {
+        pValue.set(v.subarray(b * H, (b + 1) * H), (b * L + p.layer) * H);
         const pos = Array.isArray(p.position) ? p.position[b] : p.position;
         const t = pos < 0 ? lengths[b] + pos : pos;
         if (t < 0 || t >= T) throw new Error(`patch: position ${pos} is outside row ${b} (length ${lengths[b]})`);
-        pMask[(p.layer * B + b) * T + t] = 1;
+        pMask[(b * T + t) * L + p.layer] = 1;
       }
     }
-    return { steer: f32(steerT, [L, B, H]), patch_mask: f32(pMask, [L, B, T]), patch_value: f32(pValue, [L, B, H]) };
+    return { steer: f32(steerT, [B, 1, L * H]), patch_mask: f32(pMask, [B, T, L]), patch_value: f32(pValue, [B, 1, L * H]) };
   }
 
   private loraFeed(B: number, scale: number | number[] | undefined): Feeds {

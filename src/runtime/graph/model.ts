@@ -4,8 +4,9 @@
 //   input_ids [B,T] int64, position_ids [B,T] int64
 //   mask_full, mask_sliding [B,1,1,T,S] float: additive attention masks (0 = attend)
 //   past_key.i, past_value.i [B,kvHeads,P,headDim]
-//   steer [L,B,H]: added to the output of layer i (zeros when unused)
-//   patch_mask [L,B,T], patch_value [L,B,H]: where mask is 1, the output of layer i is replaced by the value
+//   steer [B,1,L·H]: steer[b,0,i·H:(i+1)·H] is added to the output of layer i (zeros when unused)
+//   patch_mask [B,T,L], patch_value [B,1,L·H]: where patch_mask[b,t,i] is 1, the output of layer i at (b,t)
+//   is replaced by patch_value[b,0,i·H:(i+1)·H]
 //   lora_scale [B] (adapters only), logit_rows [M] int64: rows of the flattened [B*T] stream to unembed
 // Outputs: resid_pre.0, resid_post.i, final_norm [B,T,H]; logits [M,V]; present_key.i, present_value.i.
 import { attr, Graph } from '../../onnx/graph.ts';
@@ -16,7 +17,7 @@ import { decoderBlock } from './block.ts';
 import { norm } from './norm.ts';
 import { rotaryTables, type RotaryTables } from './rotary.ts';
 
-export const OPSET = 21;
+export const OPSET = 21; // Split with num_outputs needs >= 18
 /** The fused variant needs opset 23 (RMSNormalization, RotaryEmbedding, Attention) and com.microsoft ops. */
 const FUSED_OPSETS = { '': 23, 'com.microsoft': 1 };
 
@@ -68,9 +69,9 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const positions = g.input('position_ids', 'int64', ['B', 'T']);
   const maskFull = g.input('mask_full', 'float32', ['B', 1, 1, 'T', 'S']);
   const maskSliding = spec.layerTypes.includes('sliding') ? g.input('mask_sliding', 'float32', ['B', 1, 1, 'T', 'S']) : maskFull;
-  const steer = g.input('steer', 'float32', [L, 'B', H]);
-  const patchMask = g.input('patch_mask', 'float32', [L, 'B', 'T']);
-  const patchValue = g.input('patch_value', 'float32', [L, 'B', H]);
+  const steer = g.input('steer', 'float32', ['B', 1, L * H]);
+  const patchMask = g.input('patch_mask', 'float32', ['B', 'T', L]);
+  const patchValue = g.input('patch_value', 'float32', ['B', 1, L * H]);
   const logitRows = g.input('logit_rows', 'int64', ['M']);
   const base = context(g, spec, index, weightsFile, v);
   const c: BuildContext = { ...base, batchTokens: g.op('Shape', [ids]) };
@@ -88,18 +89,12 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const mask4 = (m: string) => (c.fused ? g.op('Squeeze', [m, g.ints([1])]) : undefined);
   const masks = { full: { mask: maskFull, mask4: mask4(maskFull) }, sliding: { mask: maskSliding, mask4: maskSliding === maskFull ? undefined : mask4(maskSliding) } };
   if (!masks.sliding.mask4) masks.sliding.mask4 = masks.full.mask4;
-  // per-layer slices of the intervention inputs: steer[i], patch_value[i] as [B,1,H], patch_mask[i] as [B,T,1]
-  const perLayer = (t: string, perm: number[]) => {
-    if (!c.fused) {
-      const pick = (i: number) => g.op('Squeeze', [g.op('Gather', [t, g.ints([i])], { axis: attr.i(0) }), g.ints([0])]);
-      return Array.from({ length: L }, (_, i) => g.op('Unsqueeze', [pick(i), g.ints([perm[2] === 0 ? 2 : 1])]));
-    }
-    const parts = L === 1 ? [t] : g.opN('Split', [t], L, { axis: attr.i(0), num_outputs: attr.i(L) });
-    return parts.map((p) => g.op('Transpose', [p], { perm: attr.ints(perm) }));
-  };
-  const steers = perLayer(steer, [1, 0, 2]);
-  const patchMasks = perLayer(patchMask, [1, 2, 0]);
-  const patchValues = perLayer(patchValue, [1, 0, 2]);
+  // per-layer slices of the intervention inputs (laid out so one Split yields them in broadcastable shape):
+  // steer[i], patch_value[i] as [B,1,H], patch_mask[i] as [B,T,1]
+  const perLayer = (t: string, axis: number) => (L === 1 ? [t] : g.opN('Split', [t], L, { axis: attr.i(axis), num_outputs: attr.i(L) }));
+  const steers = perLayer(steer, 2);
+  const patchMasks = perLayer(patchMask, 2);
+  const patchValues = perLayer(patchValue, 2);
 
   for (let i = 0; i < L; i++) {
     const type = spec.layerTypes[i];
