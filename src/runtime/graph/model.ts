@@ -104,7 +104,8 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
     // steering: + steer[i] (one [H] vector per row, broadcast over positions)
     let out = g.op('Add', [block.out, steers[i]]);
     // patching: out + m·(value − out), m ∈ {0,1} per (row, position)
-    out = g.op('Add', [out, g.op('Mul', [patchMasks[i], g.op('Sub', [patchValues[i], out])])]);
+    // (named as the graph output, so no Identity copy of [B,T,H] per layer)
+    out = g.op('Add', [out, g.op('Mul', [patchMasks[i], g.op('Sub', [patchValues[i], out])])], {}, `resid_post.${i}`);
     g.output(out, `resid_post.${i}`, 'float32', ['B', 'T', H]);
     g.output(block.key, `present_key.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
     g.output(block.value, `present_value.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
