@@ -12,7 +12,7 @@ import type { LanguageModel, LoadOptions } from '../runtime/types.ts';
 import { loadTokenizer } from '../tokenizer/index.ts';
 import { collectDifference, relativeError } from './adl.ts';
 import { layerLinears, matmulCeiling } from './ceiling.ts';
-import { peerAvailable, peerEnv, runPeer, type PeerInfo } from './peer.ts';
+import { MALLOC_ENV, peerAvailable, peerEnv, runPeer, type PeerInfo } from './peer.ts';
 import { matmulFlops, QWEN3_1_7B_LAYERS, writeSyntheticQwen3, type SyntheticShape } from './synthetic.ts';
 import { peerReps, timeBest } from './timing.ts';
 
@@ -153,6 +153,7 @@ function machineInfo(threads: number): Record<string, unknown> {
   return {
     cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.cpus().length, memory_gib: +(os.totalmem() / 2 ** 30).toFixed(1),
     platform: `${os.platform()} ${os.release()}`, node: process.version, onnxruntime_node: ortPkg.version, threads,
+    malloc_env: Object.fromEntries(Object.keys(MALLOC_ENV).map((k) => [k, process.env[k] ?? null])),
     date: new Date().toISOString(),
   };
 }

@@ -53,8 +53,16 @@ export function parsePeerOutput(stdout: string): PeerResult {
  * threads on 2 busy cores that measured 28x slower than 1 thread. Passive OpenMP waiting and an OpenBLAS
  * pool of the same size is the peer's best configuration (measured: 6,455 vs 159 tok/s, zoo 1x128).
  */
+/**
+ * glibc malloc settings for both stacks: large blocks (> 32 MiB: logits, MLP activations) are otherwise
+ * mmap-ed and unmapped on every allocation, and on this VM the page faults of fresh memory run at ~0.3 GB/s
+ * (a 134 MB logits array: 410 ms to allocate and fill vs 22 ms with these settings; torch on the 1.7B shapes
+ * at 32x128: 400 vs 880 tok/s). Read at process start, so the perf CLI re-executes itself with them.
+ */
+export const MALLOC_ENV: Record<string, string> = { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: '100000000000' };
+
 export function peerEnv(threads: number): Record<string, string> {
-  return { OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: String(threads) };
+  return { OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: String(threads), ...MALLOC_ENV };
 }
 
 export function runPeer(args: string[], threads: number, timeoutMs = 30 * 60_000): PeerResult {

@@ -61,7 +61,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
     const planned = planWeights(spec, ckpt, adapter);
     const plan = graphVar.quant ? quantizePlan(planned, graphVar.quant) : planned;
     if (adapter) assertAdapterFits(adapter);
-    index = writeWeights(plan, weightsFile, conversionProgress(modelDir, plan.reduce((n, p) => n + p.dims.reduce((a, b) => a * b, 1), 0)));
+    index = writeWeights(plan, weightsFile, conversionProgress(modelDir, precision, planned.reduce((n, p) => n + p.dims.reduce((a, b) => a * b, 1), 0)));
     writeFileAtomic(indexFile, JSON.stringify(index));
   }
   const decoderFile = path.join(dir, `decoder-${graph}.onnx`);
@@ -75,7 +75,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
 }
 
 /** Converting a large checkpoint takes a while: say what, how far and how long on stderr. */
-function conversionProgress(modelDir: string, params: number): ((done: number, total: number) => void) | undefined {
+function conversionProgress(modelDir: string, precision: string, params: number): ((done: number, total: number) => void) | undefined {
   if (params < 50_000_000) return undefined;
   const started = Date.now();
   let last = 0;
@@ -85,7 +85,7 @@ function conversionProgress(modelDir: string, params: number): ((done: number, t
     last = now;
     const s = (now - started) / 1000;
     const eta = done ? (s / done) * (total - done) : 0;
-    process.stderr.write(`converting ${modelDir} (${(params / 1e6).toFixed(0)}M params) to the runtime's float32 cache: ${done}/${total} tensors, ${s.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left\n`);
+    process.stderr.write(`converting ${modelDir} (${(params / 1e6).toFixed(0)}M params) to the runtime's ${precision} cache: ${done}/${total} tensors, ${s.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left\n`);
   };
 }
 
