@@ -104,9 +104,10 @@ export interface LoadOptions {
    */
   graph?: 'reference' | 'fused';
   /**
-   * Weight precision of the decoder's linear layers: 'fp32' (default) or an opt-in weight-only
-   * quantisation for large models on CPU ('int8' | 'int4'); activations stay float32, so a row's
-   * result never depends on the other rows of the batch. Part of the cache key.
+   * Weight precision of the decoder's linear layers: 'fp32' (default) or an opt-in quantisation for
+   * large models on CPU: 'int8' (int8 weights, one scale per output column; activations quantised per
+   * row inside the kernel) or 'int4' (4-bit weights in blocks of 32). Activations are never quantised
+   * across rows, so a row's result never depends on the other rows of the batch. Part of the cache key.
    */
   precision?: 'fp32' | 'int8' | 'int4';
 }
