@@ -11,6 +11,26 @@ import type { LoadOptions } from '../runtime/types.ts';
 import { MALLOC_ENV } from '../perf/peer.ts';
 import { runBenchmark, type BenchReport, type DecodeFigure, type PrefillFigure } from '../perf/bench.ts';
 
+const HELP = `Usage: npm run perf -- [options]
+
+Throughput and memory of the DiffBench runtime, side by side with PyTorch eager on the CPU (same weights,
+tokens and threads; the Debian python3-torch package, skipped with a note when absent) and with the
+onnxruntime fp32 MatMul ceiling for the same shapes, measured in the same run. Workloads: zoo prefill
+1x128 and 32x128, a synthetic Qwen3-1.7B-layer-shaped model, greedy decoding with the KV cache vs
+recomputing the prefix, the ADL collection on the zoo, peak RSS of base vs base + LoRA. Figures are
+printed as tables and written as JSON to reports/perf/ (latest.json and a dated copy). Takes ~10 minutes.
+
+Options:
+  --json                      print the JSON object on stdout (logs stay on stderr)
+  --threads N                 threads for both stacks (default: min(cores, 2))
+  --reps N                    repetitions per figure (default 3)
+  --only GROUPS               comma-separated: prefill,precision,decode,adl,memory
+  --no-peer                   skip PyTorch
+  --graph reference|fused     runtime graph variant (default fused)
+  --precision fp32|int8|int4  weight precision of the runtime (default fp32)
+  --out DIR                   where the JSON goes (default reports/perf)
+  -h, --help                  this help`;
+
 function parseArgs(argv: string[]) {
   const args = { json: false, threads: Math.min(os.cpus().length, 2), reps: 3, only: undefined as string[] | undefined, noPeer: false, out: path.join('reports', 'perf'), load: {} as Partial<LoadOptions> };
   for (let i = 0; i < argv.length; i++) {
@@ -25,6 +45,10 @@ function parseArgs(argv: string[]) {
       if (!Number.isInteger(n) || n < 1) throw new Error(`${a}: expected a positive integer, got '${v}'`);
       return n;
     };
+    if (a === '--help' || a === '-h') {
+      process.stdout.write(`${HELP}\n`);
+      process.exit(0);
+    }
     if (a === '--json') args.json = true;
     else if (a === '--threads') args.threads = int(value());
     else if (a === '--reps') args.reps = int(value());
