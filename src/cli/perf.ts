@@ -112,7 +112,13 @@ if (Object.entries(MALLOC_ENV).some(([k, v]) => process.env[k] !== v)) {
   const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, ...MALLOC_ENV } });
   process.exit(r.status ?? 1);
 }
-const args = parseArgs(process.argv.slice(2));
+let args: ReturnType<typeof parseArgs>;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`perf: ${(err as Error).message}\n\n${HELP}\n`);
+  process.exit(2);
+}
 const report = await runBenchmark({
   threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer, load: args.load,
   zooDir: path.join('organisms', 'zoo', 'base'), adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
