@@ -130,7 +130,7 @@ class OnnxLanguageModel implements LanguageModel {
       throw new Error(`${what}: layer ${layer} is out of range (model has layers 0..${this.spec.numLayers - 1})`);
   }
 
-  /** steer [B,1,L·H], patch_mask [B,T,L], patch_value [B,1,L·H] (see graph/model.ts). */
+  /** steer [B,1,L·H], patch_mask [B,T,L] bool, patch_value [B,1,L·H] (see graph/model.ts). */
   private interventionFeeds(B: number, T: number, lengths: number[], steer: SteerIntervention[] = [], patch: PatchIntervention[] = []): Feeds {
     const { numLayers: L, hidden: H } = this.spec;
     const steerT = new Float32Array(B * L * H);
@@ -139,7 +139,7 @@ class OnnxLanguageModel implements LanguageModel {
       const v = this.rows(s.vector, B, 'steer');
       for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) steerT[(b * L + s.layer) * H + h] += v[b * H + h];
     }
-    const pMask = new Float32Array(B * T * L);
+    const pMask = new Uint8Array(B * T * L);
     const pValue = new Float32Array(B * L * H);
     for (const p of patch) {
       this.checkLayer(p.layer, 'patch');
@@ -152,7 +152,7 @@ class OnnxLanguageModel implements LanguageModel {
         pMask[(b * T + t) * L + p.layer] = 1;
       }
     }
-    return { steer: f32(steerT, [B, 1, L * H]), patch_mask: f32(pMask, [B, T, L]), patch_value: f32(pValue, [B, 1, L * H]) };
+    return { steer: f32(steerT, [B, 1, L * H]), patch_mask: new ort.Tensor('bool', pMask, [B, T, L]), patch_value: f32(pValue, [B, 1, L * H]) };
   }
 
   private loraFeed(B: number, scale: number | number[] | undefined): Feeds {

@@ -9,8 +9,6 @@ export interface BuildContext {
   weight(name: string): string;
   hasWeight(name: string): boolean;
   weightDims(name: string): number[];
-  /** int64 [2] = [B, T] of the current input. */
-  batchTokens: string;
   /** float32 [B,1,1] LoRA scale per row, when an adapter is applied. */
   loraScale?: string;
   /** Use ONNX Runtime's fused kernels (RMSNormalization, skip-norm, RotaryEmbedding, Attention) where they match. */
@@ -29,7 +27,7 @@ export interface BuildContext {
  */
 export type QuantSpec = { kind: 'nbits'; bits: 4 | 8; block: number; accuracyLevel: number } | { kind: 'rowint8' };
 
-/** Concat([B, T], rest) as an int64 shape tensor. */
+/** Reshape target [B, T, ...rest] as a constant: 0 keeps the input's dimension (no Shape/Concat at run time). */
 export function shapeBT(c: BuildContext, ...rest: number[]): string {
-  return c.g.op('Concat', [c.batchTokens, c.g.ints(rest)], { axis: { kind: 'i', v: 0 } });
+  return c.g.ints([0, 0, ...rest]);
 }

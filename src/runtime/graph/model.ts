@@ -5,8 +5,8 @@
 //   mask_full, mask_sliding [B,1,1,T,S] float: additive attention masks (0 = attend)
 //   past_key.i, past_value.i [B,kvHeads,P,headDim]
 //   steer [B,1,L·H]: steer[b,0,i·H:(i+1)·H] is added to the output of layer i (zeros when unused)
-//   patch_mask [B,T,L], patch_value [B,1,L·H]: where patch_mask[b,t,i] is 1, the output of layer i at (b,t)
-//   is replaced by patch_value[b,0,i·H:(i+1)·H]
+//   patch_mask [B,T,L] bool, patch_value [B,1,L·H]: where patch_mask[b,t,i] is true, the output of layer i
+//   at (b,t) is replaced by patch_value[b,0,i·H:(i+1)·H]
 //   lora_scale [B] (adapters only), logit_rows [M] int64: rows of the flattened [B*T] stream to unembed
 // Outputs: resid_pre.0, resid_post.i, final_norm [B,T,H]; logits [M,V]; present_key.i, present_value.i.
 import { attr, Graph } from '../../onnx/graph.ts';
@@ -25,7 +25,7 @@ const FUSED_OPSETS = { '': 23, 'com.microsoft': 1 };
 export interface GraphVariant { fused: boolean; quant: QuantSpec | null }
 export const REFERENCE_VARIANT: GraphVariant = { fused: false, quant: null };
 
-function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: string, v: GraphVariant): Omit<BuildContext, 'batchTokens'> {
+function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: string, v: GraphVariant): BuildContext {
   const names = new Map<string, string>();
   const entry = (name: string) => {
     const e = index[name];
@@ -70,11 +70,10 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const maskFull = g.input('mask_full', 'float32', ['B', 1, 1, 'T', 'S']);
   const maskSliding = spec.layerTypes.includes('sliding') ? g.input('mask_sliding', 'float32', ['B', 1, 1, 'T', 'S']) : maskFull;
   const steer = g.input('steer', 'float32', ['B', 1, L * H]);
-  const patchMask = g.input('patch_mask', 'float32', ['B', 'T', L]);
+  const patchMask = g.input('patch_mask', 'bool', ['B', 'T', L]);
   const patchValue = g.input('patch_value', 'float32', ['B', 1, L * H]);
   const logitRows = g.input('logit_rows', 'int64', ['M']);
-  const base = context(g, spec, index, weightsFile, v);
-  const c: BuildContext = { ...base, batchTokens: g.op('Shape', [ids]) };
+  const c = context(g, spec, index, weightsFile, v);
   if (withLora) c.loraScale = g.op('Reshape', [g.input('lora_scale', 'float32', ['B']), g.ints([-1, 1, 1])]);
 
   let x = g.op('Gather', [c.weight('embed'), ids]); // [B,T,H]
@@ -101,11 +100,11 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
     const pastKey = g.input(`past_key.${i}`, 'float32', ['B', kvHeads, 'P', headDim]);
     const pastValue = g.input(`past_value.${i}`, 'float32', ['B', kvHeads, 'P', headDim]);
     const block = decoderBlock(c, x, i, { ...masks[type], rotary: rotary[type], pastKey, pastValue });
-    // steering: + steer[i] (one [H] vector per row, broadcast over positions)
-    let out = g.op('Add', [block.out, steers[i]]);
-    // patching: out + m·(value − out), m ∈ {0,1} per (row, position)
-    // (named as the graph output, so no Identity copy of [B,T,H] per layer)
-    out = g.op('Add', [out, g.op('Mul', [patchMasks[i], g.op('Sub', [patchValues[i], out])])], {}, `resid_post.${i}`);
+    // steering: residual + block update + steer[i] (one [H] vector per row, broadcast over positions), one kernel
+    const steered = g.op('Sum', [...block.residualTerms, steers[i]]);
+    // patching: patch_value[i] where patch_mask[i], else the steered output (named as the graph output,
+    // so no Identity copy of [B,T,H] per layer)
+    const out = g.op('Where', [patchMasks[i], patchValues[i], steered], {}, `resid_post.${i}`);
     g.output(out, `resid_post.${i}`, 'float32', ['B', 'T', H]);
     g.output(block.key, `present_key.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
     g.output(block.value, `present_value.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
@@ -122,7 +121,7 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
 export function buildLensGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, softcap: boolean): Uint8Array {
   const g = new Graph();
   const resid = g.input('resid', 'float32', ['N', spec.hidden]);
-  const c: BuildContext = { ...context(g, spec, index, weightsFile, REFERENCE_VARIANT), batchTokens: '' };
+  const c = context(g, spec, index, weightsFile, REFERENCE_VARIANT);
   const s = softcap ? spec : { ...spec, finalSoftcap: null };
   g.output(unembed({ ...c, spec: s }, norm(c, resid, 'final_norm')), 'logits', 'float32', ['N', spec.vocab]);
   return g.serialize({ '': OPSET });
