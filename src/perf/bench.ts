@@ -14,7 +14,7 @@ import { collectDifference, relativeError } from './adl.ts';
 import { layerLinears, matmulCeiling } from './ceiling.ts';
 import { MALLOC_ENV, peerAvailable, peerEnv, runPeer, type PeerInfo } from './peer.ts';
 import { matmulFlops, QWEN3_1_7B_LAYERS, writeSyntheticQwen3, type SyntheticShape } from './synthetic.ts';
-import { peerReps, timeBest } from './timing.ts';
+import { peerReps, timeBest, timeBestInterleaved } from './timing.ts';
 
 /** Short workloads are repeated for at least this long (both stacks), see timing.ts. */
 const MIN_SECONDS = 1.5;
@@ -188,11 +188,10 @@ async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vo
   const cacheSeconds = await timeBest(async () => {
     tokens = (await model.generate({ prompts, maxNewTokens: N, eosTokenIds: [] })).tokens;
   }, o.reps, MIN_SECONDS);
-  // One decode step = (generate(1 + N) − generate(1)) / N: the prompt's prefill cancels out.
-  const firstSeconds = await timeBest(() => model.generate({ prompts, maxNewTokens: 1, eosTokenIds: [] }), o.reps, MIN_SECONDS);
-  const longSeconds = await timeBest(() => model.generate({ prompts, maxNewTokens: 1 + N, eosTokenIds: [] }), o.reps, MIN_SECONDS);
-  // Recomputing the whole prefix for every new token (no KV cache).
-  const recomputeSeconds = await timeBest(async () => {
+  // One decode step = (generate(1 + N) − generate(1)) / N: the prompt's prefill cancels out. Both are timed
+  // interleaved with recomputing the whole prefix for every new token (no KV cache), so that the per-token
+  // ratio compares figures taken under the same load.
+  const recompute = async () => {
     const seqs = prompts.map((p) => [...p]);
     for (let step = 0; step < N; step++) {
       const out = await model.forward({ inputIds: seqs, logits: 'last' });
@@ -203,7 +202,12 @@ async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vo
         seqs[b].push(best);
       }
     }
-  }, Math.min(o.reps, 2));
+  };
+  const [firstSeconds, longSeconds, recomputeSeconds] = await timeBestInterleaved([
+    () => model.generate({ prompts, maxNewTokens: 1, eosTokenIds: [] }),
+    () => model.generate({ prompts, maxNewTokens: 1 + N, eosTokenIds: [] }),
+    recompute,
+  ], o.reps, 2 * MIN_SECONDS);
   const f: DecodeFigure = {
     batch: B, context, new_tokens: N, cache_tokens_per_s: (B * N) / cacheSeconds, recompute_tokens_per_s: (B * N) / recomputeSeconds,
     cache_speedup: recomputeSeconds / cacheSeconds,

@@ -19,3 +19,23 @@ export async function timeBest(fn: () => Promise<unknown> | unknown, reps: numbe
 export function peerReps(reps: number, ourSeconds: number, minSeconds: number): number {
   return Math.max(reps, Math.min(100, Math.ceil(minSeconds / Math.max(ourSeconds, 1e-4))));
 }
+
+/**
+ * Best time of each workload, run in turn (a, b, c, a, b, c, ...) after one warm-up each, for at least `reps`
+ * rounds and until `minSeconds` of timed work (at most `maxRounds`). Figures that are later subtracted or
+ * divided (a decode step = generate(1 + N) − generate(1)) then see the same load on a shared machine.
+ */
+export async function timeBestInterleaved(fns: (() => Promise<unknown> | unknown)[], reps: number, minSeconds = 0, maxRounds = 30): Promise<number[]> {
+  for (const fn of fns) await fn();
+  const best = fns.map(() => Infinity);
+  let spent = 0;
+  for (let round = 0; round < reps || (spent < minSeconds && round < maxRounds); round++)
+    for (let i = 0; i < fns.length; i++) {
+      const t0 = performance.now();
+      await fns[i]();
+      const s = (performance.now() - t0) / 1000;
+      best[i] = Math.min(best[i], s);
+      spent += s;
+    }
+  return best;
+}

@@ -1,6 +1,6 @@
 // timeBest repeats short workloads until minSeconds have passed; peerReps gives the peer the same budget.
 import { describe, expect, it } from 'vitest';
-import { peerReps, timeBest } from '../../src/perf/timing.ts';
+import { peerReps, timeBest, timeBestInterleaved } from '../../src/perf/timing.ts';
 
 describe('timing', () => {
   it('runs reps + 1 times for long work, and more runs (capped at 100 + 1) for short work', async () => {
@@ -27,5 +27,13 @@ describe('timing', () => {
     expect(peerReps(3, 2, 1.5)).toBe(3);
     expect(peerReps(3, 0.01, 1.5)).toBe(100);
     expect(peerReps(3, 0.1, 1.5)).toBe(15);
+  });
+  it('timeBestInterleaved runs the workloads in turn and returns the best of each', async () => {
+    const order: string[] = [];
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const [a, b] = await timeBestInterleaved([async () => { order.push('a'); await sleep(2); }, async () => { order.push('b'); await sleep(25); }], 3);
+    expect(order).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a', 'b']); // warm-up of each, then 3 rounds
+    expect(a).toBeLessThan(b);
+    expect(b).toBeGreaterThanOrEqual(0.025 - 0.002);
   });
 });

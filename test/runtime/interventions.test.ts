@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/runtime/index.ts';
-import type { LanguageModel } from '../../src/runtime/types.ts';
+import type { LanguageModel, Tensor } from '../../src/runtime/types.ts';
 import { testCacheDir } from '../helpers.ts';
 
 const fixture = path.join('test', 'fixtures', 'hf-reference', 'llama');
@@ -16,7 +16,8 @@ function vector(H: number, seed: number): Float32Array {
 }
 
 /** Position t of row b of a [B,T,H] hook. */
-function at(t: { data: Float32Array; dims: number[] }, b: number, pos: number): Float32Array {
+function at(t: Tensor | undefined, b: number, pos: number): Float32Array {
+  if (!t) throw new Error('hook was not captured');
   const [, TT, H] = t.dims;
   return t.data.slice((b * TT + pos) * H, (b * TT + pos + 1) * H);
 }
