@@ -155,6 +155,8 @@ function machineInfo(threads: number): Record<string, unknown> {
     platform: `${os.platform()} ${os.release()}`, node: process.version, onnxruntime_node: ortPkg.version, threads,
     malloc_env: Object.fromEntries(Object.keys(MALLOC_ENV).map((k) => [k, process.env[k] ?? null])),
     date: new Date().toISOString(),
+    // 1-minute load average when the run started: above the thread count, other processes shared the cores
+    load_average_1min: +os.loadavg()[0].toFixed(2),
   };
 }
 
