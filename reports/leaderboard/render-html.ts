@@ -12,6 +12,14 @@ interface Bar {
   values: { name: string; estimate: number; lower: number; upper: number }[];
 }
 
+/** The opening of a chart: svg element, title, an axis line at axisY, and value labels at the given ticks. */
+function chartFrame(title: string, width: number, height: number, left: number, right: number, axisY: number, ticks: number[], y: (v: number) => number): string[] {
+  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">`,
+    `<text x="${left}" y="16" font-size="13" font-weight="bold">${esc(title)}</text>`,
+    `<line x1="${left}" x2="${right}" y1="${axisY}" y2="${axisY}" stroke="#888"/>`,
+    ...ticks.map((v) => `<text x="${left - 4}" y="${y(v) + 4}" font-size="10" text-anchor="end">${f(v)}</text>`)];
+}
+
 /** Grouped bars (one group per organism) with CI whiskers. */
 export function barChart(title: string, groups: Bar[], series: string[]): string {
   const width = Math.max(360, 60 + groups.length * (series.length * 18 + 16));
@@ -21,11 +29,7 @@ export function barChart(title: string, groups: Bar[], series: string[]): string
   const hi = Math.max(0, ...all), lo = Math.min(0, ...all);
   const span = hi - lo || 1;
   const y = (v: number) => top + ((hi - v) / span) * (height - top - bottom);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">`,
-    `<text x="${left}" y="16" font-size="13" font-weight="bold">${esc(title)}</text>`,
-    `<line x1="${left}" x2="${width - 10}" y1="${y(0)}" y2="${y(0)}" stroke="#888"/>`,
-    `<text x="${left - 4}" y="${y(hi) + 4}" font-size="10" text-anchor="end">${f(hi)}</text>`,
-    `<text x="${left - 4}" y="${y(lo) + 4}" font-size="10" text-anchor="end">${f(lo)}</text>`];
+  const parts = chartFrame(title, width, height, left, width - 10, y(0), [hi, lo], y);
   groups.forEach((g, gi) => {
     const x0 = left + 10 + gi * (series.length * 18 + 16);
     g.values.forEach((v) => {
@@ -51,11 +55,7 @@ export function ladderChart(title: string, lines: { name: string; points: { labe
   const span = hi - lo || 1;
   const x = (i: number) => left + (labels.length <= 1 ? 0 : (i / (labels.length - 1)) * (width - left - right));
   const y = (v: number) => top + ((hi - v) / span) * (height - top - bottom);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">`,
-    `<text x="${left}" y="16" font-size="13" font-weight="bold">${esc(title)}</text>`,
-    `<line x1="${left}" x2="${width - right}" y1="${y(lo)}" y2="${y(lo)}" stroke="#888"/>`,
-    `<text x="${left - 4}" y="${y(hi) + 4}" font-size="10" text-anchor="end">${f(hi)}</text>`,
-    `<text x="${left - 4}" y="${y(lo) + 4}" font-size="10" text-anchor="end">${f(lo)}</text>`];
+  const parts = chartFrame(title, width, height, left, width - right, y(lo), [hi, lo], y);
   labels.forEach((label, i) => parts.push(`<text transform="translate(${x(i) - 4},${height - bottom + 14}) rotate(20)" font-size="10">${esc(label)}</text>`));
   lines.forEach((l, li) => {
     const color = COLORS[li % COLORS.length];
