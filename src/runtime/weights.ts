@@ -1,7 +1,8 @@
 // Maps a checkpoint (+ optional LoRA adapter) onto the runtime's logical weight names and writes
 // them as one float32 file that the ONNX graph references as external data.
 //   linear weights are stored transposed, [in, out], so the graph can MatMul activations [B,T,in] by them;
-//   fused projections (phi3 qkv/gate_up, gpt2 c_attn) are split; Gemma's (1 + w) norm gain is folded in;
+//   q/k/v and gate/up are packed into one weight each (PACKS_*), whatever the checkpoint's layout;
+//   Gemma's (1 + w) norm gain is folded in;
 //   LoRA A is stored as [in, r] and B as [r, out], with B pre-multiplied by lora_alpha / r (or / sqrt(r)).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,8 +17,13 @@ export type WeightIndex = Record<string, WeightEntry>;
 interface LinearSource { module: string; rows?: [number, number]; conv1d?: boolean }
 interface Planned { name: string; dims: number[]; produce: () => Float32Array | Uint8Array | Int8Array }
 
-export const LINEARS_GATED = ['q', 'k', 'v', 'o', 'gate', 'up', 'down'] as const;
-export const LINEARS_PLAIN = ['q', 'k', 'v', 'o', 'fc', 'proj'] as const;
+/**
+ * Decoder linears by stored weight: projections that read the same input are packed side by side into one
+ * [in, Σout] weight (`layers.i.qkv`, `layers.i.gate_up`) so that one MatMul computes them; each part keeps
+ * its own bias slice and LoRA factors under its own name (`layers.i.q.lora_a`).
+ */
+export const PACKS_GATED: [string, string[]][] = [['qkv', ['q', 'k', 'v']], ['o', ['o']], ['gate_up', ['gate', 'up']], ['down', ['down']]];
+export const PACKS_PLAIN: [string, string[]][] = [['qkv', ['q', 'k', 'v']], ['o', ['o']], ['fc', ['fc']], ['proj', ['proj']]];
 
 /** Where logical linear `kind` of layer i lives in the checkpoint. */
 function linearSource(spec: ModelSpec, i: number, kind: string): LinearSource {
@@ -61,6 +67,19 @@ function sliceRows(w: Float32Array, cols: number, rows?: [number, number]): Floa
   return rows ? w.subarray(rows[0] * cols, rows[1] * cols) : w;
 }
 
+/** Row-major matrices [rows, widths[j]] side by side: [rows, Σ widths]. */
+function concatColumns(parts: Float32Array[], rows: number, widths: number[]): Float32Array {
+  if (parts.length === 1) return parts[0];
+  const total = widths.reduce((a, b) => a + b);
+  const out = new Float32Array(rows * total);
+  for (let r = 0, col = 0; r < rows; r++, col = 0)
+    for (const [j, w] of parts.entries()) {
+      out.set(w.subarray(r * widths[j], (r + 1) * widths[j]), r * total + col);
+      col += widths[j];
+    }
+  return out;
+}
+
 /** [rows, cols] -> [cols, rows] */
 export function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(w.length);
@@ -88,7 +107,26 @@ export function planWeights(spec: ModelSpec, ckpt: Checkpoint, adapter?: Adapter
     gate: [spec.hidden, spec.intermediate], up: [spec.hidden, spec.intermediate], down: [spec.intermediate, spec.hidden],
     fc: [spec.hidden, spec.intermediate], proj: [spec.intermediate, spec.hidden],
   };
-  const linears = spec.family.mlp === 'gated' ? LINEARS_GATED : LINEARS_PLAIN;
+  const linear = (i: number, kind: string) => {
+    const src = linearSource(spec, i, kind);
+    const [inDim, outDim] = dims[kind];
+    const weight = (): Float32Array => {
+      const w = ckpt.read(`${src.module}.weight`);
+      if (src.conv1d) {
+        // Conv1D stores [in, out_total]: take columns
+        if (!src.rows) return w;
+        const total = ckpt.shape(`${src.module}.weight`)[1];
+        const out = new Float32Array(inDim * outDim);
+        for (let r = 0; r < inDim; r++) out.set(w.subarray(r * total + src.rows[0], r * total + src.rows[1]), r * outDim);
+        return out;
+      }
+      return transpose(sliceRows(w, inDim, src.rows), outDim, inDim);
+    };
+    const hasBias = ['q', 'k', 'v'].includes(kind) ? spec.qkvBias : kind === 'o' ? spec.outBias : spec.mlpBias;
+    const bias = hasBias ? () => sliceRows(ckpt.read(`${src.module}.bias`), 1, src.rows) : undefined;
+    return { src, inDim, outDim, weight, bias };
+  };
+  const packs = spec.family.mlp === 'gated' ? PACKS_GATED : PACKS_PLAIN;
   for (let i = 0; i < spec.numLayers; i++) {
     for (const [role, src] of Object.entries(normSources(spec, i))) norm(`layers.${i}.${role}`, src, spec.hidden);
     if (spec.family.qkNorm !== 'none') {
@@ -96,28 +134,18 @@ export function planWeights(spec: ModelSpec, ckpt: Checkpoint, adapter?: Adapter
       norm(`layers.${i}.q_norm`, `model.layers.${i}.self_attn.q_norm`, full ? qd : spec.headDim);
       norm(`layers.${i}.k_norm`, `model.layers.${i}.self_attn.k_norm`, full ? kd : spec.headDim);
     }
-    for (const kind of linears) {
-      const src = linearSource(spec, i, kind);
-      const [inDim, outDim] = dims[kind];
-      const name = `layers.${i}.${kind}`;
-      add(`${name}.weight`, [inDim, outDim], () => {
-        const w = ckpt.read(`${src.module}.weight`);
-        if (src.conv1d) {
-          // Conv1D stores [in, out_total]: take columns
-          if (!src.rows) return w;
-          const total = ckpt.shape(`${src.module}.weight`)[1];
-          const out = new Float32Array(inDim * outDim);
-          for (let r = 0; r < inDim; r++) out.set(w.subarray(r * total + src.rows[0], r * total + src.rows[1]), r * outDim);
-          return out;
-        }
-        return transpose(sliceRows(w, inDim, src.rows), outDim, inDim);
-      });
-      const hasBias = ['q', 'k', 'v'].includes(kind) ? spec.qkvBias : kind === 'o' ? spec.outBias : spec.mlpBias;
-      if (hasBias) add(`${name}.bias`, [outDim], () => sliceRows(ckpt.read(`${src.module}.bias`), 1, src.rows));
-      const lora = adapter?.forModule(src.module);
-      if (lora) {
+    for (const [pack, kinds] of packs) {
+      const parts = kinds.map((kind) => linear(i, kind));
+      const inDim = parts[0].inDim, widths = parts.map((p) => p.outDim), outDim = widths.reduce((a, b) => a + b);
+      add(`layers.${i}.${pack}.weight`, [inDim, outDim], () => concatColumns(parts.map((p) => p.weight()), inDim, widths));
+      if (parts[0].bias) add(`layers.${i}.${pack}.bias`, [outDim], () => concatColumns(parts.map((p) => p.bias!()), 1, widths));
+      for (const [j, kind] of kinds.entries()) {
+        const { src, outDim } = parts[j];
+        const lora = adapter?.forModule(src.module);
+        if (!lora) continue;
         if (lora.inDim !== inDim || (src.rows ? src.rows[1] - src.rows[0] > lora.outDim : lora.outDim !== outDim))
           throw new Error(`${adapter!.dir}: adapter module '${src.module}' has shape in=${lora.inDim} out=${lora.outDim}, but the model's ${kind} projection is in=${inDim} out=${outDim}`);
+        const name = `layers.${i}.${kind}`;
         add(`${name}.lora_a`, [inDim, lora.rank], () => transpose(lora.readA(), lora.rank, inDim));
         add(`${name}.lora_b`, [lora.rank, outDim], () =>
           transpose(sliceRows(lora.readB(), lora.rank, src.rows), outDim, lora.rank).map((x) => x * lora.scale));
@@ -131,7 +159,7 @@ export function planWeights(spec: ModelSpec, ckpt: Checkpoint, adapter?: Adapter
 
 /** Is `name` the main weight of a decoder linear layer (the ones weight-only quantisation applies to)? */
 function isLinearWeight(name: string): boolean {
-  return /^layers\.\d+\.(q|k|v|o|gate|up|down|fc|proj)\.weight$/.test(name);
+  return /^layers\.\d+\.(qkv|o|gate_up|down|fc|proj)\.weight$/.test(name);
 }
 
 export interface BlockQuant { bits: 4 | 8; block: number }

@@ -6,7 +6,7 @@
 import { attr } from '../../onnx/graph.ts';
 import type { BuildContext } from './context.ts';
 import { shapeBT } from './context.ts';
-import { linear } from './linear.ts';
+import { linear, linearPacked } from './linear.ts';
 import { rmsNorm } from './norm.ts';
 import { applyRotary, applyRotaryFused, type RotaryTables } from './rotary.ts';
 
@@ -28,9 +28,8 @@ function project(c: BuildContext, x: string, layer: number, io: AttentionIO): Pr
   const { g, spec } = c;
   const p = `layers.${layer}`;
   const { heads, kvHeads, headDim } = spec;
-  let q = linear(c, x, `${p}.q`); // [B,T,heads*headDim]
-  let k = linear(c, x, `${p}.k`); // [B,T,kvHeads*headDim]
-  let v = linear(c, x, `${p}.v`);
+  // q [B,T,heads*headDim], k and v [B,T,kvHeads*headDim]
+  let [q, k, v] = linearPacked(c, x, `${p}.qkv`, [`${p}.q`, `${p}.k`, `${p}.v`]);
   if (spec.family.qkNorm === 'full') {
     q = rmsNorm(c, q, c.weight(`${p}.q_norm.weight`));
     k = rmsNorm(c, k, c.weight(`${p}.k_norm.weight`));

@@ -6,7 +6,7 @@ import type { BuildContext } from './context.ts';
 /** Input width of linear `name` (layers.i.kind). */
 function inputDim(c: BuildContext, name: string): number {
   const kind = name.slice(name.lastIndexOf('.') + 1);
-  if (kind === 'o') return c.spec.heads * c.spec.headDim;
+  if (kind === 'o') return c.spec.heads * c.spec.headDim; // qkv, gate_up, fc read the hidden state
   return kind === 'down' || kind === 'proj' ? c.spec.intermediate : c.spec.hidden;
 }
 
@@ -38,13 +38,42 @@ function project(c: BuildContext, x: string, name: string): string {
   return g.op('MatMul', [x, c.weight(`${name}.weight`)]);
 }
 
-export function linear(c: BuildContext, x: string, name: string): string {
+/** scale · (x·A)·B for linear `name` (layers.i.q, …) when the adapter has factors for it. */
+function loraDelta(c: BuildContext, x: string, name: string): string | undefined {
+  if (!c.loraScale || !c.hasWeight(`${name}.lora_a`)) return undefined;
   const { g } = c;
-  let y = project(c, x, name);
-  if (c.hasWeight(`${name}.bias`)) y = g.op('Add', [y, c.weight(`${name}.bias`)]);
-  if (c.loraScale && c.hasWeight(`${name}.lora_a`)) {
-    const down = g.op('Mul', [g.op('MatMul', [x, c.weight(`${name}.lora_a`)]), c.loraScale]); // [B,T,r]
-    y = g.op('Add', [y, g.op('MatMul', [down, c.weight(`${name}.lora_b`)])]);
-  }
-  return y;
+  const down = g.op('Mul', [g.op('MatMul', [x, c.weight(`${name}.lora_a`)]), c.loraScale]); // [B,T,r]
+  return g.op('MatMul', [down, c.weight(`${name}.lora_b`)]);
+}
+
+/** Linear `layers.i.kind` stored alone (o, down, fc, proj). */
+export function linear(c: BuildContext, x: string, name: string): string {
+  return linearPacked(c, x, name, [name])[0];
+}
+
+/**
+ * Linears packed into one weight `pack` (weights.ts PACKS_*): one projection (+ packed bias), one Split
+ * into the parts, then each part's own LoRA branch. Returns the parts' outputs in order.
+ */
+export function linearPacked(c: BuildContext, x: string, pack: string, parts: string[]): string[] {
+  const { g } = c;
+  let y = project(c, x, pack);
+  if (c.hasWeight(`${pack}.bias`)) y = g.op('Add', [y, c.weight(`${pack}.bias`)]);
+  const outs = parts.length === 1 ? [y] : g.opN('Split', [y, g.ints(parts.map(partWidth(c)))], parts.length, { axis: attr.i(-1) });
+  return outs.map((out, j) => {
+    const delta = loraDelta(c, x, parts[j]);
+    return delta ? g.op('Add', [out, delta]) : out;
+  });
+}
+
+/** Output width of linear part `layers.i.kind` inside a pack. */
+function partWidth(c: BuildContext): (name: string) => number {
+  const { heads, kvHeads, headDim, intermediate } = c.spec;
+  return (name) => {
+    const kind = name.slice(name.lastIndexOf('.') + 1);
+    if (kind === 'q') return heads * headDim;
+    if (kind === 'k' || kind === 'v') return kvHeads * headDim;
+    if (kind === 'gate' || kind === 'up') return intermediate;
+    throw new Error(`linear '${name}' is not part of a packed projection`);
+  };
 }

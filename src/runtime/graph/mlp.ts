@@ -1,7 +1,7 @@
 // Feed-forward block: gated (down(act(gate(x)) · up(x))) or plain (proj(act(fc(x)))).
 import { attr } from '../../onnx/graph.ts';
 import type { BuildContext } from './context.ts';
-import { linear } from './linear.ts';
+import { linear, linearPacked } from './linear.ts';
 
 export function activation(c: BuildContext, x: string): string {
   const { g } = c;
@@ -16,6 +16,7 @@ export function activation(c: BuildContext, x: string): string {
 export function mlp(c: BuildContext, x: string, layer: number): string {
   const p = `layers.${layer}`;
   if (c.spec.family.mlp === 'plain') return linear(c, activation(c, linear(c, x, `${p}.fc`)), `${p}.proj`);
-  const gated = c.g.op('Mul', [activation(c, linear(c, x, `${p}.gate`)), linear(c, x, `${p}.up`)]);
+  const [gate, up] = linearPacked(c, x, `${p}.gate_up`, [`${p}.gate`, `${p}.up`]);
+  const gated = c.g.op('Mul', [activation(c, gate), up]);
   return linear(c, gated, `${p}.down`);
 }
