@@ -6,7 +6,7 @@
 import { attr } from '../../onnx/graph.ts';
 import type { BuildContext } from './context.ts';
 import { shapeBT } from './context.ts';
-import { linear, linearPacked } from './linear.ts';
+import { hasLora, linear, linearPacked } from './linear.ts';
 import { rmsNorm } from './norm.ts';
 import { applyRotary, applyRotaryFused, type RotaryTables } from './rotary.ts';
 
@@ -28,6 +28,8 @@ function project(c: BuildContext, x: string, layer: number, io: AttentionIO): Pr
   const { g, spec } = c;
   const p = `layers.${layer}`;
   const { heads, kvHeads, headDim } = spec;
+  if (c.fused && spec.family.qkNorm === 'head' && io.rotary && !hasLora(c, `${p}.q`) && !hasLora(c, `${p}.k`))
+    return projectJointQK(c, x, layer, io.rotary);
   // q [B,T,heads*headDim], k and v [B,T,kvHeads*headDim]
   let [q, k, v] = linearPacked(c, x, `${p}.qkv`, [`${p}.q`, `${p}.k`, `${p}.v`]);
   if (spec.family.qkNorm === 'full') {
@@ -58,6 +60,25 @@ function project(c: BuildContext, x: string, layer: number, io: AttentionIO): Pr
     q = applyRotary(c, q, io.rotary);
     k = applyRotary(c, k, io.rotary);
   }
+  return { q, k, v };
+}
+
+/**
+ * Fused, per-head q/k norms: q and k stay one tensor [B,T,(heads+kvHeads)·hd] through one RMSNormalization
+ * (gain [heads+kvHeads, hd]: q's gain on the query heads, k's on the key heads) and one RotaryEmbedding
+ * (rotation is per head and the same for both), then one Split: 3 fewer kernels per layer than doing q and k
+ * apart. Not used when q or k has a LoRA branch (the branch is added between the projection and the norm).
+ */
+function projectJointQK(c: BuildContext, x: string, layer: number, rotary: RotaryTables): Projected {
+  const { g, spec } = c;
+  const p = `layers.${layer}`;
+  const { heads, kvHeads, headDim } = spec;
+  const [qk3, v] = linearPacked(c, x, `${p}.qkv`, [`${p}.qk`, `${p}.v`]);
+  const gain = (name: string, n: number) => g.op('Expand', [c.weight(`${p}.${name}.weight`), g.ints([n, headDim])]);
+  const qkGain = g.op('Concat', [gain('q_norm', heads), gain('k_norm', kvHeads)], { axis: attr.i(0) }); // folded to a constant by ORT
+  const normed = rmsNorm(c, g.op('Reshape', [qk3, shapeBT(c, heads + kvHeads, headDim)]), qkGain);
+  const qk = applyRotaryFused(c, g.op('Reshape', [normed, shapeBT(c, (heads + kvHeads) * headDim)]), rotary, heads + kvHeads);
+  const [q, k] = g.opN('Split', [qk, g.ints([heads * headDim, kvHeads * headDim])], 2, { axis: attr.i(-1) });
   return { q, k, v };
 }
 

@@ -38,9 +38,14 @@ function project(c: BuildContext, x: string, name: string): string {
   return g.op('MatMul', [x, c.weight(`${name}.weight`)]);
 }
 
-/** scale · (x·A)·B for linear `name` (layers.i.q, …) when the adapter has factors for it. */
+/** Does linear `name` (layers.i.q, …) get a LoRA branch? */
+export function hasLora(c: BuildContext, name: string): boolean {
+  return !!c.loraScale && c.hasWeight(`${name}.lora_a`);
+}
+
+/** scale · (x·A)·B for linear `name` when it has a LoRA branch. */
 function loraDelta(c: BuildContext, x: string, name: string): string | undefined {
-  if (!c.loraScale || !c.hasWeight(`${name}.lora_a`)) return undefined;
+  if (!c.loraScale || !hasLora(c, name)) return undefined;
   const { g } = c;
   const down = g.op('Mul', [g.op('MatMul', [x, c.weight(`${name}.lora_a`)]), c.loraScale]); // [B,T,r]
   return g.op('MatMul', [down, c.weight(`${name}.lora_b`)]);
@@ -72,6 +77,7 @@ function partWidth(c: BuildContext): (name: string) => number {
   return (name) => {
     const kind = name.slice(name.lastIndexOf('.') + 1);
     if (kind === 'q') return heads * headDim;
+    if (kind === 'qk') return (heads + kvHeads) * headDim; // q and k kept together (attention.ts projectJointQK)
     if (kind === 'k' || kind === 'v') return kvHeads * headDim;
     if (kind === 'gate' || kind === 'up') return intermediate;
     throw new Error(`linear '${name}' is not part of a packed projection`);
