@@ -1,11 +1,11 @@
-// The PyTorch eager peer (tools/perf/qwen3_peer.py), run by the system interpreter in a child process.
+// The PyTorch eager peer (src/perf/peer/qwen3_peer.py), run by the system interpreter in a child process.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
 /** Debian's python3-torch installs for the system interpreter, not necessarily the first python3 on PATH. */
 export const PEER_PYTHON = process.env.DIFFBENCH_PEER_PYTHON ?? '/usr/bin/python3';
-export const PEER_SCRIPT = path.join('tools', 'perf', 'qwen3_peer.py');
+export const PEER_SCRIPT = path.join('src', 'perf', 'peer', 'qwen3_peer.py');
 
 export interface PeerInfo {
   torch: string;

@@ -42,7 +42,7 @@ describe.skipIf(!peer.ok)('PyTorch peer (plain torch Qwen3) vs transformers gold
     // golden generate.prompt of qwen3 is int64 [1,6]; read it through the peer's own check path instead of
     // re-implementing safetensors here: the decode command must reproduce generate.output.
     const golden = path.join(HF, 'qwen3', 'golden.safetensors');
-    const script = `import json,sys;sys.path.insert(0,'tools/perf');import qwen3_peer as p;g=p.read_safetensors('${golden}');print(json.dumps([g['generate.prompt'].tolist(),g['generate.output'].tolist()]))`;
+    const script = `import json,sys;sys.path.insert(0,'src/perf/peer');import qwen3_peer as p;g=p.read_safetensors('${golden}');print(json.dumps([g['generate.prompt'].tolist(),g['generate.output'].tolist()]))`;
     const out = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { encoding: 'utf8' }));
     const [prompt, full] = out as [number[][], number[][]];
     fs.writeFileSync(path.join(dir, 'ids.json'), JSON.stringify(prompt));
