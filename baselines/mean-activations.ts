@@ -1,9 +1,10 @@
 // Baseline: plain mean activations (base model, finetuned model) instead of their difference, through
 // the same logit lens and Patchscope (spec §5.1 "grade_base"/"grade_ft"). Reuses ADL's collected means.
-import { DEFAULT_ADL_CONFIG, ADL_CONFIG_SCHEMA, mergeConfig, type ADLConfig } from '../src/adl/config.ts';
+import type { ADLConfig } from '../src/adl/config.ts';
 import { collectedScalars, checkConfig } from '../src/adl/method.ts';
 import { collectStep, defaultGraders, lensStep, meanLatents, patchscopeStep, storeOf, type Graders } from '../src/adl/steps.ts';
-import type { DiffingMethod, MethodContext, MethodOutput } from '../src/method/types.ts';
+import type { MethodContext, MethodOutput } from '../src/method/types.ts';
+import { adlBaseline } from './adl-baseline.ts';
 
 export async function runMeanActivations(ctx: MethodContext, config: ADLConfig, graders?: Graders): Promise<MethodOutput> {
   checkConfig(config);
@@ -15,12 +16,4 @@ export async function runMeanActivations(ctx: MethodContext, config: ADLConfig, 
   return { readouts, scalars: collectedScalars(collected) };
 }
 
-const meanActivations: DiffingMethod<ADLConfig> = {
-  id: 'baseline/mean-activations',
-  version: '1',
-  configSchema: ADL_CONFIG_SCHEMA,
-  defaultConfig: DEFAULT_ADL_CONFIG,
-  needs: { generation: false, unrelatedText: true },
-  run: (ctx, config) => runMeanActivations(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config)),
-};
-export default meanActivations;
+export default adlBaseline('mean-activations', { generation: false, unrelatedText: true }, runMeanActivations);

@@ -1,13 +1,14 @@
 // Baseline: a random direction with the same norm as the mean difference at each position, through
 // the same lens, Patchscope and steering. What any vector of that size does to the model.
 import seedrandom from 'seedrandom';
-import { DEFAULT_ADL_CONFIG, ADL_CONFIG_SCHEMA, mergeConfig, type ADLConfig } from '../src/adl/config.ts';
+import type { ADLConfig } from '../src/adl/config.ts';
 import { checkConfig } from '../src/adl/method.ts';
 import { steeringVector } from '../src/adl/steering.ts';
 import {
   collectStep, defaultGraders, lensStep, patchscopeStep, steeringSamples, steeringStep, storeOf, type Graders, type Latent,
 } from '../src/adl/steps.ts';
-import type { DiffingMethod, MethodContext, MethodOutput } from '../src/method/types.ts';
+import type { MethodContext, MethodOutput } from '../src/method/types.ts';
+import { adlBaseline } from './adl-baseline.ts';
 
 /** A seeded Gaussian vector (Box-Muller) rescaled to `norm`. */
 export function randomVector(dim: number, norm: number, seed: string): number[] {
@@ -42,12 +43,4 @@ export async function runRandomDirection(ctx: MethodContext, config: ADLConfig, 
   return out;
 }
 
-const randomDirection: DiffingMethod<ADLConfig> = {
-  id: 'baseline/random-direction',
-  version: '1',
-  configSchema: ADL_CONFIG_SCHEMA,
-  defaultConfig: DEFAULT_ADL_CONFIG,
-  needs: { generation: true, unrelatedText: true },
-  run: (ctx, config) => runRandomDirection(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config)),
-};
-export default randomDirection;
+export default adlBaseline('random-direction', { generation: true, unrelatedText: true }, runRandomDirection);

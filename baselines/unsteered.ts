@@ -1,11 +1,12 @@
 // Baseline: unsteered generations. The finetuned model's own samples on the steering prompts, put in
 // the `steered` slot (strength 0) so they are scored exactly like steered samples; the `unsteered`
 // slot holds the base model's samples on the same prompts, the reference for "no finetune at all".
-import { DEFAULT_ADL_CONFIG, ADL_CONFIG_SCHEMA, mergeConfig, type ADLConfig } from '../src/adl/config.ts';
+import type { ADLConfig } from '../src/adl/config.ts';
 import { contentKey } from '../src/adl/cache.ts';
 import { Steerer } from '../src/adl/steering.ts';
 import { pairOf, STEPS_VERSION, steeringPrompts, storeOf } from '../src/adl/steps.ts';
-import type { DiffingMethod, MethodContext, MethodOutput } from '../src/method/types.ts';
+import type { MethodContext, MethodOutput } from '../src/method/types.ts';
+import { adlBaseline } from './adl-baseline.ts';
 
 export async function runUnsteered(ctx: MethodContext, config: ADLConfig): Promise<MethodOutput> {
   const store = storeOf(ctx);
@@ -35,12 +36,4 @@ export async function runUnsteered(ctx: MethodContext, config: ADLConfig): Promi
   return { steering: [{ variant: 'unsteered', layer: -1, position: -1, strength: 0, prompts: prompts.final, steered: finetuned, unsteered: base }] };
 }
 
-const unsteered: DiffingMethod<ADLConfig> = {
-  id: 'baseline/unsteered',
-  version: '1',
-  configSchema: ADL_CONFIG_SCHEMA,
-  defaultConfig: DEFAULT_ADL_CONFIG,
-  needs: { generation: true, unrelatedText: false },
-  run: (ctx, config) => runUnsteered(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config)),
-};
-export default unsteered;
+export default adlBaseline('unsteered', { generation: true, unrelatedText: false }, runUnsteered);
