@@ -75,9 +75,10 @@ function printTables(r: BenchReport): void {
   ]));
   const decode = r.decode as DecodeFigure[] | undefined;
   if (decode) out.push(table([
-    ['greedy decode (zoo, 128 ctx)', 'KV cache tok/s', 'recompute tok/s', 'speedup', 'step ms (cache / recompute)', 'per-token speedup', 'torch (cache) tok/s', 'ratio vs torch', 'same tokens'],
+    ['greedy decode (zoo, 128 ctx)', 'KV cache tok/s', 'recompute tok/s', 'speedup', 'step ms (cache / recompute)', 'per-token speedup', 'MatMuls alone: step / recompute ms (speedup)', 'step over its MatMuls', 'torch (cache) tok/s', 'ratio vs torch', 'same tokens'],
     ...decode.map((f) => [`batch ${f.batch}`, fmt(f.cache_tokens_per_s), fmt(f.recompute_tokens_per_s), fmt(f.cache_speedup, 1),
       `${fmt(f.cache_step_ms, 2)} / ${fmt(f.recompute_step_ms, 2)}`, fmt(f.per_token_speedup, 1),
+      `${fmt(f.matmul_bound.step_ms, 2)} / ${fmt(f.matmul_bound.recompute_ms, 2)} (x${fmt(f.matmul_bound.speedup, 1)})`, `${fmt(f.step_over_matmul, 1)}x`,
       fmt(f.torch_cache_tokens_per_s), fmt(f.torch_ratio, 2), f.tokens_match_torch === undefined ? '–' : String(f.tokens_match_torch)]),
   ]));
   const adl = r.adl as Record<string, number> | undefined;

@@ -49,6 +49,10 @@ export interface DecodeFigure {
   cache_tokens_per_s: number; recompute_tokens_per_s: number; cache_speedup: number;
   /** per token: one decode step with the KV cache (generate(1 + n) − generate(1), over n) vs one full recompute */
   cache_step_ms: number; recompute_step_ms: number; per_token_speedup: number;
+  /** the model's MatMuls alone for one step and one recompute (see decodeBound) */
+  matmul_bound: DecodeBound;
+  /** cache_step_ms over the step's MatMuls alone: what the rest of a step (small kernels, KV round trip, JS) adds */
+  step_over_matmul: number;
   torch_cache_tokens_per_s?: number; torch_ratio?: number; tokens_match_torch?: boolean;
 }
 
@@ -126,12 +130,14 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
     if (want('decode')) {
       const zoo = await loadModel(o.zooDir, load);
       const decode: DecodeFigure[] = [];
-      for (const B of [1, 16]) decode.push(await decodeFigure(o, zoo, B, zooShape.vocab, peer.ok, tmp));
+      for (const B of [1, 16]) decode.push(await decodeFigure(o, zoo, B, zooShape, peer.ok, tmp));
       await zoo.dispose();
       report.decode = decode;
       for (const f of decode) {
         ratios[`decode_b${f.batch}_cache_vs_recompute_ratio`] = f.cache_speedup;
         ratios[`decode_b${f.batch}_per_token_cache_vs_recompute_ratio`] = f.per_token_speedup;
+        ratios[`decode_b${f.batch}_matmul_bound_ratio`] = f.matmul_bound.speedup;
+        ratios[`decode_b${f.batch}_step_over_matmul_ratio`] = f.step_over_matmul;
         if (f.torch_ratio !== undefined) ratios[`decode_b${f.batch}_torch_ratio`] = f.torch_ratio;
       }
     }
@@ -183,9 +189,28 @@ async function prefillFigure(o: BenchOptions, model: LanguageModel, name: string
   return f;
 }
 
-async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vocab: number, withPeer: boolean, tmp: string): Promise<DecodeFigure> {
+export interface DecodeBound { step_ms: number; recompute_ms: number; speedup: number; recompute_rows: number }
+
+/**
+ * The model's own MatMuls alone (q/k/v and gate/up packed as the runtime runs them, every layer with its own
+ * weights, plus the unembedding of the last rows), timed for one decode step (B rows) and one recompute (B x mean
+ * context rows through the layers). A b1 step streams every weight once for a single row, so where the weights
+ * come from DRAM rather than cache, `speedup` is what a KV cache can reach when both sides are pure MatMul; the
+ * step's time over `step_ms` is what its other kernels, the KV round trip and JavaScript add.
+ */
+export async function decodeBound(shape: SyntheticShape, B: number, contextRows: number, threads: number, reps: number, minSeconds = MIN_SECONDS): Promise<DecodeBound> {
+  const qkv = (shape.heads + 2 * shape.kvHeads) * shape.headDim;
+  const layer: [number, number][] = [[shape.hidden, qkv], [shape.heads * shape.headDim, shape.hidden], [shape.hidden, 2 * shape.intermediate], [shape.intermediate, shape.hidden]];
+  const layers = Array.from({ length: shape.layers }, () => layer).flat();
+  const unembed: [number, number][] = [[shape.hidden, shape.vocab]];
+  const step = (await matmulCeiling([...layers, ...unembed], B, threads, reps, minSeconds)).seconds;
+  const recompute = (await matmulCeiling(layers, B * contextRows, threads, reps, minSeconds)).seconds + (await matmulCeiling(unembed, B, threads, reps, minSeconds)).seconds;
+  return { step_ms: 1000 * step, recompute_ms: 1000 * recompute, speedup: recompute / step, recompute_rows: B * contextRows };
+}
+
+async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, shape: SyntheticShape, withPeer: boolean, tmp: string): Promise<DecodeFigure> {
   const context = 128, N = 16;
-  const prompts = randomIds(B, context, vocab, `decode-${B}`);
+  const prompts = randomIds(B, context, shape.vocab, `decode-${B}`);
   let tokens: number[][] = [];
   const cacheSeconds = await timeBest(async () => {
     tokens = (await model.generate({ prompts, maxNewTokens: N, eosTokenIds: [] })).tokens;
@@ -215,7 +240,10 @@ async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vo
     cache_speedup: recomputeSeconds / cacheSeconds,
     cache_step_ms: (1000 * Math.max(longSeconds - firstSeconds, 1e-9)) / N, recompute_step_ms: (1000 * recomputeSeconds) / N,
     per_token_speedup: recomputeSeconds / Math.max(longSeconds - firstSeconds, 1e-9),
+    // the recompute loop runs contexts context .. context + N - 1
+    matmul_bound: await decodeBound(shape, B, Math.round(context + (N - 1) / 2), o.threads, o.reps), step_over_matmul: 0,
   };
+  f.step_over_matmul = f.cache_step_ms / f.matmul_bound.step_ms;
   if (withPeer) {
     const r = runPeer(['decode', '--model', o.zooDir, '--ids', writeIds(tmp, prompts), '--new', String(N), '--reps', String(peerReps(o.reps, cacheSeconds, MIN_SECONDS))], o.threads);
     f.torch_cache_tokens_per_s = r.tokens_per_s!;
@@ -223,7 +251,8 @@ async function decodeFigure(o: BenchOptions, model: LanguageModel, B: number, vo
     f.tokens_match_torch = JSON.stringify(r.tokens) === JSON.stringify(tokens);
   }
   o.log(`decode b${B}: cache ${f.cache_tokens_per_s.toFixed(0)} tok/s, recompute ${f.recompute_tokens_per_s.toFixed(0)} tok/s (x${f.cache_speedup.toFixed(1)}); ` +
-    `per token: step ${f.cache_step_ms.toFixed(2)} ms vs recompute ${f.recompute_step_ms.toFixed(2)} ms (x${f.per_token_speedup.toFixed(1)})` +
+    `per token: step ${f.cache_step_ms.toFixed(2)} ms vs recompute ${f.recompute_step_ms.toFixed(2)} ms (x${f.per_token_speedup.toFixed(1)}); ` +
+    `MatMuls alone: ${f.matmul_bound.step_ms.toFixed(2)} / ${f.matmul_bound.recompute_ms.toFixed(2)} ms (x${f.matmul_bound.speedup.toFixed(1)}; the step is ${f.step_over_matmul.toFixed(1)}x its MatMuls)` +
     (f.torch_cache_tokens_per_s ? `, torch ${f.torch_cache_tokens_per_s.toFixed(0)} tok/s, ratio ${f.torch_ratio!.toFixed(2)}, same tokens: ${f.tokens_match_torch}` : ''));
   return f;
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectDifference, relativeError } from '../../src/perf/adl.ts';
+import { decodeBound } from '../../src/perf/bench.ts';
 import { parsePeerOutput, peerAvailable, runPeer } from '../../src/perf/peer.ts';
 import { matmulFlops, writeSyntheticQwen3 } from '../../src/perf/synthetic.ts';
 import { loadModel } from '../../src/runtime/index.ts';
@@ -74,6 +75,17 @@ describe('synthetic Qwen3-shaped model', () => {
     const shape = { layers: 2, hidden: 4, intermediate: 8, heads: 2, kvHeads: 1, headDim: 2, vocab: 10 };
     // per layer: q 4x4 + o 4x4 + k,v 2·(4x2) + 3·(4x8) = 16+16+16+96 = 144; unembedding 4x10 = 40
     expect(matmulFlops(shape, 3)).toBe(2 * 3 * (2 * 144 + 40));
+  });
+});
+
+describe('decode MatMul bound', () => {
+  it('times the packed linears of one step and one recompute (no threshold on the figures, only their sense)', async () => {
+    const shape = { layers: 2, hidden: 64, intermediate: 96, heads: 4, kvHeads: 2, headDim: 16, vocab: 128 };
+    const b = await decodeBound(shape, 2, 40, 1, 1, 0);
+    expect(b.recompute_rows).toBe(80);
+    expect(b.step_ms).toBeGreaterThan(0);
+    expect(b.recompute_ms).toBeGreaterThan(0);
+    expect(b.speedup).toBeCloseTo(b.recompute_ms / b.step_ms, 10);
   });
 });
 
