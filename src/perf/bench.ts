@@ -273,6 +273,12 @@ async function adlFigure(o: BenchOptions, load: LoadOptions): Promise<Record<str
   }
   result.joint_vs_separate_rel_diff = relativeError(diffs.joint, diffs.separate);
   await model.dispose();
+  // the same joint collection with LoadOptions.exitLayers at the collected layer: the layers after it are skipped
+  const exiting = await loadModel(o.zooDir, { ...load, adapter: o.adapter, exitLayers: [layer] });
+  const seconds = await timeBest(async () => { diffs.exit = await collectDifference(exiting, docs, layer, batchSize, 'joint'); }, 1);
+  await exiting.dispose();
+  Object.assign(result, { joint_exit_seconds: seconds, joint_exit_docs_per_s: nDocs / seconds, joint_exit_vs_joint_rel_diff: relativeError(diffs.exit, diffs.joint) });
+  o.log(`adl joint, early exit after layer ${layer}: ${seconds.toFixed(2)} s (difference vectors vs joint: ${relativeError(diffs.exit, diffs.joint).toExponential(2)})`);
   return result;
 }
 

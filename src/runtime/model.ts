@@ -40,6 +40,15 @@ function graphVariant(opts: LoadOptions): { graph: NonNullable<LoadOptions['grap
   return { graph, precision, variant: { fused: graph === 'fused', quant: PRECISIONS[precision] } };
 }
 
+/** Exit layers of the decoder graph (LoadOptions.exitLayers), checked and sorted; the last layer needs none. */
+function exitLayers(opts: LoadOptions, spec: ModelSpec): number[] {
+  const L = spec.numLayers;
+  const given = opts.exitLayers ?? [];
+  for (const e of given)
+    if (!Number.isInteger(e) || e < 0 || e >= L) throw new Error(`LoadOptions.exitLayers: ${e} is not a layer of this model (0..${L - 1})`);
+  return [...new Set(given)].filter((e) => e < L - 1).sort((a, b) => a - b);
+}
+
 export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<LanguageModel> {
   const { graph, precision, variant: graphVar } = graphVariant(opts);
   const ckpt = openCheckpoint(modelDir);
@@ -64,14 +73,15 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
     index = writeWeights(plan, weightsFile, conversionProgress(modelDir, precision, planned.reduce((n, p) => n + p.dims.reduce((a, b) => a * b, 1), 0)));
     writeFileAtomic(indexFile, JSON.stringify(index));
   }
-  const decoderFile = path.join(dir, `decoder-${graph}.onnx`);
-  if (!fs.existsSync(decoderFile)) writeFileAtomic(decoderFile, buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter), graphVar));
+  const exits = exitLayers(opts, spec);
+  const decoderFile = path.join(dir, `decoder-${graph}${exits.length ? `-exit${exits.join('_')}` : ''}.onnx`);
+  if (!fs.existsSync(decoderFile)) writeFileAtomic(decoderFile, buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter), { ...graphVar, exits }));
   const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts));
   const info: ModelInfo = {
     modelType: spec.modelType, numLayers: spec.numLayers, hiddenSize: spec.hidden, vocabSize: spec.vocab,
     eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId, modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
   };
-  return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts });
+  return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts, exits });
 }
 
 /** Converting a large checkpoint takes a while: say what, how far and how long on stderr. */
@@ -90,10 +100,14 @@ function conversionProgress(modelDir: string, precision: string, params: number)
 }
 
 function sessionOptions(opts: LoadOptions): ort.InferenceSession.SessionOptions {
-  return { graphOptimizationLevel: 'all', ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}) };
+  return {
+    graphOptimizationLevel: 'all', ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+    // a skipped branch returns empty tensors where the memory plan expected [B,T,H]: ORT warns on every such run
+    ...(opts.exitLayers?.length ? { logSeverityLevel: 3 as const } : {}),
+  };
 }
 
-interface Built { dir: string; index: WeightIndex; weightsFile: string; hasAdapter: boolean; opts: LoadOptions }
+interface Built { dir: string; index: WeightIndex; weightsFile: string; hasAdapter: boolean; opts: LoadOptions; exits: number[] }
 
 class OnnxLanguageModel implements LanguageModel {
   private lensSessions = new Map<boolean, ort.InferenceSession>();
@@ -167,6 +181,13 @@ class OnnxLanguageModel implements LanguageModel {
     return { lora_scale: f32(Float32Array.from(arr), [B]) };
   }
 
+  /** continue.{e} for each exit layer e: true when anything beyond layer e is needed (`depth` = deepest layer needed). */
+  private continueFeeds(depth: number): Feeds {
+    const feeds: Feeds = {};
+    for (const e of this.built.exits) feeds[`continue.${e}`] = new ort.Tensor('bool', Uint8Array.of(depth > e ? 1 : 0), []);
+    return feeds;
+  }
+
   private emptyPast(B: number): Feeds {
     const feeds: Feeds = {};
     const dims = [B, this.spec.kvHeads, 0, this.spec.headDim];
@@ -204,6 +225,9 @@ class OnnxLanguageModel implements LanguageModel {
     };
     const capture = opts.capture ?? [];
     for (const h of capture) this.checkHook(h);
+    const L = this.spec.numLayers;
+    const depth = Math.max(mode === 'none' ? -1 : L, ...capture.map((h) => (h === 'resid_pre.0' ? -1 : h === 'final_norm' ? L : Number(h.slice('resid_post.'.length)))));
+    Object.assign(feeds, this.continueFeeds(depth));
     const fetches = [...capture, ...(mode === 'none' ? [] : ['logits'])];
     if (!fetches.length) return { hooks: {} };
     const out = await this.session.run(feeds, fetches);
@@ -258,7 +282,7 @@ class OnnxLanguageModel implements LanguageModel {
       const feeds: Feeds = {
         input_ids: i64(ids, [B, T]), position_ids: i64(positions, [B, T]), logit_rows: i64(lastRows, [B]),
         ...this.maskFeeds(keyMask, T), ...past,
-        ...this.interventionFeeds(B, T, new Array(B).fill(T), opts.steer), ...lora,
+        ...this.interventionFeeds(B, T, new Array(B).fill(T), opts.steer), ...lora, ...this.continueFeeds(L),
       };
       const fetches = ['logits', ...Array.from({ length: L }, (_, i) => [`present_key.${i}`, `present_value.${i}`]).flat()];
       const out = await this.session.run(feeds, fetches);

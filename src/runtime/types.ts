@@ -110,6 +110,15 @@ export interface LoadOptions {
    * across rows, so a row's result never depends on the other rows of the batch. Part of the cache key.
    */
   precision?: 'fp32' | 'int8' | 'int4';
+  /**
+   * Opt-in early exit: layers after which a forward may stop. A forward whose hooks all lie at or before such
+   * a layer (and that asks for no logits) skips the layers after it; ONNX Runtime otherwise runs every node
+   * whatever is fetched, so collecting activations at the middle layer pays for the whole model (measured:
+   * 2x faster ADL collection at the zoo's middle layer). Costs (reports/perf/NOTES.md change 17): the weights
+   * of the layers after the first exit are held twice (ONNX Runtime keeps a branch's initializers next to
+   * their prepacked copies), and each decode step pays a few percent for the If node. Default: none.
+   */
+  exitLayers?: number[];
 }
 
 export interface LanguageModel {

@@ -1,0 +1,80 @@
+// LoadOptions.exitLayers: the layers after an exit run inside an If, skipped when a forward needs nothing beyond
+// the exit. The answers must be exactly those of the plain graph, and the skip must really happen.
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../../src/runtime/index.ts';
+import type { LanguageModel } from '../../src/runtime/types.ts';
+import { testCacheDir, ZOO_BASE, zooAdapter } from '../helpers.ts';
+
+const rows = [[5, 17, 99, 3, 250, 41, 7, 8], [9, 120, 33, 1000]];
+
+/** Max |a - b| over two arrays of equal length (exactness: the same kernels run on the same inputs). */
+function maxDiff(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Also fetches `extra` from the session on every run and records its dims (a view into what ORT computed). */
+function spyOn(model: LanguageModel, extra: string): number[][] {
+  const session = (model as unknown as { session: { run: (f: unknown, o: string[]) => Promise<Record<string, { dims: number[] }>> } }).session;
+  const run = session.run.bind(session);
+  const seen: number[][] = [];
+  session.run = async (feeds, fetches) => {
+    const out = await run(feeds, [...fetches, extra]);
+    seen.push([...out[extra].dims]);
+    return out;
+  };
+  return seen;
+}
+
+describe('early exit (zoo base, exits after layers 1 and 3 of 6)', () => {
+  let plain: LanguageModel, exiting: LanguageModel;
+  it('loads', async () => {
+    plain = await loadModel(ZOO_BASE, { cacheDir: testCacheDir() });
+    exiting = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), exitLayers: [3, 1] });
+  });
+
+  it.each(['resid_post.0', 'resid_post.1', 'resid_post.2', 'resid_post.3', 'resid_post.5', 'final_norm'] as const)('%s without logits equals the plain graph', async (hook) => {
+    const a = await plain.forward({ inputIds: rows, capture: [hook], logits: 'none' });
+    const b = await exiting.forward({ inputIds: rows, capture: [hook], logits: 'none' });
+    expect(maxDiff(a.hooks[hook]!.data, b.hooks[hook]!.data)).toBe(0);
+  });
+
+  it('logits, hooks and generation equal the plain graph', async () => {
+    const a = await plain.forward({ inputIds: rows, capture: ['resid_post.1', 'resid_post.4'], logits: 'all' });
+    const b = await exiting.forward({ inputIds: rows, capture: ['resid_post.1', 'resid_post.4'], logits: 'all' });
+    expect(maxDiff(a.logits!.data, b.logits!.data)).toBe(0);
+    expect(maxDiff(a.hooks['resid_post.4']!.data, b.hooks['resid_post.4']!.data)).toBe(0);
+    const ga = await plain.generate({ prompts: rows, maxNewTokens: 6, eosTokenIds: [] });
+    const gb = await exiting.generate({ prompts: rows, maxNewTokens: 6, eosTokenIds: [] });
+    expect(gb.tokens).toEqual(ga.tokens);
+  });
+
+  it('skips the layers after the exit when nothing beyond it is asked for, and only then', async () => {
+    const seen = spyOn(exiting, 'resid_post.4');
+    await exiting.forward({ inputIds: rows, capture: ['resid_post.1'], logits: 'none' }); // stops after layer 1
+    await exiting.forward({ inputIds: rows, capture: ['resid_post.3'], logits: 'none' }); // stops after layer 3
+    await exiting.forward({ inputIds: rows, capture: ['resid_post.3'], logits: 'last' }); // logits need every layer
+    expect(seen[0]).toContain(0);
+    expect(seen[1]).toContain(0);
+    expect(seen[2]).toEqual([2, 8, exiting.info.hiddenSize]);
+  });
+
+  it('rejects exit layers that are not layers of the model', async () => {
+    await expect(loadModel(ZOO_BASE, { cacheDir: testCacheDir(), exitLayers: [6] })).rejects.toThrow(/exitLayers: 6 is not a layer of this model \(0\.\.5\)/);
+  });
+});
+
+describe('early exit with a LoRA adapter (base and finetuned rows in one batch)', () => {
+  it('hooks at the exit layer equal the plain graph at scales 0 and 1', async () => {
+    const plain = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), adapter: zooAdapter('cake_bake') });
+    const exiting = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), adapter: zooAdapter('cake_bake'), exitLayers: [2] });
+    const opts = { inputIds: [rows[0], rows[0]], capture: ['resid_post.2' as const], logits: 'none' as const, loraScale: [0, 1] };
+    const a = await plain.forward(opts);
+    const b = await exiting.forward(opts);
+    expect(maxDiff(a.hooks['resid_post.2']!.data, b.hooks['resid_post.2']!.data)).toBe(0);
+    await plain.dispose();
+    await exiting.dispose();
+  });
+});
