@@ -144,7 +144,7 @@ class OnnxLanguageModel implements LanguageModel {
       throw new Error(`${what}: layer ${layer} is out of range (model has layers 0..${this.spec.numLayers - 1})`);
   }
 
-  /** steer [B,1,L·H], patch_mask [B,T,L] bool, patch_value [B,1,L·H] (see graph/model.ts). */
+  /** steer [B,1,L·H]; per layer i patch_index.i [N,2] (row, position) and patch_rows.i [N,H] (see graph/model.ts). */
   private interventionFeeds(B: number, T: number, lengths: number[], steer: SteerIntervention[] = [], patch: PatchIntervention[] = []): Feeds {
     const { numLayers: L, hidden: H } = this.spec;
     const steerT = new Float32Array(B * L * H);
@@ -153,20 +153,30 @@ class OnnxLanguageModel implements LanguageModel {
       const v = this.rows(s.vector, B, 'steer');
       for (let b = 0; b < B; b++) for (let h = 0; h < H; h++) steerT[(b * L + s.layer) * H + h] += v[b * H + h];
     }
-    const pMask = new Uint8Array(B * T * L);
-    const pValue = new Float32Array(B * L * H);
+    // per layer: (row·T + position) -> that row's vector; a later patch of the same position replaces an earlier one
+    const patched = Array.from({ length: L }, () => new Map<number, Float32Array>());
     for (const p of patch) {
       this.checkLayer(p.layer, 'patch');
       const v = this.rows(p.vector, B, 'patch');
       for (let b = 0; b < B; b++) {
-        pValue.set(v.subarray(b * H, (b + 1) * H), (b * L + p.layer) * H);
         const pos = Array.isArray(p.position) ? p.position[b] : p.position;
         const t = pos < 0 ? lengths[b] + pos : pos;
         if (t < 0 || t >= T) throw new Error(`patch: position ${pos} is outside row ${b} (length ${lengths[b]})`);
-        pMask[(b * T + t) * L + p.layer] = 1;
+        patched[p.layer].set(b * T + t, v.subarray(b * H, (b + 1) * H));
       }
     }
-    return { steer: f32(steerT, [B, 1, L * H]), patch_mask: new ort.Tensor('bool', pMask, [B, T, L]), patch_value: f32(pValue, [B, 1, L * H]) };
+    const feeds: Feeds = { steer: f32(steerT, [B, 1, L * H]) };
+    patched.forEach((rows, i) => {
+      const index = new BigInt64Array(2 * rows.size), values = new Float32Array(rows.size * H);
+      [...rows].forEach(([bt, v], n) => {
+        index[2 * n] = BigInt(Math.floor(bt / T));
+        index[2 * n + 1] = BigInt(bt % T);
+        values.set(v, n * H);
+      });
+      feeds[`patch_index.${i}`] = i64(index, [rows.size, 2]);
+      feeds[`patch_rows.${i}`] = f32(values, [rows.size, H]);
+    });
+    return feeds;
   }
 
   private loraFeed(B: number, scale: number | number[] | undefined): Feeds {

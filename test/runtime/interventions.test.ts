@@ -1,6 +1,7 @@
 // What steering and patching do to the residual stream, in both graph variants: a patched position of a
 // layer's output is exactly the patch vector (and nothing else at that layer changes), a steering vector is
-// added to every position of its layer, and a patch applied together with steering at the same layer wins.
+// added to every position of its layer, a patch applied together with steering at the same layer wins, and
+// patches of several positions of one layer each keep their own vector.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/runtime/index.ts';
@@ -43,6 +44,17 @@ describe.each(['reference', 'fused'] as const)("interventions, graph '%s'", (gra
         else expect(maxAbsDiff(got, at(plain.hooks['resid_post.1'], b, t))).toBe(0);
       }
     }
+  });
+
+  it('two patches at one layer keep their own vectors; a later patch of the same position wins', async () => {
+    const [v1, v2, v3] = [vector(H, 5), vector(H, 6), vector(H, 7)];
+    const out = await m.forward({
+      inputIds: [prompt], capture: ['resid_post.1'], logits: 'none',
+      patch: [{ layer: 1, position: 1, vector: v1 }, { layer: 1, position: 3, vector: v2 }, { layer: 1, position: -1, vector: v1 }, { layer: 1, position: T - 1, vector: v3 }],
+    });
+    expect(at(out.hooks['resid_post.1'], 0, 1)).toEqual(v1);
+    expect(at(out.hooks['resid_post.1'], 0, 3)).toEqual(v2);
+    expect(at(out.hooks['resid_post.1'], 0, T - 1)).toEqual(v3);
   });
 
   it('a steering vector is added to every position of its layer', async () => {

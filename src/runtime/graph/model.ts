@@ -5,9 +5,10 @@
 //   mask_full, mask_sliding [B,1,1,T,S] float: additive attention masks (0 = attend)
 //   past_key.i, past_value.i [B,kvHeads,P,headDim]
 //   steer [B,1,L·H]: steer[b,0,i·H:(i+1)·H] is added to the output of layer i (zeros when unused)
-//   patch_mask [B,T,L] bool, patch_value [B,1,L·H]: where patch_mask[b,t,i] is true, the output of layer i
-//   at (b,t) is replaced by patch_value[b,0,i·H:(i+1)·H]
+//   patch_index.i [N,2] int64, patch_rows.i [N,H]: the output of layer i at (b,t) = patch_index.i[n] is replaced
+//   by patch_rows.i[n] (N = 0 when unused)
 //   lora_scale [B] (adapters only), logit_rows [M] int64: rows of the flattened [B*T] stream to unembed
+//   continue.e bool [] for each exit layer e (LoadOptions.exitLayers): false skips the layers after e
 // Outputs: resid_pre.0, resid_post.i, final_norm [B,T,H]; logits [M,V]; present_key.i, present_value.i.
 import { attr, Graph } from '../../onnx/graph.ts';
 import type { ModelSpec } from '../config.ts';
@@ -76,8 +77,9 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const maskFull = g.input('mask_full', 'float32', ['B', 1, 1, 'T', 'S']);
   const maskSliding = spec.layerTypes.includes('sliding') ? g.input('mask_sliding', 'float32', ['B', 1, 1, 'T', 'S']) : maskFull;
   const steer = g.input('steer', 'float32', ['B', 1, L * H]);
-  const patchMask = g.input('patch_mask', 'bool', ['B', 'T', L]);
-  const patchValue = g.input('patch_value', 'float32', ['B', 1, L * H]);
+  // patching: per layer, the (row, position) pairs to replace [N,2] and their vectors [N,H] (N may be 0)
+  const patchIndex = Array.from({ length: L }, (_, i) => g.input(`patch_index.${i}`, 'int64', [`N${i}`, 2]));
+  const patchRows = Array.from({ length: L }, (_, i) => g.input(`patch_rows.${i}`, 'float32', [`N${i}`, H]));
   const logitRows = g.input('logit_rows', 'int64', ['M']);
   const c = context(g, spec, index, weightsFile, v);
   if (withLora) c.loraScale = g.op('Reshape', [g.input('lora_scale', 'float32', ['B']), g.ints([-1, 1, 1])]);
@@ -94,12 +96,8 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const mask4 = (m: string) => (c.fused ? g.op('Squeeze', [m, g.ints([1])]) : undefined);
   const masks = { full: { mask: maskFull, mask4: mask4(maskFull) }, sliding: { mask: maskSliding, mask4: maskSliding === maskFull ? undefined : mask4(maskSliding) } };
   if (!masks.sliding.mask4) masks.sliding.mask4 = masks.full.mask4;
-  // per-layer slices of the intervention inputs (laid out so one Split yields them in broadcastable shape):
-  // steer[i], patch_value[i] as [B,1,H], patch_mask[i] as [B,T,1]
-  const perLayer = (t: string, axis: number) => (L === 1 ? [t] : g.opN('Split', [t], L, { axis: attr.i(axis), num_outputs: attr.i(L) }));
-  const steers = perLayer(steer, 2);
-  const patchMasks = perLayer(patchMask, 2);
-  const patchValues = perLayer(patchValue, 2);
+  // steer[i] as [B,1,H]: one Split of the [B,1,L·H] input
+  const steers = L === 1 ? [steer] : g.opN('Split', [steer], L, { axis: attr.i(2), num_outputs: attr.i(L) });
 
   const pastKeys = Array.from({ length: L }, (_, i) => g.input(`past_key.${i}`, 'float32', ['B', kvHeads, 'P', headDim]));
   const pastValues = Array.from({ length: L }, (_, i) => g.input(`past_value.${i}`, 'float32', ['B', kvHeads, 'P', headDim]));
@@ -126,8 +124,9 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
       const block = decoderBlock(c, x, i, { ...masks[type], rotary: rotary[type], pastKey: pastKeys[i], pastValue: pastValues[i] });
       // steering: residual + block update + steer[i] (one [H] vector per row, broadcast over positions), one kernel
       const steered = body.op('Sum', [...block.residualTerms, steers[i]]);
-      // patching: patch_value[i] where patch_mask[i], else the steered output (named as the output: no Identity copy)
-      x = body.op('Where', [patchMasks[i], patchValues[i], steered], {}, name(`resid_post.${i}`));
+      // patching: the given rows replace those positions; a copy and N row writes, no pass over [B,T,H]
+      // like Where (reports/perf/NOTES.md change 19). Named as the output: no Identity copy.
+      x = body.op('ScatterND', [steered, patchIndex[i], patchRows[i]], {}, name(`resid_post.${i}`));
       emit(x, `resid_post.${i}`);
       emit(block.key, `present_key.${i}`);
       emit(block.value, `present_value.${i}`);
