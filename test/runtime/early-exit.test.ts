@@ -1,5 +1,6 @@
 // LoadOptions.exitLayers: the layers after an exit run inside an If, skipped when a forward needs nothing beyond
 // the exit. The answers must be exactly those of the plain graph, and the skip must really happen.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/runtime/index.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
@@ -74,6 +75,29 @@ describe('early exit with a LoRA adapter (base and finetuned rows in one batch)'
     const a = await plain.forward(opts);
     const b = await exiting.forward(opts);
     expect(maxDiff(a.hooks['resid_post.2']!.data, b.hooks['resid_post.2']!.data)).toBe(0);
+    await plain.dispose();
+    await exiting.dispose();
+  });
+});
+
+describe.each([
+  ['gemma2', 'fused', 'fp32'], // sliding-window layers, sandwich norms, soft-capping (reference attention path)
+  ['llama', 'reference', 'fp32'],
+  ['qwen3', 'fused', 'int8'],
+] as const)('early exit on %s (%s, %s)', (name, graph, precision) => {
+  it('hooks at and before the exit, and logits, equal the plain graph', async () => {
+    const dir = path.join('test', 'fixtures', 'hf-reference', name);
+    const plain = await loadModel(dir, { cacheDir: testCacheDir(), graph, precision });
+    const exiting = await loadModel(dir, { cacheDir: testCacheDir(), graph, precision, exitLayers: [0] });
+    const ids = [[5, 17, 99, 3, 25, 41], [9, 12, 33]];
+    for (const hook of ['resid_pre.0', 'resid_post.0'] as const) {
+      const a = await plain.forward({ inputIds: ids, capture: [hook], logits: 'none' });
+      const b = await exiting.forward({ inputIds: ids, capture: [hook], logits: 'none' });
+      expect(maxDiff(a.hooks[hook]!.data, b.hooks[hook]!.data)).toBe(0);
+    }
+    const a = await plain.forward({ inputIds: ids, logits: 'all' });
+    const b = await exiting.forward({ inputIds: ids, logits: 'all' });
+    expect(maxDiff(a.logits!.data, b.logits!.data)).toBe(0);
     await plain.dispose();
     await exiting.dispose();
   });
