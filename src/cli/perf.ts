@@ -86,7 +86,7 @@ function printTables(r: BenchReport): void {
     ['ADL collection (zoo base + LoRA)', 'seconds', 'docs/s'],
     ['separate passes (scale 0, then 1)', fmt(adl.separate_seconds, 2), fmt(adl.separate_docs_per_s)],
     ['one joint batch (per-row scale)', fmt(adl.joint_seconds, 2), fmt(adl.joint_docs_per_s)],
-    [`joint, early exit after layer ${adl.layer} (opt-in exitLayers)`, fmt(adl.joint_exit_seconds, 2), fmt(adl.joint_exit_docs_per_s)],
+    [`joint, early exit after layer ${adl.layer} (exitLayers)`, fmt(adl.joint_exit_seconds, 2), fmt(adl.joint_exit_docs_per_s)],
   ]) + `joint vs separate difference vectors: relative difference ${adl.joint_vs_separate_rel_diff.toExponential(2)}; early exit vs joint: ${adl.joint_exit_vs_joint_rel_diff.toExponential(2)}\n`);
   const variants = r.graph_variants as Record<string, number>[] | undefined;
   if (variants) out.push(table([

@@ -10,15 +10,13 @@ export type Attr =
   | { kind: 'f'; v: number }
   | { kind: 's'; v: string }
   | { kind: 'ints'; v: number[] }
-  | { kind: 'floats'; v: number[] }
-  | { kind: 'graph'; v: Graph };
+  | { kind: 'floats'; v: number[] };
 export const attr = {
   i: (v: number): Attr => ({ kind: 'i', v }),
   f: (v: number): Attr => ({ kind: 'f', v }),
   s: (v: string): Attr => ({ kind: 's', v }),
   ints: (v: number[]): Attr => ({ kind: 'ints', v }),
   floats: (v: number[]): Attr => ({ kind: 'floats', v }),
-  graph: (v: Graph): Attr => ({ kind: 'graph', v }),
 };
 
 interface NodeDef { op: string; inputs: string[]; outputs: string[]; attrs: Record<string, Attr>; domain: string; name: string }
@@ -32,22 +30,6 @@ export class Graph {
   private inits: InitDef[] = [];
   private names = new Set<string>();
   private constCache = new Map<string, string>();
-
-  private root: Graph = this;
-  private bodyName = 'diffbench';
-
-  /**
-   * A body graph for a control-flow node (If): its own nodes, outputs and external initializers (weights),
-   * while names (ONNX forbids shadowing) are shared and small constants live in the root graph, which every
-   * body reads from the outer scope.
-   */
-  branch(name: string): Graph {
-    const b = new Graph();
-    b.names = this.names;
-    b.root = this.root;
-    b.bodyName = this.fresh(name);
-    return b;
-  }
 
   /** A fresh value name with a readable prefix. */
   fresh(prefix: string): string {
@@ -63,11 +45,6 @@ export class Graph {
     return name;
   }
 
-  /** Declares an existing value (e.g. an If node's output) as a graph output. */
-  declareOutput(name: string, elem: ElemType, dims: (number | string)[]): void {
-    this.outputs.push({ name, elem, dims });
-  }
-
   output(value: string, name: string, elem: ElemType, dims: (number | string)[]): void {
     const out = name === value ? value : this.op('Identity', [value], {}, name);
     this.outputs.push({ name: out, elem, dims });
@@ -75,7 +52,6 @@ export class Graph {
 
   /** A small constant stored inside the model file (shapes, axes, scalars). */
   constant(values: ArrayLike<number>, dims: number[], elem: ElemType = 'float32'): string {
-    if (this.root !== this) return this.root.constant(values, dims, elem);
     const key = `${elem}:${dims.join(',')}:${Array.from(values).join(',')}`;
     const hit = this.constCache.get(key);
     if (hit) return hit;
@@ -122,17 +98,14 @@ export class Graph {
     w.int(1, irVersion);
     w.string(2, 'diffbench');
     for (const [domain, version] of Object.entries(opsets)) w.message(8, (o) => o.string(1, domain).int(2, version));
-    w.message(7, (g) => this.writeBody(g));
+    w.message(7, (g) => {
+      for (const n of this.nodes) g.message(1, (m) => writeNode(m, n));
+      g.string(2, 'diffbench');
+      for (const t of this.inits) g.message(5, (m) => writeTensor(m, t));
+      for (const v of this.inputs) g.message(11, (m) => writeValueInfo(m, v));
+      for (const v of this.outputs) g.message(12, (m) => writeValueInfo(m, v));
+    });
     return w.finish();
-  }
-
-  /** GraphProto fields (a ModelProto's graph, or an If branch). */
-  writeBody(g: ProtoWriter): void {
-    for (const n of this.nodes) g.message(1, (m) => writeNode(m, n));
-    g.string(2, this.bodyName);
-    for (const t of this.inits) g.message(5, (m) => writeTensor(m, t));
-    for (const v of this.inputs) g.message(11, (m) => writeValueInfo(m, v));
-    for (const v of this.outputs) g.message(12, (m) => writeValueInfo(m, v));
   }
 }
 
@@ -151,7 +124,6 @@ function writeNode(m: ProtoWriter, n: NodeDef): void {
         case 's': w.string(4, a.v).int(20, 3); break;
         case 'floats': for (const v of a.v) w.float(7, v); w.int(20, 6); break;
         case 'ints': for (const v of a.v) w.int(8, v); w.int(20, 7); break;
-        case 'graph': w.message(6, (gw) => a.v.writeBody(gw)).int(20, 5); break;
       }
     });
   }

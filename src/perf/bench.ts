@@ -273,7 +273,8 @@ async function adlFigure(o: BenchOptions, load: LoadOptions): Promise<Record<str
   }
   result.joint_vs_separate_rel_diff = relativeError(diffs.joint, diffs.separate);
   await model.dispose();
-  // the same joint collection with LoadOptions.exitLayers at the collected layer: the layers after it are skipped
+  // the same joint collection with LoadOptions.exitLayers at the collected layer (the default exit, the middle
+  // layer floor((L-1)/2), lies before it): the layers after it see one position per row
   const exiting = await loadModel(o.zooDir, { ...load, adapter: o.adapter, exitLayers: [layer] });
   const seconds = await timeBest(async () => { diffs.exit = await collectDifference(exiting, docs, layer, batchSize, 'joint'); }, 1);
   await exiting.dispose();

@@ -40,10 +40,10 @@ function graphVariant(opts: LoadOptions): { graph: NonNullable<LoadOptions['grap
   return { graph, precision, variant: { fused: graph === 'fused', quant: PRECISIONS[precision] } };
 }
 
-/** Exit layers of the decoder graph (LoadOptions.exitLayers), checked and sorted; the last layer needs none. */
+/** Exit layers of the decoder graph (LoadOptions.exitLayers; default the middle layer), checked and sorted. */
 function exitLayers(opts: LoadOptions, spec: ModelSpec): number[] {
   const L = spec.numLayers;
-  const given = opts.exitLayers ?? [];
+  const given = opts.exitLayers ?? [Math.floor((L - 1) / 2)];
   for (const e of given)
     if (!Number.isInteger(e) || e < 0 || e >= L) throw new Error(`LoadOptions.exitLayers: ${e} is not a layer of this model (0..${L - 1})`);
   return [...new Set(given)].filter((e) => e < L - 1).sort((a, b) => a - b);
@@ -76,7 +76,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const exits = exitLayers(opts, spec);
   const decoderFile = path.join(dir, `decoder-${graph}${exits.length ? `-exit${exits.join('_')}` : ''}.onnx`);
   if (!fs.existsSync(decoderFile)) writeFileAtomic(decoderFile, buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter), { ...graphVar, exits }));
-  const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts));
+  const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts, exits));
   const info: ModelInfo = {
     modelType: spec.modelType, numLayers: spec.numLayers, hiddenSize: spec.hidden, vocabSize: spec.vocab,
     eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId, modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
@@ -99,11 +99,12 @@ function conversionProgress(modelDir: string, precision: string, params: number)
   };
 }
 
-function sessionOptions(opts: LoadOptions): ort.InferenceSession.SessionOptions {
+function sessionOptions(opts: LoadOptions, exits: number[] = []): ort.InferenceSession.SessionOptions {
   return {
     graphOptimizationLevel: 'all', ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
-    // a skipped branch returns empty tensors where the memory plan expected [B,T,H]: ORT warns on every such run
-    ...(opts.exitLayers?.length ? { logSeverityLevel: 3 as const } : {}),
+    // after an early exit the later layers see 1 position where the memory plan (symbolic T) expected T: ORT
+    // warns on every such run and allocates those tensors on the fly, which is correct
+    ...(exits.length ? { logSeverityLevel: 3 as const } : {}),
   };
 }
 
@@ -230,14 +231,16 @@ class OnnxLanguageModel implements LanguageModel {
       logit_rows: i64(BigInt64Array.from(rows, BigInt), [rows.length]),
       ...this.maskFeeds(batch.mask, T),
       ...this.emptyPast(B),
-      ...this.interventionFeeds(B, T, batch.lengths, opts.steer, opts.patch),
       ...this.loraFeed(B, opts.loraScale),
     };
     const capture = opts.capture ?? [];
     for (const h of capture) this.checkHook(h);
     const L = this.spec.numLayers;
     const depth = Math.max(mode === 'none' ? -1 : L, ...capture.map((h) => (h === 'resid_pre.0' ? -1 : h === 'final_norm' ? L : Number(h.slice('resid_post.'.length)))));
-    Object.assign(feeds, this.continueFeeds(depth));
+    // after an early exit the later layers see one position: their patches cannot matter and must not index the rest
+    const stop = Math.min(L, ...this.built.exits.filter((e) => depth <= e));
+    const patch = (opts.patch ?? []).filter((p) => p.layer <= stop || !Number.isInteger(p.layer));
+    Object.assign(feeds, this.continueFeeds(depth), this.interventionFeeds(B, T, batch.lengths, opts.steer, patch));
     const fetches = [...capture, ...(mode === 'none' ? [] : ['logits'])];
     if (!fetches.length) return { hooks: {} };
     const out = await this.session.run(feeds, fetches);

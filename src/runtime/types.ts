@@ -111,12 +111,12 @@ export interface LoadOptions {
    */
   precision?: 'fp32' | 'int8' | 'int4';
   /**
-   * Opt-in early exit: layers after which a forward may stop. A forward whose hooks all lie at or before such
-   * a layer (and that asks for no logits) skips the layers after it; ONNX Runtime otherwise runs every node
-   * whatever is fetched, so collecting activations at the middle layer pays for the whole model (measured:
-   * 2x faster ADL collection at the zoo's middle layer). Costs (reports/perf/NOTES.md change 17): the weights
-   * of the layers after the first exit are held twice (ONNX Runtime keeps a branch's initializers next to
-   * their prepacked copies), and each decode step pays a few percent for the If node. Default: none.
+   * Early exit: layers after which a forward may stop. When a forward's hooks all lie at or before such a layer
+   * and it asks for no logits, the layers after it run on one position per row instead of all (ONNX Runtime
+   * runs every node whatever is fetched, so collecting at the middle layer would otherwise pay for the whole
+   * model; measured 1.9x faster ADL collection on the zoo, results identical). Costs a few Slice kernels per
+   * forward (within noise on prefill and decode, reports/perf/NOTES.md change 18) and no memory.
+   * Default: the middle layer floor((L-1)/2), the ADL's default layer; [] for none. Part of the cache key.
    */
   exitLayers?: number[];
 }

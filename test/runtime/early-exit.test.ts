@@ -1,5 +1,5 @@
-// LoadOptions.exitLayers: the layers after an exit run inside an If, skipped when a forward needs nothing beyond
-// the exit. The answers must be exactly those of the plain graph, and the skip must really happen.
+// LoadOptions.exitLayers: when a forward needs nothing beyond an exit layer, the layers after it run on one
+// position per row instead of all. The answers must be exactly those of the plain graph, and the cut must happen.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/runtime/index.ts';
@@ -16,7 +16,7 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
-/** Also fetches `extra` from the session on every run and records its dims (a view into what ORT computed). */
+/** Also fetches `extra` from the session on every run and records its dims (how many positions ORT computed). */
 function spyOn(model: LanguageModel, extra: string): number[][] {
   const session = (model as unknown as { session: { run: (f: unknown, o: string[]) => Promise<Record<string, { dims: number[] }>> } }).session;
   const run = session.run.bind(session);
@@ -32,7 +32,7 @@ function spyOn(model: LanguageModel, extra: string): number[][] {
 describe('early exit (zoo base, exits after layers 1 and 3 of 6)', () => {
   let plain: LanguageModel, exiting: LanguageModel;
   it('loads', async () => {
-    plain = await loadModel(ZOO_BASE, { cacheDir: testCacheDir() });
+    plain = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), exitLayers: [] });
     exiting = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), exitLayers: [3, 1] });
   });
 
@@ -57,9 +57,19 @@ describe('early exit (zoo base, exits after layers 1 and 3 of 6)', () => {
     await exiting.forward({ inputIds: rows, capture: ['resid_post.1'], logits: 'none' }); // stops after layer 1
     await exiting.forward({ inputIds: rows, capture: ['resid_post.3'], logits: 'none' }); // stops after layer 3
     await exiting.forward({ inputIds: rows, capture: ['resid_post.3'], logits: 'last' }); // logits need every layer
-    expect(seen[0]).toContain(0);
-    expect(seen[1]).toContain(0);
-    expect(seen[2]).toEqual([2, 8, exiting.info.hiddenSize]);
+    const H = exiting.info.hiddenSize;
+    expect(seen[0]).toEqual([2, 1, H]);
+    expect(seen[1]).toEqual([2, 1, H]);
+    expect(seen[2]).toEqual([2, 8, H]);
+  });
+
+  it('by default exits after the middle layer floor((L-1)/2) = 2', async () => {
+    const model = await loadModel(ZOO_BASE, { cacheDir: testCacheDir() });
+    const seen = spyOn(model, 'resid_post.3');
+    await model.forward({ inputIds: rows, capture: ['resid_post.2'], logits: 'none' });
+    await model.forward({ inputIds: rows, capture: ['resid_post.3'], logits: 'none' });
+    expect(seen).toEqual([[2, 1, model.info.hiddenSize], [2, 8, model.info.hiddenSize]]);
+    await model.dispose();
   });
 
   it('rejects exit layers that are not layers of the model', async () => {
@@ -69,7 +79,7 @@ describe('early exit (zoo base, exits after layers 1 and 3 of 6)', () => {
 
 describe('early exit with a LoRA adapter (base and finetuned rows in one batch)', () => {
   it('hooks at the exit layer equal the plain graph at scales 0 and 1', async () => {
-    const plain = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), adapter: zooAdapter('cake_bake') });
+    const plain = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), adapter: zooAdapter('cake_bake'), exitLayers: [] });
     const exiting = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), adapter: zooAdapter('cake_bake'), exitLayers: [2] });
     const opts = { inputIds: [rows[0], rows[0]], capture: ['resid_post.2' as const], logits: 'none' as const, loraScale: [0, 1] };
     const a = await plain.forward(opts);
@@ -87,7 +97,7 @@ describe.each([
 ] as const)('early exit on %s (%s, %s)', (name, graph, precision) => {
   it('hooks at and before the exit, and logits, equal the plain graph', async () => {
     const dir = path.join('test', 'fixtures', 'hf-reference', name);
-    const plain = await loadModel(dir, { cacheDir: testCacheDir(), graph, precision });
+    const plain = await loadModel(dir, { cacheDir: testCacheDir(), graph, precision, exitLayers: [] });
     const exiting = await loadModel(dir, { cacheDir: testCacheDir(), graph, precision, exitLayers: [0] });
     const ids = [[5, 17, 99, 3, 25, 41], [9, 12, 33]];
     for (const hook of ['resid_pre.0', 'resid_post.0'] as const) {

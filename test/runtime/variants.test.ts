@@ -26,8 +26,9 @@ describe('graph variant and precision in the cache', () => {
     expect(dirs).toHaveLength(2);
     const [fp32Dir, int8Dir] = dirs.map((d) => path.join(cacheDir, 'models', d));
     expect(path.basename(int8Dir)).toMatch(/-int8-[0-9a-f]{8}$/);
-    expect(fs.readdirSync(fp32Dir).sort()).toEqual(['decoder-fused.onnx', 'decoder-reference.onnx', 'weights.bin', 'weights.json']);
-    expect(fs.readdirSync(int8Dir)).toContain('decoder-fused.onnx');
+    // graph files are named by variant and exit layers (default: the middle layer, 2 of the zoo's 6)
+    expect(fs.readdirSync(fp32Dir).sort()).toEqual(['decoder-fused-exit2.onnx', 'decoder-reference-exit2.onnx', 'weights.bin', 'weights.json']);
+    expect(fs.readdirSync(int8Dir)).toContain('decoder-fused-exit2.onnx');
     // int8 codes are a quarter of the float32 linear weights (embeddings stay float32)
     expect(fs.statSync(path.join(int8Dir, 'weights.bin')).size).toBeLessThan(0.75 * fs.statSync(path.join(fp32Dir, 'weights.bin')).size);
     expect(compare(fused.logits!.data, ref.logits!.data).rel).toBeLessThan(1e-5);

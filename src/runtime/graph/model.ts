@@ -8,7 +8,7 @@
 //   patch_index.i [N,2] int64, patch_rows.i [N,H]: the output of layer i at (b,t) = patch_index.i[n] is replaced
 //   by patch_rows.i[n] (N = 0 when unused)
 //   lora_scale [B] (adapters only), logit_rows [M] int64: rows of the flattened [B*T] stream to unembed
-//   continue.e bool [] for each exit layer e (LoadOptions.exitLayers): false skips the layers after e
+//   continue.e bool [] for each exit layer e (LoadOptions.exitLayers): false = the layers after e see one position
 // Outputs: resid_pre.0, resid_post.i, final_norm [B,T,H]; logits [M,V]; present_key.i, present_value.i.
 import { attr, Graph } from '../../onnx/graph.ts';
 import type { ModelSpec } from '../config.ts';
@@ -26,7 +26,7 @@ const FUSED_OPSETS = { '': 23, 'com.microsoft': 1 };
 export interface GraphVariant {
   fused: boolean;
   quant: QuantSpec | null;
-  /** Layers after which a forward may stop (the rest runs inside an If on the `continue.{layer}` input). */
+  /** Layers after which a forward may stop early (see exitAfter). */
   exits?: number[];
 }
 export const REFERENCE_VARIANT: GraphVariant = { fused: false, quant: null };
@@ -77,9 +77,6 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const maskFull = g.input('mask_full', 'float32', ['B', 1, 1, 'T', 'S']);
   const maskSliding = spec.layerTypes.includes('sliding') ? g.input('mask_sliding', 'float32', ['B', 1, 1, 'T', 'S']) : maskFull;
   const steer = g.input('steer', 'float32', ['B', 1, L * H]);
-  // patching: per layer, the (row, position) pairs to replace [N,2] and their vectors [N,H] (N may be 0)
-  const patchIndex = Array.from({ length: L }, (_, i) => g.input(`patch_index.${i}`, 'int64', [`N${i}`, 2]));
-  const patchRows = Array.from({ length: L }, (_, i) => g.input(`patch_rows.${i}`, 'float32', [`N${i}`, H]));
   const logitRows = g.input('logit_rows', 'int64', ['M']);
   const c = context(g, spec, index, weightsFile, v);
   if (withLora) c.loraScale = g.op('Reshape', [g.input('lora_scale', 'float32', ['B']), g.ints([-1, 1, 1])]);
@@ -94,67 +91,61 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
 
   // [B,1,T,S] masks for the fused Attention kernel, squeezed once for all layers
   const mask4 = (m: string) => (c.fused ? g.op('Squeeze', [m, g.ints([1])]) : undefined);
-  const masks = { full: { mask: maskFull, mask4: mask4(maskFull) }, sliding: { mask: maskSliding, mask4: maskSliding === maskFull ? undefined : mask4(maskSliding) } };
-  if (!masks.sliding.mask4) masks.sliding.mask4 = masks.full.mask4;
+  const full = { mask: maskFull, mask4: mask4(maskFull) };
+  const masks: LayerIO['masks'] = { full, sliding: maskSliding === maskFull ? full : { mask: maskSliding, mask4: mask4(maskSliding) } };
   // steer[i] as [B,1,H]: one Split of the [B,1,L·H] input
   const steers = L === 1 ? [steer] : g.opN('Split', [steer], L, { axis: attr.i(2), num_outputs: attr.i(L) });
 
   const pastKeys = Array.from({ length: L }, (_, i) => g.input(`past_key.${i}`, 'float32', ['B', kvHeads, 'P', headDim]));
   const pastValues = Array.from({ length: L }, (_, i) => g.input(`past_value.${i}`, 'float32', ['B', kvHeads, 'P', headDim]));
-  const exits = [...new Set(v.exits ?? [])].filter((e) => e >= 0 && e < L - 1).sort((a, b) => a - b);
-  const continues = new Map(exits.map((e) => [e, g.input(`continue.${e}`, 'bool', [])]));
-  const outDims = (name: string): (number | string)[] =>
-    name.startsWith('present') ? ['B', kvHeads, 'S', headDim] : name === 'logits' ? ['M', vocab] : ['B', 'T', H];
-
-  // Layers from..L-1 written into body graph `c.g`. After each exit layer e the rest sits inside an If on
-  // `continue.e`, so a forward that needs nothing beyond layer e skips it (ONNX Runtime otherwise runs every node
-  // whatever is fetched). A branch holds its layers' weights itself: read from the outer scope they would stay
-  // there next to the kernels' prepacked copies (measured: +80% of those weights). Values are named `name` at
-  // depth 0 and `name@depth` inside branches (ONNX names are unique across scopes); returns the names produced.
-  const layers = (c: BuildContext, x: string, from: number, depth: number): string[] => {
-    const { g: body } = c;
-    const name = (n: string) => (depth === 0 ? n : `${n}@${depth}`);
-    const produced: string[] = [];
-    const emit = (value: string, n: string) => {
-      body.output(value, name(n), 'float32', outDims(n));
-      produced.push(n);
-    };
-    for (let i = from; i < L; i++) {
-      const type = spec.layerTypes[i];
-      const block = decoderBlock(c, x, i, { ...masks[type], rotary: rotary[type], pastKey: pastKeys[i], pastValue: pastValues[i] });
-      // steering: residual + block update + steer[i] (one [H] vector per row, broadcast over positions), one kernel
-      const steered = body.op('Sum', [...block.residualTerms, steers[i]]);
-      // patching: the given rows replace those positions; a copy and N row writes, no pass over [B,T,H]
-      // like Where (reports/perf/NOTES.md change 19). Named as the output: no Identity copy.
-      x = body.op('ScatterND', [steered, patchIndex[i], patchRows[i]], {}, name(`resid_post.${i}`));
-      emit(x, `resid_post.${i}`);
-      emit(block.key, `present_key.${i}`);
-      emit(block.value, `present_value.${i}`);
-      const go = continues.get(i);
-      if (!go) continue;
-      const then = body.branch(`after_layer_${i}`);
-      const inner = layers({ ...c, g: then, memo: new Map() }, x, i + 1, depth + 1);
-      // empty tensors with the fixed dims kept (the final norm after the branches needs its hidden size)
-      const skip = body.branch(`skip_after_layer_${i}`);
-      const empty = (n: string) => outDims(n).map((d) => (typeof d === 'number' ? d : 0));
-      for (const n of inner) skip.output(skip.constant([], empty(n)), `${n}@${depth + 1}~`, 'float32', empty(n));
-      body.opN('If', [go], inner.length, { then_branch: attr.graph(then), else_branch: attr.graph(skip) }, inner.map(name));
-      for (const n of inner) {
-        body.declareOutput(name(n), 'float32', outDims(n));
-        produced.push(n);
-      }
-      return produced;
-    }
-    return produced;
-  };
-  layers(c, x, 0, 0);
-  // outside every branch: the tied embedding stays one initializer; after an early exit the last residual is an
-  // empty tensor and logit_rows is empty, so these run on nothing
-  const normed = norm(c, `resid_post.${L - 1}`, 'final_norm');
+  const exits = new Set((v.exits ?? []).filter((e) => e >= 0 && e < L - 1));
+  // the masks and rotary tables the layers read; after an exit, copies cut to the kept positions
+  const attnMask = c.fused && !spec.attnSoftcap ? 'mask4' : 'mask'; // what attention() reads (its fused path)
+  let io = { masks, rotary };
+  for (let i = 0; i < L; i++) {
+    const type = spec.layerTypes[i];
+    const block = decoderBlock(c, x, i, { ...io.masks[type], rotary: io.rotary[type], pastKey: pastKeys[i], pastValue: pastValues[i] });
+    // steering: residual + block update + steer[i] (one [H] vector per row, broadcast over positions), one kernel
+    const steered = g.op('Sum', [...block.residualTerms, steers[i]]);
+    // patching: the given rows replace those positions; a copy and N row writes, no pass over [B,T,H] like
+    // Where (reports/perf/NOTES.md change 19). Named as the graph output: no Identity copy.
+    x = g.op('ScatterND', [steered, g.input(`patch_index.${i}`, 'int64', [`N${i}`, 2]), g.input(`patch_rows.${i}`, 'float32', [`N${i}`, H])], {}, `resid_post.${i}`);
+    g.output(x, `resid_post.${i}`, 'float32', ['B', 'T', H]);
+    g.output(block.key, `present_key.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
+    g.output(block.value, `present_value.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
+    if (exits.has(i)) ({ x, io } = exitAfter(g, i, x, pastKeys[0], io, attnMask));
+  }
+  const normed = norm(c, x, 'final_norm');
   g.output(normed, 'final_norm', 'float32', ['B', 'T', H]);
   const rows = g.op('Gather', [g.op('Reshape', [normed, g.ints([-1, H])]), logitRows]);
   g.output(unembed(c, rows), 'logits', 'float32', ['M', vocab]);
   return g.serialize(opsets(v));
+}
+
+type LayerIO = { masks: Record<'full' | 'sliding', { mask: string; mask4?: string }>; rotary: Partial<Record<'full' | 'sliding', RotaryTables>> };
+
+/**
+ * Early exit after layer e (LoadOptions.exitLayers): the residual and every per-position input of the later
+ * layers keep all T positions when the bool input `continue.e` is true and only the first when it is false, so
+ * the later layers, the final norm and the logits then cost one position per row. (Zero positions would be
+ * cheaper still, but several ORT kernels reject empty inputs.) ONNX Runtime runs every node whatever is fetched;
+ * an If around the later layers would skip them too, but ORT 1.30 keeps a branch's weights next to their
+ * prepacked copies (reports/perf/NOTES.md change 18), while these few Slices keep every weight in place.
+ */
+function exitAfter(g: Graph, e: number, x: string, pastKey: string, io: LayerIO, attnMask: 'mask' | 'mask4'): { x: string; io: LayerIO } {
+  const go = g.input(`continue.${e}`, 'bool', []);
+  const keep = g.op('Where', [go, g.op('Shape', [x], { start: attr.i(1), end: attr.i(2) }), g.ints([1])]); // [T] or [1]
+  const keys = g.op('Add', [g.op('Shape', [pastKey], { start: attr.i(2), end: attr.i(3) }), keep]); // [P + kept]
+  const cut = (t: string, axis: number) => g.op('Slice', [t, g.ints([0]), keep, g.ints([axis])]);
+  const cutMask = (m: string, tAxis: number) => g.op('Slice', [m, g.ints([0, 0]), g.op('Concat', [keep, keys], { axis: attr.i(0) }), g.ints([tAxis, tAxis + 1])]);
+  const cutMasks = (m: { mask: string; mask4?: string }) =>
+    attnMask === 'mask4' && m.mask4 ? { mask: m.mask, mask4: cutMask(m.mask4, 2) } : { ...m, mask: cutMask(m.mask, 3) }; // [B,1,T,S] / [B,1,1,T,S]
+  const full = cutMasks(io.masks.full);
+  const sliding = io.masks.sliding === io.masks.full ? full : cutMasks(io.masks.sliding);
+  const rotary: LayerIO['rotary'] = {};
+  for (const [type, t] of Object.entries(io.rotary) as ['full' | 'sliding', RotaryTables][])
+    rotary[type] = { ...t, cos: cut(t.cos, 1), sin: cut(t.sin, 1) };
+  return { x: cut(x, 1), io: { masks: { full, sliding }, rotary } };
 }
 
 /** The logit lens: residual vectors [N,H] -> final norm -> logits [N,V] (soft-capped or not). */
