@@ -28,6 +28,7 @@ export class Graph {
   private inputs: ValueDef[] = [];
   private outputs: ValueDef[] = [];
   private inits: InitDef[] = [];
+  private shapes: ValueDef[] = [];
   private names = new Set<string>();
   private constCache = new Map<string, string>();
 
@@ -48,6 +49,12 @@ export class Graph {
   output(value: string, name: string, elem: ElemType, dims: (number | string)[]): void {
     const out = name === value ? value : this.op('Identity', [value], {}, name);
     this.outputs.push({ name: out, elem, dims });
+  }
+
+  /** Declares the type and shape of an intermediate value (value_info) where inference cannot know it. */
+  shape(name: string, elem: ElemType, dims: (number | string)[]): string {
+    this.shapes.push({ name, elem, dims });
+    return name;
   }
 
   /** A small constant stored inside the model file (shapes, axes, scalars). */
@@ -104,6 +111,7 @@ export class Graph {
       for (const t of this.inits) g.message(5, (m) => writeTensor(m, t));
       for (const v of this.inputs) g.message(11, (m) => writeValueInfo(m, v));
       for (const v of this.outputs) g.message(12, (m) => writeValueInfo(m, v));
+      for (const v of this.shapes) g.message(13, (m) => writeValueInfo(m, v));
     });
     return w.finish();
   }

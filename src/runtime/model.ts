@@ -239,7 +239,7 @@ class OnnxLanguageModel implements LanguageModel {
     const depth = Math.max(mode === 'none' ? -1 : L, ...capture.map((h) => (h === 'resid_pre.0' ? -1 : h === 'final_norm' ? L : Number(h.slice('resid_post.'.length)))));
     // after an early exit the later layers see one position: their patches cannot matter and must not index the rest
     const stop = Math.min(L, ...this.built.exits.filter((e) => depth <= e));
-    const patch = (opts.patch ?? []).filter((p) => p.layer <= stop || !Number.isInteger(p.layer));
+    const patch = (opts.patch ?? []).filter((p) => !(Number.isInteger(p.layer) && p.layer > stop && p.layer < L)); // bad layers still throw
     Object.assign(feeds, this.continueFeeds(depth), this.interventionFeeds(B, T, batch.lengths, opts.steer, patch));
     const fetches = [...capture, ...(mode === 'none' ? [] : ['logits'])];
     if (!fetches.length) return { hooks: {} };

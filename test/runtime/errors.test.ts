@@ -118,6 +118,8 @@ describe('bad calls', () => {
     await expect(m.forward({ inputIds: [[1, 2, 3]], steer: [{ layer: 1, vector: new Float32Array(10) }] })).rejects.toThrow(/expected 64 \(hidden size\)/);
     await expect(m.forward({ inputIds: [[1, 2, 3]], capture: ['resid_post.7' as 'resid_post.0'] })).rejects.toThrow(/unknown hook 'resid_post\.7'/);
     await expect(m.forward({ inputIds: [[1, 2, 3]], patch: [{ layer: 1, position: 5, vector: new Float32Array(64) }] })).rejects.toThrow(/patch: position 5 is outside row 0/);
+    // also when the forward stops at the default early exit (layer 1 of 4) before the patched layer
+    await expect(m.forward({ inputIds: [[1, 2, 3]], capture: ['resid_post.0'], logits: 'none', patch: [{ layer: 9, position: 0, vector: new Float32Array(64) }] })).rejects.toThrow(/patch: layer 9 is out of range/);
     await m.dispose();
   });
 });

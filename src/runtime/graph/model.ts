@@ -101,6 +101,7 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const exits = new Set((v.exits ?? []).filter((e) => e >= 0 && e < L - 1));
   // the masks and rotary tables the layers read; after an exit, copies cut to the kept positions
   const attnMask = c.fused && !spec.attnSoftcap ? 'mask4' : 'mask'; // what attention() reads (its fused path)
+  const exitDims: ExitDims = { hidden: H, rotary: (t) => (c.fused ? ['B', 'T', t.rotaryDim / 2] : ['B', 'T', 1, t.rotaryDim]) };
   let io = { masks, rotary };
   for (let i = 0; i < L; i++) {
     const type = spec.layerTypes[i];
@@ -113,7 +114,7 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
     g.output(x, `resid_post.${i}`, 'float32', ['B', 'T', H]);
     g.output(block.key, `present_key.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
     g.output(block.value, `present_value.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
-    if (exits.has(i)) ({ x, io } = exitAfter(g, i, x, pastKeys[0], io, attnMask));
+    if (exits.has(i)) ({ x, io } = exitAfter(g, i, x, pastKeys[0], io, attnMask, exitDims));
   }
   const normed = norm(c, x, 'final_norm');
   g.output(normed, 'final_norm', 'float32', ['B', 'T', H]);
@@ -132,21 +133,28 @@ type LayerIO = { masks: Record<'full' | 'sliding', { mask: string; mask4?: strin
  * an If around the later layers would skip them too, but ORT 1.30 keeps a branch's weights next to their
  * prepacked copies (reports/perf/NOTES.md change 18), while these few Slices keep every weight in place.
  */
-function exitAfter(g: Graph, e: number, x: string, pastKey: string, io: LayerIO, attnMask: 'mask' | 'mask4'): { x: string; io: LayerIO } {
+function exitAfter(g: Graph, e: number, x: string, pastKey: string, io: LayerIO, attnMask: 'mask' | 'mask4', dims: ExitDims): { x: string; io: LayerIO } {
   const go = g.input(`continue.${e}`, 'bool', []);
   const keep = g.op('Where', [go, g.op('Shape', [x], { start: attr.i(1), end: attr.i(2) }), g.ints([1])]); // [T] or [1]
   const keys = g.op('Add', [g.op('Shape', [pastKey], { start: attr.i(2), end: attr.i(3) }), keep]); // [P + kept]
-  const cut = (t: string, axis: number) => g.op('Slice', [t, g.ints([0]), keep, g.ints([axis])]);
-  const cutMask = (m: string, tAxis: number) => g.op('Slice', [m, g.ints([0, 0]), g.op('Concat', [keep, keys], { axis: attr.i(0) }), g.ints([tAxis, tAxis + 1])]);
+  // Each cut value is declared with its full-length shape: shape inference cannot see through the data-dependent
+  // Slice, and with unknown shapes ORT's memory plan reuses fewer buffers (measured: +85 MiB peak at 256x32).
+  // When a forward stops early the declared T is wrong, and ORT allocates those few tensors on the fly.
+  const cut = (t: string, axis: number, shape: (number | string)[]) => g.shape(g.op('Slice', [t, g.ints([0]), keep, g.ints([axis])]), 'float32', shape);
+  const cutMask = (m: string, tAxis: number, shape: (number | string)[]) =>
+    g.shape(g.op('Slice', [m, g.ints([0, 0]), g.op('Concat', [keep, keys], { axis: attr.i(0) }), g.ints([tAxis, tAxis + 1])]), 'float32', shape);
   const cutMasks = (m: { mask: string; mask4?: string }) =>
-    attnMask === 'mask4' && m.mask4 ? { mask: m.mask, mask4: cutMask(m.mask4, 2) } : { ...m, mask: cutMask(m.mask, 3) }; // [B,1,T,S] / [B,1,1,T,S]
+    attnMask === 'mask4' && m.mask4 ? { mask: m.mask, mask4: cutMask(m.mask4, 2, ['B', 1, 'T', 'S']) } : { ...m, mask: cutMask(m.mask, 3, ['B', 1, 1, 'T', 'S']) };
   const full = cutMasks(io.masks.full);
   const sliding = io.masks.sliding === io.masks.full ? full : cutMasks(io.masks.sliding);
   const rotary: LayerIO['rotary'] = {};
   for (const [type, t] of Object.entries(io.rotary) as ['full' | 'sliding', RotaryTables][])
-    rotary[type] = { ...t, cos: cut(t.cos, 1), sin: cut(t.sin, 1) };
-  return { x: cut(x, 1), io: { masks: { full, sliding }, rotary } };
+    rotary[type] = { ...t, cos: cut(t.cos, 1, dims.rotary(t)), sin: cut(t.sin, 1, dims.rotary(t)) };
+  return { x: cut(x, 1, ['B', 'T', dims.hidden]), io: { masks: { full, sliding }, rotary } };
 }
+
+/** Full-length shapes of the values exitAfter cuts (rotaryTables: [B,T,rot/2] fused, [B,T,1,rot] reference). */
+interface ExitDims { hidden: number; rotary: (t: RotaryTables) => (number | string)[] }
 
 /** The logit lens: residual vectors [N,H] -> final norm -> logits [N,V] (soft-capped or not). */
 export function buildLensGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, softcap: boolean): Uint8Array {
