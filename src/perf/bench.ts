@@ -263,23 +263,24 @@ async function adlFigure(o: BenchOptions, load: LoadOptions): Promise<Record<str
   const docs = await sampleDocuments({ source: path.join(o.zooDir, '..', 'data', 'unrelated.jsonl.gz'), n: nDocs, minTokens: T, tokenizer, seed: 42, maxChars: 10 * T });
   const model = await loadModel(o.zooDir, { ...load, adapter: o.adapter });
   const layer = Math.floor(model.info.numLayers / 2);
+  // the same model with LoadOptions.exitLayers at the collected layer (the default exit, the middle layer
+  // floor((L-1)/2), lies before it): in the joint pass the layers after it see one position per row
+  const exiting = await loadModel(o.zooDir, { ...load, adapter: o.adapter, exitLayers: [layer] });
   const result: Record<string, unknown> = { documents: nDocs, tokens: T, layer, batch_docs: batchSize, adapter: path.basename(o.adapter) };
   const diffs: Record<string, Float32Array> = {};
-  for (const mode of ['separate', 'joint'] as const) {
-    const seconds = await timeBest(async () => { diffs[mode] = await collectDifference(model, docs, layer, batchSize, mode); }, 1);
-    result[`${mode}_seconds`] = seconds;
-    result[`${mode}_docs_per_s`] = nDocs / seconds;
-    o.log(`adl ${mode}: ${seconds.toFixed(2)} s for ${nDocs} docs x ${T} tokens (base + finetuned)`);
-  }
+  const runs = { separate: [model, 'separate'], joint: [model, 'joint'], joint_exit: [exiting, 'joint'] } as const;
+  // interleaved, best of 2 rounds: the figures are compared with each other
+  const seconds = await timeBestInterleaved(Object.entries(runs).map(([name, [m, mode]]) => async () => { diffs[name] = await collectDifference(m, docs, layer, batchSize, mode); }), 2);
+  Object.keys(runs).forEach((name, i) => {
+    result[`${name}_seconds`] = seconds[i];
+    result[`${name}_docs_per_s`] = nDocs / seconds[i];
+    const label = name === 'joint_exit' ? `joint, early exit after layer ${layer}` : name;
+    o.log(`adl ${label}: ${seconds[i].toFixed(2)} s for ${nDocs} docs x ${T} tokens (base + finetuned)`);
+  });
   result.joint_vs_separate_rel_diff = relativeError(diffs.joint, diffs.separate);
+  result.joint_exit_vs_joint_rel_diff = relativeError(diffs.joint_exit, diffs.joint);
   await model.dispose();
-  // the same joint collection with LoadOptions.exitLayers at the collected layer (the default exit, the middle
-  // layer floor((L-1)/2), lies before it): the layers after it see one position per row
-  const exiting = await loadModel(o.zooDir, { ...load, adapter: o.adapter, exitLayers: [layer] });
-  const seconds = await timeBest(async () => { diffs.exit = await collectDifference(exiting, docs, layer, batchSize, 'joint'); }, 1);
   await exiting.dispose();
-  Object.assign(result, { joint_exit_seconds: seconds, joint_exit_docs_per_s: nDocs / seconds, joint_exit_vs_joint_rel_diff: relativeError(diffs.exit, diffs.joint) });
-  o.log(`adl joint, early exit after layer ${layer}: ${seconds.toFixed(2)} s (difference vectors vs joint: ${relativeError(diffs.exit, diffs.joint).toExponential(2)})`);
   return result;
 }
 
