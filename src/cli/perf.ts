@@ -17,7 +17,9 @@ Throughput and memory of the DiffBench runtime, side by side with PyTorch eager 
 tokens and threads; the Debian python3-torch package, skipped with a note when absent) and with the
 onnxruntime fp32 MatMul ceiling for the same shapes, measured in the same run. Workloads: zoo prefill
 1x128 and 32x128, a synthetic Qwen3-1.7B-layer-shaped model, greedy decoding with the KV cache vs
-recomputing the prefix, the ADL collection on the zoo, peak RSS of base vs base + LoRA. Figures are
+recomputing the prefix (and the model's MatMuls alone for both: what a KV cache can reach on this machine),
+the ADL collection on the zoo (with and without an early exit after the collected layer), peak RSS of base
+vs base + LoRA. Figures are
 printed as tables and written as JSON to reports/perf/ (latest.json and a dated copy). Takes ~10 minutes.
 
 Options:
