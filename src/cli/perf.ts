@@ -19,8 +19,8 @@ onnxruntime fp32 MatMul ceiling for the same shapes, measured in the same run. W
 1x128 and 32x128, a synthetic Qwen3-1.7B-layer-shaped model, greedy decoding with the KV cache vs
 recomputing the prefix (and the model's MatMuls alone for both: what a KV cache can reach on this machine),
 the ADL collection on the zoo (with and without an early exit after the collected layer), peak RSS of base
-vs base + LoRA. Figures are
-printed as tables and written as JSON to reports/perf/ (latest.json and a dated copy). Takes ~10 minutes.
+vs base + LoRA. Figures are printed as tables and written as JSON to reports/perf/ (latest.json and a dated
+copy). Takes ~10 minutes.
 
 Options:
   --json                      print the JSON object on stdout (logs stay on stderr)
