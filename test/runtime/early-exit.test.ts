@@ -92,6 +92,7 @@ describe('early exit with a LoRA adapter (base and finetuned rows in one batch)'
 
 describe.each([
   ['gemma2', 'fused', 'fp32'], // sliding-window layers, sandwich norms, soft-capping (reference attention path)
+  ['gemma3_text', 'fused', 'fp32'], // sliding and full layers with their own rotary tables (fused attention path)
   ['llama', 'reference', 'fp32'],
   ['qwen3', 'fused', 'int8'],
 ] as const)('early exit on %s (%s, %s)', (name, graph, precision) => {
