@@ -13,7 +13,7 @@ function inputDim(c: BuildContext, name: string): number {
 /**
  * x [B,T,K] as uint8 codes (zero point 128) and one scale per row [B,T,1]: x ≈ (codes − 128)·scale. The codes come
  * from one blocked QuantizeLinear (block = the whole row, opset 21) rather than Div, Round, Add and Cast: one pass
- * over x instead of four (6x faster, reports/perf/NOTES.md change 16); it rounds half to even like Round.
+ * over x instead of four (6x faster, reports/perf/NOTES.md change 17); it rounds half to even like Round.
  */
 function quantizeRows(c: BuildContext, x: string, K: number): [string, string] {
   const hit = c.memo.get(`rowq:${x}`);

@@ -46,8 +46,7 @@ function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: str
       const e = entry(name);
       let init = names.get(name);
       if (!init) {
-        // registered in the body graph that first uses it (this.g: the root, or an If branch)
-        init = this.g.external(`w.${name}`, e.dims, weightsFile, e.offset, e.length, e.dtype ?? 'float32');
+        init = g.external(`w.${name}`, e.dims, weightsFile, e.offset, e.length, e.dtype ?? 'float32');
         names.set(name, init);
       }
       return init;
