@@ -1,5 +1,5 @@
 // The graders that need no LLM (the embedded default). LLM graders live in graders/llm/.
-export * from './types.ts';
+export * from '../src/method/graders.ts';
 export { frequentTokens, isGenericToken, type FrequentTokenOptions } from './offline/generic-tokens.ts';
 export { LexicalRelevanceGrader, type LexicalRelevanceOptions } from './offline/token-relevance.ts';
 export {

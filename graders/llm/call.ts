@@ -1,7 +1,7 @@
 // One grader request: a failure that retrying later might fix (rate limits, timeouts, 5xx after all
 // retries) yields null so the caller records UNKNOWN; configuration errors (bad key, bad model) throw.
 import { LlmRequestError, type ChatRequest, type LlmClient } from '../../src/llm/client.ts';
-import type { GraderId } from '../types.ts';
+import type { GraderId } from '../../src/method/graders.ts';
 import type { PromptTemplate } from './templates.ts';
 
 export async function tryChat(client: LlmClient, req: ChatRequest): Promise<string | null> {

@@ -1,6 +1,6 @@
 // Coherence (spec §4.2): one request per text; an UNKNOWN answer is retried once at temperature 0.
 import type { LlmClient } from '../../src/llm/client.ts';
-import type { CoherenceGrader, CoherenceLabel, GraderId } from '../types.ts';
+import type { CoherenceGrader, CoherenceLabel, GraderId } from '../../src/method/graders.ts';
 import { llmGraderId, tryChat } from './call.ts';
 import { parseCoherenceAnswer } from './parse.ts';
 import { loadPrompt, render, type PromptTemplate } from './templates.ts';

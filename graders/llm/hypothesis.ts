@@ -1,7 +1,7 @@
 // Hypothesis grading (spec §7.5): the agent's description is scored 1..5 against the organism type's
 // rubric, `repeats` times (each with up to `maxAttempts` tries to get a SCORE line), and averaged.
 import type { LlmClient } from '../../src/llm/client.ts';
-import type { GraderId, HypothesisGrade, HypothesisGrader, OrganismContext } from '../types.ts';
+import type { GraderId, HypothesisGrade, HypothesisGrader, OrganismContext } from '../../src/method/graders.ts';
 import { llmGraderId, tryChat } from './call.ts';
 import { parseScore } from './parse.ts';
 import { loadRubric } from './rubrics.ts';

@@ -1,5 +1,5 @@
 // Strict parsers for the graders' answer lines. Anything that does not parse is UNKNOWN / null, never a guess.
-import type { CoherenceLabel, RelevanceLabel } from '../types.ts';
+import type { CoherenceLabel, RelevanceLabel } from '../../src/method/graders.ts';
 
 /** `ANSWER[i]: RELEVANT|IRRELEVANT` (1-based i); last occurrence per index wins; missing indices are UNKNOWN. */
 export function parseRelevanceAnswers(text: string, n: number): RelevanceLabel[] {

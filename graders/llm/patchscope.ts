@@ -5,7 +5,7 @@
 // When no scale has a non-trivial token, or no group answer could be parsed, the result is
 // `{ bestScale: NaN, selectedTokens: [] }`: an explicit "no choice", never a guessed scale.
 import type { LlmClient } from '../../src/llm/client.ts';
-import type { GraderId, PatchscopeScaleGrader, ScaleCandidate, ScaleChoice } from '../types.ts';
+import type { GraderId, PatchscopeScaleGrader, ScaleCandidate, ScaleChoice } from '../../src/method/graders.ts';
 import { llmGraderId, tryChat } from './call.ts';
 import { parseScaleChoice } from './parse.ts';
 import { loadPrompt, render, type PromptTemplate } from './templates.ts';

@@ -1,7 +1,7 @@
 // Token relevance (spec §5.2): the candidates are graded in three rotations; each rotation retries on
 // missing labels; the rotations' labels are combined by 'all' or 'majority' agreement.
 import type { LlmClient } from '../../src/llm/client.ts';
-import type { GraderId, OrganismContext, RelevanceLabel, TokenRelevanceGrader } from '../types.ts';
+import type { GraderId, OrganismContext, RelevanceLabel, TokenRelevanceGrader } from '../../src/method/graders.ts';
 import { llmGraderId, tryChat } from './call.ts';
 import { parseRelevanceAnswers } from './parse.ts';
 import { loadPrompt, render, type PromptTemplate } from './templates.ts';

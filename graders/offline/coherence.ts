@@ -2,7 +2,7 @@
 // token NLL under a model). Stands in for the toolkit's LLM coherence grader (spec §4.2): word salad
 // of made-up words, loops and heavy repetition are INCOHERENT; ordinary prose is COHERENT.
 // Shuffled real words pass the lexical rules; only the optional perplexity rule can catch them.
-import type { CoherenceGrader, CoherenceLabel, GraderId } from '../types.ts';
+import type { CoherenceGrader, CoherenceLabel, GraderId } from '../../src/method/graders.ts';
 import { distinctNgramRatio, dominantWord, longestLoop, repeatedNgramFraction, type Loop } from './repetition.ts';
 import { isKnownWord, loadWordList, type WordList } from './vocabulary.ts';
 import { FUNCTION_WORDS } from './stopwords.ts';

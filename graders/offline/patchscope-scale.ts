@@ -1,7 +1,7 @@
 // Patchscope scale grader without an LLM (spec §3.4): the best scale is the one whose non-generic
 // tokens point the most in the same direction in the model's unembedding space, preferring scales
 // with more such tokens; its coherent subset is found by peeling off the least similar tokens.
-import type { GraderId, PatchscopeScaleGrader, ScaleCandidate, ScaleChoice } from '../types.ts';
+import type { GraderId, PatchscopeScaleGrader, ScaleCandidate, ScaleChoice } from '../../src/method/graders.ts';
 import { isGenericToken } from './generic-tokens.ts';
 
 export interface UnembeddingScaleOptions {

@@ -9,7 +9,7 @@
 // which other texts are embedded with it; character n-grams let bake/baking/baker and pieces of
 // unseen words meet. It is deterministic, instant on a CPU, and sees no network. It does not model
 // paraphrase the way the paper's Qwen3-Embedding-0.6B does, so absolute values differ from the paper's.
-import type { GraderId, TextEmbedder } from '../types.ts';
+import type { GraderId, TextEmbedder } from '../../src/method/graders.ts';
 import { loadWordList, type WordList } from './vocabulary.ts';
 import { wordsOf } from './words.ts';
 

@@ -2,7 +2,7 @@
 // scale, REPLACES the residual after layer L at the last token ('?') of three `word -> word` repeat
 // prompts; tokens count only if they are in the top-k of all three prompts (probabilities averaged);
 // 20 tokens per scale; a scale grader picks the best scale and a coherent subset.
-import type { PatchscopeScaleGrader } from '../../graders/types.ts';
+import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { LanguageModel } from '../runtime/types.ts';
 import { softmax, topK } from './topk.ts';
 

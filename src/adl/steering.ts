@@ -1,7 +1,7 @@
 // Step 4 (spec §4): steer the finetuned model by adding s · unit(diff) · targetNorm to the residual
 // after layer L at every position and step; find s with the batched look-ahead binary search against
 // a coherence grader; then steered and unsteered samples per prompt.
-import type { CoherenceGrader } from '../../graders/types.ts';
+import type { CoherenceGrader } from '../method/graders.ts';
 import { coherencePercentage } from '../metrics/labels.ts';
 import type { LanguageModel } from '../runtime/types.ts';
 import type { FinalGenerationConfig, ThresholdSearchConfig } from './config.ts';

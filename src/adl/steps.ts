@@ -5,7 +5,7 @@ import path from 'node:path';
 import { calibrateMaxMeanNll, HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
 import { perplexityScorer } from '../../graders/offline/perplexity.ts';
 import { UnembeddingScaleGrader } from '../../graders/offline/patchscope-scale.ts';
-import type { CoherenceGrader, PatchscopeScaleGrader } from '../../graders/types.ts';
+import type { CoherenceGrader, PatchscopeScaleGrader } from '../method/graders.ts';
 import type { MethodContext, SteeringSamples, TokenReadout } from '../method/types.ts';
 import { ArtifactStore, contentKey } from './cache.ts';
 import { collectMeans } from './collect.ts';

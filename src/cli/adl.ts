@@ -13,7 +13,7 @@ import { finetuningTexts, openOrganism, unrelatedTexts } from '../adl/context.ts
 import { runADL } from '../adl/method.ts';
 import { scoreOutput } from '../harness/score.ts';
 import type { Metrics } from '../results/types.ts';
-import type { OrganismContext } from '../../graders/types.ts';
+import type { OrganismContext } from '../method/graders.ts';
 import type { MethodOutput } from '../method/types.ts';
 import type { Organism } from '../registry/index.ts';
 

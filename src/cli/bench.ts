@@ -3,7 +3,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../../reports/leaderboard/index.ts';
+import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../leaderboard/index.ts';
 import { DEFAULT_METHOD, loadBaselines, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
 import { defaultResultsDir, runOrganism } from '../harness/run.ts';

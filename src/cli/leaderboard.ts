@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../../reports/leaderboard/index.ts';
+import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../leaderboard/index.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { REPO_ROOT } from '../results/environment.ts';
 import { readResults } from '../results/store.ts';

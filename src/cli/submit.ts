@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleFiles, checkBundle, entryErrors } from '../../reports/leaderboard/submission.ts';
+import { bundleFiles, checkBundle, entryErrors } from '../leaderboard/submission.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { REPO_ROOT } from '../results/environment.ts';

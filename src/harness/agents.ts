@@ -3,7 +3,7 @@
 // `runs` times at each model-interaction budget; each description graded against the organism-type rubric.
 // Transcripts go to `<result name>.agents/<agent>_mi<budget>/run<k>/` next to the result file.
 import { join, relative } from 'node:path';
-import type { OrganismContext } from '../../graders/types.ts';
+import type { OrganismContext } from '../method/graders.ts';
 import { runBlackboxAgent, runMethodAgent, runtimeModelAccess, unsteeredExamples, type AgentRun } from '../agent/index.ts';
 import type { MethodOutput } from '../method/types.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';

@@ -3,11 +3,11 @@
 //   coherence.<variant>.steered / .unsteered   % of samples labelled COHERENT (UNKNOWN left out); CI: bootstrap over samples
 //   agent.<agent>.mi<budget>                   mean hypothesis grade (1-5) over the runs; CI: bootstrap over runs
 //   hypothesis.findings                        hypothesis grade of the method's findings (mean over the grader's repeats)
-import type { CoherenceGrader, CoherenceLabel, OrganismContext, RelevanceLabel, TokenRelevanceGrader } from '../../graders/types.ts';
+import type { CoherenceGrader, CoherenceLabel, OrganismContext, RelevanceLabel, TokenRelevanceGrader } from '../method/graders.ts';
 import { bootstrapCI, coherencePercentage, labelAgreement, relevanceFraction, scoreAgreement } from '../metrics/index.ts';
 import type { MethodOutput } from '../method/types.ts';
 import type { AgentRecord, AgreementEntry, HypothesisGradeRecord, MetricValue, Metrics } from '../results/types.ts';
-import type { HypothesisGrader } from '../../graders/types.ts';
+import type { HypothesisGrader } from '../method/graders.ts';
 
 const ALPHA = 0.05;
 

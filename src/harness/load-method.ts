@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
-import type { PatchscopeScaleGrader } from '../../graders/types.ts';
+import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { DiffingMethod } from '../method/types.ts';
 import { sha256, shortHash } from '../results/hash.ts';
 

@@ -2,7 +2,7 @@
 // (description + frequent tokens of the finetuning data) and texts for the metrics.
 import { join } from 'node:path';
 import { frequentTokens } from '../../graders/offline/generic-tokens.ts';
-import type { OrganismContext } from '../../graders/types.ts';
+import type { OrganismContext } from '../method/graders.ts';
 import { allTexts, sampleTexts } from '../data/index.ts';
 import { resolveOrganism, locate, organismContext } from '../registry/index.ts';
 import type { Organism } from '../registry/index.ts';

@@ -3,7 +3,7 @@
 // the middle layer, with a bootstrap CI over documents; the logit lens of the mean difference (and of
 // the plain base / finetuned means, the baselines) graded for relevance is shown as evidence.
 import seedrandom from 'seedrandom';
-import type { OrganismContext, TokenRelevanceGrader } from '../../graders/types.ts';
+import type { OrganismContext, TokenRelevanceGrader } from '../method/graders.ts';
 import { relevanceFraction } from '../metrics/index.ts';
 import type { MetricValue } from '../results/types.ts';
 import type { LoadedOrganism } from './organism.ts';

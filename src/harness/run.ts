@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
 import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
 import { HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
-import type { TextEmbedder, TokenRelevanceGrader } from '../../graders/types.ts';
+import type { TextEmbedder, TokenRelevanceGrader } from '../method/graders.ts';
 import { sampleDocuments, sampleTexts } from '../data/index.ts';
 import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
 import { datasetRevisions } from './datasets.ts';

@@ -9,7 +9,7 @@
 //                                          all at the position with the highest St-FT; CI: bootstrap over prompts
 //   steering.ft_ft                         finetuning-text self-similarity (the paper's FT-FT reference)
 //   scalar.<name>                          the method's own scalars (no CI)
-import type { OrganismContext, TextEmbedder, TokenRelevanceGrader } from '../../graders/types.ts';
+import type { OrganismContext, TextEmbedder, TokenRelevanceGrader } from '../method/graders.ts';
 import { bootstrapCI, pairedBootstrapCI, relevanceFraction, selfSimilarity } from '../metrics/index.ts';
 import type { MethodOutput, SteeringSamples, TokenReadout } from '../method/types.ts';
 import type { MetricValue, Metrics } from '../results/types.ts';

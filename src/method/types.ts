@@ -2,7 +2,7 @@
 // baselines (baselines/) implement it; a researcher's method is any module whose default export is a
 // `DiffingMethod` (loaded from a file path by `npm run bench -- --method ./my-method.ts`).
 import type { LanguageModel } from '../runtime/types.ts';
-import type { OrganismContext } from '../../graders/types.ts';
+import type { OrganismContext } from './graders.ts';
 
 /** Everything a method may use for one organism. Models are loaded by the harness. */
 export interface MethodContext {

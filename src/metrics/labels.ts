@@ -1,5 +1,5 @@
 // Scores computed from grader labels (spec §4.2, §5.3).
-import type { CoherenceLabel, RelevanceLabel } from '../../graders/types.ts';
+import type { CoherenceLabel, RelevanceLabel } from '../method/graders.ts';
 
 /**
  * Fraction of the top-k candidates labelled RELEVANT (the toolkit's `percentage`, as a fraction):

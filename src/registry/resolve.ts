@@ -1,7 +1,7 @@
 // From a registry entry to what a run needs: local folders for base, finetuned and data, and the
 // ground truth graders see.
 import { join } from 'node:path';
-import type { OrganismContext } from '../../graders/types.ts';
+import type { OrganismContext } from '../method/graders.ts';
 import { dataFiles, type DataFiles } from '../data/source.ts';
 import { findInCache, resolveModel, type DownloadProgress, type Resolved } from '../hub/resolve.ts';
 import { REPO_ROOT } from './registry.ts';

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import type { ScaleCandidate } from '../../graders/types.ts';
+import type { ScaleCandidate } from '../../src/method/graders.ts';
 import { UnembeddingScaleGrader, isScaleGradingNoise } from '../../graders/offline/patchscope-scale.ts';
 
 const DIM = 64;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { OrganismContext } from '../../graders/types.ts';
+import type { OrganismContext } from '../../src/method/graders.ts';
 import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
 import { CAKE_BAKE_DESCRIPTION } from './helpers/zoo.ts';
 

@@ -1,7 +1,7 @@
 // Agreement, coherence and grade metrics of the LLM tier on known inputs, and the steering vector the
 // agent's generate_steered rebuilds from a method's output.
 import { describe, expect, it } from 'vitest';
-import type { CoherenceGrader, CoherenceLabel, OrganismContext, RelevanceLabel, TokenRelevanceGrader } from '../../graders/types.ts';
+import type { CoherenceGrader, CoherenceLabel, OrganismContext, RelevanceLabel, TokenRelevanceGrader } from '../../src/method/graders.ts';
 import { steeringIntervention } from '../../src/harness/agents.ts';
 import { agentMetrics, coherenceAgreement, gradeCoherence, patchscopeAgreement, RecordingRelevanceGrader, relevanceAgreement } from '../../src/harness/llm-scoring.ts';
 import type { AgentRecord } from '../../src/results/types.ts';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { buildLeaderboard, renderMarkdown } from '../../reports/leaderboard/index.ts';
+import { buildLeaderboard, renderMarkdown } from '../../src/leaderboard/index.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
 import { readResults } from '../../src/results/index.ts';
 

@@ -13,7 +13,7 @@ import {
   loadRubric,
 } from '../../graders/llm/index.ts';
 import { parseCoherenceAnswer, parseRelevanceAnswers, parseScaleChoice, parseScore } from '../../graders/llm/parse.ts';
-import type { OrganismContext } from '../../graders/types.ts';
+import type { OrganismContext } from '../../src/method/graders.ts';
 import { startFakeServer, type ChatBody, type FakeServer } from './fake-openai-server.ts';
 
 let server: FakeServer;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RelevanceLabel } from '../../graders/types.ts';
+import type { RelevanceLabel } from '../../src/method/graders.ts';
 import { coherencePercentage, frequentTokenMatchFraction, maxOverPositions, relevanceFraction, weightedRelevanceFraction } from '../../src/metrics/labels.ts';
 
 describe('relevanceFraction', () => {

@@ -2,11 +2,11 @@
 // no secrets) and the entry file a pull request adds under reports/entries/.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AGENTS_FOLDER_SUFFIX } from '../../src/results/store.ts';
-import { sha256 } from '../../src/results/hash.ts';
-import { resultErrors } from '../../src/results/validate.ts';
-import type { ResultFile } from '../../src/results/types.ts';
-import type { Suite } from '../../src/harness/suite.ts';
+import { AGENTS_FOLDER_SUFFIX } from '../results/store.ts';
+import { sha256 } from '../results/hash.ts';
+import { resultErrors } from '../results/validate.ts';
+import type { ResultFile } from '../results/types.ts';
+import type { Suite } from '../harness/suite.ts';
 import { buildLeaderboard } from './aggregate.ts';
 
 const SECRET_PATTERNS: [string, RegExp][] = [

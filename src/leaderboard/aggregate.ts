@@ -1,10 +1,10 @@
 // The leaderboard of one suite version: per method, aggregate over the suite's organisms with paired
 // bootstrap CIs (over organisms) of (method - baseline) for each of the suite's comparisons.
-import { mean, pairedBootstrapCI, type ConfidenceInterval } from '../../src/metrics/index.ts';
-import { getOrganism } from '../../src/registry/index.ts';
-import type { Comparison, Suite } from '../../src/harness/suite.ts';
-import { lookupMetric } from '../../src/harness/thresholds.ts';
-import type { AgreementEntry, MetricValue, ResultFile } from '../../src/results/types.ts';
+import { mean, pairedBootstrapCI, type ConfidenceInterval } from '../metrics/index.ts';
+import { getOrganism } from '../registry/index.ts';
+import type { Comparison, Suite } from '../harness/suite.ts';
+import { lookupMetric } from '../harness/thresholds.ts';
+import type { AgreementEntry, MetricValue, ResultFile } from '../results/types.ts';
 
 export interface ComparisonRow {
   name: string;

@@ -1,6 +1,6 @@
 // The leaderboard as a terminal table (table) and as Markdown.
 import { table } from 'table';
-import type { AgreementEntry } from '../../src/results/types.ts';
+import type { AgreementEntry } from '../results/types.ts';
 import type { Leaderboard, MethodRow } from './aggregate.ts';
 
 const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
