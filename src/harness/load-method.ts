@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { DiffingMethod } from '../method/types.ts';
 import { sha256, shortHash } from '../results/hash.ts';
@@ -123,15 +123,19 @@ export interface ResolvedConfig {
   configHash: string;
 }
 
+/** Compiled config schemas (a bench resolves each method's config once per organism; compiling is the slow part). */
+const validators = new WeakMap<object, ValidateFunction>();
+
 /** The method's config: defaults + overrides, validated against its configSchema. */
 export function resolveConfig(method: DiffingMethod, overrides: Record<string, unknown> = {}): ResolvedConfig {
   const config = mergeConfig(method.defaultConfig as Record<string, unknown>, overrides);
-  let validate;
+  let validate = validators.get(method.configSchema);
   try {
-    validate = new Ajv({ allErrors: true, strict: false }).compile(method.configSchema);
+    validate ??= new Ajv({ allErrors: true, strict: false }).compile(method.configSchema);
   } catch (err) {
     throw new Error(`method '${method.id}': configSchema is not a valid JSON Schema: ${(err as Error).message}`);
   }
+  validators.set(method.configSchema, validate);
   if (!validate(config)) {
     const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(top level)'} ${e.message}${e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : ''}`);
     throw new Error(`method '${method.id}': config does not match its configSchema: ${errors.join('; ')} (config: ${JSON.stringify(overrides)} over the defaults)`);

@@ -19,6 +19,7 @@ import { stepDelta, stepSnapshot, stepTimingsRecord, timedMethod, timeStep } fro
 import { agentsFolder, methodFolder, readResult, resultPath, writeResult } from '../results/store.ts';
 import type { AgreementEntry, LlmSection, Metrics, ResultFile } from '../results/types.ts';
 import { runAgentTier } from './agents.ts';
+import { cachedEmbedder } from './cached-embedder.ts';
 import { agentMetrics, coherenceAgreement, gradeCoherence, gradeFindings, patchscopeAgreement, RecordingRelevanceGrader, relevanceAgreement } from './llm-scoring.ts';
 import type { GraderMode, LlmTier } from './llm-tier.ts';
 import { mergeConfig, resolveConfig, type LoadedMethod } from './load-method.ts';
@@ -207,13 +208,13 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
       throw new Error(`internal: the ${side} model's content hash from the runtime differs from src/harness/organism.ts's recipe; update checkpointHash to match src/runtime/cache.ts`);
     }
   }
-  const truth = await groundTruth(organism, loaded.tokenizer);
+  const truth = await timeStep('ground-truth', () => groundTruth(organism, loaded.tokenizer));
   clock('load', t);
 
   const offlineRelevance = timedMethod(opts.relevance ?? new LexicalRelevanceGrader(), 'grade', 'grader:relevance');
   const llmRelevance = llm ? new RecordingRelevanceGrader(llm.graders.relevance) : undefined;
   const relevance = mode === 'llm' ? llmRelevance! : offlineRelevance;
-  const embedder = timedMethod(opts.embedder ?? new HashedTfidfEmbedder(), 'embed', 'grader:embedder');
+  const embedder = timedMethod(cachedEmbedder(opts.embedder ?? new HashedTfidfEmbedder()), 'embed', 'grader:embedder');
   // The method with its own graders swapped for the LLM ones (ADL: Patchscope scale choice); its outputs are cached apart.
   const llmMethod: LoadedMethod | undefined = llm
     ? opts.method.withGraders
@@ -226,7 +227,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     organism: truth,
     relevance,
     embedder,
-    finetuneTexts: await finetuningTexts(organism, settings.finetuneTexts, seed),
+    finetuneTexts: await timeStep('scoring-texts', () => finetuningTexts(organism, settings.finetuneTexts, seed)),
     unrelatedTexts:
       settings.unrelatedTexts > 0
         ? await sampleTexts({ source: locate(suite.unrelated.source), column: suite.unrelated.column, n: settings.unrelatedTexts, seed: `${seed}|unrelated-texts` })

@@ -43,7 +43,9 @@ function unit(v: Float32Array): Float64Array | undefined {
   for (const x of v) norm += x * x;
   norm = Math.sqrt(norm);
   if (!(norm > 0)) return undefined;
-  return Float64Array.from(v, (x) => x / norm);
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] / norm;
+  return out;
 }
 
 function centroid(vectors: Float64Array[]): Float64Array {
@@ -96,14 +98,21 @@ async function embedByPrompt(embedder: TextEmbedder, samples: string[][]): Promi
 
 /** mean over the prompts' samples of <â, c> (= centroid cosine with the group whose unit centroid is c). */
 function similarity(rows: Float64Array[][], c: Float64Array): number {
+  return meanOfRows(rows.map((row) => row.map((v) => dot(v, c))));
+}
+
+/** Mean of per-sample values [prompt][sample]; bootstrap resamples of prompts reuse the dot products. */
+function meanOfRows(rows: number[][]): number {
   let sum = 0;
   let count = 0;
-  for (const row of rows) for (const v of row) {
-    sum += dot(v, c);
+  for (const row of rows) for (const x of row) {
+    sum += x;
     count++;
   }
   return count === 0 ? NaN : sum / count;
 }
+
+const dotsTo = (rows: Float64Array[][], c: Float64Array) => rows.map((row) => row.map((v) => dot(v, c)));
 
 /** Unit embeddings of the texts that have any (empty or symbol-only texts embed to zero and are dropped). */
 export async function embedTexts(embedder: TextEmbedder, texts: string[]): Promise<Float64Array[]> {
@@ -135,7 +144,10 @@ async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, m
     const over = `${prompts.length} prompts at layer ${entry.layer} position ${entry.position}`;
     const seed = `${ctx.seed}|steering.${variant}`;
     const opts = { n: ctx.bootstrap, seed };
-    const of = (rows: Float64Array[][], c: Float64Array) => (idx: number[]) => similarity(idx.map((i) => rows[i]), c);
+    const of = (rows: Float64Array[][], c: Float64Array) => {
+      const dots = dotsTo(rows, c);
+      return (idx: number[]) => meanOfRows(idx.map((i) => dots[i]));
+    };
     metrics[`steering.${variant}.steered_ft`] = fromCI(bootstrapCI(prompts, of(emb.steered, cFt), opts), prompts.length, 'bootstrap', over);
     const paired = prompts.filter((i) => emb.unsteered[i]?.length > 0);
     if (paired.length > 0) {
@@ -143,8 +155,8 @@ async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, m
       const diff = pairedBootstrapCI(
         paired,
         paired,
-        (idx) => similarity(idx.map((i) => emb.steered[i]), cFt),
-        (idx) => similarity(idx.map((i) => emb.unsteered[i]), cFt),
+        of(emb.steered, cFt),
+        of(emb.unsteered, cFt),
         opts,
       );
       metrics[`steering.${variant}.steered_minus_unsteered_ft`] = fromCI(diff, paired.length, 'paired-bootstrap', over);
