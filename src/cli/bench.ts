@@ -10,6 +10,7 @@ import { defaultResultsDir, runOrganism } from '../harness/run.ts';
 import { agentTierFor, llmTierFromEnv, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { readResults } from '../results/store.ts';
+import { rerunWithAllocatorEnv } from './allocator.ts';
 import { formatStepTimes, stepSnapshot, trackGc } from '../results/step-timings.ts';
 import { REPO_ROOT } from '../results/environment.ts';
 import { readFileSync } from 'node:fs';
@@ -154,6 +155,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
+rerunWithAllocatorEnv();
 main().then(
   (code) => process.exit(code),
   (err) => {
