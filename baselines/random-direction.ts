@@ -5,7 +5,7 @@ import type { ADLConfig } from '../src/adl/config.ts';
 import { checkConfig } from '../src/adl/method.ts';
 import { steeringVector } from '../src/adl/steering.ts';
 import {
-  collectStep, defaultGraders, lensStep, patchscopeStep, steeringSamples, steeringStep, storeOf, type Graders, type Latent,
+  collectStep, lensStep, patchscopeStep, steeringSamples, steeringStep, storeOf, type Graders, type Latent,
 } from '../src/adl/steps.ts';
 import type { MethodContext, MethodOutput } from '../src/method/types.ts';
 import { adlBaseline } from './adl-baseline.ts';
@@ -18,7 +18,7 @@ export function randomVector(dim: number, norm: number, seed: string): number[] 
   return v.map((x) => (x / n) * norm);
 }
 
-export async function runRandomDirection(ctx: MethodContext, config: ADLConfig, graders?: Graders): Promise<MethodOutput> {
+export async function runRandomDirection(ctx: MethodContext, config: ADLConfig, graders: Graders = ctx.graders): Promise<MethodOutput> {
   checkConfig(config);
   const store = storeOf(ctx);
   const collected = await collectStep(ctx, config, store);
@@ -28,7 +28,7 @@ export async function runRandomDirection(ctx: MethodContext, config: ADLConfig, 
       vector: randomVector(m.diff[position].length, m.diffNorm[position], `${ctx.seed}/random/L${m.layer}/P${position}`),
     })),
   );
-  const g = graders ?? (await defaultGraders(ctx));
+  const g = graders;
   const readouts = await lensStep(ctx, config, store, latents);
   if (config.patchscope.enabled) readouts.push(...(await patchscopeStep(ctx, config, store, latents, g)));
   const out: MethodOutput = { readouts, vectors: latents.map((l) => ({ name: 'random', layer: l.layer, position: l.position, data: l.vector })), scalars: {} };

@@ -1,29 +1,13 @@
 // Content-keyed artifact store: every step's result lives in `<root>/<step>-<hash of its inputs>.json`,
 // written atomically, so a second run reuses it and an interrupted run resumes at the first missing step.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeJsonAtomic } from '../results/atomic.ts';
+import { canonicalJson, sha256 } from '../results/hash.ts';
 
-/** Stable JSON: object keys sorted, typed arrays as plain arrays. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => {
-    if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
-    }
-    return v;
-  });
-}
-
+/** sha256 (hex) of the canonical JSON of a value: the key of an artifact's inputs. */
 export function contentKey(value: unknown): string {
-  return createHash('sha256').update(stableJson(value)).digest('hex');
-}
-
-export function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(value));
-  fs.renameSync(tmp, file);
+  return sha256(canonicalJson(value));
 }
 
 export class ArtifactStore {
@@ -48,7 +32,7 @@ export class ArtifactStore {
       }
     }
     const value = await compute();
-    writeJsonAtomic(file, { step, inputs: JSON.parse(stableJson(inputs)), value });
+    writeJsonAtomic(file, { step, inputs: JSON.parse(canonicalJson(inputs)), value }, 0);
     this.computed.push(step);
     return value;
   }

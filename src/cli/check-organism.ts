@@ -5,13 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
 import { sampleDocuments } from '../data/index.ts';
 import { groundTruth, loadOrganism } from '../harness/organism.ts';
 import { createProgress } from '../harness/progress.ts';
 import { ladderRegressions, lensRelevance, measureReadability, readabilityRatio, type Readability } from '../harness/readability.ts';
 import { getOrganism, loadRegistry, locate, type Organism } from '../registry/index.ts';
 import type { MetricValue } from '../results/types.ts';
+import { offlineGraders } from './compose.ts';
 
 const HELP = `Usage:
   npm run check-organism -- --organism <registry id> [options]
@@ -93,7 +93,8 @@ async function measure(organism: Organism, opts: { samples: number; layer: numbe
     const documents = await sampleDocuments({ source, n: opts.samples, minTokens: 8, tokenizer: loaded.tokenizer, order: 'file', addSpecialTokens: false, seed: opts.seed });
     progress('activations', 2, 3);
     const readability = await measureReadability(loaded, (id) => loaded.tokenizer.displayToken(id), { documents, layer: opts.layer, seed: opts.seed });
-    const relevance = await lensRelevance(readability, await groundTruth(organism, loaded.tokenizer), new LexicalRelevanceGrader());
+    const graders = offlineGraders();
+    const relevance = await lensRelevance(readability, await groundTruth(organism, loaded.tokenizer, graders.frequentTokens), graders.relevance);
     progress('done', 3, 3);
     return { organism, readability, relevance };
   } finally {

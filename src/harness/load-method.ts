@@ -4,23 +4,16 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
+import adl, { createADLMethod } from '../adl/method.ts';
 import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { DiffingMethod } from '../method/types.ts';
 import { sha256, shortHash } from '../results/hash.ts';
 
-/** Built-in methods: name -> module (relative to this file) and the export that holds the method. */
-const BUILTIN: Record<string, { modules: string[]; exportName: string; withGraders?: (mod: Record<string, unknown>) => Promise<LoadedMethod['withGraders']> }> = {
-  adl: { modules: ['../adl/index.ts', '../adl/method.ts'], exportName: 'default', withGraders: adlWithGraders },
+/** Built-in methods (imported statically): name -> the method, the folder its code hash covers, its LLM-grader variant. */
+const BUILTIN: Record<string, { method: DiffingMethod; folder: URL; withGraders?: LoadedMethod['withGraders'] }> = {
+  // ADL with another Patchscope scale grader; the steering search keeps the context's calibrated coherence grader.
+  adl: { method: adl as unknown as DiffingMethod, folder: new URL('../adl/', import.meta.url), withGraders: (g) => createADLMethod({ scale: g.patchscope }) as unknown as DiffingMethod },
 };
-
-/** ADL with another Patchscope scale grader; the steering search keeps its offline calibrated coherence grader. */
-async function adlWithGraders(mod: Record<string, unknown>): Promise<LoadedMethod['withGraders']> {
-  const create = mod.createADLMethod as ((g: (ctx: unknown) => Promise<unknown>) => DiffingMethod) | undefined;
-  const stepsUrl = new URL('../adl/steps.ts', import.meta.url);
-  if (typeof create !== 'function' || !existsSync(stepsUrl)) return undefined;
-  const steps = (await import(stepsUrl.href)) as { defaultGraders: (ctx: unknown) => Promise<Record<string, unknown>> };
-  return (g) => create(async (ctx) => ({ ...(await steps.defaultGraders(ctx)), scale: g.patchscope }));
-}
 
 export const DEFAULT_METHOD = 'adl';
 
@@ -44,7 +37,7 @@ export interface MethodGraders {
 }
 
 /** sha256 over a file, or over every file of a folder (recursively, sorted). */
-function hashSources(path: string): string {
+export function hashSources(path: string): string {
   if (!existsSync(path)) return 'none';
   const files = statSync(path).isDirectory()
     ? readdirSync(path, { recursive: true, encoding: 'utf8' }).map((f) => join(path, f)).filter((f) => statSync(f).isFile()).sort()
@@ -82,16 +75,9 @@ async function importFile(path: string): Promise<Record<string, unknown>> {
 export async function loadMethod(spec: string, cwd = process.cwd()): Promise<LoadedMethod> {
   const builtin = BUILTIN[spec];
   if (builtin) {
-    const path = builtin.modules.map((m) => new URL(m, import.meta.url)).find((u) => existsSync(u));
-    const names = builtin.modules.map((m) => m.replace('../', 'src/')).join(' or ');
-    if (!path) {
-      throw new Error(`the built-in method '${spec}' is not available in this checkout (${names} is missing); pass --method <file> to score another method`);
-    }
-    const mod = (await import(path.href)) as Record<string, unknown>;
-    const method = mod[builtin.exportName];
-    assertDiffingMethod(method, `built-in method '${spec}' (${names}, export ${builtin.exportName})`);
-    const withGraders = builtin.withGraders ? await builtin.withGraders(mod) : undefined;
-    return { method, source: `builtin:${spec}`, codeHash: hashSources(dirname(fileURLToPath(path))), ...(withGraders ? { withGraders } : {}) };
+    assertDiffingMethod(builtin.method, `built-in method '${spec}'`);
+    const { withGraders } = builtin;
+    return { method: builtin.method, source: `builtin:${spec}`, codeHash: hashSources(fileURLToPath(builtin.folder)), ...(withGraders ? { withGraders } : {}) };
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
   if (!looksLikePath) {
@@ -158,25 +144,4 @@ export function parseSetting(setting: string): Record<string, unknown> {
     else node = (node[k] = {}) as Record<string, unknown>;
   });
   return out;
-}
-
-/**
- * The baselines from baselines/index.ts (export `baselines: DiffingMethod[]` or a default array),
- * or [] while that module does not exist.
- */
-export async function loadBaselines(): Promise<LoadedMethod[]> {
-  const url = new URL('../../baselines/index.ts', import.meta.url);
-  if (!existsSync(url)) return [];
-  const mod = (await import(url.href)) as Record<string, unknown>;
-  const isMethod = (v: unknown) => !!v && typeof v === 'object' && typeof (v as DiffingMethod).run === 'function' && 'configSchema' in (v as object);
-  const list = Array.isArray(mod.baselines) ? (mod.baselines as unknown[]) : Object.values(mod).filter(isMethod);
-  // ADL's baselines reuse ADL's code (src/adl/), so both folders key their cached outputs.
-  const codeHash = sha256(hashSources(dirname(fileURLToPath(url))) + hashSources(fileURLToPath(new URL('../adl', import.meta.url)))).slice(0, 12);
-  const seen = new Set<string>();
-  return list.flatMap((m, i) => {
-    assertDiffingMethod(m, `baselines/index.ts export ${i}`);
-    if (seen.has(m.id)) return [];
-    seen.add(m.id);
-    return [{ method: m, source: `builtin:${m.id}`, codeHash }];
-  });
 }

@@ -3,15 +3,13 @@
 // graph format version, so editing a checkpoint or upgrading the graph builder never reuses stale files.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { writeFileAtomic } from '../results/atomic.ts';
 
 /** Bump when the weight layout or graph structure changes. */
 export const GRAPH_FORMAT_VERSION = 13;
 
-export function defaultCacheDir(): string {
-  return process.env.DIFFBENCH_CACHE ?? path.join(os.homedir(), '.cache', 'diffbench');
-}
+export { defaultCacheDir } from '../paths.ts';
 
 function hashFile(file: string, memoFile: string): string {
   const real = fs.realpathSync(file);
@@ -46,13 +44,5 @@ export function contentHash(files: string[], cacheDir: string): string {
   return h.digest('hex');
 }
 
-export function sha256(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex');
-}
-
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
-}
+export { sha256 } from '../results/hash.ts';
+export { writeFileAtomic };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
+import { offlineGraders } from '../../src/cli/compose.ts';
 import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
 import { loadMethod, parseSetting, resolveConfig, type LoadedMethod } from '../../src/harness/load-method.ts';
 import { progressLine } from '../../src/harness/progress.ts';
@@ -134,7 +135,7 @@ describe('runOrganism on the zoo (mean-diff example method, tiny settings)', () 
 
   it('scores the method, the null organism, checks thresholds, writes a valid result, reuses it', async () => {
     const suite = loadSuite('mini', FIXTURES);
-    const opts = { suite, settings: 'fast', resultsDir, method, cacheDir };
+    const opts = { suite, settings: 'fast', resultsDir, method, cacheDir, graders: offlineGraders() };
     const run = await runOrganism('zoo/cake_bake', opts);
     expect(run.reused).toBe(false);
     const r = readResult(run.path);
