@@ -8,11 +8,11 @@ import { writeJsonAtomic } from '../results/atomic.ts';
 import { REPO_ROOT, resultsDirFor } from '../paths.ts';
 
 const HELP = `Usage:
-  npm run submit -- [results dir] [--suite zoo] [--out reports/entries]
+  npm run submit -- [results dir] [--suite zoo] [--settings full] [--out reports/entries]
   npm run submit -- --check-entries [entries dir]     (what CI runs)
 
-Validates a results bundle (the result files of npm run bench; default folder results/full, or
-$DIFFBENCH_RESULTS/full): every file matches the result schema
+Validates a results bundle (the result files of npm run bench; default folder results/<settings>,
+or $DIFFBENCH_RESULTS/<settings>, settings full unless --settings says otherwise): every file matches the result schema
 (src/results/result.schema.json), belongs to the current suite version, no method misses an organism
 of the suite, and nothing looks like a secret (API keys, tokens). Then writes one entry file per method
 to <out>/<suite>@<version>/<method>.json: add it in a pull request.
@@ -24,6 +24,7 @@ function main(): number {
     allowPositionals: true,
     options: {
       suite: { type: 'string', default: 'zoo' },
+      settings: { type: 'string', default: 'full' },
       out: { type: 'string', default: join(REPO_ROOT, 'reports', 'entries') },
       'check-entries': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -47,7 +48,7 @@ function main(): number {
     console.log(`${files.length - bad}/${files.length} entry file(s) valid`);
     return bad === 0 ? 0 : 1;
   }
-  const dir = positionals[0] ?? resultsDirFor('full');
+  const dir = positionals[0] ?? resultsDirFor(values.settings);
   if (!existsSync(dir)) {
     console.error(`submit: ${dir} does not exist: run npm run bench first, or pass the results folder (see --help)`);
     return 2;

@@ -40,7 +40,7 @@ export interface HarnessOptions {
   /** The concrete graders (src/cli/compose.ts builds the default ones). */
   graders: HarnessGraders;
   /** The null organism run through the same pipeline (default: the suite's; null: none). */
-  nullOrganism?: string | null;
+  nullOrganism?: string | Organism | null;
   seed?: string;
   cacheDir?: string;
   threads?: number;
@@ -117,12 +117,12 @@ function llmVariant(method: LoadedMethod, llm: LlmTier): LoadedMethod {
 }
 
 /** Step 0: config, model revisions and the result file's path, without loading anything. */
-async function planRun(organismId: string, opts: HarnessOptions): Promise<RunPlan> {
+async function planRun(organismId: string | Organism, opts: HarnessOptions): Promise<RunPlan> {
   const { suite } = opts;
   const mode = opts.graderMode ?? 'offline';
   if (mode !== 'offline' && !opts.llm) throw new Error(`runOrganism: graderMode '${mode}' needs opts.llm (build it with llmTier in src/cli/compose.ts)`);
   const llm = mode === 'offline' ? undefined : opts.llm;
-  const organism = getOrganism(organismId);
+  const organism = typeof organismId === 'string' ? getOrganism(organismId) : organismId;
   const seed = opts.seed ?? suite.seed;
   const { method } = opts.method;
   const { config, configHash } = configFor(opts, method, opts.configOverrides);
@@ -275,17 +275,17 @@ async function runBaselines(plan: RunPlan, on: Loaded, scoring: ScoringContext):
 }
 
 /** The null organism of this run: the option's, else the suite's; none for the null organism itself. */
-function nullOrganismOf(plan: RunPlan): string | undefined {
-  const id = plan.opts.nullOrganism === undefined ? plan.suite.nullOrganism : plan.opts.nullOrganism;
-  return id && id !== plan.organism.id ? id : undefined;
+function nullOrganismOf(plan: RunPlan): Organism | undefined {
+  const spec = plan.opts.nullOrganism === undefined ? plan.suite.nullOrganism : plan.opts.nullOrganism;
+  const nullOrganism = typeof spec === 'string' ? getOrganism(spec) : spec ?? undefined;
+  return nullOrganism && nullOrganism.id !== plan.organism.id ? nullOrganism : undefined;
 }
 
 /**
  * Step 6: the method on the null organism, judged against *this* organism's ground truth and data:
  * what a method "finds" when there is nothing to find.
  */
-async function runNullOrganism(plan: RunPlan, nullId: string, scoring: ScoringContext): Promise<ResultFile['baselines'][string]> {
-  const nullOrganism = getOrganism(nullId);
+async function runNullOrganism(plan: RunPlan, nullOrganism: Organism, scoring: ScoringContext): Promise<ResultFile['baselines'][string]> {
   const on = await timed(plan, 'null', () => loadModels(plan, nullOrganism));
   try {
     const req = plan.mode === 'llm' ? { ...plan.main, method: plan.llmMethod! } : plan.main;
@@ -361,8 +361,11 @@ async function writeResultFile(plan: RunPlan, scored: Scored, started: number): 
   return { result, path: writeResult(opts.resultsDir, result), reused: false, output: scored.output };
 }
 
-/** Runs `opts.method` (and baselines, and the null organism) on one organism; writes and returns its result file. */
-export async function runOrganism(organismId: string, opts: HarnessOptions): Promise<OrganismRun> {
+/**
+ * Runs `opts.method` (and baselines, and the null organism) on one organism (a registry id, or an
+ * Organism for one that is not registered); writes and returns its result file.
+ */
+export async function runOrganism(organismId: string | Organism, opts: HarnessOptions): Promise<OrganismRun> {
   const started = performance.now();
   const plan = await planRun(organismId, opts);
   const reused = reuseCachedResult(plan);
@@ -383,8 +386,8 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   } finally {
     await on.loaded.dispose();
   }
-  const nullId = nullOrganismOf(plan);
-  if (nullId) scored.baselines.null = await runNullOrganism(plan, nullId, scoring);
+  const nullOrganism = nullOrganismOf(plan);
+  if (nullOrganism) scored.baselines.null = await runNullOrganism(plan, nullOrganism, scoring);
   return writeResultFile(plan, scored, started);
 }
 
