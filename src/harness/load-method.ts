@@ -4,9 +4,12 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
+import { mergeConfig } from '../merge-config.ts';
 import adl, { createADLMethod } from '../adl/method.ts';
 import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { DiffingMethod } from '../method/types.ts';
+
+export { mergeConfig };
 import { sha256, shortHash } from '../results/hash.ts';
 
 /** Built-in methods (imported statically): name -> the method, the folder its code hash covers, its LLM-grader variant. */
@@ -91,17 +94,6 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   assertDiffingMethod(method, path);
   const withGraders = typeof mod.withGraders === 'function' ? (mod.withGraders as LoadedMethod['withGraders']) : undefined;
   return { method, source: path, codeHash: hashSources(path), ...(withGraders ? { withGraders } : {}) };
-}
-
-/** defaultConfig deep-merged with overrides (objects merge, arrays and scalars replace). */
-export function mergeConfig(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overrides)) {
-    const current = out[key];
-    const bothObjects = value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current);
-    out[key] = bothObjects ? mergeConfig(current as Record<string, unknown>, value as Record<string, unknown>) : value;
-  }
-  return out;
 }
 
 export interface ResolvedConfig {
