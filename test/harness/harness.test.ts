@@ -147,7 +147,10 @@ describe('runOrganism on the zoo (mean-diff example method, tiny settings)', () 
     expect(r.thresholds.map((t) => [t.id, t.status])).toEqual([['diff-norm-above-null', 'pass']]);
     expect(r.metrics['steering.difference.steered_ft'].n).toBe(3);
     expect(r.graders.map((g) => g.role)).toEqual(['token-relevance', 'text-embedder']);
-    expect(r.timings.total).toBeGreaterThan(0);
+    // the named steps of the run, timed apart: together never more than the whole run
+    expect(Object.keys(r.timings).sort()).toEqual(['load', 'method', 'null', 'scoring', 'total']);
+    const steps = Object.entries(r.timings).filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0);
+    expect(steps).toBeLessThanOrEqual(r.timings.total);
     // the data behind the result: local files are recorded by the sha256 of their bytes
     const sha = (f: string) => createHash('sha256').update(`${basename(f)}:`).update(readFileSync(f)).update('\n').digest('hex');
     expect(r.datasets).toEqual([
