@@ -10,6 +10,7 @@ import { defaultResultsDir, runOrganism } from '../harness/run.ts';
 import { agentTierFor, llmTierFromEnv, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { readResults } from '../results/store.ts';
+import { formatStepTimes, stepSnapshot, trackGc } from '../results/step-timings.ts';
 import { REPO_ROOT } from '../results/environment.ts';
 import { readFileSync } from 'node:fs';
 
@@ -38,6 +39,9 @@ Options:
   --agent-blackbox-mi <a,b>  ... of the black-box agent (default 0,5,50; zoo-only suites 0,5,20)
   --threads <n>         ONNX Runtime intra-op threads
   --recompute           recompute results that exist already
+  --profile             print wall and CPU seconds per step (load, collect, Patchscope, steering search and
+                        samples, each grader, baselines, null organism, scoring) and the total at the end
+                        (result files carry the same figures per organism as timings 'step:...')
   -h, --help            this help
 
 Exit status: 0 when every pass threshold holds, 1 when one fails, 2 on errors.`;
@@ -61,6 +65,7 @@ async function main(): Promise<number> {
       'agent-blackbox-mi': { type: 'string' },
       threads: { type: 'string' },
       recompute: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -96,7 +101,9 @@ async function main(): Promise<number> {
   console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings`);
 
   const overall = createProgress('bench');
+  if (values.profile) trackGc();
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const failures: string[] = [];
   for (const [i, organismId] of organisms.entries()) {
     overall('organisms', i, organisms.length);
@@ -127,6 +134,10 @@ async function main(): Promise<number> {
     }
   }
   overall('organisms', organisms.length, organisms.length);
+  if (values.profile) {
+    const cpu = process.cpuUsage(cpu0);
+    console.log(`profile (${organisms.length} organism(s), ${values.settings} settings):\n${formatStepTimes(stepSnapshot(), { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 })}`);
+  }
 
   const board = buildLeaderboard(suite, readResults(resultsDir), { settings: values.settings });
   console.log(renderTerminal(board));

@@ -100,8 +100,11 @@ function conversionProgress(modelDir: string, precision: string, params: number)
 }
 
 function sessionOptions(opts: LoadOptions, exits: number[] = []): ort.InferenceSession.SessionOptions {
+  const spin = opts.spinning ? '1' : '0';
   return {
     graphOptimizationLevel: 'all', ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+    // worker threads sleep instead of busy-waiting between operators (LoadOptions.spinning)
+    extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
     // after an early exit the later layers see 1 position where the memory plan (symbolic T) expected T: ORT
     // warns on every such run and allocates those tensors on the fly, which is correct
     ...(exits.length ? { logSeverityLevel: 3 as const } : {}),

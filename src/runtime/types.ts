@@ -88,8 +88,14 @@ export interface LoadOptions {
   adapter?: string;
   /** Where built graphs and converted weights are cached (default: $DIFFBENCH_CACHE or ~/.cache/diffbench). */
   cacheDir?: string;
-  /** Intra-op threads (default: ONNX Runtime's choice). */
+  /** Intra-op threads (default: ONNX Runtime's choice, one per physical core). */
   threads?: number;
+  /**
+   * Let ONNX Runtime's idle worker threads spin (busy-wait) for the next piece of work (default false).
+   * Spinning saves microseconds per operator on an idle machine, but two processes on the same cores
+   * starve each other (reports/perf/NOTES.md, contention); with it off, waiting threads sleep.
+   */
+  spinning?: boolean;
   /** Default LoRA scale when a call gives none (default 1 = finetuned). */
   defaultLoraScale?: number;
   /**
