@@ -6,7 +6,10 @@ import { readJson } from './checkpoint.ts';
 import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors.ts';
 
 export interface LoraModule {
+  /** r of adapter_config.json (or its rank_pattern entry); tensor-shapes.ts checks A and B against it. */
   rank: number;
+  a: TensorEntry; // lora_A [r, in]
+  b: TensorEntry; // lora_B [out, r]
   inDim: number;
   outDim: number;
   /** lora_alpha / r, or lora_alpha / sqrt(r) for rsLoRA. */
@@ -57,12 +60,10 @@ export function openAdapter(dir: string): Adapter {
   const modules = new Map<string, LoraModule>();
   for (const [module, { A, B }] of pairs) {
     if (!A || !B) throw new Error(`${weights}: module '${module}' has lora_${A ? 'A' : 'B'} but not lora_${A ? 'B' : 'A'}`);
-    const rank = A.shape[0];
-    if (B.shape[1] !== rank) throw new Error(`${weights}: module '${module}' lora_A rank ${rank} != lora_B rank ${B.shape[1]}`);
     const r = pattern(config.rank_pattern, module, r0);
     const alpha = pattern(config.alpha_pattern, module, alpha0);
     const scale = config.use_rslora ? alpha / Math.sqrt(r) : alpha / r;
-    modules.set(module, { rank, inDim: A.shape[1], outDim: B.shape[0], scale, readA: () => readTensorF32(A), readB: () => readTensorF32(B) });
+    modules.set(module, { rank: r, a: A, b: B, inDim: A.shape[1], outDim: B.shape[0], scale, readA: () => readTensorF32(A), readB: () => readTensorF32(B) });
   }
   if (!modules.size) throw new Error(`${weights}: no LoRA tensors (expected keys like 'base_model.model.<module>.lora_A.weight')`);
   const used = new Set<string>();

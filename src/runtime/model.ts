@@ -12,6 +12,7 @@ import type { QuantSpec } from './graph/context.ts';
 import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
 import { assertAdapterFits, openAdapter } from './lora.ts';
 import { argmax, sampleToken } from './sampling.ts';
+import { checkShapes } from './tensor-shapes.ts';
 import { planWeights, quantizePlan, writeWeights, type WeightIndex } from './weights.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
@@ -52,8 +53,10 @@ function exitLayers(opts: LoadOptions, spec: ModelSpec): number[] {
 export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<LanguageModel> {
   const { graph, precision, variant: graphVar } = graphVariant(opts);
   const ckpt = openCheckpoint(modelDir);
-  const spec: ModelSpec = { ...parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig), ...opts.specOverrides };
+  const parsed = parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig);
+  const spec: ModelSpec = { ...parsed, ...opts.specOverrides };
   const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
+  checkShapes(parsed, ckpt, adapter); // before any conversion; against the config, not test overrides
   const cacheRoot = opts.cacheDir ?? defaultCacheDir();
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
