@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** Bump when the weight layout or graph structure changes. */
-export const GRAPH_FORMAT_VERSION = 13;
+export const GRAPH_FORMAT_VERSION = 14; // 14: LoRA tensors outside target_modules are no longer applied
 
 export function defaultCacheDir(): string {
   return process.env.DIFFBENCH_CACHE ?? path.join(os.homedir(), '.cache', 'diffbench');

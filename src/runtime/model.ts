@@ -13,6 +13,7 @@ import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/mo
 import { assertAdapterFits, openAdapter } from './lora.ts';
 import { argmax, sampleToken } from './sampling.ts';
 import { checkShapes } from './tensor-shapes.ts';
+import { adapterWarnings } from './adapter-warnings.ts';
 import { planWeights, quantizePlan, writeWeights, type WeightIndex } from './weights.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
@@ -57,6 +58,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const spec: ModelSpec = { ...parsed, ...opts.specOverrides };
   const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
   checkShapes(parsed, ckpt, adapter); // before any conversion; against the config, not test overrides
+  if (adapter) for (const w of adapterWarnings(parsed, adapter, modelDir, ckpt.config)) (opts.onWarning ?? warnOnStderr)(w);
   const cacheRoot = opts.cacheDir ?? defaultCacheDir();
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
@@ -86,6 +88,8 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   };
   return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts, exits });
 }
+
+const warnOnStderr = (message: string) => process.stderr.write(`warning: ${message}\n`);
 
 /** Converting a large checkpoint takes a while: say what, how far and how long on stderr. */
 function conversionProgress(modelDir: string, precision: string, params: number): ((done: number, total: number) => void) | undefined {
