@@ -14,7 +14,8 @@ import { assertAdapterFits, openAdapter } from './lora.ts';
 import { argmax, sampleToken } from './sampling.ts';
 import { checkShapes } from './tensor-shapes.ts';
 import { adapterWarnings } from './adapter-warnings.ts';
-import { planWeights, quantizePlan, writeWeights, type WeightIndex } from './weights.ts';
+import { planWeights, quantizePlan, type WeightIndex } from './weights.ts';
+import { cachedWeights } from './weight-cache.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
   PatchIntervention, SteerIntervention, Tensor,
@@ -66,18 +67,15 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '');
   const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
   const weightsFile = path.join(dir, 'weights.bin');
-  const indexFile = path.join(dir, 'weights.json');
-  let index: WeightIndex;
-  if (fs.existsSync(indexFile) && fs.existsSync(weightsFile)) {
-    index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
-  } else {
-    fs.mkdirSync(dir, { recursive: true });
-    const planned = planWeights(spec, ckpt, adapter);
-    const plan = graphVar.quant ? quantizePlan(planned, graphVar.quant) : planned;
-    if (adapter) assertAdapterFits(adapter);
-    index = writeWeights(plan, weightsFile, conversionProgress(modelDir, precision, planned.reduce((n, p) => n + p.dims.reduce((a, b) => a * b, 1), 0)));
-    writeFileAtomic(indexFile, JSON.stringify(index));
-  }
+  const index = await cachedWeights({
+    dir, cacheRoot, warn: opts.onWarning ?? warnOnStderr,
+    plan: () => {
+      const planned = planWeights(spec, ckpt, adapter);
+      if (adapter) assertAdapterFits(adapter);
+      return graphVar.quant ? quantizePlan(planned, graphVar.quant) : planned;
+    },
+    onProgress: conversionProgress(modelDir, precision, [...ckpt.tensors.values()].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)),
+  });
   const exits = exitLayers(opts, spec);
   const decoderFile = path.join(dir, `decoder-${graph}${exits.length ? `-exit${exits.join('_')}` : ''}.onnx`);
   if (!fs.existsSync(decoderFile)) writeFileAtomic(decoderFile, buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter), { ...graphVar, exits }));

@@ -4,11 +4,13 @@
 //   q/k/v and gate/up are packed into one weight each (PACKS_*), whatever the checkpoint's layout;
 //   Gemma's (1 + w) norm gain is folded in;
 //   LoRA A is stored as [in, r] and B as [r, out], with B pre-multiplied by lora_alpha / r (or / sqrt(r)).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Checkpoint } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import type { Adapter } from './lora.ts';
+import { withTemp } from './temp-files.ts';
 import { embeddingName, finalNormSource, hasBias, linearDims, linearSource, normSources, qkNormSource } from './tensor-names.ts';
 
 /** Byte range of one tensor in the weight file; dtype is float32 unless it says uint8 (packed quantised weights). */
@@ -182,29 +184,43 @@ export function quantizePlan(plan: Planned[], q: WeightQuant): Planned[] {
 
 const ALIGN = 4096;
 
-/** Writes the planned tensors to `file` (atomically) and returns the index. */
-export function writeWeights(plan: Planned[], file: string, onProgress?: (done: number, total: number) => void): WeightIndex {
-  const index: WeightIndex = {};
+/** The weight file as written: its index, byte size and sha256 (what weight-cache.ts verifies on load). */
+export interface WrittenWeights { index: WeightIndex; bytes: number; sha256: string }
+
+/**
+ * Writes the planned tensors to `file` atomically (via `<file>.<pid>.tmp`, removed on failure, SIGINT and
+ * SIGTERM) and returns the index. Yields to the event loop between tensors so that a signal is handled mid-way.
+ */
+export async function writeWeights(plan: Planned[], file: string, onProgress?: (done: number, total: number) => void): Promise<WrittenWeights> {
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
+  const written = await withTemp(tmp, async () => {
+    const index: WeightIndex = {};
+    const hash = crypto.createHash('sha256');
+    const fd = fs.openSync(tmp, 'w');
     let offset = 0;
-    for (const p of plan) {
-      const data = p.produce();
-      const expected = p.dims.reduce((a, b) => a * b, 1);
-      if (data.length !== expected)
-        throw new Error(`weight '${p.name}': expected ${expected} values for shape [${p.dims}], got ${data.length}`);
-      offset = Math.ceil(offset / ALIGN) * ALIGN;
-      fs.writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, offset);
-      index[p.name] = { offset, length: data.byteLength, dims: p.dims, ...(data instanceof Uint8Array ? { dtype: 'uint8' as const } : data instanceof Int8Array ? { dtype: 'int8' as const } : {}) };
-      offset += data.byteLength;
-      onProgress?.(Object.keys(index).length, plan.length);
+    try {
+      for (const p of plan) {
+        const data = p.produce();
+        const expected = p.dims.reduce((a, b) => a * b, 1);
+        if (data.length !== expected)
+          throw new Error(`weight '${p.name}': expected ${expected} values for shape [${p.dims}], got ${data.length}`);
+        const aligned = Math.ceil(offset / ALIGN) * ALIGN;
+        hash.update(new Uint8Array(aligned - offset)); // the gap reads back as zeros
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        fs.writeSync(fd, bytes, 0, data.byteLength, aligned);
+        hash.update(bytes);
+        index[p.name] = { offset: aligned, length: data.byteLength, dims: p.dims, ...(data instanceof Uint8Array ? { dtype: 'uint8' as const } : data instanceof Int8Array ? { dtype: 'int8' as const } : {}) };
+        offset = aligned + data.byteLength;
+        onProgress?.(Object.keys(index).length, plan.length);
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      fs.closeSync(fd);
     }
-  } finally {
-    fs.closeSync(fd);
-  }
+    return { index, bytes: offset, sha256: hash.digest('hex') };
+  });
   fs.renameSync(tmp, file);
-  return index;
+  return written;
 }
 
 export function weightsFileName(dir: string): string {
