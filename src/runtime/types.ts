@@ -125,6 +125,8 @@ export interface LoadOptions {
    * Default: the middle layer floor((L-1)/2), the ADL's default layer; [] for none. Part of the cache key.
    */
   exitLayers?: number[];
+  /** Receives load warnings (adapter tensors not applied, another base than the adapter names); default: stderr. */
+  onWarning?: (message: string) => void;
 }
 
 export interface LanguageModel {
