@@ -10,6 +10,7 @@ import { HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
 import type { TextEmbedder, TokenRelevanceGrader } from '../method/graders.ts';
 import { sampleDocuments, sampleTexts } from '../data/index.ts';
 import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
+import { openModelWeights } from '../method/weights.ts';
 import { datasetRevisions } from './datasets.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
@@ -92,6 +93,7 @@ function methodContext(loaded: LoadedOrganism, opts: HarnessOptions, cacheDir: s
     baseScale: loaded.baseScale,
     finetunedScale: loaded.finetunedScale,
     tokenizer: tokenizerView(tok),
+    weights: openModelWeights(loaded.base.info, loaded.finetuned.info),
     unrelatedDocuments: (n, tokens) =>
       sampleDocuments({
         source: locate(unrelated.source),

@@ -3,6 +3,7 @@
 // `DiffingMethod` (loaded from a file path by `npm run bench -- --method ./my-method.ts`).
 import type { LanguageModel } from '../runtime/types.ts';
 import type { OrganismContext } from './graders.ts';
+import type { ModelWeights } from './weights.ts';
 
 /** Everything a method may use for one organism. Models are loaded by the harness. */
 export interface MethodContext {
@@ -20,6 +21,11 @@ export interface MethodContext {
     displayToken(id: number): string;
     applyChatTemplate?(messages: { role: string; content: string }[], opts?: { addGenerationPrompt?: boolean; enableThinking?: boolean }): string;
   };
+  /**
+   * Read-only weights of the two models (src/method/weights.ts): per-layer tensors by checkpoint name or
+   * logical name ('layers.{i}.mlp.down_proj'), LoRA A/B and scale, finetune deltas; read lazily from disk.
+   */
+  weights: ModelWeights;
   /** Unrelated text documents (already sampled and tokenized to the method's n). */
   unrelatedDocuments(n: number, tokens: number): Promise<number[][]>;
   /** A folder the method may write its artifacts to (content-keyed, survives reruns). */

@@ -14,7 +14,7 @@ import type { Adapter } from './lora.ts';
 export interface WeightEntry { offset: number; length: number; dims: number[]; dtype?: 'uint8' | 'int8' }
 export type WeightIndex = Record<string, WeightEntry>;
 
-interface LinearSource { module: string; rows?: [number, number]; conv1d?: boolean }
+export interface LinearSource { module: string; rows?: [number, number]; conv1d?: boolean }
 interface Planned { name: string; dims: number[]; produce: () => Float32Array | Uint8Array | Int8Array }
 
 /**
@@ -26,7 +26,7 @@ export const PACKS_GATED: [string, string[]][] = [['qkv', ['q', 'k', 'v']], ['o'
 export const PACKS_PLAIN: [string, string[]][] = [['qkv', ['q', 'k', 'v']], ['o', ['o']], ['fc', ['fc']], ['proj', ['proj']]];
 
 /** Where logical linear `kind` of layer i lives in the checkpoint. */
-function linearSource(spec: ModelSpec, i: number, kind: string): LinearSource {
+export function linearSource(spec: ModelSpec, i: number, kind: string): LinearSource {
   const qd = spec.heads * spec.headDim, kd = spec.kvHeads * spec.headDim, I = spec.intermediate;
   const attn = `model.layers.${i}.self_attn`, mlp = `model.layers.${i}.mlp`;
   switch (spec.family.naming) {
