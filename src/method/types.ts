@@ -82,6 +82,15 @@ export interface DiffingMethod<Config = Record<string, unknown>> {
   /** JSON Schema of Config (validated with ajv before run). */
   configSchema: object;
   defaultConfig: Config;
+  /** One line for `npm run methods` (optional). */
+  description?: string;
+  /** Longer help: what the method does, its config fields, what it returns (`npm run methods -- <id>`). */
+  help?: string;
+  /**
+   * Per-settings config presets ('fast' for npm test, 'full' for npm run bench, ...), merged over
+   * defaultConfig; the suite's methodConfig, --config and --set go on top (src/harness/method-config.ts).
+   */
+  settings?: Record<string, Partial<Config> | Record<string, unknown>>;
   /** What the method needs: models in memory, generation, unrelated text. */
   needs: { generation: boolean; unrelatedText: boolean };
   run(ctx: MethodContext, config: Config): Promise<MethodOutput>;
