@@ -53,8 +53,8 @@ let esmHooks = false;
 
 /** A method file is an ES module wherever it lives (src/harness/esm-hooks.mjs says why). */
 async function importFile(path: string): Promise<Record<string, unknown>> {
-  // Under vitest, vite's module runner loads every file as ESM and Node's hooks do not apply.
-  if (!esmHooks && !process.env.VITEST) {
+  // Inside a vitest worker, vite's module runner loads every file as ESM and Node's hooks do not apply.
+  if (!esmHooks && !('__vitest_worker__' in globalThis)) {
     register(new URL('./esm-hooks.mjs', import.meta.url));
     esmHooks = true;
   }
@@ -106,7 +106,7 @@ export interface ResolvedConfig {
 }
 
 /** The method's config: defaults + overrides, validated against its configSchema. */
-export function resolveConfig(method: DiffingMethod, overrides: Record<string, unknown> = {}): ResolvedConfig {
+export function resolveConfig(method: DiffingMethod<any>, overrides: Record<string, unknown> = {}): ResolvedConfig {
   const config = mergeConfig(method.defaultConfig as Record<string, unknown>, overrides);
   let validate;
   try {

@@ -19,7 +19,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * settings name apply to every settings, under the section), or a flat config. A method whose own config
  * has a field named like a settings is read flat.
  */
-export function configFileOverrides(file: string, method: DiffingMethod, settings: string, sections: string[] = SETTINGS_SECTIONS): Record<string, unknown> {
+export function configFileOverrides(file: string, method: DiffingMethod<any>, settings: string, sections: string[] = SETTINGS_SECTIONS): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -40,12 +40,12 @@ export function configFileOverrides(file: string, method: DiffingMethod, setting
 }
 
 /** The method's own preset for these settings (DiffingMethod.settings), or {}. */
-export function methodPreset(method: DiffingMethod, settings: string): Record<string, unknown> {
+export function methodPreset(method: DiffingMethod<any>, settings: string): Record<string, unknown> {
   return (method.settings?.[settings] as Record<string, unknown> | undefined) ?? {};
 }
 
 /** The method's config for a suite and settings with the caller's overrides on top, validated (see the file's header). */
-export function layeredConfig(method: DiffingMethod, suite: Suite, settings: string, overrides: Record<string, unknown> = {}): ResolvedConfig {
+export function layeredConfig(method: DiffingMethod<any>, suite: Suite, settings: string, overrides: Record<string, unknown> = {}): ResolvedConfig {
   const all = suiteSettings(suite, settings).methodConfig;
   let fromSuite = all[method.id] ?? {};
   // A string entry reuses another method's overrides (ADL's baselines share ADL's config).
@@ -54,7 +54,7 @@ export function layeredConfig(method: DiffingMethod, suite: Suite, settings: str
 }
 
 /** Validates the overrides of a bench run up front, so a bad field fails before any model is loaded. */
-export function checkMethodConfig(method: DiffingMethod, suite: Suite, settings: string, overrides: Record<string, unknown>, configFile?: string): void {
+export function checkMethodConfig(method: DiffingMethod<any>, suite: Suite, settings: string, overrides: Record<string, unknown>, configFile?: string): void {
   try {
     layeredConfig(method, suite, settings, overrides);
   } catch (err) {
