@@ -9,10 +9,10 @@ import { createProgress, formatSeconds } from '../harness/progress.ts';
 import { defaultResultsDir, runOrganism } from '../harness/run.ts';
 import { agentTierFor, llmTierFromEnv, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
+import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
 import { readResults } from '../results/store.ts';
 import { formatStepTimes, stepSnapshot, trackGc } from '../results/step-timings.ts';
 import { REPO_ROOT } from '../results/environment.ts';
-import { readFileSync } from 'node:fs';
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -23,7 +23,8 @@ Options:
   --suite <name>        zoo (default), paper, ablations (folders of benchmark/)
   --method <name|file>  built-in method (adl, the default) or a .ts/.js file whose default export is a DiffingMethod
   --set key=value       override one config value of the method (repeatable; dots for nesting: --set steering.enabled=false)
-  --config <file.json>  config overrides from a JSON file
+  --config <file.json>  config overrides from a JSON file: flat, or per settings {"fast": {...}, "full": {...}}
+                        (layers: method defaults < method preset < suite < --config < --set; checked with the method's schema)
   --organisms <a,b>     only these organisms (registry ids)
   --settings <name>     full (default) or fast (the npm test settings)
   --seed <s>            seed (default: the suite's)
@@ -75,9 +76,10 @@ async function main(): Promise<number> {
   }
   const graders = parseGraderMode(values.graders);
   const suite = loadSuite(values.suite);
-  let overrides: Record<string, unknown> = values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {};
-  for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
   const method = await loadMethod(values.method);
+  let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
+  for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
+  checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
   const baselines = values['no-baselines'] ? [] : await loadBaselines();
   const organisms = values.organisms ? values.organisms.split(',').map((s) => s.trim()) : suite.organisms;
   for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`organism ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);

@@ -10,6 +10,7 @@ import { HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
 import type { TextEmbedder, TokenRelevanceGrader } from '../method/graders.ts';
 import { sampleDocuments, sampleTexts } from '../data/index.ts';
 import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
+import { openModelWeights } from '../method/weights.ts';
 import { datasetRevisions } from './datasets.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
@@ -21,7 +22,8 @@ import type { AgreementEntry, LlmSection, Metrics, ResultFile } from '../results
 import { runAgentTier } from './agents.ts';
 import { agentMetrics, coherenceAgreement, gradeCoherence, gradeFindings, patchscopeAgreement, RecordingRelevanceGrader, relevanceAgreement } from './llm-scoring.ts';
 import type { GraderMode, LlmTier } from './llm-tier.ts';
-import { mergeConfig, resolveConfig, type LoadedMethod } from './load-method.ts';
+import type { LoadedMethod } from './load-method.ts';
+import { layeredConfig } from './method-config.ts';
 import { dirname } from 'node:path';
 import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, tokenizerView, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
@@ -71,11 +73,7 @@ export interface OrganismRun {
 const noProgress: ProgressFn = () => {};
 
 function configFor(opts: HarnessOptions, method: DiffingMethod, extra: Record<string, unknown> = {}) {
-  const all = suiteSettings(opts.suite, opts.settings).methodConfig;
-  let overrides = all[method.id] ?? {};
-  // A string entry reuses another method's overrides (ADL's baselines share ADL's config).
-  if (typeof overrides === 'string') overrides = all[overrides] as Record<string, unknown> ?? {};
-  return resolveConfig(method, mergeConfig(overrides as Record<string, unknown>, extra));
+  return layeredConfig(method, opts.suite, opts.settings, extra);
 }
 
 /** Everything a method's outputs depend on, besides the method: models, unrelated data, seed. */
@@ -93,6 +91,7 @@ function methodContext(loaded: LoadedOrganism, opts: HarnessOptions, cacheDir: s
     baseScale: loaded.baseScale,
     finetunedScale: loaded.finetunedScale,
     tokenizer: tokenizerView(tok),
+    weights: openModelWeights(loaded.base.info, loaded.finetuned.info),
     unrelatedDocuments: (n, tokens) =>
       sampleDocuments({
         source: locate(unrelated.source),
