@@ -40,7 +40,8 @@ Options:
   --recompute           recompute results that exist already
   -h, --help            this help
 
-Exit status: 0 when every pass threshold holds, 1 when one fails, 2 on errors.`;
+Exit status: 0 when every pass threshold holds, 1 when one fails or is not scored (a metric it names is
+missing or not finite), 2 on errors (incl. a method output that breaks the suite's protocol).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -98,6 +99,7 @@ async function main(): Promise<number> {
   const overall = createProgress('bench');
   const started = performance.now();
   const failures: string[] = [];
+  const notScored: string[] = [];
   for (const [i, organismId] of organisms.entries()) {
     overall('organisms', i, organisms.length);
     console.error(`  ${organismId} ...`);
@@ -116,9 +118,11 @@ async function main(): Promise<number> {
       progress: createProgress(`  ${organismId}`),
     });
     const failed = run.result.thresholds.filter((t) => t.status === 'fail');
+    const unscored = run.result.thresholds.filter((t) => t.status !== 'pass' && t.status !== 'fail');
     failures.push(...failed.map((t) => `${organismId}: ${t.id}: ${t.reason}`));
+    notScored.push(...unscored.map((t) => `${organismId}: ${t.id}: ${t.reason}`));
     const passed = run.result.thresholds.filter((t) => t.status === 'pass').length;
-    console.error(`  ${organismId}: ${run.reused ? 'reused' : `${run.result.timings.total.toFixed(1)}s`}, thresholds ${passed} pass / ${failed.length} fail -> ${run.path}`);
+    console.error(`  ${organismId}: ${run.reused ? 'reused' : `${run.result.timings.total.toFixed(1)}s`}, thresholds ${passed} pass / ${failed.length} fail / ${unscored.length} not scored -> ${run.path}`);
     const llmTier = run.result.llm;
     if (llmTier) {
       const grades = Object.entries(llmTier.metrics ?? run.result.metrics).filter(([k]) => k.startsWith('agent.') || k === 'hypothesis.findings');
@@ -135,10 +139,10 @@ async function main(): Promise<number> {
   writeFileSync(`${base}.md`, renderMarkdown(board));
   writeFileSync(`${base}.html`, renderHtml(board));
   console.log(`summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${base}.md and ${base}.html`);
-  if (failures.length > 0) {
-    console.log(`FAILED thresholds (${failures.length}):\n${failures.map((f) => `  ${f}`).join('\n')}`);
-    return 1;
-  }
+  if (failures.length > 0) console.log(`FAILED thresholds (${failures.length}):\n${failures.map((f) => `  ${f}`).join('\n')}`);
+  // Nothing missing passes: a threshold whose metric is missing or not finite is counted, never a pass.
+  if (notScored.length > 0) console.log(`NOT SCORED thresholds (${notScored.length}; a metric they name is missing or not finite):\n${notScored.map((f) => `  ${f}`).join('\n')}`);
+  if (failures.length > 0 || notScored.length > 0) return 1;
   console.log('all pass thresholds hold');
   return 0;
 }

@@ -19,6 +19,8 @@ export function thresholdApplies(t: Threshold, organismId: string, methodId: str
   return organismOk && (!t.methods || t.methods.includes(methodId)) && (!t.settings || t.settings.includes(settings));
 }
 
+const isFiniteMetric = (m: MetricValue) => [m.estimate, m.lower, m.upper].every(Number.isFinite);
+
 function compare(op: Threshold['op'], a: number, b: number): boolean {
   return op === '>=' ? a >= b : op === '<=' ? a <= b : op === '>' ? a > b : a < b;
 }
@@ -27,8 +29,12 @@ export function evaluateThreshold(t: Threshold, scored: ScoredOrganism): Thresho
   const base = { id: t.id, metric: t.metric, op: t.op, than: t.than, source: t.source };
   const left = lookupMetric(scored, t.metric);
   const right = typeof t.than === 'string' ? lookupMetric(scored, t.than) : undefined;
-  if (!left) return { ...base, thanValue: null, value: null, status: 'skipped', reason: `metric ${t.metric} was not produced` };
-  if (typeof t.than === 'string' && !right) return { ...base, thanValue: null, value: left.estimate, status: 'skipped', reason: `reference ${t.than} was not produced` };
+  // Nothing missing passes: a metric the threshold names must be present and finite, else it is not scored.
+  const notScored = (value: number | null, reason: string): ThresholdOutcome => ({ ...base, thanValue: null, value, status: 'not-scored', reason });
+  if (!left) return notScored(null, `metric ${t.metric} was not produced`);
+  if (!isFiniteMetric(left)) return notScored(null, `metric ${t.metric} is not finite (${left.estimate} [${left.lower}, ${left.upper}])`);
+  if (typeof t.than === 'string' && !right) return notScored(left.estimate, `reference ${t.than} was not produced`);
+  if (right && !isFiniteMetric(right)) return notScored(left.estimate, `reference ${t.than} is not finite (${right.estimate} [${right.lower}, ${right.upper}])`);
   const factor = t.factor ?? 1;
   const greater = t.op === '>' || t.op === '>=';
   // With compare 'ci' the whole interval must clear the other side's interval.
