@@ -47,3 +47,23 @@ export function evaluateThreshold(t: Threshold, scored: ScoredOrganism): Thresho
   const rhs = `${factor !== 1 ? `${factor} x ` : ''}${typeof t.than === 'string' ? `${t.than}${useCI ? (greater ? ' (CI upper)' : ' (CI lower)') : ''}` : t.than} = ${thanValue.toFixed(4)}`;
   return { ...base, thanValue, value, status: pass ? 'pass' : 'fail', reason: `${lhs} ${pass ? '' : 'not '}${t.op} ${rhs}` };
 }
+
+export interface OutcomeSummary {
+  pass: number;
+  fail: number;
+  /** A metric the threshold names was missing or not finite: counted, never a pass. */
+  notScored: number;
+  failures: string[];
+  unscored: string[];
+  /** True only when every threshold passed (and there was at least one). */
+  allPass: boolean;
+}
+
+/** Counts outcomes (labelled e.g. by organism) the way bench reports them. */
+export function summarizeOutcomes(outcomes: { label: string; outcome: ThresholdOutcome }[]): OutcomeSummary {
+  const line = ({ label, outcome: t }: { label: string; outcome: ThresholdOutcome }) => `${label}: ${t.id}: ${t.reason}`;
+  const failed = outcomes.filter((o) => o.outcome.status === 'fail');
+  const unscored = outcomes.filter((o) => o.outcome.status !== 'pass' && o.outcome.status !== 'fail');
+  const pass = outcomes.length - failed.length - unscored.length;
+  return { pass, fail: failed.length, notScored: unscored.length, failures: failed.map(line), unscored: unscored.map(line), allPass: outcomes.length > 0 && pass === outcomes.length };
+}
