@@ -9,6 +9,7 @@
 // the domain drift, and have the length, prompts and temperature of the samples being graded; they
 // also need no finetuning data, which a diffing method must not see.
 import type { CoherenceCalibration } from '../../src/method/graders.ts';
+import { timedMethod, timeStep } from '../../src/results/step-timings.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
 import { calibrateMaxMeanNll, HeuristicCoherenceGrader } from './coherence.ts';
 import { perplexityScorer } from './perplexity.ts';
@@ -29,10 +30,12 @@ export interface JudgeModel {
 }
 
 export function nllCalibratedCoherence(judge: JudgeModel): CoherenceCalibration {
-  const scoreText = perplexityScorer({ model: judge.model, loraScale: judge.loraScale, encode: judge.encode });
+  const perplexity = perplexityScorer({ model: judge.model, loraScale: judge.loraScale, encode: judge.encode });
+  // timed as steps of the run's profile (src/results/step-timings.ts)
+  const scoreText = (texts: string[]) => timeStep('grader:perplexity', () => perplexity(texts));
   return {
     id: `max-mean-nll(base; q=${NLL_CALIBRATION.quantile}, margin=${NLL_CALIBRATION.margin})`,
     calibrate: async (texts) => calibrateMaxMeanNll(await scoreText(texts.filter((t) => t.trim() !== '')), NLL_CALIBRATION),
-    grader: (maxMeanNll) => new HeuristicCoherenceGrader({ scoreText, thresholds: { maxMeanNll } }),
+    grader: (maxMeanNll) => timedMethod(new HeuristicCoherenceGrader({ scoreText, thresholds: { maxMeanNll } }), 'grade', 'grader:coherence'),
   };
 }

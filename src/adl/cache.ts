@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { canonicalJson, sha256 } from '../results/hash.ts';
+import { timeStep } from '../results/step-timings.ts';
 
 /** sha256 (hex) of the canonical JSON of a value: the key of an artifact's inputs. */
 export function contentKey(value: unknown): string {
@@ -31,7 +32,8 @@ export class ArtifactStore {
         throw new Error(`ArtifactStore: cannot read ${file} (${(err as Error).message}); delete it to recompute`);
       }
     }
-    const value = await compute();
+    // timed as its kind ('patchscope', not 'patchscope.difference.L2.P0')
+    const value = await timeStep(step.split('.')[0], compute);
     writeJsonAtomic(file, { step, inputs: JSON.parse(canonicalJson(inputs)), value }, 0);
     this.computed.push(step);
     return value;

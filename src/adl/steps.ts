@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { CoherenceCalibration, CoherenceGrader, MethodGraders } from '../method/graders.ts';
 import type { MethodContext, SteeringSamples, TokenReadout } from '../method/types.ts';
+import { timedMethod, timeStep } from '../results/step-timings.ts';
 import { ArtifactStore, contentKey } from './cache.ts';
 import { collectMeans } from './collect.ts';
 import { absoluteLayer, type ADLConfig } from './config.ts';

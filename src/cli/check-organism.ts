@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hashSources, type LoadedMethod } from '../harness/load-method.ts';
+import type { LoadedMethod } from '../harness/load-method.ts';
+import { hashMethodSources } from '../harness/method-sources.ts';
 import { createProgress } from '../harness/progress.ts';
 import { readabilityMethod } from '../harness/readability-method.ts';
 import { ladderRegressions, readabilityRatio } from '../harness/readability.ts';
@@ -102,7 +103,7 @@ const f = (m: MetricValue) => `${m.estimate.toFixed(2)} [${m.lower.toFixed(2)}, 
 const method: LoadedMethod = {
   method: readabilityMethod as unknown as DiffingMethod,
   source: 'builtin:readability',
-  codeHash: ['../harness/readability-method.ts', '../harness/readability.ts'].map((f) => hashSources(fileURLToPath(new URL(f, import.meta.url)))).join(''),
+  codeHash: hashMethodSources(fileURLToPath(new URL('../harness/readability-method.ts', import.meta.url))),
 };
 
 /** The position-0 norm with its bootstrap CI, from the readability method's scalars. */

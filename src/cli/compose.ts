@@ -13,8 +13,10 @@ import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts
 import { buildLlmGradersFromEnv } from '../../graders/llm/index.ts';
 import type { HarnessGraders } from '../harness/graders.ts';
 import { llmTierFromEnv, type LlmTier, type LlmTierOptions } from '../harness/llm-tier.ts';
-import { assertDiffingMethod, hashSources, type LoadedMethod } from '../harness/load-method.ts';
+import { assertDiffingMethod, type LoadedMethod } from '../harness/load-method.ts';
+import { hashMethodSources } from '../harness/method-sources.ts';
 import { sha256 } from '../results/hash.ts';
+import { timedMethod } from '../results/step-timings.ts';
 
 /** The offline graders (graders/offline/): the default for every command and test. */
 export function offlineGraders(): HarnessGraders {
@@ -23,10 +25,11 @@ export function offlineGraders(): HarnessGraders {
     embedder: new HashedTfidfEmbedder(),
     coherence: new HeuristicCoherenceGrader(),
     frequentTokens: (texts, tokenize) => frequentTokens(texts, tokenize),
+    // graders used inside a method are timed as steps of the run's profile (src/results/step-timings.ts)
     forMethod: (models, encode) => ({
-      coherence: new HeuristicCoherenceGrader(),
+      coherence: timedMethod(new HeuristicCoherenceGrader(), 'grade', 'grader:coherence'),
       // Patchscope scale choice by unembedding similarity in the finetuned model (whose lens reads the tokens)
-      scale: modelScaleGrader(models.finetuned),
+      scale: timedMethod(modelScaleGrader(models.finetuned), 'choose', 'grader:patchscope-scale'),
       // the steering search's coherence: perplexity under the base model, calibrated on the finetuned model's own samples
       calibratedCoherence: nllCalibratedCoherence({ model: models.base, loraScale: models.baseScale, encode }),
     }),
@@ -38,8 +41,8 @@ export function offlineGraders(): HarnessGraders {
  * code (src/adl/), so both folders key their cached outputs.
  */
 export function defaultBaselines(): LoadedMethod[] {
-  const folder = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
-  const codeHash = sha256(hashSources(folder('../../baselines')) + hashSources(folder('../adl'))).slice(0, 12);
+  const path = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
+  const codeHash = sha256(hashMethodSources(path('../../baselines/index.ts'), [path('../../baselines'), path('../adl')])).slice(0, 12);
   return baselineMethods.map((m, i) => {
     assertDiffingMethod(m, `baselines/index.ts baselines[${i}]`);
     return { method: m, source: `builtin:${m.id}`, codeHash };

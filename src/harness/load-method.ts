@@ -1,22 +1,16 @@
 // Loading diffing methods: built-in ones by name, a researcher's from a file path (default export).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register } from 'node:module';
 import { Ajv } from 'ajv';
-import { mergeConfig } from '../merge-config.ts';
-import adl, { createADLMethod } from '../adl/method.ts';
-import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { DiffingMethod } from '../method/types.ts';
+import { mergeConfig } from '../merge-config.ts';
+import { BUILTIN_METHODS, type BuiltinMethod, type MethodGraders } from '../methods/index.ts';
+import { sha256, shortHash } from '../results/hash.ts';
+import { hashMethodSources } from './method-sources.ts';
 
 export { mergeConfig };
-import { sha256, shortHash } from '../results/hash.ts';
-
-/** Built-in methods (imported statically): name -> the method, the folder its code hash covers, its LLM-grader variant. */
-const BUILTIN: Record<string, { method: DiffingMethod; folder: URL; withGraders?: LoadedMethod['withGraders'] }> = {
-  // ADL with another Patchscope scale grader; the steering search keeps the context's calibrated coherence grader.
-  adl: { method: adl as unknown as DiffingMethod, folder: new URL('../adl/', import.meta.url), withGraders: (g) => createADLMethod({ scale: g.patchscope }) as unknown as DiffingMethod },
-};
 
 export const DEFAULT_METHOD = 'adl';
 
@@ -34,19 +28,7 @@ export interface LoadedMethod {
   withGraders?: (graders: MethodGraders) => DiffingMethod;
 }
 
-/** Graders a method may use inside run() (ADL: the Patchscope scale choice). */
-export interface MethodGraders {
-  patchscope: PatchscopeScaleGrader;
-}
-
-/** sha256 over a file, or over every file of a folder (recursively, sorted). */
-export function hashSources(path: string): string {
-  if (!existsSync(path)) return 'none';
-  const files = statSync(path).isDirectory()
-    ? readdirSync(path, { recursive: true, encoding: 'utf8' }).map((f) => join(path, f)).filter((f) => statSync(f).isFile()).sort()
-    : [path];
-  return sha256(files.map((f) => `${f.slice(path.length)}:${sha256(readFileSync(f, 'utf8'))}`).join('\n')).slice(0, 12);
-}
+export type { MethodGraders };
 
 const ID = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
@@ -70,21 +52,35 @@ export function assertDiffingMethod(value: unknown, where: string): asserts valu
   }
 }
 
+let esmHooks = false;
+
+/** A method file is an ES module wherever it lives (src/harness/esm-hooks.mjs says why). */
 async function importFile(path: string): Promise<Record<string, unknown>> {
+  // Inside a vitest worker, vite's module runner loads every file as ESM and Node's hooks do not apply.
+  if (!esmHooks && !('__vitest_worker__' in globalThis)) {
+    register(new URL('./esm-hooks.mjs', import.meta.url));
+    esmHooks = true;
+  }
   return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
 }
 
-/** `spec` is a built-in name ('adl') or a path to a .ts/.js file whose default export is a DiffingMethod. */
+/** The built-in method with this id, or undefined. */
+export function builtinMethod(id: string): BuiltinMethod | undefined {
+  return BUILTIN_METHODS.find((b) => b.method.id === id);
+}
+
+/** `spec` is a built-in method id ('adl', `npm run methods`) or a path to a .ts/.js file whose default export is a DiffingMethod. */
 export async function loadMethod(spec: string, cwd = process.cwd()): Promise<LoadedMethod> {
-  const builtin = BUILTIN[spec];
+  const builtin = builtinMethod(spec);
   if (builtin) {
-    assertDiffingMethod(builtin.method, `built-in method '${spec}'`);
-    const { withGraders } = builtin;
-    return { method: builtin.method, source: `builtin:${spec}`, codeHash: hashSources(fileURLToPath(builtin.folder)), ...(withGraders ? { withGraders } : {}) };
+    assertDiffingMethod(builtin.method, `built-in method '${spec}' (src/methods/index.ts)`);
+    const entry = fileURLToPath(builtin.entry);
+    const codeHash = hashMethodSources(entry, [dirname(entry)]);
+    return { method: builtin.method, source: `builtin:${spec}`, codeHash, ...(builtin.withGraders ? { withGraders: builtin.withGraders } : {}) };
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
   if (!looksLikePath) {
-    throw new Error(`unknown method '${spec}': built-in methods are ${Object.keys(BUILTIN).join(', ')}; to score your own method pass a file path, e.g. --method ./my-method.ts`);
+    throw new Error(`unknown method '${spec}': built-in methods are ${BUILTIN_METHODS.map((b) => b.method.id).join(', ')} (npm run methods); to score your own method pass a file path, e.g. --method ./my-method.ts`);
   }
   const path = isAbsolute(spec) ? spec : resolve(cwd, spec);
   if (!existsSync(path)) throw new Error(`method file not found: ${path}`);
@@ -93,7 +89,7 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   if (method === undefined) throw new Error(`${path} has no default export; write \`export default myMethod\` (a DiffingMethod)`);
   assertDiffingMethod(method, path);
   const withGraders = typeof mod.withGraders === 'function' ? (mod.withGraders as LoadedMethod['withGraders']) : undefined;
-  return { method, source: path, codeHash: hashSources(path), ...(withGraders ? { withGraders } : {}) };
+  return { method, source: path, codeHash: hashMethodSources(path), ...(withGraders ? { withGraders } : {}) };
 }
 
 export interface ResolvedConfig {
@@ -102,7 +98,7 @@ export interface ResolvedConfig {
 }
 
 /** The method's config: defaults + overrides, validated against its configSchema. */
-export function resolveConfig(method: DiffingMethod, overrides: Record<string, unknown> = {}): ResolvedConfig {
+export function resolveConfig(method: DiffingMethod<any>, overrides: Record<string, unknown> = {}): ResolvedConfig {
   const config = mergeConfig(method.defaultConfig as Record<string, unknown>, overrides);
   let validate;
   try {

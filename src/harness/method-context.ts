@@ -3,6 +3,7 @@
 import { sampleDocuments } from '../data/index.ts';
 import type { OrganismContext } from '../method/graders.ts';
 import type { MethodContext } from '../method/types.ts';
+import { openModelWeights } from '../method/weights.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import type { HarnessGraders } from './graders.ts';
 import { groundTruth, loadOrganism, tokenizerView, type LoadedOrganism } from './organism.ts';
@@ -30,6 +31,7 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
     baseScale: loaded.baseScale,
     finetunedScale: loaded.finetunedScale,
     tokenizer,
+    weights: openModelWeights(loaded.base.info, loaded.finetuned.info),
     unrelatedDocuments: (n, tokens) =>
       sampleDocuments({
         source: locate(unrelated.source),

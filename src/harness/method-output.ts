@@ -13,7 +13,8 @@ import type { LoadedMethod } from './load-method.ts';
 import { methodContext } from './method-context.ts';
 import type { LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
-import { assertMethodOutput } from './score.ts';
+import { validateMethodOutput } from '../method/validate.ts';
+import { protocolOf } from './protocol.ts';
 import type { Suite } from './suite.ts';
 
 export interface OutputRequest {
@@ -47,13 +48,15 @@ export async function methodOutput(req: OutputRequest, loaded: LoadedOrganism, t
   const { method } = req.method;
   const workName = `${loaded.organism.id.replace(/\//g, '__')}--${dataKey(env.suite, loaded, env.seed)}`;
   const file = join(env.cacheDir, 'outputs', methodFolder({ id: method.id, version: method.version, configHash: req.configHash }), `${workName}-${req.method.codeHash}.json`);
+  // the protocol's output checks (src/method/validate.ts): shapes, layers, the readout budget
+  const validate = (output: unknown) => validateMethodOutput(output, {
+    methodId: method.id, hiddenSize: loaded.finetuned.info.hiddenSize, numLayers: loaded.finetuned.info.numLayers, budget: protocolOf(env.suite),
+  });
   if (existsSync(file)) {
     try {
-      const output = JSON.parse(readFileSync(file, 'utf8'));
-      assertMethodOutput(output, method.id);
-      return { output, seconds: 0, cached: true };
+      return { output: validate(JSON.parse(readFileSync(file, 'utf8'))), seconds: 0, cached: true };
     } catch {
-      // A corrupt or outdated cache entry is recomputed.
+      // A corrupt or outdated cache entry is recomputed (and validated again below).
     }
   }
   const started = performance.now();
@@ -65,7 +68,7 @@ export async function methodOutput(req: OutputRequest, loaded: LoadedOrganism, t
   } catch (err) {
     throw new Error(`method '${method.id}' (${req.method.source}) failed on ${loaded.organism.id}: ${(err as Error).message}`, { cause: err });
   }
-  assertMethodOutput(output, method.id);
-  writeJsonAtomic(file, output);
-  return { output, seconds: (performance.now() - started) / 1000, cached: false };
+  const valid = validate(output);
+  writeJsonAtomic(file, valid);
+  return { output: valid, seconds: (performance.now() - started) / 1000, cached: false };
 }

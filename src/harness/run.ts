@@ -12,6 +12,7 @@ import { defaultCacheDir } from '../paths.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import { environment } from '../results/environment.ts';
 import { shortHash } from '../results/hash.ts';
+import { stepDelta, stepSnapshot, stepTimingsRecord, timedMethod, timeStep } from '../results/step-timings.ts';
 import { agentsFolder, readResult, resultPath, writeResult, type ResultKey } from '../results/store.ts';
 import type { AgreementEntry, LlmSection, Metrics, ResultFile } from '../results/types.ts';
 import { runAgentTier } from './agents.ts';
@@ -19,7 +20,8 @@ import { datasetRevisions } from './datasets.ts';
 import type { HarnessGraders } from './graders.ts';
 import { agentMetrics, coherenceAgreement, gradeCoherence, gradeFindings, patchscopeAgreement, RecordingRelevanceGrader, relevanceAgreement } from './llm-scoring.ts';
 import type { GraderMode, LlmTier } from './llm-tier.ts';
-import { mergeConfig, resolveConfig, type LoadedMethod } from './load-method.ts';
+import { mergeConfig, type LoadedMethod } from './load-method.ts';
+import { layeredConfig } from './method-config.ts';
 import { methodOutput, type ComputedOutput, type OutputRequest } from './method-output.ts';
 import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
@@ -90,18 +92,14 @@ async function timed<T>(plan: RunPlan, name: string, f: () => Promise<T>): Promi
 }
 
 /**
- * A method's config: its defaults, the suite settings' entry for it, then `extra`. A string entry
- * reuses another method's entry (ADL's baselines share ADL's config), and when that method is the one
- * being run its overrides (--set) apply too, so a baseline always sees the data the method saw.
+ * A method's config in layers (src/harness/method-config.ts) with `extra` on top. A baseline whose
+ * suite entry reuses the running method's (ADL's baselines share ADL's config) gets the run's
+ * overrides (--set, --config) too, so it always sees the data the method saw.
  */
 function configFor(opts: HarnessOptions, method: DiffingMethod, extra: Record<string, unknown> = {}) {
-  const all = suiteSettings(opts.suite, opts.settings).methodConfig;
-  let overrides = all[method.id] ?? {};
-  if (typeof overrides === 'string') {
-    if (overrides === opts.method.method.id) extra = mergeConfig(opts.configOverrides ?? {}, extra);
-    overrides = all[overrides] as Record<string, unknown> ?? {};
-  }
-  return resolveConfig(method, mergeConfig(overrides as Record<string, unknown>, extra));
+  const alias = suiteSettings(opts.suite, opts.settings).methodConfig[method.id];
+  const shared = method !== opts.method.method && alias === opts.method.method.id;
+  return layeredConfig(method, opts.suite, opts.settings, shared ? mergeConfig(opts.configOverrides ?? {}, extra) : extra);
 }
 
 export function evaluateAll(suite: Suite, organismId: string, methodId: string, settings: string, scored: Pick<ResultFile, 'metrics' | 'baselines'>) {
@@ -189,13 +187,14 @@ async function scoringContext(plan: RunPlan, truth: OrganismContext, relevance: 
   return {
     organism: truth,
     relevance,
-    embedder: plan.opts.graders.embedder,
+    embedder: timedMethod(plan.opts.graders.embedder, 'embed', 'grader:embedder'),
     finetuneTexts: await finetuningTexts(plan.organism, settings.finetuneTexts, seed),
     unrelatedTexts: settings.unrelatedTexts > 0
       ? await sampleTexts({ source: locate(suite.unrelated.source), column: suite.unrelated.column, n: settings.unrelatedTexts, seed: `${seed}|unrelated-texts` })
       : [],
     seed,
     bootstrap: settings.bootstrap,
+    coherence: plan.opts.graders.coherence,
   };
 }
 
@@ -207,9 +206,9 @@ function output(plan: RunPlan, req: OutputRequest, on: Loaded): Promise<Computed
 /** Step 3: the method's output (the LLM variant under --graders llm) and its metrics. */
 async function runMethod(plan: RunPlan, on: Loaded, scoring: ScoringContext): Promise<{ computed: ComputedOutput; metrics: Metrics }> {
   const req = plan.mode === 'llm' ? { ...plan.main, method: plan.llmMethod! } : plan.main;
-  const computed = await output(plan, req, on);
+  const computed = await timeStep('method', () => output(plan, req, on));
   plan.timings.method = computed.seconds;
-  const metrics = await timed(plan, 'scoring', () => scoreOutput(computed.output, scoring));
+  const metrics = await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring)));
   return { computed, metrics };
 }
 
@@ -264,11 +263,11 @@ async function runBaselines(plan: RunPlan, on: Loaded, scoring: ScoringContext):
   const out: ResultFile['baselines'] = {};
   for (const baseline of plan.opts.baselines ?? []) {
     const { config, configHash } = configFor(plan.opts, baseline.method);
-    const computed = await output(plan, { method: baseline, config, configHash }, on);
+    const computed = await timeStep(`baseline:${baseline.method.id.replace(/^baseline\//, '')}`, () => output(plan, { method: baseline, config, configHash }, on));
     plan.timings.baselines = (plan.timings.baselines ?? 0) + computed.seconds;
     out[baselineKey(baseline.method.id)] = {
       description: `baseline method ${baseline.method.id}@${baseline.method.version} (${baseline.source}) on this organism`,
-      metrics: await timed(plan, 'scoring', () => scoreOutput(computed.output, scoring)),
+      metrics: await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring))),
     };
   }
   return out;
@@ -286,13 +285,13 @@ function nullOrganismOf(plan: RunPlan): Organism | undefined {
  * what a method "finds" when there is nothing to find.
  */
 async function runNullOrganism(plan: RunPlan, nullOrganism: Organism, scoring: ScoringContext): Promise<ResultFile['baselines'][string]> {
-  const on = await timed(plan, 'null', () => loadModels(plan, nullOrganism));
+  const on = await timed(plan, 'null', () => timeStep('null-organism', () => loadModels(plan, nullOrganism)));
   try {
     const req = plan.mode === 'llm' ? { ...plan.main, method: plan.llmMethod! } : plan.main;
-    const computed = await timed(plan, 'null', () => output(plan, req, on));
+    const computed = await timed(plan, 'null', () => timeStep('null-organism', () => output(plan, req, on)));
     return {
       description: `the method on the null organism ${nullOrganism.id}, scored against ${plan.organism.id}'s ground truth`,
-      metrics: await timed(plan, 'scoring', () => scoreOutput(computed.output, scoring)),
+      metrics: await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring))),
     };
   } finally {
     await on.loaded.dispose();
@@ -302,7 +301,6 @@ async function runNullOrganism(plan: RunPlan, nullOrganism: Organism, scoring: S
 function summarize(output: MethodOutput): ResultFile['summary'] {
   return {
     readouts: (output.readouts ?? [])
-      .filter((r) => r.position <= 4)
       .slice(0, 40)
       .map((r) => ({ source: r.source, variant: r.variant, layer: r.layer, position: r.position, tokens: (r.selectedTokens ?? r.tokens).slice(0, 10) })),
     samples: (output.steering ?? []).flatMap((s) => s.steered.flat()).slice(0, 5),
@@ -336,11 +334,13 @@ interface Scored {
 }
 
 /** Step 7: thresholds, provenance and the result file, written atomically. */
-async function writeResultFile(plan: RunPlan, scored: Scored, started: number): Promise<OrganismRun> {
+async function writeResultFile(plan: RunPlan, scored: Scored, started: number, steps0: ReturnType<typeof stepSnapshot>): Promise<OrganismRun> {
   const { opts, suite, organism, main } = plan;
   const { method } = opts.method;
   const thresholds = evaluateAll(suite, organism.id, method.id, opts.settings, scored);
   plan.timings.total = (performance.now() - started) / 1000;
+  // the per-step profile (src/results/step-timings.ts): 'step:<path>' wall and CPU seconds
+  Object.assign(plan.timings, stepTimingsRecord(stepDelta(steps0)));
   const result: ResultFile = {
     schema: 'diffbench-result@1',
     suite: { id: suite.id, version: suite.version, settings: opts.settings },
@@ -371,13 +371,14 @@ export async function runOrganism(organismId: string | Organism, opts: HarnessOp
   const reused = reuseCachedResult(plan);
   if (reused) return reused;
 
-  const on = await timed(plan, 'load', () => loadModels(plan, plan.organism));
+  const steps0 = stepSnapshot();
+  const on = await timed(plan, 'load', () => timeStep('load', () => loadModels(plan, plan.organism)));
   let scored: Scored;
   let scoring: ScoringContext;
   try {
     checkRevisions(plan, on.loaded);
     const llmRelevance = plan.llm ? new RecordingRelevanceGrader(plan.llm.graders.relevance) : undefined;
-    const relevance = plan.mode === 'llm' ? llmRelevance! : opts.graders.relevance;
+    const relevance = plan.mode === 'llm' ? llmRelevance! : timedMethod(opts.graders.relevance, 'grade', 'grader:relevance');
     scoring = await timed(plan, 'scoring', () => scoringContext(plan, on.truth, relevance));
     const { computed, metrics } = await runMethod(plan, on, scoring);
     const llm = plan.llm ? await runLlmTier(plan, on, computed, metrics, scoring, llmRelevance!) : undefined;
@@ -388,7 +389,7 @@ export async function runOrganism(organismId: string | Organism, opts: HarnessOp
   }
   const nullOrganism = nullOrganismOf(plan);
   if (nullOrganism) scored.baselines.null = await runNullOrganism(plan, nullOrganism, scoring);
-  return writeResultFile(plan, scored, started);
+  return writeResultFile(plan, scored, started, steps0);
 }
 
 export type { Organism };
