@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { timeStep } from '../results/step-timings.ts';
 
 /** Stable JSON: object keys sorted, typed arrays as plain arrays. */
 export function stableJson(value: unknown): string {
@@ -66,7 +67,8 @@ export class ArtifactStore {
       if (!problem) return JSON.parse(text).value as T;
       this.warn(`ADL artifact ${file}: ${problem}; recomputing it`);
     }
-    const value = await compute();
+    // timed as its kind ('patchscope', not 'patchscope.difference.L2.P0')
+    const value = await timeStep(step.split('.')[0], compute);
     const valueJson = JSON.stringify(value);
     writeJsonAtomic(file, { step, inputs: plainInputs, sha256: sha256(valueJson), value: JSON.parse(valueJson) });
     this.computed.push(step);
