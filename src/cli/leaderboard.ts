@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../leaderboard/index.ts';
+import { contradictions } from '../leaderboard/consistency.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { REPO_ROOT } from '../results/environment.ts';
 import { readResults } from '../results/store.ts';
@@ -39,6 +40,8 @@ function main(): number {
   const suite = loadSuite(values.suite);
   const files = readResults(dir);
   if (files.length === 0) throw new Error(`no result files under ${dir}: run npm run bench first, or pass the folder that holds them`);
+  const problems = contradictions(suite, files);
+  if (problems.length) throw new Error(`${problems.length} contradiction(s) in the result files; fix or remove them:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const board = buildLeaderboard(suite, files, { settings: values.settings });
   if (values.json) console.log(JSON.stringify(board, null, 2));
   else console.log(renderTerminal(board));
