@@ -5,6 +5,7 @@ import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal, type Lead
 import type { Suite } from '../harness/suite.ts';
 import { writeFileAtomic } from '../results/atomic.ts';
 import { readResults } from '../results/store.ts';
+import { contradictions } from '../leaderboard/consistency.ts';
 
 export interface WrittenLeaderboard {
   board: Leaderboard;
@@ -20,6 +21,8 @@ export interface WrittenLeaderboard {
 export function writeLeaderboard(suite: Suite, resultsDir: string, reportsDir: string, settings?: string): WrittenLeaderboard {
   const files = readResults(resultsDir);
   if (files.length === 0) throw new Error(`no result files under ${resultsDir}: run npm run bench first, or pass the folder that holds them`);
+  const problems = contradictions(suite, files);
+  if (problems.length) throw new Error(`${problems.length} contradiction(s) in the result files under ${resultsDir}; fix or remove them:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const board = buildLeaderboard(suite, files, { settings });
   if (board.methods.length === 0) {
     const why = [...new Set(board.ignored.map((i) => i.why))].join('; ');
