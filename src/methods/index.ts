@@ -6,6 +6,12 @@ import type { DiffingMethod } from '../method/types.ts';
 import adl, { createADLMethod } from '../adl/method.ts';
 import { defaultGraders } from '../adl/steps.ts';
 import meanDiff from '../harness/examples/mean-diff.ts';
+import kl from './kl/index.ts';
+import weightSvd from './weight-svd/index.ts';
+import actDiff from './act-diff/index.ts';
+import pca from './pca/index.ts';
+import diffMining from './diff-mining/index.ts';
+import amplification from './amplification/index.ts';
 
 /** Graders a method may use inside run() (ADL: the Patchscope scale choice). */
 export interface MethodGraders {
@@ -28,4 +34,10 @@ export const BUILTIN_METHODS: BuiltinMethod[] = [
     withGraders: (g) => createADLMethod(async (ctx) => ({ ...(await defaultGraders(ctx)), scale: g.patchscope })),
   },
   { method: meanDiff, entry: new URL('../harness/examples/mean-diff.ts', import.meta.url) },
+  { method: kl, entry: new URL('./kl/index.ts', import.meta.url) },
+  { method: weightSvd, entry: new URL('./weight-svd/index.ts', import.meta.url) },
+  { method: actDiff, entry: new URL('./act-diff/index.ts', import.meta.url) },
+  { method: pca, entry: new URL('./pca/index.ts', import.meta.url) },
+  { method: diffMining, entry: new URL('./diff-mining/index.ts', import.meta.url) },
+  { method: amplification, entry: new URL('./amplification/index.ts', import.meta.url) },
 ];
