@@ -83,7 +83,10 @@ const pca: DiffingMethod<PcaConfig> = {
       }
       return out;
     };
-    const { values, vectors } = topEigen(apply, H, config.components, config.iterations);
+    const eig = topEigen(apply, H, config.components, config.iterations);
+    // components beyond the differences' rank (zero variance) are left out
+    const kept = eig.values.map((v, i) => i).filter((i) => eig.values[i] > 1e-12 * Math.max(eig.values[0], 1e-300));
+    const values = kept.map((i) => eig.values[i]), vectors = kept.map((i) => eig.vectors[i]);
     const meanNorm = Math.sqrt(dot(mean, mean)) || 1;
     const components = vectors.map((v) => (dot(v, mean) < 0 ? v.map((t) => -t) : v));
     const scalars: Record<string, number> = {};

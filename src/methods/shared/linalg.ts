@@ -23,15 +23,20 @@ function startVectors(dim: number, k: number, seed: number): Float64Array[] {
   return Array.from({ length: k }, () => Float64Array.from({ length: dim }, next));
 }
 
-/** Gram-Schmidt in place; returns false for a vector that vanished (rank below k). */
+/**
+ * Gram-Schmidt in place. A vector that is (numerically) in the span of the previous ones, i.e. the
+ * operator's rank is below k, becomes zero: normalising its rounding noise would mix noise into the basis.
+ */
 function orthonormalize(vs: Float64Array[]): void {
   for (let i = 0; i < vs.length; i++) {
+    const before = norm(vs[i]);
     for (let j = 0; j < i; j++) {
       const d = dot(vs[i], vs[j]);
       for (let t = 0; t < vs[i].length; t++) vs[i][t] -= d * vs[j][t];
     }
     const n = norm(vs[i]);
-    for (let t = 0; t < vs[i].length; t++) vs[i][t] = n > 1e-30 ? vs[i][t] / n : 0;
+    const keep = n > 1e-300 && n > 1e-10 * before;
+    for (let t = 0; t < vs[i].length; t++) vs[i][t] = keep ? vs[i][t] / n : 0;
   }
 }
 

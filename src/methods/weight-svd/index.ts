@@ -116,7 +116,9 @@ const weightSvd: DiffingMethod<WeightSvdConfig> = {
     }
     const alignment = top.map((f) => dot(f.u, meanDiff.get(f.layer)!) / (norm(meanDiff.get(f.layer)!) || 1));
     top.forEach((f, i) => {
-      if (alignment[i] < 0) for (let h = 0; h < H; h++) f.u[h] = -f.u[h];
+      if (alignment[i] >= 0) return;
+      for (let h = 0; h < H; h++) f.u[h] = -f.u[h];
+      alignment[i] = -alignment[i];
     });
 
     const readouts = await lensReadouts(ctx, top.map((f, position) => ({ vector: f.u, variant: 'svd', layer: f.layer, position })));
