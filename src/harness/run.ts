@@ -16,6 +16,7 @@ import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { environment, REPO_ROOT } from '../results/environment.ts';
 import { shortHash } from '../results/hash.ts';
+import { stepDelta, stepSnapshot, stepTimingsRecord, timedMethod, timeStep } from '../results/step-timings.ts';
 import { agentsFolder, methodFolder, readResult, resultPath, writeResult } from '../results/store.ts';
 import type { AgreementEntry, LlmSection, Metrics, ResultFile } from '../results/types.ts';
 import { runAgentTier } from './agents.ts';
@@ -26,7 +27,9 @@ import { layeredConfig } from './method-config.ts';
 import { dirname } from 'node:path';
 import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, tokenizerView, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
-import { assertMethodOutput, scoreOutput, type ScoringContext } from './score.ts';
+import { scoreOutput, type ScoringContext } from './score.ts';
+import { validateMethodOutput } from '../method/validate.ts';
+import { protocolOf } from './protocol.ts';
 import { loadThresholds, suiteSettings, type Suite } from './suite.ts';
 import { evaluateThreshold, thresholdApplies } from './thresholds.ts';
 
@@ -122,13 +125,14 @@ async function methodOutput(
   const folder = methodFolder({ id: lm.method.id, version: lm.method.version, configHash });
   const name = `${loaded.organism.id.replace(/\//g, '__')}--${outputKey(opts, loaded.revisions, seed)}-${lm.codeHash}`;
   const file = join(cacheRoot, 'outputs', folder, `${name}.json`);
+  const validate = (output: unknown) => validateMethodOutput(output, {
+    methodId: lm.method.id, hiddenSize: loaded.finetuned.info.hiddenSize, numLayers: loaded.finetuned.info.numLayers, budget: protocolOf(opts.suite),
+  });
   if (existsSync(file)) {
     try {
-      const output = JSON.parse(readFileSync(file, 'utf8'));
-      assertMethodOutput(output, lm.method.id);
-      return { output, seconds: 0, cached: true };
+      return { output: validate(JSON.parse(readFileSync(file, 'utf8'))), seconds: 0, cached: true };
     } catch {
-      // A corrupt or outdated cache entry is recomputed.
+      // A corrupt or outdated cache entry is recomputed (and validated again below).
     }
   }
   const started = performance.now();
@@ -141,15 +145,14 @@ async function methodOutput(
   } catch (err) {
     throw new Error(`method '${lm.method.id}' (${lm.source}) failed on ${loaded.organism.id}: ${(err as Error).message}`, { cause: err });
   }
-  assertMethodOutput(output, lm.method.id);
-  writeJsonAtomic(file, output);
-  return { output, seconds: (performance.now() - started) / 1000, cached: false };
+  const valid = validate(output);
+  writeJsonAtomic(file, valid);
+  return { output: valid, seconds: (performance.now() - started) / 1000, cached: false };
 }
 
 function summarize(output: MethodOutput): ResultFile['summary'] {
   return {
     readouts: (output.readouts ?? [])
-      .filter((r) => r.position <= 4)
       .slice(0, 40)
       .map((r) => ({ source: r.source, variant: r.variant, layer: r.layer, position: r.position, tokens: (r.selectedTokens ?? r.tokens).slice(0, 10) })),
     samples: (output.steering ?? []).flatMap((s) => s.steered.flat()).slice(0, 5),
@@ -194,11 +197,12 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     }
   }
 
+  const steps0 = stepSnapshot();
   const timings: Record<string, number> = {};
   const clock = (name: string, since: number) => (timings[name] = (timings[name] ?? 0) + (performance.now() - since) / 1000);
 
   let t = performance.now();
-  const loaded = await loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir });
+  const loaded = await timeStep('load', () => loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir }));
   for (const side of ['base', 'finetuned'] as const) {
     if (loaded.revisions[side].contentHash !== revisions[side].contentHash) {
       throw new Error(`internal: the ${side} model's content hash from the runtime differs from src/harness/organism.ts's recipe; update checkpointHash to match src/runtime/cache.ts`);
@@ -207,10 +211,10 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   const truth = await groundTruth(organism, loaded.tokenizer);
   clock('load', t);
 
-  const offlineRelevance = opts.relevance ?? new LexicalRelevanceGrader();
+  const offlineRelevance = timedMethod(opts.relevance ?? new LexicalRelevanceGrader(), 'grade', 'grader:relevance');
   const llmRelevance = llm ? new RecordingRelevanceGrader(llm.graders.relevance) : undefined;
   const relevance = mode === 'llm' ? llmRelevance! : offlineRelevance;
-  const embedder = opts.embedder ?? new HashedTfidfEmbedder();
+  const embedder = timedMethod(opts.embedder ?? new HashedTfidfEmbedder(), 'embed', 'grader:embedder');
   // The method with its own graders swapped for the LLM ones (ADL: Patchscope scale choice); its outputs are cached apart.
   const llmMethod: LoadedMethod | undefined = llm
     ? opts.method.withGraders
@@ -230,6 +234,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
         : [],
     seed,
     bootstrap: settings.bootstrap,
+    coherence: new HeuristicCoherenceGrader(),
   };
   clock('scoring', t);
 
@@ -238,10 +243,10 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   let summary: ResultFile['summary'];
   let llmSection: LlmSection | undefined;
   try {
-    const main = await methodOutput(primary, config, configHash, loaded, truth, opts, seed);
+    const main = await timeStep('method', () => methodOutput(primary, config, configHash, loaded, truth, opts, seed));
     timings.method = main.seconds;
     t = performance.now();
-    metrics = await scoreOutput(main.output, scoring);
+    metrics = await timeStep('scoring', () => scoreOutput(main.output, scoring));
     summary = summarize(main.output);
     clock('scoring', t);
 
@@ -286,12 +291,12 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
 
     for (const baseline of opts.baselines ?? []) {
       const bc = configFor(opts, baseline.method);
-      const out = await methodOutput(baseline, bc.config, bc.configHash, loaded, truth, opts, seed);
+      const out = await timeStep(`baseline:${baseline.method.id.replace(/^baseline\//, '')}`, () => methodOutput(baseline, bc.config, bc.configHash, loaded, truth, opts, seed));
       timings.baselines = (timings.baselines ?? 0) + out.seconds;
       t = performance.now();
       baselines[baseline.method.id.startsWith('baseline/') ? baseline.method.id : `baseline/${baseline.method.id}`] = {
         description: `baseline method ${baseline.method.id}@${baseline.method.version} (${baseline.source}) on this organism`,
-        metrics: await scoreOutput(out.output, scoring),
+        metrics: await timeStep('scoring', () => scoreOutput(out.output, scoring)),
       };
       clock('scoring', t);
     }
@@ -302,17 +307,17 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   if (suite.nullOrganism && suite.nullOrganism !== organism.id) {
     t = performance.now();
     const nullOrganism = getOrganism(suite.nullOrganism);
-    const nullLoaded = await loadOrganism(nullOrganism, { threads: opts.threads, cacheDir: opts.cacheDir });
+    const nullLoaded = await timeStep('null-organism', () => loadOrganism(nullOrganism, { threads: opts.threads, cacheDir: opts.cacheDir }));
     try {
       const nullCtx = await groundTruth(nullOrganism, nullLoaded.tokenizer);
-      const out = await methodOutput(primary, config, configHash, nullLoaded, nullCtx, opts, seed);
+      const out = await timeStep('null-organism', () => methodOutput(primary, config, configHash, nullLoaded, nullCtx, opts, seed));
       clock('null', t);
       t = performance.now();
       // The null organism's outputs judged against *this* organism's ground truth: what a method
       // "finds" when there is nothing to find.
       baselines.null = {
         description: `the method on the null organism ${nullOrganism.id}, scored against ${organism.id}'s ground truth`,
-        metrics: await scoreOutput(out.output, scoring),
+        metrics: await timeStep('scoring', () => scoreOutput(out.output, scoring)),
       };
       clock('scoring', t);
     } finally {
@@ -322,6 +327,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
 
   const thresholds = evaluateAll(suite, organism.id, method.id, opts.settings, { metrics, baselines });
   timings.total = (performance.now() - t0) / 1000;
+  Object.assign(timings, stepTimingsRecord(stepDelta(steps0)));
 
   const result: ResultFile = {
     schema: 'diffbench-result@1',

@@ -13,7 +13,8 @@ import { openCheckpoint, type Checkpoint } from '../runtime/checkpoint.ts';
 import { parseConfig, type ModelSpec } from '../runtime/config.ts';
 import { openAdapter, type Adapter } from '../runtime/lora.ts';
 import type { ModelInfo } from '../runtime/types.ts';
-import { linearSource, transpose } from '../runtime/weights.ts';
+import { transpose } from '../runtime/weights.ts';
+import { linearSource } from '../runtime/tensor-names.ts';
 
 /** A dense float32 tensor, row-major. */
 export interface WeightTensor {
