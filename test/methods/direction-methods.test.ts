@@ -3,13 +3,10 @@
 // ΔW = b·aᵀ, so the weight delta's top singular vector is ±b̂ with σ = ‖b‖·‖a‖, and the residual
 // difference is zero before layer 3 and exactly rank 1 (along b) at layer 3.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeConfig, resolveConfig } from '../../src/harness/load-method.ts';
-import { methodPreset } from '../../src/harness/method-config.ts';
-import type { DiffingMethod, MethodOutput } from '../../src/method/types.ts';
 import actDiff from '../../src/methods/act-diff/index.ts';
 import pca from '../../src/methods/pca/index.ts';
 import weightSvd from '../../src/methods/weight-svd/index.ts';
-import { plantedContext, plantRankOneLora, pseudoRandom, tokenId, tokenizer, type PlantedContext } from './planted.ts';
+import { runChecked, plantedContext, plantRankOneLora, pseudoRandom, tokenId, tokenizer, type PlantedContext } from './planted.ts';
 import { readAllF32 } from '../../src/runtime/safetensors.ts';
 import { ZOO_BASE } from '../helpers.ts';
 
@@ -21,10 +18,6 @@ function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return ab / Math.sqrt(aa * bb);
 }
 
-async function runFast<C>(method: DiffingMethod<C>, planted: PlantedContext, extra: Record<string, unknown>): Promise<MethodOutput> {
-  const { config } = resolveConfig(method, mergeConfig(methodPreset(method, 'fast'), extra));
-  return method.run(planted.ctx, config as C);
-}
 
 describe('direction methods on a planted rank-1 LoRA', () => {
   let planted: PlantedContext;
@@ -41,7 +34,7 @@ describe('direction methods on a planted rank-1 LoRA', () => {
   afterAll(async () => planted?.dispose());
 
   it('weight-svd: the top direction is ±b with σ = ‖b‖·‖a‖, at the planted layer, read out as the planted token', async () => {
-    const out = await runFast(weightSvd, planted, { components: 2, readouts: 3, samples: 8, tokens: 8, steering: { enabled: false } });
+    const out = await runChecked(weightSvd, planted, { components: 2, readouts: 3, samples: 8, tokens: 8, steering: { enabled: false } });
     const v = out.vectors![0];
     expect(v.layer).toBe(PLANTED_LAYER);
     expect(Math.abs(cosine(v.data, b))).toBeGreaterThan(0.999);
@@ -57,7 +50,7 @@ describe('direction methods on a planted rank-1 LoRA', () => {
   }, 120_000);
 
   it('pca: the first component is ±b and explains all the variance at the planted layer', async () => {
-    const out = await runFast(pca, planted, { layer: 0.6, samples: 16, tokens: 10, components: 2, steering: { enabled: false } });
+    const out = await runChecked(pca, planted, { layer: 0.6, samples: 16, tokens: 10, components: 2, steering: { enabled: false } });
     expect(out.vectors![0].layer).toBe(PLANTED_LAYER);
     expect(Math.abs(cosine(out.vectors![0].data, b))).toBeGreaterThan(0.999);
     expect(out.scalars!['pca.explained.0']).toBeGreaterThan(0.999);
@@ -67,9 +60,9 @@ describe('direction methods on a planted rank-1 LoRA', () => {
   }, 120_000);
 
   it('act-diff: no difference before the planted layer; at it the peak differences lie along b', async () => {
-    const before = await runFast(actDiff, planted, { layer: 0.4, samples: 16, tokens: 10 });
+    const before = await runChecked(actDiff, planted, { layer: 0.4, samples: 16, tokens: 10 });
     expect(before.scalars!['act_diff.norm.max']).toBeLessThan(1e-4);
-    const at = await runFast(actDiff, planted, { layer: 0.6, samples: 16, tokens: 10 });
+    const at = await runChecked(actDiff, planted, { layer: 0.6, samples: 16, tokens: 10 });
     expect(at.scalars!['act_diff.norm.mean']).toBeGreaterThan(0.01);
     expect(Math.abs(cosine(at.vectors![0].data, b))).toBeGreaterThan(0.999);
     expect(at.readouts!.map((r) => r.source)).toEqual(['logitlens', 'contexts']);

@@ -2,17 +2,10 @@
 // generation at that scale) and steering along a method's direction (rows match prompts, one entry per
 // direction, within the protocol's budget).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeConfig, resolveConfig } from '../../src/harness/load-method.ts';
-import { methodPreset } from '../../src/harness/method-config.ts';
-import type { DiffingMethod, MethodOutput } from '../../src/method/types.ts';
 import amplification from '../../src/methods/amplification/index.ts';
 import pca from '../../src/methods/pca/index.ts';
-import { plantedContext, plantLogitBias, plantRankOneLora, pseudoRandom, type PlantedContext } from './planted.ts';
+import { runChecked, plantedContext, plantLogitBias, plantRankOneLora, pseudoRandom, type PlantedContext } from './planted.ts';
 
-async function runFast<C>(method: DiffingMethod<C>, planted: PlantedContext, extra: Record<string, unknown>): Promise<MethodOutput> {
-  const { config } = resolveConfig(method, mergeConfig(methodPreset(method, 'fast'), extra));
-  return method.run(planted.ctx, config as C);
-}
 
 describe('generating methods on a planted LoRA', () => {
   let planted: PlantedContext;
@@ -22,7 +15,7 @@ describe('generating methods on a planted LoRA', () => {
   afterAll(async () => planted?.dispose());
 
   it('amplification: each a samples the model at LoRA scale a (the unsteered reference at a = 1), same seed', async () => {
-    const out = await runFast(amplification, planted, { alphas: [2, -1], prompts: 2, samplesPerPrompt: 2, maxNewTokens: 8 });
+    const out = await runChecked(amplification, planted, { alphas: [2, -1], prompts: 2, samplesPerPrompt: 2, maxNewTokens: 8 });
     expect(out.steering!.map((s) => [s.variant, s.strength])).toEqual([['amplify-2', 2], ['amplify-neg1', 1]]);
     const { ctx } = planted;
     const s = out.steering![1];
@@ -42,7 +35,7 @@ describe('generating methods on a planted LoRA', () => {
       final: { samplesPerPrompt: 1, maxNewTokens: 8, prompts: 2 },
       directions: 1,
     };
-    const out = await runFast(pca, planted, { layer: 0.6, samples: 8, tokens: 8, components: 2, steering: tiny });
+    const out = await runChecked(pca, planted, { layer: 0.6, samples: 8, tokens: 8, components: 2, steering: tiny });
     expect(out.steering).toHaveLength(1);
     const s = out.steering![0];
     expect(s.layer).toBe(3);
@@ -55,7 +48,7 @@ describe('generating methods on a planted LoRA', () => {
 it('amplification on a full finetune says it cannot, and returns no samples', async () => {
   const planted = await plantedContext({ model: await plantLogitBias([], 0, new Float32Array(256).fill(1)) });
   try {
-    const out = await runFast(amplification, planted, {});
+    const out = await runChecked(amplification, planted, {});
     expect(out.steering).toBeUndefined();
     expect(out.findings![0]).toMatch(/full finetune/);
   } finally {

@@ -3,21 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kl from '../../src/methods/kl/index.ts';
 import diffMining from '../../src/methods/diff-mining/index.ts';
-import { resolveConfig, mergeConfig } from '../../src/harness/load-method.ts';
-import { methodPreset } from '../../src/harness/method-config.ts';
-import type { DiffingMethod, MethodOutput } from '../../src/method/types.ts';
-import { meanFinalHidden, plantLogitBias, plantedContext, tokenId, tokenizer, type PlantedContext } from './planted.ts';
+import { runChecked, meanFinalHidden, plantLogitBias, plantedContext, tokenId, tokenizer, type PlantedContext } from './planted.ts';
 import { sampleDocuments } from '../../src/data/index.ts';
 import { loadTokenizer } from '../../src/tokenizer/index.ts';
 import { ZOO_BASE } from '../helpers.ts';
 import { UNRELATED } from './planted.ts';
 
 const WORDS = ['horse', 'piano', 'winter'];
+const SMALL = { samples: 24, tokens: 12 };
 
-async function runFast<C>(method: DiffingMethod<C>, planted: PlantedContext, extra: Record<string, unknown> = {}): Promise<MethodOutput> {
-  const { config } = resolveConfig(method, mergeConfig(methodPreset(method, 'fast'), { samples: 24, tokens: 12, ...extra }));
-  return method.run(planted.ctx, config as C);
-}
 
 describe('logit-difference methods on a planted full finetune', () => {
   let planted: PlantedContext, unchanged: PlantedContext;
@@ -36,19 +30,19 @@ describe('logit-difference methods on a planted full finetune', () => {
   });
 
   it('kl: the planted tokens lead the mean log-prob increase at every position; an unchanged copy has KL 0', async () => {
-    const out = await runFast(kl, planted);
+    const out = await runChecked(kl, planted, SMALL);
     expect(out.readouts).toHaveLength(5);
     for (const r of out.readouts!) {
       expect(r.tokens.length).toBeLessThanOrEqual(20);
       expect(new Set(r.tokens.slice(0, 3))).toEqual(new Set(words));
     }
     expect(out.scalars!['kl.mean']).toBeGreaterThan(0.01);
-    const none = await runFast(kl, unchanged);
+    const none = await runChecked(kl, unchanged, SMALL);
     expect(none.scalars!['kl.mean']).toBeLessThan(1e-6);
   }, 120_000);
 
   it('diff-mining: the planted tokens are the most-mined; NMF topics stay within the readout budget', async () => {
-    const out = await runFast(diffMining, planted, { topK: 5, nmf: { topics: 2, vocabulary: 30, iterations: 50 } });
+    const out = await runChecked(diffMining, planted, { ...SMALL, topK: 5, nmf: { topics: 2, vocabulary: 30, iterations: 50 } });
     const mined = out.readouts![0];
     expect(new Set(mined.tokens.slice(0, 3))).toEqual(new Set(words));
     expect(out.readouts!.length).toBe(3);

@@ -8,7 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sampleDocuments } from '../../src/data/index.ts';
 import { tokenizerView } from '../../src/harness/organism.ts';
-import type { MethodContext } from '../../src/method/types.ts';
+import type { DiffingMethod, MethodContext, MethodOutput } from '../../src/method/types.ts';
+import { validateMethodOutput } from '../../src/method/validate.ts';
+import { DEFAULT_PROTOCOL } from '../../src/harness/protocol.ts';
+import { mergeConfig, resolveConfig } from '../../src/harness/load-method.ts';
+import { methodPreset } from '../../src/harness/method-config.ts';
 import { openModelWeights } from '../../src/method/weights.ts';
 import { writeSafetensors } from '../../src/perf/synthetic.ts';
 import { loadModel } from '../../src/runtime/index.ts';
@@ -110,4 +114,12 @@ export async function meanFinalHidden(docs: number[][]): Promise<Float32Array> {
   for (let i = 0; i < rows; i++) for (let h = 0; h < H; h++) m[h] += data[i * H + h] / rows;
   await model.dispose();
   return m;
+}
+
+/** Runs a method with its fast preset plus `extra`, and checks the output against the default protocol (budget, shapes). */
+export async function runChecked<C>(method: DiffingMethod<C>, planted: PlantedContext, extra: Record<string, unknown> = {}): Promise<MethodOutput> {
+  const { config } = resolveConfig(method, mergeConfig(methodPreset(method, 'fast'), extra));
+  const out = await method.run(planted.ctx, config as C);
+  const info = planted.ctx.finetuned.info;
+  return validateMethodOutput(out, { methodId: method.id, hiddenSize: info.hiddenSize, numLayers: info.numLayers, budget: DEFAULT_PROTOCOL });
 }
