@@ -75,7 +75,7 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   if (builtin) {
     assertDiffingMethod(builtin.method, `built-in method '${spec}' (src/methods/index.ts)`);
     const entry = fileURLToPath(builtin.entry);
-    const codeHash = hashMethodSources(entry, [dirname(entry)]);
+    const codeHash = hashMethodSources(entry, [dirname(entry), ...(builtin.data ?? []).map((u) => fileURLToPath(u))]);
     return { method: builtin.method, source: `builtin:${spec}`, codeHash, ...(builtin.withGraders ? { withGraders: builtin.withGraders } : {}) };
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
