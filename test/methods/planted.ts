@@ -20,6 +20,7 @@ import { readAllF32 } from '../../src/runtime/safetensors.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
 import { loadTokenizer } from '../../src/tokenizer/index.ts';
 import { tempDir, testCacheDir, ZOO, ZOO_BASE } from '../helpers.ts';
+import { offlineGraders } from '../../src/cli/compose.ts';
 
 export const UNRELATED = path.resolve(ZOO, 'data', 'unrelated.jsonl.gz');
 const tok = loadTokenizer(ZOO_BASE);
@@ -96,6 +97,7 @@ export async function plantedContext(finetune: { model?: string; adapter?: strin
     ...(lora ? { baseScale: 0, finetunedScale: 1 } : {}),
     tokenizer,
     weights: openModelWeights(base.info, finetuned.info),
+    graders: offlineGraders().forMethod({ base, finetuned, ...(lora ? { baseScale: 0, finetunedScale: 1 } : {}) }, (t) => tok.encode(t, { addSpecialTokens: false })),
     unrelatedDocuments: (n, tokens) => sampleDocuments({ source: UNRELATED, n, minTokens: tokens, tokenizer: tok, order: 'file', addSpecialTokens: false }),
     cacheDir: tempDir('planted-work-'),
     seed: 'planted',

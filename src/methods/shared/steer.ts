@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { ArtifactStore } from '../../adl/cache.ts';
 import { ADL_CONFIG_SCHEMA, DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from '../../adl/config.ts';
-import { defaultGraders, steeringSamples, steeringStep } from '../../adl/steps.ts';
+import { steeringSamples, steeringStep } from '../../adl/steps.ts';
 import type { MethodContext, SteeringSamples } from '../../method/types.ts';
 import { norm } from './linalg.ts';
 
@@ -54,11 +54,10 @@ export async function steerAlong(ctx: MethodContext, methodId: string, cfg: Stee
   if (!cfg.enabled || directions.length === 0) return [];
   const adlCfg = mergeConfig(DEFAULT_ADL_CONFIG, { steering: { ...cfg, positions: [] } });
   const store = new ArtifactStore(path.join(ctx.cacheDir, methodId));
-  const graders = await defaultGraders(ctx);
   const scaled = directions.slice(0, cfg.directions).map((d) => {
     const n = norm(d.vector);
     if (!(n > 0)) throw new Error(`${methodId}: steering direction ${d.variant} at layer ${d.layer} has zero norm`);
     return { variant: d.variant, layer: d.layer, position: d.position, vector: Array.from(d.vector, (x) => (x / n) * d.targetNorm) };
   });
-  return steeringSamples(await steeringStep(ctx, adlCfg, store, scaled, graders));
+  return steeringSamples(await steeringStep(ctx, adlCfg, store, scaled, ctx.graders));
 }
