@@ -1,13 +1,28 @@
 // The Activation Difference Lens as a DiffingMethod: collect means, read them out through the logit
 // lens and Patchscope (difference, base mean and ft mean), steer with the difference.
-import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
+import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../method/types.ts';
 import { ADL_CONFIG_SCHEMA, DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from './config.ts';
 import {
-  collectStep, defaultGraders, differenceDirections, lensStep, meanLatents, patchscopeStep, steeringSamples, steeringStep, storeOf,
+  collectStep, differenceDirections, lensStep, meanLatents, patchscopeStep, steeringSamples, steeringStep, storeOf,
   type Collected, type Graders,
 } from './steps.ts';
 
-export const ADL_VERSION = '1';
+// 2: the scored readouts are the difference's top 20 tokens per source and position (the protocol's
+// budget, src/method/validate.ts); the base/finetuned means and the full top-k lists are in details.
+export const ADL_VERSION = '2';
+
+/** Tokens per scored readout: the toolkit grades the top 20. */
+export const SCORED_TOKENS = 20;
+
+/** Readouts cut to their top `n` tokens (the protocol scores at most 20 per readout). */
+export function topTokens(readouts: TokenReadout[], n = SCORED_TOKENS): TokenReadout[] {
+  return readouts.map((r) => ({ ...r, tokens: r.tokens.slice(0, n), tokenIds: r.tokenIds.slice(0, n), ...(r.probs ? { probs: r.probs.slice(0, n) } : {}) }));
+}
+
+/** The readouts a suite scores: the difference's top tokens; the base and finetuned means are reference detail. */
+export function scoredReadouts(readouts: TokenReadout[]): TokenReadout[] {
+  return topTokens(readouts.filter((r) => r.variant === 'difference'));
+}
 
 export function checkConfig(cfg: ADLConfig): void {
   const bad = cfg.steering.positions.filter((p) => p >= cfg.positions);
@@ -41,9 +56,9 @@ export function collectedVectors(collected: Collected): NonNullable<MethodOutput
   );
 }
 
-export async function runADL(ctx: MethodContext, config: ADLConfig, graders?: Graders): Promise<MethodOutput> {
+export async function runADL(ctx: MethodContext, config: ADLConfig, graders: Graders = ctx.graders): Promise<MethodOutput> {
   checkConfig(config);
-  const g = graders ?? (await defaultGraders(ctx));
+  const g = graders;
   const store = storeOf(ctx);
   const collected = await collectStep(ctx, config, store);
   const latents = meanLatents(collected, ['difference', 'base', 'finetuned']);
@@ -59,15 +74,19 @@ export async function runADL(ctx: MethodContext, config: ADLConfig, graders?: Gr
   return { readouts, steering, vectors: collectedVectors(collected), scalars };
 }
 
-/** An ADL method with injected graders (e.g. LLM graders); the default export uses the offline ones. */
-export function createADLMethod(graders?: (ctx: MethodContext) => Promise<Graders>): DiffingMethod<ADLConfig> {
+/** An ADL method with some of the context's graders swapped (e.g. an LLM scale grader); the default export uses ctx.graders. */
+export function createADLMethod(swap: Partial<Graders> = {}): DiffingMethod<ADLConfig> {
   return {
     id: 'adl',
     version: ADL_VERSION,
+    description: 'Activation Difference Lens (default): mean (finetuned - base) residual on unrelated text through the logit lens and a token-identity Patchscope, and steering at a searched strength',
     configSchema: ADL_CONFIG_SCHEMA,
     defaultConfig: DEFAULT_ADL_CONFIG,
     needs: { generation: true, unrelatedText: true },
-    run: async (ctx, config) => runADL(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config), graders ? await graders(ctx) : undefined),
+    run: async (ctx, config) => {
+      const out = await runADL(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config), { ...ctx.graders, ...swap });
+      return { ...out, readouts: scoredReadouts(out.readouts ?? []), details: { ...out.details, readouts: out.readouts } };
+    },
   };
 }
 

@@ -1,19 +1,19 @@
 // npm run bench -- [options]: score a diffing method (default ADL) and the baselines on a suite
 // (default zoo), write one result file per organism, print the leaderboard. See --help.
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../leaderboard/index.ts';
-import { DEFAULT_METHOD, loadBaselines, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
+import { DEFAULT_METHOD, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
-import { defaultResultsDir, runOrganism } from '../harness/run.ts';
-import { agentTierFor, llmTierFromEnv, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
+import { runOrganism } from '../harness/run.ts';
+import { agentTierFor, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
-import { readResults } from '../results/store.ts';
+import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
+import { summarizeOutcomes } from '../harness/thresholds.ts';
+import type { ThresholdOutcome } from '../results/types.ts';
 import { rerunWithAllocatorEnv } from './allocator.ts';
 import { formatStepTimes, stepSnapshot, trackGc } from '../results/step-timings.ts';
-import { REPO_ROOT } from '../results/environment.ts';
-import { readFileSync } from 'node:fs';
+import { resultsDirFor } from '../paths.ts';
+import { defaultBaselines, llmTier, offlineGraders } from './compose.ts';
+import { writeLeaderboard } from './reports.ts';
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -24,12 +24,13 @@ Options:
   --suite <name>        zoo (default), paper, ablations (folders of benchmark/)
   --method <name|file>  built-in method (adl, the default) or a .ts/.js file whose default export is a DiffingMethod
   --set key=value       override one config value of the method (repeatable; dots for nesting: --set steering.enabled=false)
-  --config <file.json>  config overrides from a JSON file
+  --config <file.json>  config overrides from a JSON file: flat, or per settings {"fast": {...}, "full": {...}}
+                        (layers: method defaults < method preset < suite < --config < --set; checked with the method's schema)
   --organisms <a,b>     only these organisms (registry ids)
   --settings <name>     full (default) or fast (the npm test settings)
   --seed <s>            seed (default: the suite's)
-  --results <dir>       results folder (default ./results, or $DIFFBENCH_RESULTS)
-  --reports <dir>       where leaderboard .md/.html go (default ./reports)
+  --results <dir>       results folder (default results/<settings>, or $DIFFBENCH_RESULTS/<settings>)
+  --reports <dir>       where the leaderboard .md/.html go (default: the results folder)
   --no-baselines        skip the baseline methods (the null organism still runs)
   --graders <mode>      offline (default: no LLM), llm (LLM graders + the agent tier), or both (offline
                         metrics, plus the LLM tier and the offline-vs-LLM agreement). The LLM endpoint comes
@@ -45,7 +46,8 @@ Options:
                         (result files carry the same figures per organism as timings 'step:...')
   -h, --help            this help
 
-Exit status: 0 when every pass threshold holds, 1 when one fails, 2 on errors.`;
+Exit status: 0 when every pass threshold holds, 1 when one fails or is not scored (a metric it names is
+missing or not finite), 2 on errors (incl. a method output that breaks the suite's protocol).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -58,7 +60,7 @@ async function main(): Promise<number> {
       settings: { type: 'string', default: 'full' },
       seed: { type: 'string' },
       results: { type: 'string' },
-      reports: { type: 'string', default: join(REPO_ROOT, 'reports') },
+      reports: { type: 'string' },
       'no-baselines': { type: 'boolean', default: false },
       graders: { type: 'string', default: 'offline' },
       'agent-runs': { type: 'string' },
@@ -76,13 +78,14 @@ async function main(): Promise<number> {
   }
   const graders = parseGraderMode(values.graders);
   const suite = loadSuite(values.suite);
-  let overrides: Record<string, unknown> = values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {};
-  for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
   const method = await loadMethod(values.method);
-  const baselines = values['no-baselines'] ? [] : await loadBaselines();
+  let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
+  for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
+  checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
+  const baselines = values['no-baselines'] ? [] : defaultBaselines();
   const organisms = values.organisms ? values.organisms.split(',').map((s) => s.trim()) : suite.organisms;
   for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`organism ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
-  const resultsDir = values.results ?? defaultResultsDir(values.settings);
+  const resultsDir = values.results ?? resultsDirFor(values.settings);
   const threads = values.threads ? Number(values.threads) : undefined;
   let llm: LlmTier | undefined;
   if (graders !== 'offline') {
@@ -95,7 +98,7 @@ async function main(): Promise<number> {
     if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
     if (values['agent-method-mi'] !== undefined) overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
     if (values['agent-blackbox-mi'] !== undefined) overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
-    llm = llmTierFromEnv({ agents: agentTierFor(suite, values.settings, overridesAgents) });
+    llm = llmTier({ agents: agentTierFor(suite, values.settings, overridesAgents) });
     const a = llm.agents;
     console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
   }
@@ -105,7 +108,7 @@ async function main(): Promise<number> {
   if (values.profile) trackGc();
   const started = performance.now();
   const cpu0 = process.cpuUsage();
-  const failures: string[] = [];
+  const outcomes: { label: string; outcome: ThresholdOutcome }[] = [];
   for (const [i, organismId] of organisms.entries()) {
     overall('organisms', i, organisms.length);
     console.error(`  ${organismId} ...`);
@@ -119,14 +122,15 @@ async function main(): Promise<number> {
       seed: values.seed,
       threads,
       recompute: values.recompute,
-      graders,
+      graders: offlineGraders(),
+      graderMode: graders,
       llm,
       progress: createProgress(`  ${organismId}`),
     });
-    const failed = run.result.thresholds.filter((t) => t.status === 'fail');
-    failures.push(...failed.map((t) => `${organismId}: ${t.id}: ${t.reason}`));
-    const passed = run.result.thresholds.filter((t) => t.status === 'pass').length;
-    console.error(`  ${organismId}: ${run.reused ? 'reused' : `${run.result.timings.total.toFixed(1)}s`}, thresholds ${passed} pass / ${failed.length} fail -> ${run.path}`);
+    const mine = run.result.thresholds.map((outcome) => ({ label: organismId, outcome }));
+    outcomes.push(...mine);
+    const counts = summarizeOutcomes(mine);
+    console.error(`  ${organismId}: ${run.reused ? 'reused' : `${run.result.timings.total.toFixed(1)}s`}, thresholds ${counts.pass} pass / ${counts.fail} fail / ${counts.notScored} not scored -> ${run.path}`);
     const llmTier = run.result.llm;
     if (llmTier) {
       const grades = Object.entries(llmTier.metrics ?? run.result.metrics).filter(([k]) => k.startsWith('agent.') || k === 'hypothesis.findings');
@@ -140,18 +144,16 @@ async function main(): Promise<number> {
     console.log(`profile (${organisms.length} organism(s), ${values.settings} settings):\n${formatStepTimes(stepSnapshot(), { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 })}`);
   }
 
-  const board = buildLeaderboard(suite, readResults(resultsDir), { settings: values.settings });
-  console.log(renderTerminal(board));
-  mkdirSync(values.reports, { recursive: true });
-  const base = join(values.reports, `${suite.id}@${suite.version}`);
-  writeFileSync(`${base}.md`, renderMarkdown(board));
-  writeFileSync(`${base}.html`, renderHtml(board));
-  console.log(`summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${base}.md and ${base}.html`);
-  if (failures.length > 0) {
-    console.log(`FAILED thresholds (${failures.length}):\n${failures.map((f) => `  ${f}`).join('\n')}`);
-    return 1;
-  }
-  console.log('all pass thresholds hold');
+  const board = writeLeaderboard(suite, resultsDir, values.reports ?? resultsDir, values.settings);
+  console.log(board.table);
+  console.log(`summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${board.files.join(' and ')}`);
+  const summary = summarizeOutcomes(outcomes);
+  console.log(`thresholds: ${summary.pass} pass / ${summary.fail} fail / ${summary.notScored} not scored`);
+  if (summary.fail > 0) console.log(`FAILED thresholds (${summary.fail}):\n${summary.failures.map((f) => `  ${f}`).join('\n')}`);
+  // Nothing missing passes: a threshold whose metric is missing or not finite is counted, never a pass.
+  if (summary.notScored > 0) console.log(`NOT SCORED thresholds (${summary.notScored}; a metric they name is missing or not finite):\n${summary.unscored.map((f) => `  ${f}`).join('\n')}`);
+  if (summary.fail > 0 || summary.notScored > 0) return 1;
+  console.log(summary.allPass ? 'all pass thresholds hold' : `no pass thresholds apply to ${method.method.id} on ${suite.id}@${suite.version}; see the ranking above`);
   return 0;
 }
 

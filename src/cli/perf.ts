@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { table } from 'table';
-import { writeFileAtomic } from '../runtime/cache.ts';
+import { writeFileAtomic } from '../results/atomic.ts';
 import type { LoadOptions } from '../runtime/types.ts';
 import { rerunWithAllocatorEnv } from './allocator.ts';
 import { runBenchmark, type BenchReport, type DecodeFigure, type PrefillFigure } from '../perf/bench.ts';
