@@ -21,6 +21,8 @@ import { timedMethod } from '../results/step-timings.ts';
 /** The offline graders (graders/offline/): the default for every command and test. */
 export function offlineGraders(): HarnessGraders {
   return {
+    // graders/index.ts, everything it imports, and graders/offline/ with its data files
+    codeHash: hashMethodSources(fileURLToPath(new URL('../../graders/index.ts', import.meta.url)), [fileURLToPath(new URL('../../graders/offline', import.meta.url))]),
     relevance: new LexicalRelevanceGrader(),
     embedder: new HashedTfidfEmbedder(),
     coherence: new HeuristicCoherenceGrader(),
