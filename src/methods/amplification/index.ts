@@ -14,7 +14,7 @@ import { loadModel, type LanguageModel } from '../../runtime/index.ts';
 
 /** A checkpoint folder with base + a·(ft − base) for every tensor of the finetune (cached by content and a). */
 function amplifiedCheckpoint(ctx: MethodContext, a: number): string {
-  const dir = path.join(ctx.cacheDir, 'amplification', `${ctx.finetuned.info.contentHash.slice(0, 16)}-${ctx.base.info.contentHash.slice(0, 16)}-a${a}`);
+  const dir = path.join(ctx.cacheDir, 'amplification', `${ctx.finetuned.info.contentHash.slice(0, 16)}-${ctx.base.info.contentHash.slice(0, 16)}-a${a}-v1`); // v1: bump when the recipe changes
   if (fs.existsSync(path.join(dir, 'model.safetensors'))) return dir;
   const base = openCheckpoint(ctx.base.info.modelPath), ft = openCheckpoint(ctx.finetuned.info.modelPath);
   const tensors: Record<string, { dims: number[]; data: Float32Array }> = {};
