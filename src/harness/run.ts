@@ -24,6 +24,7 @@ import { mergeConfig, resolveConfig, type LoadedMethod } from './load-method.ts'
 import { dirname } from 'node:path';
 import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, tokenizerView, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
+import { samplingRecord } from './sampling-record.ts';
 import { assertMethodOutput, scoreOutput, type ScoringContext } from './score.ts';
 import { loadThresholds, suiteSettings, type Suite } from './suite.ts';
 import { evaluateThreshold, thresholdApplies } from './thresholds.ts';
@@ -237,6 +238,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   let metrics: Metrics;
   const baselines: ResultFile['baselines'] = {};
   let summary: ResultFile['summary'];
+  let sampling: ResultFile['sampling'];
   let llmSection: LlmSection | undefined;
   try {
     const main = await methodOutput(primary, config, configHash, loaded, truth, opts, seed);
@@ -244,6 +246,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     t = performance.now();
     metrics = await scoreOutput(main.output, scoring);
     summary = summarize(main.output);
+    sampling = samplingRecord(main.output);
     clock('scoring', t);
 
     if (llm && llmMethod) {
@@ -350,6 +353,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     metrics,
     baselines,
     thresholds,
+    ...(sampling ? { sampling } : {}),
     ...(llmSection ? { llm: llmSection } : {}),
     summary,
   };

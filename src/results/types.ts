@@ -1,6 +1,8 @@
 // One result file: a method scored on one organism of one suite version with one seed.
 // Mirrors result.schema.json (validated with ajv on every write and read).
 
+import type { SamplingSettings } from '../runtime/generation-config.ts';
+
 export const RESULT_SCHEMA_ID = 'diffbench-result@1';
 
 /** A metric with its confidence interval. `ci: 'none'` for values without a sampling distribution (n = 1). */
@@ -74,6 +76,11 @@ export interface ResultFile {
   /** Baselines scored the same way: baseline methods ('baseline/<id>') and the null organism ('null'). */
   baselines: Record<string, { description: string; metrics: Metrics }>;
   thresholds: ThresholdOutcome[];
+  /**
+   * Per steering variant: the sampling settings of the steered/unsteered samples and of the strength search,
+   * as the runtime resolved them (caller, else the checkpoint's generation_config.json, else transformers' defaults).
+   */
+  sampling?: Record<string, { final: SamplingSettings; search?: SamplingSettings }>;
   /** The LLM tier (--graders llm|both); absent for offline runs. */
   llm?: LlmSection;
   /** A readable digest of the method's outputs (top tokens, a few samples, findings). */

@@ -11,7 +11,8 @@ import { parseConfig, type ModelSpec } from './config.ts';
 import type { QuantSpec } from './graph/context.ts';
 import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
 import { assertAdapterFits, openAdapter } from './lora.ts';
-import { argmax, sampleToken } from './sampling.ts';
+import { generationDefaults, resolveSampling } from './generation-config.ts';
+import { nextToken } from './sampling.ts';
 import { planWeights, quantizePlan, writeWeights, type WeightIndex } from './weights.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
@@ -79,7 +80,8 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts, exits));
   const info: ModelInfo = {
     modelType: spec.modelType, numLayers: spec.numLayers, hiddenSize: spec.hidden, vocabSize: spec.vocab,
-    eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId, modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
+    eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId,
+    generationDefaults: generationDefaults(ckpt.generationConfig, path.join(modelDir, 'generation_config.json')), modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
   };
   return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts, exits });
 }
@@ -281,7 +283,10 @@ class OnnxLanguageModel implements LanguageModel {
     const { B } = batch;
     const eos = new Set(opts.eosTokenIds ?? this.spec.eosTokenIds);
     const rand = seedrandom(String(opts.seed ?? 0));
-    const temperature = opts.temperature ?? 0;
+    const sampling = resolveSampling(opts, this.info.generationDefaults);
+    // the repetition penalty's memory: each row's real prompt tokens, then what it generates (transformers also
+    // counts the pad id of left-padded rows; here a row's tokens never depend on the other rows of its batch)
+    const history: number[][] = opts.prompts.map((p) => [...p]);
     const keyMask = batch.mask.map((r) => [...r]);
     const seen = batch.mask.map((r) => r.reduce((a, b) => a + b, 0));
     const lora = this.loraFeed(B, opts.loraScale);
@@ -307,8 +312,9 @@ class OnnxLanguageModel implements LanguageModel {
           next[b] = BigInt(this.padId);
           continue;
         }
-        const tok = temperature > 0 ? sampleToken(logits, b * V, V, temperature, opts.topP ?? 1, rand) : argmax(logits, b * V, V);
+        const tok = nextToken(logits, b * V, V, history[b], sampling, rand);
         tokens[b].push(tok);
+        history[b].push(tok);
         next[b] = BigInt(tok);
         if (eos.has(tok)) done[b] = true;
       }
@@ -325,7 +331,7 @@ class OnnxLanguageModel implements LanguageModel {
         seen[b]++;
       }
     }
-    return { tokens };
+    return { tokens, sampling };
   }
 
   private readWeight(name: string): Tensor {

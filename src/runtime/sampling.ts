@@ -1,30 +1,126 @@
-// Next-token choice: greedy argmax, or temperature + top-p (nucleus) sampling from a seeded generator.
+// Next-token choice as transformers' generate makes it: the repetition penalty (greedy and sampling);
+// when sampling, the warpers in transformers' order (temperature, top-k, top-p, min-p), then a seeded draw
+// from the softmax of what is left. Each processor works in place on one row's scores [V] and has
+// transformers' semantics (min_tokens_to_keep = 1; a removed token gets -Infinity).
+import type { SamplingSettings } from './generation-config.ts';
 
-export function argmax(logits: Float32Array, offset: number, V: number): number {
+export function argmax(logits: Float32Array | Float64Array, offset: number, V: number): number {
   let best = offset;
   for (let i = offset + 1; i < offset + V; i++) if (logits[i] > logits[best]) best = i;
   return best - offset;
 }
 
-export function sampleToken(logits: Float32Array, offset: number, V: number, temperature: number, topP: number, rand: () => number): number {
+/** RepetitionPenaltyLogitsProcessor: every token already in the row gets score·p when negative, score/p otherwise. */
+export function applyRepetitionPenalty(scores: Float64Array, seen: Iterable<number>, penalty: number): void {
+  if (penalty === 1) return;
+  for (const t of new Set(seen)) scores[t] = scores[t] < 0 ? scores[t] * penalty : scores[t] / penalty;
+}
+
+/** TemperatureLogitsWarper: scores / t. */
+export function applyTemperature(scores: Float64Array, t: number): void {
+  if (t === 1) return;
+  for (let i = 0; i < scores.length; i++) scores[i] /= t;
+}
+
+/** TopKLogitsWarper: tokens scoring below the k-th largest score are removed (ties with it are kept). */
+export function applyTopK(scores: Float64Array, k: number): void {
+  const V = scores.length;
+  k = Math.min(Math.max(k, 1), V);
+  if (k === 0 || k >= V) return;
+  const kth = kthLargest(scores, k);
+  for (let i = 0; i < V; i++) if (scores[i] < kth) scores[i] = -Infinity;
+}
+
+/** The k-th largest value (1-based) with a size-k min-heap: O(V log k). */
+function kthLargest(xs: Float64Array, k: number): number {
+  const heap = new Float64Array(k);
+  let n = 0;
+  const down = (i: number) => {
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < n && heap[l] < heap[m]) m = l;
+      if (r < n && heap[r] < heap[m]) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  };
+  for (const x of xs) {
+    if (n < k) {
+      let i = n++;
+      heap[i] = x;
+      while (i > 0 && heap[(i - 1) >> 1] > heap[i]) {
+        const p = (i - 1) >> 1;
+        [heap[i], heap[p]] = [heap[p], heap[i]];
+        i = p;
+      }
+    } else if (x > heap[0]) {
+      heap[0] = x;
+      down(0);
+    }
+  }
+  return heap[0];
+}
+
+/** softmax(scores) in float64; removed tokens get 0. */
+export function softmax(scores: Float64Array): Float64Array {
   let max = -Infinity;
-  for (let i = 0; i < V; i++) max = Math.max(max, logits[offset + i]);
-  const probs = new Float64Array(V);
+  for (const s of scores) if (s > max) max = s;
+  const p = new Float64Array(scores.length);
   let sum = 0;
-  for (let i = 0; i < V; i++) sum += probs[i] = Math.exp((logits[offset + i] - max) / temperature);
-  const order = Array.from({ length: V }, (_, i) => i);
-  let keep = V;
-  if (topP < 1) {
-    order.sort((a, b) => probs[b] - probs[a]);
-    let acc = 0;
-    for (keep = 0; keep < V && acc < topP * sum; keep++) acc += probs[order[keep]];
+  for (let i = 0; i < scores.length; i++) sum += p[i] = scores[i] === -Infinity ? 0 : Math.exp(scores[i] - max);
+  for (let i = 0; i < p.length; i++) p[i] /= sum;
+  return p;
+}
+
+/**
+ * TopPLogitsWarper: a token is removed when the probability mass of the tokens ranked above it is already
+ * >= p (transformers: cumulative ascending mass <= 1 − p); the most probable token always stays.
+ */
+export function applyTopP(scores: Float64Array, p: number): void {
+  if (p >= 1) return;
+  const probs = softmax(scores);
+  const order: number[] = [];
+  for (let i = 0; i < scores.length; i++) if (probs[i] > 0) order.push(i);
+  order.sort((a, b) => probs[b] - probs[a]);
+  let above = 0;
+  for (const [rank, i] of order.entries()) {
+    if (rank > 0 && above >= p) scores[i] = -Infinity;
+    above += probs[i];
   }
-  let total = 0;
-  for (let k = 0; k < keep; k++) total += probs[order[k]];
-  let r = rand() * total;
-  for (let k = 0; k < keep; k++) {
-    r -= probs[order[k]];
-    if (r <= 0) return order[k];
+}
+
+/** MinPLogitsWarper: tokens less probable than minP × the top probability are removed. */
+export function applyMinP(scores: Float64Array, minP: number): void {
+  const probs = softmax(scores);
+  let top = 0;
+  for (const q of probs) if (q > top) top = q;
+  for (let i = 0; i < scores.length; i++) if (probs[i] < minP * top && probs[i] !== top) scores[i] = -Infinity;
+}
+
+/** One draw from softmax(scores) with `rand` in [0, 1). */
+export function drawToken(scores: Float64Array, rand: () => number): number {
+  const probs = softmax(scores);
+  let r = rand();
+  let last = -1;
+  for (let i = 0; i < probs.length; i++) {
+    if (probs[i] === 0) continue;
+    last = i;
+    r -= probs[i];
+    if (r < 0) return i;
   }
-  return order[keep - 1];
+  return last;
+}
+
+/** The next token of one row: logits[offset, offset+V) of the model, the row's tokens so far (prompt + generated). */
+export function nextToken(logits: Float32Array, offset: number, V: number, seen: Iterable<number>, s: SamplingSettings, rand: () => number): number {
+  const scores = Float64Array.from(logits.subarray(offset, offset + V));
+  applyRepetitionPenalty(scores, seen, s.repetitionPenalty);
+  if (!s.doSample) return argmax(scores, 0, V);
+  applyTemperature(scores, s.temperature!);
+  if (s.topK > 0) applyTopK(scores, s.topK);
+  applyTopP(scores, s.topP);
+  if (s.minP !== null) applyMinP(scores, s.minP);
+  return drawToken(scores, rand);
 }
