@@ -6,7 +6,7 @@ import ort from 'onnxruntime-node';
 import seedrandom from 'seedrandom';
 import { attentionMask, padBatch, positionIds } from './batch.ts';
 import { contentHash, defaultCacheDir, sha256, writeFileAtomic } from './cache.ts';
-import { openCheckpoint } from './checkpoint.ts';
+import { openCheckpoint, withCausalLmNames } from './checkpoint.ts';
 import { parseConfig, type ModelSpec } from './config.ts';
 import type { QuantSpec } from './graph/context.ts';
 import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
@@ -52,8 +52,12 @@ function exitLayers(opts: LoadOptions, spec: ModelSpec): number[] {
 
 export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<LanguageModel> {
   const { graph, precision, variant: graphVar } = graphVariant(opts);
-  const ckpt = openCheckpoint(modelDir);
-  const spec: ModelSpec = { ...parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig), ...opts.specOverrides };
+  const opened = openCheckpoint(modelDir);
+  const parsed = parseConfig(opened.config, path.join(modelDir, 'config.json'), opened.generationConfig);
+  const ckpt = withCausalLmNames(opened, parsed.family.prefix);
+  // a bare base-model checkpoint with untied embeddings (an embedding model) has no unembedding: hidden states only
+  const hasLogits = parsed.tiedEmbeddings || ckpt.has('lm_head.weight');
+  const spec: ModelSpec = { ...parsed, ...(hasLogits ? {} : { tiedEmbeddings: true }), ...opts.specOverrides };
   const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
   const cacheRoot = opts.cacheDir ?? defaultCacheDir();
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
@@ -81,7 +85,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const info: ModelInfo = {
     modelType: spec.modelType, numLayers: spec.numLayers, hiddenSize: spec.hidden, vocabSize: spec.vocab,
     eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId,
-    generationDefaults: generationDefaults(ckpt.generationConfig, path.join(modelDir, 'generation_config.json')), modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
+    generationDefaults: generationDefaults(ckpt.generationConfig, path.join(modelDir, 'generation_config.json')), logits: hasLogits, modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
   };
   return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts, exits });
 }
@@ -219,8 +223,15 @@ class OnnxLanguageModel implements LanguageModel {
     return feeds;
   }
 
+  /** A checkpoint without an unembedding (bare base model, untied) gives hidden states only. */
+  private needLogits(what: string): void {
+    if (!this.info.logits)
+      throw new Error(`${what}: ${this.info.modelPath} has no lm_head (a base-model checkpoint such as an embedding model); it gives hidden states only (forward with logits: 'none')`);
+  }
+
   async forward(opts: ForwardOptions): Promise<ForwardResult> {
     this.checkIds(opts.inputIds, 'forward');
+    if ((opts.logits ?? 'all') !== 'none') this.needLogits('forward');
     const batch = padBatch(opts.inputIds, this.padId, 'right', opts.attentionMask);
     const { B, T } = batch;
     const mode = opts.logits ?? 'all';
@@ -262,6 +273,7 @@ class OnnxLanguageModel implements LanguageModel {
   }
 
   async lens(resid: Float32Array, opts: { softcap?: boolean } = {}): Promise<Tensor> {
+    this.needLogits('lens');
     const softcap = opts.softcap ?? true;
     let s = this.lensSessions.get(softcap);
     if (!s) {
@@ -277,6 +289,7 @@ class OnnxLanguageModel implements LanguageModel {
   }
 
   async generate(opts: GenerateOptions): Promise<GenerateResult> {
+    this.needLogits('generate');
     const { numLayers: L } = this.spec;
     this.checkIds(opts.prompts, 'generate');
     const batch = padBatch(opts.prompts, this.padId, 'left');

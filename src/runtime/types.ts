@@ -94,6 +94,8 @@ export interface ModelInfo {
   padTokenId: number | null;
   /** Sampling fields of the checkpoint's generation_config.json ({} when it has none). */
   generationDefaults: GenerationDefaults;
+  /** false for a bare base-model checkpoint with untied embeddings and no lm_head: hidden states only. */
+  logits: boolean;
   /** Folder of the checkpoint (and of the adapter, when one is applied). */
   modelPath: string;
   adapterPath?: string;
