@@ -2,6 +2,8 @@
 // when sampling, the warpers in transformers' order (temperature, top-k, top-p, min-p), then a seeded draw
 // from the softmax of what is left. Each processor works in place on one row's scores [V] and has
 // transformers' semantics (min_tokens_to_keep = 1; a removed token gets -Infinity).
+// nextToken runs once per row per generated token over the whole vocabulary, so it reuses its buffers and
+// top-p sorts only the tokens above a cut (nucleusOrder), never the whole vocabulary.
 import type { SamplingSettings } from './generation-config.ts';
 
 export function argmax(logits: Float32Array | Float64Array, offset: number, V: number): number {
@@ -25,8 +27,8 @@ export function applyTemperature(scores: Float64Array, t: number): void {
 /** TopKLogitsWarper: tokens scoring below the k-th largest score are removed (ties with it are kept). */
 export function applyTopK(scores: Float64Array, k: number): void {
   const V = scores.length;
-  k = Math.min(Math.max(k, 1), V);
-  if (k === 0 || k >= V) return;
+  k = Math.max(k, 1);
+  if (k >= V) return;
   const kth = kthLargest(scores, k);
   for (let i = 0; i < V; i++) if (scores[i] < kth) scores[i] = -Infinity;
 }
@@ -35,17 +37,6 @@ export function applyTopK(scores: Float64Array, k: number): void {
 function kthLargest(xs: Float64Array, k: number): number {
   const heap = new Float64Array(k);
   let n = 0;
-  const down = (i: number) => {
-    for (;;) {
-      const l = 2 * i + 1, r = l + 1;
-      let m = i;
-      if (l < n && heap[l] < heap[m]) m = l;
-      if (r < n && heap[r] < heap[m]) m = r;
-      if (m === i) return;
-      [heap[i], heap[m]] = [heap[m], heap[i]];
-      i = m;
-    }
-  };
   for (const x of xs) {
     if (n < k) {
       let i = n++;
@@ -57,51 +48,91 @@ function kthLargest(xs: Float64Array, k: number): number {
       }
     } else if (x > heap[0]) {
       heap[0] = x;
-      down(0);
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < n && heap[l] < heap[m]) m = l;
+        if (r < n && heap[r] < heap[m]) m = r;
+        if (m === i) break;
+        [heap[i], heap[m]] = [heap[m], heap[i]];
+        i = m;
+      }
     }
   }
   return heap[0];
 }
 
-/** softmax(scores) in float64; removed tokens get 0. */
-export function softmax(scores: Float64Array): Float64Array {
+/** softmax(scores) in float64 into `out`; removed tokens get 0. */
+export function softmax(scores: Float64Array, out = new Float64Array(scores.length)): Float64Array {
   let max = -Infinity;
   for (const s of scores) if (s > max) max = s;
-  const p = new Float64Array(scores.length);
   let sum = 0;
-  for (let i = 0; i < scores.length; i++) sum += p[i] = scores[i] === -Infinity ? 0 : Math.exp(scores[i] - max);
-  for (let i = 0; i < p.length; i++) p[i] /= sum;
-  return p;
+  for (let i = 0; i < scores.length; i++) sum += out[i] = scores[i] === -Infinity ? 0 : Math.exp(scores[i] - max);
+  for (let i = 0; i < scores.length; i++) out[i] /= sum;
+  return out;
+}
+
+let probScratch = new Float64Array(0);
+/** softmax into a buffer reused across calls (valid until the next call). */
+function probsOf(scores: Float64Array): Float64Array {
+  if (probScratch.length < scores.length) probScratch = new Float64Array(scores.length);
+  return softmax(scores, probScratch.subarray(0, scores.length));
 }
 
 /**
  * TopPLogitsWarper: a token is removed when the probability mass of the tokens ranked above it is already
- * >= p (transformers: cumulative ascending mass <= 1 − p); the most probable token always stays.
+ * >= p (transformers: cumulative ascending mass <= 1 − p); the most probable token always stays. Ties rank
+ * by lower token id first.
  */
 export function applyTopP(scores: Float64Array, p: number): void {
   if (p >= 1) return;
-  const probs = softmax(scores);
-  const order: number[] = [];
-  for (let i = 0; i < scores.length; i++) if (probs[i] > 0) order.push(i);
-  order.sort((a, b) => probs[b] - probs[a]);
+  const probs = probsOf(scores);
+  const order = nucleusOrder(probs, p);
+  const keep = new Set<number>();
   let above = 0;
-  for (const [rank, i] of order.entries()) {
-    if (rank > 0 && above >= p) scores[i] = -Infinity;
+  for (const i of order) {
+    if (keep.size > 0 && above >= p) break;
+    keep.add(i);
     above += probs[i];
   }
+  for (let i = 0; i < scores.length; i++) if (!keep.has(i)) scores[i] = -Infinity;
 }
 
-/** MinPLogitsWarper: tokens less probable than minP × the top probability are removed. */
+/**
+ * Token ids in descending probability (ties: lower id first), at least up to where the running sum
+ * passes `mass`: only tokens above a cut are sorted, the cut lowered until they hold `mass`. Every
+ * token left out is below every token kept, so the prefix equals that of a full sort.
+ */
+function nucleusOrder(probs: Float64Array, mass: number): number[] {
+  const V = probs.length;
+  let max = 0;
+  for (let i = 0; i < V; i++) if (probs[i] > max) max = probs[i];
+  for (let cut = max * 1e-2; cut > max * 1e-12; cut *= 1e-2) {
+    const kept: number[] = [];
+    let held = 0;
+    for (let i = 0; i < V; i++) if (probs[i] >= cut) {
+      kept.push(i);
+      held += probs[i];
+    }
+    // a margin for rounding: the sorted prefix sums the same terms in another order
+    if (held > mass * (1 + 1e-9)) return kept.sort((a, b) => probs[b] - probs[a] || a - b);
+  }
+  const all: number[] = [];
+  for (let i = 0; i < V; i++) if (probs[i] > 0) all.push(i);
+  return all.sort((a, b) => probs[b] - probs[a] || a - b);
+}
+
+/** MinPLogitsWarper: tokens less probable than minP × the top probability are removed (the top token stays). */
 export function applyMinP(scores: Float64Array, minP: number): void {
-  const probs = softmax(scores);
+  const probs = probsOf(scores);
   let top = 0;
   for (const q of probs) if (q > top) top = q;
-  for (let i = 0; i < scores.length; i++) if (probs[i] < minP * top && probs[i] !== top) scores[i] = -Infinity;
+  for (let i = 0; i < scores.length; i++) if (probs[i] < minP * top) scores[i] = -Infinity;
 }
 
-/** One draw from softmax(scores) with `rand` in [0, 1). */
+/** One draw from softmax(scores) with `rand` in [0, 1), over the tokens left in id order. */
 export function drawToken(scores: Float64Array, rand: () => number): number {
-  const probs = softmax(scores);
+  const probs = probsOf(scores);
   let r = rand();
   let last = -1;
   for (let i = 0; i < probs.length; i++) {
@@ -113,9 +144,13 @@ export function drawToken(scores: Float64Array, rand: () => number): number {
   return last;
 }
 
+let scoreScratch = new Float64Array(0);
+
 /** The next token of one row: logits[offset, offset+V) of the model, the row's tokens so far (prompt + generated). */
 export function nextToken(logits: Float32Array, offset: number, V: number, seen: Iterable<number>, s: SamplingSettings, rand: () => number): number {
-  const scores = Float64Array.from(logits.subarray(offset, offset + V));
+  if (scoreScratch.length < V) scoreScratch = new Float64Array(V);
+  const scores = scoreScratch.subarray(0, V);
+  for (let i = 0; i < V; i++) scores[i] = logits[offset + i];
   applyRepetitionPenalty(scores, seen, s.repetitionPenalty);
   if (!s.doSample) return argmax(scores, 0, V);
   applyTemperature(scores, s.temperature!);

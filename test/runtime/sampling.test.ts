@@ -3,6 +3,7 @@
 // checkpoint whose generation config says top_k 1 sampling exactly its greedy continuation.
 import fs from 'node:fs';
 import path from 'node:path';
+import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { generationDefaults, resolveSampling, type SamplingSettings } from '../../src/runtime/generation-config.ts';
 import { loadModel } from '../../src/runtime/index.ts';
@@ -91,6 +92,69 @@ describe('processor order (repetition penalty, temperature, top-k, top-p, min-p)
     // penalised token 0 (1.5) falls behind token 1 (2); top-k 1 then keeps token 1 only
     expect(nextToken(logits, 0, 4, [0], settings({ topK: 1, repetitionPenalty: 2 }), last)).toBe(1);
   });
+});
+
+/** The plain definition: float64 softmax, full stable sorts, one uniform draw over the survivors in id order. */
+function reference(logits: Float32Array, s: SamplingSettings, u: number): number {
+  let scores = Array.from(logits, (x) => x / s.temperature!);
+  const V = scores.length;
+  if (s.topK > 0 && s.topK < V) {
+    const kth = [...scores].sort((a, b) => b - a)[s.topK - 1];
+    scores = scores.map((x) => (x < kth ? -Infinity : x));
+  }
+  const probsOf = (xs: number[]) => {
+    const max = Math.max(...xs);
+    const e = xs.map((x) => (x === -Infinity ? 0 : Math.exp(x - max)));
+    const sum = e.reduce((a, b) => a + b, 0);
+    return e.map((x) => x / sum);
+  };
+  if (s.topP < 1) {
+    const p = probsOf(scores);
+    const order = p.map((_, i) => i).filter((i) => p[i] > 0).sort((a, b) => p[b] - p[a] || a - b);
+    let above = 0;
+    const keep = new Set<number>();
+    for (const i of order) {
+      if (keep.size && above >= s.topP) break;
+      keep.add(i);
+      above += p[i];
+    }
+    scores = scores.map((x, i) => (keep.has(i) ? x : -Infinity));
+  }
+  const p = probsOf(scores);
+  let r = u, last = -1;
+  for (let i = 0; i < V; i++) {
+    if (p[i] === 0) continue;
+    last = i;
+    r -= p[i];
+    if (r < 0) return i;
+  }
+  return last;
+}
+
+describe('nextToken against the plain definition (no full sorts in the fast path)', () => {
+  const V = 2000;
+  const rng = seedrandom('sampling-test');
+  // rows: peaked, flat, coarse (many exact ties), one dominant token
+  const rows = [
+    Float32Array.from({ length: V }, () => 8 * (rng() - 0.5)),
+    Float32Array.from({ length: V }, () => 0.01 * rng()),
+    Float32Array.from({ length: V }, () => Math.round(4 * rng())),
+    Float32Array.from({ length: V }, (_, i) => (i === 7 ? 30 : rng())),
+  ];
+  const logits = new Float32Array(2 * V);
+  const cases: [number, number, number][] = [[0.8, 0, 1], [1.2, 0, 1], [0.8, 0, 0.9], [1.1, 20, 0.95], [0.5, 50, 0.3], [1, 0, 0.999999], [1.2, 7, 1]];
+  for (const [temperature, topK, topP] of cases) {
+    it(`same token for the same draw at T=${temperature}, top-k=${topK}, top-p=${topP}`, () => {
+      const s = { doSample: true, temperature, topK, topP, minP: null, repetitionPenalty: 1, from: {} } as SamplingSettings;
+      for (const row of rows) {
+        logits.set(row, V); // offset V: the row is not at the start of the buffer
+        for (let draw = 0; draw < 40; draw++) {
+          const u = rng();
+          expect(nextToken(logits, V, V, [], s, () => u)).toBe(reference(row, s, u));
+        }
+      }
+    });
+  }
 });
 
 describe('settings: caller > generation_config.json > transformers defaults', () => {
