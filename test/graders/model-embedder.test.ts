@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadModelEmbedder } from '../../graders/embedding/load.ts';
 import { l2Normalize, lastTokenPool, ModelTextEmbedder, queryText } from '../../graders/embedding/model-embedder.ts';
 import { compare } from '../../src/conformance/check.ts';
 import { writeSafetensors } from '../../src/perf/synthetic.ts';
@@ -104,5 +105,36 @@ describe('ModelTextEmbedder on the bare qwen3 fixture', () => {
     const fake = { info: { hiddenSize: 4 } } as never;
     expect(new ModelTextEmbedder({ model: fake, encode, padId: 0, name: 'Qwen/Qwen3-Embedding-0.6B' }).grader.id).toBe('model/Qwen/Qwen3-Embedding-0.6B/document/last-token');
     expect(new ModelTextEmbedder({ model: fake, encode, padId: 0, name: 'q', instruction: 'Find passages' }).grader.id).toBe('model/q/query:Find passages/last-token');
+  });
+});
+
+describe('loadModelEmbedder: checkpoint + tokenizer folder through the runtime', () => {
+  it("pools at the end token the tokenizer's post-processor appends (as Qwen3-Embedding's does)", async () => {
+    const dir = bareCopy('qwen3');
+    // a word-level tokenizer whose post-processor appends <|endoftext|> (id 0), like Qwen3-Embedding's tokenizer.json
+    const vocab = { '<|endoftext|>': 0, the: 1, cake: 2, is: 3, baked: 4, '[UNK]': 5 };
+    const end = { id: '<|endoftext|>', type_id: 0 };
+    fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify({
+      version: '1.0', truncation: null, padding: null, normalizer: null, decoder: null, pre_tokenizer: { type: 'Whitespace' },
+      added_tokens: [{ id: 0, content: '<|endoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
+      post_processor: {
+        type: 'TemplateProcessing', single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: end }],
+        pair: [{ Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
+        special_tokens: { '<|endoftext|>': { id: '<|endoftext|>', ids: [0], tokens: ['<|endoftext|>'] } },
+      },
+      model: { type: 'WordLevel', vocab, unk_token: '[UNK]' },
+    }));
+    fs.writeFileSync(path.join(dir, 'tokenizer_config.json'), JSON.stringify({ eos_token: '<|endoftext|>', pad_token: '<|endoftext|>' }));
+    const loaded = await loadModelEmbedder(dir, { cacheDir: testCacheDir() });
+    const [v, w] = await loaded.embedder.embed(['the cake is baked', 'cake']);
+    const m = await loadModel(dir, { cacheDir: testCacheDir() });
+    const H = m.info.hiddenSize;
+    const at = async (ids: number[]) => l2Normalize((await m.forward({ inputIds: [ids], capture: ['final_norm'], logits: 'none' })).hooks.final_norm!.data.slice((ids.length - 1) * H, ids.length * H));
+    expect(compare(v, await at([1, 2, 3, 4, 0])).rel).toBeLessThan(TOL);
+    expect(compare(w, await at([2, 0])).rel).toBeLessThan(TOL);
+    expect(compare(v, await at([1, 2, 3, 4])).rel).toBeGreaterThan(1e-3); // the end token matters
+    expect(loaded.embedder.grader.id).toBe(`model/${dir}/document/last-token`);
+    await m.dispose();
+    await loaded.dispose();
   });
 });
