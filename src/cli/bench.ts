@@ -10,6 +10,8 @@ import { defaultResultsDir, runOrganism } from '../harness/run.ts';
 import { agentTierFor, llmTierFromEnv, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
+import { summarizeOutcomes } from '../harness/thresholds.ts';
+import type { ThresholdOutcome } from '../results/types.ts';
 import { readResults } from '../results/store.ts';
 import { formatStepTimes, stepSnapshot, trackGc } from '../results/step-timings.ts';
 import { REPO_ROOT } from '../results/environment.ts';
@@ -45,7 +47,8 @@ Options:
                         (result files carry the same figures per organism as timings 'step:...')
   -h, --help            this help
 
-Exit status: 0 when every pass threshold holds, 1 when one fails, 2 on errors.`;
+Exit status: 0 when every pass threshold holds, 1 when one fails or is not scored (a metric it names is
+missing or not finite), 2 on errors (incl. a method output that breaks the suite's protocol).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -106,7 +109,7 @@ async function main(): Promise<number> {
   if (values.profile) trackGc();
   const started = performance.now();
   const cpu0 = process.cpuUsage();
-  const failures: string[] = [];
+  const outcomes: { label: string; outcome: ThresholdOutcome }[] = [];
   for (const [i, organismId] of organisms.entries()) {
     overall('organisms', i, organisms.length);
     console.error(`  ${organismId} ...`);
@@ -124,10 +127,10 @@ async function main(): Promise<number> {
       llm,
       progress: createProgress(`  ${organismId}`),
     });
-    const failed = run.result.thresholds.filter((t) => t.status === 'fail');
-    failures.push(...failed.map((t) => `${organismId}: ${t.id}: ${t.reason}`));
-    const passed = run.result.thresholds.filter((t) => t.status === 'pass').length;
-    console.error(`  ${organismId}: ${run.reused ? 'reused' : `${run.result.timings.total.toFixed(1)}s`}, thresholds ${passed} pass / ${failed.length} fail -> ${run.path}`);
+    const mine = run.result.thresholds.map((outcome) => ({ label: organismId, outcome }));
+    outcomes.push(...mine);
+    const counts = summarizeOutcomes(mine);
+    console.error(`  ${organismId}: ${run.reused ? 'reused' : `${run.result.timings.total.toFixed(1)}s`}, thresholds ${counts.pass} pass / ${counts.fail} fail / ${counts.notScored} not scored -> ${run.path}`);
     const llmTier = run.result.llm;
     if (llmTier) {
       const grades = Object.entries(llmTier.metrics ?? run.result.metrics).filter(([k]) => k.startsWith('agent.') || k === 'hypothesis.findings');
@@ -148,11 +151,13 @@ async function main(): Promise<number> {
   writeFileSync(`${base}.md`, renderMarkdown(board));
   writeFileSync(`${base}.html`, renderHtml(board));
   console.log(`summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${base}.md and ${base}.html`);
-  if (failures.length > 0) {
-    console.log(`FAILED thresholds (${failures.length}):\n${failures.map((f) => `  ${f}`).join('\n')}`);
-    return 1;
-  }
-  console.log('all pass thresholds hold');
+  const summary = summarizeOutcomes(outcomes);
+  console.log(`thresholds: ${summary.pass} pass / ${summary.fail} fail / ${summary.notScored} not scored`);
+  if (summary.fail > 0) console.log(`FAILED thresholds (${summary.fail}):\n${summary.failures.map((f) => `  ${f}`).join('\n')}`);
+  // Nothing missing passes: a threshold whose metric is missing or not finite is counted, never a pass.
+  if (summary.notScored > 0) console.log(`NOT SCORED thresholds (${summary.notScored}; a metric they name is missing or not finite):\n${summary.unscored.map((f) => `  ${f}`).join('\n')}`);
+  if (summary.fail > 0 || summary.notScored > 0) return 1;
+  console.log(summary.allPass ? 'all pass thresholds hold' : `no pass thresholds apply to ${method.method.id} on ${suite.id}@${suite.version}; see the ranking above`);
   return 0;
 }
 

@@ -28,7 +28,9 @@ import { dirname } from 'node:path';
 import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, tokenizerView, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
 import { samplingRecord } from './sampling-record.ts';
-import { assertMethodOutput, scoreOutput, type ScoringContext } from './score.ts';
+import { scoreOutput, type ScoringContext } from './score.ts';
+import { validateMethodOutput } from '../method/validate.ts';
+import { protocolOf } from './protocol.ts';
 import { loadThresholds, suiteSettings, type Suite } from './suite.ts';
 import { evaluateThreshold, thresholdApplies } from './thresholds.ts';
 
@@ -124,13 +126,14 @@ async function methodOutput(
   const folder = methodFolder({ id: lm.method.id, version: lm.method.version, configHash });
   const name = `${loaded.organism.id.replace(/\//g, '__')}--${outputKey(opts, loaded.revisions, seed)}-${lm.codeHash}`;
   const file = join(cacheRoot, 'outputs', folder, `${name}.json`);
+  const validate = (output: unknown) => validateMethodOutput(output, {
+    methodId: lm.method.id, hiddenSize: loaded.finetuned.info.hiddenSize, numLayers: loaded.finetuned.info.numLayers, budget: protocolOf(opts.suite),
+  });
   if (existsSync(file)) {
     try {
-      const output = JSON.parse(readFileSync(file, 'utf8'));
-      assertMethodOutput(output, lm.method.id);
-      return { output, seconds: 0, cached: true };
+      return { output: validate(JSON.parse(readFileSync(file, 'utf8'))), seconds: 0, cached: true };
     } catch {
-      // A corrupt or outdated cache entry is recomputed.
+      // A corrupt or outdated cache entry is recomputed (and validated again below).
     }
   }
   const started = performance.now();
@@ -143,15 +146,14 @@ async function methodOutput(
   } catch (err) {
     throw new Error(`method '${lm.method.id}' (${lm.source}) failed on ${loaded.organism.id}: ${(err as Error).message}`, { cause: err });
   }
-  assertMethodOutput(output, lm.method.id);
-  writeJsonAtomic(file, output);
-  return { output, seconds: (performance.now() - started) / 1000, cached: false };
+  const valid = validate(output);
+  writeJsonAtomic(file, valid);
+  return { output: valid, seconds: (performance.now() - started) / 1000, cached: false };
 }
 
 function summarize(output: MethodOutput): ResultFile['summary'] {
   return {
     readouts: (output.readouts ?? [])
-      .filter((r) => r.position <= 4)
       .slice(0, 40)
       .map((r) => ({ source: r.source, variant: r.variant, layer: r.layer, position: r.position, tokens: (r.selectedTokens ?? r.tokens).slice(0, 10) })),
     samples: (output.steering ?? []).flatMap((s) => s.steered.flat()).slice(0, 5),
@@ -233,6 +235,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
         : [],
     seed,
     bootstrap: settings.bootstrap,
+    coherence: new HeuristicCoherenceGrader(),
   };
   clock('scoring', t);
 
