@@ -25,7 +25,7 @@ describe('paper suite thresholds', () => {
     for (const n of names) expect(n).toMatch(/^(relevance\.(patchscope|logitlens)\.(difference|base|finetuned)|steering\.difference\.(steered_ft|unsteered_ft|steered_chat)|agent\.(method-adl|blackbox)\.mi\d+)$/);
   });
 
-  it('the orderings decide pass and fail; a missing series is 'not scored', never a pass', () => {
+  it('the orderings decide pass and fail; a missing series is not scored, never a pass', () => {
     const good: Metrics = {
       'relevance.patchscope.difference': m(0.6), 'relevance.patchscope.base': m(0.1), 'relevance.patchscope.finetuned': m(0.2),
       'relevance.logitlens.difference': m(0.4), 'relevance.logitlens.base': m(0.05), 'relevance.logitlens.finetuned': m(0.1),
