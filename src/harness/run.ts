@@ -233,6 +233,10 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
       settings.unrelatedTexts > 0
         ? await sampleTexts({ source: locate(suite.unrelated.source), column: suite.unrelated.column, n: settings.unrelatedTexts, seed: `${seed}|unrelated-texts` })
         : [],
+    // the toolkit's chat series: first assistant replies, as many as finetuning texts (spec §6)
+    chatTexts: suite.chat
+      ? await sampleTexts({ source: locate(suite.chat.source), column: suite.chat.column, split: suite.chat.split, n: settings.finetuneTexts, seed: `${seed}|chat-texts`, chat: 'assistant' })
+      : [],
     seed,
     bootstrap: settings.bootstrap,
     coherence: new HeuristicCoherenceGrader(),

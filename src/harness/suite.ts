@@ -41,6 +41,11 @@ export interface Suite {
   nullOrganism: string | null;
   /** Unrelated text for methods (ctx.unrelatedDocuments) and for the steered-vs-unrelated metric. */
   unrelated: { source: string; column: string; order: 'file' | 'shuffled'; addSpecialTokens?: boolean };
+  /**
+   * A chat dataset whose assistant replies the St-Chat / USt-Chat series compare with (as many as the settings'
+   * finetuneTexts); absent = those series are not measurable (the zoo has none).
+   */
+  chat?: { source: string; column: string; split?: string };
   seed: string;
   settings: Record<string, SuiteSettings>;
   comparisons: Comparison[];
@@ -90,6 +95,7 @@ const SUITE_SCHEMA = {
     organisms: { type: 'array', items: { type: 'string' }, minItems: 1 },
     select: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } } },
     nullOrganism: { type: ['string', 'null'] },
+    chat: { type: 'object', additionalProperties: false, required: ['source', 'column'], properties: { source: { type: 'string' }, column: { type: 'string' }, split: { type: 'string' } } },
     settings: {
       type: 'object',
       required: ['fast', 'full'],

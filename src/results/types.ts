@@ -29,7 +29,7 @@ export interface ModelRevision {
 
 /** A dataset a result was computed on: the Hub commit it resolved to, or the sha256 of local files. */
 export interface DatasetRevision {
-  role: 'finetuning' | 'unrelated';
+  role: 'finetuning' | 'unrelated' | 'chat';
   id: string;
   split: string | null;
   revision: string | null;
