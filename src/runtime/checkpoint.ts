@@ -66,8 +66,9 @@ export function readJson(file: string): Record<string, unknown> {
 export function withCausalLmNames(ckpt: Checkpoint, prefix: string): Checkpoint & { bare: boolean } {
   const names = [...ckpt.tensors.keys()];
   if (names.length === 0 || names.some((n) => n.startsWith(prefix))) return { ...ckpt, bare: false };
-  const tensors = new Map(names.map((n) => [prefix + n, ckpt.tensors.get(n)!]));
-  const local = (name: string) => (name.startsWith(prefix) && !name.startsWith('lm_head') ? name.slice(prefix.length) : name);
+  const head = (n: string) => n.startsWith('lm_head.');
+  const tensors = new Map(names.map((n) => [head(n) ? n : prefix + n, ckpt.tensors.get(n)!]));
+  const local = (name: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
   return {
     ...ckpt, tensors, bare: true,
     has: (name) => tensors.has(name),
