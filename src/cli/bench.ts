@@ -13,8 +13,16 @@ import { checkMethodConfig, configFileOverrides } from '../harness/method-config
 import { summarizeOutcomes } from '../harness/thresholds.ts';
 import type { ThresholdOutcome } from '../results/types.ts';
 import { readResults } from '../results/store.ts';
+import { loadModelEmbedder, PAPER_EMBEDDING_MODEL, type LoadedEmbedder } from '../../graders/embedding/load.ts';
 import { formatStepTimes, stepSnapshot, trackGc } from '../results/step-timings.ts';
 import { REPO_ROOT } from '../results/environment.ts';
+
+/** The steering-similarity embedder: undefined = the offline one (the harness default). */
+async function chooseEmbedder(choice: string, threads: number | undefined): Promise<LoadedEmbedder | undefined> {
+  if (choice === 'offline') return undefined;
+  const progress = createProgress('  embedding');
+  return loadModelEmbedder(choice === 'paper' ? PAPER_EMBEDDING_MODEL : choice, { threads, progress: (done, total) => progress('texts', done, total) });
+}
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -33,10 +41,15 @@ Options:
   --results <dir>       results folder (default ./results, or $DIFFBENCH_RESULTS)
   --reports <dir>       where leaderboard .md/.html go (default ./reports)
   --no-baselines        skip the baseline methods (the null organism still runs)
-  --graders <mode>      offline (default: no LLM), llm (LLM graders + the agent tier), or both (offline
-                        metrics, plus the LLM tier and the offline-vs-LLM agreement). The LLM endpoint comes
-                        from DIFFBENCH_LLM_BASE_URL / DIFFBENCH_LLM_MODEL / DIFFBENCH_LLM_API_KEY[_FILE]
+  --graders <mode>      offline (no LLM), llm (LLM graders + the agent tier), both (offline metrics, plus
+                        the LLM tier and the offline-vs-LLM agreement) or paper (the paper toolkit's: llm, plus
+                        the LLM coherence grader in the steering search and the Qwen3-Embedding-0.6B embedder).
+                        Default: the suite's (paper: paper), else offline. The LLM endpoint comes from
+                        DIFFBENCH_LLM_BASE_URL / DIFFBENCH_LLM_MODEL / DIFFBENCH_LLM_API_KEY[_FILE]
                         (per role: DIFFBENCH_LLM_<GRADER|AGENT|...>_*; see README "LLM graders and the agent")
+  --embedder <e>        text embedder of the steering-similarity metrics: offline (hashed TF-IDF), paper
+                        (Qwen/Qwen3-Embedding-0.6B through the runtime, fetched once into the Hub cache), or an
+                        embedding checkpoint's folder or Hub id. Default: paper under --graders paper, else offline
   --agent-runs <n>      agent runs per budget (default: 5, or 2 for zoo-only suites; 0 = no agents)
   --agent-method-mi <a,b>    model-interaction budgets of the method agent (default 0,5)
   --agent-blackbox-mi <a,b>  ... of the black-box agent (default 0,5,50; zoo-only suites 0,5,20)
@@ -63,7 +76,8 @@ async function main(): Promise<number> {
       results: { type: 'string' },
       reports: { type: 'string', default: join(REPO_ROOT, 'reports') },
       'no-baselines': { type: 'boolean', default: false },
-      graders: { type: 'string', default: 'offline' },
+      graders: { type: 'string' },
+      embedder: { type: 'string' },
       'agent-runs': { type: 'string' },
       'agent-method-mi': { type: 'string' },
       'agent-blackbox-mi': { type: 'string' },
@@ -77,8 +91,8 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const graders = parseGraderMode(values.graders);
   const suite = loadSuite(values.suite);
+  const graders = parseGraderMode(values.graders ?? suite.graders ?? 'offline');
   const method = await loadMethod(values.method);
   let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
   for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
@@ -104,6 +118,8 @@ async function main(): Promise<number> {
     console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
   }
   console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings`);
+  const embedding = await chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), threads);
+  if (embedding) console.error(`bench: text embedder ${embedding.embedder.grader.id} (${embedding.source.path})`);
 
   const overall = createProgress('bench');
   if (values.profile) trackGc();
@@ -125,6 +141,7 @@ async function main(): Promise<number> {
       recompute: values.recompute,
       graders,
       llm,
+      ...(embedding ? { embedder: embedding.embedder } : {}),
       progress: createProgress(`  ${organismId}`),
     });
     const mine = run.result.thresholds.map((outcome) => ({ label: organismId, outcome }));
@@ -139,6 +156,7 @@ async function main(): Promise<number> {
     }
   }
   overall('organisms', organisms.length, organisms.length);
+  await embedding?.dispose(); // on errors the process exits right away
   if (values.profile) {
     const cpu = process.cpuUsage(cpu0);
     console.log(`profile (${organisms.length} organism(s), ${values.settings} settings):\n${formatStepTimes(stepSnapshot(), { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 })}`);

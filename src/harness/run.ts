@@ -28,6 +28,7 @@ import { dirname } from 'node:path';
 import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, tokenizerView, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
 import { samplingRecord } from './sampling-record.ts';
+import { llmGraded, methodGradersFor, methodVariantNote } from './grader-mode.ts';
 import { scoreOutput, type ScoringContext } from './score.ts';
 import { validateMethodOutput } from '../method/validate.ts';
 import { protocolOf } from './protocol.ts';
@@ -185,7 +186,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     method: { id: method.id, version: method.version, configHash },
     organism: { id: organism.id, ...revisions },
     seed,
-    ...(mode === 'llm' ? { llm: { mode } } : {}),
+    ...(llmGraded(mode) ? { llm: { mode } } : {}),
   };
   const path = resultPath(opts.resultsDir, key);
   if (!opts.recompute && existsSync(path)) {
@@ -214,15 +215,16 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
 
   const offlineRelevance = timedMethod(opts.relevance ?? new LexicalRelevanceGrader(), 'grade', 'grader:relevance');
   const llmRelevance = llm ? new RecordingRelevanceGrader(llm.graders.relevance) : undefined;
-  const relevance = mode === 'llm' ? llmRelevance! : offlineRelevance;
+  const relevance = llmGraded(mode) ? llmRelevance! : offlineRelevance;
   const embedder = timedMethod(opts.embedder ?? new HashedTfidfEmbedder(), 'embed', 'grader:embedder');
   // The method with its own graders swapped for the LLM ones (ADL: Patchscope scale choice); its outputs are cached apart.
+  const methodGraders = methodGradersFor(mode, llm);
   const llmMethod: LoadedMethod | undefined = llm
-    ? opts.method.withGraders
-      ? { ...opts.method, method: opts.method.withGraders({ patchscope: llm.graders.patchscope }), codeHash: `${opts.method.codeHash}-llm${shortHash(llm.graders.patchscope.grader)}` }
+    ? opts.method.withGraders && methodGraders
+      ? { ...opts.method, method: opts.method.withGraders(methodGraders), codeHash: `${opts.method.codeHash}-${mode === 'paper' ? 'paper' : 'llm'}${shortHash(Object.values(methodGraders).map((g) => g.grader))}` }
       : opts.method
     : undefined;
-  const primary = mode === 'llm' ? llmMethod! : opts.method;
+  const primary = llmGraded(mode) ? llmMethod! : opts.method;
   t = performance.now();
   const scoring: ScoringContext = {
     organism: truth,
@@ -239,7 +241,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
       : [],
     seed,
     bootstrap: settings.bootstrap,
-    coherence: new HeuristicCoherenceGrader(),
+    coherence: mode === 'paper' ? llm!.graders.coherence : new HeuristicCoherenceGrader(),
   };
   clock('scoring', t);
 
@@ -286,9 +288,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
       llmSection = {
         mode: mode as LlmSection["mode"],
         endpoints: llm.endpoints(),
-        methodVariant: llmMethod === opts.method
-          ? 'the method grades nothing itself: the LLM graders score its unchanged output'
-          : "the method's own graders swapped for the LLM ones (Patchscope scale choice); the steering search keeps its offline coherence grader",
+        methodVariant: methodVariantNote(mode, llmMethod !== opts.method),
         ...(mode === 'both' ? { metrics: llmMetrics } : {}),
         findings: findings.record,
         agents,

@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import { REPO_ROOT } from '../results/environment.ts';
 import { getOrganism, loadRegistry } from '../registry/index.ts';
 import { PROTOCOL_SCHEMA, type ScoringProtocol } from './protocol.ts';
+import { GRADER_MODES, type GraderMode } from './llm-tier.ts';
 
 export interface SuiteSettings {
   /** Config overrides per method id (e.g. fewer documents under `fast`); a string reuses that method id's entry. */
@@ -46,6 +47,8 @@ export interface Suite {
    * finetuneTexts); absent = those series are not measurable (the zoo has none).
    */
   chat?: { source: string; column: string; split?: string };
+  /** The grader mode `npm run bench` uses unless --graders says otherwise (default offline). */
+  graders?: GraderMode;
   seed: string;
   settings: Record<string, SuiteSettings>;
   comparisons: Comparison[];
@@ -95,6 +98,7 @@ const SUITE_SCHEMA = {
     organisms: { type: 'array', items: { type: 'string' }, minItems: 1 },
     select: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } } },
     nullOrganism: { type: ['string', 'null'] },
+    graders: { enum: GRADER_MODES },
     chat: { type: 'object', additionalProperties: false, required: ['source', 'column'], properties: { source: { type: 'string' }, column: { type: 'string' }, split: { type: 'string' } } },
     settings: {
       type: 'object',

@@ -1,15 +1,17 @@
 // The built-in diffing methods: one list, imported statically by src/harness/load-method.ts and listed by
 // `npm run methods`. A method module lives in src/methods/<id>/ (config schema, defaults, per-settings
 // presets, help text, run) unless it predates this folder (ADL in src/adl/, the worked example).
-import type { PatchscopeScaleGrader } from '../method/graders.ts';
+import type { CoherenceGrader, PatchscopeScaleGrader } from '../method/graders.ts';
 import type { DiffingMethod } from '../method/types.ts';
 import adl, { createADLMethod } from '../adl/method.ts';
 import { defaultGraders } from '../adl/steps.ts';
 import meanDiff from '../harness/examples/mean-diff.ts';
 
-/** Graders a method may use inside run() (ADL: the Patchscope scale choice). */
+/** Graders a method may use inside run() (ADL: the Patchscope scale choice and the steering search's coherence). */
 export interface MethodGraders {
   patchscope: PatchscopeScaleGrader;
+  /** When given, the steering search grades coherence with it instead of the offline calibrated grader. */
+  coherence?: CoherenceGrader;
 }
 
 export interface BuiltinMethod {
@@ -24,8 +26,10 @@ export const BUILTIN_METHODS: BuiltinMethod[] = [
   {
     method: adl,
     entry: new URL('../adl/method.ts', import.meta.url),
-    // the steering search keeps its offline calibrated coherence grader
-    withGraders: (g) => createADLMethod(async (ctx) => ({ ...(await defaultGraders(ctx)), scale: g.patchscope })),
+    // without a coherence grader the steering search keeps its offline calibrated one
+    withGraders: (g) => createADLMethod(async (ctx) => ({
+      ...(await defaultGraders(ctx)), scale: g.patchscope, ...(g.coherence ? { coherence: g.coherence, calibratedCoherence: undefined } : {}),
+    })),
   },
   { method: meanDiff, entry: new URL('../harness/examples/mean-diff.ts', import.meta.url) },
 ];

@@ -123,7 +123,8 @@ export interface AgentRecord {
 
 export interface LlmSection {
   /** 'llm': the top-level metrics are LLM-graded; 'both': they are offline and `metrics` here holds the LLM-graded ones. */
-  mode: 'llm' | 'both';
+  /** 'llm' / 'paper': the top-level metrics are LLM-graded (paper: the toolkit's graders and embedder); 'both': see metrics. */
+  mode: 'llm' | 'both' | 'paper';
   /** Per role: endpoint and sampling settings and grader version (never a key). */
   endpoints: Record<string, Record<string, unknown>>;
   /** Which graders the method itself used (e.g. ADL's Patchscope scale choice). */
