@@ -1,28 +1,18 @@
 // npm run bench -- [options]: score a diffing method (default ADL) and the baselines on a suite
 // (default zoo), write one result file per organism, print the leaderboard. See --help.
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../leaderboard/index.ts';
-import { DEFAULT_METHOD, loadBaselines, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
+import { DEFAULT_METHOD, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
-import { defaultResultsDir, runOrganism } from '../harness/run.ts';
-import { agentTierFor, llmTierFromEnv, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
+import { runOrganism } from '../harness/run.ts';
+import { agentTierFor, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
 import { summarizeOutcomes } from '../harness/thresholds.ts';
 import type { ThresholdOutcome } from '../results/types.ts';
-import { readResults } from '../results/store.ts';
-import { loadModelEmbedder, PAPER_EMBEDDING_MODEL, type LoadedEmbedder } from '../../graders/embedding/load.ts';
 import { formatStepTimes, stepSnapshot, trackGc } from '../results/step-timings.ts';
-import { REPO_ROOT } from '../results/environment.ts';
-
-/** The steering-similarity embedder: undefined = the offline one (the harness default). */
-async function chooseEmbedder(choice: string, threads: number | undefined): Promise<LoadedEmbedder | undefined> {
-  if (choice === 'offline') return undefined;
-  const progress = createProgress('  embedding');
-  return loadModelEmbedder(choice === 'paper' ? PAPER_EMBEDDING_MODEL : choice, { threads, progress: (done, total) => progress('texts', done, total) });
-}
+import { resultsDirFor } from '../paths.ts';
+import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
+import { writeLeaderboard } from './reports.ts';
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -38,8 +28,8 @@ Options:
   --organisms <a,b>     only these organisms (registry ids)
   --settings <name>     full (default) or fast (the npm test settings)
   --seed <s>            seed (default: the suite's)
-  --results <dir>       results folder (default ./results, or $DIFFBENCH_RESULTS)
-  --reports <dir>       where leaderboard .md/.html go (default ./reports)
+  --results <dir>       results folder (default results/<settings>, or $DIFFBENCH_RESULTS/<settings>)
+  --reports <dir>       where the leaderboard .md/.html go (default: the results folder)
   --no-baselines        skip the baseline methods (the null organism still runs)
   --graders <mode>      offline (no LLM), llm (LLM graders + the agent tier), both (offline metrics, plus
                         the LLM tier and the offline-vs-LLM agreement) or paper (the paper toolkit's: llm, plus
@@ -74,7 +64,7 @@ async function main(): Promise<number> {
       settings: { type: 'string', default: 'full' },
       seed: { type: 'string' },
       results: { type: 'string' },
-      reports: { type: 'string', default: join(REPO_ROOT, 'reports') },
+      reports: { type: 'string' },
       'no-baselines': { type: 'boolean', default: false },
       graders: { type: 'string' },
       embedder: { type: 'string' },
@@ -97,10 +87,10 @@ async function main(): Promise<number> {
   let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
   for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
   checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
-  const baselines = values['no-baselines'] ? [] : await loadBaselines();
+  const baselines = values['no-baselines'] ? [] : defaultBaselines();
   const organisms = values.organisms ? values.organisms.split(',').map((s) => s.trim()) : suite.organisms;
   for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`organism ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
-  const resultsDir = values.results ?? defaultResultsDir(values.settings);
+  const resultsDir = values.results ?? resultsDirFor(values.settings);
   const threads = values.threads ? Number(values.threads) : undefined;
   let llm: LlmTier | undefined;
   if (graders !== 'offline') {
@@ -113,12 +103,12 @@ async function main(): Promise<number> {
     if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
     if (values['agent-method-mi'] !== undefined) overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
     if (values['agent-blackbox-mi'] !== undefined) overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
-    llm = llmTierFromEnv({ agents: agentTierFor(suite, values.settings, overridesAgents) });
+    llm = llmTier({ agents: agentTierFor(suite, values.settings, overridesAgents) });
     const a = llm.agents;
     console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
   }
   console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings`);
-  const embedding = await chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), threads);
+  const embedding = await chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), { threads, progress: createProgress('  embedding') });
   if (embedding) console.error(`bench: text embedder ${embedding.embedder.grader.id} (${embedding.source.path})`);
 
   const overall = createProgress('bench');
@@ -139,9 +129,9 @@ async function main(): Promise<number> {
       seed: values.seed,
       threads,
       recompute: values.recompute,
-      graders,
+      graders: { ...offlineGraders(), ...(embedding ? { embedder: embedding.embedder } : {}) },
+      graderMode: graders,
       llm,
-      ...(embedding ? { embedder: embedding.embedder } : {}),
       progress: createProgress(`  ${organismId}`),
     });
     const mine = run.result.thresholds.map((outcome) => ({ label: organismId, outcome }));
@@ -162,13 +152,9 @@ async function main(): Promise<number> {
     console.log(`profile (${organisms.length} organism(s), ${values.settings} settings):\n${formatStepTimes(stepSnapshot(), { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 })}`);
   }
 
-  const board = buildLeaderboard(suite, readResults(resultsDir), { settings: values.settings });
-  console.log(renderTerminal(board));
-  mkdirSync(values.reports, { recursive: true });
-  const base = join(values.reports, `${suite.id}@${suite.version}`);
-  writeFileSync(`${base}.md`, renderMarkdown(board));
-  writeFileSync(`${base}.html`, renderHtml(board));
-  console.log(`summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${base}.md and ${base}.html`);
+  const board = writeLeaderboard(suite, resultsDir, values.reports ?? resultsDir, values.settings);
+  console.log(board.table);
+  console.log(`summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${board.files.join(' and ')}`);
   const summary = summarizeOutcomes(outcomes);
   console.log(`thresholds: ${summary.pass} pass / ${summary.fail} fail / ${summary.notScored} not scored`);
   if (summary.fail > 0) console.log(`FAILED thresholds (${summary.fail}):\n${summary.failures.map((f) => `  ${f}`).join('\n')}`);

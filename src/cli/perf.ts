@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { table } from 'table';
-import { writeFileAtomic } from '../runtime/cache.ts';
+import { writeFileAtomic } from '../results/atomic.ts';
 import type { LoadOptions } from '../runtime/types.ts';
 import { MALLOC_ENV } from '../perf/peer.ts';
 import { runBenchmark, type BenchReport, type DecodeFigure, type PrefillFigure } from '../perf/bench.ts';

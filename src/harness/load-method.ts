@@ -5,9 +5,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { register } from 'node:module';
 import { Ajv } from 'ajv';
 import type { DiffingMethod } from '../method/types.ts';
+import { mergeConfig } from '../merge-config.ts';
 import { BUILTIN_METHODS, type BuiltinMethod, type MethodGraders } from '../methods/index.ts';
 import { sha256, shortHash } from '../results/hash.ts';
 import { hashMethodSources } from './method-sources.ts';
+
+export { mergeConfig };
 
 export const DEFAULT_METHOD = 'adl';
 
@@ -72,7 +75,7 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   if (builtin) {
     assertDiffingMethod(builtin.method, `built-in method '${spec}' (src/methods/index.ts)`);
     const entry = fileURLToPath(builtin.entry);
-    const codeHash = hashMethodSources(entry, [dirname(entry)]);
+    const codeHash = hashMethodSources(entry, [dirname(entry), ...(builtin.data ?? []).map((u) => fileURLToPath(u))]);
     return { method: builtin.method, source: `builtin:${spec}`, codeHash, ...(builtin.withGraders ? { withGraders: builtin.withGraders } : {}) };
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
@@ -87,17 +90,6 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   assertDiffingMethod(method, path);
   const withGraders = typeof mod.withGraders === 'function' ? (mod.withGraders as LoadedMethod['withGraders']) : undefined;
   return { method, source: path, codeHash: hashMethodSources(path), ...(withGraders ? { withGraders } : {}) };
-}
-
-/** defaultConfig deep-merged with overrides (objects merge, arrays and scalars replace). */
-export function mergeConfig(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overrides)) {
-    const current = out[key];
-    const bothObjects = value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current);
-    out[key] = bothObjects ? mergeConfig(current as Record<string, unknown>, value as Record<string, unknown>) : value;
-  }
-  return out;
 }
 
 export interface ResolvedConfig {
@@ -140,25 +132,4 @@ export function parseSetting(setting: string): Record<string, unknown> {
     else node = (node[k] = {}) as Record<string, unknown>;
   });
   return out;
-}
-
-/**
- * The baselines from baselines/index.ts (export `baselines: DiffingMethod[]` or a default array),
- * or [] while that module does not exist.
- */
-export async function loadBaselines(): Promise<LoadedMethod[]> {
-  const url = new URL('../../baselines/index.ts', import.meta.url);
-  if (!existsSync(url)) return [];
-  const mod = (await import(url.href)) as Record<string, unknown>;
-  const isMethod = (v: unknown) => !!v && typeof v === 'object' && typeof (v as DiffingMethod).run === 'function' && 'configSchema' in (v as object);
-  const list = Array.isArray(mod.baselines) ? (mod.baselines as unknown[]) : Object.values(mod).filter(isMethod);
-  // ADL's baselines reuse ADL's code (src/adl/), so both folders key their cached outputs.
-  const codeHash = sha256(hashMethodSources(fileURLToPath(url), [dirname(fileURLToPath(url)), fileURLToPath(new URL('../adl', import.meta.url))])).slice(0, 12);
-  const seen = new Set<string>();
-  return list.flatMap((m, i) => {
-    assertDiffingMethod(m, `baselines/index.ts export ${i}`);
-    if (seen.has(m.id)) return [];
-    seen.add(m.id);
-    return [{ method: m, source: `builtin:${m.id}`, codeHash }];
-  });
 }
