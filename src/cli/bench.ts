@@ -119,12 +119,12 @@ async function main(): Promise<number> {
   }
   // the text embedder, loaded once per process on first use (worker processes load their own)
   let embedding: Promise<Awaited<ReturnType<typeof chooseEmbedder>>> | undefined;
-  const embedder = () => (embedding ??= chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), { threads, progress: createProgress('  embedding') }).then((e) => {
+  const loadEmbedder = () => (embedding ??= chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), { threads, progress: createProgress('  embedding') }).then((e) => {
     if (e) console.error(`bench: text embedder ${e.embedder.grader.id} (${e.source.path})`);
     return e;
   }));
   const runOne = async (organismId: string): Promise<OrganismSummary> => {
-    const embedded = await embedder();
+    const embedded = await loadEmbedder();
     console.error(`  ${organismId} ...`);
     const before = stepSnapshot();
     const run = await runOrganism(organismId, {
@@ -137,7 +137,7 @@ async function main(): Promise<number> {
       seed: values.seed,
       threads,
       recompute: values.recompute,
-      graders: { ...offlineGraders(), ...(embedding ? { embedder: embedding.embedder } : {}) },
+      graders: { ...offlineGraders(), ...(embedded ? { embedder: embedded.embedder } : {}) },
       graderMode: graders,
       llm,
       progress: createProgress(`  ${organismId}`),
