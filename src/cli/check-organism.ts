@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import type { LoadedMethod } from '../harness/load-method.ts';
 import { hashMethodSources } from '../harness/method-sources.ts';
 import { createProgress } from '../harness/progress.ts';
-import { readabilityMethod } from '../harness/readability-method.ts';
+import { READABILITY_SOURCES, readabilityMethod } from '../harness/readability-method.ts';
 import { ladderRegressions, readabilityRatio } from '../harness/readability.ts';
 import { runOrganism } from '../harness/run.ts';
 import { listSuites, loadSuite, suiteOf, type Suite } from '../harness/suite.ts';
@@ -112,7 +112,7 @@ function norm0(metrics: Metrics): MetricValue {
   return { estimate: at('diff_norm.pos0'), lower: at('diff_norm.pos0.lower'), upper: at('diff_norm.pos0.upper'), n: at('documents'), alpha: 0.05, ci: 'bootstrap', over: 'documents' };
 }
 
-const relevance = (metrics: Metrics, variant: string) => metrics[`relevance.logitlens.${variant}`]?.estimate ?? NaN;
+const relevance = (metrics: Metrics, variant: keyof typeof READABILITY_SOURCES) => metrics[`relevance.${READABILITY_SOURCES[variant]}`]?.estimate ?? NaN;
 
 interface Options {
   samples: number;

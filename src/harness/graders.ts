@@ -5,6 +5,11 @@ import type { CoherenceGrader, MethodGraders, TextEmbedder, TokenRelevanceGrader
 import type { ModelPair } from '../method/types.ts';
 
 export interface HarnessGraders {
+  /**
+   * Hash of the graders' code: part of every cached method output's key (methods grade with
+   * ctx.graders, so an edited grader must not reuse outputs computed with the old one).
+   */
+  codeHash: string;
   /** Relevance of read-out tokens to the organism's ground truth (metrics `relevance.*`). */
   relevance: TokenRelevanceGrader;
   /** Embeds texts for the steering-similarity metrics (`steering.*`). */

@@ -1,6 +1,6 @@
 // A method's output on one loaded organism, cached by content under <cache>/outputs: method id,
-// version and config hash, the method's code hash, the models' content hashes, the unrelated data
-// and the seed. Reruns, the null organism shared by every organism and interrupted suites reuse it.
+// version and config hash, the method's and the injected graders' code hashes, the models' content
+// hashes, the unrelated data and the seed. Reruns, the null organism shared by every organism and interrupted suites reuse it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrganismContext } from '../method/graders.ts';
@@ -47,7 +47,7 @@ function dataKey(suite: Suite, loaded: LoadedOrganism, seed: string): string {
 export async function methodOutput(req: OutputRequest, loaded: LoadedOrganism, truth: OrganismContext, env: OutputEnvironment): Promise<ComputedOutput> {
   const { method } = req.method;
   const workName = `${loaded.organism.id.replace(/\//g, '__')}--${dataKey(env.suite, loaded, env.seed)}`;
-  const file = join(env.cacheDir, 'outputs', methodFolder({ id: method.id, version: method.version, configHash: req.configHash }), `${workName}-${req.method.codeHash}.json`);
+  const file = join(env.cacheDir, 'outputs', methodFolder({ id: method.id, version: method.version, configHash: req.configHash }), `${workName}-${req.method.codeHash}-g${env.graders.codeHash}.json`);
   // the protocol's output checks (src/method/validate.ts): shapes, layers, the readout budget
   const validate = (output: unknown) => validateMethodOutput(output, {
     methodId: method.id, hiddenSize: loaded.finetuned.info.hiddenSize, numLayers: loaded.finetuned.info.numLayers, budget: protocolOf(env.suite),

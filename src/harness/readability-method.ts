@@ -1,8 +1,9 @@
 // `npm run check-organism` as a diffing method, so that it runs through the same harness run as
 // `npm run bench` (the suite's unrelated text and null organism, the offline graders, a result file):
 // the norm of the mean (finetuned − base) residual per position with a bootstrap CI at position 0,
-// and the logit-lens tokens of the difference and of the base / finetuned means (scored by the
-// harness as relevance.logitlens.<variant>).
+// and the logit-lens tokens of the difference (source 'logitlens') and, as baselines, of the base and
+// finetuned means (sources 'logitlens-base-mean', 'logitlens-finetuned-mean': the protocol's readout
+// budget counts per source), scored by the harness as relevance.<source>.
 import type { DiffingMethod, MethodOutput } from '../method/types.ts';
 import { measureReadability } from './readability.ts';
 
@@ -31,6 +32,9 @@ export const READABILITY_SCHEMA = {
   },
 };
 
+/** The readout source of each lens variant. */
+export const READABILITY_SOURCES = { difference: 'logitlens', base: 'logitlens-base-mean', finetuned: 'logitlens-finetuned-mean' } as const;
+
 export const readabilityMethod: DiffingMethod<ReadabilityConfig> = {
   id: 'readability',
   version: '1',
@@ -51,7 +55,7 @@ export const readabilityMethod: DiffingMethod<ReadabilityConfig> = {
     scalars['diff_norm.pos0.lower'] = r.diffNorm[0].lower;
     scalars['diff_norm.pos0.upper'] = r.diffNorm[0].upper;
     return {
-      readouts: r.lens.map((l) => ({ source: 'logitlens', variant: l.variant, layer: r.layer, position: l.position, tokens: l.tokens, tokenIds: l.tokenIds })),
+      readouts: r.lens.map((l) => ({ source: READABILITY_SOURCES[l.variant], variant: l.variant, layer: r.layer, position: l.position, tokens: l.tokens, tokenIds: l.tokenIds })),
       scalars,
     };
   },

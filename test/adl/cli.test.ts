@@ -1,6 +1,7 @@
 // npm run adl: --help, a clear error for an unknown organism, and --json output on the zoo.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { loadSuite } from '../../src/harness/suite.ts';
 import { readResults } from '../../src/results/store.ts';
 import { tempDir, testCacheDir } from '../helpers.ts';
 
@@ -28,7 +29,7 @@ describe('npm run adl', () => {
     const { path, result, output } = JSON.parse(r.stdout);
     // the same harness run as npm run bench: the zoo suite's fast settings, its result file layout
     expect(result.organism.id).toBe('zoo/cake_bake');
-    expect(result.suite).toEqual({ id: 'zoo', version: 1, settings: 'fast' });
+    expect(result.suite).toEqual({ id: 'zoo', version: loadSuite('zoo').version, settings: 'fast' });
     expect(path.startsWith(results)).toBe(true);
     expect(readResults(results).map((f) => f.path)).toEqual([path]);
     // reference_adl.json: cake_bake's position-0 difference norm is 20.8 on 1000 documents (64 here)

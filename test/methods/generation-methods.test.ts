@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import amplification from '../../src/methods/amplification/index.ts';
 import pca from '../../src/methods/pca/index.ts';
-import { runChecked, plantedContext, plantLogitBias, plantRankOneLora, pseudoRandom, type PlantedContext } from './planted.ts';
+import { zooAdapter } from '../helpers.ts';
+import { runChecked, plantedContext, plantRankOneLora, pseudoRandom, type PlantedContext } from './planted.ts';
 
 
 describe('generating methods on a planted LoRA', () => {
@@ -45,13 +46,20 @@ describe('generating methods on a planted LoRA', () => {
   }, 180_000);
 });
 
-it('amplification on a full finetune says it cannot, and returns no samples', async () => {
-  const planted = await plantedContext({ model: await plantLogitBias([], 0, new Float32Array(256).fill(1)) });
+it('amplification of a full finetune: a = 0 writes and loads the base weights, so it samples what the base model samples', async () => {
+  const planted = await plantedContext({ model: zooAdapter('cake_bake_full') }, 'zoo/cake_bake_full');
   try {
-    const out = await runChecked(amplification, planted, {});
-    expect(out.steering).toBeUndefined();
-    expect(out.findings![0]).toMatch(/full finetune/);
+    const out = await runChecked(amplification, planted, { alphas: [0, 2], prompts: 2, samplesPerPrompt: 2, maxNewTokens: 8 });
+    const { ctx } = planted;
+    const s = out.steering![0];
+    const rows = s.prompts.flatMap((p) => [ctx.tokenizer.encode(p), ctx.tokenizer.encode(p)]);
+    const eos = new Set(ctx.base.info.eosTokenIds);
+    const base = (await ctx.base.generate({ prompts: rows, maxNewTokens: 8, temperature: 0.8, seed: `${ctx.seed}/amplification` })).tokens
+      .map((t) => ctx.tokenizer.decode(t.filter((id) => !eos.has(id))));
+    expect(s.steered.flat()).toEqual(base);
+    expect(s.unsteered.flat()).not.toEqual(base); // the finetune samples differently, so the check can fail
+    expect(out.steering![1].steered.flat()).not.toEqual(s.unsteered.flat());
   } finally {
     await planted.dispose();
   }
-}, 120_000);
+}, 180_000);
