@@ -42,6 +42,7 @@ function rankingTable(board: Leaderboard): string {
   const rows = p.ranking.map((r, i) => {
     const cells = text[i].map(label);
     cells[3] = valueCell(r.score, -0.5, 1.5, COLORS[i % COLORS.length]);
+    cells[4] = r.vsReference ? `<span class="num">${fmt(r.vsReference.estimate)}</span> <span class="ci-text">[${fmt(r.vsReference.lower)}, ${fmt(r.vsReference.upper)}]</span> ${r.vsReferenceMark}` : esc(text[i][4]);
     return cells;
   });
   return table(RANKING_HEADER.map(esc), rows, 'ranking');
@@ -140,7 +141,7 @@ const STYLE = `
 body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1200px;font-size:14px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:0.5em 0 1em;max-width:100%}
 th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
-th{background:#f3f3f3;font-weight:600}
+th{background:#f3f3f3;font-weight:600;overflow-wrap:normal}
 table.side td,table.ranking td{min-width:5.5em}
 .num{font-variant-numeric:tabular-nums;font-weight:600}
 .ci-text{color:#555;font-size:12px;white-space:nowrap}
