@@ -79,6 +79,7 @@ export function createADLMethod(graders?: (ctx: MethodContext) => Promise<Grader
   return {
     id: 'adl',
     version: ADL_VERSION,
+    description: 'Activation Difference Lens (default): mean (finetuned - base) residual on unrelated text through the logit lens and a token-identity Patchscope, and steering at a searched strength',
     configSchema: ADL_CONFIG_SCHEMA,
     defaultConfig: DEFAULT_ADL_CONFIG,
     needs: { generation: true, unrelatedText: true },

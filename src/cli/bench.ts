@@ -9,11 +9,12 @@ import { createProgress, formatSeconds } from '../harness/progress.ts';
 import { defaultResultsDir, runOrganism } from '../harness/run.ts';
 import { agentTierFor, llmTierFromEnv, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
+import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
 import { summarizeOutcomes } from '../harness/thresholds.ts';
 import type { ThresholdOutcome } from '../results/types.ts';
 import { readResults } from '../results/store.ts';
+import { formatStepTimes, stepSnapshot, trackGc } from '../results/step-timings.ts';
 import { REPO_ROOT } from '../results/environment.ts';
-import { readFileSync } from 'node:fs';
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -24,7 +25,8 @@ Options:
   --suite <name>        zoo (default), paper, ablations (folders of benchmark/)
   --method <name|file>  built-in method (adl, the default) or a .ts/.js file whose default export is a DiffingMethod
   --set key=value       override one config value of the method (repeatable; dots for nesting: --set steering.enabled=false)
-  --config <file.json>  config overrides from a JSON file
+  --config <file.json>  config overrides from a JSON file: flat, or per settings {"fast": {...}, "full": {...}}
+                        (layers: method defaults < method preset < suite < --config < --set; checked with the method's schema)
   --organisms <a,b>     only these organisms (registry ids)
   --settings <name>     full (default) or fast (the npm test settings)
   --seed <s>            seed (default: the suite's)
@@ -40,6 +42,9 @@ Options:
   --agent-blackbox-mi <a,b>  ... of the black-box agent (default 0,5,50; zoo-only suites 0,5,20)
   --threads <n>         ONNX Runtime intra-op threads
   --recompute           recompute results that exist already
+  --profile             print wall and CPU seconds per step (load, collect, Patchscope, steering search and
+                        samples, each grader, baselines, null organism, scoring) and the total at the end
+                        (result files carry the same figures per organism as timings 'step:...')
   -h, --help            this help
 
 Exit status: 0 when every pass threshold holds, 1 when one fails or is not scored (a metric it names is
@@ -64,6 +69,7 @@ async function main(): Promise<number> {
       'agent-blackbox-mi': { type: 'string' },
       threads: { type: 'string' },
       recompute: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,9 +79,10 @@ async function main(): Promise<number> {
   }
   const graders = parseGraderMode(values.graders);
   const suite = loadSuite(values.suite);
-  let overrides: Record<string, unknown> = values.config ? JSON.parse(readFileSync(values.config, 'utf8')) : {};
-  for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
   const method = await loadMethod(values.method);
+  let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
+  for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
+  checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
   const baselines = values['no-baselines'] ? [] : await loadBaselines();
   const organisms = values.organisms ? values.organisms.split(',').map((s) => s.trim()) : suite.organisms;
   for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`organism ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
@@ -99,7 +106,9 @@ async function main(): Promise<number> {
   console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings`);
 
   const overall = createProgress('bench');
+  if (values.profile) trackGc();
   const started = performance.now();
+  const cpu0 = process.cpuUsage();
   const outcomes: { label: string; outcome: ThresholdOutcome }[] = [];
   for (const [i, organismId] of organisms.entries()) {
     overall('organisms', i, organisms.length);
@@ -130,6 +139,10 @@ async function main(): Promise<number> {
     }
   }
   overall('organisms', organisms.length, organisms.length);
+  if (values.profile) {
+    const cpu = process.cpuUsage(cpu0);
+    console.log(`profile (${organisms.length} organism(s), ${values.settings} settings):\n${formatStepTimes(stepSnapshot(), { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 })}`);
+  }
 
   const board = buildLeaderboard(suite, readResults(resultsDir), { settings: values.settings });
   console.log(renderTerminal(board));

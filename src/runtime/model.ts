@@ -6,13 +6,17 @@ import ort from 'onnxruntime-node';
 import seedrandom from 'seedrandom';
 import { attentionMask, padBatch, positionIds } from './batch.ts';
 import { contentHash, defaultCacheDir, sha256, writeFileAtomic } from './cache.ts';
+import { assertDeviceAvailable, executionProviders, parseDevice, type Device } from './device.ts';
 import { openCheckpoint } from './checkpoint.ts';
 import { parseConfig, type ModelSpec } from './config.ts';
 import type { QuantSpec } from './graph/context.ts';
 import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
 import { assertAdapterFits, openAdapter } from './lora.ts';
 import { argmax, sampleToken } from './sampling.ts';
-import { planWeights, quantizePlan, writeWeights, type WeightIndex } from './weights.ts';
+import { checkShapes } from './tensor-shapes.ts';
+import { adapterWarnings } from './adapter-warnings.ts';
+import { planWeights, quantizePlan, type WeightIndex } from './weights.ts';
+import { cachedWeights } from './weight-cache.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
   PatchIntervention, SteerIntervention, Tensor,
@@ -28,17 +32,33 @@ export const DEFAULT_GRAPH: NonNullable<LoadOptions['graph']> = 'fused';
 /** Weight-only quantisation of each precision (block and accuracy level measured in reports/perf/NOTES.md). */
 export const PRECISIONS: Record<NonNullable<LoadOptions['precision']>, QuantSpec | null> = {
   fp32: null,
+  fp16: null, // not a quantisation: float16 weights and compute (GraphVariant.half)
   int8: { kind: 'rowint8' },
   int4: { kind: 'nbits', bits: 4, block: 32, accuracyLevel: 4 },
 };
 
-function graphVariant(opts: LoadOptions): { graph: NonNullable<LoadOptions['graph']>; precision: NonNullable<LoadOptions['precision']>; variant: GraphVariant } {
+type Variant = { graph: NonNullable<LoadOptions['graph']>; precision: NonNullable<LoadOptions['precision']>; device: Device; variant: GraphVariant };
+
+function graphVariant(opts: LoadOptions): Variant {
   const graph = opts.graph ?? DEFAULT_GRAPH;
   const precision = opts.precision ?? 'fp32';
+  const device = parseDevice(opts.device, 'LoadOptions.device');
   if (graph !== 'reference' && graph !== 'fused') throw new Error(`LoadOptions.graph: expected 'reference' or 'fused', got '${String(graph)}'`);
-  if (!(precision in PRECISIONS)) throw new Error(`LoadOptions.precision: expected 'fp32', 'int8' or 'int4', got '${String(precision)}'`);
-  return { graph, precision, variant: { fused: graph === 'fused', quant: PRECISIONS[precision] } };
+  if (!(precision in PRECISIONS)) throw new Error(`LoadOptions.precision: expected ${Object.keys(PRECISIONS).map((p) => `'${p}'`).join(', ')}, got '${String(precision)}'`);
+  return { graph, precision, device, variant: { fused: graph === 'fused', quant: PRECISIONS[precision], ...DEVICE_VARIANTS[device] } };
 }
+
+/**
+ * Graph differences per device where a provider's kernels differ from the CPU's (measured on WebGPU through
+ * lavapipe: its RMSNormalization rejects the joint q/k gain [heads+kvHeads, hd]; it has no opset-23 Attention
+ * and no Sum kernel, which ORT would run on the CPU with copies both ways). CUDA uses the CPU's graph
+ * (unverified here: no CUDA machine). Decoder graph files of a non-CPU device carry its name (cache key).
+ */
+const DEVICE_VARIANTS: Record<Device, Partial<GraphVariant>> = {
+  cpu: {},
+  webgpu: { jointQkNorm: false, fusedAttention: false, sumKernel: false },
+  cuda: {},
+};
 
 /** Exit layers of the decoder graph (LoadOptions.exitLayers; default the middle layer), checked and sorted. */
 function exitLayers(opts: LoadOptions, spec: ModelSpec): number[] {
@@ -50,10 +70,14 @@ function exitLayers(opts: LoadOptions, spec: ModelSpec): number[] {
 }
 
 export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<LanguageModel> {
-  const { graph, precision, variant: graphVar } = graphVariant(opts);
+  const { graph, precision, device, variant: graphVar } = graphVariant(opts);
+  await assertDeviceAvailable(device);
   const ckpt = openCheckpoint(modelDir);
-  const spec: ModelSpec = { ...parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig), ...opts.specOverrides };
+  const parsed = parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig);
+  const spec: ModelSpec = { ...parsed, ...opts.specOverrides };
   const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
+  checkShapes(parsed, ckpt, adapter); // before any conversion; against the config, not test overrides
+  if (adapter) for (const w of adapterWarnings(parsed, adapter, modelDir, ckpt.config)) (opts.onWarning ?? warnOnStderr)(w);
   const cacheRoot = opts.cacheDir ?? defaultCacheDir();
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
@@ -61,28 +85,30 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '');
   const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
   const weightsFile = path.join(dir, 'weights.bin');
-  const indexFile = path.join(dir, 'weights.json');
-  let index: WeightIndex;
-  if (fs.existsSync(indexFile) && fs.existsSync(weightsFile)) {
-    index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
-  } else {
-    fs.mkdirSync(dir, { recursive: true });
-    const planned = planWeights(spec, ckpt, adapter);
-    const plan = graphVar.quant ? quantizePlan(planned, graphVar.quant) : planned;
-    if (adapter) assertAdapterFits(adapter);
-    index = writeWeights(plan, weightsFile, conversionProgress(modelDir, precision, planned.reduce((n, p) => n + p.dims.reduce((a, b) => a * b, 1), 0)));
-    writeFileAtomic(indexFile, JSON.stringify(index));
-  }
+  const index = await cachedWeights({
+    dir, cacheRoot, warn: opts.onWarning ?? warnOnStderr,
+    plan: () => {
+      const planned = planWeights(spec, ckpt, adapter);
+      if (adapter) assertAdapterFits(adapter);
+      return graphVar.quant ? quantizePlan(planned, graphVar.quant) : planned;
+    },
+    onProgress: conversionProgress(modelDir, precision, [...ckpt.tensors.values()].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)),
+  });
   const exits = exitLayers(opts, spec);
-  const decoderFile = path.join(dir, `decoder-${graph}${exits.length ? `-exit${exits.join('_')}` : ''}.onnx`);
+  // a non-CPU device's graph file carries the device and a hash of its kernel choices (DEVICE_VARIANTS)
+  const deviceKey = device === 'cpu' ? '' : `-${device}-${sha256(JSON.stringify(DEVICE_VARIANTS[device])).slice(0, 8)}`;
+  const decoderFile = path.join(dir, `decoder-${graph}${deviceKey}${exits.length ? `-exit${exits.join('_')}` : ''}.onnx`);
   if (!fs.existsSync(decoderFile)) writeFileAtomic(decoderFile, buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter), { ...graphVar, exits }));
   const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts, exits));
   const info: ModelInfo = {
     modelType: spec.modelType, numLayers: spec.numLayers, hiddenSize: spec.hidden, vocabSize: spec.vocab,
     eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId, modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
+    device, precision,
   };
   return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts, exits });
 }
+
+const warnOnStderr = (message: string) => process.stderr.write(`warning: ${message}\n`);
 
 /** Converting a large checkpoint takes a while: say what, how far and how long on stderr. */
 function conversionProgress(modelDir: string, precision: string, params: number): ((done: number, total: number) => void) | undefined {
@@ -100,8 +126,12 @@ function conversionProgress(modelDir: string, precision: string, params: number)
 }
 
 function sessionOptions(opts: LoadOptions, exits: number[] = []): ort.InferenceSession.SessionOptions {
+  const spin = opts.spinning ? '1' : '0';
   return {
-    graphOptimizationLevel: 'all', ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+    graphOptimizationLevel: 'all', executionProviders: executionProviders(parseDevice(opts.device, 'LoadOptions.device')),
+    ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+    // worker threads sleep instead of busy-waiting between operators (LoadOptions.spinning)
+    extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
     // after an early exit the later layers see 1 position where the memory plan (symbolic T) expected T: ORT
     // warns on every such run and allocates those tensors on the fly, which is correct
     ...(exits.length ? { logSeverityLevel: 3 as const } : {}),

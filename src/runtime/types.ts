@@ -81,6 +81,9 @@ export interface ModelInfo {
   adapterPath?: string;
   /** sha256 over the checkpoint (+ adapter) files: the key of every cache built from this model. */
   contentHash: string;
+  /** Where the sessions run and the weight precision (LoadOptions.device, .precision, defaults resolved). */
+  device: NonNullable<LoadOptions['device']>;
+  precision: NonNullable<LoadOptions['precision']>;
 }
 
 export interface LoadOptions {
@@ -88,8 +91,21 @@ export interface LoadOptions {
   adapter?: string;
   /** Where built graphs and converted weights are cached (default: $DIFFBENCH_CACHE or ~/.cache/diffbench). */
   cacheDir?: string;
-  /** Intra-op threads (default: ONNX Runtime's choice). */
+  /**
+   * Where the sessions run (src/runtime/device.ts): 'cpu' (default), 'webgpu' (bundled with onnxruntime-node; needs a
+   * GPU adapter, or Mesa's lavapipe for a slow software one) or 'cuda' (opt-in binaries, README "GPU execution").
+   * Loading fails with a DeviceUnavailableError saying how to get a missing one. The graph variant can differ per
+   * device where kernels differ (model.ts deviceVariant); part of the cache key.
+   */
+  device?: 'cpu' | 'webgpu' | 'cuda';
+  /** Intra-op threads (default: ONNX Runtime's choice, one per physical core). */
   threads?: number;
+  /**
+   * Let ONNX Runtime's idle worker threads spin (busy-wait) for the next piece of work (default false).
+   * Spinning saves microseconds per operator on an idle machine, but two processes on the same cores
+   * starve each other (reports/perf/NOTES.md, contention); with it off, waiting threads sleep.
+   */
+  spinning?: boolean;
   /** Default LoRA scale when a call gives none (default 1 = finetuned). */
   defaultLoraScale?: number;
   /**
@@ -109,7 +125,7 @@ export interface LoadOptions {
    * row inside the kernel) or 'int4' (4-bit weights in blocks of 32). Activations are never quantised
    * across rows, so a row's result never depends on the other rows of the batch. Part of the cache key.
    */
-  precision?: 'fp32' | 'int8' | 'int4';
+  precision?: 'fp32' | 'fp16' | 'int8' | 'int4';
   /**
    * Early exit: layers after which a forward may stop. When a forward's hooks all lie at or before such a layer
    * and it asks for no logits, the layers after it run on one position per row instead of all (ONNX Runtime
@@ -119,6 +135,8 @@ export interface LoadOptions {
    * Default: the middle layer floor((L-1)/2), the ADL's default layer; [] for none. Part of the cache key.
    */
   exitLayers?: number[];
+  /** Receives load warnings (adapter tensors not applied, another base than the adapter names); default: stderr. */
+  onWarning?: (message: string) => void;
 }
 
 export interface LanguageModel {

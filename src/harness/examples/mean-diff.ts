@@ -62,6 +62,7 @@ async function lensReadouts(ctx: MethodContext, vectors: Float32Array[], variant
 const meanDiff: DiffingMethod<MeanDiffConfig> = {
   id: 'mean-diff',
   version: '2', // 2: scored readouts are the difference's only (the suite's readout budget)
+  description: 'The worked example of the method API: mean (finetuned - base) residual at the first positions through the logit lens, steered at a fixed strength',
   configSchema,
   defaultConfig: {
     samples: 64,

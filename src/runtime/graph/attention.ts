@@ -28,7 +28,7 @@ function project(c: BuildContext, x: string, layer: number, io: AttentionIO): Pr
   const { g, spec } = c;
   const p = `layers.${layer}`;
   const { heads, kvHeads, headDim } = spec;
-  if (c.fused && spec.family.qkNorm === 'head' && io.rotary && !hasLora(c, `${p}.q`) && !hasLora(c, `${p}.k`))
+  if (c.fused && c.jointQkNorm && spec.family.qkNorm === 'head' && io.rotary && !hasLora(c, `${p}.q`) && !hasLora(c, `${p}.k`))
     return projectJointQK(c, x, layer, io.rotary);
   // q [B,T,heads*headDim], k and v [B,T,kvHeads*headDim]
   let [q, k, v] = linearPacked(c, x, `${p}.qkv`, [`${p}.q`, `${p}.k`, `${p}.v`]);
@@ -103,7 +103,7 @@ export function attention(c: BuildContext, x: string, layer: number, io: Attenti
   const { g, spec } = c;
   const proj = project(c, x, layer, io);
   let core: { ctx: string; key: string; value: string };
-  if (c.fused && !spec.attnSoftcap && io.mask4) {
+  if (c.fusedAttention && !spec.attnSoftcap && io.mask4) {
     const [ctx, key, value] = g.opN('Attention', [proj.q, proj.k, proj.v, io.mask4, io.pastKey, io.pastValue], 3, {
       q_num_heads: attr.i(spec.heads), kv_num_heads: attr.i(spec.kvHeads), scale: attr.f(spec.queryScale),
     });

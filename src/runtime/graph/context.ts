@@ -13,6 +13,10 @@ export interface BuildContext {
   loraScale?: string;
   /** Use ONNX Runtime's fused kernels (RMSNormalization, skip-norm, RotaryEmbedding, Attention) where they match. */
   fused: boolean;
+  /** Fused variant: q and k of per-head q/k norms through one RMSNormalization (attention.ts projectJointQK). */
+  jointQkNorm: boolean;
+  /** Fused variant: opset-23 Attention where it matches; otherwise the reference decomposition (attention.ts). */
+  fusedAttention: boolean;
   /** Quantisation of the decoder's linear layers, or null for float32. */
   quant: QuantSpec | null;
   /** Values already computed from a graph value (e.g. one per-row quantisation of x shared by q, k, v). */

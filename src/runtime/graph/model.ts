@@ -28,6 +28,15 @@ export interface GraphVariant {
   quant: QuantSpec | null;
   /** Layers after which a forward may stop early (see exitAfter). */
   exits?: number[];
+  /**
+   * Fused variant with per-head q/k norms: one RMSNormalization over q and k together (default true). WebGPU's
+   * kernel accepts only a gain of the normalised axis' size ([hd], not [heads+kvHeads, hd]): false there.
+   */
+  jointQkNorm?: boolean;
+  /** Fused variant: the opset-23 Attention kernel where it matches (default true; WebGPU has none, ORT would run it on the CPU). */
+  fusedAttention?: boolean;
+  /** Residual + block update + steering as one Sum (default true); WebGPU has no Sum kernel: two Adds there. */
+  sumKernel?: boolean;
 }
 export const REFERENCE_VARIANT: GraphVariant = { fused: false, quant: null };
 
@@ -39,7 +48,7 @@ function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: str
     return e;
   };
   return {
-    g, spec, fused: v.fused, quant: v.quant, memo: new Map(),
+    g, spec, fused: v.fused, quant: v.quant, jointQkNorm: v.jointQkNorm ?? true, fusedAttention: v.fused && (v.fusedAttention ?? true), memo: new Map(),
     hasWeight: (name) => name in index,
     weightDims: (name) => entry(name).dims,
     weight(name) {
@@ -89,7 +98,7 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   if (spec.rope) for (const t of new Set(spec.layerTypes)) rotary[t] = rotaryTables(c, positions, spec.rope[t]);
 
   // [B,1,T,S] masks for the fused Attention kernel, squeezed once for all layers
-  const mask4 = (m: string) => (c.fused ? g.op('Squeeze', [m, g.ints([1])]) : undefined);
+  const mask4 = (m: string) => (c.fusedAttention ? g.op('Squeeze', [m, g.ints([1])]) : undefined);
   const full = { mask: maskFull, mask4: mask4(maskFull) };
   const masks: LayerIO['masks'] = { full, sliding: maskSliding === maskFull ? full : { mask: maskSliding, mask4: mask4(maskSliding) } };
   // steer[i] as [B,1,H]: one Split of the [B,1,L·H] input
@@ -99,14 +108,14 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const pastValues = Array.from({ length: L }, (_, i) => g.input(`past_value.${i}`, 'float32', ['B', kvHeads, 'P', headDim]));
   const exits = new Set((v.exits ?? []).filter((e) => e >= 0 && e < L - 1));
   // the masks and rotary tables the layers read; after an exit, copies cut to the kept positions
-  const attnMask = c.fused && !spec.attnSoftcap ? 'mask4' : 'mask'; // what attention() reads (its fused path)
+  const attnMask = c.fusedAttention && !spec.attnSoftcap ? 'mask4' : 'mask'; // what attention() reads (its fused path)
   const exitDims: ExitDims = { hidden: H, rotary: (t) => (c.fused ? ['B', 'T', t.rotaryDim / 2] : ['B', 'T', 1, t.rotaryDim]) };
   let io = { masks, rotary };
   for (let i = 0; i < L; i++) {
     const type = spec.layerTypes[i];
     const block = decoderBlock(c, x, i, { ...io.masks[type], rotary: io.rotary[type], pastKey: pastKeys[i], pastValue: pastValues[i] });
     // steering: residual + block update + steer[i] (one [H] vector per row, broadcast over positions), one kernel
-    const steered = g.op('Sum', [...block.residualTerms, steers[i]]);
+    const steered = v.sumKernel ?? true ? g.op('Sum', [...block.residualTerms, steers[i]]) : g.op('Add', [g.op('Add', block.residualTerms), steers[i]]);
     // patching: the given rows replace those positions; a copy and N row writes, no pass over [B,T,H] like
     // Where (reports/perf/NOTES.md change 19). Named as the graph output: no Identity copy.
     x = g.op('ScatterND', [steered, g.input(`patch_index.${i}`, 'int64', [`N${i}`, 2]), g.input(`patch_rows.${i}`, 'float32', [`N${i}`, H])], {}, `resid_post.${i}`);

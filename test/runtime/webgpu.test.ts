@@ -1,0 +1,42 @@
+// The runtime on onnxruntime-node's bundled WebGPU provider (LoadOptions.device 'webgpu', the WebGPU graph
+// variant of src/runtime/model.ts) against the same float64 transformers goldens and tolerance as on the CPU
+// (1e-4 relative; greedy generation token for token). On a machine without a WebGPU adapter the suite is
+// skipped with the reason; in CI (CI set) a missing adapter fails instead: .ci/run installs Mesa's lavapipe.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { discoverCases } from '../../src/conformance/cases.ts';
+import { checkCaseWith, REL_TOLERANCE } from '../../src/conformance/check.ts';
+import { assertDeviceAvailable } from '../../src/runtime/device.ts';
+import { testCacheDir } from '../helpers.ts';
+
+const unavailable = await assertDeviceAvailable('webgpu').then(() => null, (e: Error) => e.message.split('\n')[0]);
+
+if (unavailable && process.env.CI) {
+  it('CI has a WebGPU adapter (.ci/install-lavapipe installs Mesa lavapipe)', () => {
+    throw new Error(`CI is set but ${unavailable}`);
+  });
+}
+
+// Every case of the default set (all ten architectures, LoRA, rsLoRA, bf16), and from the stress and holdout
+// sets the cases whose WebGPU graph differs most from the CPU's: soft-capped attention (gemma2), per-head q/k
+// norms apart (qwen3, gemma3_text, with and without LoRA on q/k), full q/k norm (olmo2), LayerNorm and plain
+// MLP (gpt2), partial rotary (phi3), llama3 rope scaling (llama). 31 cases, about 40 s on lavapipe on 2 cores.
+const SETS: [string, string[] | null][] = [
+  ['hf-reference', null],
+  ['hf-reference-stress', ['gemma2', 'gemma3_text', 'qwen3', 'qwen3_lora', 'olmo2', 'gpt2', 'phi3']],
+  ['hf-reference-holdout', ['gemma2_lora', 'gemma3_text', 'qwen3_rslora', 'llama', 'phi3', 'qwen2', 'mistral']],
+];
+
+describe.skipIf(unavailable)(`conformance on WebGPU${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+  describe.each(SETS)('%s', (set, only) => {
+    const cases = discoverCases(path.join('test', 'fixtures', set)).filter((c) => !only || only.includes(c.name));
+    it('has the chosen cases', () => expect(cases).toHaveLength(only?.length ?? 17));
+    it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+      const checks = await checkCaseWith(c, { cacheDir: testCacheDir(), device: 'webgpu' });
+      for (const r of checks) console.log(`webgpu ${r.case.padEnd(14)} ${r.tensor.padEnd(22)} rel ${r.relError.toExponential(2)}`);
+      expect(checks.length).toBeGreaterThanOrEqual(10);
+      for (const r of checks) expect({ tensor: r.tensor, rel: r.relError, pass: r.pass }).toEqual({ tensor: r.tensor, rel: r.relError, pass: true });
+      expect(Math.max(...checks.filter((r) => r.tensor !== 'generate.output').map((r) => r.relError))).toBeLessThanOrEqual(REL_TOLERANCE);
+    });
+  });
+});
