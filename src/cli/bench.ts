@@ -32,7 +32,8 @@ Options:
   --seed <s>            seed (default: the suite's)
   --results <dir>       results folder (default ./results, or $DIFFBENCH_RESULTS)
   --reports <dir>       where leaderboard .md/.html go (default ./reports)
-  --no-baselines        skip the baseline methods (the null organism still runs)
+  --no-baselines        skip the baseline methods and the controls (the null organism still runs;
+                        without the controls there are no normalised scores or ranking)
   --graders <mode>      offline (default: no LLM), llm (LLM graders + the agent tier), or both (offline
                         metrics, plus the LLM tier and the offline-vs-LLM agreement). The LLM endpoint comes
                         from DIFFBENCH_LLM_BASE_URL / DIFFBENCH_LLM_MODEL / DIFFBENCH_LLM_API_KEY[_FILE]
