@@ -12,6 +12,7 @@ import { runOrganism } from '../../src/harness/run.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
 import { buildLeaderboard, type Leaderboard } from '../../src/leaderboard/index.ts';
 import type { DiffingMethod, MethodOutput } from '../../src/method/types.ts';
+import { shortHash } from '../../src/results/hash.ts';
 import { readResults } from '../../src/results/store.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -37,7 +38,8 @@ const doNothing: DiffingMethod = {
   },
 };
 
-const method = (m: DiffingMethod): LoadedMethod => ({ method: m, source: 'test/protocol/validity.test.ts', codeHash: 'validity-1' });
+// The output cache is keyed by codeHash: hash the method's code, so an edited method is rerun.
+const method = (m: DiffingMethod): LoadedMethod => ({ method: m, source: 'test/protocol/validity.test.ts', codeHash: shortHash(m.run.toString()) });
 
 let board: Leaderboard;
 let files: ReturnType<typeof readResults>;
