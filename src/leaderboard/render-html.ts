@@ -133,7 +133,7 @@ function llmTables(llm: NonNullable<MethodRow['llm']>): string {
   })]);
   const metricRows2 = entries.map(([o, v]) => [label(o), ...metrics.map((k) => (v.metrics[k] ? esc(fmtCI(v.metrics[k])) : ''))]);
   return `<h4>LLM graders and agents (--graders ${esc(llm.mode)})</h4>` +
-    (agreement.length ? `<p>Offline vs LLM grader agreement on the same items:</p>${table(['organism', ...agreement.map(label)], agreeRows, 'detail')}` : '') +
+    (agreement.length ? `<p>Agreement of the graders on the same items (offline vs LLM grader agreement; κ for labels, r for scores):</p>${table(['organism', ...agreement.map(label)], agreeRows, 'detail')}` : '') +
     (metrics.length ? `<p>Hypothesis grades (1-5) and LLM coherence, 95% CI:</p>${table(['organism', ...metrics.map(label)], metricRows2, 'detail')}` : '');
 }
 
