@@ -21,6 +21,7 @@ import type { CoherenceGrader, OrganismContext, TextEmbedder, TokenRelevanceGrad
 import { bootstrapCI, pairedBootstrapCI, relevanceFraction, selfSimilarity } from '../metrics/index.ts';
 import type { MethodOutput, SteeringSamples, TokenReadout } from '../method/types.ts';
 import type { MetricValue, Metrics } from '../results/types.ts';
+import { DEFAULT_PROTOCOL } from './protocol.ts';
 
 export interface ScoringContext {
   organism: OrganismContext;
@@ -36,6 +37,8 @@ export interface ScoringContext {
 }
 
 const ALPHA = 0.05;
+/** Tokens of a readout that are graded (the protocol's limit, src/harness/protocol.ts). */
+const TOKENS_PER_READOUT = DEFAULT_PROTOCOL.tokensPerReadout;
 
 function noCI(estimate: number, over?: string): MetricValue {
   return { estimate, lower: estimate, upper: estimate, n: 1, alpha: ALPHA, ci: 'none', ...(over ? { over } : {}) };
@@ -76,9 +79,11 @@ async function scoreReadouts(readouts: TokenReadout[], ctx: ScoringContext, metr
   const groups = new Map<string, GradedReadout[]>();
   const add = (key: string, r: GradedReadout) => groups.set(key, [...(groups.get(key) ?? []), r]);
   for (const readout of readouts) {
-    if (readout.tokens.length === 0) continue;
-    const labels = await ctx.relevance.grade(ctx.organism, readout.tokens);
-    const graded = { fraction: relevanceFraction(labels, readout.tokens.length), labels: labels.map((l) => l === 'RELEVANT'), readout };
+    // The harness validated the budget; direct callers (npm run adl) may pass longer lists: the top 20 count.
+    const tokens = readout.tokens.slice(0, TOKENS_PER_READOUT);
+    if (tokens.length === 0) continue;
+    const labels = await ctx.relevance.grade(ctx.organism, tokens);
+    const graded = { fraction: relevanceFraction(labels, tokens.length), labels: labels.map((l) => l === 'RELEVANT'), readout };
     add(readout.source, graded);
     add(`${readout.source}.${readout.variant}`, graded);
   }
