@@ -6,10 +6,14 @@
 //                                          over the best readout's tokens
 //   relevance.<source>.<variant>           the same, per variant (diagnostic)
 //   steering.<variant>.steered_ft          centroid cosine of steered samples vs finetuning texts (St-FT),
-//   steering.<variant>.unsteered_ft        ... unsteered samples vs finetuning texts (USt-FT),
 //   steering.<variant>.steered_unrelated   ... steered samples vs unrelated text,
 //   steering.<variant>.steered_minus_unsteered_ft   paired over prompts;
-//                                          all at the position with the highest St-FT; CI: bootstrap over prompts
+//                                          these at the position with the highest St-FT; CI: bootstrap over prompts
+//   steering.<variant>.unsteered_ft        unsteered samples vs finetuning texts (USt-FT), maximised over
+//                                          positions on its own, as the paper's series is (spec §6)
+//   steering.<variant>.steered_chat, .unsteered_chat   St-Chat / USt-Chat: steered / unsteered samples vs the
+//                                          replies of a chat dataset (the suite's `chat`), each maximised over
+//                                          positions on its own; not measurable without one (the zoo has none)
 //   steering.ft_ft                         finetuning-text self-similarity (the paper's FT-FT reference)
 //   steering.gain                          the protocol's steering metric: St-FT - USt-FT of the method's own
 //                                          steered and unsteered samples, paired over prompts, for the entry
@@ -30,6 +34,8 @@ export interface ScoringContext {
   /** Texts of the organism's finetuning data ([] when none: steering-vs-data metrics are left out). */
   finetuneTexts: string[];
   unrelatedTexts: string[];
+  /** Assistant replies of a chat dataset for St-Chat / USt-Chat ([] or absent: not measurable, no metric). */
+  chatTexts?: string[];
   seed: string;
   bootstrap: number;
   /** Grades the steered samples for steering.coherence (the suite's coherence grader); no metric without it. */
@@ -53,7 +59,9 @@ function unit(v: Float32Array): Float64Array | undefined {
   for (const x of v) norm += x * x;
   norm = Math.sqrt(norm);
   if (!(norm > 0)) return undefined;
-  return Float64Array.from(v, (x) => x / norm);
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] / norm;
+  return out;
 }
 
 function centroid(vectors: Float64Array[]): Float64Array {
@@ -110,10 +118,15 @@ async function embedByPrompt(embedder: TextEmbedder, samples: string[][]): Promi
 
 /** mean over the prompts' samples of <â, c> (= centroid cosine with the group whose unit centroid is c). */
 function similarity(rows: Float64Array[][], c: Float64Array): number {
+  return meanOfRows(rows.map((row) => row.map((v) => dot(v, c))));
+}
+
+/** Mean of per-sample values [prompt][sample] (sums in the order similarity() does). */
+function meanOfRows(rows: number[][]): number {
   let sum = 0;
   let count = 0;
-  for (const row of rows) for (const v of row) {
-    sum += dot(v, c);
+  for (const row of rows) for (const x of row) {
+    sum += x;
     count++;
   }
   return count === 0 ? NaN : sum / count;
@@ -147,15 +160,27 @@ async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, m
     if (Number.isFinite(st)) scored.push({ st, emb, entry });
   }
   const best = (entries: ScoredEntry[]) => entries.reduce<ScoredEntry | undefined>((b, e) => (!b || e.st > b.st ? e : b), undefined);
+  const chat = ctx.chatTexts?.length ? await embed(ctx.chatTexts) : [];
+  const cChat = chat.length > 0 ? centroid(chat) : undefined;
   for (const variant of new Set(scored.map((e) => e.entry.variant))) {
-    steeringMetrics(best(scored.filter((e) => e.entry.variant === variant))!, `steering.${variant}`, cFt, cUnrelated, ctx, metrics);
+    const entries = scored.filter((e) => e.entry.variant === variant);
+    steeringMetrics(best(entries)!, `steering.${variant}`, cFt, cUnrelated, ctx, metrics);
+    ownMaximum(entries, 'unsteered', cFt, `steering.${variant}.unsteered_ft`, ctx, metrics);
+    if (cChat) {
+      ownMaximum(entries, 'steered', cChat, `steering.${variant}.steered_chat`, ctx, metrics);
+      ownMaximum(entries, 'unsteered', cChat, `steering.${variant}.unsteered_chat`, ctx, metrics);
+    }
   }
   const chosen = best(scored);
   if (chosen) await protocolSteering(chosen, cFt, ctx, metrics);
 }
 
 const entryDescription = ({ entry }: ScoredEntry, prompts: number) => `${prompts} prompts at layer ${entry.layer} position ${entry.position}, strength ${entry.strength}`;
-const rowsSimilarity = (rows: Float64Array[][], c: Float64Array) => (idx: number[]) => similarity(idx.map((i) => rows[i]), c);
+/** similarity() of resampled prompts; the dot products are computed once, not once per bootstrap resample. */
+const rowsSimilarity = (rows: Float64Array[][], c: Float64Array) => {
+  const dots = rows.map((row) => row.map((v) => dot(v, c)));
+  return (idx: number[]) => meanOfRows(idx.map((i) => dots[i]));
+};
 
 /** St - USt paired over the prompts with both kinds of samples; undefined when no prompt has both. */
 function gain({ emb }: ScoredEntry, cFt: Float64Array, ctx: ScoringContext, seed: string) {
@@ -172,11 +197,25 @@ function steeringMetrics(e: ScoredEntry, prefix: string, cFt: Float64Array, cUnr
   const opts = { n: ctx.bootstrap, seed: `${ctx.seed}|${prefix}` };
   metrics[`${prefix}.steered_ft`] = fromCI(bootstrapCI(prompts, rowsSimilarity(emb.steered, cFt), opts), prompts.length, 'bootstrap', over);
   const g = gain(e, cFt, ctx, opts.seed);
-  if (g) {
-    metrics[`${prefix}.unsteered_ft`] = fromCI(bootstrapCI(g.paired, rowsSimilarity(emb.unsteered, cFt), opts), g.paired.length, 'bootstrap', over);
-    metrics[`${prefix}.steered_minus_unsteered_ft`] = fromCI(g.ci, g.paired.length, 'paired-bootstrap', over);
-  }
+  if (g) metrics[`${prefix}.steered_minus_unsteered_ft`] = fromCI(g.ci, g.paired.length, 'paired-bootstrap', over);
   if (cUnrelated) metrics[`${prefix}.steered_unrelated`] = fromCI(bootstrapCI(prompts, rowsSimilarity(emb.steered, cUnrelated), opts), prompts.length, 'bootstrap', over);
+}
+
+/**
+ * One similarity series at the entry (position) where it is highest, independently of St-FT's choice: the
+ * paper takes each series' max over positions 0-4 (spec §6). CI: bootstrap over that entry's prompts.
+ */
+function ownMaximum(entries: ScoredEntry[], kind: 'steered' | 'unsteered', c: Float64Array, name: string, ctx: ScoringContext, metrics: Metrics): void {
+  let top: { e: ScoredEntry; value: number } | undefined;
+  for (const e of entries) {
+    const value = similarity(e.emb[kind], c);
+    if (Number.isFinite(value) && (!top || value > top.value)) top = { e, value };
+  }
+  if (!top) return;
+  const rows = top.e.emb[kind];
+  const prompts = rows.map((_, i) => i).filter((i) => rows[i].length > 0);
+  const ci = bootstrapCI(prompts, rowsSimilarity(rows, c), { n: ctx.bootstrap, seed: `${ctx.seed}|${name}` });
+  metrics[name] = fromCI(ci, prompts.length, 'bootstrap', entryDescription(top.e, prompts.length));
 }
 
 /** The protocol's steering metrics of the chosen entry: gain over the method's own unsteered samples, and coherence. */

@@ -3,9 +3,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { REPO_ROOT } from '../results/environment.ts';
+import { REPO_ROOT } from '../paths.ts';
 import { getOrganism, loadRegistry } from '../registry/index.ts';
 import { PROTOCOL_SCHEMA, type ScoringProtocol } from './protocol.ts';
+import { GRADER_MODES, type GraderMode } from './llm-tier.ts';
 
 export interface SuiteSettings {
   /** Config overrides per method id (e.g. fewer documents under `fast`); a string reuses that method id's entry. */
@@ -41,6 +42,13 @@ export interface Suite {
   nullOrganism: string | null;
   /** Unrelated text for methods (ctx.unrelatedDocuments) and for the steered-vs-unrelated metric. */
   unrelated: { source: string; column: string; order: 'file' | 'shuffled'; addSpecialTokens?: boolean };
+  /**
+   * A chat dataset whose assistant replies the St-Chat / USt-Chat series compare with (as many as the settings'
+   * finetuneTexts); absent = those series are not measurable (the zoo has none).
+   */
+  chat?: { source: string; column: string; split?: string };
+  /** The grader mode `npm run bench` uses unless --graders says otherwise (default offline). */
+  graders?: GraderMode;
   seed: string;
   settings: Record<string, SuiteSettings>;
   comparisons: Comparison[];
@@ -90,6 +98,8 @@ const SUITE_SCHEMA = {
     organisms: { type: 'array', items: { type: 'string' }, minItems: 1 },
     select: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } } },
     nullOrganism: { type: ['string', 'null'] },
+    graders: { enum: GRADER_MODES },
+    chat: { type: 'object', additionalProperties: false, required: ['source', 'column'], properties: { source: { type: 'string' }, column: { type: 'string' }, split: { type: 'string' } } },
     settings: {
       type: 'object',
       required: ['fast', 'full'],
@@ -202,3 +212,19 @@ export function suiteSettings(suite: Suite, settings: string): SuiteSettings {
 export function currentSettings(): string {
   return process.env.DIFFBENCH_SETTINGS ?? 'fast';
 }
+
+/**
+ * The suite an organism is run in when a command names only the organism (`npm run adl`,
+ * `npm run check-organism`): its unrelated text and null organism are the ones every command uses.
+ * The zoo first, then the paper suite, then the others in name order.
+ */
+export function suiteOf(organismId: string, dir = BENCHMARK_DIR): Suite {
+  const names = listSuites(dir).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  for (const name of names) {
+    const suite = loadSuite(name, dir);
+    if (suite.organisms.includes(organismId) || suite.nullOrganism === organismId) return suite;
+  }
+  throw new Error(`organism ${organismId} is in no suite (${names.join(', ')}): add it to benchmark/<suite>/suite.json, or pass --suite`);
+}
+
+const rank = (name: string) => ['zoo', 'paper'].indexOf(name) >>> 0;

@@ -6,7 +6,8 @@
 // - an over-budget method is rejected before anything is scored.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { randomTokenIds } from '../../baselines/index.ts';
-import { loadBaselines, type LoadedMethod } from '../../src/harness/load-method.ts';
+import { defaultBaselines, offlineGraders } from '../../src/cli/compose.ts';
+import type { LoadedMethod } from '../../src/harness/load-method.ts';
 import { protocolOf } from '../../src/harness/protocol.ts';
 import { runOrganism } from '../../src/harness/run.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
@@ -51,10 +52,10 @@ function rawOf(row: string, o: string, metric: string): number {
 }
 
 beforeAll(async () => {
-  const controls = (await loadBaselines()).filter((b) => [protocol.controls.negative, protocol.controls.positive].includes(b.method.id));
+  const controls = defaultBaselines().filter((b) => [protocol.controls.negative, protocol.controls.positive].includes(b.method.id));
   expect(controls).toHaveLength(2);
   const resultsDir = tempDir('db-validity-');
-  for (const o of organisms) await runOrganism(o, { suite, settings: 'fast', resultsDir, method: method(doNothing), baselines: controls });
+  for (const o of organisms) await runOrganism(o, { suite, settings: 'fast', resultsDir, method: method(doNothing), baselines: controls, graders: offlineGraders() });
   files = readResults(resultsDir);
   board = buildLeaderboard(suite, files, { settings: 'fast', bootstrap: 1000 });
 }, 900_000);
@@ -91,10 +92,10 @@ describe(`the zoo suite's protocol (${suite.id}@${suite.version}, fast settings)
       ...doNothing, id: 'over-budget',
       run: async () => ({ readouts: Array.from({ length: protocol.readoutsPerSource + 1 }, (_, i) => ({ source: 'logitlens', variant: 'x', layer: 2, position: i % protocol.readoutsPerSource, tokens: ['a'], tokenIds: [1] })) }),
     };
-    const run = runOrganism(organisms[0], { suite, settings: 'fast', resultsDir: tempDir('db-validity-'), method: method(overBudget), baselines: [] });
+    const run = runOrganism(organisms[0], { suite, settings: 'fast', resultsDir: tempDir('db-validity-'), method: method(overBudget), baselines: [], graders: offlineGraders() });
     await expect(run).rejects.toThrow(/method 'over-budget' returned an invalid output: readouts \(source 'logitlens'\): more than 5 readouts.*over budget/);
     const badLayer: DiffingMethod = { ...overBudget, id: 'bad-layer', run: async () => ({ readouts: [{ source: 'logitlens', variant: 'x', layer: 1001, position: 0, tokens: ['a'], tokenIds: [1] }] }) };
-    await expect(runOrganism(organisms[0], { suite, settings: 'fast', resultsDir: tempDir('db-validity-'), method: method(badLayer), baselines: [] }))
+    await expect(runOrganism(organisms[0], { suite, settings: 'fast', resultsDir: tempDir('db-validity-'), method: method(badLayer), baselines: [], graders: offlineGraders() }))
       .rejects.toThrow(/method 'bad-layer' returned an invalid output: readouts\[0\]\.layer: must be an integer layer of the model, 0\.\.5 \(got 1001\)/);
   });
 });
