@@ -34,7 +34,8 @@ Options:
   --seed <s>            seed (default: the suite's)
   --results <dir>       results folder (default results/<settings>, or $DIFFBENCH_RESULTS/<settings>)
   --reports <dir>       where the leaderboard .md/.html go (default: the results folder)
-  --no-baselines        skip the baseline methods (the null organism still runs)
+  --no-baselines        skip the baseline methods and the controls (the null organism still runs;
+                        without the controls there are no normalised scores or ranking)
   --graders <mode>      offline (no LLM), llm (LLM graders + the agent tier), both (offline metrics, plus
                         the LLM tier and the offline-vs-LLM agreement) or paper (the paper toolkit's: llm, plus
                         the LLM coherence grader in the steering search and the Qwen3-Embedding-0.6B embedder).
