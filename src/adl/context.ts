@@ -28,6 +28,8 @@ export interface OpenOptions {
   modelCacheDir?: string;
   seed?: string;
   threads?: number;
+  /** LoadOptions.device: 'cpu' (default), 'webgpu' or 'cuda'. */
+  device?: 'cpu' | 'webgpu' | 'cuda';
   /** Count the finetuning data's frequent tokens for the graders (default true; tests that grade nothing skip it). */
   frequentTokens?: boolean;
   progress?: (step: string, done: number, total: number) => void;
@@ -42,7 +44,7 @@ export async function unrelatedTexts(organism: Organism, n: number, seed = 42): 
 }
 
 export async function openOrganism(id: string, opts: OpenOptions): Promise<OpenedOrganism> {
-  const loaded = await loadOrganism(getOrganism(id), { cacheDir: opts.modelCacheDir, threads: opts.threads });
+  const loaded = await loadOrganism(getOrganism(id), { cacheDir: opts.modelCacheDir, threads: opts.threads, device: opts.device });
   const { organism, tokenizer } = loaded;
   const zoo = isZoo(organism);
   const unrelatedDocuments = (n: number, tokens: number) => {

@@ -11,6 +11,7 @@ import { writeJsonAtomic, contentKey } from '../adl/cache.ts';
 import { DEFAULT_ADL_CONFIG, mergeConfig, ZOO_SAMPLING, type ADLConfig } from '../adl/config.ts';
 import { finetuningTexts, openOrganism, unrelatedTexts } from '../adl/context.ts';
 import { runADL } from '../adl/method.ts';
+import { DeviceUnavailableError, parseDevice, type Device } from '../runtime/device.ts';
 import { scoreOutput } from '../harness/score.ts';
 import type { Metrics } from '../results/types.ts';
 import type { OrganismContext } from '../method/graders.ts';
@@ -33,6 +34,7 @@ options:
   --no-control        do not run the null organism
   --results <dir>     results folder (default $DIFFBENCH_RESULTS or ~/.cache/diffbench/results)
   --seed s            seed (default 42)
+  --device d          where models run: cpu (default), webgpu or cuda (README "GPU execution")
   --json              one JSON object on stdout (logs stay on stderr)
   -h, --help          this help`;
 
@@ -84,9 +86,9 @@ interface OrganismReport {
 /** Ground truth to score against: the organism's own, or (for the null organism) the organism it is the control of. */
 interface Truth { organism: Organism; context: OrganismContext }
 
-async function runOrganism(id: string, config: ADLConfig, opts: { results: string; seed: string; baselines: boolean; truth?: Truth; log: (s: string) => void; progress: ReturnType<typeof progressReporter> }): Promise<{ report: OrganismReport; truth: Truth }> {
+async function runOrganism(id: string, config: ADLConfig, opts: { results: string; seed: string; device: Device; baselines: boolean; truth?: Truth; log: (s: string) => void; progress: ReturnType<typeof progressReporter> }): Promise<{ report: OrganismReport; truth: Truth }> {
   opts.log(`organism ${id}`);
-  const opened = await openOrganism(id, { resultsDir: opts.results, seed: opts.seed, progress: opts.progress });
+  const opened = await openOrganism(id, { resultsDir: opts.results, seed: opts.seed, device: opts.device, progress: opts.progress });
   try {
     const { ctx } = opened;
     const truth = opts.truth ?? { organism: opened.organism, context: ctx.organism };
@@ -150,7 +152,7 @@ async function main(): Promise<void> {
       options: {
         organism: { type: 'string' }, samples: { type: 'string' }, tokens: { type: 'string' }, layers: { type: 'string' },
         'steer-positions': { type: 'string' }, quick: { type: 'boolean' }, 'no-baselines': { type: 'boolean' }, 'no-control': { type: 'boolean' },
-        results: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        results: { type: 'string' }, seed: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }).values;
@@ -175,6 +177,12 @@ async function main(): Promise<void> {
   });
   const results = args.results ?? process.env.DIFFBENCH_RESULTS ?? path.join(os.homedir(), '.cache', 'diffbench', 'results');
   const seed = args.seed ?? '42';
+  let device: Device = 'cpu';
+  try {
+    device = parseDevice(args.device);
+  } catch (err) {
+    fail((err as Error).message);
+  }
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const progress = progressReporter(false);
   const ids = [args.organism];
@@ -184,7 +192,7 @@ async function main(): Promise<void> {
   let truth: Truth | undefined;
   for (const id of ids) {
     // the null organism is scored against the organism's ground truth and finetuning data
-    const { report, truth: t } = await runOrganism(id, config, { results, seed, baselines: !args['no-baselines'] && id === args.organism, truth, log, progress });
+    const { report, truth: t } = await runOrganism(id, config, { results, seed, device, baselines: !args['no-baselines'] && id === args.organism, truth, log, progress });
     truth ??= t;
     reports.push(report);
   }
@@ -199,5 +207,5 @@ async function main(): Promise<void> {
 main().catch((err) => {
   // Messages name the file/field/id at fault; the stack only with DIFFBENCH_DEBUG.
   process.stderr.write(`adl: ${process.env.DIFFBENCH_DEBUG ? (err as Error).stack : (err as Error).message ?? err}\n`);
-  process.exit(1);
+  process.exit(err instanceof DeviceUnavailableError ? 2 : 1);
 });

@@ -9,6 +9,7 @@ import { createProgress, formatSeconds } from '../harness/progress.ts';
 import { defaultResultsDir, runOrganism } from '../harness/run.ts';
 import { agentTierFor, llmTierFromEnv, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
+import { parseDevice } from '../runtime/device.ts';
 import { readResults } from '../results/store.ts';
 import { REPO_ROOT } from '../results/environment.ts';
 import { readFileSync } from 'node:fs';
@@ -37,6 +38,7 @@ Options:
   --agent-method-mi <a,b>    model-interaction budgets of the method agent (default 0,5)
   --agent-blackbox-mi <a,b>  ... of the black-box agent (default 0,5,50; zoo-only suites 0,5,20)
   --threads <n>         ONNX Runtime intra-op threads
+  --device <d>          where models run: cpu (default), webgpu or cuda (README "GPU execution"; recorded in results)
   --recompute           recompute results that exist already
   -h, --help            this help
 
@@ -60,6 +62,7 @@ async function main(): Promise<number> {
       'agent-method-mi': { type: 'string' },
       'agent-blackbox-mi': { type: 'string' },
       threads: { type: 'string' },
+      device: { type: 'string' },
       recompute: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -78,6 +81,7 @@ async function main(): Promise<number> {
   for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`organism ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
   const resultsDir = values.results ?? defaultResultsDir(values.settings);
   const threads = values.threads ? Number(values.threads) : undefined;
+  const device = parseDevice(values.device);
   let llm: LlmTier | undefined;
   if (graders !== 'offline') {
     const overridesAgents: Partial<AgentTierConfig> = {};
@@ -110,6 +114,7 @@ async function main(): Promise<number> {
       baselines,
       seed: values.seed,
       threads,
+      device,
       recompute: values.recompute,
       graders,
       llm,

@@ -12,6 +12,7 @@ import { createProgress } from '../harness/progress.ts';
 import { ladderRegressions, lensRelevance, measureReadability, readabilityRatio, type Readability } from '../harness/readability.ts';
 import { getOrganism, loadRegistry, locate, type Organism } from '../registry/index.ts';
 import type { MetricValue } from '../results/types.ts';
+import { parseDevice, type Device } from '../runtime/device.ts';
 
 const HELP = `Usage:
   npm run check-organism -- --organism <registry id> [options]
@@ -34,6 +35,7 @@ Options:
   --max-ratio <x>        readability ratio above which an organism is too readable (default 1.8: on
                          the zoo every finetune that learned its facts is >= 2.4x the control)
   --seed <s>             seed (default check-organism)
+  --device <d>           where models run: cpu (default), webgpu or cuda (README "GPU execution")
   -h, --help             this help
 
 Exit status: 0 realistic (or ladder ordered), 1 too readable (or a ladder regression), 2 on errors.`;
@@ -82,10 +84,10 @@ interface Measured {
   relevance: Record<string, number>;
 }
 
-async function measure(organism: Organism, opts: { samples: number; layer: number; seed: string; unrelated?: string }): Promise<Measured> {
+async function measure(organism: Organism, opts: { samples: number; layer: number; seed: string; unrelated?: string; device: Device }): Promise<Measured> {
   const progress = createProgress(`  ${organism.id}`);
   progress('load', 0, 3);
-  const loaded = await loadOrganism(organism);
+  const loaded = await loadOrganism(organism, { device: opts.device });
   try {
     const zooBase = locate(organism.base.id).includes('organisms/zoo/base');
     const source = opts.unrelated ?? (zooBase ? locate('./organisms/zoo/data/unrelated.jsonl.gz') : 'science-of-finetuning/fineweb-1m-sample');
@@ -108,6 +110,7 @@ async function main(): Promise<number> {
       description: { type: 'string' }, data: { type: 'string' }, null: { type: 'string' }, unrelated: { type: 'string' },
       ladder: { type: 'string' }, samples: { type: 'string', default: '200' }, layer: { type: 'string', default: '0.5' },
       'max-ratio': { type: 'string', default: '1.8' }, seed: { type: 'string', default: 'check-organism' },
+      device: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -115,7 +118,7 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const opts = { samples: Number(values.samples), layer: Number(values.layer), seed: values.seed, unrelated: values.unrelated };
+  const opts = { samples: Number(values.samples), layer: Number(values.layer), seed: values.seed, unrelated: values.unrelated, device: parseDevice(values.device) };
   if (!(opts.samples >= 10)) throw new Error(`--samples must be a number >= 10, got ${values.samples}`);
   const maxRatio = Number(values['max-ratio']);
 

@@ -50,6 +50,8 @@ export interface HarnessOptions {
   seed?: string;
   cacheDir?: string;
   threads?: number;
+  /** LoadOptions.device: 'cpu' (default), 'webgpu' or 'cuda'; recorded as environment.executionProvider. */
+  device?: 'cpu' | 'webgpu' | 'cuda';
   progress?: ProgressFn;
   /** Recompute even when a result file exists (method outputs are still reused). */
   recompute?: boolean;
@@ -199,7 +201,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   const clock = (name: string, since: number) => (timings[name] = (timings[name] ?? 0) + (performance.now() - since) / 1000);
 
   let t = performance.now();
-  const loaded = await loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir });
+  const loaded = await loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device });
   for (const side of ['base', 'finetuned'] as const) {
     if (loaded.revisions[side].contentHash !== revisions[side].contentHash) {
       throw new Error(`internal: the ${side} model's content hash from the runtime differs from src/harness/organism.ts's recipe; update checkpointHash to match src/runtime/cache.ts`);
@@ -303,7 +305,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   if (suite.nullOrganism && suite.nullOrganism !== organism.id) {
     t = performance.now();
     const nullOrganism = getOrganism(suite.nullOrganism);
-    const nullLoaded = await loadOrganism(nullOrganism, { threads: opts.threads, cacheDir: opts.cacheDir });
+    const nullLoaded = await loadOrganism(nullOrganism, { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device });
     try {
       const nullCtx = await groundTruth(nullOrganism, nullLoaded.tokenizer);
       const out = await methodOutput(primary, config, configHash, nullLoaded, nullCtx, opts, seed);
@@ -332,7 +334,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     datasets: await datasetRevisions(organism, suite),
     seed,
     createdAt: new Date().toISOString(),
-    environment: environment(opts.threads ?? null),
+    environment: environment(opts.threads ?? null, opts.device),
     graders: [
       { role: 'token-relevance', ...relevance.grader },
       { role: 'text-embedder', ...embedder.grader },
