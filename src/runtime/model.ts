@@ -13,7 +13,8 @@ import type { QuantSpec } from './graph/context.ts';
 import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
 import { assertAdapterFits, openAdapter } from './lora.ts';
 import { argmax, sampleToken } from './sampling.ts';
-import { planWeights, quantizePlan, writeWeights, type WeightIndex } from './weights.ts';
+import { halfPlan, planWeights, quantizePlan, writeWeights, type WeightIndex } from './weights.ts';
+import { fromHalf } from '../onnx/half.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
   PatchIntervention, SteerIntervention, Tensor,
@@ -42,7 +43,7 @@ function graphVariant(opts: LoadOptions): Variant {
   const device = parseDevice(opts.device, 'LoadOptions.device');
   if (graph !== 'reference' && graph !== 'fused') throw new Error(`LoadOptions.graph: expected 'reference' or 'fused', got '${String(graph)}'`);
   if (!(precision in PRECISIONS)) throw new Error(`LoadOptions.precision: expected ${Object.keys(PRECISIONS).map((p) => `'${p}'`).join(', ')}, got '${String(precision)}'`);
-  return { graph, precision, device, variant: { fused: graph === 'fused', quant: PRECISIONS[precision], ...DEVICE_VARIANTS[device] } };
+  return { graph, precision, device, variant: { fused: graph === 'fused', quant: PRECISIONS[precision], half: precision === 'fp16', ...DEVICE_VARIANTS[device] } };
 }
 
 /**
@@ -76,7 +77,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
   // the weight file depends on the checkpoint, spec overrides and precision; the graph file also on the variant
-  const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '');
+  const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '') + (graphVar.half ? '-fp16' : '');
   const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
   const weightsFile = path.join(dir, 'weights.bin');
   const indexFile = path.join(dir, 'weights.json');
@@ -86,7 +87,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   } else {
     fs.mkdirSync(dir, { recursive: true });
     const planned = planWeights(spec, ckpt, adapter);
-    const plan = graphVar.quant ? quantizePlan(planned, graphVar.quant) : planned;
+    const plan = graphVar.quant ? quantizePlan(planned, graphVar.quant) : graphVar.half ? halfPlan(planned) : planned;
     if (adapter) assertAdapterFits(adapter);
     index = writeWeights(plan, weightsFile, conversionProgress(modelDir, precision, planned.reduce((n, p) => n + p.dims.reduce((a, b) => a * b, 1), 0)));
     writeFileAtomic(indexFile, JSON.stringify(index));
@@ -221,12 +222,17 @@ class OnnxLanguageModel implements LanguageModel {
     return feeds;
   }
 
+  /** Precision 'fp16': float16 weights, activations and KV cache (GraphVariant.half). */
+  private get half(): boolean {
+    return this.info.precision === 'fp16';
+  }
+
   private emptyPast(B: number): Feeds {
     const feeds: Feeds = {};
     const dims = [B, this.spec.kvHeads, 0, this.spec.headDim];
     for (let i = 0; i < this.spec.numLayers; i++) {
-      feeds[`past_key.${i}`] = f32(new Float32Array(0), dims);
-      feeds[`past_value.${i}`] = f32(new Float32Array(0), dims);
+      feeds[`past_key.${i}`] = this.half ? new ort.Tensor('float16', new Uint16Array(0), dims) : f32(new Float32Array(0), dims);
+      feeds[`past_value.${i}`] = this.half ? new ort.Tensor('float16', new Uint16Array(0), dims) : f32(new Float32Array(0), dims);
     }
     return feeds;
   }
@@ -286,7 +292,7 @@ class OnnxLanguageModel implements LanguageModel {
     let s = this.lensSessions.get(softcap);
     if (!s) {
       const file = path.join(this.built.dir, softcap ? 'lens.onnx' : 'lens-nocap.onnx');
-      if (!fs.existsSync(file)) writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap));
+      if (!fs.existsSync(file)) writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap, this.half));
       s = await ort.InferenceSession.create(file, sessionOptions(this.built.opts));
       this.lensSessions.set(softcap, s);
     }
@@ -359,6 +365,7 @@ class OnnxLanguageModel implements LanguageModel {
     } finally {
       fs.closeSync(fd);
     }
+    if (e.dtype === 'float16') return { data: fromHalf(new Uint16Array(buf.buffer, buf.byteOffset, e.length / 2)), dims: e.dims };
     return { data: new Float32Array(buf.buffer, buf.byteOffset, e.length / 4), dims: e.dims };
   }
 

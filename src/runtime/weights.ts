@@ -9,13 +9,14 @@ import path from 'node:path';
 import type { Checkpoint } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import type { Adapter } from './lora.ts';
+import { toHalf } from '../onnx/half.ts';
 
 /** Byte range of one tensor in the weight file; dtype is float32 unless it says uint8 (packed quantised weights). */
-export interface WeightEntry { offset: number; length: number; dims: number[]; dtype?: 'uint8' | 'int8' }
+export interface WeightEntry { offset: number; length: number; dims: number[]; dtype?: 'uint8' | 'int8' | 'float16' }
 export type WeightIndex = Record<string, WeightEntry>;
 
 interface LinearSource { module: string; rows?: [number, number]; conv1d?: boolean }
-interface Planned { name: string; dims: number[]; produce: () => Float32Array | Uint8Array | Int8Array }
+interface Planned { name: string; dims: number[]; produce: () => Float32Array | Uint8Array | Int8Array | Uint16Array }
 
 /**
  * Decoder linears by stored weight: projections that read the same input are packed side by side into one
@@ -224,6 +225,11 @@ export function quantizePlan(plan: Planned[], q: WeightQuant): Planned[] {
   });
 }
 
+/** Every float32 tensor as float16 (precision 'fp16': weights and compute in half precision, graph/context.ts dtype). */
+export function halfPlan(plan: Planned[]): Planned[] {
+  return plan.map((p) => ({ ...p, produce: () => { const d = p.produce(); return d instanceof Float32Array ? toHalf(d) : d; } }));
+}
+
 const ALIGN = 4096;
 
 /** Writes the planned tensors to `file` (atomically) and returns the index. */
@@ -240,7 +246,8 @@ export function writeWeights(plan: Planned[], file: string, onProgress?: (done: 
         throw new Error(`weight '${p.name}': expected ${expected} values for shape [${p.dims}], got ${data.length}`);
       offset = Math.ceil(offset / ALIGN) * ALIGN;
       fs.writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, offset);
-      index[p.name] = { offset, length: data.byteLength, dims: p.dims, ...(data instanceof Uint8Array ? { dtype: 'uint8' as const } : data instanceof Int8Array ? { dtype: 'int8' as const } : {}) };
+      const dtype = data instanceof Uint8Array ? 'uint8' as const : data instanceof Int8Array ? 'int8' as const : data instanceof Uint16Array ? 'float16' as const : undefined;
+      index[p.name] = { offset, length: data.byteLength, dims: p.dims, ...(dtype ? { dtype } : {}) };
       offset += data.byteLength;
       onProgress?.(Object.keys(index).length, plan.length);
     }
