@@ -2,13 +2,12 @@
 // the same lens, Patchscope and steering. What any vector of that size does to the model.
 import seedrandom from 'seedrandom';
 import type { ADLConfig } from '../src/adl/config.ts';
-import { checkConfig } from '../src/adl/method.ts';
+import { checkConfig, topTokens } from '../src/adl/method.ts';
 import { steeringVector } from '../src/adl/steering.ts';
-import {
-  collectStep, defaultGraders, lensStep, patchscopeStep, steeringSamples, steeringStep, storeOf, type Graders, type Latent,
-} from '../src/adl/steps.ts';
+import { collectStep, defaultGraders, lensStep, patchscopeStep, storeOf, type Collected, type Direction, type Graders, type Latent } from '../src/adl/steps.ts';
 import type { MethodContext, MethodOutput } from '../src/method/types.ts';
 import { adlBaseline } from './adl-baseline.ts';
+import { steerLikeADL } from './steer.ts';
 
 /** A seeded Gaussian vector (Box-Muller) rescaled to `norm`. */
 export function randomVector(dim: number, norm: number, seed: string): number[] {
@@ -18,28 +17,33 @@ export function randomVector(dim: number, norm: number, seed: string): number[] 
   return v.map((x) => (x / n) * norm);
 }
 
-export async function runRandomDirection(ctx: MethodContext, config: ADLConfig, graders?: Graders): Promise<MethodOutput> {
-  checkConfig(config);
-  const store = storeOf(ctx);
-  const collected = await collectStep(ctx, config, store);
-  const latents: Latent[] = collected.layers.flatMap((m) =>
+/** One seeded random vector per collected layer and position, with the difference's norm there. */
+export function randomLatents(ctx: MethodContext, collected: Collected): Latent[] {
+  return collected.layers.flatMap((m) =>
     m.diff.map((_, position) => ({
       variant: 'random', layer: m.layer, position, side: 'finetuned' as const, targetNorm: m.targetNorm,
       vector: randomVector(m.diff[position].length, m.diffNorm[position], `${ctx.seed}/random/L${m.layer}/P${position}`),
     })),
   );
+}
+
+/** The random latents at the configured steering positions, as unit x target norm directions. */
+export function randomDirections(latents: Latent[], config: ADLConfig): Direction[] {
+  return latents
+    .filter((l) => config.steering.positions.includes(l.position))
+    .map((l) => ({ variant: 'random', layer: l.layer, position: l.position, vector: Array.from(steeringVector(Float32Array.from(l.vector), l.targetNorm)) }));
+}
+
+export async function runRandomDirection(ctx: MethodContext, config: ADLConfig, graders?: Graders): Promise<MethodOutput> {
+  checkConfig(config);
+  const store = storeOf(ctx);
+  const collected = await collectStep(ctx, config, store);
+  const latents = randomLatents(ctx, collected);
   const g = graders ?? (await defaultGraders(ctx));
   const readouts = await lensStep(ctx, config, store, latents);
   if (config.patchscope.enabled) readouts.push(...(await patchscopeStep(ctx, config, store, latents, g)));
-  const out: MethodOutput = { readouts, vectors: latents.map((l) => ({ name: 'random', layer: l.layer, position: l.position, data: l.vector })), scalars: {} };
-  if (config.steering.enabled) {
-    const directions = latents
-      .filter((l) => config.steering.positions.includes(l.position))
-      .map((l) => ({ variant: 'random', layer: l.layer, position: l.position, vector: Array.from(steeringVector(Float32Array.from(l.vector), l.targetNorm)) }));
-    const records = await steeringStep(ctx, config, store, directions, g);
-    out.steering = steeringSamples(records);
-    for (const r of records) out.scalars![`steering_strength.L${r.direction.layer}.pos${r.direction.position}`] = r.threshold.avgThreshold;
-  }
+  const out: MethodOutput = { readouts: topTokens(readouts), vectors: latents.map((l) => ({ name: 'random', layer: l.layer, position: l.position, data: l.vector })), scalars: {} };
+  if (config.steering.enabled) Object.assign(out, await steerLikeADL(ctx, config, store, randomDirections(latents, config), g));
   return out;
 }
 

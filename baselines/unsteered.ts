@@ -1,7 +1,8 @@
 // Baseline: unsteered generations. The finetuned model's own samples on the steering prompts, put in
 // the `steered` slot (strength 0) so they are scored exactly like steered samples; the `unsteered`
 // slot holds the base model's samples on the same prompts, the reference for "no finetune at all".
-import type { ADLConfig } from '../src/adl/config.ts';
+// Strength 0: nothing is steered, so its protocol steering gain is 0 (the do-nothing steering method).
+import { absoluteLayer, type ADLConfig } from '../src/adl/config.ts';
 import { contentKey } from '../src/adl/cache.ts';
 import { Steerer } from '../src/adl/steering.ts';
 import { pairOf, STEPS_VERSION, steeringPrompts, storeOf } from '../src/adl/steps.ts';
@@ -33,7 +34,9 @@ export async function runUnsteered(ctx: MethodContext, config: ADLConfig): Promi
   };
   const finetuned = await sample('finetuned');
   const base = await sample('base');
-  return { steering: [{ variant: 'unsteered', layer: -1, position: -1, strength: 0, prompts: prompts.final, steered: finetuned, unsteered: base }] };
+  // Strength 0 at the layer ADL steers: no direction, so the protocol's steering gain is 0 by definition.
+  const layer = absoluteLayer(config.layers[0], pair.finetuned.info.numLayers);
+  return { steering: [{ variant: 'unsteered', layer, position: 0, strength: 0, prompts: prompts.final, steered: finetuned, unsteered: base }] };
 }
 
 export default adlBaseline('unsteered', { generation: true, unrelatedText: false }, runUnsteered);

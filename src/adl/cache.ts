@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { timeStep } from '../results/step-timings.ts';
 
 /** Stable JSON: object keys sorted, typed arrays as plain arrays. */
 export function stableJson(value: unknown): string {
@@ -47,7 +48,8 @@ export class ArtifactStore {
         throw new Error(`ArtifactStore: cannot read ${file} (${(err as Error).message}); delete it to recompute`);
       }
     }
-    const value = await compute();
+    // timed as its kind ('patchscope', not 'patchscope.difference.L2.P0')
+    const value = await timeStep(step.split('.')[0], compute);
     writeJsonAtomic(file, { step, inputs: JSON.parse(stableJson(inputs)), value });
     this.computed.push(step);
     return value;

@@ -5,6 +5,7 @@
 import { sampleDocuments, sampleTexts } from '../data/index.ts';
 import { groundTruth, loadOrganism, tokenizerView } from '../harness/organism.ts';
 import type { MethodContext } from '../method/types.ts';
+import { openModelWeights } from '../method/weights.ts';
 import { getOrganism, locate, organismContext, type Organism } from '../registry/index.ts';
 import type { LoadedTokenizer } from '../tokenizer/index.ts';
 
@@ -63,6 +64,7 @@ export async function openOrganism(id: string, opts: OpenOptions): Promise<Opene
     baseScale: loaded.baseScale,
     finetunedScale: loaded.finetunedScale,
     tokenizer: tokenizerView(tokenizer),
+    weights: openModelWeights(loaded.base.info, loaded.finetuned.info),
     unrelatedDocuments,
     cacheDir: opts.resultsDir,
     seed: opts.seed ?? '42',

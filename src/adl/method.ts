@@ -1,13 +1,28 @@
 // The Activation Difference Lens as a DiffingMethod: collect means, read them out through the logit
 // lens and Patchscope (difference, base mean and ft mean), steer with the difference.
-import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
+import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../method/types.ts';
 import { ADL_CONFIG_SCHEMA, DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from './config.ts';
 import {
   collectStep, defaultGraders, differenceDirections, lensStep, meanLatents, patchscopeStep, steeringSamples, steeringStep, storeOf,
   type Collected, type Graders,
 } from './steps.ts';
 
-export const ADL_VERSION = '1';
+// 2: the scored readouts are the difference's top 20 tokens per source and position (the protocol's
+// budget, src/method/validate.ts); the base/finetuned means and the full top-k lists are in details.
+export const ADL_VERSION = '2';
+
+/** Tokens per scored readout: the toolkit grades the top 20. */
+export const SCORED_TOKENS = 20;
+
+/** Readouts cut to their top `n` tokens (the protocol scores at most 20 per readout). */
+export function topTokens(readouts: TokenReadout[], n = SCORED_TOKENS): TokenReadout[] {
+  return readouts.map((r) => ({ ...r, tokens: r.tokens.slice(0, n), tokenIds: r.tokenIds.slice(0, n), ...(r.probs ? { probs: r.probs.slice(0, n) } : {}) }));
+}
+
+/** The readouts a suite scores: the difference's top tokens; the base and finetuned means are reference detail. */
+export function scoredReadouts(readouts: TokenReadout[]): TokenReadout[] {
+  return topTokens(readouts.filter((r) => r.variant === 'difference'));
+}
 
 export function checkConfig(cfg: ADLConfig): void {
   const bad = cfg.steering.positions.filter((p) => p >= cfg.positions);
@@ -64,10 +79,14 @@ export function createADLMethod(graders?: (ctx: MethodContext) => Promise<Grader
   return {
     id: 'adl',
     version: ADL_VERSION,
+    description: 'Activation Difference Lens (default): mean (finetuned - base) residual on unrelated text through the logit lens and a token-identity Patchscope, and steering at a searched strength',
     configSchema: ADL_CONFIG_SCHEMA,
     defaultConfig: DEFAULT_ADL_CONFIG,
     needs: { generation: true, unrelatedText: true },
-    run: async (ctx, config) => runADL(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config), graders ? await graders(ctx) : undefined),
+    run: async (ctx, config) => {
+      const out = await runADL(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config), graders ? await graders(ctx) : undefined);
+      return { ...out, readouts: scoredReadouts(out.readouts ?? []), details: { ...out.details, readouts: out.readouts } };
+    },
   };
 }
 

@@ -7,6 +7,7 @@ import { perplexityScorer } from '../../graders/offline/perplexity.ts';
 import { UnembeddingScaleGrader } from '../../graders/offline/patchscope-scale.ts';
 import type { CoherenceGrader, PatchscopeScaleGrader } from '../method/graders.ts';
 import type { MethodContext, SteeringSamples, TokenReadout } from '../method/types.ts';
+import { timedMethod, timeStep } from '../results/step-timings.ts';
 import { ArtifactStore, contentKey } from './cache.ts';
 import { collectMeans } from './collect.ts';
 import { absoluteLayer, type ADLConfig } from './config.ts';
@@ -48,13 +49,14 @@ export interface CoherenceCalibration {
 }
 
 export function nllCalibratedCoherence(ctx: MethodContext): CoherenceCalibration {
-  const scoreText = perplexityScorer({
+  const perplexity = perplexityScorer({
     model: ctx.base, loraScale: ctx.baseScale, encode: (t) => ctx.tokenizer.encode(t, { addSpecialTokens: false }),
   });
+  const scoreText = (texts: string[]) => timeStep('grader:perplexity', () => perplexity(texts));
   return {
     id: `max-mean-nll(base; q=${NLL_CALIBRATION.quantile}, margin=${NLL_CALIBRATION.margin})`,
     calibrate: async (texts) => calibrateMaxMeanNll(await scoreText(texts.filter((t) => t.trim() !== '')), NLL_CALIBRATION),
-    grader: (maxMeanNll) => new HeuristicCoherenceGrader({ scoreText, thresholds: { maxMeanNll } }),
+    grader: (maxMeanNll) => timedMethod(new HeuristicCoherenceGrader({ scoreText, thresholds: { maxMeanNll } }), 'grade', 'grader:coherence'),
   };
 }
 
@@ -71,8 +73,8 @@ export async function defaultGraders(ctx: MethodContext): Promise<Graders> {
   const U = await ctx.finetuned.unembeddings();
   const H = U.dims[1];
   return {
-    coherence: new HeuristicCoherenceGrader(),
-    scale: new UnembeddingScaleGrader({ unembedding: (id) => U.data.subarray(id * H, (id + 1) * H) }),
+    coherence: timedMethod(new HeuristicCoherenceGrader(), 'grade', 'grader:coherence'),
+    scale: timedMethod(new UnembeddingScaleGrader({ unembedding: (id) => U.data.subarray(id * H, (id + 1) * H) }), 'choose', 'grader:patchscope-scale'),
     calibratedCoherence: nllCalibratedCoherence(ctx),
   };
 }

@@ -1,4 +1,4 @@
-// npm run perf [-- --json] [--threads N] [--reps N] [--only prefill,precision,decode,adl,memory] [--no-peer]
+// npm run perf [-- --json] [--threads N] [--reps N] [--only prefill,precision,decode,adl,memory,contention] [--no-peer]
 //              [--graph reference|fused] [--precision fp32|int8|int4]
 // Prints a table of DiffBench vs PyTorch eager vs the onnxruntime MatMul ceiling, and writes the figures
 // as JSON to reports/perf/ (with --json the same object goes to stdout; logs always go to stderr).
@@ -19,14 +19,15 @@ onnxruntime fp32 MatMul ceiling for the same shapes, measured in the same run. W
 1x128 and 32x128, a synthetic Qwen3-1.7B-layer-shaped model, greedy decoding with the KV cache vs
 recomputing the prefix (and the model's MatMuls alone for both: what a KV cache can reach on this machine),
 the ADL collection on the zoo (with and without an early exit after the collected layer), peak RSS of base
-vs base + LoRA. Figures are printed as tables and written as JSON to reports/perf/ (latest.json and a dated
+vs base + LoRA, and two processes on the same cores: the ADL collection alone vs two at once (slowdown
+ratio, ONNX Runtime's spinning threads off as the runtime sets them, and on). Figures are printed as tables and written as JSON to reports/perf/ (latest.json and a dated
 copy). Takes ~10 minutes.
 
 Options:
   --json                      print the JSON object on stdout (logs stay on stderr)
   --threads N                 threads for both stacks (default: min(cores, 2))
   --reps N                    repetitions per figure (default 3)
-  --only GROUPS               comma-separated: prefill,precision,decode,adl,memory
+  --only GROUPS               comma-separated: prefill,precision,decode,adl,memory,contention
   --no-peer                   skip PyTorch
   --graph reference|fused     runtime graph variant (default fused)
   --precision fp32|int8|int4  weight precision of the runtime (default fp32)
@@ -59,9 +60,9 @@ function parseArgs(argv: string[]) {
     else if (a === '--out') args.out = value();
     else if (a === '--graph') args.load.graph = value() as LoadOptions['graph'];
     else if (a === '--precision') args.load.precision = value() as LoadOptions['precision'];
-    else throw new Error(`unknown option '${a}' (options: --json --threads N --reps N --only prefill,precision,decode,adl,memory --no-peer --out DIR --graph reference|fused --precision fp32|int8|int4)`);
+    else throw new Error(`unknown option '${a}' (options: --json --threads N --reps N --only prefill,precision,decode,adl,memory,contention --no-peer --out DIR --graph reference|fused --precision fp32|int8|int4)`);
   }
-  for (const g of args.only ?? []) if (!['prefill', 'precision', 'decode', 'adl', 'memory'].includes(g)) throw new Error(`--only: unknown workload group '${g}'`);
+  for (const g of args.only ?? []) if (!['prefill', 'precision', 'decode', 'adl', 'memory', 'contention'].includes(g)) throw new Error(`--only: unknown workload group '${g}'`);
   return args;
 }
 
@@ -99,6 +100,11 @@ function printTables(r: BenchReport): void {
   if (dev) out.push(table([
     ['precision vs fp32 (zoo + LoRA)', 'residual rel. error (max over layers)', 'ADL difference vectors rel. error'],
     ...(['int8', 'int4'] as const).map((p) => [p, dev[p].residual_rel_error_max.toExponential(2), dev[p].adl_difference_rel_error.toExponential(2)]),
+  ]));
+  const contention = r.contention as { variants: Record<string, number | boolean>[]; documents: number; tokens: number } | undefined;
+  if (contention) out.push(table([
+    [`two processes on the same cores (ADL collection, ${contention.documents} docs x ${contention.tokens} tokens)`, 'alone s', 'two at once s (each)', 'slowest s', 'slowdown'],
+    ...contention.variants.map((v) => [`ONNX Runtime spinning ${v.spinning ? 'on' : 'off (default)'}`, fmt(v.solo_seconds as number, 2), fmt(v.pair_seconds as number, 2), fmt(v.pair_max_seconds as number, 2), `x${fmt(v.slowdown as number, 2)}`]),
   ]));
   const mem = r.memory as Record<string, number> | undefined;
   if (mem) out.push(table([

@@ -1,26 +1,13 @@
 // Loading diffing methods: built-in ones by name, a researcher's from a file path (default export).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register } from 'node:module';
 import { Ajv } from 'ajv';
-import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { DiffingMethod } from '../method/types.ts';
+import { BUILTIN_METHODS, type BuiltinMethod, type MethodGraders } from '../methods/index.ts';
 import { sha256, shortHash } from '../results/hash.ts';
-
-/** Built-in methods: name -> module (relative to this file) and the export that holds the method. */
-const BUILTIN: Record<string, { modules: string[]; exportName: string; withGraders?: (mod: Record<string, unknown>) => Promise<LoadedMethod['withGraders']> }> = {
-  adl: { modules: ['../adl/index.ts', '../adl/method.ts'], exportName: 'default', withGraders: adlWithGraders },
-};
-
-/** ADL with another Patchscope scale grader; the steering search keeps its offline calibrated coherence grader. */
-async function adlWithGraders(mod: Record<string, unknown>): Promise<LoadedMethod['withGraders']> {
-  const create = mod.createADLMethod as ((g: (ctx: unknown) => Promise<unknown>) => DiffingMethod) | undefined;
-  const stepsUrl = new URL('../adl/steps.ts', import.meta.url);
-  if (typeof create !== 'function' || !existsSync(stepsUrl)) return undefined;
-  const steps = (await import(stepsUrl.href)) as { defaultGraders: (ctx: unknown) => Promise<Record<string, unknown>> };
-  return (g) => create(async (ctx) => ({ ...(await steps.defaultGraders(ctx)), scale: g.patchscope }));
-}
+import { hashMethodSources } from './method-sources.ts';
 
 export const DEFAULT_METHOD = 'adl';
 
@@ -38,19 +25,7 @@ export interface LoadedMethod {
   withGraders?: (graders: MethodGraders) => DiffingMethod;
 }
 
-/** Graders a method may use inside run() (ADL: the Patchscope scale choice). */
-export interface MethodGraders {
-  patchscope: PatchscopeScaleGrader;
-}
-
-/** sha256 over a file, or over every file of a folder (recursively, sorted). */
-function hashSources(path: string): string {
-  if (!existsSync(path)) return 'none';
-  const files = statSync(path).isDirectory()
-    ? readdirSync(path, { recursive: true, encoding: 'utf8' }).map((f) => join(path, f)).filter((f) => statSync(f).isFile()).sort()
-    : [path];
-  return sha256(files.map((f) => `${f.slice(path.length)}:${sha256(readFileSync(f, 'utf8'))}`).join('\n')).slice(0, 12);
-}
+export type { MethodGraders };
 
 const ID = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 
@@ -74,28 +49,35 @@ export function assertDiffingMethod(value: unknown, where: string): asserts valu
   }
 }
 
+let esmHooks = false;
+
+/** A method file is an ES module wherever it lives (src/harness/esm-hooks.mjs says why). */
 async function importFile(path: string): Promise<Record<string, unknown>> {
+  // Inside a vitest worker, vite's module runner loads every file as ESM and Node's hooks do not apply.
+  if (!esmHooks && !('__vitest_worker__' in globalThis)) {
+    register(new URL('./esm-hooks.mjs', import.meta.url));
+    esmHooks = true;
+  }
   return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
 }
 
-/** `spec` is a built-in name ('adl') or a path to a .ts/.js file whose default export is a DiffingMethod. */
+/** The built-in method with this id, or undefined. */
+export function builtinMethod(id: string): BuiltinMethod | undefined {
+  return BUILTIN_METHODS.find((b) => b.method.id === id);
+}
+
+/** `spec` is a built-in method id ('adl', `npm run methods`) or a path to a .ts/.js file whose default export is a DiffingMethod. */
 export async function loadMethod(spec: string, cwd = process.cwd()): Promise<LoadedMethod> {
-  const builtin = BUILTIN[spec];
+  const builtin = builtinMethod(spec);
   if (builtin) {
-    const path = builtin.modules.map((m) => new URL(m, import.meta.url)).find((u) => existsSync(u));
-    const names = builtin.modules.map((m) => m.replace('../', 'src/')).join(' or ');
-    if (!path) {
-      throw new Error(`the built-in method '${spec}' is not available in this checkout (${names} is missing); pass --method <file> to score another method`);
-    }
-    const mod = (await import(path.href)) as Record<string, unknown>;
-    const method = mod[builtin.exportName];
-    assertDiffingMethod(method, `built-in method '${spec}' (${names}, export ${builtin.exportName})`);
-    const withGraders = builtin.withGraders ? await builtin.withGraders(mod) : undefined;
-    return { method, source: `builtin:${spec}`, codeHash: hashSources(dirname(fileURLToPath(path))), ...(withGraders ? { withGraders } : {}) };
+    assertDiffingMethod(builtin.method, `built-in method '${spec}' (src/methods/index.ts)`);
+    const entry = fileURLToPath(builtin.entry);
+    const codeHash = hashMethodSources(entry, [dirname(entry)]);
+    return { method: builtin.method, source: `builtin:${spec}`, codeHash, ...(builtin.withGraders ? { withGraders: builtin.withGraders } : {}) };
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
   if (!looksLikePath) {
-    throw new Error(`unknown method '${spec}': built-in methods are ${Object.keys(BUILTIN).join(', ')}; to score your own method pass a file path, e.g. --method ./my-method.ts`);
+    throw new Error(`unknown method '${spec}': built-in methods are ${BUILTIN_METHODS.map((b) => b.method.id).join(', ')} (npm run methods); to score your own method pass a file path, e.g. --method ./my-method.ts`);
   }
   const path = isAbsolute(spec) ? spec : resolve(cwd, spec);
   if (!existsSync(path)) throw new Error(`method file not found: ${path}`);
@@ -104,7 +86,7 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   if (method === undefined) throw new Error(`${path} has no default export; write \`export default myMethod\` (a DiffingMethod)`);
   assertDiffingMethod(method, path);
   const withGraders = typeof mod.withGraders === 'function' ? (mod.withGraders as LoadedMethod['withGraders']) : undefined;
-  return { method, source: path, codeHash: hashSources(path), ...(withGraders ? { withGraders } : {}) };
+  return { method, source: path, codeHash: hashMethodSources(path), ...(withGraders ? { withGraders } : {}) };
 }
 
 /** defaultConfig deep-merged with overrides (objects merge, arrays and scalars replace). */
@@ -124,7 +106,7 @@ export interface ResolvedConfig {
 }
 
 /** The method's config: defaults + overrides, validated against its configSchema. */
-export function resolveConfig(method: DiffingMethod, overrides: Record<string, unknown> = {}): ResolvedConfig {
+export function resolveConfig(method: DiffingMethod<any>, overrides: Record<string, unknown> = {}): ResolvedConfig {
   const config = mergeConfig(method.defaultConfig as Record<string, unknown>, overrides);
   let validate;
   try {
@@ -171,7 +153,7 @@ export async function loadBaselines(): Promise<LoadedMethod[]> {
   const isMethod = (v: unknown) => !!v && typeof v === 'object' && typeof (v as DiffingMethod).run === 'function' && 'configSchema' in (v as object);
   const list = Array.isArray(mod.baselines) ? (mod.baselines as unknown[]) : Object.values(mod).filter(isMethod);
   // ADL's baselines reuse ADL's code (src/adl/), so both folders key their cached outputs.
-  const codeHash = sha256(hashSources(dirname(fileURLToPath(url))) + hashSources(fileURLToPath(new URL('../adl', import.meta.url)))).slice(0, 12);
+  const codeHash = sha256(hashMethodSources(fileURLToPath(url), [dirname(fileURLToPath(url)), fileURLToPath(new URL('../adl', import.meta.url))])).slice(0, 12);
   const seen = new Set<string>();
   return list.flatMap((m, i) => {
     assertDiffingMethod(m, `baselines/index.ts export ${i}`);

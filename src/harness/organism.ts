@@ -120,7 +120,8 @@ export async function finetuningTexts(organism: Organism, n: number, seed: strin
 export function tokenizerView(tok: LoadedTokenizer): MethodContext['tokenizer'] {
   return {
     encode: (text, o) => tok.encode(text, o),
-    decode: (ids) => tok.decode(ids),
+    // an EOS-only sample leaves no tokens once EOS is dropped; the tokenizer library throws on []
+    decode: (ids) => (ids.length === 0 ? '' : tok.decode(ids)),
     displayToken: (id) => tok.displayToken(id),
     applyChatTemplate: tok.hasChatTemplate ? (messages, o) => tok.applyChatTemplate(messages, o) : undefined,
   };

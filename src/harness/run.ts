@@ -10,21 +10,26 @@ import { HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
 import type { TextEmbedder, TokenRelevanceGrader } from '../method/graders.ts';
 import { sampleDocuments, sampleTexts } from '../data/index.ts';
 import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
+import { openModelWeights } from '../method/weights.ts';
 import { datasetRevisions } from './datasets.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { environment, REPO_ROOT } from '../results/environment.ts';
 import { shortHash } from '../results/hash.ts';
+import { stepDelta, stepSnapshot, stepTimingsRecord, timedMethod, timeStep } from '../results/step-timings.ts';
 import { agentsFolder, methodFolder, readResult, resultPath, writeResult } from '../results/store.ts';
 import type { AgreementEntry, LlmSection, Metrics, ResultFile } from '../results/types.ts';
 import { runAgentTier } from './agents.ts';
 import { agentMetrics, coherenceAgreement, gradeCoherence, gradeFindings, patchscopeAgreement, RecordingRelevanceGrader, relevanceAgreement } from './llm-scoring.ts';
 import type { GraderMode, LlmTier } from './llm-tier.ts';
-import { mergeConfig, resolveConfig, type LoadedMethod } from './load-method.ts';
+import type { LoadedMethod } from './load-method.ts';
+import { layeredConfig } from './method-config.ts';
 import { dirname } from 'node:path';
 import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, tokenizerView, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
-import { assertMethodOutput, scoreOutput, type ScoringContext } from './score.ts';
+import { scoreOutput, type ScoringContext } from './score.ts';
+import { validateMethodOutput } from '../method/validate.ts';
+import { protocolOf } from './protocol.ts';
 import { loadThresholds, suiteSettings, type Suite } from './suite.ts';
 import { evaluateThreshold, thresholdApplies } from './thresholds.ts';
 
@@ -72,11 +77,7 @@ export interface OrganismRun {
 const noProgress: ProgressFn = () => {};
 
 function configFor(opts: HarnessOptions, method: DiffingMethod, extra: Record<string, unknown> = {}) {
-  const all = suiteSettings(opts.suite, opts.settings).methodConfig;
-  let overrides = all[method.id] ?? {};
-  // A string entry reuses another method's overrides (ADL's baselines share ADL's config).
-  if (typeof overrides === 'string') overrides = all[overrides] as Record<string, unknown> ?? {};
-  return resolveConfig(method, mergeConfig(overrides as Record<string, unknown>, extra));
+  return layeredConfig(method, opts.suite, opts.settings, extra);
 }
 
 /** Everything a method's outputs depend on, besides the method: models, unrelated data, seed. */
@@ -94,6 +95,7 @@ function methodContext(loaded: LoadedOrganism, opts: HarnessOptions, cacheDir: s
     baseScale: loaded.baseScale,
     finetunedScale: loaded.finetunedScale,
     tokenizer: tokenizerView(tok),
+    weights: openModelWeights(loaded.base.info, loaded.finetuned.info),
     unrelatedDocuments: (n, tokens) =>
       sampleDocuments({
         source: locate(unrelated.source),
@@ -125,13 +127,14 @@ async function methodOutput(
   const folder = methodFolder({ id: lm.method.id, version: lm.method.version, configHash });
   const name = `${loaded.organism.id.replace(/\//g, '__')}--${outputKey(opts, loaded.revisions, seed)}-${lm.codeHash}`;
   const file = join(cacheRoot, 'outputs', folder, `${name}.json`);
+  const validate = (output: unknown) => validateMethodOutput(output, {
+    methodId: lm.method.id, hiddenSize: loaded.finetuned.info.hiddenSize, numLayers: loaded.finetuned.info.numLayers, budget: protocolOf(opts.suite),
+  });
   if (existsSync(file)) {
     try {
-      const output = JSON.parse(readFileSync(file, 'utf8'));
-      assertMethodOutput(output, lm.method.id);
-      return { output, seconds: 0, cached: true };
+      return { output: validate(JSON.parse(readFileSync(file, 'utf8'))), seconds: 0, cached: true };
     } catch {
-      // A corrupt or outdated cache entry is recomputed.
+      // A corrupt or outdated cache entry is recomputed (and validated again below).
     }
   }
   const started = performance.now();
@@ -144,15 +147,14 @@ async function methodOutput(
   } catch (err) {
     throw new Error(`method '${lm.method.id}' (${lm.source}) failed on ${loaded.organism.id}: ${(err as Error).message}`, { cause: err });
   }
-  assertMethodOutput(output, lm.method.id);
-  writeJsonAtomic(file, output);
-  return { output, seconds: (performance.now() - started) / 1000, cached: false };
+  const valid = validate(output);
+  writeJsonAtomic(file, valid);
+  return { output: valid, seconds: (performance.now() - started) / 1000, cached: false };
 }
 
 function summarize(output: MethodOutput): ResultFile['summary'] {
   return {
     readouts: (output.readouts ?? [])
-      .filter((r) => r.position <= 4)
       .slice(0, 40)
       .map((r) => ({ source: r.source, variant: r.variant, layer: r.layer, position: r.position, tokens: (r.selectedTokens ?? r.tokens).slice(0, 10) })),
     samples: (output.steering ?? []).flatMap((s) => s.steered.flat()).slice(0, 5),
@@ -197,11 +199,12 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
     }
   }
 
+  const steps0 = stepSnapshot();
   const timings: Record<string, number> = {};
   const clock = (name: string, since: number) => (timings[name] = (timings[name] ?? 0) + (performance.now() - since) / 1000);
 
   let t = performance.now();
-  const loaded = await loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device });
+  const loaded = await timeStep('load', () => loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device }));
   for (const side of ['base', 'finetuned'] as const) {
     if (loaded.revisions[side].contentHash !== revisions[side].contentHash) {
       throw new Error(`internal: the ${side} model's content hash from the runtime differs from src/harness/organism.ts's recipe; update checkpointHash to match src/runtime/cache.ts`);
@@ -210,10 +213,10 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   const truth = await groundTruth(organism, loaded.tokenizer);
   clock('load', t);
 
-  const offlineRelevance = opts.relevance ?? new LexicalRelevanceGrader();
+  const offlineRelevance = timedMethod(opts.relevance ?? new LexicalRelevanceGrader(), 'grade', 'grader:relevance');
   const llmRelevance = llm ? new RecordingRelevanceGrader(llm.graders.relevance) : undefined;
   const relevance = mode === 'llm' ? llmRelevance! : offlineRelevance;
-  const embedder = opts.embedder ?? new HashedTfidfEmbedder();
+  const embedder = timedMethod(opts.embedder ?? new HashedTfidfEmbedder(), 'embed', 'grader:embedder');
   // The method with its own graders swapped for the LLM ones (ADL: Patchscope scale choice); its outputs are cached apart.
   const llmMethod: LoadedMethod | undefined = llm
     ? opts.method.withGraders
@@ -233,6 +236,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
         : [],
     seed,
     bootstrap: settings.bootstrap,
+    coherence: new HeuristicCoherenceGrader(),
   };
   clock('scoring', t);
 
@@ -241,10 +245,10 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   let summary: ResultFile['summary'];
   let llmSection: LlmSection | undefined;
   try {
-    const main = await methodOutput(primary, config, configHash, loaded, truth, opts, seed);
+    const main = await timeStep('method', () => methodOutput(primary, config, configHash, loaded, truth, opts, seed));
     timings.method = main.seconds;
     t = performance.now();
-    metrics = await scoreOutput(main.output, scoring);
+    metrics = await timeStep('scoring', () => scoreOutput(main.output, scoring));
     summary = summarize(main.output);
     clock('scoring', t);
 
@@ -289,12 +293,12 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
 
     for (const baseline of opts.baselines ?? []) {
       const bc = configFor(opts, baseline.method);
-      const out = await methodOutput(baseline, bc.config, bc.configHash, loaded, truth, opts, seed);
+      const out = await timeStep(`baseline:${baseline.method.id.replace(/^baseline\//, '')}`, () => methodOutput(baseline, bc.config, bc.configHash, loaded, truth, opts, seed));
       timings.baselines = (timings.baselines ?? 0) + out.seconds;
       t = performance.now();
       baselines[baseline.method.id.startsWith('baseline/') ? baseline.method.id : `baseline/${baseline.method.id}`] = {
         description: `baseline method ${baseline.method.id}@${baseline.method.version} (${baseline.source}) on this organism`,
-        metrics: await scoreOutput(out.output, scoring),
+        metrics: await timeStep('scoring', () => scoreOutput(out.output, scoring)),
       };
       clock('scoring', t);
     }
@@ -305,17 +309,17 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
   if (suite.nullOrganism && suite.nullOrganism !== organism.id) {
     t = performance.now();
     const nullOrganism = getOrganism(suite.nullOrganism);
-    const nullLoaded = await loadOrganism(nullOrganism, { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device });
+    const nullLoaded = await timeStep('null-organism', () => loadOrganism(nullOrganism, { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device }));
     try {
       const nullCtx = await groundTruth(nullOrganism, nullLoaded.tokenizer);
-      const out = await methodOutput(primary, config, configHash, nullLoaded, nullCtx, opts, seed);
+      const out = await timeStep('null-organism', () => methodOutput(primary, config, configHash, nullLoaded, nullCtx, opts, seed));
       clock('null', t);
       t = performance.now();
       // The null organism's outputs judged against *this* organism's ground truth: what a method
       // "finds" when there is nothing to find.
       baselines.null = {
         description: `the method on the null organism ${nullOrganism.id}, scored against ${organism.id}'s ground truth`,
-        metrics: await scoreOutput(out.output, scoring),
+        metrics: await timeStep('scoring', () => scoreOutput(out.output, scoring)),
       };
       clock('scoring', t);
     } finally {
@@ -325,6 +329,7 @@ export async function runOrganism(organismId: string, opts: HarnessOptions): Pro
 
   const thresholds = evaluateAll(suite, organism.id, method.id, opts.settings, { metrics, baselines });
   timings.total = (performance.now() - t0) / 1000;
+  Object.assign(timings, stepTimingsRecord(stepDelta(steps0)));
 
   const result: ResultFile = {
     schema: 'diffbench-result@1',

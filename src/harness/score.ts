@@ -1,15 +1,23 @@
 // Scoring a method's output against one organism's ground truth, the same way for the method, its
 // baselines and the null organism. Metric names:
-//   relevance.<source>.<variant>           fraction of the top-20 tokens labelled RELEVANT, max over
-//                                          positions 0-4 (and layers); CI: bootstrap over those 20 tokens
+//   relevance.<source>                     the protocol's metric: fraction of a readout's (at most 20)
+//                                          tokens labelled RELEVANT, max over the source's readouts (at most
+//                                          K per source, validated by src/method/validate.ts); CI: bootstrap
+//                                          over the best readout's tokens
+//   relevance.<source>.<variant>           the same, per variant (diagnostic)
 //   steering.<variant>.steered_ft          centroid cosine of steered samples vs finetuning texts (St-FT),
 //   steering.<variant>.unsteered_ft        ... unsteered samples vs finetuning texts (USt-FT),
 //   steering.<variant>.steered_unrelated   ... steered samples vs unrelated text,
 //   steering.<variant>.steered_minus_unsteered_ft   paired over prompts;
 //                                          all at the position with the highest St-FT; CI: bootstrap over prompts
 //   steering.ft_ft                         finetuning-text self-similarity (the paper's FT-FT reference)
+//   steering.gain                          the protocol's steering metric: St-FT - USt-FT of the method's own
+//                                          steered and unsteered samples, paired over prompts, for the entry
+//                                          with the highest St-FT; exactly 0 when that entry's strength is 0
+//   steering.coherence                     fraction of that entry's steered samples the coherence grader
+//                                          labels COHERENT (UNKNOWN left out); CI: bootstrap over prompts
 //   scalar.<name>                          the method's own scalars (no CI)
-import type { OrganismContext, TextEmbedder, TokenRelevanceGrader } from '../method/graders.ts';
+import type { CoherenceGrader, OrganismContext, TextEmbedder, TokenRelevanceGrader } from '../method/graders.ts';
 import { bootstrapCI, pairedBootstrapCI, relevanceFraction, selfSimilarity } from '../metrics/index.ts';
 import type { MethodOutput, SteeringSamples, TokenReadout } from '../method/types.ts';
 import type { MetricValue, Metrics } from '../results/types.ts';
@@ -23,9 +31,8 @@ export interface ScoringContext {
   unrelatedTexts: string[];
   seed: string;
   bootstrap: number;
-  /** Positions whose readouts count (the paper: 0-4). */
-  positions?: number[];
-  topK?: number;
+  /** Grades the steered samples for steering.coherence (the suite's coherence grader); no metric without it. */
+  coherence?: CoherenceGrader;
 }
 
 const ALPHA = 0.05;
@@ -58,26 +65,30 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+async function bestReadout(readouts: TokenReadout[], ctx: ScoringContext): Promise<{ fraction: number; labels: boolean[]; readout: TokenReadout } | undefined> {
+  let best: { fraction: number; labels: boolean[]; readout: TokenReadout } | undefined;
+  for (const readout of readouts) {
+    if (readout.tokens.length === 0) continue;
+    const labels = await ctx.relevance.grade(ctx.organism, readout.tokens);
+    const fraction = relevanceFraction(labels, readout.tokens.length);
+    if (!best || fraction > best.fraction) best = { fraction, labels: labels.map((l) => l === 'RELEVANT'), readout };
+  }
+  return best;
+}
+
+/** Readouts arrive validated: at most K per source, positions 0..K-1, at most 20 tokens each. */
 async function scoreReadouts(readouts: TokenReadout[], ctx: ScoringContext, metrics: Metrics): Promise<void> {
-  const positions = new Set(ctx.positions ?? [0, 1, 2, 3, 4]);
-  const topK = ctx.topK ?? 20;
   const groups = new Map<string, TokenReadout[]>();
+  const add = (key: string, r: TokenReadout) => groups.set(key, [...(groups.get(key) ?? []), r]);
   for (const r of readouts) {
-    if (!positions.has(r.position) || r.tokens.length === 0) continue;
-    const key = `${r.source}.${r.variant}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    add(r.source, r);
+    add(`${r.source}.${r.variant}`, r);
   }
   for (const [key, group] of groups) {
-    let best: { fraction: number; labels: boolean[]; readout: TokenReadout } | undefined;
-    for (const readout of group) {
-      const candidates = readout.tokens.slice(0, topK);
-      const labels = await ctx.relevance.grade(ctx.organism, candidates);
-      const fraction = relevanceFraction(labels, topK);
-      if (!best || fraction > best.fraction) best = { fraction, labels: labels.map((l) => l === 'RELEVANT'), readout };
-    }
+    const best = await bestReadout(group, ctx);
     if (!best) continue;
     const ci = bootstrapCI(best.labels, (xs) => xs.filter(Boolean).length / xs.length, { n: ctx.bootstrap, seed: `${ctx.seed}|${key}` });
-    metrics[`relevance.${key}`] = fromCI({ ...ci, estimate: best.fraction }, best.labels.length, 'bootstrap', `top-${best.labels.length} tokens at layer ${best.readout.layer} position ${best.readout.position}`);
+    metrics[`relevance.${key}`] = fromCI({ ...ci, estimate: best.fraction }, best.labels.length, 'bootstrap', `top-${best.labels.length} tokens of ${best.readout.variant} at layer ${best.readout.layer} position ${best.readout.position}`);
   }
 }
 
@@ -110,6 +121,12 @@ export async function embedTexts(embedder: TextEmbedder, texts: string[]): Promi
   return (await embedByPrompt(embedder, [texts]))[0];
 }
 
+interface ScoredEntry {
+  st: number;
+  emb: PromptEmbeddings;
+  entry: SteeringSamples;
+}
+
 async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, metrics: Metrics): Promise<void> {
   if (ctx.finetuneTexts.length === 0) return;
   const embed = (texts: string[]) => embedTexts(ctx.embedder, texts);
@@ -120,37 +137,62 @@ async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, m
   const cUnrelated = unrelated.length > 0 ? centroid(unrelated) : undefined;
   metrics['steering.ft_ft'] = noCI(selfSimilarity(ft), `${ft.length} finetuning texts`);
 
-  const byVariant = new Map<string, SteeringSamples[]>();
-  for (const s of steering) byVariant.set(s.variant, [...(byVariant.get(s.variant) ?? []), s]);
-  for (const [variant, entries] of byVariant) {
-    let best: { st: number; emb: PromptEmbeddings; entry: SteeringSamples } | undefined;
-    for (const entry of entries) {
-      const emb = { steered: await embedByPrompt(ctx.embedder, entry.steered), unsteered: await embedByPrompt(ctx.embedder, entry.unsteered) };
-      const st = similarity(emb.steered, cFt);
-      if (Number.isFinite(st) && (!best || st > best.st)) best = { st, emb, entry };
-    }
-    if (!best) continue;
-    const { emb, entry } = best;
-    const prompts = emb.steered.map((_, i) => i).filter((i) => emb.steered[i].length > 0);
-    const over = `${prompts.length} prompts at layer ${entry.layer} position ${entry.position}`;
-    const seed = `${ctx.seed}|steering.${variant}`;
-    const opts = { n: ctx.bootstrap, seed };
-    const of = (rows: Float64Array[][], c: Float64Array) => (idx: number[]) => similarity(idx.map((i) => rows[i]), c);
-    metrics[`steering.${variant}.steered_ft`] = fromCI(bootstrapCI(prompts, of(emb.steered, cFt), opts), prompts.length, 'bootstrap', over);
-    const paired = prompts.filter((i) => emb.unsteered[i]?.length > 0);
-    if (paired.length > 0) {
-      metrics[`steering.${variant}.unsteered_ft`] = fromCI(bootstrapCI(paired, of(emb.unsteered, cFt), opts), paired.length, 'bootstrap', over);
-      const diff = pairedBootstrapCI(
-        paired,
-        paired,
-        (idx) => similarity(idx.map((i) => emb.steered[i]), cFt),
-        (idx) => similarity(idx.map((i) => emb.unsteered[i]), cFt),
-        opts,
-      );
-      metrics[`steering.${variant}.steered_minus_unsteered_ft`] = fromCI(diff, paired.length, 'paired-bootstrap', over);
-    }
-    if (cUnrelated) metrics[`steering.${variant}.steered_unrelated`] = fromCI(bootstrapCI(prompts, of(emb.steered, cUnrelated), opts), prompts.length, 'bootstrap', over);
+  const scored: ScoredEntry[] = [];
+  for (const entry of steering) {
+    const emb = { steered: await embedByPrompt(ctx.embedder, entry.steered), unsteered: await embedByPrompt(ctx.embedder, entry.unsteered) };
+    const st = similarity(emb.steered, cFt);
+    if (Number.isFinite(st)) scored.push({ st, emb, entry });
   }
+  const best = (entries: ScoredEntry[]) => entries.reduce<ScoredEntry | undefined>((b, e) => (!b || e.st > b.st ? e : b), undefined);
+  for (const variant of new Set(scored.map((e) => e.entry.variant))) {
+    steeringMetrics(best(scored.filter((e) => e.entry.variant === variant))!, `steering.${variant}`, cFt, cUnrelated, ctx, metrics);
+  }
+  const chosen = best(scored);
+  if (chosen) await protocolSteering(chosen, cFt, ctx, metrics);
+}
+
+const entryDescription = ({ entry }: ScoredEntry, prompts: number) => `${prompts} prompts at layer ${entry.layer} position ${entry.position}, strength ${entry.strength}`;
+const rowsSimilarity = (rows: Float64Array[][], c: Float64Array) => (idx: number[]) => similarity(idx.map((i) => rows[i]), c);
+
+/** St - USt paired over the prompts with both kinds of samples; undefined when no prompt has both. */
+function gain({ emb }: ScoredEntry, cFt: Float64Array, ctx: ScoringContext, seed: string) {
+  const paired = emb.steered.map((_, i) => i).filter((i) => emb.steered[i].length > 0 && emb.unsteered[i]?.length > 0);
+  if (paired.length === 0) return undefined;
+  const ci = pairedBootstrapCI(paired, paired, rowsSimilarity(emb.steered, cFt), rowsSimilarity(emb.unsteered, cFt), { n: ctx.bootstrap, seed });
+  return { ci, paired };
+}
+
+function steeringMetrics(e: ScoredEntry, prefix: string, cFt: Float64Array, cUnrelated: Float64Array | undefined, ctx: ScoringContext, metrics: Metrics): void {
+  const { emb } = e;
+  const prompts = emb.steered.map((_, i) => i).filter((i) => emb.steered[i].length > 0);
+  const over = entryDescription(e, prompts.length);
+  const opts = { n: ctx.bootstrap, seed: `${ctx.seed}|${prefix}` };
+  metrics[`${prefix}.steered_ft`] = fromCI(bootstrapCI(prompts, rowsSimilarity(emb.steered, cFt), opts), prompts.length, 'bootstrap', over);
+  const g = gain(e, cFt, ctx, opts.seed);
+  if (g) {
+    metrics[`${prefix}.unsteered_ft`] = fromCI(bootstrapCI(g.paired, rowsSimilarity(emb.unsteered, cFt), opts), g.paired.length, 'bootstrap', over);
+    metrics[`${prefix}.steered_minus_unsteered_ft`] = fromCI(g.ci, g.paired.length, 'paired-bootstrap', over);
+  }
+  if (cUnrelated) metrics[`${prefix}.steered_unrelated`] = fromCI(bootstrapCI(prompts, rowsSimilarity(emb.steered, cUnrelated), opts), prompts.length, 'bootstrap', over);
+}
+
+/** The protocol's steering metrics of the chosen entry: gain over the method's own unsteered samples, and coherence. */
+async function protocolSteering(e: ScoredEntry, cFt: Float64Array, ctx: ScoringContext, metrics: Metrics): Promise<void> {
+  if (e.entry.strength === 0) {
+    // Unsteered text returned as steered: nothing was steered, so there is no gain to measure.
+    metrics['steering.gain'] = noCI(0, `strength 0 at layer ${e.entry.layer} position ${e.entry.position}: not steered`);
+  } else {
+    const g = gain(e, cFt, ctx, `${ctx.seed}|steering.gain`);
+    if (g) metrics['steering.gain'] = fromCI(g.ci, g.paired.length, 'paired-bootstrap', entryDescription(e, g.paired.length));
+  }
+  if (!ctx.coherence) return;
+  const labels = await Promise.all(e.entry.steered.map((row) => ctx.coherence!.grade(row.filter((t) => t.trim() !== ''))));
+  // per prompt: [coherent, known]
+  const counts = labels.map((ls) => [ls.filter((l) => l === 'COHERENT').length, ls.filter((l) => l !== 'UNKNOWN').length] as const).filter(([, k]) => k > 0);
+  if (counts.length === 0) return;
+  const share = (rows: (readonly [number, number])[]) => rows.reduce((s, [c]) => s + c, 0) / rows.reduce((s, [, k]) => s + k, 0);
+  const ci = bootstrapCI(counts, share, { n: ctx.bootstrap, seed: `${ctx.seed}|steering.coherence` });
+  metrics['steering.coherence'] = fromCI(ci, counts.length, 'bootstrap', `${entryDescription(e, counts.length)}; ${ctx.coherence.grader.id}`);
 }
 
 export async function scoreOutput(output: MethodOutput, ctx: ScoringContext): Promise<Metrics> {
@@ -161,26 +203,4 @@ export async function scoreOutput(output: MethodOutput, ctx: ScoringContext): Pr
     if (Number.isFinite(value)) metrics[`scalar.${name}`] = noCI(value);
   }
   return metrics;
-}
-
-/** Checks that a method's output has the documented shape; the error names the method and field. */
-export function assertMethodOutput(output: unknown, methodId: string): asserts output is MethodOutput {
-  const o = output as MethodOutput | undefined;
-  const fail = (what: string) => {
-    throw new Error(`method '${methodId}' returned an invalid output: ${what} (see MethodOutput in src/method/types.ts)`);
-  };
-  if (!o || typeof o !== 'object') fail('run() must resolve to an object');
-  const fields = ['readouts', 'steering', 'vectors', 'findings', 'scalars'] as const;
-  if (!fields.some((f) => o![f] !== undefined)) fail(`none of ${fields.join(', ')} is set`);
-  o!.readouts?.forEach((r, i) => {
-    if (!Array.isArray(r.tokens) || r.tokens.some((t) => typeof t !== 'string')) fail(`readouts[${i}].tokens must be an array of strings`);
-    if (!Number.isInteger(r.position) || !Number.isInteger(r.layer)) fail(`readouts[${i}] needs integer layer and position`);
-    if (typeof r.source !== 'string' || typeof r.variant !== 'string') fail(`readouts[${i}] needs string source and variant`);
-  });
-  o!.steering?.forEach((s, i) => {
-    if (!Array.isArray(s.steered) || !Array.isArray(s.unsteered)) fail(`steering[${i}] needs steered and unsteered sample arrays`);
-    if (s.steered.some((row) => !Array.isArray(row))) fail(`steering[${i}].steered[j] must be arrays of samples (one per prompt)`);
-  });
-  for (const [k, v] of Object.entries(o!.scalars ?? {})) if (typeof v !== 'number') fail(`scalars.${k} must be a number`);
-  if (o!.findings && o!.findings.some((f) => typeof f !== 'string')) fail('findings must be strings');
 }

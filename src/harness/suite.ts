@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { REPO_ROOT } from '../results/environment.ts';
 import { getOrganism, loadRegistry } from '../registry/index.ts';
+import { PROTOCOL_SCHEMA, type ScoringProtocol } from './protocol.ts';
 
 export interface SuiteSettings {
   /** Config overrides per method id (e.g. fewer documents under `fast`); a string reuses that method id's entry. */
@@ -44,6 +45,8 @@ export interface Suite {
   settings: Record<string, SuiteSettings>;
   comparisons: Comparison[];
   ladders: Ladder[];
+  /** The scoring protocol (src/harness/protocol.ts); unset fields take DEFAULT_PROTOCOL's values. */
+  protocol?: Partial<ScoringProtocol> & { comment?: string };
   /** Set for suites whose models are not in the repo (the paper's): tests skip when they are not cached. */
   requiresHub?: boolean;
   /** The folder it was loaded from (set by loadSuite). */
@@ -98,6 +101,7 @@ const SUITE_SCHEMA = {
     },
     comparisons: { type: 'array', items: { type: 'object', required: ['name', 'metric', 'baseline'] } },
     ladders: { type: 'array', items: { type: 'object', required: ['name', 'group', 'metric'] } },
+    protocol: PROTOCOL_SCHEMA,
   },
 };
 

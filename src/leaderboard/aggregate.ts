@@ -5,6 +5,9 @@ import { getOrganism } from '../registry/index.ts';
 import type { Comparison, Suite } from '../harness/suite.ts';
 import { lookupMetric } from '../harness/thresholds.ts';
 import type { AgreementEntry, MetricValue, ResultFile } from '../results/types.ts';
+import { protocolOf } from '../harness/protocol.ts';
+import { organismFamilies } from './families.ts';
+import { scoreProtocol, type OrganismMetrics, type ProtocolBoard, type ScoredRow } from './protocol.ts';
 
 export interface ComparisonRow {
   name: string;
@@ -33,7 +36,8 @@ export interface MethodRow {
   seeds: string[];
   organisms: string[];
   missing: string[];
-  thresholds: { pass: number; fail: number; skipped: number; failures: string[] };
+  /** notScored: a metric the threshold names was missing or not finite (never a pass). */
+  thresholds: { pass: number; fail: number; notScored: number; failures: string[]; unscored: string[] };
   comparisons: ComparisonRow[];
   /** organism -> metric -> value, for every metric named in a comparison or ladder (seeds averaged). */
   perOrganism: Record<string, Record<string, MetricValue>>;
@@ -70,6 +74,8 @@ export interface Leaderboard {
   methods: MethodRow[];
   /** Result files left out, with why (other suite versions, other settings). */
   ignored: { path: string; why: string }[];
+  /** Normalised scores, informative metrics and the ranking (the suite's scoring protocol). */
+  protocol: ProtocolBoard;
 }
 
 function averaged(values: MetricValue[]): MetricValue {
@@ -150,8 +156,9 @@ export function buildLeaderboard(suite: Suite, files: { path: string; result: Re
       thresholds: {
         pass: outcomes.filter((t) => t.status === 'pass').length,
         fail: outcomes.filter((t) => t.status === 'fail').length,
-        skipped: outcomes.filter((t) => t.status === 'skipped').length,
+        notScored: outcomes.filter((t) => t.status !== 'pass' && t.status !== 'fail').length,
         failures: outcomes.filter((t) => t.status === 'fail').map((t) => `${t.organism}: ${t.id}: ${t.reason}`),
+        unscored: outcomes.filter((t) => t.status !== 'pass' && t.status !== 'fail').map((t) => `${t.organism}: ${t.id}: ${t.reason}`),
       },
       comparisons: suite.comparisons
         .map((c) => compare(c, perOrganism, organisms, suite.seed, bootstrap))
@@ -161,5 +168,49 @@ export function buildLeaderboard(suite: Suite, files: { path: string; result: Re
       ...(llmTier(results, organisms) ? { llm: llmTier(results, organisms) } : {}),
     };
   });
-  return { suite: name, settings, methods, ignored };
+  return { suite: name, settings, methods, ignored, protocol: protocolBoard(suite, [...byMethod.entries()], bootstrap) };
+}
+
+/** Every result's metrics (seeds averaged) per organism, for the method and for each of its baselines. */
+function rowsOf(byMethod: [string, ResultFile[]][], organisms: string[], reference: string): { rows: ScoredRow[]; baselines: Map<string, OrganismMetrics> } {
+  const collect = (results: ResultFile[], pick: (r: ResultFile) => ResultFile['metrics'] | undefined): OrganismMetrics => {
+    const out: OrganismMetrics = {};
+    for (const o of organisms) {
+      const all = results.filter((r) => r.organism.id === o).map(pick).filter((m): m is ResultFile['metrics'] => m !== undefined);
+      if (all.length === 0) continue;
+      out[o] = {};
+      for (const k of new Set(all.flatMap(Object.keys))) {
+        const values = all.map((m) => m[k]).filter((v): v is MetricValue => v !== undefined);
+        out[o][k] = averaged(values);
+      }
+    }
+    return out;
+  };
+  const rows: ScoredRow[] = byMethod.map(([key, results]) => ({ name: key, kind: 'method', metrics: collect(results, (r) => r.metrics) }));
+  // Baselines come from the reference method's result files when there are any (they run with its config).
+  const ordered = [...byMethod].sort(([a], [b]) => Number(b.startsWith(`${reference}@`)) - Number(a.startsWith(`${reference}@`)));
+  const baselines = new Map<string, OrganismMetrics>();
+  for (const [, results] of ordered) {
+    for (const id of new Set(results.flatMap((r) => Object.keys(r.baselines).filter((k) => k.startsWith('baseline/'))))) {
+      if (!baselines.has(id)) baselines.set(id, collect(results, (r) => r.baselines[id]?.metrics));
+    }
+  }
+  return { rows, baselines };
+}
+
+function protocolBoard(suite: Suite, byMethod: [string, ResultFile[]][], bootstrap: number): ProtocolBoard {
+  const protocol = protocolOf(suite);
+  const organisms = suite.organisms.filter((o) => o !== suite.nullOrganism);
+  const { rows, baselines } = rowsOf(byMethod, organisms, protocol.reference);
+  const controlIds = [protocol.controls.negative, protocol.controls.positive];
+  for (const [id, metrics] of baselines) rows.push({ name: id, kind: controlIds.includes(id) ? 'control' : 'baseline', metrics });
+  return scoreProtocol({
+    protocol,
+    organisms,
+    families: organismFamilies(organisms),
+    rows,
+    controls: { negative: baselines.get(protocol.controls.negative) ?? {}, positive: baselines.get(protocol.controls.positive) ?? {} },
+    seed: suite.seed,
+    bootstrap,
+  });
 }

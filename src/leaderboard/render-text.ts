@@ -2,6 +2,7 @@
 import { table } from 'table';
 import type { AgreementEntry } from '../results/types.ts';
 import type { Leaderboard, MethodRow } from './aggregate.ts';
+import { METRICS_HEADER, metricRows, protocolNotes, RANKING_HEADER, rankingRows } from './render-protocol.ts';
 
 const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 const ci = (c: { estimate: number; lower: number; upper: number }) => `${f(c.estimate)} [${f(c.lower)}, ${f(c.upper)}]`;
@@ -13,7 +14,7 @@ function rows(board: Leaderboard): string[][] {
       const sign = c.difference.lower > 0 ? '+' : c.difference.upper < 0 ? '-' : '~';
       out.push([m.key, c.name, String(c.organisms.length), f(c.methodMean), f(c.baselineMean), `${ci(c.difference)} ${sign}`]);
     }
-    out.push([m.key, 'thresholds (pass/fail/skipped)', String(m.organisms.length), `${m.thresholds.pass}/${m.thresholds.fail}/${m.thresholds.skipped}`, '', m.missing.length ? `${m.missing.length} organism(s) missing` : '']);
+    out.push([m.key, 'thresholds (pass/fail/not scored)', String(m.organisms.length), `${m.thresholds.pass}/${m.thresholds.fail}/${m.thresholds.notScored}`, '', m.missing.length ? `${m.missing.length} organism(s) missing` : '']);
   }
   return out;
 }
@@ -22,8 +23,16 @@ const HEADER = ['method', 'comparison', 'organisms', 'method mean', 'baseline me
 
 export function renderTerminal(board: Leaderboard): string {
   if (board.methods.length === 0) return `${board.suite} (${board.settings}): no results\n`;
-  return `${board.suite} (${board.settings} settings)\n` + table([HEADER, ...rows(board)], { drawHorizontalLine: (i, n) => i <= 1 || i === n });
+  const line = (i: number, n: number) => i <= 1 || i === n;
+  return `${board.suite} (${board.settings} settings)\n` +
+    `Ranking (scoring protocol):\n${table([RANKING_HEADER, ...rankingRows(board.protocol)], { drawHorizontalLine: line })}` +
+    `Metrics:\n${table([METRICS_HEADER, ...metricRows(board.protocol)], { drawHorizontalLine: line })}` +
+    protocolNotes(board.protocol).join('\n') + '\n\nComparisons:\n' +
+    table([HEADER, ...rows(board)], { drawHorizontalLine: line });
 }
+
+const mdRow = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+const mdTable = (header: string[], body: string[][]) => [mdRow(header), `|${header.map(() => '---').join('|')}|`, ...body.map(mdRow)];
 
 const agreementName = (a: AgreementEntry) => `${a.role} ${a.statistic === 'cohen-kappa' ? 'κ' : 'r'} (${a.over})`;
 
@@ -55,6 +64,9 @@ function llmLines(llm: NonNullable<MethodRow['llm']>): string[] {
 
 export function renderMarkdown(board: Leaderboard): string {
   const lines = [`# Leaderboard ${board.suite} (${board.settings} settings)`, ''];
+  lines.push('## Ranking (scoring protocol)', '', ...mdTable(RANKING_HEADER, rankingRows(board.protocol)), '');
+  lines.push('## Metrics', '', ...mdTable(METRICS_HEADER, metricRows(board.protocol)), '', ...protocolNotes(board.protocol).flatMap((n) => [n, '']));
+  lines.push('## Comparisons', '');
   lines.push('Each row aggregates a method over the suite\'s organisms: the mean of the metric, the mean of the baseline, and a paired bootstrap 95% CI of (method − baseline) over organisms (+: the CI is above 0, −: below, ~: contains 0).', '');
   lines.push(`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`);
   for (const r of rows(board)) lines.push(`| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
@@ -65,6 +77,7 @@ export function renderMarkdown(board: Leaderboard): string {
     for (const [o, values] of Object.entries(m.perOrganism)) lines.push(`| ${o} | ${metrics.map((k) => (values[k] ? ci(values[k]) : '')).join(' | ')} |`);
     if (m.missing.length) lines.push('', `Missing organisms: ${m.missing.join(', ')}`);
     if (m.thresholds.failures.length) lines.push('', 'Failed thresholds:', '', ...m.thresholds.failures.map((x) => `- ${x}`));
+    if (m.thresholds.unscored.length) lines.push('', 'Not scored thresholds (a metric they name is missing or not finite):', '', ...m.thresholds.unscored.map((x) => `- ${x}`));
     if (m.llm) lines.push('', ...llmLines(m.llm));
   }
   return lines.join('\n') + '\n';

@@ -36,7 +36,7 @@ export interface Entry {
   seeds: string[];
   organisms: string[];
   comparisons: { name: string; metric: string; baseline: string; methodMean: number; baselineMean: number; difference: { estimate: number; lower: number; upper: number } }[];
-  thresholds: { pass: number; fail: number; skipped: number };
+  thresholds: { pass: number; fail: number; notScored: number };
   results: { organism: string; seed: string; sha256: string; diffbenchVersion: string; gitCommit: string | null }[];
 }
 
@@ -86,7 +86,7 @@ export function checkBundle(suite: Suite, files: string[]): BundleCheck {
       seeds: m.seeds,
       organisms: m.organisms,
       comparisons: m.comparisons.map((c) => ({ name: c.name, metric: c.metric, baseline: c.baseline, methodMean: c.methodMean, baselineMean: c.baselineMean, difference: { estimate: c.difference.estimate, lower: c.difference.lower, upper: c.difference.upper } })),
-      thresholds: { pass: m.thresholds.pass, fail: m.thresholds.fail, skipped: m.thresholds.skipped },
+      thresholds: { pass: m.thresholds.pass, fail: m.thresholds.fail, notScored: m.thresholds.notScored },
       results: mine.map((r) => ({ organism: r.result.organism.id, seed: r.result.seed, sha256: r.hash, diffbenchVersion: r.result.environment.diffbenchVersion, gitCommit: r.result.environment.gitCommit })),
     });
   }

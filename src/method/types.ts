@@ -3,6 +3,7 @@
 // `DiffingMethod` (loaded from a file path by `npm run bench -- --method ./my-method.ts`).
 import type { LanguageModel } from '../runtime/types.ts';
 import type { OrganismContext } from './graders.ts';
+import type { ModelWeights } from './weights.ts';
 
 /** Everything a method may use for one organism. Models are loaded by the harness. */
 export interface MethodContext {
@@ -20,6 +21,11 @@ export interface MethodContext {
     displayToken(id: number): string;
     applyChatTemplate?(messages: { role: string; content: string }[], opts?: { addGenerationPrompt?: boolean; enableThinking?: boolean }): string;
   };
+  /**
+   * Read-only weights of the two models (src/method/weights.ts): per-layer tensors by checkpoint name or
+   * logical name ('layers.{i}.mlp.down_proj'), LoRA A/B and scale, finetune deltas; read lazily from disk.
+   */
+  weights: ModelWeights;
   /** Unrelated text documents (already sampled and tokenized to the method's n). */
   unrelatedDocuments(n: number, tokens: number): Promise<number[][]>;
   /** A folder the method may write its artifacts to (content-keyed, survives reruns). */
@@ -76,6 +82,15 @@ export interface DiffingMethod<Config = Record<string, unknown>> {
   /** JSON Schema of Config (validated with ajv before run). */
   configSchema: object;
   defaultConfig: Config;
+  /** One line for `npm run methods` (optional). */
+  description?: string;
+  /** Longer help: what the method does, its config fields, what it returns (`npm run methods -- <id>`). */
+  help?: string;
+  /**
+   * Per-settings config presets ('fast' for npm test, 'full' for npm run bench, ...), merged over
+   * defaultConfig; the suite's methodConfig, --config and --set go on top (src/harness/method-config.ts).
+   */
+  settings?: Record<string, Partial<Config> | Record<string, unknown>>;
   /** What the method needs: models in memory, generation, unrelated text. */
   needs: { generation: boolean; unrelatedText: boolean };
   run(ctx: MethodContext, config: Config): Promise<MethodOutput>;

@@ -12,6 +12,7 @@ import type { LanguageModel, LoadOptions } from '../runtime/types.ts';
 import { loadTokenizer } from '../tokenizer/index.ts';
 import { collectDifference, relativeError } from './adl.ts';
 import { layerLinears, matmulCeiling } from './ceiling.ts';
+import { contentionFigure } from './contention.ts';
 import { MALLOC_ENV, peerAvailable, peerEnv, runPeer, type PeerInfo } from './peer.ts';
 import { matmulFlops, QWEN3_1_7B_LAYERS, writeSyntheticQwen3, type SyntheticShape } from './synthetic.ts';
 import { peerReps, timeBest, timeBestInterleaved } from './timing.ts';
@@ -26,7 +27,7 @@ export interface BenchOptions {
   adapter: string;
   /** Skip the PyTorch peer even when it is installed. */
   noPeer?: boolean;
-  /** Workload groups to run (default all): prefill, decode, adl, memory. */
+  /** Workload groups to run (default all): prefill, precision, decode, adl, memory, contention. */
   only?: string[];
   /** Extra runtime load options (e.g. a reduced-precision mode), applied to our model only. */
   load?: Partial<LoadOptions>;
@@ -143,6 +144,13 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
     }
     if (want('adl')) report.adl = await adlFigure(o, load);
     if (want('precision')) report.precision_deviation = await deviationFigure(o, load);
+    if (want('contention')) {
+      // threads as npm run bench runs them (ONNX Runtime's default), not --threads
+      const c = await contentionFigure({ zooDir: o.zooDir, adapter: o.adapter, cacheDir: o.cacheDir, reps: Math.min(o.reps, 2), log: o.log });
+      report.contention = c;
+      ratios.contention_slowdown_ratio = c.slowdown_ratio as number;
+      ratios.contention_spinning_slowdown_ratio = c.spinning_slowdown_ratio as number;
+    }
     if (want('memory')) {
       const mem = await memoryFigure(o, load);
       report.memory = mem;

@@ -43,7 +43,8 @@ export interface ThresholdOutcome {
   /** Compared value of the right side when `than` is a reference. */
   thanValue: number | null;
   value: number | null;
-  status: 'pass' | 'fail' | 'skipped';
+  /** 'not-scored': a metric it names is missing or not finite (never a pass); 'skipped': the same in files written before zoo@2. */
+  status: 'pass' | 'fail' | 'not-scored' | 'skipped';
   reason: string;
   source: string;
 }

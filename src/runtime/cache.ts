@@ -1,5 +1,5 @@
 // Content-keyed cache of built graphs and converted weights. The key of a model is the sha256 of its
-// files (memoised by path, size and mtime so large checkpoints are hashed once), plus the runtime's
+// files (memoised on device, inode, size, mtime and ctime so large checkpoints are hashed once), plus the runtime's
 // graph format version, so editing a checkpoint or upgrading the graph builder never reuses stale files.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -7,39 +7,70 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** Bump when the weight layout or graph structure changes. */
-export const GRAPH_FORMAT_VERSION = 13;
+export const GRAPH_FORMAT_VERSION = 14; // 14: LoRA tensors outside target_modules are no longer applied
 
 export function defaultCacheDir(): string {
   return process.env.DIFFBENCH_CACHE ?? path.join(os.homedir(), '.cache', 'diffbench');
 }
 
-function hashFile(file: string, memoFile: string): string {
-  const real = fs.realpathSync(file);
-  const st = fs.statSync(real);
-  const key = `${real}|${st.size}|${st.mtimeMs}`;
-  let memo: Record<string, string> = {};
-  try {
-    memo = JSON.parse(fs.readFileSync(memoFile, 'utf8'));
-  } catch { /* first use */ }
-  if (memo[key]) return memo[key];
+/**
+ * What identifies one version of a file without reading it: device, inode, size, mtime and ctime (ns).
+ * ctime cannot be set by users, so a rewrite that restores mtime (cp -p, rsync -t, tar) still changes the key.
+ */
+function statKey(file: string): { key: string; ctimeMs: number } {
+  const st = fs.statSync(file, { bigint: true });
+  return { key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, ctimeMs: Number(st.ctimeNs / 1_000_000n) };
+}
+
+/**
+ * File timestamps come from a coarse clock (a few ms): a file changed within that tick before it was hashed
+ * could change again with the same ctime, so such a hash is not memoised (git's "racily clean" rule).
+ */
+const RACY_MS = 50;
+
+/** sha256 of a file's bytes, streamed in 16 MiB chunks. */
+export function sha256File(file: string): string {
   const h = crypto.createHash('sha256');
-  const fd = fs.openSync(real, 'r');
+  const fd = fs.openSync(file, 'r');
   const buf = Buffer.alloc(1 << 24);
   try {
     for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
   } finally {
     fs.closeSync(fd);
   }
-  const digest = h.digest('hex');
-  memo[key] = digest;
-  writeFileAtomic(memoFile, JSON.stringify(memo));
+  return h.digest('hex');
+}
+
+/** One memo file per file version under <cache>/file-hashes/ (no shared JSON to race on). */
+const memoPath = (memoDir: string, key: string) => path.join(memoDir, sha256(key).slice(0, 40));
+
+/** Records the digest of a file whose bytes the caller just hashed (e.g. while writing it). */
+export function rememberFileHash(file: string, digest: string, memoDir: string, hashedAt: number): void {
+  const { key, ctimeMs } = statKey(fs.realpathSync(file));
+  if (ctimeMs < hashedAt - RACY_MS) writeFileAtomic(memoPath(memoDir, key), digest);
+}
+
+/** sha256 of a file's bytes, memoised on its stat key (never on path, size and mtime alone). */
+export function hashFile(file: string, memoDir: string): string {
+  const real = fs.realpathSync(file);
+  const { key } = statKey(real);
+  const memo = memoPath(memoDir, key);
+  try {
+    const digest = fs.readFileSync(memo, 'utf8');
+    if (/^[0-9a-f]{64}$/.test(digest)) return digest;
+  } catch { /* not hashed yet */ }
+  const started = Date.now();
+  const digest = sha256File(real);
+  rememberFileHash(real, digest, memoDir, started);
   return digest;
 }
 
+/** Where hashFile keeps its memo under a cache root. */
+export const fileHashMemo = (cacheDir: string) => path.join(cacheDir, 'file-hashes');
+
 /** sha256 over the named files' contents (order-independent of paths, dependent on names and bytes). */
 export function contentHash(files: string[], cacheDir: string): string {
-  fs.mkdirSync(cacheDir, { recursive: true });
-  const memo = path.join(cacheDir, 'file-hashes.json');
+  const memo = fileHashMemo(cacheDir);
   const h = crypto.createHash('sha256');
   h.update(`diffbench-graph-v${GRAPH_FORMAT_VERSION}\n`);
   for (const f of files) h.update(`${path.basename(f)}:${hashFile(f, memo)}\n`);
@@ -53,6 +84,11 @@ export function sha256(text: string): string {
 export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
 }

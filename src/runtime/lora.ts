@@ -3,10 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { readJson } from './checkpoint.ts';
+import { isTargeted } from './lora-targets.ts';
 import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors.ts';
 
 export interface LoraModule {
+  /** r of adapter_config.json (or its rank_pattern entry); tensor-shapes.ts checks A and B against it. */
   rank: number;
+  a: TensorEntry; // lora_A [r, in]
+  b: TensorEntry; // lora_B [out, r]
   inDim: number;
   outDim: number;
   /** lora_alpha / r, or lora_alpha / sqrt(r) for rsLoRA. */
@@ -23,6 +27,10 @@ export interface Adapter {
   /** Adapter modules that no model weight asked for (after planning). */
   unmatched(): string[];
   files: string[];
+  configFile: string;
+  weightsFile: string;
+  /** Modules with LoRA tensors that adapter_config.json does not target (not applied, as in PEFT). */
+  ignored: string[];
 }
 
 const KEY = /^(?:base_model\.model\.)?(.*)\.lora_([AB])(?:\.default)?\.weight$/;
@@ -55,19 +63,24 @@ export function openAdapter(dir: string): Adapter {
     return fallback;
   };
   const modules = new Map<string, LoraModule>();
+  const ignored: string[] = [];
   for (const [module, { A, B }] of pairs) {
+    if (!isTargeted(config, module)) {
+      ignored.push(module);
+      continue;
+    }
     if (!A || !B) throw new Error(`${weights}: module '${module}' has lora_${A ? 'A' : 'B'} but not lora_${A ? 'B' : 'A'}`);
-    const rank = A.shape[0];
-    if (B.shape[1] !== rank) throw new Error(`${weights}: module '${module}' lora_A rank ${rank} != lora_B rank ${B.shape[1]}`);
     const r = pattern(config.rank_pattern, module, r0);
     const alpha = pattern(config.alpha_pattern, module, alpha0);
     const scale = config.use_rslora ? alpha / Math.sqrt(r) : alpha / r;
-    modules.set(module, { rank, inDim: A.shape[1], outDim: B.shape[0], scale, readA: () => readTensorF32(A), readB: () => readTensorF32(B) });
+    modules.set(module, { rank: r, a: A, b: B, inDim: A.shape[1], outDim: B.shape[0], scale, readA: () => readTensorF32(A), readB: () => readTensorF32(B) });
   }
+  if (!modules.size && ignored.length)
+    throw new Error(`${weights}: none of its LoRA modules (${ignored.slice(0, 3).join(', ')}, ...) is in target_modules of ${cfgFile} (${JSON.stringify(config.target_modules)})`);
   if (!modules.size) throw new Error(`${weights}: no LoRA tensors (expected keys like 'base_model.model.<module>.lora_A.weight')`);
   const used = new Set<string>();
   return {
-    dir, config, modules, files: [cfgFile, weights],
+    dir, config, modules, files: [cfgFile, weights], configFile: cfgFile, weightsFile: weights, ignored,
     forModule(module) {
       // adapters saved from wrapped models may carry extra prefixes; match on the module path's suffix
       for (const [k, v] of modules) if (k === module || k.endsWith(`.${module}`) || module.endsWith(`.${k}`)) { used.add(k); return v; }

@@ -13,7 +13,10 @@ import type { QuantSpec } from './graph/context.ts';
 import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
 import { assertAdapterFits, openAdapter } from './lora.ts';
 import { argmax, sampleToken } from './sampling.ts';
-import { halfPlan, planWeights, quantizePlan, writeWeights, type WeightIndex } from './weights.ts';
+import { checkShapes } from './tensor-shapes.ts';
+import { adapterWarnings } from './adapter-warnings.ts';
+import { halfPlan, planWeights, quantizePlan, type WeightIndex } from './weights.ts';
+import { cachedWeights } from './weight-cache.ts';
 import { fromHalf } from '../onnx/half.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
@@ -71,8 +74,11 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const { graph, precision, device, variant: graphVar } = graphVariant(opts);
   await assertDeviceAvailable(device);
   const ckpt = openCheckpoint(modelDir);
-  const spec: ModelSpec = { ...parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig), ...opts.specOverrides };
+  const parsed = parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig);
+  const spec: ModelSpec = { ...parsed, ...opts.specOverrides };
   const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
+  checkShapes(parsed, ckpt, adapter); // before any conversion; against the config, not test overrides
+  if (adapter) for (const w of adapterWarnings(parsed, adapter, modelDir, ckpt.config)) (opts.onWarning ?? warnOnStderr)(w);
   const cacheRoot = opts.cacheDir ?? defaultCacheDir();
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
@@ -80,18 +86,15 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '') + (graphVar.half ? '-fp16' : '');
   const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
   const weightsFile = path.join(dir, 'weights.bin');
-  const indexFile = path.join(dir, 'weights.json');
-  let index: WeightIndex;
-  if (fs.existsSync(indexFile) && fs.existsSync(weightsFile)) {
-    index = JSON.parse(fs.readFileSync(indexFile, 'utf8'));
-  } else {
-    fs.mkdirSync(dir, { recursive: true });
-    const planned = planWeights(spec, ckpt, adapter);
-    const plan = graphVar.quant ? quantizePlan(planned, graphVar.quant) : graphVar.half ? halfPlan(planned) : planned;
-    if (adapter) assertAdapterFits(adapter);
-    index = writeWeights(plan, weightsFile, conversionProgress(modelDir, precision, planned.reduce((n, p) => n + p.dims.reduce((a, b) => a * b, 1), 0)));
-    writeFileAtomic(indexFile, JSON.stringify(index));
-  }
+  const index = await cachedWeights({
+    dir, cacheRoot, warn: opts.onWarning ?? warnOnStderr,
+    plan: () => {
+      const planned = planWeights(spec, ckpt, adapter);
+      if (adapter) assertAdapterFits(adapter);
+      return graphVar.quant ? quantizePlan(planned, graphVar.quant) : graphVar.half ? halfPlan(planned) : planned;
+    },
+    onProgress: conversionProgress(modelDir, precision, [...ckpt.tensors.values()].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)),
+  });
   const exits = exitLayers(opts, spec);
   // a non-CPU device's graph file carries the device and a hash of its kernel choices (DEVICE_VARIANTS)
   const deviceKey = device === 'cpu' ? '' : `-${device}-${sha256(JSON.stringify(DEVICE_VARIANTS[device])).slice(0, 8)}`;
@@ -105,6 +108,8 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   };
   return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts, exits });
 }
+
+const warnOnStderr = (message: string) => process.stderr.write(`warning: ${message}\n`);
 
 /** Converting a large checkpoint takes a while: say what, how far and how long on stderr. */
 function conversionProgress(modelDir: string, precision: string, params: number): ((done: number, total: number) => void) | undefined {
@@ -122,9 +127,12 @@ function conversionProgress(modelDir: string, precision: string, params: number)
 }
 
 function sessionOptions(opts: LoadOptions, exits: number[] = []): ort.InferenceSession.SessionOptions {
+  const spin = opts.spinning ? '1' : '0';
   return {
     graphOptimizationLevel: 'all', executionProviders: executionProviders(parseDevice(opts.device, 'LoadOptions.device')),
     ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
+    // worker threads sleep instead of busy-waiting between operators (LoadOptions.spinning)
+    extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
     // after an early exit the later layers see 1 position where the memory plan (symbolic T) expected T: ORT
     // warns on every such run and allocates those tensors on the fly, which is correct
     ...(exits.length ? { logSeverityLevel: 3 as const } : {}),

@@ -98,8 +98,14 @@ export interface LoadOptions {
    * device where kernels differ (model.ts deviceVariant); part of the cache key.
    */
   device?: 'cpu' | 'webgpu' | 'cuda';
-  /** Intra-op threads (default: ONNX Runtime's choice). */
+  /** Intra-op threads (default: ONNX Runtime's choice, one per physical core). */
   threads?: number;
+  /**
+   * Let ONNX Runtime's idle worker threads spin (busy-wait) for the next piece of work (default false).
+   * Spinning saves microseconds per operator on an idle machine, but two processes on the same cores
+   * starve each other (reports/perf/NOTES.md, contention); with it off, waiting threads sleep.
+   */
+  spinning?: boolean;
   /** Default LoRA scale when a call gives none (default 1 = finetuned). */
   defaultLoraScale?: number;
   /**
@@ -131,6 +137,8 @@ export interface LoadOptions {
    * Default: the middle layer floor((L-1)/2), the ADL's default layer; [] for none. Part of the cache key.
    */
   exitLayers?: number[];
+  /** Receives load warnings (adapter tensors not applied, another base than the adapter names); default: stderr. */
+  onWarning?: (message: string) => void;
 }
 
 export interface LanguageModel {

@@ -4,18 +4,20 @@
 //   q/k/v and gate/up are packed into one weight each (PACKS_*), whatever the checkpoint's layout;
 //   Gemma's (1 + w) norm gain is folded in;
 //   LoRA A is stored as [in, r] and B as [r, out], with B pre-multiplied by lora_alpha / r (or / sqrt(r)).
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Checkpoint } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import type { Adapter } from './lora.ts';
 import { toHalf } from '../onnx/half.ts';
+import { withTemp } from './temp-files.ts';
+import { embeddingName, finalNormSource, hasBias, linearDims, linearSource, normSources, qkNormSource } from './tensor-names.ts';
 
 /** Byte range of one tensor in the weight file; dtype is float32 unless it says uint8 (packed quantised weights). */
 export interface WeightEntry { offset: number; length: number; dims: number[]; dtype?: 'uint8' | 'int8' | 'float16' }
 export type WeightIndex = Record<string, WeightEntry>;
 
-interface LinearSource { module: string; rows?: [number, number]; conv1d?: boolean }
 interface Planned { name: string; dims: number[]; produce: () => Float32Array | Uint8Array | Int8Array | Uint16Array }
 
 /**
@@ -25,44 +27,6 @@ interface Planned { name: string; dims: number[]; produce: () => Float32Array | 
  */
 export const PACKS_GATED: [string, string[]][] = [['qkv', ['q', 'k', 'v']], ['o', ['o']], ['gate_up', ['gate', 'up']], ['down', ['down']]];
 export const PACKS_PLAIN: [string, string[]][] = [['qkv', ['q', 'k', 'v']], ['o', ['o']], ['fc', ['fc']], ['proj', ['proj']]];
-
-/** Where logical linear `kind` of layer i lives in the checkpoint. */
-function linearSource(spec: ModelSpec, i: number, kind: string): LinearSource {
-  const qd = spec.heads * spec.headDim, kd = spec.kvHeads * spec.headDim, I = spec.intermediate;
-  const attn = `model.layers.${i}.self_attn`, mlp = `model.layers.${i}.mlp`;
-  switch (spec.family.naming) {
-    case 'hf':
-      return { module: ['gate', 'up', 'down'].includes(kind) ? `${mlp}.${kind}_proj` : `${attn}.${kind}_proj` };
-    case 'phi3': {
-      const qkv: Record<string, [number, number]> = { q: [0, qd], k: [qd, qd + kd], v: [qd + kd, qd + 2 * kd] };
-      if (kind in qkv) return { module: `${attn}.qkv_proj`, rows: qkv[kind] };
-      if (kind === 'gate') return { module: `${mlp}.gate_up_proj`, rows: [0, I] };
-      if (kind === 'up') return { module: `${mlp}.gate_up_proj`, rows: [I, 2 * I] };
-      return { module: kind === 'o' ? `${attn}.o_proj` : `${mlp}.down_proj` };
-    }
-    case 'gpt2': {
-      const h = `transformer.h.${i}`, H = spec.hidden;
-      const qkv: Record<string, [number, number]> = { q: [0, H], k: [H, 2 * H], v: [2 * H, 3 * H] };
-      if (kind in qkv) return { module: `${h}.attn.c_attn`, rows: qkv[kind], conv1d: true };
-      const m: Record<string, string> = { o: `${h}.attn.c_proj`, fc: `${h}.mlp.c_fc`, proj: `${h}.mlp.c_proj` };
-      return { module: m[kind], conv1d: true };
-    }
-  }
-}
-
-/** Norm weights (and LayerNorm biases) of layer i by logical role. */
-function normSources(spec: ModelSpec, i: number): Record<string, string> {
-  if (spec.family.naming === 'gpt2') return { attn_norm: `transformer.h.${i}.ln_1`, mlp_norm: `transformer.h.${i}.ln_2` };
-  const l = `model.layers.${i}`;
-  switch (spec.family.layout) {
-    case 'pre': return { attn_norm: `${l}.input_layernorm`, mlp_norm: `${l}.post_attention_layernorm` };
-    case 'sandwich': return {
-      attn_norm: `${l}.input_layernorm`, attn_post_norm: `${l}.post_attention_layernorm`,
-      mlp_norm: `${l}.pre_feedforward_layernorm`, mlp_post_norm: `${l}.post_feedforward_layernorm`,
-    };
-    case 'post': return { attn_post_norm: `${l}.post_attention_layernorm`, mlp_post_norm: `${l}.post_feedforward_layernorm` };
-  }
-}
 
 function sliceRows(w: Float32Array, cols: number, rows?: [number, number]): Float32Array {
   return rows ? w.subarray(rows[0] * cols, rows[1] * cols) : w;
@@ -92,22 +56,17 @@ export function planWeights(spec: ModelSpec, ckpt: Checkpoint, adapter?: Adapter
   const plan: Planned[] = [];
   const add = (name: string, dims: number[], produce: () => Float32Array) => plan.push({ name, dims, produce });
   const gpt2 = spec.family.naming === 'gpt2';
-  const embedName = gpt2 ? 'transformer.wte.weight' : 'model.embed_tokens.weight';
   const plusOne = (w: Float32Array) => (spec.family.normPlusOne ? w.map((x) => x + 1) : w);
   const norm = (name: string, src: string, dim: number) => {
     add(`${name}.weight`, [dim], () => plusOne(ckpt.read(`${src}.weight`)));
     if (spec.family.norm === 'layer') add(`${name}.bias`, [dim], () => ckpt.read(`${src}.bias`));
   };
 
-  add('embed', [spec.vocab, spec.hidden], () => ckpt.read(embedName));
+  add('embed', [spec.vocab, spec.hidden], () => ckpt.read(embeddingName(spec)));
   if (gpt2) add('pos_embed', [spec.maxPositions, spec.hidden], () => ckpt.read('transformer.wpe.weight'));
 
   const qd = spec.heads * spec.headDim, kd = spec.kvHeads * spec.headDim;
-  const dims: Record<string, [number, number]> = {
-    q: [spec.hidden, qd], k: [spec.hidden, kd], v: [spec.hidden, kd], o: [qd, spec.hidden],
-    gate: [spec.hidden, spec.intermediate], up: [spec.hidden, spec.intermediate], down: [spec.intermediate, spec.hidden],
-    fc: [spec.hidden, spec.intermediate], proj: [spec.intermediate, spec.hidden],
-  };
+  const dims = linearDims(spec);
   const linear = (i: number, kind: string) => {
     const src = linearSource(spec, i, kind);
     const [inDim, outDim] = dims[kind];
@@ -123,8 +82,7 @@ export function planWeights(spec: ModelSpec, ckpt: Checkpoint, adapter?: Adapter
       }
       return transpose(sliceRows(w, inDim, src.rows), outDim, inDim);
     };
-    const hasBias = ['q', 'k', 'v'].includes(kind) ? spec.qkvBias : kind === 'o' ? spec.outBias : spec.mlpBias;
-    const bias = hasBias ? () => sliceRows(ckpt.read(`${src.module}.bias`), 1, src.rows) : undefined;
+    const bias = hasBias(spec, kind) ? () => sliceRows(ckpt.read(`${src.module}.bias`), 1, src.rows) : undefined;
     return { src, inDim, outDim, weight, bias };
   };
   const packs = spec.family.mlp === 'gated' ? PACKS_GATED : PACKS_PLAIN;
@@ -132,8 +90,8 @@ export function planWeights(spec: ModelSpec, ckpt: Checkpoint, adapter?: Adapter
     for (const [role, src] of Object.entries(normSources(spec, i))) norm(`layers.${i}.${role}`, src, spec.hidden);
     if (spec.family.qkNorm !== 'none') {
       const full = spec.family.qkNorm === 'full';
-      norm(`layers.${i}.q_norm`, `model.layers.${i}.self_attn.q_norm`, full ? qd : spec.headDim);
-      norm(`layers.${i}.k_norm`, `model.layers.${i}.self_attn.k_norm`, full ? kd : spec.headDim);
+      norm(`layers.${i}.q_norm`, qkNormSource(i, 'q'), full ? qd : spec.headDim);
+      norm(`layers.${i}.k_norm`, qkNormSource(i, 'k'), full ? kd : spec.headDim);
     }
     for (const [pack, kinds] of packs) {
       const parts = kinds.map((kind) => linear(i, kind));
@@ -153,7 +111,7 @@ export function planWeights(spec: ModelSpec, ckpt: Checkpoint, adapter?: Adapter
       }
     }
   }
-  norm('final_norm', gpt2 ? 'transformer.ln_f' : 'model.norm', spec.hidden);
+  norm('final_norm', finalNormSource(spec), spec.hidden);
   if (!spec.tiedEmbeddings) add('lm_head', [spec.vocab, spec.hidden], () => ckpt.read('lm_head.weight'));
   return plan;
 }
@@ -232,30 +190,44 @@ export function halfPlan(plan: Planned[]): Planned[] {
 
 const ALIGN = 4096;
 
-/** Writes the planned tensors to `file` (atomically) and returns the index. */
-export function writeWeights(plan: Planned[], file: string, onProgress?: (done: number, total: number) => void): WeightIndex {
-  const index: WeightIndex = {};
+/** The weight file as written: its index, byte size and sha256 (what weight-cache.ts verifies on load). */
+export interface WrittenWeights { index: WeightIndex; bytes: number; sha256: string }
+
+/**
+ * Writes the planned tensors to `file` atomically (via `<file>.<pid>.tmp`, removed on failure, SIGINT and
+ * SIGTERM) and returns the index. Yields to the event loop between tensors so that a signal is handled mid-way.
+ */
+export async function writeWeights(plan: Planned[], file: string, onProgress?: (done: number, total: number) => void): Promise<WrittenWeights> {
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
+  const written = await withTemp(tmp, async () => {
+    const index: WeightIndex = {};
+    const hash = crypto.createHash('sha256');
+    const fd = fs.openSync(tmp, 'w');
     let offset = 0;
-    for (const p of plan) {
-      const data = p.produce();
-      const expected = p.dims.reduce((a, b) => a * b, 1);
-      if (data.length !== expected)
-        throw new Error(`weight '${p.name}': expected ${expected} values for shape [${p.dims}], got ${data.length}`);
-      offset = Math.ceil(offset / ALIGN) * ALIGN;
-      fs.writeSync(fd, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 0, data.byteLength, offset);
-      const dtype = data instanceof Uint8Array ? 'uint8' as const : data instanceof Int8Array ? 'int8' as const : data instanceof Uint16Array ? 'float16' as const : undefined;
-      index[p.name] = { offset, length: data.byteLength, dims: p.dims, ...(dtype ? { dtype } : {}) };
-      offset += data.byteLength;
-      onProgress?.(Object.keys(index).length, plan.length);
+    try {
+      for (const p of plan) {
+        const data = p.produce();
+        const expected = p.dims.reduce((a, b) => a * b, 1);
+        if (data.length !== expected)
+          throw new Error(`weight '${p.name}': expected ${expected} values for shape [${p.dims}], got ${data.length}`);
+        const aligned = Math.ceil(offset / ALIGN) * ALIGN;
+        hash.update(new Uint8Array(aligned - offset)); // the gap reads back as zeros
+        const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+        fs.writeSync(fd, bytes, 0, data.byteLength, aligned);
+        hash.update(bytes);
+        const dtype = data instanceof Uint8Array ? 'uint8' as const : data instanceof Int8Array ? 'int8' as const : data instanceof Uint16Array ? 'float16' as const : undefined;
+        index[p.name] = { offset: aligned, length: data.byteLength, dims: p.dims, ...(dtype ? { dtype } : {}) };
+        offset = aligned + data.byteLength;
+        onProgress?.(Object.keys(index).length, plan.length);
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      fs.closeSync(fd);
     }
-  } finally {
-    fs.closeSync(fd);
-  }
+    return { index, bytes: offset, sha256: hash.digest('hex') };
+  });
   fs.renameSync(tmp, file);
-  return index;
+  return written;
 }
 
 export function weightsFileName(dir: string): string {

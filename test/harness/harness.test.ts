@@ -113,9 +113,10 @@ describe('scoring', () => {
 
   it('rejects malformed method outputs with the field named', async () => {
     const ctx = { organism: { organismId: 'x', type: 'SDF', description: '', frequentTokens: [] }, relevance: new LexicalRelevanceGrader(), embedder: new HashedTfidfEmbedder(), finetuneTexts: [], unrelatedTexts: [], seed: 's', bootstrap: 10 };
-    const { assertMethodOutput } = await import('../../src/harness/score.ts');
-    expect(() => assertMethodOutput({}, 'm')).toThrow(/none of readouts, steering/);
-    expect(() => assertMethodOutput({ readouts: [{ tokens: [1] }] }, 'm')).toThrow(/readouts\[0\]\.tokens/);
+    const { validateMethodOutput } = await import('../../src/method/validate.ts');
+    const v = (o: unknown) => validateMethodOutput(o, { methodId: 'm', hiddenSize: 4, numLayers: 6, budget: { readoutsPerSource: 5, tokensPerReadout: 20 } });
+    expect(() => v({})).toThrow(/none of readouts, steering/);
+    expect(() => v({ readouts: [{ source: 'logitlens', variant: 'd', layer: 2, position: 0, tokens: [1] }] })).toThrow(/readouts\[0\]\.tokens/);
     expect(await scoreOutput({ scalars: { a: 2 } }, ctx)).toEqual({ 'scalar.a': { estimate: 2, lower: 2, upper: 2, n: 1, alpha: 0.05, ci: 'none' } });
   });
 

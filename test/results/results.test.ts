@@ -30,11 +30,11 @@ describe('result files', () => {
   it('are keyed by suite version, method config, model revisions and seed', () => {
     const r = sampleResult();
     const p = resultPath('/r', r);
-    expect(p).toContain('zoo@1');
+    expect(p).toContain('zoo@2');
     expect(p).toContain('mean-diff@1-abcdefabcdef');
     const variants = [
       sampleResult({ seed: 's2' }),
-      sampleResult({ suite: { id: 'zoo', version: 2, settings: 'full' } }),
+      sampleResult({ suite: { id: 'zoo', version: 3, settings: 'full' } }),
       sampleResult({ method: { ...r.method, configHash: 'ffffffffffff' } }),
       sampleResult({ organism: { ...r.organism, finetuned: { ...r.organism.finetuned, contentHash: 'c'.repeat(64) } } }),
     ];

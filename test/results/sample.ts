@@ -5,7 +5,7 @@ export function sampleResult(over: Partial<ResultFile> = {}): ResultFile {
   const metric = { estimate: 0.5, lower: 0.4, upper: 0.6, n: 20, alpha: 0.05, ci: 'bootstrap' as const, over: 'prompts' };
   return {
     schema: 'diffbench-result@1',
-    suite: { id: 'zoo', version: 1, settings: 'full' },
+    suite: { id: 'zoo', version: 2, settings: 'full' },
     method: { id: 'mean-diff', version: '1', config: { samples: 10 }, configHash: 'abcdefabcdef', source: 'builtin:mean-diff', codeHash: '0123456789ab' },
     organism: {
       id: 'zoo/cake_bake',

@@ -90,6 +90,10 @@ describe('bad adapters', () => {
       'base_model.model.model.layers.0.mlp.switch_proj.lora_A.weight': { dtype: 'F32', shape: [4, 64], data_offsets: [0, 1024] },
       'base_model.model.model.layers.0.mlp.switch_proj.lora_B.weight': { dtype: 'F32', shape: [64, 4], data_offsets: [1024, 2048] },
     }, new Uint8Array(2048)));
+    // not in target_modules: PEFT would not apply it, so neither does DiffBench, and nothing is left
+    await expect(load(LLAMA, dir)).rejects.toThrow(/none of its LoRA modules \(model\.layers\.0\.mlp\.switch_proj, \.\.\.\) is in target_modules/);
+    const cfgFile = path.join(dir, 'adapter_config.json');
+    fs.writeFileSync(cfgFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(cfgFile, 'utf8')), target_modules: ['q_proj', 'switch_proj'] }));
     await expect(load(LLAMA, dir)).rejects.toThrow(/adapter targets module\(s\) the model does not have: model\.layers\.0\.mlp\.switch_proj/);
   });
 
@@ -100,7 +104,7 @@ describe('bad adapters', () => {
       'base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight': { dtype: 'F32', shape: [4, 32], data_offsets: [0, 512] },
       'base_model.model.model.layers.0.self_attn.q_proj.lora_B.weight': { dtype: 'F32', shape: [64, 4], data_offsets: [512, 1536] },
     }, new Uint8Array(1536)));
-    await expect(load(LLAMA, dir)).rejects.toThrow(/adapter module 'model\.layers\.0\.self_attn\.q_proj' has shape in=32 out=64, but the model's q projection is in=64 out=64/);
+    await expect(load(LLAMA, dir)).rejects.toThrow(/tensor 'base_model\.model\.model\.layers\.0\.self_attn\.q_proj\.lora_A\.weight' has shape \[4,32\], expected \[4,64\]/);
   });
 
   it('pickled adapter weights are refused', async () => {

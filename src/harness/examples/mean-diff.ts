@@ -61,7 +61,8 @@ async function lensReadouts(ctx: MethodContext, vectors: Float32Array[], variant
 
 const meanDiff: DiffingMethod<MeanDiffConfig> = {
   id: 'mean-diff',
-  version: '1',
+  version: '2', // 2: scored readouts are the difference's only (the suite's readout budget)
+  description: 'The worked example of the method API: mean (finetuned - base) residual at the first positions through the logit lens, steered at a fixed strength',
   configSchema,
   defaultConfig: {
     samples: 64,
@@ -113,8 +114,10 @@ const meanDiff: DiffingMethod<MeanDiffConfig> = {
       const b = mean('base', p);
       return mean('finetuned', p).map((x, h) => x - b[h]);
     });
-    const readouts = [
-      ...(await lensReadouts(ctx, diffs, 'difference', layer, config.topK)),
+    // Scored: at most 5 readouts per source of at most 20 tokens (the suite's readout budget).
+    const readouts = await lensReadouts(ctx, diffs, 'difference', layer, config.topK);
+    // Reference readouts of the plain means go to details (not scored).
+    const reference = [
       ...(await lensReadouts(ctx, positions.map((p) => mean('base', p)), 'base', layer, config.topK)),
       ...(await lensReadouts(ctx, positions.map((p) => mean('finetuned', p)), 'finetuned', layer, config.topK)),
     ];
@@ -143,7 +146,7 @@ const meanDiff: DiffingMethod<MeanDiffConfig> = {
       };
       steering.push({ variant: 'difference', layer, position: s.position, strength: s.strength, prompts: s.prompts, steered: await gen(true), unsteered: await gen(false) });
     }
-    return { readouts, scalars, steering, vectors: diffs.map((d, p) => ({ name: 'mean_diff', layer, position: p, data: Array.from(d) })) };
+    return { readouts, scalars, steering, vectors: diffs.map((d, p) => ({ name: 'mean_diff', layer, position: p, data: Array.from(d) })), details: { referenceReadouts: reference } };
   },
 };
 

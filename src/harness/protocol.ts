@@ -1,0 +1,44 @@
+// The scoring protocol of a suite (benchmark/<suite>/suite.json, "protocol"): the readout budget, the
+// controls every method is normalised against, the reference method of the ranking and the metrics
+// it ranks on. Part of the suite's version: change the version when the protocol changes.
+import type { ReadoutBudget } from '../method/validate.ts';
+import type { Suite } from './suite.ts';
+
+export interface ScoringProtocol extends ReadoutBudget {
+  /** Baseline keys of the controls in result files (baselines/negative-control.ts, positive-control.ts). */
+  controls: { negative: string; positive: string };
+  /** The method every other is compared with in the ranking. */
+  reference: string;
+  /** The metrics normalised and ranked (when informative on the suite). */
+  metrics: string[];
+  /** steering.coherence below this flags a method's steered text as incoherent. */
+  minCoherence: number;
+}
+
+export const DEFAULT_PROTOCOL: ScoringProtocol = {
+  readoutsPerSource: 5,
+  tokensPerReadout: 20,
+  controls: { negative: 'baseline/negative-control', positive: 'baseline/positive-control' },
+  reference: 'adl',
+  metrics: ['relevance.logitlens', 'relevance.patchscope', 'steering.gain'],
+  minCoherence: 0.75,
+};
+
+export const PROTOCOL_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    readoutsPerSource: { type: 'integer', minimum: 1 },
+    tokensPerReadout: { type: 'integer', minimum: 1 },
+    controls: { type: 'object', additionalProperties: false, required: ['negative', 'positive'], properties: { negative: { type: 'string' }, positive: { type: 'string' } } },
+    reference: { type: 'string' },
+    metrics: { type: 'array', minItems: 1, items: { type: 'string' } },
+    minCoherence: { type: 'number', minimum: 0, maximum: 1 },
+    comment: { type: 'string' },
+  },
+};
+
+/** The suite's protocol, its unset fields from DEFAULT_PROTOCOL. */
+export function protocolOf(suite: Pick<Suite, 'protocol'>): ScoringProtocol {
+  return { ...DEFAULT_PROTOCOL, ...suite.protocol };
+}
