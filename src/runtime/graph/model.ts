@@ -143,8 +143,9 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
     const steered = v.sumKernel ?? true ? g.op('Sum', [...block.residualTerms, steers[i]]) : g.op('Add', [g.op('Add', block.residualTerms), steers[i]]);
     // patching: the given rows replace those positions; a copy and N row writes, no pass over [B,T,H] like
     // Where (reports/perf/NOTES.md change 19). Named as the graph output: no Identity copy.
+    const patchIndex = g.input(`patch_index.${i}`, 'int64', [`N${i}`, 2]);
     const patchRows = activationInput(c, g.input(`patch_rows.${i}`, 'float32', [`N${i}`, H]));
-    x = g.op('ScatterND', [steered, g.input(`patch_index.${i}`, 'int64', [`N${i}`, 2]), patchRows], {}, c.dtype === 'float32' ? `resid_post.${i}` : undefined);
+    x = g.op('ScatterND', [steered, patchIndex, patchRows], {}, c.dtype === 'float32' ? `resid_post.${i}` : undefined);
     outputF32(c, x, `resid_post.${i}`, ['B', 'T', H]);
     g.output(block.key, `present_key.${i}`, c.dtype, ['B', kvHeads, 'S', headDim]);
     g.output(block.value, `present_value.${i}`, c.dtype, ['B', kvHeads, 'S', headDim]);
