@@ -1,24 +1,25 @@
 // npm run leaderboard -- [results dir]: the leaderboard of a suite version from result files.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../leaderboard/index.ts';
 import { loadSuite } from '../harness/suite.ts';
-import { REPO_ROOT } from '../results/environment.ts';
-import { readResults } from '../results/store.ts';
+import { resultsDirFor } from '../paths.ts';
+import { writeLeaderboard } from './reports.ts';
 
 const HELP = `Usage: npm run leaderboard -- [results dir] [options]
 
-Reads every result file under the results folder (default ./results) and renders the leaderboard of
-one suite version: a terminal table, <reports>/<suite>@<version>.md and a self-contained .html page
-with per-organism bars and the ladders as lines. Results of other suite versions are never mixed in.
+Reads every result file under the results folder (default results/<settings>, or
+$DIFFBENCH_RESULTS/<settings>: where npm run bench writes) and renders the leaderboard of one suite
+version: a terminal table, <reports>/<suite>@<version>.md and a self-contained .html page with
+per-organism bars and the ladders as lines. Results of other suite versions or settings are never mixed in.
 
 Options:
   --suite <name>      zoo (default), paper, ablations
-  --settings <name>   which settings' results (default: full when present, else fast)
-  --reports <dir>     output folder (default ./reports)
+  --settings <name>   which settings' results (default full)
+  --reports <dir>     output folder (default: the results folder)
   --json              print the leaderboard as JSON instead of the table
-  -h, --help          this help`;
+  -h, --help          this help
+
+Exit status: 0 ok, 2 when the folder holds no result of the suite version and settings (the message
+names the folder) or on other errors.`;
 
 function main(): number {
   const { values, positionals } = parseArgs({
@@ -26,7 +27,7 @@ function main(): number {
     options: {
       suite: { type: 'string', default: 'zoo' },
       settings: { type: 'string' },
-      reports: { type: 'string', default: join(REPO_ROOT, 'reports') },
+      reports: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -35,19 +36,12 @@ function main(): number {
     console.log(HELP);
     return 0;
   }
-  const dir = positionals[0] ?? join(REPO_ROOT, 'results');
+  const dir = positionals[0] ?? resultsDirFor(values.settings ?? 'full');
   const suite = loadSuite(values.suite);
-  const files = readResults(dir);
-  if (files.length === 0) throw new Error(`no result files under ${dir}: run npm run bench first, or pass the folder that holds them`);
-  const board = buildLeaderboard(suite, files, { settings: values.settings });
-  if (values.json) console.log(JSON.stringify(board, null, 2));
-  else console.log(renderTerminal(board));
-  mkdirSync(values.reports, { recursive: true });
-  const base = join(values.reports, `${suite.id}@${suite.version}`);
-  writeFileSync(`${base}.md`, renderMarkdown(board));
-  writeFileSync(`${base}.html`, renderHtml(board));
+  const { board, table, files } = writeLeaderboard(suite, dir, values.reports ?? dir, values.settings);
+  console.log(values.json ? JSON.stringify(board, null, 2) : table);
   if (board.ignored.length) console.error(`${board.ignored.length} result file(s) of other suite versions or settings left out`);
-  console.error(`wrote ${base}.md and ${base}.html`);
+  console.error(`wrote ${files.join(' and ')}`);
   return 0;
 }
 

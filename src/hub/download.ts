@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { downloadFileToCacheDir, HubApiError } from '@huggingface/hub';
 import { HubError } from './errors.ts';
 import type { HubSettings } from './settings.ts';
+import { timedFetch } from './timed-fetch.ts';
 
 export interface DownloadProgress {
   repoId: string;
@@ -27,9 +28,9 @@ export interface RemoteFile {
 const ATTEMPTS = 3;
 
 /** Wraps fetch so that whole-file GETs of /resolve/ report bytes as they arrive. */
-function countingFetch(onBytes: (loaded: number, total: number) => void): typeof fetch {
+function countingFetch(onBytes: (loaded: number, total: number) => void, inner: typeof fetch): typeof fetch {
   return async (input, init) => {
-    const res = await fetch(input, init);
+    const res = await inner(input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const ranged = new Headers(init?.headers).has('Range');
     if (!res.ok || !res.body || ranged || (init?.method ?? 'GET') !== 'GET' || !url.includes('/resolve/')) return res;
@@ -106,7 +107,7 @@ export async function downloadToCache(args: {
         hubUrl: settings.endpoint,
         cacheDir: settings.cacheDir,
         accessToken: settings.token,
-        fetch: countingFetch((loaded, total) => report(loaded, total)),
+        fetch: countingFetch((loaded, total) => report(loaded, total), timedFetch(settings)),
       }));
       const problem = await verify(path, file);
       if (problem) {

@@ -2,7 +2,7 @@
 import { HubApiError } from '@huggingface/hub';
 
 export class HubError extends Error {
-  constructor(message: string, readonly kind: 'not-found' | 'auth' | 'offline' | 'pickle' | 'network' | 'corrupt' | 'other') {
+  constructor(message: string, readonly kind: 'not-found' | 'auth' | 'offline' | 'pickle' | 'network' | 'corrupt' | 'timeout' | 'other') {
     super(message);
     this.name = 'HubError';
   }
@@ -19,8 +19,8 @@ export function isUnreachable(err: unknown): boolean {
 }
 
 /** Map an error of @huggingface/hub to a HubError naming the repo (and file). */
-export function explainHubError(err: unknown, what: string): Error {
-  if (err instanceof HubError) return err;
+export function explainHubError(err: unknown, what: string, endpoint?: string): Error {
+  if (err instanceof HubError) return err.message.includes(what) ? err : new HubError(`${what}: ${err.message}`, err.kind);
   if (err instanceof HubApiError) {
     if (err.statusCode === 404) {
       return new HubError(`repo or file not found: ${what} (HTTP 404 from ${err.url}); check the id and revision`, 'not-found');
@@ -33,6 +33,10 @@ export function explainHubError(err: unknown, what: string): Error {
       );
     }
     return new HubError(`Hub request for ${what} failed: ${err.message}`, 'other');
+  }
+  if (err instanceof Error && err.message === 'fetch failed') {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    return new HubError(`${what}: the request to the Hub at ${endpoint ?? 'HF_ENDPOINT'} failed (${cause?.code ?? cause?.message ?? 'no cause given'})`, 'network');
   }
   return err instanceof Error ? err : new Error(String(err));
 }

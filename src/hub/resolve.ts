@@ -9,6 +9,7 @@ import { datasetInfo, listFiles, modelInfo } from '@huggingface/hub';
 import { COMMIT_HASH, listFolder, readRef, readShardIndex, repoFolder, writeRef } from './cache.ts';
 import { downloadToCache, stderrProgress, type DownloadProgress, type RemoteFile } from './download.ts';
 import { explainHubError, HubError, isUnreachable } from './errors.ts';
+import { timedFetch } from './timed-fetch.ts';
 import { missingFromSnapshot, selectFiles, type RepoKind } from './select-files.ts';
 import { hubSettings, type HubSettings } from './settings.ts';
 
@@ -81,7 +82,7 @@ export async function resolveModel(idOrPath: string, opts: ResolveOptions = {}):
     if (isUnreachable(err)) {
       throw new HubError(`the Hub at ${settings.endpoint} is unreachable and ${what} is ${missingText}`, 'offline');
     }
-    throw explainHubError(err, what);
+    throw explainHubError(err, what, settings.endpoint);
   }
 }
 
@@ -106,7 +107,7 @@ async function download(a: {
   opts: ResolveOptions;
 }): Promise<Resolved> {
   const { type, repoId, subfolder, revision, storage, settings } = a;
-  const credentials = { hubUrl: settings.endpoint, accessToken: settings.token };
+  const credentials = { hubUrl: settings.endpoint, accessToken: settings.token, fetch: timedFetch(settings) };
   const commit = COMMIT_HASH.test(revision) ? revision : await resolveCommit(type, repoId, revision, credentials);
 
   const prefix = subfolder ? `${subfolder}/` : '';
@@ -129,7 +130,7 @@ async function resolveCommit(
   type: 'model' | 'dataset',
   repoId: string,
   revision: string,
-  credentials: { hubUrl: string; accessToken?: string },
+  credentials: { hubUrl: string; accessToken?: string; fetch: typeof fetch },
 ): Promise<string> {
   const info = (type === 'model'
     ? await modelInfo({ name: repoId, revision, additionalFields: ['sha'], ...credentials })

@@ -8,6 +8,7 @@ import { resultErrors } from '../results/validate.ts';
 import type { ResultFile } from '../results/types.ts';
 import type { Suite } from '../harness/suite.ts';
 import { buildLeaderboard } from './aggregate.ts';
+import { bundleContradictions, resultContradictions } from './consistency.ts';
 
 const SECRET_PATTERNS: [string, RegExp][] = [
   ['OpenAI-style API key', /\bsk-[A-Za-z0-9_-]{20,}/],
@@ -48,6 +49,7 @@ export interface BundleCheck {
 export function checkBundle(suite: Suite, files: string[]): BundleCheck {
   const problems: string[] = [];
   const results: { path: string; result: ResultFile; hash: string }[] = [];
+  const parsed: { path: string; result: ResultFile }[] = [];
   for (const path of files) {
     const text = readFileSync(path, 'utf8');
     const secrets = findSecrets(text);
@@ -70,8 +72,15 @@ export function checkBundle(suite: Suite, files: string[]): BundleCheck {
       problems.push(`${path}: suite ${version}, but the current suite is ${suite.id}@${suite.version}; rerun npm run bench with this checkout`);
       continue;
     }
+    parsed.push({ path, result });
+    const contradictions = resultContradictions(suite, result);
+    if (contradictions.length) {
+      problems.push(...contradictions.map((c) => `${path}: ${c}`));
+      continue;
+    }
     results.push({ path, result, hash: sha256(text) });
   }
+  problems.push(...bundleContradictions(parsed));
   if (files.length === 0) problems.push('no result files (*.json) found');
   const board = buildLeaderboard(suite, results.map(({ path, result }) => ({ path, result })), {});
   const entries: Entry[] = [];

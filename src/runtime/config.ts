@@ -53,11 +53,24 @@ export function parseConfig(cfg: Record<string, any>, where: string, generation:
     for (const k of keys) if (typeof cfg[k] === 'number') return cfg[k];
     throw new ConfigError(`${where}: missing numeric field '${keys[0]}'`);
   };
+  /** A size field: present (under one of its spellings) and a positive integer. */
+  const size = (...keys: string[]): number => {
+    const key = keys.find((k) => cfg[k] !== undefined) ?? keys[0];
+    const v = need(key);
+    if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`${where}: ${key} must be a positive integer, got ${v}`);
+    return v;
+  };
+  const optionalSize = (key: string): number | undefined => (cfg[key] == null ? undefined : size(key));
   const gpt2 = modelType === 'gpt2';
-  const hidden = need('hidden_size', 'n_embd');
-  const heads = need('num_attention_heads', 'n_head');
-  const numLayers = need('num_hidden_layers', 'n_layer');
-  const headDim = typeof cfg.head_dim === 'number' ? cfg.head_dim : hidden / heads;
+  const hidden = size('hidden_size', 'n_embd');
+  const heads = size('num_attention_heads', 'n_head');
+  const numLayers = size('num_hidden_layers', 'n_layer');
+  const kvHeads = optionalSize('num_key_value_heads') ?? heads;
+  if (heads % kvHeads !== 0) throw new ConfigError(`${where}: num_attention_heads (${heads}) must be a multiple of num_key_value_heads (${kvHeads})`);
+  const headDim = optionalSize('head_dim') ?? hidden / heads;
+  if (!Number.isInteger(headDim)) throw new ConfigError(`${where}: hidden_size (${hidden}) is not a multiple of num_attention_heads (${heads}) and head_dim is not given`);
+  const intermediate = optionalSize('intermediate_size') ?? optionalSize('n_inner') ?? 4 * hidden;
+  const vocab = size('vocab_size');
   const actName = (cfg.hidden_activation ?? cfg.hidden_act ?? cfg.activation_function ?? 'silu') as string;
   const activation = ACTIVATIONS[actName];
   if (!activation) throw new ConfigError(`${where}: activation '${actName}' is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
@@ -80,10 +93,10 @@ export function parseConfig(cfg: Record<string, any>, where: string, generation:
   const eos = ids(generation.eos_token_id).length ? ids(generation.eos_token_id) : ids(cfg.eos_token_id);
   return {
     modelType, family, numLayers, hidden, heads,
-    kvHeads: cfg.num_key_value_heads ?? heads,
+    kvHeads,
     headDim,
-    intermediate: cfg.intermediate_size ?? cfg.n_inner ?? 4 * hidden,
-    vocab: need('vocab_size'),
+    intermediate,
+    vocab,
     normEps: cfg.rms_norm_eps ?? cfg.layer_norm_epsilon ?? cfg.layer_norm_eps ?? 1e-6,
     activation,
     qkvBias: gpt2 || (cfg.attention_bias ?? family.qkvBiasDefault),

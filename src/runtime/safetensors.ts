@@ -37,10 +37,13 @@ export function readSafetensorsHeader(file: string): Map<string, TensorEntry> {
     } catch {
       throw new SafetensorsError(`${file}: header is not valid JSON`);
     }
+    if (!header || typeof header !== 'object' || Array.isArray(header))
+      throw new SafetensorsError(`${file}: header is not a JSON object of tensor entries`);
     const dataStart = 8 + headerLen;
     const entries = new Map<string, TensorEntry>();
     for (const [name, info] of Object.entries(header)) {
       if (name === '__metadata__') continue;
+      checkEntry(file, name, info);
       const dtype = info.dtype as SafeDType;
       if (!(dtype in BYTES)) throw new SafetensorsError(`${file}: tensor '${name}' has unknown dtype '${info.dtype}' (expected one of ${Object.keys(BYTES).join(', ')})`);
       const [begin, end] = info.data_offsets;
@@ -55,6 +58,22 @@ export function readSafetensorsHeader(file: string): Map<string, TensorEntry> {
   } finally {
     fs.closeSync(fd);
   }
+}
+
+const isIndex = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+
+/** One header entry must be {dtype, shape: [non-negative ints], data_offsets: [begin, end]}. */
+function checkEntry(file: string, name: string, info: unknown): asserts info is { dtype: string; shape: number[]; data_offsets: [number, number] } {
+  const where = `${file}: header entry of tensor '${name}'`;
+  if (info === null || typeof info !== 'object' || Array.isArray(info))
+    throw new SafetensorsError(`${where} is ${JSON.stringify(info)}; expected {dtype, shape, data_offsets}`);
+  const e = info as Record<string, unknown>;
+  if (typeof e.dtype !== 'string') throw new SafetensorsError(`${file}: tensor '${name}' has dtype ${JSON.stringify(e.dtype)}; expected a string such as 'F32'`);
+  if (!Array.isArray(e.shape) || !e.shape.every(isIndex))
+    throw new SafetensorsError(`${file}: tensor '${name}' has shape ${JSON.stringify(e.shape) ?? 'undefined'}; expected an array of non-negative integers`);
+  const off = e.data_offsets;
+  if (!Array.isArray(off) || off.length !== 2 || !off.every(isIndex) || off[0] > off[1])
+    throw new SafetensorsError(`${file}: tensor '${name}' has data_offsets ${JSON.stringify(off) ?? 'undefined'}; expected [begin, end] with 0 <= begin <= end`);
 }
 
 /** Reads a tensor and converts it to float32. */

@@ -162,8 +162,9 @@ describe('artifact store', () => {
     expect(await store.step('s', { a: 2, b: [1, 2] }, compute)).toEqual({ n: 2 });
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(fs.readdirSync(dir)).toHaveLength(2);
-    fs.writeFileSync(path.join(dir, fs.readdirSync(dir)[0]), '{broken');
-    await expect(new ArtifactStore(dir).step('s', { a: 1, b: [1, 2] }, compute).then(() => new ArtifactStore(dir).step('s', { a: 2, b: [1, 2] }, compute)))
-      .rejects.toThrow(/cannot read/);
+    // a damaged record is recomputed (test/adl/artifact-integrity.test.ts covers the cases)
+    for (const f of fs.readdirSync(dir)) fs.writeFileSync(path.join(dir, f), '{broken');
+    const quiet = new ArtifactStore(dir, () => {});
+    expect(await quiet.step('s', { a: 1, b: [1, 2] }, compute)).toEqual({ n: 3 });
   });
 });

@@ -21,6 +21,11 @@ export interface FakeHub {
   repos: Map<string, FakeRepo>;
   /** file path -> number of full downloads still to cut off halfway. */
   truncate: Map<string, number>;
+  /**
+   * Requests that get no answer: 'api' = every /api/ request (the connection is accepted, nothing is sent);
+   * a file path = its download sends headers and half the body, then nothing more.
+   */
+  stall: Set<string>;
   close(): Promise<void>;
 }
 
@@ -56,7 +61,7 @@ function entry(path: string, content: Buffer, sha: string) {
 }
 
 export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<FakeHub> {
-  const hub: Omit<FakeHub, 'url' | 'close'> = { requests: [], repos: new Map(Object.entries(repos)), truncate: new Map() };
+  const hub: Omit<FakeHub, 'url' | 'close'> = { requests: [], repos: new Map(Object.entries(repos)), truncate: new Map(), stall: new Set() };
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -69,6 +74,7 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     let body = '';
     for await (const chunk of req) body += chunk;
 
+    if (hub.stall.has('api') && url.pathname.startsWith('/api/')) return; // never answers
     const api = url.pathname.match(/^\/api\/(models|datasets)\/([^/]+\/[^/]+)\/(revision|tree|paths-info)\/([^/]+)(?:\/(.*))?$/);
     const resolve = url.pathname.match(/^\/(datasets\/)?([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/);
     const name = api?.[2] ?? resolve?.[2];
@@ -111,6 +117,10 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
       return res.end(content.subarray(start, end + 1));
     }
     res.writeHead(200, { 'Content-Length': content.length, ETag: etag, 'X-Repo-Commit': r.sha, 'Content-Type': 'application/octet-stream' });
+    if (hub.stall.has(path)) {
+      res.write(content.subarray(0, Math.floor(content.length / 2))); // then silence
+      return;
+    }
     const cuts = hub.truncate.get(path) ?? 0;
     if (cuts > 0) {
       hub.truncate.set(path, cuts - 1);

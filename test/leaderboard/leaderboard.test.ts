@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../../src/leaderboard/index.ts';
 import { bundleFiles, checkBundle, entryErrors, findSecrets } from '../../src/leaderboard/submission.ts';
+import { evaluateAll } from '../../src/harness/run.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
 import type { MetricValue, ResultFile } from '../../src/results/index.ts';
 import { sampleResult } from '../results/sample.ts';
@@ -17,6 +18,7 @@ function resultFor(organism: string, st: number, gap: number, over: Partial<Resu
   r.organism = { ...r.organism, id: organism };
   r.metrics = { 'steering.difference.steered_ft': mv(st), 'steering.difference.unsteered_ft': mv(st / 2), 'scalar.diff_norm.pos0': mv(10 + st) };
   r.baselines = { null: { description: 'null', metrics: { 'steering.difference.steered_ft': mv(st - gap), 'scalar.diff_norm.pos0': mv(3) } } };
+  r.thresholds = evaluateAll(suite, organism, r.method.id, r.suite.settings, r); // as the harness records them (submit recomputes them)
   return { path: `${organism}.json`, result: r };
 }
 
