@@ -79,7 +79,7 @@ export async function gpuFigure(o: GpuOptions): Promise<Record<string, unknown>>
       }
       await zoo.dispose();
       const synth = await loadModel(synthDir, load(precision));
-      for (const [B, T] of [[1, 128], [8, 128]]) prefills.push(await prefill(o, synth, 'qwen3_1.7b_layers', QWEN3_1_7B_LAYERS, precision, B, T));
+      for (const [B, T] of [[1, 128]]) prefills.push(await prefill(o, synth, 'qwen3_1.7b_layers', QWEN3_1_7B_LAYERS, precision, B, T));
       await synth.dispose();
     }
     const lora = await loadModel(o.zooDir, load('fp32', o.adapter));
