@@ -8,6 +8,7 @@ import { createProgress, formatSeconds } from '../harness/progress.ts';
 import { runOrganism } from '../harness/run.ts';
 import { agentTierFor, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
+import { parseDevice } from '../runtime/device.ts';
 import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
 import { summarizeOutcomes } from '../harness/thresholds.ts';
 import type { ThresholdOutcome } from '../results/types.ts';
@@ -51,6 +52,8 @@ Options:
   --jobs <n>            organisms run at once, in worker processes with one ONNX Runtime thread each
                         (default: min(2, CPU cores) when every organism is a zoo organism, else 1)
   --threads <n>         ONNX Runtime intra-op threads (default: 1 with --jobs > 1, else ONNX Runtime's choice)
+  --device <d>          where models run: cpu (default), webgpu or cuda (README "GPU execution"; recorded in
+                        results; --jobs defaults to 1 on a GPU)
   --recompute           recompute results that exist already
   --profile             print wall and CPU seconds per step (load, collect, Patchscope, steering search and
                         samples, each grader, baselines, null organism, scoring) and the total at the end
@@ -79,6 +82,7 @@ async function main(): Promise<number> {
       'agent-method-mi': { type: 'string' },
       'agent-blackbox-mi': { type: 'string' },
       threads: { type: 'string' },
+      device: { type: 'string' },
       jobs: { type: 'string' },
       worker: { type: 'boolean', default: false },
       recompute: { type: 'boolean', default: false },
@@ -100,7 +104,8 @@ async function main(): Promise<number> {
   const organisms = values.organisms ? values.organisms.split(',').map((s) => s.trim()) : suite.organisms;
   for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`organism ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
   const resultsDir = values.results ?? resultsDirFor(values.settings);
-  const jobs = values.jobs ? Number(values.jobs) : organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1;
+  const device = parseDevice(values.device);
+  const jobs = values.jobs ? Number(values.jobs) : device === 'cpu' && organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1;
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${values.jobs}: expected an integer >= 1`);
   const threads = values.threads ? Number(values.threads) : jobs > 1 ? 1 : undefined;
   let llm: LlmTier | undefined;
@@ -137,6 +142,7 @@ async function main(): Promise<number> {
       baselines,
       seed: values.seed,
       threads,
+      device,
       recompute: values.recompute,
       graders: { ...offlineGraders(), ...(embedded ? { embedder: embedded.embedder } : {}) },
       graderMode: graders,
