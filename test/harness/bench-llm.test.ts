@@ -74,7 +74,7 @@ afterAll(async () => {
 function cachedOutputs(cache: string, organism: string): { llm: boolean; output: MethodOutput }[] {
   return filesUnder(join(cache, 'outputs'))
     .filter((f) => basename(f).startsWith(`${organism}--`))
-    .map((f) => ({ llm: /-llm[0-9a-f]+\.json$/.test(f), output: JSON.parse(readFileSync(f, 'utf8')) as MethodOutput }));
+    .map((f) => ({ llm: /-llm[0-9a-f]+-g[0-9a-f]+\.json$/.test(f), output: JSON.parse(readFileSync(f, 'utf8')) as MethodOutput }));
 }
 
 function filesUnder(dir: string): string[] {
