@@ -4,6 +4,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { organismIds, writableDir } from './args.ts';
+import { runCli } from './main.ts';
 import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
 import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
 import { nullOrganismOf, runMeanActivations, runRandomDirection, runUnsteered } from '../../baselines/index.ts';
@@ -162,6 +164,7 @@ async function main(): Promise<void> {
     return;
   }
   if (!args.organism) fail('--organism is required');
+  organismIds('organism', [args.organism]);
   const samples = numbers('samples', args.samples, true)?.[0];
   const tokens = numbers('tokens', args.tokens, true)?.[0];
   const layers = numbers('layers', args.layers, false);
@@ -173,7 +176,7 @@ async function main(): Promise<void> {
     ...(samples !== undefined && { samples }), ...(tokens !== undefined && { tokens }), ...(layers && { layers }),
     ...(steerPositions && { steering: { positions: steerPositions } }),
   });
-  const results = args.results ?? process.env.DIFFBENCH_RESULTS ?? path.join(os.homedir(), '.cache', 'diffbench', 'results');
+  const results = writableDir('results', args.results ?? process.env.DIFFBENCH_RESULTS ?? path.join(os.homedir(), '.cache', 'diffbench', 'results'));
   const seed = args.seed ?? '42';
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const progress = progressReporter(false);
@@ -196,8 +199,4 @@ async function main(): Promise<void> {
   else reports.forEach(printReport);
 }
 
-main().catch((err) => {
-  // Messages name the file/field/id at fault; the stack only with DIFFBENCH_DEBUG.
-  process.stderr.write(`adl: ${process.env.DIFFBENCH_DEBUG ? (err as Error).stack : (err as Error).message ?? err}\n`);
-  process.exit(1);
-});
+runCli('adl', main);

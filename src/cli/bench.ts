@@ -3,6 +3,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { asInput, nameList, positiveInt, writableDir } from './args.ts';
+import { runCli } from './main.ts';
 import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../leaderboard/index.ts';
 import { DEFAULT_METHOD, loadBaselines, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
@@ -48,7 +50,8 @@ Options:
   -h, --help            this help
 
 Exit status: 0 when every pass threshold holds, 1 when one fails or is not scored (a metric it names is
-missing or not finite), 2 on errors (incl. a method output that breaks the suite's protocol).`;
+missing or not finite), 2 on usage or input errors (checked before any model is loaded), 3 when the run
+fails (a method that throws, a method output that breaks the suite's protocol, the runtime).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -77,34 +80,39 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const graders = parseGraderMode(values.graders);
-  const suite = loadSuite(values.suite);
-  const method = await loadMethod(values.method);
-  let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
-  for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
-  checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
-  const baselines = values['no-baselines'] ? [] : await loadBaselines();
-  const organisms = values.organisms ? values.organisms.split(',').map((s) => s.trim()) : suite.organisms;
-  for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`organism ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
-  const resultsDir = values.results ?? defaultResultsDir(values.settings);
-  const threads = values.threads ? Number(values.threads) : undefined;
-  let llm: LlmTier | undefined;
-  if (graders !== 'offline') {
-    const overridesAgents: Partial<AgentTierConfig> = {};
-    const list = (flag: string, s: string) => s.split(',').filter((x) => x.trim() !== '').map((x) => {
-      const n = Number(x);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} ${s}: expected comma-separated integers >= 0`);
-      return n;
-    });
-    if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
-    if (values['agent-method-mi'] !== undefined) overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
-    if (values['agent-blackbox-mi'] !== undefined) overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
-    llm = llmTierFromEnv({ agents: agentTierFor(suite, values.settings, overridesAgents) });
-    const a = llm.agents;
-    console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
-  }
-  console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings`);
-
+  // everything up to the first model load: what fails here is an input error (exit 2)
+  const { graders, suite, method, overrides, baselines, organisms, resultsDir, threads, llm } = await asInput(async () => {
+    const graders = parseGraderMode(values.graders);
+    const suite = loadSuite(values.suite);
+    const method = await loadMethod(values.method);
+    let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
+    for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
+    checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
+    const baselines = values['no-baselines'] ? [] : await loadBaselines();
+    const organisms = nameList('organisms', values.organisms) ?? suite.organisms;
+    for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`--organisms: ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
+    if (!suite.settings[values.settings]) throw new Error(`--settings ${values.settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`);
+    const resultsDir = writableDir('results', values.results ?? defaultResultsDir(values.settings));
+    writableDir('reports', values.reports);
+    const threads = positiveInt('threads', values.threads);
+    let llm: LlmTier | undefined;
+    if (graders !== 'offline') {
+      const overridesAgents: Partial<AgentTierConfig> = {};
+      const list = (flag: string, s: string) => s.split(',').filter((x) => x.trim() !== '').map((x) => {
+        const n = Number(x);
+        if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} ${s}: expected comma-separated integers >= 0`);
+        return n;
+      });
+      if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
+      if (values['agent-method-mi'] !== undefined) overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
+      if (values['agent-blackbox-mi'] !== undefined) overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
+      llm = llmTierFromEnv({ agents: agentTierFor(suite, values.settings, overridesAgents) });
+      const a = llm.agents;
+      console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
+    }
+    console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings`);
+    return { graders, suite, method, overrides, baselines, organisms, resultsDir, threads, llm };
+  });
   const overall = createProgress('bench');
   if (values.profile) trackGc();
   const started = performance.now();
@@ -161,10 +169,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`bench: ${(err as Error).message}`);
-    process.exit(2);
-  },
-);
+runCli('bench', main);

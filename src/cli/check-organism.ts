@@ -5,6 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { InputError } from '../errors.ts';
+import { asInput, positiveInt } from './args.ts';
+import { runCli } from './main.ts';
 import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
 import { sampleDocuments } from '../data/index.ts';
 import { groundTruth, loadOrganism } from '../harness/organism.ts';
@@ -115,9 +118,11 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const opts = { samples: Number(values.samples), layer: Number(values.layer), seed: values.seed, unrelated: values.unrelated };
-  if (!(opts.samples >= 10)) throw new Error(`--samples must be a number >= 10, got ${values.samples}`);
+  const opts = { samples: positiveInt('samples', values.samples)!, layer: Number(values.layer), seed: values.seed, unrelated: values.unrelated };
+  if (!(opts.samples >= 10)) throw new InputError(`--samples must be a number >= 10, got ${values.samples}`);
+  if (!(opts.layer > 0 && opts.layer <= 1)) throw new InputError(`--layer '${values.layer}': expected a fraction of the depth in (0, 1]`);
   const maxRatio = Number(values['max-ratio']);
+  if (!(maxRatio > 0)) throw new InputError(`--max-ratio '${values['max-ratio']}': expected a positive number`);
 
   if (values.ladder) {
     const steps = [...loadRegistry().organisms.values()]
@@ -125,7 +130,7 @@ async function main(): Promise<number> {
       .sort((a, b) => a.rank - b.rank);
     if (steps.length < 2) {
       const groups = [...new Set([...loadRegistry().organisms.values()].flatMap((o) => o.groups.map((g) => g.ladder)))].sort();
-      throw new Error(`ladder '${values.ladder}' has ${steps.length} organism(s) in the registry; ladders: ${groups.slice(0, 12).join(', ')}${groups.length > 12 ? ', ...' : ''}`);
+      throw new InputError(`ladder '${values.ladder}' has ${steps.length} organism(s) in the registry; ladders: ${groups.slice(0, 12).join(', ')}${groups.length > 12 ? ', ...' : ''}`);
     }
     const nullMeasured = await measure(nullFor(steps[0].o, values.null), opts);
     const rows: { organism: string; ratio: MetricValue }[] = [];
@@ -140,8 +145,10 @@ async function main(): Promise<number> {
     return regressions.length === 0 ? 0 : 1;
   }
 
-  const organism = values.organism ? getOrganism(values.organism) : customOrganism(values as unknown as Record<string, string | undefined>);
-  const nullOrganism = nullFor(organism, values.null);
+  const { organism, nullOrganism } = await asInput(() => {
+    const organism = values.organism ? getOrganism(values.organism) : customOrganism(values as unknown as Record<string, string | undefined>);
+    return { organism, nullOrganism: nullFor(organism, values.null) };
+  });
   console.error(`check-organism: ${organism.id} vs null organism ${nullOrganism.id}, ${opts.samples} documents`);
   const m = await measure(organism, opts);
   const n = await measure(nullOrganism, opts);
@@ -159,10 +166,4 @@ async function main(): Promise<number> {
   return tooReadable ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`check-organism: ${(err as Error).message}`);
-    process.exit(2);
-  },
-);
+runCli('check-organism', main);

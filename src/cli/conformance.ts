@@ -3,6 +3,7 @@ import path from 'node:path';
 import { table } from 'table';
 import { discoverCases } from '../conformance/cases.ts';
 import { checkCase, REL_TOLERANCE, type TensorCheck } from '../conformance/check.ts';
+import { runCli } from './main.ts';
 
 const HELP = `Usage: npm run conformance -- [DIR] [--case NAME] [--failures-only]
 
@@ -45,7 +46,4 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(`conformance: ${(e as Error).message}`);
-  process.exit(2);
-});
+runCli('conformance', main);

@@ -1,7 +1,10 @@
 // npm run leaderboard -- [results dir]: the leaderboard of a suite version from result files.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { InputError } from '../errors.ts';
+import { asInput, writableDir } from './args.ts';
+import { runCli } from './main.ts';
 import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../leaderboard/index.ts';
 import { contradictions } from '../leaderboard/consistency.ts';
 import { loadSuite } from '../harness/suite.ts';
@@ -21,7 +24,7 @@ Options:
   --json              print the leaderboard as JSON instead of the table
   -h, --help          this help`;
 
-function main(): number {
+async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
@@ -37,11 +40,13 @@ function main(): number {
     return 0;
   }
   const dir = positionals[0] ?? join(REPO_ROOT, 'results');
-  const suite = loadSuite(values.suite);
-  const files = readResults(dir);
-  if (files.length === 0) throw new Error(`no result files under ${dir}: run npm run bench first, or pass the folder that holds them`);
+  const suite = await asInput(() => loadSuite(values.suite));
+  writableDir('reports', values.reports);
+  if (!existsSync(dir)) throw new InputError(`${dir} does not exist: run npm run bench first, or pass the folder that holds the result files`);
+  const files = await asInput(() => readResults(dir));
+  if (files.length === 0) throw new InputError(`no result files under ${dir}: run npm run bench first, or pass the folder that holds them`);
   const problems = contradictions(suite, files);
-  if (problems.length) throw new Error(`${problems.length} contradiction(s) in the result files; fix or remove them:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (problems.length) throw new InputError(`${problems.length} contradiction(s) in the result files; fix or remove them:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   const board = buildLeaderboard(suite, files, { settings: values.settings });
   if (values.json) console.log(JSON.stringify(board, null, 2));
   else console.log(renderTerminal(board));
@@ -54,9 +59,4 @@ function main(): number {
   return 0;
 }
 
-try {
-  process.exit(main());
-} catch (err) {
-  console.error(`leaderboard: ${(err as Error).message}`);
-  process.exit(2);
-}
+runCli('leaderboard', main);

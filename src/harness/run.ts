@@ -32,6 +32,7 @@ import { validateMethodOutput } from '../method/validate.ts';
 import { protocolOf } from './protocol.ts';
 import { loadThresholds, suiteSettings, type Suite } from './suite.ts';
 import { evaluateThreshold, thresholdApplies } from './thresholds.ts';
+import { describeThrown, during } from '../errors.ts';
 
 export function defaultCacheDir(): string {
   return process.env.DIFFBENCH_CACHE ?? join(homedir(), '.cache', 'diffbench');
@@ -141,9 +142,9 @@ async function methodOutput(
   const ctx = methodContext(loaded, opts, join(cacheRoot, 'work', workName), seed, organismCtx);
   let output: unknown;
   try {
-    output = await lm.method.run(ctx, config);
+    output = await during(`method '${lm.method.id}' (${lm.source}) on ${loaded.organism.id}`, () => lm.method.run(ctx, config));
   } catch (err) {
-    throw new Error(`method '${lm.method.id}' (${lm.source}) failed on ${loaded.organism.id}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`method '${lm.method.id}' (${lm.source}) failed on ${loaded.organism.id}: ${describeThrown(err)}`, { cause: err });
   }
   const valid = validate(output);
   writeJsonAtomic(file, valid);
