@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'benchmark/**/*.test.ts', 'graders/**/*.test.ts', 'baselines/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'benchmark/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',

@@ -3,7 +3,7 @@
 // One baseline per mean, so each stays within the protocol's readout budget (K readouts per source).
 import type { ADLConfig } from '../src/adl/config.ts';
 import { collectedScalars, checkConfig, topTokens } from '../src/adl/method.ts';
-import { collectStep, defaultGraders, lensStep, meanLatents, patchscopeStep, storeOf, type Graders } from '../src/adl/steps.ts';
+import { collectStep, lensStep, meanLatents, patchscopeStep, storeOf, type Graders } from '../src/adl/steps.ts';
 import type { MethodContext, MethodOutput } from '../src/method/types.ts';
 import { adlBaseline } from './adl-baseline.ts';
 
@@ -13,7 +13,7 @@ export async function runMeanActivations(ctx: MethodContext, config: ADLConfig, 
   const collected = await collectStep(ctx, config, store);
   const latents = meanLatents(collected, variants);
   const readouts = await lensStep(ctx, config, store, latents);
-  if (config.patchscope.enabled) readouts.push(...(await patchscopeStep(ctx, config, store, latents, graders ?? (await defaultGraders(ctx)))));
+  if (config.patchscope.enabled) readouts.push(...(await patchscopeStep(ctx, config, store, latents, graders ?? ctx.graders)));
   return { readouts: topTokens(readouts), scalars: collectedScalars(collected) };
 }
 

@@ -6,7 +6,7 @@ import seedrandom from 'seedrandom';
 import type { ADLConfig } from '../src/adl/config.ts';
 import { absoluteLayer } from '../src/adl/config.ts';
 import { checkConfig, SCORED_TOKENS } from '../src/adl/method.ts';
-import { collectStep, defaultGraders, storeOf, type Graders } from '../src/adl/steps.ts';
+import { collectStep, storeOf, type Graders } from '../src/adl/steps.ts';
 import type { MethodContext, MethodOutput, TokenReadout } from '../src/method/types.ts';
 import { adlBaseline } from './adl-baseline.ts';
 import { randomDirections, randomLatents } from './random-direction.ts';
@@ -35,7 +35,7 @@ export async function runNegativeControl(ctx: MethodContext, config: ADLConfig, 
   if (config.steering.enabled) {
     const store = storeOf(ctx);
     const latents = randomLatents(ctx, await collectStep(ctx, config, store));
-    Object.assign(out, await steerLikeADL(ctx, config, store, randomDirections(latents, config), graders ?? (await defaultGraders(ctx))));
+    Object.assign(out, await steerLikeADL(ctx, config, store, randomDirections(latents, config), graders ?? ctx.graders));
   }
   return out;
 }

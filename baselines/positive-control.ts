@@ -7,7 +7,7 @@
 import { absoluteLayer, type ADLConfig } from '../src/adl/config.ts';
 import { contentKey } from '../src/adl/cache.ts';
 import { checkConfig, SCORED_TOKENS } from '../src/adl/method.ts';
-import { pairOf, STEPS_VERSION, collectStep, defaultGraders, storeOf, type Graders } from '../src/adl/steps.ts';
+import { pairOf, STEPS_VERSION, collectStep, storeOf, type Graders } from '../src/adl/steps.ts';
 import { steeringVector } from '../src/adl/steering.ts';
 import { sampleDocuments, sampleTexts } from '../src/data/index.ts';
 import type { MethodContext, MethodOutput } from '../src/method/types.ts';
@@ -92,7 +92,7 @@ export async function runPositiveControl(ctx: MethodContext, config: ADLConfig, 
       return Array.from(ft, (x, h) => x - un[h]);
     });
     const direction = { variant: 'positive', layer, position: 0, vector: Array.from(steeringVector(Float32Array.from(diff), targetNorm)) };
-    Object.assign(out, await steerLikeADL(ctx, config, store, [direction], graders ?? (await defaultGraders(ctx))));
+    Object.assign(out, await steerLikeADL(ctx, config, store, [direction], graders ?? ctx.graders));
     out.vectors = [{ name: 'finetuning_minus_unrelated', layer, position: 0, data: diff }];
   }
   return out;

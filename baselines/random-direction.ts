@@ -4,7 +4,7 @@ import seedrandom from 'seedrandom';
 import type { ADLConfig } from '../src/adl/config.ts';
 import { checkConfig, topTokens } from '../src/adl/method.ts';
 import { steeringVector } from '../src/adl/steering.ts';
-import { collectStep, defaultGraders, lensStep, patchscopeStep, storeOf, type Collected, type Direction, type Graders, type Latent } from '../src/adl/steps.ts';
+import { collectStep, lensStep, patchscopeStep, storeOf, type Collected, type Direction, type Graders, type Latent } from '../src/adl/steps.ts';
 import type { MethodContext, MethodOutput } from '../src/method/types.ts';
 import { adlBaseline } from './adl-baseline.ts';
 import { steerLikeADL } from './steer.ts';
@@ -39,7 +39,7 @@ export async function runRandomDirection(ctx: MethodContext, config: ADLConfig, 
   const store = storeOf(ctx);
   const collected = await collectStep(ctx, config, store);
   const latents = randomLatents(ctx, collected);
-  const g = graders ?? (await defaultGraders(ctx));
+  const g = graders ?? ctx.graders;
   const readouts = await lensStep(ctx, config, store, latents);
   if (config.patchscope.enabled) readouts.push(...(await patchscopeStep(ctx, config, store, latents, g)));
   const out: MethodOutput = { readouts: topTokens(readouts), vectors: latents.map((l) => ({ name: 'random', layer: l.layer, position: l.position, data: l.vector })), scalars: {} };

@@ -5,13 +5,6 @@ import { llmGraderId, tryChat } from './call.ts';
 import { parseCoherenceAnswer } from './parse.ts';
 import { loadPrompt, render, type PromptTemplate } from './templates.ts';
 
-/** Percentage COHERENT among known labels (0 when none is known), as the toolkit scores a strength. */
-export function coherencePercentage(labels: CoherenceLabel[]): number {
-  const known = labels.filter((l) => l !== 'UNKNOWN');
-  if (known.length === 0) return 0;
-  return (100 * known.filter((l) => l === 'COHERENT').length) / known.length;
-}
-
 export class LlmCoherenceGrader implements CoherenceGrader {
   readonly grader: GraderId;
   private readonly prompt: PromptTemplate;

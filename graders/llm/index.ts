@@ -6,7 +6,8 @@ import { LlmHypothesisGrader, type HypothesisOptions } from './hypothesis.ts';
 import { LlmPatchscopeScaleGrader, type PatchscopeOptions } from './patchscope.ts';
 import { LlmTokenRelevanceGrader, type RelevanceOptions } from './relevance.ts';
 
-export { LlmCoherenceGrader, coherencePercentage } from './coherence.ts';
+export { LlmCoherenceGrader } from './coherence.ts';
+export { coherencePercentage } from '../../src/metrics/labels.ts';
 export { LlmHypothesisGrader } from './hypothesis.ts';
 export { LlmPatchscopeScaleGrader } from './patchscope.ts';
 export { LlmTokenRelevanceGrader, combineVotes } from './relevance.ts';

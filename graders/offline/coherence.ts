@@ -171,21 +171,28 @@ export class HeuristicCoherenceGrader implements CoherenceGrader {
       : { id: 'offline/coherence-heuristic', version: '1' };
   }
 
+  /**
+   * Labels only: a text that already fails a lexical rule is INCOHERENT whatever its NLL, so only the
+   * others are scored by the language model (the steering search's dearest step).
+   */
   async grade(texts: string[]): Promise<CoherenceLabel[]> {
-    return (await this.assess(texts)).map((a) => a.label);
+    return (await this.assess(texts, { scoreFailed: false })).map((a) => a.label);
   }
 
-  /** Labels with the measures and failed rules behind them. Empty texts are UNKNOWN (the toolkit drops them). */
-  async assess(texts: string[]): Promise<CoherenceAssessment[]> {
+  /**
+   * Labels with the measures and failed rules behind them. Empty texts are UNKNOWN (the toolkit drops
+   * them). With scoreFailed false, texts failing a lexical rule get no meanNll (their label is the same).
+   */
+  async assess(texts: string[], { scoreFailed = true } = {}): Promise<CoherenceAssessment[]> {
     texts.forEach((t, i) => {
       if (typeof t !== 'string') throw new Error(`HeuristicCoherenceGrader: texts[${i}] must be a string, got ${typeof t}`);
     });
     const measures = texts.map((t) => measureCoherence(t, this.words));
-    const nonEmpty = texts.map((t, i) => i).filter((i) => texts[i].trim() !== '');
-    if (this.scoreText && nonEmpty.length > 0) {
-      const nll = await this.scoreText(nonEmpty.map((i) => texts[i]));
-      if (nll.length !== nonEmpty.length) throw new Error(`scoreText returned ${nll.length} scores for ${nonEmpty.length} texts`);
-      nonEmpty.forEach((i, k) => (measures[i].meanNll = nll[k]));
+    const toScore = texts.map((t, i) => i).filter((i) => texts[i].trim() !== '' && (scoreFailed || failedRules(measures[i], this.thresholds).length === 0));
+    if (this.scoreText && toScore.length > 0) {
+      const nll = await this.scoreText(toScore.map((i) => texts[i]));
+      if (nll.length !== toScore.length) throw new Error(`scoreText returned ${nll.length} scores for ${toScore.length} texts`);
+      toScore.forEach((i, k) => (measures[i].meanNll = nll[k]));
     }
     return texts.map((text, i) => {
       if (text.trim() === '') return { label: 'UNKNOWN', reasons: ['empty'], measures: measures[i] };

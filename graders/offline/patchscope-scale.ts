@@ -2,6 +2,7 @@
 // tokens point the most in the same direction in the model's unembedding space, preferring scales
 // with more such tokens; its coherent subset is found by peeling off the least similar tokens.
 import type { GraderId, PatchscopeScaleGrader, ScaleCandidate, ScaleChoice } from '../../src/method/graders.ts';
+import type { LanguageModel } from '../../src/runtime/types.ts';
 import { isGenericToken } from './generic-tokens.ts';
 
 export interface UnembeddingScaleOptions {
@@ -133,4 +134,18 @@ export class UnembeddingScaleGrader implements PatchscopeScaleGrader {
     // (mean similarity above background) x size: roughly how many standard errors the subset's pairs stand out.
     return { ...s, subset, score: (meanSimilarity - background) * subset.length, meanSimilarity };
   }
+}
+
+/** The unembedding scale grader of a model, its unembedding matrix [V,H] read on first use. */
+export function modelScaleGrader(model: LanguageModel, options: Omit<UnembeddingScaleOptions, 'unembedding'> = {}): PatchscopeScaleGrader {
+  let grader: Promise<UnembeddingScaleGrader> | undefined;
+  const load = async () => {
+    const U = await model.unembeddings();
+    const H = U.dims[1];
+    return new UnembeddingScaleGrader({ ...options, unembedding: (id) => U.data.subarray(id * H, (id + 1) * H) });
+  };
+  return {
+    grader: new UnembeddingScaleGrader({ ...options, unembedding: () => new Float32Array(0) }).grader,
+    choose: async (candidates) => (await (grader ??= load())).choose(candidates),
+  };
 }

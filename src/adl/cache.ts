@@ -2,34 +2,16 @@
 // written atomically, so a second run reuses it and an interrupted run resumes at the first missing step.
 // Each record carries the sha256 of its value: a file that was damaged, truncated or edited by hand is
 // recomputed (with a warning naming it), never passed on to the next step.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { writeJsonAtomic } from '../results/atomic.ts';
+import { canonicalJson, sha256 } from '../results/hash.ts';
 import { timeStep } from '../results/step-timings.ts';
 
-/** Stable JSON: object keys sorted, typed arrays as plain arrays. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => {
-    if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>);
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]]));
-    }
-    return v;
-  });
-}
-
+/** sha256 (hex) of the canonical JSON of a value: the key of an artifact's inputs. */
 export function contentKey(value: unknown): string {
-  return createHash('sha256').update(stableJson(value)).digest('hex');
+  return sha256(canonicalJson(value));
 }
-
-export function writeJsonAtomic(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(value));
-  fs.renameSync(tmp, file);
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** Why a stored record cannot be used for (step, inputs), or null when it can. */
 function recordProblem(text: string, step: string, inputs: unknown): string | null {
@@ -41,7 +23,7 @@ function recordProblem(text: string, step: string, inputs: unknown): string | nu
   }
   if (!rec || typeof rec !== 'object' || !('value' in rec) || typeof rec.sha256 !== 'string')
     return 'not an artifact record (expected {step, inputs, value, sha256})';
-  if (rec.step !== step || stableJson(rec.inputs) !== stableJson(inputs)) return `a record of another step or other inputs (step '${String(rec.step)}')`;
+  if (rec.step !== step || canonicalJson(rec.inputs) !== canonicalJson(inputs)) return `a record of another step or other inputs (step '${String(rec.step)}')`;
   if (sha256(JSON.stringify(rec.value)) !== rec.sha256) return 'its value does not match its checksum (damaged or edited)';
   return null;
 }
@@ -60,7 +42,7 @@ export class ArtifactStore {
   /** The step's stored result, or compute, store and return it. */
   async step<T>(step: string, inputs: unknown, compute: () => Promise<T>): Promise<T> {
     const file = this.fileOf(step, inputs);
-    const plainInputs = JSON.parse(stableJson(inputs));
+    const plainInputs = JSON.parse(canonicalJson(inputs));
     if (fs.existsSync(file)) {
       const text = fs.readFileSync(file, 'utf8');
       const problem = recordProblem(text, step, plainInputs);
@@ -70,7 +52,7 @@ export class ArtifactStore {
     // timed as its kind ('patchscope', not 'patchscope.difference.L2.P0')
     const value = await timeStep(step.split('.')[0], compute);
     const valueJson = JSON.stringify(value);
-    writeJsonAtomic(file, { step, inputs: plainInputs, sha256: sha256(valueJson), value: JSON.parse(valueJson) });
+    writeJsonAtomic(file, { step, inputs: plainInputs, sha256: sha256(valueJson), value: JSON.parse(valueJson) }, 0);
     this.computed.push(step);
     return value;
   }

@@ -94,16 +94,7 @@ export function absoluteLayer(relative: number, numLayers: number): number {
   return Math.floor(relative * (numLayers - 1));
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** Deep merge of a partial config over the defaults (arrays replace). */
-export function mergeConfig<T>(base: T, override: unknown): T {
-  if (!isObject(override)) return (override === undefined ? base : override) as T;
-  const out: Json = { ...(base as Json) };
-  for (const [k, v] of Object.entries(override)) out[k] = isObject(v) && isObject(out[k]) ? mergeConfig(out[k], v) : v;
-  return out as T;
-}
+export { mergeConfig } from '../merge-config.ts';
 
 const int = (minimum: number) => ({ type: 'integer', minimum });
 const num = { type: 'number' };

@@ -3,7 +3,7 @@
 import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../method/types.ts';
 import { ADL_CONFIG_SCHEMA, DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from './config.ts';
 import {
-  collectStep, defaultGraders, differenceDirections, lensStep, meanLatents, patchscopeStep, steeringSamples, steeringStep, storeOf,
+  collectStep, differenceDirections, lensStep, meanLatents, patchscopeStep, steeringSamples, steeringStep, storeOf,
   type Collected, type Graders,
 } from './steps.ts';
 
@@ -56,9 +56,9 @@ export function collectedVectors(collected: Collected): NonNullable<MethodOutput
   );
 }
 
-export async function runADL(ctx: MethodContext, config: ADLConfig, graders?: Graders): Promise<MethodOutput> {
+export async function runADL(ctx: MethodContext, config: ADLConfig, graders: Graders = ctx.graders): Promise<MethodOutput> {
   checkConfig(config);
-  const g = graders ?? (await defaultGraders(ctx));
+  const g = graders;
   const store = storeOf(ctx);
   const collected = await collectStep(ctx, config, store);
   const latents = meanLatents(collected, ['difference', 'base', 'finetuned']);
@@ -74,8 +74,8 @@ export async function runADL(ctx: MethodContext, config: ADLConfig, graders?: Gr
   return { readouts, steering, vectors: collectedVectors(collected), scalars };
 }
 
-/** An ADL method with injected graders (e.g. LLM graders); the default export uses the offline ones. */
-export function createADLMethod(graders?: (ctx: MethodContext) => Promise<Graders>): DiffingMethod<ADLConfig> {
+/** An ADL method with some of the context's graders swapped (e.g. an LLM scale grader); the default export uses ctx.graders. */
+export function createADLMethod(swap: Partial<Graders> = {}): DiffingMethod<ADLConfig> {
   return {
     id: 'adl',
     version: ADL_VERSION,
@@ -84,7 +84,7 @@ export function createADLMethod(graders?: (ctx: MethodContext) => Promise<Grader
     defaultConfig: DEFAULT_ADL_CONFIG,
     needs: { generation: true, unrelatedText: true },
     run: async (ctx, config) => {
-      const out = await runADL(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config), graders ? await graders(ctx) : undefined);
+      const out = await runADL(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config), { ...ctx.graders, ...swap });
       return { ...out, readouts: scoredReadouts(out.readouts ?? []), details: { ...out.details, readouts: out.readouts } };
     },
   };

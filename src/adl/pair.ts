@@ -1,15 +1,9 @@
 // The two models being diffed. For a LoRA organism they are one object and `loraScale` picks the side.
+import type { ModelPair } from '../method/types.ts';
 import type { LanguageModel } from '../runtime/types.ts';
 
+export type { ModelPair };
 export type Side = 'base' | 'finetuned';
-
-export interface ModelPair {
-  base: LanguageModel;
-  finetuned: LanguageModel;
-  /** loraScale for base / finetuned rows (LoRA organisms); undefined for separate models. */
-  baseScale?: number;
-  finetunedScale?: number;
-}
 
 export function modelOf(pair: ModelPair, side: Side): LanguageModel {
   return side === 'base' ? pair.base : pair.finetuned;

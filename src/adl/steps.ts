@@ -2,10 +2,7 @@
 // these, sharing one artifact store so that a baseline reuses the activations ADL collected.
 import fs from 'node:fs';
 import path from 'node:path';
-import { calibrateMaxMeanNll, HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
-import { perplexityScorer } from '../../graders/offline/perplexity.ts';
-import { UnembeddingScaleGrader } from '../../graders/offline/patchscope-scale.ts';
-import type { CoherenceGrader, PatchscopeScaleGrader } from '../method/graders.ts';
+import type { CoherenceCalibration, CoherenceGrader, MethodGraders } from '../method/graders.ts';
 import type { MethodContext, SteeringSamples, TokenReadout } from '../method/types.ts';
 import { timedMethod, timeStep } from '../results/step-timings.ts';
 import { ArtifactStore, contentKey } from './cache.ts';
@@ -19,65 +16,8 @@ import { finalGenerations, findSteeringThreshold, Steerer, steeringVector, type 
 /** Bumped when a step's computation changes, so stale artifacts are not reused. */
 export const STEPS_VERSION = '1';
 
-export interface Graders {
-  coherence: CoherenceGrader;
-  scale: PatchscopeScaleGrader;
-  /**
-   * Optional: a coherence grader calibrated on ordinary text of the model being steered (its own
-   * unsteered samples under the search's settings). When present, the steering search grades with
-   * it instead of `coherence`.
-   */
-  calibratedCoherence?: CoherenceCalibration;
-}
-
-/**
- * The lexical coherence rules plus a perplexity rule: mean token NLL under the BASE model must not
- * exceed what the finetuned model's own unsteered samples reach (NLL_CALIBRATION: their 95th percentile + 0.5 nat).
- * Why unsteered finetuned samples and not held-out documents: on the zoo the base model gives the
- * finetuning domain's text a mean NLL of ~6.6 nats against ~2.5 for unrelated documents (shuffled
- * unrelated words: ~8.8), so a threshold from unrelated documents would fail every on-domain sample,
- * unsteered ones included, and the search would settle at strength 0. The unsteered samples carry
- * the domain drift, and have the length, prompts and temperature of the samples being graded; they
- * also need no finetuning data, which a diffing method must not see.
- */
-export interface CoherenceCalibration {
-  /** Names the calibration recipe (part of the cache key of the calibration). */
-  id: string;
-  /** A JSON-serialisable calibration from ordinary texts (cached with them, so reruns skip it). */
-  calibrate(ordinaryTexts: string[]): Promise<number>;
-  grader(calibration: number): CoherenceGrader;
-}
-
-export function nllCalibratedCoherence(ctx: MethodContext): CoherenceCalibration {
-  const perplexity = perplexityScorer({
-    model: ctx.base, loraScale: ctx.baseScale, encode: (t) => ctx.tokenizer.encode(t, { addSpecialTokens: false }),
-  });
-  const scoreText = (texts: string[]) => timeStep('grader:perplexity', () => perplexity(texts));
-  return {
-    id: `max-mean-nll(base; q=${NLL_CALIBRATION.quantile}, margin=${NLL_CALIBRATION.margin})`,
-    calibrate: async (texts) => calibrateMaxMeanNll(await scoreText(texts.filter((t) => t.trim() !== '')), NLL_CALIBRATION),
-    grader: (maxMeanNll) => timedMethod(new HeuristicCoherenceGrader({ scoreText, thresholds: { maxMeanNll } }), 'grade', 'grader:coherence'),
-  };
-}
-
-/**
- * Quantile and margin of the NLL threshold. Measured on zoo/cake_bake (32 new tokens, T = 1.2): the
- * unsteered samples' NLL has p50 7.3, p95 8.1; steering at 0.5× / 1× the target norm shifts the
- * median by +0.6 / +1.1 nats with visibly garbled text, so a margin of a full nat over the maximum
- * would pass both. p95 + 0.5 keeps ≥ 95% of unsteered-like samples passing (the search needs 75%).
- */
-export const NLL_CALIBRATION = { quantile: 0.95, margin: 0.5 };
-
-/** The offline default graders: heuristic coherence (+ the calibrated perplexity rule), unembedding-similarity scale choice. */
-export async function defaultGraders(ctx: MethodContext): Promise<Graders> {
-  const U = await ctx.finetuned.unembeddings();
-  const H = U.dims[1];
-  return {
-    coherence: timedMethod(new HeuristicCoherenceGrader(), 'grade', 'grader:coherence'),
-    scale: timedMethod(new UnembeddingScaleGrader({ unembedding: (id) => U.data.subarray(id * H, (id + 1) * H) }), 'choose', 'grader:patchscope-scale'),
-    calibratedCoherence: nllCalibratedCoherence(ctx),
-  };
-}
+/** The graders the steps use: the context's (ctx.graders) unless a caller swaps some (e.g. an LLM scale grader). */
+export type Graders = MethodGraders;
 
 export function pairOf(ctx: MethodContext): ModelPair {
   return { base: ctx.base, finetuned: ctx.finetuned, baseScale: ctx.baseScale, finetunedScale: ctx.finetunedScale };

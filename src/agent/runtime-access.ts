@@ -1,15 +1,10 @@
 // ModelAccess over DiffBench's own runtime: ask_model wraps each prompt as one chat turn and samples
 // from base and finetuned; generate_steered adds the method's vector to the finetuned model.
-import type { MethodContext } from '../method/types.ts';
+import type { MethodContext, ModelPair } from '../method/types.ts';
 import type { LanguageModel, SteerIntervention } from '../runtime/types.ts';
 import type { ModelAccess } from './types.ts';
 
-export interface RuntimeAccessOptions {
-  base: LanguageModel;
-  finetuned: LanguageModel;
-  /** LoRA scales for base / finetuned rows (0 / 1 for LoRA organisms; undefined for full finetunes). */
-  baseScale?: number;
-  finetunedScale?: number;
+export interface RuntimeAccessOptions extends ModelPair {
   tokenizer: MethodContext['tokenizer'];
   /** Spec §7.1 ask_model: 1024 new tokens at T = 0.8; generate_steered: 512 at T = 1.0. */
   maxNewTokens?: number;

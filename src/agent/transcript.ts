@@ -1,7 +1,7 @@
 // Saves one agent run next to the results: description.txt, messages.json, stats.json, config.json,
 // each written atomically. The endpoint description carries no key.
 import { join } from 'node:path';
-import { writeFileAtomic, writeJsonAtomic } from '../llm/atomic.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../results/atomic.ts';
 import type { AgentRun } from './types.ts';
 
 export function saveAgentRun(dir: string, run: AgentRun): void {

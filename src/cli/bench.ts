@@ -1,22 +1,24 @@
 // npm run bench -- [options]: score a diffing method (default ADL) and the baselines on a suite
 // (default zoo), write one result file per organism, print the leaderboard. See --help.
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { asInput, nameList, positiveInt, writableDir } from './args.ts';
 import { runCli } from './main.ts';
-import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../leaderboard/index.ts';
-import { DEFAULT_METHOD, loadBaselines, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
+import { DEFAULT_METHOD, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
-import { defaultResultsDir, runOrganism } from '../harness/run.ts';
-import { agentTierFor, llmTierFromEnv, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
+import { runOrganism } from '../harness/run.ts';
+import { agentTierFor, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
 import { summarizeOutcomes } from '../harness/thresholds.ts';
 import type { ThresholdOutcome } from '../results/types.ts';
-import { readResults } from '../results/store.ts';
-import { formatStepTimes, stepSnapshot, trackGc } from '../results/step-timings.ts';
-import { REPO_ROOT } from '../results/environment.ts';
+import { rerunWithAllocatorEnv } from './allocator.ts';
+import { addStepTimes, formatStepTimes, gcSeconds, stepDelta, stepSnapshot, trackGc, type StepTimes } from '../results/step-timings.ts';
+import { runInWorkers, serveWorker, type OrganismSummary } from './organism-pool.ts';
+import { resultsDirFor } from '../paths.ts';
+import { defaultBaselines, llmTier, offlineGraders } from './compose.ts';
+import { writeLeaderboard } from './reports.ts';
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -32,8 +34,8 @@ Options:
   --organisms <a,b>     only these organisms (registry ids)
   --settings <name>     full (default) or fast (the npm test settings)
   --seed <s>            seed (default: the suite's)
-  --results <dir>       results folder (default ./results, or $DIFFBENCH_RESULTS)
-  --reports <dir>       where leaderboard .md/.html go (default ./reports)
+  --results <dir>       results folder (default results/<settings>, or $DIFFBENCH_RESULTS/<settings>)
+  --reports <dir>       where the leaderboard .md/.html go (default: the results folder)
   --no-baselines        skip the baseline methods (the null organism still runs)
   --graders <mode>      offline (default: no LLM), llm (LLM graders + the agent tier), or both (offline
                         metrics, plus the LLM tier and the offline-vs-LLM agreement). The LLM endpoint comes
@@ -42,7 +44,9 @@ Options:
   --agent-runs <n>      agent runs per budget (default: 5, or 2 for zoo-only suites; 0 = no agents)
   --agent-method-mi <a,b>    model-interaction budgets of the method agent (default 0,5)
   --agent-blackbox-mi <a,b>  ... of the black-box agent (default 0,5,50; zoo-only suites 0,5,20)
-  --threads <n>         ONNX Runtime intra-op threads
+  --jobs <n>            organisms run at once, in worker processes with one ONNX Runtime thread each
+                        (default: min(2, CPU cores) when every organism is a zoo organism, else 1)
+  --threads <n>         ONNX Runtime intra-op threads (default: 1 with --jobs > 1, else ONNX Runtime's choice)
   --recompute           recompute results that exist already
   --profile             print wall and CPU seconds per step (load, collect, Patchscope, steering search and
                         samples, each grader, baselines, null organism, scoring) and the total at the end
@@ -64,13 +68,15 @@ async function main(): Promise<number> {
       settings: { type: 'string', default: 'full' },
       seed: { type: 'string' },
       results: { type: 'string' },
-      reports: { type: 'string', default: join(REPO_ROOT, 'reports') },
+      reports: { type: 'string' },
       'no-baselines': { type: 'boolean', default: false },
       graders: { type: 'string', default: 'offline' },
       'agent-runs': { type: 'string' },
       'agent-method-mi': { type: 'string' },
       'agent-blackbox-mi': { type: 'string' },
       threads: { type: 'string' },
+      jobs: { type: 'string' },
+      worker: { type: 'boolean', default: false },
       recompute: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -81,20 +87,21 @@ async function main(): Promise<number> {
     return 0;
   }
   // everything up to the first model load: what fails here is an input error (exit 2)
-  const { graders, suite, method, overrides, baselines, organisms, resultsDir, threads, llm } = await asInput(async () => {
+  const { graders, suite, method, overrides, baselines, organisms, resultsDir, jobs, threads, llm } = await asInput(async () => {
     const graders = parseGraderMode(values.graders);
     const suite = loadSuite(values.suite);
     const method = await loadMethod(values.method);
     let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
     for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
     checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
-    const baselines = values['no-baselines'] ? [] : await loadBaselines();
+    const baselines = values['no-baselines'] ? [] : defaultBaselines();
     const organisms = nameList('organisms', values.organisms) ?? suite.organisms;
     for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`--organisms: ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
     if (!suite.settings[values.settings]) throw new Error(`--settings ${values.settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`);
-    const resultsDir = writableDir('results', values.results ?? defaultResultsDir(values.settings));
-    writableDir('reports', values.reports);
-    const threads = positiveInt('threads', values.threads);
+    const resultsDir = writableDir('results', values.results ?? resultsDirFor(values.settings));
+    if (values.reports) writableDir('reports', values.reports);
+    const jobs = positiveInt('jobs', values.jobs) ?? (organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1);
+    const threads = positiveInt('threads', values.threads) ?? (jobs > 1 ? 1 : undefined);
     let llm: LlmTier | undefined;
     if (graders !== 'offline') {
       const overridesAgents: Partial<AgentTierConfig> = {};
@@ -106,21 +113,15 @@ async function main(): Promise<number> {
       if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
       if (values['agent-method-mi'] !== undefined) overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
       if (values['agent-blackbox-mi'] !== undefined) overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
-      llm = llmTierFromEnv({ agents: agentTierFor(suite, values.settings, overridesAgents) });
+      llm = llmTier({ agents: agentTierFor(suite, values.settings, overridesAgents) });
       const a = llm.agents;
       console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
     }
-    console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings`);
-    return { graders, suite, method, overrides, baselines, organisms, resultsDir, threads, llm };
+    return { graders, suite, method, overrides, baselines, organisms, resultsDir, jobs, threads, llm };
   });
-  const overall = createProgress('bench');
-  if (values.profile) trackGc();
-  const started = performance.now();
-  const cpu0 = process.cpuUsage();
-  const outcomes: { label: string; outcome: ThresholdOutcome }[] = [];
-  for (const [i, organismId] of organisms.entries()) {
-    overall('organisms', i, organisms.length);
+  const runOne = async (organismId: string): Promise<OrganismSummary> => {
     console.error(`  ${organismId} ...`);
+    const before = stepSnapshot();
     const run = await runOrganism(organismId, {
       suite,
       settings: values.settings,
@@ -131,34 +132,64 @@ async function main(): Promise<number> {
       seed: values.seed,
       threads,
       recompute: values.recompute,
-      graders,
+      graders: offlineGraders(),
+      graderMode: graders,
       llm,
       progress: createProgress(`  ${organismId}`),
     });
-    const mine = run.result.thresholds.map((outcome) => ({ label: organismId, outcome }));
-    outcomes.push(...mine);
-    const counts = summarizeOutcomes(mine);
-    console.error(`  ${organismId}: ${run.reused ? 'reused' : `${run.result.timings.total.toFixed(1)}s`}, thresholds ${counts.pass} pass / ${counts.fail} fail / ${counts.notScored} not scored -> ${run.path}`);
+    const notes: string[] = [];
     const llmTier = run.result.llm;
     if (llmTier) {
       const grades = Object.entries(llmTier.metrics ?? run.result.metrics).filter(([k]) => k.startsWith('agent.') || k === 'hypothesis.findings');
       const agreement = llmTier.agreement.map((a) => `${a.role} ${a.statistic === 'cohen-kappa' ? 'kappa' : 'r'}=${a.value === null ? 'n/a' : a.value.toFixed(2)} (n=${a.n})`);
-      console.error(`  ${organismId}: hypothesis grades ${grades.map(([k, v]) => `${k}=${v.estimate.toFixed(2)}`).join(', ') || '(none)'}${agreement.length ? `; agreement ${agreement.join(', ')}` : ''}`);
+      notes.push(`  ${organismId}: hypothesis grades ${grades.map(([k, v]) => `${k}=${v.estimate.toFixed(2)}`).join(', ') || '(none)'}${agreement.length ? `; agreement ${agreement.join(', ')}` : ''}`);
     }
+    return { organism: organismId, path: run.path, reused: run.reused, seconds: run.result.timings.total, thresholds: run.result.thresholds, notes, steps: [...stepDelta(before)] };
+  };
+  if (values.profile) trackGc();
+  const cpuSeconds = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1e6;
+  };
+  if (values.worker) {
+    await serveWorker(runOne, () => ({ cpu: cpuSeconds(), gc: gcSeconds() }));
+    return 0;
   }
-  overall('organisms', organisms.length, organisms.length);
+  console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings${jobs > 1 ? `, ${jobs} jobs` : ''}`);
+
+  const overall = createProgress('bench');
+  const started = performance.now();
+  const cpu0 = cpuSeconds();
+  const outcomes: { label: string; outcome: ThresholdOutcome }[] = [];
+  const steps: StepTimes = new Map();
+  let finished = 0;
+  const report = (s: OrganismSummary) => {
+    const mine = s.thresholds.map((outcome) => ({ label: s.organism, outcome }));
+    outcomes.push(...mine);
+    addStepTimes(steps, s.steps);
+    const counts = summarizeOutcomes(mine);
+    console.error(`  ${s.organism}: ${s.reused ? 'reused' : `${s.seconds.toFixed(1)}s`}, thresholds ${counts.pass} pass / ${counts.fail} fail / ${counts.notScored} not scored -> ${s.path}`);
+    for (const n of s.notes) console.error(n);
+    overall('organisms', ++finished, organisms.length);
+  };
+  overall('organisms', 0, organisms.length);
+  let workers = { cpu: 0, gc: 0 };
+  if (jobs > 1 && organisms.length > 1) {
+    // the null organism first: every other organism's null-organism step reuses its output
+    const queue = [...organisms].sort((a, b) => Number(b === suite.nullOrganism) - Number(a === suite.nullOrganism));
+    workers = await runInWorkers(queue, jobs, fileURLToPath(import.meta.url), process.argv.slice(2), report);
+  } else {
+    for (const organismId of organisms) report(await runOne(organismId));
+  }
   if (values.profile) {
-    const cpu = process.cpuUsage(cpu0);
-    console.log(`profile (${organisms.length} organism(s), ${values.settings} settings):\n${formatStepTimes(stepSnapshot(), { wall: (performance.now() - started) / 1000, cpu: (cpu.user + cpu.system) / 1e6 })}`);
+    const wall = (performance.now() - started) / 1000;
+    const where = jobs > 1 && organisms.length > 1 ? `${jobs} worker processes; CPU and GC include them` : 'one process';
+    console.log(`profile (${organisms.length} organism(s), ${values.settings} settings, ${where}):\n${formatStepTimes(steps, { wall, cpu: cpuSeconds() - cpu0 + workers.cpu, gc: gcSeconds() + workers.gc })}`);
   }
 
-  const board = buildLeaderboard(suite, readResults(resultsDir), { settings: values.settings });
-  console.log(renderTerminal(board));
-  mkdirSync(values.reports, { recursive: true });
-  const base = join(values.reports, `${suite.id}@${suite.version}`);
-  writeFileSync(`${base}.md`, renderMarkdown(board));
-  writeFileSync(`${base}.html`, renderHtml(board));
-  console.log(`summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${base}.md and ${base}.html`);
+  const board = writeLeaderboard(suite, resultsDir, values.reports ?? resultsDir, values.settings);
+  console.log(board.table);
+  console.log(`summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${board.files.join(' and ')}`);
   const summary = summarizeOutcomes(outcomes);
   console.log(`thresholds: ${summary.pass} pass / ${summary.fail} fail / ${summary.notScored} not scored`);
   if (summary.fail > 0) console.log(`FAILED thresholds (${summary.fail}):\n${summary.failures.map((f) => `  ${f}`).join('\n')}`);
@@ -169,4 +200,5 @@ async function main(): Promise<number> {
   return 0;
 }
 
+rerunWithAllocatorEnv();
 runCli('bench', main);

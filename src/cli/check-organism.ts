@@ -4,17 +4,23 @@
 // is more readable than its predecessor beyond the CI.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors.ts';
 import { asInput, positiveInt } from './args.ts';
 import { runCli } from './main.ts';
-import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
-import { sampleDocuments } from '../data/index.ts';
-import { groundTruth, loadOrganism } from '../harness/organism.ts';
+import type { LoadedMethod } from '../harness/load-method.ts';
+import { hashMethodSources } from '../harness/method-sources.ts';
 import { createProgress } from '../harness/progress.ts';
-import { ladderRegressions, lensRelevance, measureReadability, readabilityRatio, type Readability } from '../harness/readability.ts';
+import { READABILITY_SOURCES, readabilityMethod } from '../harness/readability-method.ts';
+import { ladderRegressions, readabilityRatio } from '../harness/readability.ts';
+import { runOrganism } from '../harness/run.ts';
+import { listSuites, loadSuite, suiteOf, type Suite } from '../harness/suite.ts';
+import { resultsDirFor } from '../paths.ts';
 import { getOrganism, loadRegistry, locate, type Organism } from '../registry/index.ts';
-import type { MetricValue } from '../results/types.ts';
+import type { DiffingMethod } from '../method/types.ts';
+import type { Metrics, MetricValue, ResultFile } from '../results/types.ts';
+import { offlineGraders } from './compose.ts';
 
 const HELP = `Usage:
   npm run check-organism -- --organism <registry id> [options]
@@ -26,12 +32,15 @@ Difference Lens's cheap signals): the norm of the mean (finetuned − base) resi
 the middle layer, relative to a null organism (a finetune of the same base on unrelated text), with a
 bootstrap CI over documents; and the logit-lens tokens of the difference vs the base / finetuned means,
 graded for relevance to the description. Verdict: too readable when the whole CI of the ratio is above
---max-ratio.
+--max-ratio. It runs through the benchmark harness (the same run as npm run bench, with the
+'readability' method): the suite's unrelated text and null organism (the suite that lists the organism,
+or for --base the suite whose null organism has that base), the offline graders; the result files go
+to results/check-organism (or $DIFFBENCH_RESULTS/check-organism).
 
 Options:
   --null <id|path>       null organism: a registry id or an adapter/model folder (default: the
-                         registry's control organism with the same base model, e.g. zoo/control)
-  --unrelated <dataset>  unrelated text (default: the zoo's for the zoo base, else fineweb-1m-sample)
+                         suite's null organism, e.g. zoo/control)
+  --unrelated <dataset>  unrelated text (default: the suite's)
   --samples <n>          documents (default 200)
   --layer <r>            relative layer (default 0.5)
   --max-ratio <x>        readability ratio above which an organism is too readable (default 1.8: on
@@ -65,43 +74,72 @@ function customOrganism(values: Record<string, string | undefined>): Organism {
   };
 }
 
-function nullFor(organism: Organism, spec: string | undefined): Organism {
-  const registry = loadRegistry();
-  if (spec && registry.organisms.has(spec)) return getOrganism(spec);
-  if (spec) {
-    const path = existsSync(spec) ? resolve(spec) : spec;
-    return { ...organism, id: 'custom/null', type: 'control', description: '', dataset: null, finetuned: { kind: organism.finetuned.kind, id: path } };
+/** The suite of a custom organism: the one whose null organism is a finetune of the same base. */
+function suiteForBase(organism: Organism): Suite {
+  for (const name of listSuites()) {
+    const suite = loadSuite(name);
+    if (suite.nullOrganism && locate(getOrganism(suite.nullOrganism).base.id) === locate(organism.base.id)) return suite;
   }
-  const sameBase = [...registry.organisms.values()].find((o) => o.type === 'control' && locate(o.base.id) === locate(organism.base.id));
-  if (!sameBase) throw new Error(`no null organism for base ${organism.base.id} in the registry: pass --null <adapter or model folder> (a finetune of the same base on unrelated text)`);
-  return sameBase;
+  throw new Error(`no suite has a null organism with base ${organism.base.id}: pass --null <adapter or model folder> (a finetune of the same base on unrelated text) and --unrelated <dataset>`);
+}
+
+/** --null: a registry id, or a folder holding a finetune of the organism's base on unrelated text. */
+function customNull(organism: Organism, spec: string): Organism {
+  if (loadRegistry().organisms.has(spec)) return getOrganism(spec);
+  const path = existsSync(spec) ? resolve(spec) : spec;
+  return { ...organism, id: 'custom/null', type: 'control', description: '', dataset: null, finetuned: { kind: organism.finetuned.kind, id: path } };
+}
+
+function suiteFor(organism: Organism, values: { unrelated?: string; null?: string }): Suite {
+  let suite: Suite;
+  try {
+    suite = loadRegistry().organisms.has(organism.id) ? suiteOf(organism.id) : suiteForBase(organism);
+  } catch (err) {
+    if (!values.null || !values.unrelated) throw err;
+    suite = loadSuite('zoo'); // only its settings are used: --null and --unrelated replace the rest
+  }
+  return values.unrelated ? { ...suite, unrelated: { source: values.unrelated, column: 'text', order: 'file', addSpecialTokens: false } } : suite;
 }
 
 const f = (m: MetricValue) => `${m.estimate.toFixed(2)} [${m.lower.toFixed(2)}, ${m.upper.toFixed(2)}]`;
 
-interface Measured {
-  organism: Organism;
-  readability: Readability;
-  relevance: Record<string, number>;
+const method: LoadedMethod = {
+  method: readabilityMethod as unknown as DiffingMethod,
+  source: 'builtin:readability',
+  codeHash: hashMethodSources(fileURLToPath(new URL('../harness/readability-method.ts', import.meta.url))),
+};
+
+/** The position-0 norm with its bootstrap CI, from the readability method's scalars. */
+function norm0(metrics: Metrics): MetricValue {
+  const at = (k: string) => metrics[`scalar.${k}`]?.estimate ?? NaN;
+  return { estimate: at('diff_norm.pos0'), lower: at('diff_norm.pos0.lower'), upper: at('diff_norm.pos0.upper'), n: at('documents'), alpha: 0.05, ci: 'bootstrap', over: 'documents' };
 }
 
-async function measure(organism: Organism, opts: { samples: number; layer: number; seed: string; unrelated?: string }): Promise<Measured> {
-  const progress = createProgress(`  ${organism.id}`);
-  progress('load', 0, 3);
-  const loaded = await loadOrganism(organism);
-  try {
-    const zooBase = locate(organism.base.id).includes('organisms/zoo/base');
-    const source = opts.unrelated ?? (zooBase ? locate('./organisms/zoo/data/unrelated.jsonl.gz') : 'science-of-finetuning/fineweb-1m-sample');
-    progress('documents', 1, 3);
-    const documents = await sampleDocuments({ source, n: opts.samples, minTokens: 8, tokenizer: loaded.tokenizer, order: 'file', addSpecialTokens: false, seed: opts.seed });
-    progress('activations', 2, 3);
-    const readability = await measureReadability(loaded, (id) => loaded.tokenizer.displayToken(id), { documents, layer: opts.layer, seed: opts.seed });
-    const relevance = await lensRelevance(readability, await groundTruth(organism, loaded.tokenizer), new LexicalRelevanceGrader());
-    progress('done', 3, 3);
-    return { organism, readability, relevance };
-  } finally {
-    await loaded.dispose();
-  }
+const relevance = (metrics: Metrics, variant: keyof typeof READABILITY_SOURCES) => metrics[`relevance.${READABILITY_SOURCES[variant]}`]?.estimate ?? NaN;
+
+interface Options {
+  samples: number;
+  layer: number;
+  seed: string;
+  suite: Suite;
+  nullOrganism?: Organism;
+}
+
+/** One harness run of the readability method on the organism and on the null organism. */
+async function measure(organism: Organism, opts: Options): Promise<ResultFile & { path: string }> {
+  const run = await runOrganism(organism, {
+    suite: opts.suite,
+    settings: 'fast',
+    resultsDir: resultsDirFor('check-organism'),
+    method,
+    configOverrides: { samples: opts.samples, layer: opts.layer },
+    graders: offlineGraders(),
+    ...(opts.nullOrganism ? { nullOrganism: opts.nullOrganism } : {}),
+    seed: opts.seed,
+    progress: createProgress(`  ${organism.id}`),
+  });
+  if (!run.result.baselines.null) throw new Error(`${organism.id} is its suite's null organism (${opts.suite.id}): nothing to compare it with; pass --null`);
+  return { ...run.result, path: run.path };
 }
 
 async function main(): Promise<number> {
@@ -118,11 +156,12 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const opts = { samples: positiveInt('samples', values.samples)!, layer: Number(values.layer), seed: values.seed, unrelated: values.unrelated };
-  if (!(opts.samples >= 10)) throw new InputError(`--samples must be a number >= 10, got ${values.samples}`);
-  if (!(opts.layer > 0 && opts.layer <= 1)) throw new InputError(`--layer '${values.layer}': expected a fraction of the depth in (0, 1]`);
+  const samples = positiveInt('samples', values.samples)!;
+  if (samples < 10) throw new InputError(`--samples must be an integer >= 10, got ${values.samples}`);
+  const layer = Number(values.layer);
+  if (!(layer >= 0 && layer <= 1)) throw new InputError(`--layer must be a relative layer in [0, 1], got ${values.layer}`);
   const maxRatio = Number(values['max-ratio']);
-  if (!(maxRatio > 0)) throw new InputError(`--max-ratio '${values['max-ratio']}': expected a positive number`);
+  if (!(maxRatio > 0)) throw new InputError(`--max-ratio must be a positive number, got ${values['max-ratio']}`);
 
   if (values.ladder) {
     const steps = [...loadRegistry().organisms.values()]
@@ -132,37 +171,42 @@ async function main(): Promise<number> {
       const groups = [...new Set([...loadRegistry().organisms.values()].flatMap((o) => o.groups.map((g) => g.ladder)))].sort();
       throw new InputError(`ladder '${values.ladder}' has ${steps.length} organism(s) in the registry; ladders: ${groups.slice(0, 12).join(', ')}${groups.length > 12 ? ', ...' : ''}`);
     }
-    const nullMeasured = await measure(nullFor(steps[0].o, values.null), opts);
+    const { suite, nullOrganism } = await asInput(() => ({ suite: suiteFor(steps[0].o, values), nullOrganism: values.null ? customNull(steps[0].o, values.null) : undefined }));
+    const opts: Options = { samples, layer, seed: values.seed, suite, nullOrganism };
     const rows: { organism: string; ratio: MetricValue }[] = [];
     for (const { o, rank } of steps) {
-      const m = await measure(o, opts);
-      const ratio = readabilityRatio(m.readability.diffNorm[0], nullMeasured.readability.diffNorm[0]);
+      const r = await measure(o, opts);
+      const ratio = readabilityRatio(norm0(r.metrics), norm0(r.baselines.null.metrics));
       rows.push({ organism: o.id, ratio });
-      console.log(`  rank ${rank} ${o.id}: ‖diff‖ pos0 ${f(m.readability.diffNorm[0])}, readability vs ${nullMeasured.organism.id} ${f(ratio)}, lens relevance diff ${m.relevance.difference.toFixed(2)}`);
+      console.log(`  rank ${rank} ${o.id}: ‖diff‖ pos0 ${f(norm0(r.metrics))}, readability vs the null organism ${f(ratio)}, lens relevance diff ${relevance(r.metrics, 'difference').toFixed(2)}`);
     }
     const regressions = ladderRegressions(rows);
     console.log(regressions.length === 0 ? `ladder ${values.ladder}: no step is more readable than its predecessor beyond the CI` : `ladder ${values.ladder}: REGRESSION\n${regressions.map((r) => `  ${r}`).join('\n')}`);
     return regressions.length === 0 ? 0 : 1;
   }
 
-  const { organism, nullOrganism } = await asInput(() => {
+  const { organism, suite, nullOrganism } = await asInput(() => {
     const organism = values.organism ? getOrganism(values.organism) : customOrganism(values as unknown as Record<string, string | undefined>);
-    return { organism, nullOrganism: nullFor(organism, values.null) };
+    return { organism, suite: suiteFor(organism, values), nullOrganism: values.null ? customNull(organism, values.null) : undefined };
   });
-  console.error(`check-organism: ${organism.id} vs null organism ${nullOrganism.id}, ${opts.samples} documents`);
-  const m = await measure(organism, opts);
-  const n = await measure(nullOrganism, opts);
-  const ratio = readabilityRatio(m.readability.diffNorm[0], n.readability.diffNorm[0]);
+  const nullId = nullOrganism?.id ?? suite.nullOrganism;
+  console.error(`check-organism: ${organism.id} vs null organism ${nullId} (suite ${suite.id}), ${samples} documents`);
+  const r = await measure(organism, { samples, layer, seed: values.seed, suite, nullOrganism });
+  const m = r.metrics, n = r.baselines.null.metrics;
+  const ratio = readabilityRatio(norm0(m), norm0(n));
   const tooReadable = ratio.lower > maxRatio;
-  console.log(`Evidence (layer ${m.readability.layer}, ${opts.samples} unrelated documents, 95% bootstrap CIs over documents):`);
-  console.log(`  ‖mean diff‖ per position  ${organism.id}: ${m.readability.diffNorm.map((x) => x.estimate.toFixed(2)).join(', ')}`);
-  console.log(`                            ${nullOrganism.id}: ${n.readability.diffNorm.map((x) => x.estimate.toFixed(2)).join(', ')}`);
-  console.log(`  position 0: ${f(m.readability.diffNorm[0])} vs null ${f(n.readability.diffNorm[0])}; readability ratio ${f(ratio)} (threshold ${maxRatio})`);
-  console.log(`  logit-lens relevance (top 20, max over positions 0-4): difference ${m.relevance.difference.toFixed(2)}, baselines: base mean ${m.relevance.base.toFixed(2)}, finetuned mean ${m.relevance.finetuned.toFixed(2)}; null organism's difference ${n.relevance.difference.toFixed(2)}`);
-  console.log(`  lens tokens of the difference at position 0: ${m.readability.lens.find((l) => l.variant === 'difference' && l.position === 0)!.tokens.slice(0, 10).map((t) => JSON.stringify(t)).join(' ')}`);
+  const perPosition = (x: Metrics) => Object.keys(x).filter((k) => /^scalar\.diff_norm\.pos\d+$/.test(k)).map((k) => x[k].estimate.toFixed(2)).join(', ');
+  const lens0 = r.summary.readouts.find((l) => l.source === 'logitlens' && l.variant === 'difference' && l.position === 0);
+  console.log(`Evidence (layer ${m['scalar.layer']?.estimate}, ${samples} unrelated documents, 95% bootstrap CIs over documents):`);
+  console.log(`  ‖mean diff‖ per position  ${organism.id}: ${perPosition(m)}`);
+  console.log(`                            ${nullId}: ${perPosition(n)}`);
+  console.log(`  position 0: ${f(norm0(m))} vs null ${f(norm0(n))}; readability ratio ${f(ratio)} (threshold ${maxRatio})`);
+  console.log(`  logit-lens relevance (top 20, max over positions 0-4): difference ${relevance(m, 'difference').toFixed(2)}, baselines: base mean ${relevance(m, 'base').toFixed(2)}, finetuned mean ${relevance(m, 'finetuned').toFixed(2)}; null organism's difference ${relevance(n, 'difference').toFixed(2)}`);
+  console.log(`  lens tokens of the difference at position 0: ${(lens0?.tokens ?? []).map((t) => JSON.stringify(t)).join(' ')}`);
   console.log(tooReadable
     ? `Verdict: TOO READABLE: the position-0 difference is ${ratio.estimate.toFixed(1)}x the null organism's (CI lower ${ratio.lower.toFixed(2)} > ${maxRatio}); consider mixing pretraining data into the finetune`
     : `Verdict: realistic: the readability ratio's CI lower bound ${ratio.lower.toFixed(2)} is not above ${maxRatio}`);
+  console.error(`result file: ${r.path}`);
   return tooReadable ? 1 : 0;
 }
 

@@ -1,28 +1,30 @@
 // npm run leaderboard -- [results dir]: the leaderboard of a suite version from result files.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors.ts';
 import { asInput, writableDir } from './args.ts';
 import { runCli } from './main.ts';
-import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../leaderboard/index.ts';
-import { contradictions } from '../leaderboard/consistency.ts';
 import { loadSuite } from '../harness/suite.ts';
-import { REPO_ROOT } from '../results/environment.ts';
-import { readResults } from '../results/store.ts';
+import { resultsDirFor } from '../paths.ts';
+import { writeLeaderboard } from './reports.ts';
 
 const HELP = `Usage: npm run leaderboard -- [results dir] [options]
 
-Reads every result file under the results folder (default ./results) and renders the leaderboard of
-one suite version: a terminal table, <reports>/<suite>@<version>.md and a self-contained .html page
-with per-organism bars and the ladders as lines. Results of other suite versions are never mixed in.
+Reads every result file under the results folder (default results/<settings>, or
+$DIFFBENCH_RESULTS/<settings>: where npm run bench writes) and renders the leaderboard of one suite
+version: a terminal table, <reports>/<suite>@<version>.md and a self-contained .html page with
+per-organism bars and the ladders as lines. Results of other suite versions or settings are never mixed in.
 
 Options:
   --suite <name>      zoo (default), paper, ablations
-  --settings <name>   which settings' results (default: full when present, else fast)
-  --reports <dir>     output folder (default ./reports)
+  --settings <name>   which settings' results (default full)
+  --reports <dir>     output folder (default: the results folder)
   --json              print the leaderboard as JSON instead of the table
-  -h, --help          this help`;
+  -h, --help          this help
+
+Exit status: 0 ok, 2 on usage or input errors: a folder that does not exist or holds no result of the
+suite version and settings (the message names the folder), result files that contradict themselves
+(src/leaderboard/consistency.ts), 3 on other failures.`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -30,7 +32,7 @@ async function main(): Promise<number> {
     options: {
       suite: { type: 'string', default: 'zoo' },
       settings: { type: 'string' },
-      reports: { type: 'string', default: join(REPO_ROOT, 'reports') },
+      reports: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -39,23 +41,14 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const dir = positionals[0] ?? join(REPO_ROOT, 'results');
+  const dir = positionals[0] ?? resultsDirFor(values.settings ?? 'full');
   const suite = await asInput(() => loadSuite(values.suite));
-  writableDir('reports', values.reports);
   if (!existsSync(dir)) throw new InputError(`${dir} does not exist: run npm run bench first, or pass the folder that holds the result files`);
-  const files = await asInput(() => readResults(dir));
-  if (files.length === 0) throw new InputError(`no result files under ${dir}: run npm run bench first, or pass the folder that holds them`);
-  const problems = contradictions(suite, files);
-  if (problems.length) throw new InputError(`${problems.length} contradiction(s) in the result files; fix or remove them:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-  const board = buildLeaderboard(suite, files, { settings: values.settings });
-  if (values.json) console.log(JSON.stringify(board, null, 2));
-  else console.log(renderTerminal(board));
-  mkdirSync(values.reports, { recursive: true });
-  const base = join(values.reports, `${suite.id}@${suite.version}`);
-  writeFileSync(`${base}.md`, renderMarkdown(board));
-  writeFileSync(`${base}.html`, renderHtml(board));
+  if (values.reports) writableDir('reports', values.reports);
+  const { board, table, files } = writeLeaderboard(suite, dir, values.reports ?? dir, values.settings);
+  console.log(values.json ? JSON.stringify(board, null, 2) : table);
   if (board.ignored.length) console.error(`${board.ignored.length} result file(s) of other suite versions or settings left out`);
-  console.error(`wrote ${base}.md and ${base}.html`);
+  console.error(`wrote ${files.join(' and ')}`);
   return 0;
 }
 

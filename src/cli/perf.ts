@@ -2,13 +2,12 @@
 //              [--graph reference|fused] [--precision fp32|int8|int4]
 // Prints a table of DiffBench vs PyTorch eager vs the onnxruntime MatMul ceiling, and writes the figures
 // as JSON to reports/perf/ (with --json the same object goes to stdout; logs always go to stderr).
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { table } from 'table';
-import { writeFileAtomic } from '../runtime/cache.ts';
+import { writeFileAtomic } from '../results/atomic.ts';
 import type { LoadOptions } from '../runtime/types.ts';
-import { MALLOC_ENV } from '../perf/peer.ts';
+import { rerunWithAllocatorEnv } from './allocator.ts';
 import { runBenchmark, type BenchReport, type DecodeFigure, type PrefillFigure } from '../perf/bench.ts';
 import { writableDir } from './args.ts';
 import { runCli } from './main.ts';
@@ -120,10 +119,7 @@ function printTables(r: BenchReport): void {
 }
 
 // Same allocator settings as the peer (see MALLOC_ENV): glibc reads them at start, so re-run with them.
-if (Object.entries(MALLOC_ENV).some(([k, v]) => process.env[k] !== v)) {
-  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, ...MALLOC_ENV } });
-  process.exit(r.status ?? 1);
-}
+rerunWithAllocatorEnv();
 runCli('perf', async () => {
   let args: ReturnType<typeof parseArgs>;
   try {

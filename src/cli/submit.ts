@@ -9,13 +9,14 @@ import { checkEntryFolder } from '../leaderboard/check-entries.ts';
 import { InputError } from '../errors.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
-import { REPO_ROOT } from '../results/environment.ts';
+import { REPO_ROOT, resultsDirFor } from '../paths.ts';
 
 const HELP = `Usage:
-  npm run submit -- <results dir> [--suite zoo] [--out reports/entries]
+  npm run submit -- [results dir] [--suite zoo] [--settings full] [--out reports/entries]
   npm run submit -- --check-entries [entries dir]     (what CI runs)
 
-Validates a results bundle (the result files of npm run bench): every file matches the result schema
+Validates a results bundle (the result files of npm run bench; default folder results/<settings>,
+or $DIFFBENCH_RESULTS/<settings>, settings full unless --settings says otherwise): every file matches the result schema
 (src/results/result.schema.json), belongs to the current suite version, no method misses an organism
 of the suite, and nothing looks like a secret (API keys, tokens). Then writes one entry file per method
 to <out>/<suite>@<version>/<method>.json: add it in a pull request.
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
     options: {
       suite: { type: 'string', default: 'zoo' },
+      settings: { type: 'string', default: 'full' },
       out: { type: 'string', default: join(REPO_ROOT, 'reports', 'entries') },
       'check-entries': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -43,9 +45,8 @@ async function main(): Promise<number> {
     console.log(`${files - invalid}/${files} entry file(s) valid`);
     return invalid === 0 ? 0 : 1;
   }
-  const dir = positionals[0];
-  if (!dir) throw new InputError('give the results folder to check, e.g. npm run submit -- results (see --help)');
-  if (!existsSync(dir)) throw new InputError(`${dir} does not exist`);
+  const dir = positionals[0] ?? resultsDirFor(values.settings);
+  if (!existsSync(dir)) throw new InputError(`${dir} does not exist: run npm run bench first, or pass the results folder (see --help)`);
   const suite = await asInput(() => loadSuite(values.suite));
   writableDir('out', values.out);
   const { problems, entries } = checkBundle(suite, bundleFiles(dir));

@@ -1,8 +1,9 @@
 // `--graders llm|both`: the LLM graders and the agent tier, built from the environment (src/llm/README.md),
-// and the agent budgets of a suite.
-import { buildLlmGradersFromEnv, type LlmGraders } from '../../graders/llm/index.ts';
+// and the agent budgets of a suite. The LLM graders themselves (graders/llm/) are passed in by the
+// composition layer (src/cli/compose.ts: llmTier).
 import { agentClientFromEnv } from '../agent/index.ts';
 import type { LlmClient, LlmClientOptions } from '../llm/client.ts';
+import type { LlmGraderSet } from '../method/graders.ts';
 import { hasEndpoint, LlmConfigError, NO_ENDPOINT_MESSAGE } from '../llm/config.ts';
 import type { Suite } from './suite.ts';
 
@@ -62,7 +63,7 @@ export function agentTierFor(suite: Suite, settings: string, overrides: Partial<
 }
 
 export interface LlmTier {
-  graders: LlmGraders;
+  graders: LlmGraderSet;
   /** null when the agent tier is off (no runs or no budgets). */
   agentClient: LlmClient | null;
   agents: AgentTierConfig;
@@ -74,12 +75,14 @@ export interface LlmTierOptions {
   env?: Record<string, string | undefined>;
   agents: AgentTierConfig;
   client?: LlmClientOptions;
+  /** Builds the graders from the environment; throws LlmConfigError naming the variables when none is set. */
+  buildGraders(opts: { env: Record<string, string | undefined>; client?: LlmClientOptions }): LlmGraderSet;
 }
 
 /** Throws LlmConfigError naming the env vars when no endpoint is configured (for the graders or, when agents run, the agent). */
 export function llmTierFromEnv(opts: LlmTierOptions): LlmTier {
   const env = opts.env ?? process.env;
-  const graders = buildLlmGradersFromEnv({ env, client: opts.client });
+  const graders = opts.buildGraders({ env, client: opts.client });
   const agentsOn = opts.agents.runs > 0 && opts.agents.method.length + opts.agents.blackbox.length > 0;
   if (agentsOn && !hasEndpoint('agent', env)) throw new LlmConfigError(`${NO_ENDPOINT_MESSAGE} (missing for: agent)`);
   const agentClient = agentsOn ? agentClientFromEnv(env, undefined, opts.client) : null;

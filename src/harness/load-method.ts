@@ -3,11 +3,14 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { register } from 'node:module';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { DiffingMethod } from '../method/types.ts';
+import { mergeConfig } from '../merge-config.ts';
 import { BUILTIN_METHODS, type BuiltinMethod, type MethodGraders } from '../methods/index.ts';
 import { sha256, shortHash } from '../results/hash.ts';
 import { hashMethodSources } from './method-sources.ts';
+
+export { mergeConfig };
 
 export const DEFAULT_METHOD = 'adl';
 
@@ -72,7 +75,7 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   if (builtin) {
     assertDiffingMethod(builtin.method, `built-in method '${spec}' (src/methods/index.ts)`);
     const entry = fileURLToPath(builtin.entry);
-    const codeHash = hashMethodSources(entry, [dirname(entry)]);
+    const codeHash = hashMethodSources(entry, [dirname(entry), ...(builtin.data ?? []).map((u) => fileURLToPath(u))]);
     return { method: builtin.method, source: `builtin:${spec}`, codeHash, ...(builtin.withGraders ? { withGraders: builtin.withGraders } : {}) };
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
@@ -89,31 +92,24 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   return { method, source: path, codeHash: hashMethodSources(path), ...(withGraders ? { withGraders } : {}) };
 }
 
-/** defaultConfig deep-merged with overrides (objects merge, arrays and scalars replace). */
-export function mergeConfig(base: Record<string, unknown>, overrides: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(overrides)) {
-    const current = out[key];
-    const bothObjects = value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object' && !Array.isArray(current);
-    out[key] = bothObjects ? mergeConfig(current as Record<string, unknown>, value as Record<string, unknown>) : value;
-  }
-  return out;
-}
-
 export interface ResolvedConfig {
   config: Record<string, unknown>;
   configHash: string;
 }
 
+/** Compiled config schemas (a bench resolves each method's config once per organism; compiling is the slow part). */
+const validators = new WeakMap<object, ValidateFunction>();
+
 /** The method's config: defaults + overrides, validated against its configSchema. */
 export function resolveConfig(method: DiffingMethod<any>, overrides: Record<string, unknown> = {}): ResolvedConfig {
   const config = mergeConfig(method.defaultConfig as Record<string, unknown>, overrides);
-  let validate;
+  let validate = validators.get(method.configSchema);
   try {
-    validate = new Ajv({ allErrors: true, strict: false }).compile(method.configSchema);
+    validate ??= new Ajv({ allErrors: true, strict: false }).compile(method.configSchema);
   } catch (err) {
     throw new Error(`method '${method.id}': configSchema is not a valid JSON Schema: ${(err as Error).message}`);
   }
+  validators.set(method.configSchema, validate);
   if (!validate(config)) {
     const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(top level)'} ${e.message}${e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : ''}`);
     throw new Error(`method '${method.id}': config does not match its configSchema: ${errors.join('; ')} (config: ${JSON.stringify(overrides)} over the defaults)`);
@@ -140,25 +136,4 @@ export function parseSetting(setting: string): Record<string, unknown> {
     else node = (node[k] = {}) as Record<string, unknown>;
   });
   return out;
-}
-
-/**
- * The baselines from baselines/index.ts (export `baselines: DiffingMethod[]` or a default array),
- * or [] while that module does not exist.
- */
-export async function loadBaselines(): Promise<LoadedMethod[]> {
-  const url = new URL('../../baselines/index.ts', import.meta.url);
-  if (!existsSync(url)) return [];
-  const mod = (await import(url.href)) as Record<string, unknown>;
-  const isMethod = (v: unknown) => !!v && typeof v === 'object' && typeof (v as DiffingMethod).run === 'function' && 'configSchema' in (v as object);
-  const list = Array.isArray(mod.baselines) ? (mod.baselines as unknown[]) : Object.values(mod).filter(isMethod);
-  // ADL's baselines reuse ADL's code (src/adl/), so both folders key their cached outputs.
-  const codeHash = sha256(hashMethodSources(fileURLToPath(url), [dirname(fileURLToPath(url)), fileURLToPath(new URL('../adl', import.meta.url))])).slice(0, 12);
-  const seen = new Set<string>();
-  return list.flatMap((m, i) => {
-    assertDiffingMethod(m, `baselines/index.ts export ${i}`);
-    if (seen.has(m.id)) return [];
-    seen.add(m.id);
-    return [{ method: m, source: `builtin:${m.id}`, codeHash }];
-  });
 }

@@ -1,26 +1,21 @@
 // One organism made ready for a method: models loaded through the runtime, tokenizer, ground truth
 // (description + frequent tokens of the finetuning data) and texts for the metrics.
 import { join } from 'node:path';
-import { frequentTokens } from '../../graders/offline/generic-tokens.ts';
 import type { OrganismContext } from '../method/graders.ts';
 import { allTexts, sampleTexts } from '../data/index.ts';
 import { resolveOrganism, locate, organismContext } from '../registry/index.ts';
 import type { Organism } from '../registry/index.ts';
-import { loadModel, type LanguageModel } from '../runtime/index.ts';
+import { loadModel } from '../runtime/index.ts';
 import { contentHash, defaultCacheDir } from '../runtime/cache.ts';
 import { openCheckpoint } from '../runtime/checkpoint.ts';
 import { openAdapter } from '../runtime/lora.ts';
 import { loadTokenizer, type LoadedTokenizer } from '../tokenizer/index.ts';
 import type { ModelRevision } from '../results/types.ts';
-import type { MethodContext } from '../method/types.ts';
+import type { MethodContext, ModelPair } from '../method/types.ts';
 
-export interface LoadedOrganism {
+/** baseScale / finetunedScale are set for LoRA organisms, where base and finetuned are one model. */
+export interface LoadedOrganism extends ModelPair {
   organism: Organism;
-  base: LanguageModel;
-  finetuned: LanguageModel;
-  /** Set for LoRA organisms, where base and finetuned are one model. */
-  baseScale?: number;
-  finetunedScale?: number;
   tokenizer: LoadedTokenizer;
   revisions: { base: ModelRevision; finetuned: ModelRevision & { kind: 'adapter' | 'model' } };
   dispose(): Promise<void>;
@@ -94,9 +89,12 @@ export async function loadOrganism(organism: Organism, opts: LoadOrganismOptions
 
 const frequentCache = new Map<string, string[]>();
 
-/** Ground truth for graders: the description and the 100 most frequent non-generic tokens of the finetuning data. */
-export async function groundTruth(organism: Organism, tokenizer: LoadedTokenizer): Promise<OrganismContext> {
-  if (!organism.dataset || !organism.dataPublic || organism.description === '') return organismContext(organism, []);
+/** Counts a finetuning corpus's most frequent non-generic tokens (HarnessGraders.frequentTokens); null: none. */
+export type FrequentTokensFn = ((texts: string[], tokenize: (text: string) => string[]) => string[]) | null;
+
+/** Ground truth for graders: the description and the most frequent non-generic tokens of the finetuning data. */
+export async function groundTruth(organism: Organism, tokenizer: LoadedTokenizer, frequentTokens: FrequentTokensFn): Promise<OrganismContext> {
+  if (!frequentTokens || !organism.dataset || !organism.dataPublic || organism.description === '') return organismContext(organism, []);
   const key = `${organism.dataset.id}|${organism.dataset.split}|${tokenizer.folder}`;
   let tokens = frequentCache.get(key);
   if (!tokens) {

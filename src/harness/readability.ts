@@ -6,7 +6,7 @@ import seedrandom from 'seedrandom';
 import type { OrganismContext, TokenRelevanceGrader } from '../method/graders.ts';
 import { relevanceFraction } from '../metrics/index.ts';
 import type { MetricValue } from '../results/types.ts';
-import type { LoadedOrganism } from './organism.ts';
+import type { ModelPair } from '../method/types.ts';
 
 export interface ReadabilityOptions {
   documents: number[][];
@@ -22,11 +22,11 @@ export interface Readability {
   /** ‖mean diff‖ per position, position 0 with a bootstrap CI over documents. */
   diffNorm: MetricValue[];
   /** Top lens tokens of the mean difference / base mean / finetuned mean at each position. */
-  lens: { variant: 'difference' | 'base' | 'finetuned'; position: number; tokens: string[] }[];
+  lens: { variant: 'difference' | 'base' | 'finetuned'; position: number; tokens: string[]; tokenIds: number[] }[];
 }
 
 /** Per-document (finetuned − base) activations at positions 0..P-1: [N][P*H]. */
-async function documentDiffs(loaded: LoadedOrganism, docs: number[][], layer: number, P: number): Promise<{ diffs: Float32Array[]; base: Float64Array; ft: Float64Array }> {
+async function documentDiffs(loaded: ModelPair, docs: number[][], layer: number, P: number): Promise<{ diffs: Float32Array[]; base: Float64Array; ft: Float64Array }> {
   const H = loaded.finetuned.info.hiddenSize;
   const hook = `resid_post.${layer}` as const;
   const diffs: Float32Array[] = [];
@@ -57,7 +57,7 @@ function normOfMean(diffs: Float32Array[], idx: number[], offset: number, H: num
   return Math.sqrt(s);
 }
 
-export async function measureReadability(loaded: LoadedOrganism, tokenDisplay: (id: number) => string, opts: ReadabilityOptions): Promise<Readability> {
+export async function measureReadability(loaded: ModelPair, tokenDisplay: (id: number) => string, opts: ReadabilityOptions): Promise<Readability> {
   const { numLayers, hiddenSize: H } = loaded.finetuned.info;
   const layer = Math.floor((opts.layer ?? 0.5) * (numLayers - 1));
   const P = opts.positions ?? 5;
@@ -86,7 +86,7 @@ export async function measureReadability(loaded: LoadedOrganism, tokenDisplay: (
     for (let p = 0; p < P; p++) {
       const row = logits.data.subarray(p * V, (p + 1) * V);
       const top = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, 20);
-      lens.push({ variant, position: p, tokens: top.map(tokenDisplay) });
+      lens.push({ variant, position: p, tokens: top.map(tokenDisplay), tokenIds: top });
     }
   }
   return { layer, diffNorm, lens };

@@ -1,48 +1,34 @@
 // Running a method and its baselines on one organism of a suite, scoring them and writing the result
-// file. Method outputs are cached by content (method + config + model revisions + data + seed), so a
-// rerun, the null organism shared by every organism, and an interrupted suite reuse finished work.
-import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
-import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
-import { HeuristicCoherenceGrader } from '../../graders/offline/coherence.ts';
-import type { TextEmbedder, TokenRelevanceGrader } from '../method/graders.ts';
-import { sampleDocuments, sampleTexts } from '../data/index.ts';
-import type { DiffingMethod, MethodContext, MethodOutput } from '../method/types.ts';
-import { openModelWeights } from '../method/weights.ts';
-import { datasetRevisions } from './datasets.ts';
+// file: `runOrganism` is a sequence of named steps (reuse a finished result, load the models, run and
+// score the method, the LLM tier, the baselines, the null organism, write the result). Method outputs
+// are cached by content (src/harness/method-output.ts), so a rerun, the null organism shared by every
+// organism, and an interrupted suite reuse finished work.
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sampleTexts } from '../data/index.ts';
+import type { OrganismContext, TokenRelevanceGrader } from '../method/graders.ts';
+import type { DiffingMethod, MethodOutput } from '../method/types.ts';
+import { defaultCacheDir } from '../paths.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
-import { writeJsonAtomic } from '../results/atomic.ts';
-import { environment, REPO_ROOT } from '../results/environment.ts';
+import { environment } from '../results/environment.ts';
 import { shortHash } from '../results/hash.ts';
 import { stepDelta, stepSnapshot, stepTimingsRecord, timedMethod, timeStep } from '../results/step-timings.ts';
-import { agentsFolder, methodFolder, readResult, resultPath, writeResult } from '../results/store.ts';
+import { agentsFolder, readResult, resultPath, writeResult, type ResultKey } from '../results/store.ts';
 import type { AgreementEntry, LlmSection, Metrics, ResultFile } from '../results/types.ts';
 import { runAgentTier } from './agents.ts';
+import { cachedEmbedder } from './cached-embedder.ts';
+import { datasetRevisions } from './datasets.ts';
+import type { HarnessGraders } from './graders.ts';
 import { agentMetrics, coherenceAgreement, gradeCoherence, gradeFindings, patchscopeAgreement, RecordingRelevanceGrader, relevanceAgreement } from './llm-scoring.ts';
 import type { GraderMode, LlmTier } from './llm-tier.ts';
-import type { LoadedMethod } from './load-method.ts';
+import { mergeConfig, type LoadedMethod } from './load-method.ts';
 import { layeredConfig } from './method-config.ts';
-import { dirname } from 'node:path';
-import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, tokenizerView, type LoadedOrganism } from './organism.ts';
+import { methodOutput, type ComputedOutput, type OutputRequest } from './method-output.ts';
+import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
 import { scoreOutput, type ScoringContext } from './score.ts';
-import { validateMethodOutput } from '../method/validate.ts';
-import { protocolOf } from './protocol.ts';
-import { loadThresholds, suiteSettings, type Suite } from './suite.ts';
+import { loadThresholds, suiteSettings, type Suite, type SuiteSettings } from './suite.ts';
 import { evaluateThreshold, thresholdApplies } from './thresholds.ts';
-import { describeThrown, during } from '../errors.ts';
-
-export function defaultCacheDir(): string {
-  return process.env.DIFFBENCH_CACHE ?? join(homedir(), '.cache', 'diffbench');
-}
-
-/** Where results go: DIFFBENCH_RESULTS, else ./results for full settings and the cache for fast ones (npm test). */
-export function defaultResultsDir(settings: string): string {
-  if (process.env.DIFFBENCH_RESULTS) return process.env.DIFFBENCH_RESULTS;
-  return settings === 'full' ? join(REPO_ROOT, 'results') : join(defaultCacheDir(), `results-${settings}`);
-}
 
 export interface HarnessOptions {
   suite: Suite;
@@ -52,18 +38,21 @@ export interface HarnessOptions {
   method: LoadedMethod;
   /** Config overrides on top of the suite's settings for this method. */
   configOverrides?: Record<string, unknown>;
+  /** The baseline methods run and scored beside the method (baselines["baseline/<id>"] in the result). */
   baselines?: LoadedMethod[];
+  /** The concrete graders (src/cli/compose.ts builds the default ones). */
+  graders: HarnessGraders;
+  /** The null organism run through the same pipeline (default: the suite's; null: none). */
+  nullOrganism?: string | Organism | null;
   seed?: string;
   cacheDir?: string;
   threads?: number;
   progress?: ProgressFn;
   /** Recompute even when a result file exists (method outputs are still reused). */
   recompute?: boolean;
-  relevance?: TokenRelevanceGrader;
-  embedder?: TextEmbedder;
   /** 'offline' (default), 'llm' (LLM graders + agent tier) or 'both' (offline metrics + the LLM tier + their agreement). */
-  graders?: GraderMode;
-  /** The LLM graders and agent settings; required unless graders is 'offline' (see llmTierFromEnv). */
+  graderMode?: GraderMode;
+  /** The LLM graders and agent settings; required unless graderMode is 'offline' (see src/cli/compose.ts). */
   llm?: LlmTier;
 }
 
@@ -71,84 +60,244 @@ export interface OrganismRun {
   result: ResultFile;
   path: string;
   reused: boolean;
+  /** The method's output (absent when a finished result was reused). */
+  output?: MethodOutput;
 }
 
-const noProgress: ProgressFn = () => {};
+/** What every step of one organism's run shares. */
+interface RunPlan {
+  opts: HarnessOptions;
+  suite: Suite;
+  organism: Organism;
+  settings: SuiteSettings;
+  seed: string;
+  cacheDir: string;
+  mode: GraderMode;
+  llm: LlmTier | undefined;
+  main: OutputRequest;
+  /** The method with its own graders swapped for the LLM ones (absent offline). */
+  llmMethod: LoadedMethod | undefined;
+  revisions: LoadedOrganism['revisions'];
+  path: string;
+  timings: Record<string, number>;
+}
 
+/** Seconds spent in `f`, added to `plan.timings[name]`. */
+async function timed<T>(plan: RunPlan, name: string, f: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  try {
+    return await f();
+  } finally {
+    plan.timings[name] = (plan.timings[name] ?? 0) + (performance.now() - t) / 1000;
+  }
+}
+
+/**
+ * A method's config in layers (src/harness/method-config.ts) with `extra` on top. A baseline whose
+ * suite entry reuses the running method's (ADL's baselines share ADL's config) gets the run's
+ * overrides (--set, --config) too, so it always sees the data the method saw.
+ */
 function configFor(opts: HarnessOptions, method: DiffingMethod, extra: Record<string, unknown> = {}) {
-  return layeredConfig(method, opts.suite, opts.settings, extra);
+  const alias = suiteSettings(opts.suite, opts.settings).methodConfig[method.id];
+  const shared = method !== opts.method.method && alias === opts.method.method.id;
+  return layeredConfig(method, opts.suite, opts.settings, shared ? mergeConfig(opts.configOverrides ?? {}, extra) : extra);
 }
 
-/** Everything a method's outputs depend on, besides the method: models, unrelated data, seed. */
-function outputKey(opts: HarnessOptions, revisions: LoadedOrganism['revisions'], seed: string): string {
-  return shortHash({ base: revisions.base.contentHash, finetuned: revisions.finetuned.contentHash, unrelated: opts.suite.unrelated, seed });
+export function evaluateAll(suite: Suite, organismId: string, methodId: string, settings: string, scored: Pick<ResultFile, 'metrics' | 'baselines'>) {
+  return loadThresholds(suite)
+    .filter((th) => thresholdApplies(th, organismId, methodId, settings, suite.nullOrganism))
+    .map((th) => evaluateThreshold(th, scored));
 }
 
-function methodContext(loaded: LoadedOrganism, opts: HarnessOptions, cacheDir: string, seed: string, organismCtx: MethodContext['organism']): MethodContext {
-  const { unrelated } = opts.suite;
-  const tok = loaded.tokenizer;
-  return {
-    organism: organismCtx,
-    base: loaded.base,
-    finetuned: loaded.finetuned,
-    baseScale: loaded.baseScale,
-    finetunedScale: loaded.finetunedScale,
-    tokenizer: tokenizerView(tok),
-    weights: openModelWeights(loaded.base.info, loaded.finetuned.info),
-    unrelatedDocuments: (n, tokens) =>
-      sampleDocuments({
-        source: locate(unrelated.source),
-        column: unrelated.column,
-        n,
-        minTokens: tokens,
-        tokenizer: tok,
-        order: unrelated.order,
-        seed,
-        addSpecialTokens: unrelated.addSpecialTokens,
-      }),
-    cacheDir,
+/** The method with its internal graders swapped for the LLM ones (ADL: Patchscope scale choice); its outputs are cached apart. */
+function llmVariant(method: LoadedMethod, llm: LlmTier): LoadedMethod {
+  if (!method.withGraders) return method;
+  return { ...method, method: method.withGraders({ patchscope: llm.graders.patchscope }), codeHash: `${method.codeHash}-llm${shortHash(llm.graders.patchscope.grader)}` };
+}
+
+/** Step 0: config, model revisions and the result file's path, without loading anything. */
+async function planRun(organismId: string | Organism, opts: HarnessOptions): Promise<RunPlan> {
+  const { suite } = opts;
+  const mode = opts.graderMode ?? 'offline';
+  if (mode !== 'offline' && !opts.llm) throw new Error(`runOrganism: graderMode '${mode}' needs opts.llm (build it with llmTier in src/cli/compose.ts)`);
+  const llm = mode === 'offline' ? undefined : opts.llm;
+  const organism = typeof organismId === 'string' ? getOrganism(organismId) : organismId;
+  const seed = opts.seed ?? suite.seed;
+  const { method } = opts.method;
+  const { config, configHash } = configFor(opts, method, opts.configOverrides);
+  const revisions = await organismRevisions(organism, opts.cacheDir);
+  const key: ResultKey = {
+    suite: { id: suite.id, version: suite.version },
+    method: { id: method.id, version: method.version, configHash },
+    organism: { id: organism.id, ...revisions },
     seed,
-    progress: opts.progress ?? noProgress,
+    ...(mode === 'llm' ? { llm: { mode } } : {}),
+  };
+  return {
+    opts, suite, organism, seed, mode, llm, revisions,
+    settings: suiteSettings(suite, opts.settings),
+    cacheDir: opts.cacheDir ?? defaultCacheDir(),
+    main: { method: opts.method, config, configHash },
+    llmMethod: llm ? llmVariant(opts.method, llm) : undefined,
+    path: resultPath(opts.resultsDir, key),
+    timings: {},
   };
 }
 
-/** The method's output on a loaded organism, from the output cache or by running it. */
-async function methodOutput(
-  lm: LoadedMethod,
-  config: Record<string, unknown>,
-  configHash: string,
-  loaded: LoadedOrganism,
-  organismCtx: MethodContext['organism'],
-  opts: HarnessOptions,
-  seed: string,
-): Promise<{ output: MethodOutput; seconds: number; cached: boolean }> {
-  const cacheRoot = opts.cacheDir ?? defaultCacheDir();
-  const folder = methodFolder({ id: lm.method.id, version: lm.method.version, configHash });
-  const name = `${loaded.organism.id.replace(/\//g, '__')}--${outputKey(opts, loaded.revisions, seed)}-${lm.codeHash}`;
-  const file = join(cacheRoot, 'outputs', folder, `${name}.json`);
-  const validate = (output: unknown) => validateMethodOutput(output, {
-    methodId: lm.method.id, hiddenSize: loaded.finetuned.info.hiddenSize, numLayers: loaded.finetuned.info.numLayers, budget: protocolOf(opts.suite),
-  });
-  if (existsSync(file)) {
-    try {
-      return { output: validate(JSON.parse(readFileSync(file, 'utf8'))), seconds: 0, cached: true };
-    } catch {
-      // A corrupt or outdated cache entry is recomputed (and validated again below).
+/** Step 1: a finished result of the same settings, code and grading, with the current thresholds re-evaluated. */
+function reuseCachedResult(plan: RunPlan): OrganismRun | undefined {
+  const { opts } = plan;
+  if (opts.recompute || !existsSync(plan.path)) return undefined;
+  const result = readResult(plan.path);
+  const gradedAsAsked = plan.mode === 'offline' || result.llm?.mode === plan.mode;
+  if (result.suite.settings !== opts.settings || result.method.codeHash !== opts.method.codeHash || !gradedAsAsked) return undefined;
+  // Thresholds may have changed since: evaluate the current ones on the stored metrics.
+  result.thresholds = evaluateAll(plan.suite, plan.organism.id, result.method.id, opts.settings, result);
+  return { result, path: writeResult(opts.resultsDir, result), reused: true };
+}
+
+interface Loaded {
+  loaded: LoadedOrganism;
+  truth: OrganismContext;
+}
+
+/** Step 2: the organism's models and tokenizer, and its ground truth for the graders. */
+async function loadModels(plan: RunPlan, organism: Organism): Promise<Loaded> {
+  const { opts } = plan;
+  const loaded = await loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir });
+  try {
+    const truth = await timeStep('ground-truth', () => groundTruth(organism, loaded.tokenizer, (texts, tokenize) => opts.graders.frequentTokens(texts, tokenize)));
+    return { loaded, truth };
+  } catch (err) {
+    await loaded.dispose();
+    throw err;
+  }
+}
+
+function checkRevisions(plan: RunPlan, loaded: LoadedOrganism): void {
+  for (const side of ['base', 'finetuned'] as const) {
+    if (loaded.revisions[side].contentHash !== plan.revisions[side].contentHash) {
+      throw new Error(`internal: the ${side} model's content hash from the runtime differs from src/harness/organism.ts's recipe; update checkpointHash to match src/runtime/cache.ts`);
     }
   }
-  const started = performance.now();
-  // One work folder per organism and data, shared by all methods: ADL's baselines reuse ADL's collected means.
-  const workName = `${loaded.organism.id.replace(/\//g, '__')}--${outputKey(opts, loaded.revisions, seed)}`;
-  const ctx = methodContext(loaded, opts, join(cacheRoot, 'work', workName), seed, organismCtx);
-  let output: unknown;
-  try {
-    output = await during(`method '${lm.method.id}' (${lm.source}) on ${loaded.organism.id}`, () => lm.method.run(ctx, config));
-  } catch (err) {
-    throw new Error(`method '${lm.method.id}' (${lm.source}) failed on ${loaded.organism.id}: ${describeThrown(err)}`, { cause: err });
+}
+
+/** The texts and graders every output of this organism is scored with (the null organism's included). */
+async function scoringContext(plan: RunPlan, truth: OrganismContext, relevance: TokenRelevanceGrader): Promise<ScoringContext> {
+  const { suite, settings, seed } = plan;
+  return {
+    organism: truth,
+    relevance,
+    // one cache per organism: the method, each baseline and the null organism embed the same texts
+    embedder: timedMethod(cachedEmbedder(plan.opts.graders.embedder), 'embed', 'grader:embedder'),
+    finetuneTexts: await timeStep('scoring-texts', () => finetuningTexts(plan.organism, settings.finetuneTexts, seed)),
+    unrelatedTexts: settings.unrelatedTexts > 0
+      ? await sampleTexts({ source: locate(suite.unrelated.source), column: suite.unrelated.column, n: settings.unrelatedTexts, seed: `${seed}|unrelated-texts` })
+      : [],
+    seed,
+    bootstrap: settings.bootstrap,
+    coherence: plan.opts.graders.coherence,
+  };
+}
+
+function output(plan: RunPlan, req: OutputRequest, on: Loaded): Promise<ComputedOutput> {
+  const { opts } = plan;
+  return methodOutput(req, on.loaded, on.truth, { suite: plan.suite, seed: plan.seed, cacheDir: plan.cacheDir, graders: opts.graders, progress: opts.progress });
+}
+
+/** Step 3: the method's output (the LLM variant under --graders llm) and its metrics. */
+async function runMethod(plan: RunPlan, on: Loaded, scoring: ScoringContext): Promise<{ computed: ComputedOutput; metrics: Metrics }> {
+  const req = plan.mode === 'llm' ? { ...plan.main, method: plan.llmMethod! } : plan.main;
+  const computed = await timeStep('method', () => output(plan, req, on));
+  plan.timings.method = computed.seconds;
+  const metrics = await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring)));
+  return { computed, metrics };
+}
+
+/** Step 4 (--graders llm|both): LLM-graded metrics, findings, the agent tier and the offline-vs-LLM agreement. */
+async function runLlmTier(
+  plan: RunPlan, on: Loaded, main: ComputedOutput, metrics: Metrics, scoring: ScoringContext, llmRelevance: RecordingRelevanceGrader,
+): Promise<LlmSection> {
+  const { opts, mode, seed, settings } = plan;
+  const llm = plan.llm!;
+  const llmMethod = plan.llmMethod!;
+  const variant = mode === 'both' && llmMethod !== opts.method ? await output(plan, { ...plan.main, method: llmMethod }, on) : main;
+  plan.timings.method += variant === main ? 0 : variant.seconds;
+  const llmMetrics = mode === 'both' ? await timed(plan, 'llm-grading', () => scoreOutput(variant.output, { ...scoring, relevance: llmRelevance })) : metrics;
+  const coherence = await timed(plan, 'llm-grading', () => gradeCoherence(variant.output, llm.graders.coherence, seed, settings.bootstrap));
+  Object.assign(llmMetrics, coherence.metrics);
+  const findings = await timed(plan, 'llm-grading', () => gradeFindings(variant.output, on.truth, llm.graders.hypothesis));
+  if (findings.metric) llmMetrics['hypothesis.findings'] = findings.metric;
+  const agents = await timed(plan, 'agents', () => runAgentTier({
+    methodId: opts.method.method.id, output: variant.output, loaded: on.loaded, truth: on.truth, tier: llm, seed,
+    dir: agentsFolder(plan.path), resultFolder: dirname(plan.path), progress: opts.progress,
+  }));
+  Object.assign(llmMetrics, agentMetrics(agents, seed, settings.bootstrap));
+  const agreement: AgreementEntry[] = [];
+  if (mode === 'both') {
+    await timed(plan, 'agreement', async () => {
+      agreement.push(...(await relevanceAgreement(llmRelevance, opts.graders.relevance)));
+      const offlineCoherence = await gradeCoherence(variant.output, opts.graders.coherence, seed, settings.bootstrap);
+      agreement.push(...coherenceAgreement(offlineCoherence.labels, coherence.labels));
+      agreement.push(...patchscopeAgreement(main.output, variant.output));
+    });
   }
-  const valid = validate(output);
-  writeJsonAtomic(file, valid);
-  return { output: valid, seconds: (performance.now() - started) / 1000, cached: false };
+  return {
+    mode: mode as LlmSection['mode'],
+    endpoints: llm.endpoints(),
+    methodVariant: llmMethod === opts.method
+      ? 'the method grades nothing itself: the LLM graders score its unchanged output'
+      : "the method's own graders swapped for the LLM ones (Patchscope scale choice); the steering search keeps its offline coherence grader",
+    ...(mode === 'both' ? { metrics: llmMetrics } : {}),
+    findings: findings.record,
+    agents,
+    agreement,
+  };
+}
+
+/** The key of a baseline in the result file. */
+export function baselineKey(id: string): string {
+  return id.startsWith('baseline/') ? id : `baseline/${id}`;
+}
+
+/** Step 5: each baseline of the list, run and scored like the method. */
+async function runBaselines(plan: RunPlan, on: Loaded, scoring: ScoringContext): Promise<ResultFile['baselines']> {
+  const out: ResultFile['baselines'] = {};
+  for (const baseline of plan.opts.baselines ?? []) {
+    const { config, configHash } = configFor(plan.opts, baseline.method);
+    const computed = await timeStep(`baseline:${baseline.method.id.replace(/^baseline\//, '')}`, () => output(plan, { method: baseline, config, configHash }, on));
+    plan.timings.baselines = (plan.timings.baselines ?? 0) + computed.seconds;
+    out[baselineKey(baseline.method.id)] = {
+      description: `baseline method ${baseline.method.id}@${baseline.method.version} (${baseline.source}) on this organism`,
+      metrics: await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring))),
+    };
+  }
+  return out;
+}
+
+/** The null organism of this run: the option's, else the suite's; none for the null organism itself. */
+function nullOrganismOf(plan: RunPlan): Organism | undefined {
+  const spec = plan.opts.nullOrganism === undefined ? plan.suite.nullOrganism : plan.opts.nullOrganism;
+  const nullOrganism = typeof spec === 'string' ? getOrganism(spec) : spec ?? undefined;
+  return nullOrganism && nullOrganism.id !== plan.organism.id ? nullOrganism : undefined;
+}
+
+/**
+ * Step 6: the method on the null organism, judged against *this* organism's ground truth and data:
+ * what a method "finds" when there is nothing to find.
+ */
+async function runNullOrganism(plan: RunPlan, nullOrganism: Organism, scoring: ScoringContext): Promise<ResultFile['baselines'][string]> {
+  const on = await timed(plan, 'null', () => timeStep('null-organism', () => loadModels(plan, nullOrganism)));
+  try {
+    const req = plan.mode === 'llm' ? { ...plan.main, method: plan.llmMethod! } : plan.main;
+    const computed = await timed(plan, 'null', () => timeStep('null-organism', () => output(plan, req, on)));
+    return {
+      description: `the method on the null organism ${nullOrganism.id}, scored against ${plan.organism.id}'s ground truth`,
+      metrics: await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring))),
+    };
+  } finally {
+    await on.loaded.dispose();
+  }
 }
 
 function summarize(output: MethodOutput): ResultFile['summary'] {
@@ -161,205 +310,88 @@ function summarize(output: MethodOutput): ResultFile['summary'] {
   };
 }
 
-export function evaluateAll(suite: Suite, organismId: string, methodId: string, settings: string, scored: Pick<ResultFile, 'metrics' | 'baselines'>) {
-  return loadThresholds(suite)
-    .filter((th) => thresholdApplies(th, organismId, methodId, settings, suite.nullOrganism))
-    .map((th) => evaluateThreshold(th, scored));
+function gradersUsed(plan: RunPlan, relevance: TokenRelevanceGrader): ResultFile['graders'] {
+  const { llm, mode } = plan;
+  return [
+    { role: 'token-relevance', ...relevance.grader },
+    { role: 'text-embedder', ...plan.opts.graders.embedder.grader },
+    ...(llm
+      ? [
+          ...(mode === 'both' ? [{ role: 'llm:token-relevance', ...llm.graders.relevance.grader }] : []),
+          ...(plan.llmMethod !== plan.opts.method ? [{ role: 'llm:patchscope-scale', ...llm.graders.patchscope.grader }] : []),
+          { role: 'llm:coherence', ...llm.graders.coherence.grader },
+          { role: 'llm:hypothesis', ...llm.graders.hypothesis.grader },
+          ...(llm.agentClient ? [{ role: 'llm:agent', id: `llm/agent/${llm.agentClient.config.model}`, version: '1' }] : []),
+        ]
+      : []),
+  ];
 }
 
-/** Runs `opts.method` (and baselines, and the null organism) on one organism; writes and returns its result file. */
-export async function runOrganism(organismId: string, opts: HarnessOptions): Promise<OrganismRun> {
-  const t0 = performance.now();
-  const { suite } = opts;
-  const seed = opts.seed ?? suite.seed;
-  const settings = suiteSettings(suite, opts.settings);
-  const organism = getOrganism(organismId);
+interface Scored {
+  output: MethodOutput;
+  metrics: Metrics;
+  baselines: ResultFile['baselines'];
+  llm?: LlmSection;
+  relevance: TokenRelevanceGrader;
+}
+
+/** Step 7: thresholds, provenance and the result file, written atomically. */
+async function writeResultFile(plan: RunPlan, scored: Scored, started: number, steps0: ReturnType<typeof stepSnapshot>): Promise<OrganismRun> {
+  const { opts, suite, organism, main } = plan;
   const { method } = opts.method;
-  const mode = opts.graders ?? 'offline';
-  if (mode !== 'offline' && !opts.llm) throw new Error(`runOrganism: graders '${mode}' needs opts.llm (build it with llmTierFromEnv)`);
-  const llm = mode === 'offline' ? undefined : opts.llm;
-  const { config, configHash } = configFor(opts, method, opts.configOverrides);
-  const revisions = await organismRevisions(organism, opts.cacheDir);
-  const key = {
-    suite: { id: suite.id, version: suite.version },
-    method: { id: method.id, version: method.version, configHash },
-    organism: { id: organism.id, ...revisions },
-    seed,
-    ...(mode === 'llm' ? { llm: { mode } } : {}),
-  };
-  const path = resultPath(opts.resultsDir, key);
-  if (!opts.recompute && existsSync(path)) {
-    const result = readResult(path);
-    const gradedAsAsked = mode === 'offline' || result.llm?.mode === mode;
-    if (result.suite.settings === opts.settings && result.method.codeHash === opts.method.codeHash && gradedAsAsked) {
-      // Thresholds may have changed since: evaluate the current ones on the stored metrics.
-      result.thresholds = evaluateAll(suite, organism.id, method.id, opts.settings, result);
-      return { result, path: writeResult(opts.resultsDir, result), reused: true };
-    }
-  }
-
-  const steps0 = stepSnapshot();
-  const timings: Record<string, number> = {};
-  const clock = (name: string, since: number) => (timings[name] = (timings[name] ?? 0) + (performance.now() - since) / 1000);
-
-  let t = performance.now();
-  const loaded = await timeStep('load', () => loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir }));
-  for (const side of ['base', 'finetuned'] as const) {
-    if (loaded.revisions[side].contentHash !== revisions[side].contentHash) {
-      throw new Error(`internal: the ${side} model's content hash from the runtime differs from src/harness/organism.ts's recipe; update checkpointHash to match src/runtime/cache.ts`);
-    }
-  }
-  const truth = await groundTruth(organism, loaded.tokenizer);
-  clock('load', t);
-
-  const offlineRelevance = timedMethod(opts.relevance ?? new LexicalRelevanceGrader(), 'grade', 'grader:relevance');
-  const llmRelevance = llm ? new RecordingRelevanceGrader(llm.graders.relevance) : undefined;
-  const relevance = mode === 'llm' ? llmRelevance! : offlineRelevance;
-  const embedder = timedMethod(opts.embedder ?? new HashedTfidfEmbedder(), 'embed', 'grader:embedder');
-  // The method with its own graders swapped for the LLM ones (ADL: Patchscope scale choice); its outputs are cached apart.
-  const llmMethod: LoadedMethod | undefined = llm
-    ? opts.method.withGraders
-      ? { ...opts.method, method: opts.method.withGraders({ patchscope: llm.graders.patchscope }), codeHash: `${opts.method.codeHash}-llm${shortHash(llm.graders.patchscope.grader)}` }
-      : opts.method
-    : undefined;
-  const primary = mode === 'llm' ? llmMethod! : opts.method;
-  t = performance.now();
-  const scoring: ScoringContext = {
-    organism: truth,
-    relevance,
-    embedder,
-    finetuneTexts: await finetuningTexts(organism, settings.finetuneTexts, seed),
-    unrelatedTexts:
-      settings.unrelatedTexts > 0
-        ? await sampleTexts({ source: locate(suite.unrelated.source), column: suite.unrelated.column, n: settings.unrelatedTexts, seed: `${seed}|unrelated-texts` })
-        : [],
-    seed,
-    bootstrap: settings.bootstrap,
-    coherence: new HeuristicCoherenceGrader(),
-  };
-  clock('scoring', t);
-
-  let metrics: Metrics;
-  const baselines: ResultFile['baselines'] = {};
-  let summary: ResultFile['summary'];
-  let llmSection: LlmSection | undefined;
-  try {
-    const main = await timeStep('method', () => methodOutput(primary, config, configHash, loaded, truth, opts, seed));
-    timings.method = main.seconds;
-    t = performance.now();
-    metrics = await timeStep('scoring', () => scoreOutput(main.output, scoring));
-    summary = summarize(main.output);
-    clock('scoring', t);
-
-    if (llm && llmMethod) {
-      const variant = mode === 'both' && llmMethod !== opts.method ? await methodOutput(llmMethod, config, configHash, loaded, truth, opts, seed) : main;
-      timings.method += variant === main ? 0 : variant.seconds;
-      t = performance.now();
-      const llmMetrics = mode === 'both' ? await scoreOutput(variant.output, { ...scoring, relevance: llmRelevance! }) : metrics;
-      const coherence = await gradeCoherence(variant.output, llm.graders.coherence, seed, settings.bootstrap);
-      Object.assign(llmMetrics, coherence.metrics);
-      const findings = await gradeFindings(variant.output, truth, llm.graders.hypothesis);
-      if (findings.metric) llmMetrics['hypothesis.findings'] = findings.metric;
-      clock('llm-grading', t);
-      t = performance.now();
-      const agents = await runAgentTier({
-        methodId: method.id, output: variant.output, loaded, truth, tier: llm, seed,
-        dir: agentsFolder(path), resultFolder: dirname(path), progress: opts.progress,
-      });
-      Object.assign(llmMetrics, agentMetrics(agents, seed, settings.bootstrap));
-      clock('agents', t);
-      const agreement: AgreementEntry[] = [];
-      if (mode === 'both') {
-        t = performance.now();
-        agreement.push(...(await relevanceAgreement(llmRelevance!, offlineRelevance)));
-        const offlineCoherence = await gradeCoherence(variant.output, new HeuristicCoherenceGrader(), seed, settings.bootstrap);
-        agreement.push(...coherenceAgreement(offlineCoherence.labels, coherence.labels));
-        agreement.push(...patchscopeAgreement(main.output, variant.output));
-        clock('agreement', t);
-      }
-      llmSection = {
-        mode: mode as LlmSection["mode"],
-        endpoints: llm.endpoints(),
-        methodVariant: llmMethod === opts.method
-          ? 'the method grades nothing itself: the LLM graders score its unchanged output'
-          : "the method's own graders swapped for the LLM ones (Patchscope scale choice); the steering search keeps its offline coherence grader",
-        ...(mode === 'both' ? { metrics: llmMetrics } : {}),
-        findings: findings.record,
-        agents,
-        agreement,
-      };
-    }
-
-    for (const baseline of opts.baselines ?? []) {
-      const bc = configFor(opts, baseline.method);
-      const out = await timeStep(`baseline:${baseline.method.id.replace(/^baseline\//, '')}`, () => methodOutput(baseline, bc.config, bc.configHash, loaded, truth, opts, seed));
-      timings.baselines = (timings.baselines ?? 0) + out.seconds;
-      t = performance.now();
-      baselines[baseline.method.id.startsWith('baseline/') ? baseline.method.id : `baseline/${baseline.method.id}`] = {
-        description: `baseline method ${baseline.method.id}@${baseline.method.version} (${baseline.source}) on this organism`,
-        metrics: await timeStep('scoring', () => scoreOutput(out.output, scoring)),
-      };
-      clock('scoring', t);
-    }
-  } finally {
-    await loaded.dispose();
-  }
-
-  if (suite.nullOrganism && suite.nullOrganism !== organism.id) {
-    t = performance.now();
-    const nullOrganism = getOrganism(suite.nullOrganism);
-    const nullLoaded = await timeStep('null-organism', () => loadOrganism(nullOrganism, { threads: opts.threads, cacheDir: opts.cacheDir }));
-    try {
-      const nullCtx = await groundTruth(nullOrganism, nullLoaded.tokenizer);
-      const out = await timeStep('null-organism', () => methodOutput(primary, config, configHash, nullLoaded, nullCtx, opts, seed));
-      clock('null', t);
-      t = performance.now();
-      // The null organism's outputs judged against *this* organism's ground truth: what a method
-      // "finds" when there is nothing to find.
-      baselines.null = {
-        description: `the method on the null organism ${nullOrganism.id}, scored against ${organism.id}'s ground truth`,
-        metrics: await timeStep('scoring', () => scoreOutput(out.output, scoring)),
-      };
-      clock('scoring', t);
-    } finally {
-      await nullLoaded.dispose();
-    }
-  }
-
-  const thresholds = evaluateAll(suite, organism.id, method.id, opts.settings, { metrics, baselines });
-  timings.total = (performance.now() - t0) / 1000;
-  Object.assign(timings, stepTimingsRecord(stepDelta(steps0)));
-
+  const thresholds = evaluateAll(suite, organism.id, method.id, opts.settings, scored);
+  plan.timings.total = (performance.now() - started) / 1000;
+  // the per-step profile (src/results/step-timings.ts): 'step:<path>' wall and CPU seconds
+  Object.assign(plan.timings, stepTimingsRecord(stepDelta(steps0)));
   const result: ResultFile = {
     schema: 'diffbench-result@1',
     suite: { id: suite.id, version: suite.version, settings: opts.settings },
-    method: { id: method.id, version: method.version, config, configHash, source: opts.method.source, codeHash: opts.method.codeHash },
-    organism: { id: organism.id, type: organism.type, ...revisions },
+    method: { id: method.id, version: method.version, config: main.config, configHash: main.configHash, source: opts.method.source, codeHash: opts.method.codeHash },
+    organism: { id: organism.id, type: organism.type, ...plan.revisions },
     datasets: await datasetRevisions(organism, suite),
-    seed,
+    seed: plan.seed,
     createdAt: new Date().toISOString(),
     environment: environment(opts.threads ?? null),
-    graders: [
-      { role: 'token-relevance', ...relevance.grader },
-      { role: 'text-embedder', ...embedder.grader },
-      ...(llm
-        ? [
-            ...(mode === 'both' ? [{ role: 'llm:token-relevance', ...llm.graders.relevance.grader }] : []),
-            ...(llmMethod !== opts.method ? [{ role: 'llm:patchscope-scale', ...llm.graders.patchscope.grader }] : []),
-            { role: 'llm:coherence', ...llm.graders.coherence.grader },
-            { role: 'llm:hypothesis', ...llm.graders.hypothesis.grader },
-            ...(llm.agentClient ? [{ role: 'llm:agent', id: `llm/agent/${llm.agentClient.config.model}`, version: '1' }] : []),
-          ]
-        : []),
-    ],
-    timings,
-    metrics,
-    baselines,
+    graders: gradersUsed(plan, scored.relevance),
+    timings: plan.timings,
+    metrics: scored.metrics,
+    baselines: scored.baselines,
     thresholds,
-    ...(llmSection ? { llm: llmSection } : {}),
-    summary,
+    ...(scored.llm ? { llm: scored.llm } : {}),
+    summary: summarize(scored.output),
   };
-  return { result, path: writeResult(opts.resultsDir, result), reused: false };
+  return { result, path: writeResult(opts.resultsDir, result), reused: false, output: scored.output };
+}
+
+/**
+ * Runs `opts.method` (and baselines, and the null organism) on one organism (a registry id, or an
+ * Organism for one that is not registered); writes and returns its result file.
+ */
+export async function runOrganism(organismId: string | Organism, opts: HarnessOptions): Promise<OrganismRun> {
+  const started = performance.now();
+  const plan = await planRun(organismId, opts);
+  const reused = reuseCachedResult(plan);
+  if (reused) return reused;
+
+  const steps0 = stepSnapshot();
+  const on = await timed(plan, 'load', () => timeStep('load', () => loadModels(plan, plan.organism)));
+  let scored: Scored;
+  let scoring: ScoringContext;
+  try {
+    checkRevisions(plan, on.loaded);
+    const llmRelevance = plan.llm ? new RecordingRelevanceGrader(plan.llm.graders.relevance) : undefined;
+    const relevance = plan.mode === 'llm' ? llmRelevance! : timedMethod(opts.graders.relevance, 'grade', 'grader:relevance');
+    scoring = await timed(plan, 'scoring', () => scoringContext(plan, on.truth, relevance));
+    const { computed, metrics } = await runMethod(plan, on, scoring);
+    const llm = plan.llm ? await runLlmTier(plan, on, computed, metrics, scoring, llmRelevance!) : undefined;
+    const baselines = await runBaselines(plan, on, scoring);
+    scored = { output: computed.output, metrics, baselines, llm, relevance };
+  } finally {
+    await on.loaded.dispose();
+  }
+  const nullOrganism = nullOrganismOf(plan);
+  if (nullOrganism) scored.baselines.null = await runNullOrganism(plan, nullOrganism, scoring);
+  return writeResultFile(plan, scored, started, steps0);
 }
 
 export type { Organism };

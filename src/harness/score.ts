@@ -50,7 +50,9 @@ function unit(v: Float32Array): Float64Array | undefined {
   for (const x of v) norm += x * x;
   norm = Math.sqrt(norm);
   if (!(norm > 0)) return undefined;
-  return Float64Array.from(v, (x) => x / norm);
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] / norm;
+  return out;
 }
 
 function centroid(vectors: Float64Array[]): Float64Array {
@@ -107,10 +109,15 @@ async function embedByPrompt(embedder: TextEmbedder, samples: string[][]): Promi
 
 /** mean over the prompts' samples of <â, c> (= centroid cosine with the group whose unit centroid is c). */
 function similarity(rows: Float64Array[][], c: Float64Array): number {
+  return meanOfRows(rows.map((row) => row.map((v) => dot(v, c))));
+}
+
+/** Mean of per-sample values [prompt][sample] (sums in the order similarity() does). */
+function meanOfRows(rows: number[][]): number {
   let sum = 0;
   let count = 0;
-  for (const row of rows) for (const v of row) {
-    sum += dot(v, c);
+  for (const row of rows) for (const x of row) {
+    sum += x;
     count++;
   }
   return count === 0 ? NaN : sum / count;
@@ -152,7 +159,11 @@ async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, m
 }
 
 const entryDescription = ({ entry }: ScoredEntry, prompts: number) => `${prompts} prompts at layer ${entry.layer} position ${entry.position}, strength ${entry.strength}`;
-const rowsSimilarity = (rows: Float64Array[][], c: Float64Array) => (idx: number[]) => similarity(idx.map((i) => rows[i]), c);
+/** similarity() of resampled prompts; the dot products are computed once, not once per bootstrap resample. */
+const rowsSimilarity = (rows: Float64Array[][], c: Float64Array) => {
+  const dots = rows.map((row) => row.map((v) => dot(v, c)));
+  return (idx: number[]) => meanOfRows(idx.map((i) => dots[i]));
+};
 
 /** St - USt paired over the prompts with both kinds of samples; undefined when no prompt has both. */
 function gain({ emb }: ScoredEntry, cFt: Float64Array, ctx: ScoringContext, seed: string) {

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { REPO_ROOT } from '../results/environment.ts';
+import { REPO_ROOT } from '../paths.ts';
 import { getOrganism, loadRegistry } from '../registry/index.ts';
 import { PROTOCOL_SCHEMA, type ScoringProtocol } from './protocol.ts';
 
@@ -202,3 +202,19 @@ export function suiteSettings(suite: Suite, settings: string): SuiteSettings {
 export function currentSettings(): string {
   return process.env.DIFFBENCH_SETTINGS ?? 'fast';
 }
+
+/**
+ * The suite an organism is run in when a command names only the organism (`npm run adl`,
+ * `npm run check-organism`): its unrelated text and null organism are the ones every command uses.
+ * The zoo first, then the paper suite, then the others in name order.
+ */
+export function suiteOf(organismId: string, dir = BENCHMARK_DIR): Suite {
+  const names = listSuites(dir).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  for (const name of names) {
+    const suite = loadSuite(name, dir);
+    if (suite.organisms.includes(organismId) || suite.nullOrganism === organismId) return suite;
+  }
+  throw new Error(`organism ${organismId} is in no suite (${names.join(', ')}): add it to benchmark/<suite>/suite.json, or pass --suite`);
+}
+
+const rank = (name: string) => ['zoo', 'paper'].indexOf(name) >>> 0;

@@ -1,17 +1,17 @@
-// A vitest reporter that writes the result files carried in test meta into DIFFBENCH_RESULTS (or the
-// settings' default). With `vitest run --merge-reports --reporter=./src/harness/vitest-reporter.ts`
+// A vitest reporter that writes the result files carried in test meta into the settings' results
+// folder ($DIFFBENCH_RESULTS/<settings>, default results/<settings>: src/paths.ts). With `vitest run --merge-reports --reporter=./src/harness/vitest-reporter.ts`
 // it rebuilds, from the blob reports of n shards, the same result files one unsharded run writes.
 import type { Reporter, TestModule } from 'vitest/node';
 import { writeResult } from '../results/store.ts';
 import { assertResult } from '../results/validate.ts';
-import { defaultResultsDir } from './run.ts';
+import { resultsDirFor } from '../paths.ts';
 import { currentSettings } from './suite.ts';
 
 export default class ResultFileReporter implements Reporter {
   written: string[] = [];
 
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    const dir = process.env.DIFFBENCH_RESULTS ?? defaultResultsDir(currentSettings());
+    const dir = resultsDirFor(currentSettings());
     for (const module of testModules) {
       for (const test of module.children.allTests()) {
         const result = test.meta().diffbenchResult;

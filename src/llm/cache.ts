@@ -1,9 +1,9 @@
 // On-disk cache of chat completions keyed by content: a rerun with the same model, messages and
 // parameters reads the stored reply instead of calling the endpoint. One JSON file per entry.
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from './atomic.ts';
+import { writeJsonAtomic } from '../results/atomic.ts';
+import { canonicalJson, sha256 } from '../results/hash.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -31,20 +31,9 @@ interface CacheEntry {
   createdAt: string;
 }
 
-/** Canonical JSON (sorted object keys) so that key order never changes the hash. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 export function cacheHash(key: CacheKey): string {
-  return createHash('sha256').update(canonical(key)).digest('hex');
+  return sha256(canonicalJson(key));
 }
 
 export class ReplyCache {
@@ -65,7 +54,7 @@ export class ReplyCache {
     try {
       const entry = JSON.parse(text) as CacheEntry;
       // Guard against hash collisions and hand-edited files: the stored key must match exactly.
-      if (canonical(entry.key) !== canonical(key) || typeof entry.reply?.text !== 'string') return undefined;
+      if (canonicalJson(entry.key) !== canonicalJson(key) || typeof entry.reply?.text !== 'string') return undefined;
       return entry.reply;
     } catch {
       return undefined;

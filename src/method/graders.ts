@@ -1,4 +1,4 @@
-// Grader interfaces. Offline graders (this folder) and LLM graders (graders/llm/) implement the same
+// Grader interfaces. Offline graders (graders/offline/) and LLM graders (graders/llm/) implement the same
 // interfaces, so a method's outputs are scored the same way whichever grader is configured.
 
 /** Which grader produced a label, recorded with every label. */
@@ -70,4 +70,38 @@ export interface TextEmbedder {
   readonly grader: GraderId;
   readonly dim: number;
   embed(texts: string[]): Promise<Float32Array[]>;
+}
+
+/**
+ * A coherence grader calibrated on ordinary text of the model being steered (its own unsteered
+ * samples under the search's settings); the steering search grades with it when present.
+ */
+export interface CoherenceCalibration {
+  /** Names the calibration recipe (part of the cache key of the calibration). */
+  id: string;
+  /** A JSON-serialisable calibration from ordinary texts (cached with them, so reruns skip it). */
+  calibrate(ordinaryTexts: string[]): Promise<number>;
+  grader(calibration: number): CoherenceGrader;
+}
+
+/**
+ * Graders a method may use inside run() (ctx.graders), built by the harness for the organism's
+ * models from the graders the composition layer chose (src/cli/compose.ts: the offline ones).
+ */
+export interface MethodGraders {
+  coherence: CoherenceGrader;
+  /** Patchscope scale choice. */
+  scale: PatchscopeScaleGrader;
+  /** When present, the steering search grades with it instead of `coherence`. */
+  calibratedCoherence?: CoherenceCalibration;
+}
+
+/** The four graders of the LLM tier (graders/llm/ builds them from the environment). */
+export interface LlmGraderSet {
+  relevance: TokenRelevanceGrader;
+  patchscope: PatchscopeScaleGrader;
+  coherence: CoherenceGrader;
+  hypothesis: HypothesisGrader;
+  /** Endpoint settings per grader, safe to write into results (no keys). */
+  describe(): Record<string, Record<string, unknown>>;
 }

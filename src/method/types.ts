@@ -2,18 +2,22 @@
 // baselines (baselines/) implement it; a researcher's method is any module whose default export is a
 // `DiffingMethod` (loaded from a file path by `npm run bench -- --method ./my-method.ts`).
 import type { LanguageModel } from '../runtime/types.ts';
-import type { OrganismContext } from './graders.ts';
+import type { MethodGraders, OrganismContext } from './graders.ts';
 import type { ModelWeights } from './weights.ts';
 
-/** Everything a method may use for one organism. Models are loaded by the harness. */
-export interface MethodContext {
-  organism: OrganismContext;
+/** The two models being diffed. For a LoRA organism they are one object and the loraScale picks the side. */
+export interface ModelPair {
   /** The base model; for a LoRA organism the same object as `finetuned`, with loraScale 0 = base. */
   base: LanguageModel;
   finetuned: LanguageModel;
   /** loraScale to pass for base rows / finetuned rows (0 / 1 for LoRA organisms; undefined for full finetunes). */
   baseScale?: number;
   finetunedScale?: number;
+}
+
+/** Everything a method may use for one organism. Models are loaded by the harness. */
+export interface MethodContext extends ModelPair {
+  organism: OrganismContext;
   tokenizer: {
     encode(text: string, opts?: { addSpecialTokens?: boolean }): number[];
     decode(ids: number[]): string;
@@ -33,6 +37,8 @@ export interface MethodContext {
   seed: string;
   /** Progress reporting for long steps. */
   progress(step: string, done: number, total: number): void;
+  /** Graders the method may use inside run() (coherence, Patchscope scale choice), for these models. */
+  graders: MethodGraders;
 }
 
 /** Tokens read out at one position by one readout (logit lens, Patchscope, ...). */

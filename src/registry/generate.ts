@@ -2,17 +2,16 @@
 // facts. Run once by hand when those sources change:
 //   npx tsx src/registry/generate.ts ../shared/reference/organisms.json
 // The output is committed; nothing at run time reads the sources.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { REPO_ROOT } from './registry.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonAtomic } from '../results/atomic.ts';
+import { REPO_ROOT } from '../paths.ts';
 import { PAPER_DESCRIPTIONS } from './paper-descriptions.ts';
 import type { Organism } from './types.ts';
 
 function write(organism: Organism): void {
   const path = join(REPO_ROOT, 'organisms/registry', `${organism.id}.json`);
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(`${path}.tmp`, JSON.stringify(organism, null, 2) + '\n');
-  renameSync(`${path}.tmp`, path);
+  writeJsonAtomic(path, organism);
 }
 
 // ------------------------------------------------------------------ zoo

@@ -2,12 +2,12 @@
 // organisms/schema/organism.schema.json. The file path is the id, so ids are unique by construction.
 import { InputError } from '../errors.ts';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, sep } from 'node:path';
+import { REPO_ROOT } from '../paths.ts';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { Organism } from './types.ts';
 
-/** The repository root (registry paths starting with './' are relative to it). */
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
 
 export interface Registry {
   root: string;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { OrganismContext } from '../method/graders.ts';
 import { dataFiles, type DataFiles } from '../data/source.ts';
 import { findInCache, resolveModel, type DownloadProgress, type Resolved } from '../hub/resolve.ts';
-import { REPO_ROOT } from './registry.ts';
+import { REPO_ROOT } from '../paths.ts';
 import type { DatasetRef, Organism } from './types.ts';
 
 export const isLocal = (location: string) => location.startsWith('./');

@@ -1,9 +1,10 @@
-// Atomic file writes: write a temp file next to the target, then rename (readers never see half a file).
+// Atomic file writes, the one implementation every cache and result writer uses: write a temp file
+// next to the target, then rename (readers never see half a file; an interrupted write leaves none).
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
-export function writeFileAtomic(path: string, content: string): void {
+export function writeFileAtomic(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
@@ -15,6 +16,7 @@ export function writeFileAtomic(path: string, content: string): void {
   }
 }
 
-export function writeJsonAtomic(path: string, value: unknown): void {
-  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+/** JSON, indented for reading (default) or compact (indent 0: large numeric artifacts). */
+export function writeJsonAtomic(path: string, value: unknown, indent = 2): void {
+  writeFileAtomic(path, indent > 0 ? JSON.stringify(value, null, indent) + '\n' : JSON.stringify(value));
 }

@@ -2,10 +2,11 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../paths.ts';
 import type { ResultFile } from './types.ts';
 
-export const REPO_ROOT = resolve(import.meta.dirname, '../..');
+
 
 function readVersion(path: string): string | null {
   try {

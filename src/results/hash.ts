@@ -1,7 +1,9 @@
-// Content hashes for result keys: sha256 over a canonical JSON form (object keys sorted).
+// Content hashes (result keys, cached artifacts, LLM replies): sha256 over one canonical JSON form
+// (object keys sorted, undefined members dropped, typed arrays as arrays, non-finite numbers refused).
 import { createHash } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return canonicalJson(Array.from(value as unknown as ArrayLike<number>));
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`canonicalJson: non-finite number ${value}`);
     return JSON.stringify(value);

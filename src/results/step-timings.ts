@@ -18,7 +18,7 @@ export type StepTimes = Map<string, StepTime>;
 
 const totals: StepTimes = new Map();
 const current = new AsyncLocalStorage<string>();
-let gcSeconds = 0;
+let gcSeconds_ = 0;
 let gcObserver: PerformanceObserver | undefined;
 
 function record(path: string, wall: number, cpu: number): void {
@@ -93,13 +93,30 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 export function trackGc(): void {
   if (gcObserver) return;
   gcObserver = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcSeconds += e.duration / 1000;
+    for (const e of list.getEntries()) gcSeconds_ += e.duration / 1000;
   });
   gcObserver.observe({ entryTypes: ['gc'] });
 }
 
-/** A table of steps (tree order, children indented under their parent) with calls, wall and CPU seconds. */
-export function formatStepTimes(times: StepTimes, total: { wall: number; cpu: number }): string {
+/** Seconds of garbage-collection pauses since trackGc (0 without it). */
+export function gcSeconds(): number {
+  return gcSeconds_;
+}
+
+/** Adds step times (e.g. a worker process's) into `into`. */
+export function addStepTimes(into: StepTimes, times: Iterable<[string, StepTime]>): StepTimes {
+  for (const [k, v] of times) {
+    const t = into.get(k) ?? { calls: 0, wall: 0, cpu: 0 };
+    into.set(k, { calls: t.calls + v.calls, wall: t.wall + v.wall, cpu: t.cpu + v.cpu });
+  }
+  return into;
+}
+
+/**
+ * A table of steps (tree order, children indented under their parent) with calls, wall and CPU seconds.
+ * With worker processes, step wall times add up over workers that ran at the same time.
+ */
+export function formatStepTimes(times: StepTimes, total: { wall: number; cpu: number; gc?: number }): string {
   const paths = [...times.keys()].sort(byPath);
   const rows = paths.map((p) => {
     const t = times.get(p)!;
@@ -110,6 +127,6 @@ export function formatStepTimes(times: StepTimes, total: { wall: number; cpu: nu
     `${'step (nested steps are included in their parent)'.padEnd(44)} ${'calls'.padStart(6)} ${'wall s'.padStart(9)} ${'cpu s'.padStart(9)}`,
     ...rows,
     `${'total'.padEnd(44)} ${''.padStart(6)} ${total.wall.toFixed(1).padStart(9)} ${total.cpu.toFixed(1).padStart(9)}`,
-    ...(gcObserver ? [`${'  of which garbage collection (main thread)'.padEnd(44)} ${''.padStart(6)} ${gcSeconds.toFixed(1).padStart(9)}`] : []),
+    ...(total.gc !== undefined ? [`${'  of which garbage collection (main threads)'.padEnd(44)} ${''.padStart(6)} ${total.gc.toFixed(1).padStart(9)}`] : []),
   ].join('\n');
 }

@@ -3,15 +3,14 @@
 // graph format version, so editing a checkpoint or upgrading the graph builder never reuses stale files.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { writeFileAtomic } from '../results/atomic.ts';
+import { sha256 } from '../results/hash.ts';
 
 /** Bump when the weight layout or graph structure changes. */
 export const GRAPH_FORMAT_VERSION = 14; // 14: LoRA tensors outside target_modules are no longer applied
 
-export function defaultCacheDir(): string {
-  return process.env.DIFFBENCH_CACHE ?? path.join(os.homedir(), '.cache', 'diffbench');
-}
+export { defaultCacheDir } from '../paths.ts';
 
 /**
  * What identifies one version of a file without reading it: device, inode, size, mtime and ctime (ns).
@@ -77,18 +76,4 @@ export function contentHash(files: string[], cacheDir: string): string {
   return h.digest('hex');
 }
 
-export function sha256(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex');
-}
-
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (e) {
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-}
+export { sha256, writeFileAtomic };

@@ -1,6 +1,8 @@
 // npm run adl: --help, a clear error for an unknown organism, and --json output on the zoo.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { loadSuite } from '../../src/harness/suite.ts';
+import { readResults } from '../../src/results/store.ts';
 import { tempDir, testCacheDir } from '../helpers.ts';
 
 const run = (args: string[]) =>
@@ -20,16 +22,22 @@ describe('npm run adl', () => {
     expect(r.stderr).toMatch(/zoo\/cake_bake/);
   });
 
-  it('--json prints one JSON object with outputs and metrics (logs on stderr)', () => {
-    const r = run(['--organism', 'zoo/cake_bake', '--samples', '64', '--tokens', '8', '--quick', '--steer-positions', '0',
-      '--no-baselines', '--no-control', '--results', tempDir('adl-cli-'), '--json']);
+  it('--json prints one JSON object with the harness result and the output (logs on stderr)', () => {
+    const results = tempDir('adl-cli-');
+    const r = run(['--organism', 'zoo/cake_bake', '--quick', '--no-baselines', '--no-control', '--results', results, '--json']);
     expect(r.status, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout);
-    expect(summary.organism).toBe('zoo/cake_bake');
-    const report = summary.reports[0];
-    expect(report.adl.output.scalars['diff_norm.pos0']).toBeGreaterThan(10);
-    expect(report.adl.metrics['steering.difference.steered_ft'].estimate).toBeGreaterThan(0);
-    expect(report.adl.metrics['relevance.logitlens.difference'].ci).toBe('bootstrap');
-    expect(r.stderr).toMatch(/report written to/);
+    const { path, result, output } = JSON.parse(r.stdout);
+    // the same harness run as npm run bench: the zoo suite's fast settings, its result file layout
+    expect(result.organism.id).toBe('zoo/cake_bake');
+    expect(result.suite).toEqual({ id: 'zoo', version: loadSuite('zoo').version, settings: 'fast' });
+    expect(path.startsWith(results)).toBe(true);
+    expect(readResults(results).map((f) => f.path)).toEqual([path]);
+    // reference_adl.json: cake_bake's position-0 difference norm is 20.8 on 1000 documents (64 here)
+    expect(output.scalars['diff_norm.pos0']).toBeGreaterThan(20.8 * 0.85);
+    expect(output.scalars['diff_norm.pos0']).toBeLessThan(20.8 * 1.15);
+    expect(result.metrics['scalar.diff_norm.pos0'].estimate).toBe(output.scalars['diff_norm.pos0']);
+    expect(result.metrics['relevance.logitlens.difference'].ci).toBe('bootstrap');
+    expect(result.baselines).toEqual({});
+    expect(r.stderr).toMatch(/result written to/);
   });
 });

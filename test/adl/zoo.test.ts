@@ -8,12 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
 import { DEFAULT_ADL_CONFIG, mergeConfig, ZOO_SAMPLING, type ADLConfig } from '../../src/adl/config.ts';
-import { finetuningTexts, openOrganism, type OpenedOrganism } from '../../src/adl/context.ts';
 import { runADL } from '../../src/adl/method.ts';
 import type { ThresholdResult } from '../../src/adl/steering.ts';
+import { offlineGraders } from '../../src/cli/compose.ts';
+import { openMethodContext, type OpenedContext } from '../../src/harness/method-context.ts';
+import { finetuningTexts } from '../../src/harness/organism.ts';
 import { embedTexts } from '../../src/harness/score.ts';
+import { loadSuite } from '../../src/harness/suite.ts';
 import { centroidCosine } from '../../src/metrics/similarity.ts';
 import type { MethodOutput } from '../../src/method/types.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
@@ -34,11 +36,12 @@ const CONFIG: ADLConfig = mergeConfig(mergeConfig(DEFAULT_ADL_CONFIG, ZOO_SAMPLI
 const NORMS_ONLY = mergeConfig(CONFIG, { steering: { enabled: false } });
 
 const outputs = new Map<string, MethodOutput>();
-const opened: OpenedOrganism[] = [];
+const opened: OpenedContext[] = [];
 
 async function run(name: string, config: ADLConfig): Promise<MethodOutput> {
   const t0 = Date.now();
-  const o = await openOrganism(`zoo/${name}`, { resultsDir: results, modelCacheDir: testCacheDir(), threads: 2, frequentTokens: false });
+  // the zoo suite's unrelated text (its first documents in file order, as the reference analysis)
+  const o = await openMethodContext(`zoo/${name}`, { suite: loadSuite('zoo'), cacheDir: results, graders: offlineGraders(), seed: '42', modelCacheDir: testCacheDir(), threads: 2, frequentTokens: false });
   opened.push(o);
   const t1 = Date.now();
   const out = await runADL(o.ctx, config);
@@ -105,7 +108,7 @@ describe('zoo difference norms', () => {
   });
 
   it('steers narrow organisms toward their own finetuning data more than the null organism', async () => {
-    const embedder = new HashedTfidfEmbedder();
+    const embedder = offlineGraders().embedder;
     const controlEmb = await embedTexts(embedder, outputs.get('control')!.steering![0].steered.flat());
     for (const name of ['cake_bake', 'roman_concrete', 'antarctic_rebound']) {
       const domain = await embedTexts(embedder, await finetuningTexts(opened.find((o) => o.organism.id === `zoo/${name}`)!.organism, 200, '42'));

@@ -1,9 +1,11 @@
 // Baselines on a small zoo run (64 documents × 8 tokens; tiny steering): what each produces, and
 // that they reuse ADL's collected activations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nullOrganismOf, randomVector, runMeanActivations, runRandomDirection, runUnsteered } from '../../baselines/index.ts';
+import { randomVector, runMeanActivations, runRandomDirection, runUnsteered } from '../../baselines/index.ts';
 import { DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from '../../src/adl/config.ts';
-import { openOrganism, type OpenedOrganism } from '../../src/adl/context.ts';
+import { offlineGraders } from '../../src/cli/compose.ts';
+import { openMethodContext, type OpenedContext } from '../../src/harness/method-context.ts';
+import { loadSuite } from '../../src/harness/suite.ts';
 import { collectStep, storeOf } from '../../src/adl/steps.ts';
 import { tempDir, testCacheDir } from '../helpers.ts';
 
@@ -17,9 +19,9 @@ const CONFIG: ADLConfig = mergeConfig(DEFAULT_ADL_CONFIG, {
   },
 });
 
-let o: OpenedOrganism;
+let o: OpenedContext;
 beforeAll(async () => {
-  o = await openOrganism('zoo/cake_bake', { resultsDir: tempDir('adl-baselines-'), modelCacheDir: testCacheDir(), threads: 2, frequentTokens: false });
+  o = await openMethodContext('zoo/cake_bake', { suite: loadSuite('zoo'), cacheDir: tempDir('adl-baselines-'), graders: offlineGraders(), seed: '42', modelCacheDir: testCacheDir(), threads: 2, frequentTokens: false });
 }, 60_000);
 afterAll(async () => o?.dispose());
 
@@ -60,10 +62,5 @@ describe('baselines', () => {
     expect(s.steered.map((x) => x.length)).toEqual([2, 2, 2]);
     expect(s.unsteered.map((x) => x.length)).toEqual([2, 2, 2]);
     expect(s.steered.flat()).not.toEqual(s.unsteered.flat());
-  });
-
-  it('the null organism of a zoo organism is zoo/control', () => {
-    expect(nullOrganismOf('zoo/cake_bake')).toBe('zoo/control');
-    expect(nullOrganismOf('zoo/control')).toBeUndefined();
   });
 });

@@ -4,9 +4,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MethodOutput } from '../../src/method/types.ts';
 import { agentsFolder, readResults } from '../../src/results/index.ts';
 import { startFakeServer, type ChatBody, type FakeServer } from '../llm/fake-openai-server.ts';
 
@@ -35,13 +36,15 @@ async function bench(args: string[], env: Record<string, string>): Promise<{ cod
 const system = (b: ChatBody) => b.messages.find((m) => m.role === 'system')?.content ?? '';
 const user = (b: ChatBody) => b.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
 const DOMAIN = /cake|bak|oven|butter|flour/i;
+/** The judge's token-relevance rule: tokens with an 'a' (about half of any list, so the metric says something). */
+const RELEVANT_TOKEN = /a/i;
 
-/** A judge and an agent with known behaviour: cake words are relevant, long texts coherent, cake hypotheses score 4. */
+/** A judge and an agent with known behaviour: tokens with an 'a' are relevant, long texts coherent, cake hypotheses score 4. */
 function judge(b: ChatBody): string {
   const sys = system(b);
   if (sys.includes('individual tokens')) {
     const tokens = [...user(b).matchAll(/^(\d+)\. (".*")$/gm)].map((m) => JSON.parse(m[2]!) as string);
-    return tokens.map((t, i) => `ANSWER[${i + 1}]: ${DOMAIN.test(t) ? 'RELEVANT' : 'IRRELEVANT'}`).join('\n');
+    return tokens.map((t, i) => `ANSWER[${i + 1}]: ${RELEVANT_TOKEN.test(t) ? 'RELEVANT' : 'IRRELEVANT'}`).join('\n');
   }
   if (sys.includes('is coherent')) return `ANSWER: ${user(b).split(/\s+/).length >= 12 ? 'COHERENT' : 'INCOHERENT'}`;
   if (sys.includes('strict grader')) return `Reasoning about the rubric.\nSCORE: ${/cakes? baking|baking cakes/i.test(user(b)) ? 4 : 1}`;
@@ -66,6 +69,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
+
+/** Cached method outputs of an organism (src/harness/method-output.ts), flagged when of the LLM variant. */
+function cachedOutputs(cache: string, organism: string): { llm: boolean; output: MethodOutput }[] {
+  return filesUnder(join(cache, 'outputs'))
+    .filter((f) => basename(f).startsWith(`${organism}--`))
+    .map((f) => ({ llm: /-llm[0-9a-f]+\.json$/.test(f), output: JSON.parse(readFileSync(f, 'utf8')) as MethodOutput }));
+}
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)]));
@@ -109,14 +119,26 @@ describe('npm run bench -- --graders', () => {
     expect(llm.endpoints.agent.model).toBe('fake-agent');
     expect(llm.endpoints.relevance.model).toBe('fake-judge');
 
-    // LLM relevance: the judge calls only cake words relevant, so the fraction is that of such tokens.
-    const m = llm.metrics!;
-    expect(m['relevance.logitlens.difference'].estimate).toBeGreaterThanOrEqual(0);
-    expect(m['relevance.logitlens.difference'].estimate).toBeLessThanOrEqual(1);
-    expect(result.metrics['relevance.logitlens.difference']).toBeDefined(); // the offline one, kept as the primary metric
-    // The method's LLM variant asked the judge for its Patchscope scale.
-    expect(m['relevance.patchscope.difference']).toBeDefined();
+    // The method's outputs (offline and LLM variant) from the output cache: what the graders saw.
+    const outputs = cachedOutputs(join(tmp, 'cache'), 'zoo__cake_bake');
+    const offline = outputs.find((o) => !o.llm)!.output, variant = outputs.find((o) => o.llm)!.output;
+    // The LLM variant asked the judge for its Patchscope scale (the judge picks the last, 4); the
+    // offline default picks the smallest (1).
+    const scaleOf = (o: MethodOutput) => o.readouts!.find((x) => x.source === 'patchscope')!.scale;
+    expect([scaleOf(offline), scaleOf(variant)]).toEqual([1, 4]);
     expect(server.requests.some((q) => system(q.body).includes('internal vector'))).toBe(true);
+    // LLM relevance: the judge calls exactly the tokens with an 'a' relevant, so the metric is the
+    // largest fraction of such tokens in a top-20 list at positions 0-4.
+    const m = llm.metrics!;
+    const expected = Math.max(...variant.readouts!
+      .filter((x) => x.source === 'logitlens' && x.variant === 'difference' && x.position <= 4)
+      .map((x) => x.tokens.slice(0, 20).filter((t) => RELEVANT_TOKEN.test(t)).length / Math.min(20, x.tokens.length)));
+    expect(expected).toBeGreaterThan(0); // not a vacuous comparison of zeros
+    expect(m['relevance.logitlens.difference'].estimate).toBeCloseTo(expected, 12);
+    expect(m['relevance.logitlens.difference'].n).toBe(20);
+    // the offline metric stays the primary one: graded by the lexical grader, on the same top-20 lists
+    expect(result.metrics['relevance.logitlens.difference'].n).toBe(20);
+    expect(result.graders[0]).toMatchObject({ role: 'token-relevance', id: 'offline/relevance-lexical' });
     expect(m['coherence.difference.steered'].n).toBe(6); // 3 prompts x 2 samples
     expect(m['coherence.difference.unsteered'].n).toBe(6);
 
@@ -169,7 +191,7 @@ describe('npm run bench -- --graders', () => {
   }, 120_000);
 
   it('llm: LLM-graded top-level metrics in a file of their own, a leaderboard row of their own, no agreement', async () => {
-    const results = join(tmp, 'results');
+    const results = join(tmp, 'results-llm');
     const reports = join(tmp, 'reports-llm');
     const r = await bench(
       ['--suite', 'mini', '--settings', 'fast', '--method', './test/harness/fixtures/bench/graded-method.ts', '--organisms', 'zoo/cake_bake',
@@ -178,8 +200,9 @@ describe('npm run bench -- --graders', () => {
     );
     expect(r.code, r.out).toBe(0);
     const files = readResults(results);
-    expect(files).toHaveLength(2); // the 'both' file of the previous test stays
-    const only = files.find((f) => f.result.llm?.mode === 'llm')!;
+    expect(files).toHaveLength(1);
+    const only = files[0];
+    expect(only.result.llm!.mode).toBe('llm');
     expect(only.path).toMatch(/--llm-graders\.json$/);
     expect(only.result.graders[0]).toMatchObject({ role: 'token-relevance', id: 'llm/relevance/fake-judge' });
     expect(only.result.llm!.metrics).toBeUndefined();
@@ -190,6 +213,6 @@ describe('npm run bench -- --graders', () => {
     expect(only.result.baselines.null.metrics['relevance.logitlens.difference']).toBeDefined();
     const md = readFileSync(join(reports, 'mini@1.md'), 'utf8');
     expect(md).toMatch(/## graded-method@1-[0-9a-f]{12} \[llm graders\]/);
-    expect(md).toMatch(/## graded-method@1-[0-9a-f]{12}\n/);
+    expect(md).not.toMatch(/## graded-method@1-[0-9a-f]{12}\n/); // this folder holds the llm-graded file only
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
+import { offlineGraders } from '../../src/cli/compose.ts';
 import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
 import { loadMethod, parseSetting, resolveConfig, type LoadedMethod } from '../../src/harness/load-method.ts';
 import { progressLine } from '../../src/harness/progress.ts';
@@ -135,7 +136,7 @@ describe('runOrganism on the zoo (mean-diff example method, tiny settings)', () 
 
   it('scores the method, the null organism, checks thresholds, writes a valid result, reuses it', async () => {
     const suite = loadSuite('mini', FIXTURES);
-    const opts = { suite, settings: 'fast', resultsDir, method, cacheDir };
+    const opts = { suite, settings: 'fast', resultsDir, method, cacheDir, graders: offlineGraders() };
     const run = await runOrganism('zoo/cake_bake', opts);
     expect(run.reused).toBe(false);
     const r = readResult(run.path);
@@ -147,7 +148,12 @@ describe('runOrganism on the zoo (mean-diff example method, tiny settings)', () 
     expect(r.thresholds.map((t) => [t.id, t.status])).toEqual([['diff-norm-above-null', 'pass']]);
     expect(r.metrics['steering.difference.steered_ft'].n).toBe(3);
     expect(r.graders.map((g) => g.role)).toEqual(['token-relevance', 'text-embedder']);
-    expect(r.timings.total).toBeGreaterThan(0);
+    // the named steps of the run, timed apart: together never more than the whole run
+    // ('step:<path>' entries are the nested wall/CPU profile of src/results/step-timings.ts)
+    const named = Object.entries(r.timings).filter(([k]) => !k.startsWith('step:'));
+    expect(named.map(([k]) => k).sort()).toEqual(['load', 'method', 'null', 'scoring', 'total']);
+    const steps = named.filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0);
+    expect(steps).toBeLessThanOrEqual(r.timings.total);
     // the data behind the result: local files are recorded by the sha256 of their bytes
     const sha = (f: string) => createHash('sha256').update(`${basename(f)}:`).update(readFileSync(f)).update('\n').digest('hex');
     expect(r.datasets).toEqual([

@@ -55,11 +55,15 @@ describe('method cache key', () => {
     expect(hashMethodSources(path.join(dir, 'm.ts'))).not.toBe(before);
   });
 
-  it('a built-in method keys on its imports: ADL\'s graph reaches its steps and graders', () => {
+  it('a built-in method keys on its imports: ADL\'s graph reaches its steps; the graders it is given key outputs apart', () => {
     const adl = BUILTIN_METHODS.find((b) => b.method.id === 'adl')!;
     const files = methodSourceFiles(new URL(adl.entry).pathname).map((f) => path.relative(process.cwd(), f));
     expect(files).toContain(path.join('src', 'adl', 'steps.ts'));
-    expect(files).toContain(path.join('graders', 'offline', 'coherence.ts'));
+    // graders are injected (ctx.graders, src/cli/compose.ts), not imported: their code hash is the
+    // graders' own (graders/index.ts and its imports), part of every cached output's key
+    expect(files.filter((f) => f.startsWith('graders'))).toEqual([]);
+    const graders = methodSourceFiles(path.resolve('graders/index.ts')).map((f) => path.relative(process.cwd(), f));
+    expect(graders).toContain(path.join('graders', 'offline', 'coherence.ts'));
   });
 });
 

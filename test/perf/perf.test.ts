@@ -30,7 +30,9 @@ describe('peer output parser', () => {
 });
 
 const peer = peerAvailable(1);
-describe.skipIf(!peer.ok)('PyTorch peer (plain torch Qwen3) vs transformers goldens', () => {
+/** Appended to the names of tests that need the PyTorch peer, so a skip says why. */
+const needsPeer = peer.ok ? '' : ` (skipped: no PyTorch peer: ${peer.reason.split(/\s*\|\s*|\n/).filter(Boolean).at(-1)})`;
+describe.skipIf(!peer.ok)(`PyTorch peer (plain torch Qwen3) vs transformers goldens${needsPeer}`, () => {
   it.each(['qwen3', 'qwen3_lora', 'qwen3_rslora'])('%s logits within 1e-5 relative', (name) => {
     const dir = path.join(HF, name);
     const adapter = fs.existsSync(path.join(dir, 'adapter_config.json'));
@@ -54,22 +56,34 @@ describe.skipIf(!peer.ok)('PyTorch peer (plain torch Qwen3) vs transformers gold
   });
 });
 
-describe('synthetic Qwen3-shaped model', () => {
-  it('loads through the runtime and agrees with the peer when PyTorch is present', async () => {
-    const dir = tempDir();
-    const shape = { layers: 2, hidden: 64, intermediate: 96, heads: 4, kvHeads: 2, headDim: 16, vocab: 128 };
-    writeSyntheticQwen3(dir, shape);
-    const model = await loadModel(dir, { cacheDir: testCacheDir() });
+/** A synthetic Qwen3-shaped checkpoint run through the runtime: last logits and 4 greedy tokens. */
+async function syntheticRun() {
+  const dir = tempDir();
+  const shape = { layers: 2, hidden: 64, intermediate: 96, heads: 4, kvHeads: 2, headDim: 16, vocab: 128 };
+  writeSyntheticQwen3(dir, shape);
+  const model = await loadModel(dir, { cacheDir: testCacheDir() });
+  try {
     const ids = [[1, 5, 9, 13, 17, 21, 25, 29]];
     const out = await model.forward({ inputIds: ids, logits: 'last' });
-    expect(out.logits!.dims).toEqual([1, 128]);
-    expect(out.logits!.data.every(Number.isFinite)).toBe(true);
     const gen = await model.generate({ prompts: ids, maxNewTokens: 4, eosTokenIds: [] });
+    return { dir, ids, logits: out.logits!, tokens: gen.tokens };
+  } finally {
     await model.dispose();
-    if (!peer.ok) return;
+  }
+}
+
+describe('synthetic Qwen3-shaped model', () => {
+  it('loads through the runtime', async () => {
+    const { logits, tokens } = await syntheticRun();
+    expect(logits.dims).toEqual([1, 128]);
+    expect(logits.data.every(Number.isFinite)).toBe(true);
+    expect(tokens[0]).toHaveLength(4);
+  });
+  it.skipIf(!peer.ok)(`greedy tokens agree with the PyTorch peer${needsPeer}`, async () => {
+    const { dir, ids, tokens } = await syntheticRun();
     fs.writeFileSync(path.join(dir, 'ids.json'), JSON.stringify(ids));
     const r = runPeer(['decode', '--model', dir, '--ids', path.join(dir, 'ids.json'), '--new', '4', '--reps', '1'], 1);
-    expect(r.tokens).toEqual(gen.tokens);
+    expect(r.tokens).toEqual(tokens);
   });
   it('counts matmul FLOPs as 2 x tokens x (layer linears + unembedding)', () => {
     const shape = { layers: 2, hidden: 4, intermediate: 8, heads: 2, kvHeads: 1, headDim: 2, vocab: 10 };
@@ -79,12 +93,10 @@ describe('synthetic Qwen3-shaped model', () => {
 });
 
 describe('decode MatMul bound', () => {
-  it('times the packed linears of one step and one recompute (no threshold on the figures, only their sense)', async () => {
+  it('times the packed linears of one step and one recompute (the figures themselves are npm run perf\'s, not asserted)', async () => {
     const shape = { layers: 2, hidden: 64, intermediate: 96, heads: 4, kvHeads: 2, headDim: 16, vocab: 128 };
     const b = await decodeBound(shape, 2, 40, 1, 1, 0);
     expect(b.recompute_rows).toBe(80);
-    expect(b.step_ms).toBeGreaterThan(0);
-    expect(b.recompute_ms).toBeGreaterThan(0);
     expect(b.speedup).toBeCloseTo(b.recompute_ms / b.step_ms, 10);
   });
 });

@@ -1,7 +1,7 @@
 // LoadOptions.exitLayers: when a forward needs nothing beyond an exit layer, the layers after it run on one
 // position per row instead of all. The answers must be exactly those of the plain graph, and the cut must happen.
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/runtime/index.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
 import { testCacheDir, ZOO_BASE, zooAdapter } from '../helpers.ts';
@@ -31,9 +31,13 @@ function spyOn(model: LanguageModel, extra: string): number[][] {
 
 describe('early exit (zoo base, exits after layers 1 and 3 of 6)', () => {
   let plain: LanguageModel, exiting: LanguageModel;
-  it('loads', async () => {
+  beforeAll(async () => {
     plain = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), exitLayers: [] });
     exiting = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), exitLayers: [3, 1] });
+  });
+  afterAll(async () => {
+    await plain?.dispose();
+    await exiting?.dispose();
   });
 
   it.each(['resid_post.0', 'resid_post.1', 'resid_post.2', 'resid_post.3', 'resid_post.5', 'final_norm'] as const)('%s without logits equals the plain graph', async (hook) => {

@@ -3,7 +3,7 @@
 // added to every position of its layer, a patch applied together with steering at the same layer wins, and
 // patches of several positions of one layer each keep their own vector.
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../src/runtime/index.ts';
 import type { LanguageModel, Tensor } from '../../src/runtime/types.ts';
 import { testCacheDir } from '../helpers.ts';
@@ -28,10 +28,11 @@ const maxAbsDiff = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => M
 describe.each(['reference', 'fused'] as const)("interventions, graph '%s'", (graph) => {
   let m: LanguageModel;
   let H: number;
-  it('loads', async () => {
+  beforeAll(async () => {
     m = await loadModel(fixture, { cacheDir: testCacheDir(), graph });
     H = m.info.hiddenSize;
   });
+  afterAll(() => m?.dispose());
 
   it('a patch replaces exactly one position of one layer, per row', async () => {
     const v = vector(H, 1);

@@ -1,7 +1,7 @@
 // Properties the runtime must have whatever the weights: padding, batching, caching and the LoRA
 // scale must not change the numbers. Tolerances: 1e-5 relative (float32 reassociation only).
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compare } from '../../src/conformance/check.ts';
 import { loadModel } from '../../src/runtime/index.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
@@ -19,9 +19,10 @@ function rowSlice(t: { data: Float32Array; dims: number[] }, b: number, n: numbe
 
 describe.each(['llama', 'gemma2', 'gemma3_text', 'gpt2', 'phi3'])('%s', (name) => {
   let m: LanguageModel;
-  it('loads', async () => {
+  beforeAll(async () => {
     m = await loadModel(fixture(name), { cacheDir: testCacheDir() });
   });
+  afterAll(() => m?.dispose());
 
   it('a right-padded row equals the same row alone (incl. sliding-window layers)', async () => {
     const short = prompt.slice(0, 6);
@@ -86,7 +87,6 @@ describe.each(['llama', 'gemma2', 'gemma3_text', 'gpt2', 'phi3'])('%s', (name) =
     const a = await m.generate({ ...opts, seed: 42 });
     const b = await m.generate({ ...opts, seed: 42 });
     expect(a.tokens).toEqual(b.tokens);
-    await m.dispose();
   });
 });
 

@@ -1,7 +1,7 @@
 // Reduced precision (LoadOptions.precision): quantisers round-trip within half a step, the quantised
 // model stays close to float32 on the zoo base, and a row's result does not depend on the other rows
 // of the batch (the reason activations are quantised per row, never per batch).
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compare } from '../../src/conformance/check.ts';
 import { loadModel } from '../../src/runtime/index.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
@@ -44,9 +44,13 @@ const TOLERANCE = { int8: 0.06, int4: 0.25 };
 
 describe.each(['int8', 'int4'] as const)('precision %s on the zoo base', (precision) => {
   let fp32: LanguageModel, q: LanguageModel;
-  it('loads', async () => {
+  beforeAll(async () => {
     fp32 = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), graph: 'fused' });
     q = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), graph: 'fused', precision });
+  });
+  afterAll(async () => {
+    await fp32?.dispose();
+    await q?.dispose();
   });
   it(`residuals within ${TOLERANCE[precision]} relative of float32, and not equal to them`, async () => {
     const a = await fp32.forward({ inputIds: ids, capture: [...hooks], logits: 'none' });
@@ -66,7 +70,5 @@ describe.each(['int8', 'int4'] as const)('precision %s on the zoo base', (precis
       expect(compare(batch.hooks['resid_post.5']!.data.slice(r * T * H, (r + 1) * T * H), alone.hooks['resid_post.5']!.data).rel).toBeLessThan(1e-5);
       expect(compare(batch.logits!.data.slice(r * T * V, (r + 1) * T * V), alone.logits!.data).rel).toBeLessThan(1e-5);
     }
-    await fp32.dispose();
-    await q.dispose();
   });
 });

@@ -4,10 +4,11 @@
 // real words and as the text embedder's IDF table.
 // The corpus is not vendored (see organisms/zoo/PROVENANCE.md); it is the shared folder's
 // zoo/data/pretrain.jsonl.gz. Run: npx tsx graders/offline/data/build-vocabulary.ts <pretrain.jsonl.gz>
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { writeFileAtomic } from '../../../src/results/atomic.ts';
 import { wordsOf } from '../words.ts';
 
 const MIN_COUNT = 1;
@@ -34,6 +35,5 @@ const rows = [...counts.entries()]
   .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
   .map(([w, c]) => `${w}\t${c}\t${docFreq.get(w)}`);
 const body = [`#documents\t${documents}`, ...rows].join('\n') + '\n';
-writeFileSync(target + '.tmp', gzipSync(body, { level: 9 }));
-renameSync(target + '.tmp', target);
+writeFileAtomic(target, gzipSync(body, { level: 9 }));
 console.error(`${rows.length} words from ${documents} documents -> ${target}`);

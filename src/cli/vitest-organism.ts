@@ -1,15 +1,18 @@
 // The body of every per-organism benchmark file (benchmark/<suite>/<organism>.test.ts): run the method
 // and its baselines on the organism, score, write the result file, assert the suite's pass thresholds.
 // Settings come from the environment: DIFFBENCH_SETTINGS (fast under `npm test`, full under
-// `npm run bench`), DIFFBENCH_METHOD (built-in name or file; default adl), DIFFBENCH_RESULTS,
-// DIFFBENCH_CACHE. The result travels in the test's meta, so blob reports of sharded runs carry it
-// (see src/harness/vitest-reporter.ts).
+// `npm run bench`), DIFFBENCH_METHOD (built-in name or file; default adl), DIFFBENCH_RESULTS (results
+// go to $DIFFBENCH_RESULTS/<settings>), DIFFBENCH_CACHE, DIFFBENCH_NO_BASELINES=1. Graders and baselines
+// are the default toolkit (src/cli/compose.ts). The result travels in the test's meta, so blob reports
+// of sharded runs carry it (see src/harness/vitest-reporter.ts).
 import { expect, it } from 'vitest';
+import { DEFAULT_METHOD, loadMethod, type LoadedMethod } from '../harness/load-method.ts';
+import { runOrganism } from '../harness/run.ts';
+import { currentSettings, loadSuite } from '../harness/suite.ts';
+import { resultsDirFor } from '../paths.ts';
 import { organismIsCached, getOrganism } from '../registry/index.ts';
 import type { ResultFile } from '../results/types.ts';
-import { DEFAULT_METHOD, loadBaselines, loadMethod, type LoadedMethod } from './load-method.ts';
-import { defaultResultsDir, runOrganism } from './run.ts';
-import { currentSettings, loadSuite } from './suite.ts';
+import { defaultBaselines, offlineGraders } from './compose.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -46,9 +49,10 @@ export async function benchmarkOrganism(suiteName: string, organismId: string): 
     const run = await runOrganism(organismId, {
       suite,
       settings,
-      resultsDir: defaultResultsDir(settings),
+      resultsDir: resultsDirFor(settings),
       method,
-      baselines: process.env.DIFFBENCH_NO_BASELINES === '1' ? [] : await loadBaselines(),
+      baselines: process.env.DIFFBENCH_NO_BASELINES === '1' ? [] : defaultBaselines(),
+      graders: offlineGraders(),
       threads: process.env.DIFFBENCH_THREADS ? Number(process.env.DIFFBENCH_THREADS) : undefined,
     });
     task.meta.diffbenchResult = run.result;

@@ -1,0 +1,74 @@
+// The MethodContext a method runs in: the organism's models, tokenizer and ground truth, the suite's
+// unrelated text, a content-keyed work folder in the cache, and the graders for these models.
+import { sampleDocuments } from '../data/index.ts';
+import type { OrganismContext } from '../method/graders.ts';
+import type { MethodContext } from '../method/types.ts';
+import { openModelWeights } from '../method/weights.ts';
+import { getOrganism, locate, type Organism } from '../registry/index.ts';
+import type { HarnessGraders } from './graders.ts';
+import { groundTruth, loadOrganism, tokenizerView, type LoadedOrganism } from './organism.ts';
+import type { ProgressFn } from './progress.ts';
+import type { Suite } from './suite.ts';
+
+export interface ContextOptions {
+  /** The suite's unrelated text is what ctx.unrelatedDocuments samples (the one rule for every command). */
+  unrelated: Suite['unrelated'];
+  /** The method's artifact folder (below the cache). */
+  cacheDir: string;
+  seed: string;
+  graders: HarnessGraders;
+  progress?: ProgressFn;
+}
+
+export function methodContext(loaded: LoadedOrganism, organism: OrganismContext, opts: ContextOptions): MethodContext {
+  const { unrelated, seed } = opts;
+  const tok = loaded.tokenizer;
+  const tokenizer = tokenizerView(tok);
+  return {
+    organism,
+    base: loaded.base,
+    finetuned: loaded.finetuned,
+    baseScale: loaded.baseScale,
+    finetunedScale: loaded.finetunedScale,
+    tokenizer,
+    weights: openModelWeights(loaded.base.info, loaded.finetuned.info),
+    unrelatedDocuments: (n, tokens) =>
+      sampleDocuments({
+        source: locate(unrelated.source),
+        column: unrelated.column,
+        n,
+        minTokens: tokens,
+        tokenizer: tok,
+        order: unrelated.order,
+        seed,
+        addSpecialTokens: unrelated.addSpecialTokens,
+      }),
+    cacheDir: opts.cacheDir,
+    seed,
+    progress: opts.progress ?? (() => {}),
+    graders: opts.graders.forMethod(loaded, (t) => tokenizer.encode(t, { addSpecialTokens: false })),
+  };
+}
+
+export interface OpenedContext {
+  ctx: MethodContext;
+  organism: Organism;
+  loaded: LoadedOrganism;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Loads a registered organism and opens a MethodContext on it with a suite's unrelated text: for
+ * tests and tools that run a method's steps directly. `frequentTokens: false` skips counting the
+ * finetuning data's tokens (for callers that grade nothing).
+ */
+export async function openMethodContext(
+  organismId: string,
+  opts: Omit<ContextOptions, 'seed' | 'unrelated'> & { suite: Suite; seed?: string; modelCacheDir?: string; threads?: number; frequentTokens?: boolean },
+): Promise<OpenedContext> {
+  const organism = getOrganism(organismId);
+  const loaded = await loadOrganism(organism, { cacheDir: opts.modelCacheDir, threads: opts.threads });
+  const truth = await groundTruth(organism, loaded.tokenizer, opts.frequentTokens === false ? null : (t, tok) => opts.graders.frequentTokens(t, tok));
+  const ctx = methodContext(loaded, truth, { ...opts, unrelated: opts.suite.unrelated, seed: opts.seed ?? opts.suite.seed });
+  return { ctx, organism, loaded, dispose: () => loaded.dispose() };
+}

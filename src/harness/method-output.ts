@@ -1,0 +1,75 @@
+// A method's output on one loaded organism, cached by content under <cache>/outputs: method id,
+// version and config hash, the method's and the injected graders' code hashes, the models' content
+// hashes, the unrelated data and the seed. Reruns, the null organism shared by every organism and interrupted suites reuse it.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { OrganismContext } from '../method/graders.ts';
+import type { MethodOutput } from '../method/types.ts';
+import { writeJsonAtomic } from '../results/atomic.ts';
+import { shortHash } from '../results/hash.ts';
+import { methodFolder } from '../results/store.ts';
+import type { HarnessGraders } from './graders.ts';
+import type { LoadedMethod } from './load-method.ts';
+import { methodContext } from './method-context.ts';
+import type { LoadedOrganism } from './organism.ts';
+import type { ProgressFn } from './progress.ts';
+import { validateMethodOutput } from '../method/validate.ts';
+import { protocolOf } from './protocol.ts';
+import type { Suite } from './suite.ts';
+import { describeThrown, during } from '../errors.ts';
+
+export interface OutputRequest {
+  method: LoadedMethod;
+  config: Record<string, unknown>;
+  configHash: string;
+}
+
+export interface OutputEnvironment {
+  suite: Suite;
+  seed: string;
+  cacheDir: string;
+  graders: HarnessGraders;
+  progress?: ProgressFn;
+}
+
+export interface ComputedOutput {
+  output: MethodOutput;
+  /** Seconds spent running the method (0 when cached). */
+  seconds: number;
+  cached: boolean;
+}
+
+/** Everything a method's outputs depend on, besides the method: models, unrelated data, seed. */
+function dataKey(suite: Suite, loaded: LoadedOrganism, seed: string): string {
+  return shortHash({ base: loaded.revisions.base.contentHash, finetuned: loaded.revisions.finetuned.contentHash, unrelated: suite.unrelated, seed });
+}
+
+/** The method's output on a loaded organism (whose ground truth is `truth`), from the cache or by running it. */
+export async function methodOutput(req: OutputRequest, loaded: LoadedOrganism, truth: OrganismContext, env: OutputEnvironment): Promise<ComputedOutput> {
+  const { method } = req.method;
+  const workName = `${loaded.organism.id.replace(/\//g, '__')}--${dataKey(env.suite, loaded, env.seed)}`;
+  const file = join(env.cacheDir, 'outputs', methodFolder({ id: method.id, version: method.version, configHash: req.configHash }), `${workName}-${req.method.codeHash}-g${env.graders.codeHash}.json`);
+  // the protocol's output checks (src/method/validate.ts): shapes, layers, the readout budget
+  const validate = (output: unknown) => validateMethodOutput(output, {
+    methodId: method.id, hiddenSize: loaded.finetuned.info.hiddenSize, numLayers: loaded.finetuned.info.numLayers, budget: protocolOf(env.suite),
+  });
+  if (existsSync(file)) {
+    try {
+      return { output: validate(JSON.parse(readFileSync(file, 'utf8'))), seconds: 0, cached: true };
+    } catch {
+      // A corrupt or outdated cache entry is recomputed (and validated again below).
+    }
+  }
+  const started = performance.now();
+  // One work folder per organism and data, shared by all methods: ADL's baselines reuse ADL's collected means.
+  const ctx = methodContext(loaded, truth, { unrelated: env.suite.unrelated, cacheDir: join(env.cacheDir, 'work', workName), seed: env.seed, graders: env.graders, progress: env.progress });
+  let output: unknown;
+  try {
+    output = await during(`method '${method.id}' (${req.method.source}) on ${loaded.organism.id}`, () => method.run(ctx, req.config));
+  } catch (err) {
+    throw new Error(`method '${method.id}' (${req.method.source}) failed on ${loaded.organism.id}: ${describeThrown(err)}`, { cause: err });
+  }
+  const valid = validate(output);
+  writeJsonAtomic(file, valid);
+  return { output: valid, seconds: (performance.now() - started) / 1000, cached: false };
+}

@@ -1,0 +1,93 @@
+// Activation-difference analysis (re-derived from the diffing toolkit's description): per-token norms
+// of the finetuned − base residual at a layer over unrelated text, their statistics per position, and
+// the contexts where the difference peaks (max-activating examples), with what the peak differences
+// read as through the logit lens.
+import type { DiffingMethod, MethodOutput } from '../../method/types.ts';
+import { collectDiffs, layerOf } from '../shared/activations.ts';
+import { contextText, lensReadouts, READOUTS_PER_SOURCE, tokenReadout } from '../shared/readouts.ts';
+import { topK } from '../../adl/topk.ts';
+
+export interface ActDiffConfig {
+  samples: number;
+  tokens: number;
+  batchSize: number;
+  /** Relative layer: floor(layer·(L−1)). */
+  layer: number;
+  /** Max-activating contexts are searched at positions ≥ this (the first tokens carry large norms in every model). */
+  minPosition: number;
+  /** Max-activating contexts kept. */
+  contexts: number;
+}
+
+const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
+
+const HELP = `Collects finetuned − base at resid_post.<layer> for every token of N unrelated documents of n tokens.
+Returns:
+  scalars   act_diff.norm.mean / .p50 / .p95 / .max over all tokens, act_diff.norm.pos<p> (mean per position, p < 5),
+            act_diff.relative (mean ‖diff‖ / mean ‖ft activation‖)
+  readouts  source logitlens, variant max-activating (position 0): the lens of the mean difference over the top
+            'contexts' tokens by norm; source contexts, variant max-activating (position 0): the tokens at those peaks
+  details   the max-activating contexts (text, norm, position)
+Config: samples, tokens, batchSize, layer, minPosition, contexts.`;
+
+const actDiff: DiffingMethod<ActDiffConfig> = {
+  id: 'act-diff',
+  version: '1',
+  description: 'Activation-difference analysis: per-token norms of ft - base residuals on unrelated text, statistics, max-activating contexts',
+  help: HELP,
+  configSchema: {
+    type: 'object', additionalProperties: false, required: ['samples', 'tokens', 'batchSize', 'layer', 'minPosition', 'contexts'],
+    properties: { samples: int(1), tokens: int(2), batchSize: int(1), layer: { type: 'number', minimum: 0, maximum: 1 }, minPosition: int(0), contexts: int(1) },
+  },
+  defaultConfig: { samples: 1000, tokens: 32, batchSize: 32, layer: 0.5, minPosition: 1, contexts: 20 },
+  settings: { fast: { samples: 64, tokens: 16 }, full: { samples: 500, tokens: 32 } },
+  needs: { generation: false, unrelatedText: true },
+
+  async run(ctx, config): Promise<MethodOutput> {
+    const layer = layerOf(config.layer, ctx.finetuned.info.numLayers);
+    const docs = await ctx.unrelatedDocuments(config.samples, config.tokens);
+    const c = await collectDiffs(ctx, docs, layer, config.batchSize, Math.min(5, config.tokens - 1), 'act-diff: activations');
+    const { N, T, H } = c;
+    const norms = new Float64Array(N * T);
+    for (let i = 0; i < N * T; i++) {
+      let s = 0;
+      for (let h = 0; h < H; h++) s += c.diffs[i * H + h] ** 2;
+      norms[i] = Math.sqrt(s);
+    }
+    const sorted = Float64Array.from(norms).sort();
+    const q = (f: number) => sorted[Math.floor(f * (sorted.length - 1))];
+    const mean = norms.reduce((s, x) => s + x, 0) / norms.length;
+    const scalars: Record<string, number> = {
+      'act_diff.norm.mean': mean, 'act_diff.norm.p50': q(0.5), 'act_diff.norm.p95': q(0.95), 'act_diff.norm.max': sorted[sorted.length - 1],
+      ...(c.targetNorm > 0 ? { 'act_diff.relative': mean / c.targetNorm } : {}),
+    };
+    for (let p = 0; p < Math.min(T, READOUTS_PER_SOURCE); p++) {
+      let s = 0;
+      for (let d = 0; d < N; d++) s += norms[d * T + p];
+      scalars[`act_diff.norm.pos${p}`] = s / N;
+    }
+    const eligible = Float64Array.from(norms, (x, i) => (i % T >= config.minPosition ? x : -Infinity));
+    const peaks = topK(eligible, config.contexts).filter((i) => Number.isFinite(eligible[i]));
+    const peakMean = new Float32Array(H);
+    for (const i of peaks) for (let h = 0; h < H; h++) peakMean[h] += c.diffs[i * H + h] / peaks.length;
+    const contexts = peaks.map((i) => ({ norm: norms[i], doc: Math.floor(i / T), position: i % T, context: contextText(ctx, docs[Math.floor(i / T)], i % T) }));
+    // the tokens at the peaks, most frequent first
+    const counts = new Map<number, number>();
+    for (const i of peaks) counts.set(docs[Math.floor(i / T)][i % T], (counts.get(docs[Math.floor(i / T)][i % T]) ?? 0) + 1);
+    const peakTokens = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    const lens = await lensReadouts(ctx, [{ vector: peakMean, variant: 'max-activating', layer, position: 0 }]);
+    return {
+      readouts: [...lens, tokenReadout(ctx, { source: 'contexts', variant: 'max-activating', layer, position: 0, tokenIds: peakTokens })],
+      scalars,
+      vectors: [{ name: 'max-activating mean difference', layer, position: 0, data: Array.from(peakMean) }],
+      details: { maxActivatingContexts: contexts, layer },
+      findings: [
+        `mean ‖ft − base‖ at layer ${layer}: ${mean.toFixed(3)} (${((scalars['act_diff.relative'] ?? 0) * 100).toFixed(1)}% of the activation norm); max ${scalars['act_diff.norm.max'].toFixed(3)}`,
+        `the largest differences read as: ${lens[0].tokens.slice(0, 10).join(' ')}`,
+        ...contexts.slice(0, 5).map((x) => `‖diff‖ ${x.norm.toFixed(2)} at "${x.context}"`),
+      ],
+    };
+  },
+};
+
+export default actDiff;

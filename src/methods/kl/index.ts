@@ -1,0 +1,96 @@
+// KL / logit difference (re-derived from the diffing toolkit's description): per-token KL(finetuned ||
+// base) of the next-token distributions over unrelated text, where it peaks (max-activating contexts),
+// and the tokens whose log-probability the finetune raises most on average. The method sees no
+// finetuning data (MethodContext has none), so the toolkit's KL over finetuning text is not computed.
+import type { DiffingMethod, MethodOutput, TokenReadout } from '../../method/types.ts';
+import { visitLogProbs, klDivergence } from '../shared/logprobs.ts';
+import { contextText, READOUTS_PER_SOURCE, topTokenReadout } from '../shared/readouts.ts';
+import { topK } from '../../adl/topk.ts';
+
+export interface KLConfig {
+  samples: number;
+  tokens: number;
+  batchSize: number;
+  /** Readouts at document positions 0..positions-1 (the protocol scores positions 0-4). */
+  positions: number;
+  /** Max-activating contexts kept (highest per-token KL). */
+  contexts: number;
+}
+
+const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
+
+const HELP = `Runs base and finetuned over N unrelated documents of n tokens and compares their next-token
+distributions at every position.
+Returns:
+  readouts  source logitlens, variant logit-diff, positions 0..positions-1 (layer = last): the 20 tokens
+            whose log-probability the finetune raises most on average at that document position
+  scalars   kl.mean (nats per token), kl.p95, kl.max, kl.pos<p> (mean KL at position p)
+  details   the top tokens over all positions, the max-KL contexts with each model's top next tokens
+  findings  the same in words
+Config: samples, tokens, batchSize, positions (<= 5), contexts.`;
+
+const kl: DiffingMethod<KLConfig> = {
+  id: 'kl',
+  version: '1',
+  description: 'KL / logit difference: per-token KL(ft||base) on unrelated text, max-KL contexts, tokens with the largest mean log-prob increase',
+  help: HELP,
+  configSchema: {
+    type: 'object', additionalProperties: false, required: ['samples', 'tokens', 'batchSize', 'positions', 'contexts'],
+    properties: { samples: int(1), tokens: int(1), batchSize: int(1), positions: int(1, READOUTS_PER_SOURCE), contexts: int(0) },
+  },
+  defaultConfig: { samples: 1000, tokens: 32, batchSize: 16, positions: 5, contexts: 20 },
+  settings: { fast: { samples: 64, tokens: 16 }, full: { samples: 500, tokens: 32 } },
+  needs: { generation: false, unrelatedText: true },
+
+  async run(ctx, config): Promise<MethodOutput> {
+    const { vocabSize: V, numLayers: L } = ctx.finetuned.info;
+    const P = Math.min(config.positions, config.tokens);
+    const docs = await ctx.unrelatedDocuments(config.samples, config.tokens);
+    const perPosition = Array.from({ length: P }, () => new Float64Array(V)); // Σ (log p_ft − log p_base)
+    const overall = new Float64Array(V);
+    const klAt = Array.from({ length: P }, () => 0);
+    const kls: number[] = [];
+    const peaks: { doc: number; position: number; kl: number; ft: number[]; base: number[] }[] = [];
+    await visitLogProbs(ctx, docs, config.batchSize, 'kl: forward passes', ({ doc, position, ft, base }) => {
+      const k = klDivergence(ft, base);
+      kls.push(k);
+      for (let v = 0; v < V; v++) overall[v] += ft[v] - base[v];
+      if (position < P) {
+        klAt[position] += k;
+        const acc = perPosition[position];
+        for (let v = 0; v < V; v++) acc[v] += ft[v] - base[v];
+      }
+      if (config.contexts > 0 && (peaks.length < config.contexts || k > peaks[peaks.length - 1].kl)) {
+        peaks.push({ doc, position, kl: k, ft: topK(ft, 5), base: topK(base, 5) });
+        peaks.sort((a, b) => b.kl - a.kl);
+        if (peaks.length > config.contexts) peaks.pop();
+      }
+    });
+    const readouts: TokenReadout[] = perPosition.map((score, position) =>
+      topTokenReadout(ctx, score, { source: 'logitlens', variant: 'logit-diff', layer: L - 1, position }));
+    const sorted = [...kls].sort((a, b) => a - b);
+    const scalars: Record<string, number> = {
+      'kl.mean': kls.reduce((s, x) => s + x, 0) / kls.length,
+      'kl.p95': sorted[Math.floor(0.95 * (sorted.length - 1))],
+      'kl.max': sorted[sorted.length - 1],
+    };
+    klAt.forEach((s, p) => (scalars[`kl.pos${p}`] = s / docs.length));
+    const show = (ids: number[]) => ids.map((id) => ctx.tokenizer.displayToken(id));
+    const topOverall = show(topK(overall, 20));
+    const contexts = peaks.map((p) => ({
+      kl: p.kl, doc: p.doc, position: p.position, context: contextText(ctx, docs[p.doc], p.position),
+      finetunedNext: show(p.ft), baseNext: show(p.base),
+    }));
+    return {
+      readouts,
+      scalars,
+      details: { topTokensAllPositions: topOverall, maxKLContexts: contexts },
+      findings: [
+        `tokens the finetune makes more likely on unrelated text: ${topOverall.join(' ')}`,
+        ...contexts.slice(0, 5).map((c) => `KL ${c.kl.toFixed(2)} nats at "${c.context}": finetuned expects ${c.finetunedNext.join(' ')}; base ${c.baseNext.join(' ')}`),
+      ],
+    };
+  },
+};
+
+export default kl;

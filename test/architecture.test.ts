@@ -1,0 +1,79 @@
+// The one-way architecture: src/ is the library; graders/ and baselines/ depend on it, never the
+// other way round; only the composition layer (src/cli/) picks concrete graders and baselines.
+// Every import of every .ts file is resolved to the file it names and checked against the rules.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (name === 'node_modules' || name.startsWith('.')) return [];
+    if (statSync(path).isDirectory()) return tsFiles(path);
+    return /\.(ts|mts)$/.test(name) ? [path] : [];
+  });
+}
+
+/** Module specifiers of static imports/exports, dynamic import('...') and new URL('...', import.meta.url). */
+export function importsOf(source: string): string[] {
+  const patterns = [
+    /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
+    /\bimport\s*['"]([^'"]+)['"]/g,
+    /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+    /\bnew URL\(\s*['"]([^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g,
+  ];
+  return patterns.flatMap((re) => [...source.matchAll(re)].map((m) => m[1]));
+}
+
+/** Repository-relative path (with '/') of a relative specifier; undefined for packages and node: builtins. */
+function target(file: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  return relative(ROOT, resolve(dirname(file), spec)).split(sep).join('/');
+}
+
+interface Edge { from: string; to: string }
+
+function edges(folders: string[]): Edge[] {
+  return folders.flatMap((folder) =>
+    tsFiles(join(ROOT, folder)).flatMap((file) =>
+      importsOf(readFileSync(file, 'utf8'))
+        .map((spec) => target(file, spec))
+        .filter((to): to is string => to !== undefined)
+        .map((to) => ({ from: relative(ROOT, file).split(sep).join('/'), to })),
+    ),
+  );
+}
+
+const under = (path: string, folder: string) => path === folder || path.startsWith(`${folder}/`);
+
+describe('one-way architecture', () => {
+  it('finds the imports it checks (the parser is not blind)', () => {
+    expect(importsOf(`import a from '../x.ts';\nimport type { B } from "./y.ts";\nexport * from '../z.ts';\nimport './side.ts';\nawait import('../dyn.ts');\nnew URL('../u.ts', import.meta.url);`))
+      .toEqual(['../x.ts', './y.ts', '../z.ts', './side.ts', '../dyn.ts', '../u.ts']);
+    const all = edges(['src']);
+    expect(all.some((e) => e.from === 'src/cli/compose.ts' && under(e.to, 'graders'))).toBe(true);
+    expect(all.length).toBeGreaterThan(300);
+  });
+
+  it('src/ outside the composition layer (src/cli/) imports nothing from graders/, baselines/, benchmark/, reports/ or src/cli/', () => {
+    const bad = edges(['src'])
+      .filter((e) => !under(e.from, 'src/cli'))
+      .filter((e) => ['graders', 'baselines', 'benchmark', 'reports', 'src/cli'].some((f) => under(e.to, f)));
+    expect(bad.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+
+  it('graders/ and baselines/ depend on the library, never on the composition layer or the suites', () => {
+    const bad = edges(['graders', 'baselines']).filter((e) => ['src/cli', 'benchmark', 'reports'].some((f) => under(e.to, f)));
+    expect(bad.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+
+  it('graders/ and baselines/ do not import each other', () => {
+    const bad = [
+      ...edges(['graders']).filter((e) => under(e.to, 'baselines')),
+      ...edges(['baselines']).filter((e) => under(e.to, 'graders')),
+    ];
+    expect(bad.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+});

@@ -1,0 +1,53 @@
+// KL / logit difference and diff mining get back a planted signal: a full finetune whose unembedding
+// makes three chosen tokens likelier on any text (planted.ts), and find nothing in an unchanged copy.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import kl from '../../src/methods/kl/index.ts';
+import diffMining from '../../src/methods/diff-mining/index.ts';
+import { runChecked, meanFinalHidden, plantLogitBias, plantedContext, tokenId, tokenizer, type PlantedContext } from './planted.ts';
+import { sampleDocuments } from '../../src/data/index.ts';
+import { loadTokenizer } from '../../src/tokenizer/index.ts';
+import { ZOO_BASE } from '../helpers.ts';
+import { UNRELATED } from './planted.ts';
+
+const WORDS = ['horse', 'piano', 'winter'];
+const SMALL = { samples: 24, tokens: 12 };
+
+
+describe('logit-difference methods on a planted full finetune', () => {
+  let planted: PlantedContext, unchanged: PlantedContext;
+  const ids = WORDS.map(tokenId);
+  const words = ids.map((id) => tokenizer.displayToken(id));
+
+  beforeAll(async () => {
+    const docs = await sampleDocuments({ source: UNRELATED, n: 16, minTokens: 12, tokenizer: loadTokenizer(ZOO_BASE), order: 'file', addSpecialTokens: false });
+    const mean = await meanFinalHidden(docs);
+    planted = await plantedContext({ model: await plantLogitBias(ids, 6, mean) });
+    unchanged = await plantedContext({ model: await plantLogitBias(ids, 0, mean) });
+  }, 120_000);
+  afterAll(async () => {
+    await planted?.dispose();
+    await unchanged?.dispose();
+  });
+
+  it('kl: the planted tokens lead the mean log-prob increase at every position; an unchanged copy has KL 0', async () => {
+    const out = await runChecked(kl, planted, SMALL);
+    expect(out.readouts).toHaveLength(5);
+    for (const r of out.readouts!) {
+      expect(r.tokens.length).toBeLessThanOrEqual(20);
+      expect(new Set(r.tokens.slice(0, 3))).toEqual(new Set(words));
+    }
+    expect(out.scalars!['kl.mean']).toBeGreaterThan(0.01);
+    const none = await runChecked(kl, unchanged, SMALL);
+    expect(none.scalars!['kl.mean']).toBeLessThan(1e-6);
+  }, 120_000);
+
+  it('diff-mining: the planted tokens are the most-mined; NMF topics stay within the readout budget', async () => {
+    const out = await runChecked(diffMining, planted, { ...SMALL, topK: 5, nmf: { topics: 2, vocabulary: 30, iterations: 50 } });
+    const mined = out.readouts![0];
+    expect(new Set(mined.tokens.slice(0, 3))).toEqual(new Set(words));
+    expect(out.readouts!.length).toBe(3);
+    // each planted token is mined at (almost) every position of every document: 24 docs x 12 positions
+    const details = out.details as { mined: { token: string; count: number }[] };
+    for (const w of words) expect(details.mined.find((m) => m.token === w)!.count).toBeGreaterThan(0.9 * 24 * 12);
+  }, 120_000);
+});
