@@ -43,7 +43,7 @@ async function main(): Promise<number> {
   }
   const dir = positionals[0] ?? resultsDirFor(values.settings ?? 'full');
   const suite = await asInput(() => loadSuite(values.suite));
-  if (!existsSync(dir)) throw new InputError(`${dir} does not exist: run npm run bench first, or pass the folder that holds the result files`);
+  if (!existsSync(dir)) throw new InputError(`no result files under ${dir} (the folder does not exist): run npm run bench first, or pass the folder that holds them`);
   if (values.reports) writableDir('reports', values.reports);
   const { board, table, files } = writeLeaderboard(suite, dir, values.reports ?? dir, values.settings);
   console.log(values.json ? JSON.stringify(board, null, 2) : table);

@@ -47,7 +47,7 @@ describe.concurrent('usage and input errors exit 2 before any model is loaded', 
     ['results folder that is a file', 'bench', ['--organisms', 'zoo/control', '--results', aFile], /bench: --results .*results-is-a-file: is a file, not a folder/],
     ['output folder that cannot be written', 'submit', [tempDir(), '--out', path.join(readOnly, 'entries')], /submit: --out .*: cannot write there \(EACCES\)/, true],
     ['check-organism --samples abc', 'check-organism', ['--organism', 'zoo/cake_bake', '--samples', 'abc'], /check-organism: --samples 'abc': expected a positive integer/],
-    ['leaderboard on a missing folder', 'leaderboard', [path.join(tempDir(), 'none')], /leaderboard: .*none does not exist/],
+    ['leaderboard on a missing folder', 'leaderboard', [path.join(tempDir(), 'none')], /leaderboard: no result files under .*none \(the folder does not exist\)/],
     ['submit --check-entries on a missing folder', 'submit', ['--check-entries', path.join(tempDir(), 'none')], /submit: --check-entries: .*none does not exist/],
   ];
   it.each(cases)('%s', async (_what, name, args, message, asUser) => {
