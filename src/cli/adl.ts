@@ -11,6 +11,7 @@ import { createProgress } from '../harness/progress.ts';
 import { runOrganism } from '../harness/run.ts';
 import { loadSuite, suiteOf } from '../harness/suite.ts';
 import type { MethodOutput } from '../method/types.ts';
+import { DeviceUnavailableError, parseDevice, type Device } from '../runtime/device.ts';
 import { resultsDirFor } from '../paths.ts';
 import { getOrganism } from '../registry/index.ts';
 import type { Metrics, ResultFile } from '../results/types.ts';
@@ -39,6 +40,7 @@ options:
   --results <dir>          results folder (default results/adl, or $DIFFBENCH_RESULTS/adl)
   --seed s                 seed (default: the suite's)
   --threads n              ONNX Runtime intra-op threads
+  --device d               where models run: cpu (default), webgpu or cuda (README "GPU execution")
   --json                   one JSON object on stdout (logs stay on stderr)
   -h, --help               this help
 
@@ -91,7 +93,7 @@ async function main(): Promise<number> {
         organism: { type: 'string' }, suite: { type: 'string' }, settings: { type: 'string' }, quick: { type: 'boolean' },
         samples: { type: 'string' }, tokens: { type: 'string' }, layers: { type: 'string' }, 'steer-positions': { type: 'string' },
         'no-baselines': { type: 'boolean' }, 'no-control': { type: 'boolean' }, results: { type: 'string' }, seed: { type: 'string' },
-        threads: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        threads: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }).values;
@@ -109,6 +111,12 @@ async function main(): Promise<number> {
   const layers = numbers('layers', args.layers, false);
   const steerPositions = numbers('steer-positions', args['steer-positions'], true);
   const threads = positiveInt('threads', args.threads);
+  let device: Device;
+  try {
+    device = parseDevice(args.device);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const { organism, suite } = await asInput(() => {
     const organism = getOrganism(args.organism!);
     return { organism, suite: args.suite ? loadSuite(args.suite) : suiteOf(organism.id) };
@@ -132,6 +140,7 @@ async function main(): Promise<number> {
     ...(args['no-control'] ? { nullOrganism: null } : {}),
     seed: args.seed,
     threads,
+    device,
     // the output is printed, so a finished result is rescored from the cached output rather than reused
     recompute: true,
     progress: createProgress(`  ${organism.id}`),

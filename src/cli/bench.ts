@@ -10,6 +10,7 @@ import { createProgress, formatSeconds } from '../harness/progress.ts';
 import { runOrganism } from '../harness/run.ts';
 import { agentTierFor, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
+import { parseDevice } from '../runtime/device.ts';
 import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
 import { summarizeOutcomes } from '../harness/thresholds.ts';
 import type { ThresholdOutcome } from '../results/types.ts';
@@ -17,7 +18,7 @@ import { rerunWithAllocatorEnv } from './allocator.ts';
 import { addStepTimes, formatStepTimes, gcSeconds, stepDelta, stepSnapshot, trackGc, type StepTimes } from '../results/step-timings.ts';
 import { runInWorkers, serveWorker, type OrganismSummary } from './organism-pool.ts';
 import { resultsDirFor } from '../paths.ts';
-import { defaultBaselines, llmTier, offlineGraders } from './compose.ts';
+import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
 import { writeLeaderboard } from './reports.ts';
 
 const HELP = `Usage: npm run bench -- [options]
@@ -36,17 +37,25 @@ Options:
   --seed <s>            seed (default: the suite's)
   --results <dir>       results folder (default results/<settings>, or $DIFFBENCH_RESULTS/<settings>)
   --reports <dir>       where the leaderboard .md/.html go (default: the results folder)
-  --no-baselines        skip the baseline methods (the null organism still runs)
-  --graders <mode>      offline (default: no LLM), llm (LLM graders + the agent tier), or both (offline
-                        metrics, plus the LLM tier and the offline-vs-LLM agreement). The LLM endpoint comes
-                        from DIFFBENCH_LLM_BASE_URL / DIFFBENCH_LLM_MODEL / DIFFBENCH_LLM_API_KEY[_FILE]
+  --no-baselines        skip the baseline methods and the controls (the null organism still runs;
+                        without the controls there are no normalised scores or ranking)
+  --graders <mode>      offline (no LLM), llm (LLM graders + the agent tier), both (offline metrics, plus
+                        the LLM tier and the offline-vs-LLM agreement) or paper (the paper toolkit's: llm, plus
+                        the LLM coherence grader in the steering search and the Qwen3-Embedding-0.6B embedder).
+                        Default: the suite's (paper: paper), else offline. The LLM endpoint comes from
+                        DIFFBENCH_LLM_BASE_URL / DIFFBENCH_LLM_MODEL / DIFFBENCH_LLM_API_KEY[_FILE]
                         (per role: DIFFBENCH_LLM_<GRADER|AGENT|...>_*; see README "LLM graders and the agent")
+  --embedder <e>        text embedder of the steering-similarity metrics: offline (hashed TF-IDF), paper
+                        (Qwen/Qwen3-Embedding-0.6B through the runtime, fetched once into the Hub cache), or an
+                        embedding checkpoint's folder or Hub id. Default: paper under --graders paper, else offline
   --agent-runs <n>      agent runs per budget (default: 5, or 2 for zoo-only suites; 0 = no agents)
   --agent-method-mi <a,b>    model-interaction budgets of the method agent (default 0,5)
   --agent-blackbox-mi <a,b>  ... of the black-box agent (default 0,5,50; zoo-only suites 0,5,20)
   --jobs <n>            organisms run at once, in worker processes with one ONNX Runtime thread each
                         (default: min(2, CPU cores) when every organism is a zoo organism, else 1)
   --threads <n>         ONNX Runtime intra-op threads (default: 1 with --jobs > 1, else ONNX Runtime's choice)
+  --device <d>          where models run: cpu (default), webgpu or cuda (README "GPU execution"; recorded in
+                        results; --jobs defaults to 1 on a GPU)
   --recompute           recompute results that exist already
   --profile             print wall and CPU seconds per step (load, collect, Patchscope, steering search and
                         samples, each grader, baselines, null organism, scoring) and the total at the end
@@ -54,8 +63,8 @@ Options:
   -h, --help            this help
 
 Exit status: 0 when every pass threshold holds, 1 when one fails or is not scored (a metric it names is
-missing or not finite), 2 on usage or input errors (checked before any model is loaded), 3 when the run
-fails (a method that throws, a method output that breaks the suite's protocol, the runtime).`;
+missing or not finite), 2 on usage or input errors (checked before any model is loaded) and on a method
+output that breaks the suite's protocol, 3 when the run fails (a method that throws, the runtime).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -70,11 +79,13 @@ async function main(): Promise<number> {
       results: { type: 'string' },
       reports: { type: 'string' },
       'no-baselines': { type: 'boolean', default: false },
-      graders: { type: 'string', default: 'offline' },
+      graders: { type: 'string' },
+      embedder: { type: 'string' },
       'agent-runs': { type: 'string' },
       'agent-method-mi': { type: 'string' },
       'agent-blackbox-mi': { type: 'string' },
       threads: { type: 'string' },
+      device: { type: 'string' },
       jobs: { type: 'string' },
       worker: { type: 'boolean', default: false },
       recompute: { type: 'boolean', default: false },
@@ -87,9 +98,9 @@ async function main(): Promise<number> {
     return 0;
   }
   // everything up to the first model load: what fails here is an input error (exit 2)
-  const { graders, suite, method, overrides, baselines, organisms, resultsDir, jobs, threads, llm } = await asInput(async () => {
-    const graders = parseGraderMode(values.graders);
+  const { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm } = await asInput(async () => {
     const suite = loadSuite(values.suite);
+    const graders = parseGraderMode(values.graders ?? suite.graders ?? 'offline');
     const method = await loadMethod(values.method);
     let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
     for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
@@ -100,7 +111,8 @@ async function main(): Promise<number> {
     if (!suite.settings[values.settings]) throw new Error(`--settings ${values.settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`);
     const resultsDir = writableDir('results', values.results ?? resultsDirFor(values.settings));
     if (values.reports) writableDir('reports', values.reports);
-    const jobs = positiveInt('jobs', values.jobs) ?? (organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1);
+    const device = parseDevice(values.device);
+    const jobs = positiveInt('jobs', values.jobs) ?? (device === 'cpu' && organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1);
     const threads = positiveInt('threads', values.threads) ?? (jobs > 1 ? 1 : undefined);
     let llm: LlmTier | undefined;
     if (graders !== 'offline') {
@@ -117,9 +129,16 @@ async function main(): Promise<number> {
       const a = llm.agents;
       console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
     }
-    return { graders, suite, method, overrides, baselines, organisms, resultsDir, jobs, threads, llm };
+    return { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm };
   });
+  // the text embedder, loaded once per process on first use (worker processes load their own)
+  let embedding: Promise<Awaited<ReturnType<typeof chooseEmbedder>>> | undefined;
+  const loadEmbedder = () => (embedding ??= chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), { threads, progress: createProgress('  embedding') }).then((e) => {
+    if (e) console.error(`bench: text embedder ${e.embedder.grader.id} (${e.source.path})`);
+    return e;
+  }));
   const runOne = async (organismId: string): Promise<OrganismSummary> => {
+    const embedded = await loadEmbedder();
     console.error(`  ${organismId} ...`);
     const before = stepSnapshot();
     const run = await runOrganism(organismId, {
@@ -131,8 +150,9 @@ async function main(): Promise<number> {
       baselines,
       seed: values.seed,
       threads,
+      device,
       recompute: values.recompute,
-      graders: offlineGraders(),
+      graders: { ...offlineGraders(), ...(embedded ? { embedder: embedded.embedder } : {}) },
       graderMode: graders,
       llm,
       progress: createProgress(`  ${organismId}`),
@@ -153,6 +173,7 @@ async function main(): Promise<number> {
   };
   if (values.worker) {
     await serveWorker(runOne, () => ({ cpu: cpuSeconds(), gc: gcSeconds() }));
+    await (await embedding)?.dispose();
     return 0;
   }
   console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings${jobs > 1 ? `, ${jobs} jobs` : ''}`);
@@ -181,6 +202,7 @@ async function main(): Promise<number> {
   } else {
     for (const organismId of organisms) report(await runOne(organismId));
   }
+  await (await embedding)?.dispose(); // on errors the process exits right away
   if (values.profile) {
     const wall = (performance.now() - started) / 1000;
     const where = jobs > 1 && organisms.length > 1 ? `${jobs} worker processes; CPU and GC include them` : 'one process';

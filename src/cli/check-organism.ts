@@ -21,6 +21,7 @@ import { getOrganism, loadRegistry, locate, type Organism } from '../registry/in
 import type { DiffingMethod } from '../method/types.ts';
 import type { Metrics, MetricValue, ResultFile } from '../results/types.ts';
 import { offlineGraders } from './compose.ts';
+import { parseDevice, type Device } from '../runtime/device.ts';
 
 const HELP = `Usage:
   npm run check-organism -- --organism <registry id> [options]
@@ -46,6 +47,7 @@ Options:
   --max-ratio <x>        readability ratio above which an organism is too readable (default 1.8: on
                          the zoo every finetune that learned its facts is >= 2.4x the control)
   --seed <s>             seed (default check-organism)
+  --device <d>           where models run: cpu (default), webgpu or cuda (README "GPU execution")
   -h, --help             this help
 
 Exit status: 0 realistic (or ladder ordered), 1 too readable (or a ladder regression), 2 on errors.`;
@@ -123,6 +125,7 @@ interface Options {
   seed: string;
   suite: Suite;
   nullOrganism?: Organism;
+  device: Device;
 }
 
 /** One harness run of the readability method on the organism and on the null organism. */
@@ -136,6 +139,7 @@ async function measure(organism: Organism, opts: Options): Promise<ResultFile & 
     graders: offlineGraders(),
     ...(opts.nullOrganism ? { nullOrganism: opts.nullOrganism } : {}),
     seed: opts.seed,
+    device: opts.device,
     progress: createProgress(`  ${organism.id}`),
   });
   if (!run.result.baselines.null) throw new Error(`${organism.id} is its suite's null organism (${opts.suite.id}): nothing to compare it with; pass --null`);
@@ -149,9 +153,11 @@ async function main(): Promise<number> {
       description: { type: 'string' }, data: { type: 'string' }, null: { type: 'string' }, unrelated: { type: 'string' },
       ladder: { type: 'string' }, samples: { type: 'string', default: '200' }, layer: { type: 'string', default: '0.5' },
       'max-ratio': { type: 'string', default: '1.8' }, seed: { type: 'string', default: 'check-organism' },
+      device: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  const device = parseDevice(values.device);
   if (values.help) {
     console.log(HELP);
     return 0;
@@ -172,7 +178,7 @@ async function main(): Promise<number> {
       throw new InputError(`ladder '${values.ladder}' has ${steps.length} organism(s) in the registry; ladders: ${groups.slice(0, 12).join(', ')}${groups.length > 12 ? ', ...' : ''}`);
     }
     const { suite, nullOrganism } = await asInput(() => ({ suite: suiteFor(steps[0].o, values), nullOrganism: values.null ? customNull(steps[0].o, values.null) : undefined }));
-    const opts: Options = { samples, layer, seed: values.seed, suite, nullOrganism };
+    const opts: Options = { samples, layer, seed: values.seed, device, suite, nullOrganism };
     const rows: { organism: string; ratio: MetricValue }[] = [];
     for (const { o, rank } of steps) {
       const r = await measure(o, opts);
@@ -191,7 +197,7 @@ async function main(): Promise<number> {
   });
   const nullId = nullOrganism?.id ?? suite.nullOrganism;
   console.error(`check-organism: ${organism.id} vs null organism ${nullId} (suite ${suite.id}), ${samples} documents`);
-  const r = await measure(organism, { samples, layer, seed: values.seed, suite, nullOrganism });
+  const r = await measure(organism, { samples, layer, seed: values.seed, suite, nullOrganism, device });
   const m = r.metrics, n = r.baselines.null.metrics;
   const ratio = readabilityRatio(norm0(m), norm0(n));
   const tooReadable = ratio.lower > maxRatio;

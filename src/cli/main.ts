@@ -3,10 +3,13 @@
 //   1  a pass threshold failed or was not scored (bench), too readable / a ladder regression (check-organism),
 //      an invalid bundle or entry (submit), a conformance mismatch
 //   2  usage or input error: unknown flag or value, unknown organism, missing or malformed file, bad config,
-//      output folder that is a file or not writable (always reported before any model is loaded)
+//      output folder that is a file or not writable, a --device this machine lacks (reported before any
+//      model is loaded); also a method output that breaks the suite's protocol (src/method/validate.ts)
 //   3  runtime failure: a method that throws (also asynchronously), onnxruntime, network, a bug
 import { HubError } from '../hub/errors.ts';
 import { currentActivity, describeThrown, InputError } from '../errors.ts';
+import { MethodOutputError } from '../method/validate.ts';
+import { DeviceUnavailableError } from '../runtime/device.ts';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, runtime: 3 } as const;
 
@@ -14,7 +17,7 @@ const INPUT_HUB_KINDS = new Set(['not-found', 'auth', 'offline', 'pickle']);
 
 /** 2 for input errors (InputError and its kinds, parseArgs errors, Hub answers about the request), else 3. */
 export function exitCodeOf(err: unknown): number {
-  if (err instanceof InputError) return EXIT.input;
+  if (err instanceof InputError || err instanceof DeviceUnavailableError || err instanceof MethodOutputError) return EXIT.input;
   if (err instanceof HubError) return INPUT_HUB_KINDS.has(err.kind) ? EXIT.input : EXIT.runtime;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return EXIT.input;

@@ -7,16 +7,18 @@ import seedrandom from 'seedrandom';
 import { attentionMask, padBatch, positionIds } from './batch.ts';
 import { contentHash, defaultCacheDir, sha256, writeFileAtomic } from './cache.ts';
 import { assertDeviceAvailable, executionProviders, parseDevice, type Device } from './device.ts';
-import { openCheckpoint } from './checkpoint.ts';
+import { openCheckpoint, withCausalLmNames } from './checkpoint.ts';
 import { parseConfig, type ModelSpec } from './config.ts';
 import type { QuantSpec } from './graph/context.ts';
 import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
 import { assertAdapterFits, openAdapter } from './lora.ts';
-import { argmax, sampleToken } from './sampling.ts';
+import { generationDefaults, resolveSampling } from './generation-config.ts';
+import { nextToken } from './sampling.ts';
 import { checkShapes } from './tensor-shapes.ts';
 import { adapterWarnings } from './adapter-warnings.ts';
-import { planWeights, quantizePlan, type WeightIndex } from './weights.ts';
+import { halfPlan, planWeights, quantizePlan, type WeightIndex } from './weights.ts';
 import { cachedWeights } from './weight-cache.ts';
+import { fromHalf } from '../onnx/half.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
   PatchIntervention, SteerIntervention, Tensor,
@@ -45,7 +47,7 @@ function graphVariant(opts: LoadOptions): Variant {
   const device = parseDevice(opts.device, 'LoadOptions.device');
   if (graph !== 'reference' && graph !== 'fused') throw new Error(`LoadOptions.graph: expected 'reference' or 'fused', got '${String(graph)}'`);
   if (!(precision in PRECISIONS)) throw new Error(`LoadOptions.precision: expected ${Object.keys(PRECISIONS).map((p) => `'${p}'`).join(', ')}, got '${String(precision)}'`);
-  return { graph, precision, device, variant: { fused: graph === 'fused', quant: PRECISIONS[precision], ...DEVICE_VARIANTS[device] } };
+  return { graph, precision, device, variant: { fused: graph === 'fused', quant: PRECISIONS[precision], half: precision === 'fp16', ...DEVICE_VARIANTS[device] } };
 }
 
 /**
@@ -72,8 +74,12 @@ function exitLayers(opts: LoadOptions, spec: ModelSpec): number[] {
 export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<LanguageModel> {
   const { graph, precision, device, variant: graphVar } = graphVariant(opts);
   await assertDeviceAvailable(device);
-  const ckpt = openCheckpoint(modelDir);
-  const parsed = parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig);
+  const opened = openCheckpoint(modelDir);
+  const config = parseConfig(opened.config, path.join(modelDir, 'config.json'), opened.generationConfig);
+  const ckpt = withCausalLmNames(opened, config.family.prefix);
+  // a bare base-model checkpoint with untied embeddings (an embedding model) has no unembedding: hidden states only
+  const hasLogits = config.tiedEmbeddings || ckpt.has('lm_head.weight');
+  const parsed: ModelSpec = hasLogits ? config : { ...config, tiedEmbeddings: true };
   const spec: ModelSpec = { ...parsed, ...opts.specOverrides };
   const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
   checkShapes(parsed, ckpt, adapter); // before any conversion; against the config, not test overrides
@@ -82,7 +88,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
   // the weight file depends on the checkpoint, spec overrides and precision; the graph file also on the variant
-  const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '');
+  const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '') + (graphVar.half ? '-fp16' : '');
   const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
   const weightsFile = path.join(dir, 'weights.bin');
   const index = await cachedWeights({
@@ -90,7 +96,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
     plan: () => {
       const planned = planWeights(spec, ckpt, adapter);
       if (adapter) assertAdapterFits(adapter);
-      return graphVar.quant ? quantizePlan(planned, graphVar.quant) : planned;
+      return graphVar.quant ? quantizePlan(planned, graphVar.quant) : graphVar.half ? halfPlan(planned) : planned;
     },
     onProgress: conversionProgress(modelDir, precision, [...ckpt.tensors.values()].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)),
   });
@@ -102,8 +108,9 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts, exits));
   const info: ModelInfo = {
     modelType: spec.modelType, numLayers: spec.numLayers, hiddenSize: spec.hidden, vocabSize: spec.vocab,
-    eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId, modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
-    device, precision,
+    eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId,
+    generationDefaults: generationDefaults(ckpt.generationConfig, path.join(modelDir, 'generation_config.json')), logits: hasLogits,
+    modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash, device, precision,
   };
   return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts, exits });
 }
@@ -229,12 +236,17 @@ class OnnxLanguageModel implements LanguageModel {
     return feeds;
   }
 
+  /** Precision 'fp16': float16 weights, activations and KV cache (GraphVariant.half). */
+  private get half(): boolean {
+    return this.info.precision === 'fp16';
+  }
+
   private emptyPast(B: number): Feeds {
     const feeds: Feeds = {};
     const dims = [B, this.spec.kvHeads, 0, this.spec.headDim];
     for (let i = 0; i < this.spec.numLayers; i++) {
-      feeds[`past_key.${i}`] = f32(new Float32Array(0), dims);
-      feeds[`past_value.${i}`] = f32(new Float32Array(0), dims);
+      feeds[`past_key.${i}`] = this.half ? new ort.Tensor('float16', new Uint16Array(0), dims) : f32(new Float32Array(0), dims);
+      feeds[`past_value.${i}`] = this.half ? new ort.Tensor('float16', new Uint16Array(0), dims) : f32(new Float32Array(0), dims);
     }
     return feeds;
   }
@@ -247,8 +259,15 @@ class OnnxLanguageModel implements LanguageModel {
     return feeds;
   }
 
+  /** A checkpoint without an unembedding (bare base model, untied) gives hidden states only. */
+  private needLogits(what: string): void {
+    if (!this.info.logits)
+      throw new Error(`${what}: ${this.info.modelPath} has no lm_head (a base-model checkpoint such as an embedding model); it gives hidden states only (forward with logits: 'none')`);
+  }
+
   async forward(opts: ForwardOptions): Promise<ForwardResult> {
     this.checkIds(opts.inputIds, 'forward');
+    if ((opts.logits ?? 'all') !== 'none') this.needLogits('forward');
     const batch = padBatch(opts.inputIds, this.padId, 'right', opts.attentionMask);
     const { B, T } = batch;
     const mode = opts.logits ?? 'all';
@@ -290,11 +309,12 @@ class OnnxLanguageModel implements LanguageModel {
   }
 
   async lens(resid: Float32Array, opts: { softcap?: boolean } = {}): Promise<Tensor> {
+    this.needLogits('lens');
     const softcap = opts.softcap ?? true;
     let s = this.lensSessions.get(softcap);
     if (!s) {
       const file = path.join(this.built.dir, softcap ? 'lens.onnx' : 'lens-nocap.onnx');
-      if (!fs.existsSync(file)) writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap));
+      if (!fs.existsSync(file)) writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap, this.half));
       s = await ort.InferenceSession.create(file, sessionOptions(this.built.opts));
       this.lensSessions.set(softcap, s);
     }
@@ -305,13 +325,17 @@ class OnnxLanguageModel implements LanguageModel {
   }
 
   async generate(opts: GenerateOptions): Promise<GenerateResult> {
+    this.needLogits('generate');
     const { numLayers: L } = this.spec;
     this.checkIds(opts.prompts, 'generate');
     const batch = padBatch(opts.prompts, this.padId, 'left');
     const { B } = batch;
     const eos = new Set(opts.eosTokenIds ?? this.spec.eosTokenIds);
     const rand = seedrandom(String(opts.seed ?? 0));
-    const temperature = opts.temperature ?? 0;
+    const sampling = resolveSampling(opts, this.info.generationDefaults);
+    // the repetition penalty's memory: each row's real prompt tokens, then what it generates (transformers also
+    // counts the pad id of left-padded rows; here a row's tokens never depend on the other rows of its batch)
+    const history: number[][] = opts.prompts.map((p) => [...p]);
     const keyMask = batch.mask.map((r) => [...r]);
     const seen = batch.mask.map((r) => r.reduce((a, b) => a + b, 0));
     const lora = this.loraFeed(B, opts.loraScale);
@@ -337,8 +361,9 @@ class OnnxLanguageModel implements LanguageModel {
           next[b] = BigInt(this.padId);
           continue;
         }
-        const tok = temperature > 0 ? sampleToken(logits, b * V, V, temperature, opts.topP ?? 1, rand) : argmax(logits, b * V, V);
+        const tok = nextToken(logits, b * V, V, history[b], sampling, rand);
         tokens[b].push(tok);
+        history[b].push(tok);
         next[b] = BigInt(tok);
         if (eos.has(tok)) done[b] = true;
       }
@@ -355,7 +380,7 @@ class OnnxLanguageModel implements LanguageModel {
         seen[b]++;
       }
     }
-    return { tokens };
+    return { tokens, sampling };
   }
 
   private readWeight(name: string): Tensor {
@@ -367,6 +392,7 @@ class OnnxLanguageModel implements LanguageModel {
     } finally {
       fs.closeSync(fd);
     }
+    if (e.dtype === 'float16') return { data: fromHalf(new Uint16Array(buf.buffer, buf.byteOffset, e.length / 2)), dims: e.dims };
     return { data: new Float32Array(buf.buffer, buf.byteOffset, e.length / 4), dims: e.dims };
   }
 
