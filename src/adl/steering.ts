@@ -3,6 +3,7 @@
 // a coherence grader; then steered and unsteered samples per prompt.
 import type { CoherenceGrader } from '../method/graders.ts';
 import { coherencePercentage } from '../metrics/labels.ts';
+import type { SamplingSettings } from '../runtime/generation-config.ts';
 import type { LanguageModel } from '../runtime/types.ts';
 import type { FinalGenerationConfig, ThresholdSearchConfig } from './config.ts';
 
@@ -23,6 +24,9 @@ export interface SteererOptions {
 
 /** Samples from the finetuned model, each row with its own steering strength. */
 export class Steerer {
+  /** What the last sample() call used (the caller's temperature + the checkpoint's generation config). */
+  sampling?: SamplingSettings;
+
   constructor(private readonly o: SteererOptions) {}
 
   /** One text per row: rows[i] = {prompt ids, strength}; rows are generated in one batch. */
@@ -42,6 +46,7 @@ export class Steerer {
       steer: steered ? [{ layer, vector: perRow }] : undefined,
       loraScale: this.o.loraScale,
     });
+    this.sampling = out.sampling;
     const eos = new Set(model.info.eosTokenIds);
     // Generation stops at EOS; drop it (and any run of it) before decoding.
     return out.tokens.map((ids) => {
@@ -111,6 +116,8 @@ export interface ThresholdResult {
   avgThreshold: number;
   traces: SearchTrace[];
   grader: { id: string; version: string };
+  /** Sampling settings of the search's generations (absent when nothing was generated). */
+  sampling?: SamplingSettings;
 }
 
 /**
@@ -143,7 +150,10 @@ export async function findSteeringThreshold(
     progress?.(p + 1, prompts.length);
   }
   const thresholds = traces.map((t) => t.threshold);
-  return { thresholds, avgThreshold: thresholds.reduce((s, x) => s + x, 0) / thresholds.length, traces, grader: grader.grader };
+  return {
+    thresholds, avgThreshold: thresholds.reduce((s, x) => s + x, 0) / thresholds.length, traces, grader: grader.grader,
+    ...(steerer.sampling ? { sampling: steerer.sampling } : {}),
+  };
 }
 
 export interface Generations {
@@ -151,6 +161,7 @@ export interface Generations {
   /** [prompt][sample] */
   steered: string[][];
   unsteered: string[][];
+  sampling?: SamplingSettings;
 }
 
 /** `samplesPerPrompt` steered (at `strength`) and unsteered samples per prompt, packed into batches. */
@@ -175,5 +186,5 @@ export async function finalGenerations(
     batch.forEach((r, i) => ((r.steered ? steered : unsteered)[r.p][r.j] = texts[i]));
     progress?.(Math.min(start + cfg.maxBatchSize, rows.length), rows.length);
   }
-  return { strength, steered, unsteered };
+  return { strength, steered, unsteered, ...(steerer.sampling ? { sampling: steerer.sampling } : {}) };
 }

@@ -200,7 +200,10 @@ export async function steeringStep(
       model: pair.finetuned, layer: d.layer, vector: Float32Array.from(d.vector), loraScale: pair.finetunedScale,
       decode: (ids) => ctx.tokenizer.decode(ids),
     });
-    const base = { v: STEPS_VERSION, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, layer: d.layer, vector: contentKey(d.vector), seed: ctx.seed, style: prompts.style };
+    const base = {
+      v: STEPS_VERSION, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, layer: d.layer, vector: contentKey(d.vector), seed: ctx.seed, style: prompts.style,
+      generationDefaults: pair.finetuned.info.generationDefaults,
+    };
     const name = `${d.variant}.L${d.layer}.P${d.position}`;
     const coherence = await coherenceGrader();
     const threshold = await store.step(`steering-threshold.${name}`, { ...base, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: coherence.grader }, () =>
@@ -227,6 +230,7 @@ export async function coherenceCalibration(
   const inputs = {
     v: STEPS_VERSION, calibrator: c.id, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, judge: pair.base.info.contentHash,
     seed: ctx.seed, style: prompts.style, prompts: prompts.threshold, samples: t.samplesPerStrength, maxNewTokens: t.maxNewTokens, temperature: t.temperature,
+    generationDefaults: pair.finetuned.info.generationDefaults,
   };
   return store.step('coherence-calibration', inputs, async () => {
     const steerer = new Steerer({ model: pair.finetuned, layer: 0, vector: new Float32Array(pair.finetuned.info.hiddenSize), loraScale: pair.finetunedScale, decode: (ids) => ctx.tokenizer.decode(ids) });
@@ -240,6 +244,7 @@ export function steeringSamples(records: SteeringRecord[]): SteeringSamples[] {
   return records.map((r) => ({
     variant: r.direction.variant, layer: r.direction.layer, position: r.direction.position, strength: r.generations.strength,
     prompts: r.prompts, steered: r.generations.steered, unsteered: r.generations.unsteered,
+    ...(r.generations.sampling ? { sampling: { final: r.generations.sampling, ...(r.threshold.sampling ? { search: r.threshold.sampling } : {}) } } : {}),
   }));
 }
 

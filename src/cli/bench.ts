@@ -16,7 +16,7 @@ import { rerunWithAllocatorEnv } from './allocator.ts';
 import { addStepTimes, formatStepTimes, gcSeconds, stepDelta, stepSnapshot, trackGc, type StepTimes } from '../results/step-timings.ts';
 import { runInWorkers, serveWorker, type OrganismSummary } from './organism-pool.ts';
 import { resultsDirFor } from '../paths.ts';
-import { defaultBaselines, llmTier, offlineGraders } from './compose.ts';
+import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
 import { writeLeaderboard } from './reports.ts';
 
 const HELP = `Usage: npm run bench -- [options]
@@ -35,11 +35,17 @@ Options:
   --seed <s>            seed (default: the suite's)
   --results <dir>       results folder (default results/<settings>, or $DIFFBENCH_RESULTS/<settings>)
   --reports <dir>       where the leaderboard .md/.html go (default: the results folder)
-  --no-baselines        skip the baseline methods (the null organism still runs)
-  --graders <mode>      offline (default: no LLM), llm (LLM graders + the agent tier), or both (offline
-                        metrics, plus the LLM tier and the offline-vs-LLM agreement). The LLM endpoint comes
-                        from DIFFBENCH_LLM_BASE_URL / DIFFBENCH_LLM_MODEL / DIFFBENCH_LLM_API_KEY[_FILE]
+  --no-baselines        skip the baseline methods and the controls (the null organism still runs;
+                        without the controls there are no normalised scores or ranking)
+  --graders <mode>      offline (no LLM), llm (LLM graders + the agent tier), both (offline metrics, plus
+                        the LLM tier and the offline-vs-LLM agreement) or paper (the paper toolkit's: llm, plus
+                        the LLM coherence grader in the steering search and the Qwen3-Embedding-0.6B embedder).
+                        Default: the suite's (paper: paper), else offline. The LLM endpoint comes from
+                        DIFFBENCH_LLM_BASE_URL / DIFFBENCH_LLM_MODEL / DIFFBENCH_LLM_API_KEY[_FILE]
                         (per role: DIFFBENCH_LLM_<GRADER|AGENT|...>_*; see README "LLM graders and the agent")
+  --embedder <e>        text embedder of the steering-similarity metrics: offline (hashed TF-IDF), paper
+                        (Qwen/Qwen3-Embedding-0.6B through the runtime, fetched once into the Hub cache), or an
+                        embedding checkpoint's folder or Hub id. Default: paper under --graders paper, else offline
   --agent-runs <n>      agent runs per budget (default: 5, or 2 for zoo-only suites; 0 = no agents)
   --agent-method-mi <a,b>    model-interaction budgets of the method agent (default 0,5)
   --agent-blackbox-mi <a,b>  ... of the black-box agent (default 0,5,50; zoo-only suites 0,5,20)
@@ -70,7 +76,8 @@ async function main(): Promise<number> {
       results: { type: 'string' },
       reports: { type: 'string' },
       'no-baselines': { type: 'boolean', default: false },
-      graders: { type: 'string', default: 'offline' },
+      graders: { type: 'string' },
+      embedder: { type: 'string' },
       'agent-runs': { type: 'string' },
       'agent-method-mi': { type: 'string' },
       'agent-blackbox-mi': { type: 'string' },
@@ -87,8 +94,8 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const graders = parseGraderMode(values.graders);
   const suite = loadSuite(values.suite);
+  const graders = parseGraderMode(values.graders ?? suite.graders ?? 'offline');
   const method = await loadMethod(values.method);
   let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
   for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
@@ -116,7 +123,14 @@ async function main(): Promise<number> {
     const a = llm.agents;
     console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
   }
+  // the text embedder, loaded once per process on first use (worker processes load their own)
+  let embedding: Promise<Awaited<ReturnType<typeof chooseEmbedder>>> | undefined;
+  const loadEmbedder = () => (embedding ??= chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), { threads, progress: createProgress('  embedding') }).then((e) => {
+    if (e) console.error(`bench: text embedder ${e.embedder.grader.id} (${e.source.path})`);
+    return e;
+  }));
   const runOne = async (organismId: string): Promise<OrganismSummary> => {
+    const embedded = await loadEmbedder();
     console.error(`  ${organismId} ...`);
     const before = stepSnapshot();
     const run = await runOrganism(organismId, {
@@ -130,7 +144,7 @@ async function main(): Promise<number> {
       threads,
       device,
       recompute: values.recompute,
-      graders: offlineGraders(),
+      graders: { ...offlineGraders(), ...(embedded ? { embedder: embedded.embedder } : {}) },
       graderMode: graders,
       llm,
       progress: createProgress(`  ${organismId}`),
@@ -151,6 +165,7 @@ async function main(): Promise<number> {
   };
   if (values.worker) {
     await serveWorker(runOne, () => ({ cpu: cpuSeconds(), gc: gcSeconds() }));
+    await (await embedding)?.dispose();
     return 0;
   }
   console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings${jobs > 1 ? `, ${jobs} jobs` : ''}`);
@@ -179,6 +194,7 @@ async function main(): Promise<number> {
   } else {
     for (const organismId of organisms) report(await runOne(organismId));
   }
+  await (await embedding)?.dispose(); // on errors the process exits right away
   if (values.profile) {
     const wall = (performance.now() - started) / 1000;
     const where = jobs > 1 && organisms.length > 1 ? `${jobs} worker processes; CPU and GC include them` : 'one process';

@@ -11,6 +11,8 @@ import { modelScaleGrader } from '../../graders/offline/patchscope-scale.ts';
 import { HashedTfidfEmbedder } from '../../graders/offline/text-embedder.ts';
 import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
 import { buildLlmGradersFromEnv } from '../../graders/llm/index.ts';
+import { loadModelEmbedder, PAPER_EMBEDDING_MODEL, type LoadedEmbedder } from '../../graders/embedding/load.ts';
+import type { ProgressFn } from '../harness/progress.ts';
 import type { HarnessGraders } from '../harness/graders.ts';
 import { llmTierFromEnv, type LlmTier, type LlmTierOptions } from '../harness/llm-tier.ts';
 import { assertDiffingMethod, type LoadedMethod } from '../harness/load-method.ts';
@@ -54,4 +56,17 @@ export function defaultBaselines(): LoadedMethod[] {
 /** The LLM graders (graders/llm/) and the agent tier from the environment, for --graders llm|both. */
 export function llmTier(opts: Omit<LlmTierOptions, 'buildGraders'>): LlmTier {
   return llmTierFromEnv({ ...opts, buildGraders: buildLlmGradersFromEnv });
+}
+
+/**
+ * The steering-similarity embedder for --embedder: undefined for 'offline' (offlineGraders' hashed TF-IDF);
+ * 'paper' = the toolkit's Qwen/Qwen3-Embedding-0.6B; else an embedding checkpoint's folder or Hub id. Models
+ * run through DiffBench's runtime (graders/embedding/).
+ */
+export async function chooseEmbedder(choice: string, opts: { threads?: number; progress?: ProgressFn } = {}): Promise<LoadedEmbedder | undefined> {
+  if (choice === 'offline') return undefined;
+  const progress = opts.progress;
+  return loadModelEmbedder(choice === 'paper' ? PAPER_EMBEDDING_MODEL : choice, {
+    threads: opts.threads, ...(progress ? { progress: (done: number, total: number) => progress('texts', done, total) } : {}),
+  });
 }

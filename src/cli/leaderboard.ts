@@ -13,7 +13,8 @@ per-organism bars and the ladders as lines. Results of other suite versions or s
 
 Options:
   --suite <name>      zoo (default), paper, ablations
-  --settings <name>   which settings' results (default full)
+  --settings <name>   which settings' results (default: full, the folder results/full; for a folder
+                      given: full when it has any, else fast)
   --reports <dir>     output folder (default: the results folder)
   --json              print the leaderboard as JSON instead of the table
   -h, --help          this help

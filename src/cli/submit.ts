@@ -11,8 +11,8 @@ const HELP = `Usage:
   npm run submit -- [results dir] [--suite zoo] [--settings full] [--out reports/entries]
   npm run submit -- --check-entries [entries dir]     (what CI runs)
 
-Validates a results bundle (the result files of npm run bench; default folder results/<settings>,
-or $DIFFBENCH_RESULTS/<settings>, settings full unless --settings says otherwise): every file matches the result schema
+Validates a results bundle (the result files of npm run bench; default folder results/<settings>, or
+$DIFFBENCH_RESULTS/<settings>, with --settings full unless given): every file matches the result schema
 (src/results/result.schema.json), belongs to the current suite version, no method misses an organism
 of the suite, and nothing looks like a secret (API keys, tokens). Then writes one entry file per method
 to <out>/<suite>@<version>/<method>.json: add it in a pull request.

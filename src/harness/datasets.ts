@@ -1,4 +1,4 @@
-// Which data a result was computed on: the organism's finetuning data and the suite's unrelated text,
+// Which data a result was computed on: the organism's finetuning data, the suite's unrelated text and chat data,
 // each with the Hub commit it resolved to, or (local files) the sha256 of its bytes.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -20,5 +20,6 @@ export async function datasetRevisions(organism: Organism, suite: Suite): Promis
   const out: DatasetRevision[] = [await revisionOf('unrelated', suite.unrelated.source)];
   const ds = organism.dataset;
   if (ds && organism.dataPublic && !ds.id.startsWith('private:')) out.push(await revisionOf('finetuning', ds.id, ds.split, ds.revision ?? undefined));
+  if (suite.chat) out.push(await revisionOf('chat', suite.chat.source, suite.chat.split));
   return out;
 }

@@ -7,8 +7,8 @@ import type { LlmGraderSet } from '../method/graders.ts';
 import { hasEndpoint, LlmConfigError, NO_ENDPOINT_MESSAGE } from '../llm/config.ts';
 import type { Suite } from './suite.ts';
 
-export type GraderMode = 'offline' | 'llm' | 'both';
-export const GRADER_MODES: GraderMode[] = ['offline', 'llm', 'both'];
+export type GraderMode = 'offline' | 'llm' | 'both' | 'paper';
+export const GRADER_MODES: GraderMode[] = ['offline', 'llm', 'both', 'paper'];
 
 export function parseGraderMode(value: string): GraderMode {
   if (!(GRADER_MODES as string[]).includes(value)) throw new Error(`--graders ${value}: expected one of ${GRADER_MODES.join(', ')}`);

@@ -20,12 +20,14 @@ import { cachedEmbedder } from './cached-embedder.ts';
 import { datasetRevisions } from './datasets.ts';
 import type { HarnessGraders } from './graders.ts';
 import { agentMetrics, coherenceAgreement, gradeCoherence, gradeFindings, patchscopeAgreement, RecordingRelevanceGrader, relevanceAgreement } from './llm-scoring.ts';
+import { gradersFor, llmGraded, methodVariantNote } from './grader-mode.ts';
 import type { GraderMode, LlmTier } from './llm-tier.ts';
 import { mergeConfig, type LoadedMethod } from './load-method.ts';
 import { layeredConfig } from './method-config.ts';
 import { methodOutput, type ComputedOutput, type OutputRequest } from './method-output.ts';
 import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
+import { samplingRecord } from './sampling-record.ts';
 import { scoreOutput, type ScoringContext } from './score.ts';
 import { loadThresholds, suiteSettings, type Suite, type SuiteSettings } from './suite.ts';
 import { evaluateThreshold, thresholdApplies } from './thresholds.ts';
@@ -111,18 +113,24 @@ export function evaluateAll(suite: Suite, organismId: string, methodId: string, 
     .map((th) => evaluateThreshold(th, scored));
 }
 
-/** The method with its internal graders swapped for the LLM ones (ADL: Patchscope scale choice); its outputs are cached apart. */
-function llmVariant(method: LoadedMethod, llm: LlmTier): LoadedMethod {
-  if (!method.withGraders) return method;
-  return { ...method, method: method.withGraders({ patchscope: llm.graders.patchscope }), codeHash: `${method.codeHash}-llm${shortHash(llm.graders.patchscope.grader)}` };
+/**
+ * The method with its internal graders swapped for the LLM ones (ADL: Patchscope scale choice); its outputs are
+ * cached apart. Under paper the context's graders are the LLM ones already (gradersFor), the search's coherence too.
+ */
+function llmVariant(method: LoadedMethod, llm: LlmTier, mode: GraderMode): LoadedMethod {
+  const { patchscope, coherence } = llm.graders;
+  const tag = mode === 'paper' ? `paper${shortHash([patchscope.grader, coherence.grader])}` : `llm${shortHash(patchscope.grader)}`;
+  if (!method.withGraders) return mode === 'paper' ? { ...method, codeHash: `${method.codeHash}-${tag}` } : method;
+  return { ...method, method: method.withGraders({ patchscope }), codeHash: `${method.codeHash}-${tag}` };
 }
 
 /** Step 0: config, model revisions and the result file's path, without loading anything. */
-async function planRun(organismId: string | Organism, opts: HarnessOptions): Promise<RunPlan> {
-  const { suite } = opts;
-  const mode = opts.graderMode ?? 'offline';
-  if (mode !== 'offline' && !opts.llm) throw new Error(`runOrganism: graderMode '${mode}' needs opts.llm (build it with llmTier in src/cli/compose.ts)`);
-  const llm = mode === 'offline' ? undefined : opts.llm;
+async function planRun(organismId: string | Organism, given: HarnessOptions): Promise<RunPlan> {
+  const { suite } = given;
+  const mode = given.graderMode ?? 'offline';
+  if (mode !== 'offline' && !given.llm) throw new Error(`runOrganism: graderMode '${mode}' needs opts.llm (build it with llmTier in src/cli/compose.ts)`);
+  const llm = mode === 'offline' ? undefined : given.llm;
+  const opts = { ...given, graders: gradersFor(mode, given.graders, llm) };
   const organism = typeof organismId === 'string' ? getOrganism(organismId) : organismId;
   const seed = opts.seed ?? suite.seed;
   const { method } = opts.method;
@@ -133,14 +141,14 @@ async function planRun(organismId: string | Organism, opts: HarnessOptions): Pro
     method: { id: method.id, version: method.version, configHash },
     organism: { id: organism.id, ...revisions },
     seed,
-    ...(mode === 'llm' ? { llm: { mode } } : {}),
+    ...(llmGraded(mode) ? { llm: { mode } } : {}),
   };
   return {
     opts, suite, organism, seed, mode, llm, revisions,
     settings: suiteSettings(suite, opts.settings),
     cacheDir: opts.cacheDir ?? defaultCacheDir(),
     main: { method: opts.method, config, configHash },
-    llmMethod: llm ? llmVariant(opts.method, llm) : undefined,
+    llmMethod: llm ? llmVariant(opts.method, llm, mode) : undefined,
     path: resultPath(opts.resultsDir, key),
     timings: {},
   };
@@ -196,6 +204,10 @@ async function scoringContext(plan: RunPlan, truth: OrganismContext, relevance: 
     unrelatedTexts: settings.unrelatedTexts > 0
       ? await sampleTexts({ source: locate(suite.unrelated.source), column: suite.unrelated.column, n: settings.unrelatedTexts, seed: `${seed}|unrelated-texts` })
       : [],
+    // the toolkit's chat series: first assistant replies, as many as finetuning texts (spec §6)
+    chatTexts: suite.chat
+      ? await sampleTexts({ source: locate(suite.chat.source), column: suite.chat.column, split: suite.chat.split, n: settings.finetuneTexts, seed: `${seed}|chat-texts`, chat: 'assistant' })
+      : [],
     seed,
     bootstrap: settings.bootstrap,
     coherence: plan.opts.graders.coherence,
@@ -209,7 +221,7 @@ function output(plan: RunPlan, req: OutputRequest, on: Loaded): Promise<Computed
 
 /** Step 3: the method's output (the LLM variant under --graders llm) and its metrics. */
 async function runMethod(plan: RunPlan, on: Loaded, scoring: ScoringContext): Promise<{ computed: ComputedOutput; metrics: Metrics }> {
-  const req = plan.mode === 'llm' ? { ...plan.main, method: plan.llmMethod! } : plan.main;
+  const req = llmGraded(plan.mode) ? { ...plan.main, method: plan.llmMethod! } : plan.main;
   const computed = await timeStep('method', () => output(plan, req, on));
   plan.timings.method = computed.seconds;
   const metrics = await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring)));
@@ -247,9 +259,7 @@ async function runLlmTier(
   return {
     mode: mode as LlmSection['mode'],
     endpoints: llm.endpoints(),
-    methodVariant: llmMethod === opts.method
-      ? 'the method grades nothing itself: the LLM graders score its unchanged output'
-      : "the method's own graders swapped for the LLM ones (Patchscope scale choice); the steering search keeps its offline coherence grader",
+    methodVariant: methodVariantNote(mode, llmMethod !== opts.method),
     ...(mode === 'both' ? { metrics: llmMetrics } : {}),
     findings: findings.record,
     agents,
@@ -291,7 +301,7 @@ function nullOrganismOf(plan: RunPlan): Organism | undefined {
 async function runNullOrganism(plan: RunPlan, nullOrganism: Organism, scoring: ScoringContext): Promise<ResultFile['baselines'][string]> {
   const on = await timed(plan, 'null', () => timeStep('null-organism', () => loadModels(plan, nullOrganism)));
   try {
-    const req = plan.mode === 'llm' ? { ...plan.main, method: plan.llmMethod! } : plan.main;
+    const req = llmGraded(plan.mode) ? { ...plan.main, method: plan.llmMethod! } : plan.main;
     const computed = await timed(plan, 'null', () => timeStep('null-organism', () => output(plan, req, on)));
     return {
       description: `the method on the null organism ${nullOrganism.id}, scored against ${plan.organism.id}'s ground truth`,
@@ -359,6 +369,7 @@ async function writeResultFile(plan: RunPlan, scored: Scored, started: number, s
     metrics: scored.metrics,
     baselines: scored.baselines,
     thresholds,
+    ...(samplingRecord(scored.output) ? { sampling: samplingRecord(scored.output) } : {}),
     ...(scored.llm ? { llm: scored.llm } : {}),
     summary: summarize(scored.output),
   };
@@ -382,7 +393,7 @@ export async function runOrganism(organismId: string | Organism, opts: HarnessOp
   try {
     checkRevisions(plan, on.loaded);
     const llmRelevance = plan.llm ? new RecordingRelevanceGrader(plan.llm.graders.relevance) : undefined;
-    const relevance = plan.mode === 'llm' ? llmRelevance! : timedMethod(opts.graders.relevance, 'grade', 'grader:relevance');
+    const relevance = llmGraded(plan.mode) ? llmRelevance! : timedMethod(plan.opts.graders.relevance, 'grade', 'grader:relevance');
     scoring = await timed(plan, 'scoring', () => scoringContext(plan, on.truth, relevance));
     const { computed, metrics } = await runMethod(plan, on, scoring);
     const llm = plan.llm ? await runLlmTier(plan, on, computed, metrics, scoring, llmRelevance!) : undefined;

@@ -6,10 +6,14 @@
 //                                          over the best readout's tokens
 //   relevance.<source>.<variant>           the same, per variant (diagnostic)
 //   steering.<variant>.steered_ft          centroid cosine of steered samples vs finetuning texts (St-FT),
-//   steering.<variant>.unsteered_ft        ... unsteered samples vs finetuning texts (USt-FT),
 //   steering.<variant>.steered_unrelated   ... steered samples vs unrelated text,
 //   steering.<variant>.steered_minus_unsteered_ft   paired over prompts;
-//                                          all at the position with the highest St-FT; CI: bootstrap over prompts
+//                                          these at the position with the highest St-FT; CI: bootstrap over prompts
+//   steering.<variant>.unsteered_ft        unsteered samples vs finetuning texts (USt-FT), maximised over
+//                                          positions on its own, as the paper's series is (spec §6)
+//   steering.<variant>.steered_chat, .unsteered_chat   St-Chat / USt-Chat: steered / unsteered samples vs the
+//                                          replies of a chat dataset (the suite's `chat`), each maximised over
+//                                          positions on its own; not measurable without one (the zoo has none)
 //   steering.ft_ft                         finetuning-text self-similarity (the paper's FT-FT reference)
 //   steering.gain                          the protocol's steering metric: St-FT - USt-FT of the method's own
 //                                          steered and unsteered samples, paired over prompts, for the entry
@@ -21,6 +25,7 @@ import type { CoherenceGrader, OrganismContext, TextEmbedder, TokenRelevanceGrad
 import { bootstrapCI, pairedBootstrapCI, relevanceFraction, selfSimilarity } from '../metrics/index.ts';
 import type { MethodOutput, SteeringSamples, TokenReadout } from '../method/types.ts';
 import type { MetricValue, Metrics } from '../results/types.ts';
+import { DEFAULT_PROTOCOL } from './protocol.ts';
 
 export interface ScoringContext {
   organism: OrganismContext;
@@ -29,6 +34,8 @@ export interface ScoringContext {
   /** Texts of the organism's finetuning data ([] when none: steering-vs-data metrics are left out). */
   finetuneTexts: string[];
   unrelatedTexts: string[];
+  /** Assistant replies of a chat dataset for St-Chat / USt-Chat ([] or absent: not measurable, no metric). */
+  chatTexts?: string[];
   seed: string;
   bootstrap: number;
   /** Grades the steered samples for steering.coherence (the suite's coherence grader); no metric without it. */
@@ -36,6 +43,8 @@ export interface ScoringContext {
 }
 
 const ALPHA = 0.05;
+/** Tokens of a readout that are graded (the protocol's limit, src/harness/protocol.ts). */
+const TOKENS_PER_READOUT = DEFAULT_PROTOCOL.tokensPerReadout;
 
 function noCI(estimate: number, over?: string): MetricValue {
   return { estimate, lower: estimate, upper: estimate, n: 1, alpha: ALPHA, ci: 'none', ...(over ? { over } : {}) };
@@ -67,28 +76,28 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-async function bestReadout(readouts: TokenReadout[], ctx: ScoringContext): Promise<{ fraction: number; labels: boolean[]; readout: TokenReadout } | undefined> {
-  let best: { fraction: number; labels: boolean[]; readout: TokenReadout } | undefined;
-  for (const readout of readouts) {
-    if (readout.tokens.length === 0) continue;
-    const labels = await ctx.relevance.grade(ctx.organism, readout.tokens);
-    const fraction = relevanceFraction(labels, readout.tokens.length);
-    if (!best || fraction > best.fraction) best = { fraction, labels: labels.map((l) => l === 'RELEVANT'), readout };
-  }
-  return best;
+interface GradedReadout {
+  fraction: number;
+  labels: boolean[];
+  readout: TokenReadout;
 }
 
-/** Readouts arrive validated: at most K per source, positions 0..K-1, at most 20 tokens each. */
+/** Readouts arrive validated: at most K per source, positions 0..K-1, at most 20 tokens each. Each is graded once. */
 async function scoreReadouts(readouts: TokenReadout[], ctx: ScoringContext, metrics: Metrics): Promise<void> {
-  const groups = new Map<string, TokenReadout[]>();
-  const add = (key: string, r: TokenReadout) => groups.set(key, [...(groups.get(key) ?? []), r]);
-  for (const r of readouts) {
-    add(r.source, r);
-    add(`${r.source}.${r.variant}`, r);
+  const groups = new Map<string, GradedReadout[]>();
+  const add = (key: string, r: GradedReadout) => groups.set(key, [...(groups.get(key) ?? []), r]);
+  for (const readout of readouts) {
+    // The harness validated the budget; direct callers (npm run adl) may pass longer lists: the top 20 count.
+    const tokens = readout.tokens.slice(0, TOKENS_PER_READOUT);
+    if (tokens.length === 0) continue;
+    const labels = await ctx.relevance.grade(ctx.organism, tokens);
+    const graded = { fraction: relevanceFraction(labels, tokens.length), labels: labels.map((l) => l === 'RELEVANT'), readout };
+    add(readout.source, graded);
+    add(`${readout.source}.${readout.variant}`, graded);
   }
   for (const [key, group] of groups) {
-    const best = await bestReadout(group, ctx);
-    if (!best) continue;
+    // the best readout (the first of equals): the toolkit's maximum over positions
+    const best = group.reduce((b, g) => (g.fraction > b.fraction ? g : b));
     const ci = bootstrapCI(best.labels, (xs) => xs.filter(Boolean).length / xs.length, { n: ctx.bootstrap, seed: `${ctx.seed}|${key}` });
     metrics[`relevance.${key}`] = fromCI({ ...ci, estimate: best.fraction }, best.labels.length, 'bootstrap', `top-${best.labels.length} tokens of ${best.readout.variant} at layer ${best.readout.layer} position ${best.readout.position}`);
   }
@@ -151,8 +160,16 @@ async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, m
     if (Number.isFinite(st)) scored.push({ st, emb, entry });
   }
   const best = (entries: ScoredEntry[]) => entries.reduce<ScoredEntry | undefined>((b, e) => (!b || e.st > b.st ? e : b), undefined);
+  const chat = ctx.chatTexts?.length ? await embed(ctx.chatTexts) : [];
+  const cChat = chat.length > 0 ? centroid(chat) : undefined;
   for (const variant of new Set(scored.map((e) => e.entry.variant))) {
-    steeringMetrics(best(scored.filter((e) => e.entry.variant === variant))!, `steering.${variant}`, cFt, cUnrelated, ctx, metrics);
+    const entries = scored.filter((e) => e.entry.variant === variant);
+    steeringMetrics(best(entries)!, `steering.${variant}`, cFt, cUnrelated, ctx, metrics);
+    ownMaximum(entries, 'unsteered', cFt, `steering.${variant}.unsteered_ft`, ctx, metrics);
+    if (cChat) {
+      ownMaximum(entries, 'steered', cChat, `steering.${variant}.steered_chat`, ctx, metrics);
+      ownMaximum(entries, 'unsteered', cChat, `steering.${variant}.unsteered_chat`, ctx, metrics);
+    }
   }
   const chosen = best(scored);
   if (chosen) await protocolSteering(chosen, cFt, ctx, metrics);
@@ -180,11 +197,25 @@ function steeringMetrics(e: ScoredEntry, prefix: string, cFt: Float64Array, cUnr
   const opts = { n: ctx.bootstrap, seed: `${ctx.seed}|${prefix}` };
   metrics[`${prefix}.steered_ft`] = fromCI(bootstrapCI(prompts, rowsSimilarity(emb.steered, cFt), opts), prompts.length, 'bootstrap', over);
   const g = gain(e, cFt, ctx, opts.seed);
-  if (g) {
-    metrics[`${prefix}.unsteered_ft`] = fromCI(bootstrapCI(g.paired, rowsSimilarity(emb.unsteered, cFt), opts), g.paired.length, 'bootstrap', over);
-    metrics[`${prefix}.steered_minus_unsteered_ft`] = fromCI(g.ci, g.paired.length, 'paired-bootstrap', over);
-  }
+  if (g) metrics[`${prefix}.steered_minus_unsteered_ft`] = fromCI(g.ci, g.paired.length, 'paired-bootstrap', over);
   if (cUnrelated) metrics[`${prefix}.steered_unrelated`] = fromCI(bootstrapCI(prompts, rowsSimilarity(emb.steered, cUnrelated), opts), prompts.length, 'bootstrap', over);
+}
+
+/**
+ * One similarity series at the entry (position) where it is highest, independently of St-FT's choice: the
+ * paper takes each series' max over positions 0-4 (spec §6). CI: bootstrap over that entry's prompts.
+ */
+function ownMaximum(entries: ScoredEntry[], kind: 'steered' | 'unsteered', c: Float64Array, name: string, ctx: ScoringContext, metrics: Metrics): void {
+  let top: { e: ScoredEntry; value: number } | undefined;
+  for (const e of entries) {
+    const value = similarity(e.emb[kind], c);
+    if (Number.isFinite(value) && (!top || value > top.value)) top = { e, value };
+  }
+  if (!top) return;
+  const rows = top.e.emb[kind];
+  const prompts = rows.map((_, i) => i).filter((i) => rows[i].length > 0);
+  const ci = bootstrapCI(prompts, rowsSimilarity(rows, c), { n: ctx.bootstrap, seed: `${ctx.seed}|${name}` });
+  metrics[name] = fromCI(ci, prompts.length, 'bootstrap', entryDescription(top.e, prompts.length));
 }
 
 /** The protocol's steering metrics of the chosen entry: gain over the method's own unsteered samples, and coherence. */

@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import { REPO_ROOT } from '../paths.ts';
 import { getOrganism, loadRegistry } from '../registry/index.ts';
 import { PROTOCOL_SCHEMA, type ScoringProtocol } from './protocol.ts';
+import { GRADER_MODES, type GraderMode } from './llm-tier.ts';
 
 export interface SuiteSettings {
   /** Config overrides per method id (e.g. fewer documents under `fast`); a string reuses that method id's entry. */
@@ -41,6 +42,13 @@ export interface Suite {
   nullOrganism: string | null;
   /** Unrelated text for methods (ctx.unrelatedDocuments) and for the steered-vs-unrelated metric. */
   unrelated: { source: string; column: string; order: 'file' | 'shuffled'; addSpecialTokens?: boolean };
+  /**
+   * A chat dataset whose assistant replies the St-Chat / USt-Chat series compare with (as many as the settings'
+   * finetuneTexts); absent = those series are not measurable (the zoo has none).
+   */
+  chat?: { source: string; column: string; split?: string };
+  /** The grader mode `npm run bench` uses unless --graders says otherwise (default offline). */
+  graders?: GraderMode;
   seed: string;
   settings: Record<string, SuiteSettings>;
   comparisons: Comparison[];
@@ -90,6 +98,8 @@ const SUITE_SCHEMA = {
     organisms: { type: 'array', items: { type: 'string' }, minItems: 1 },
     select: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } } },
     nullOrganism: { type: ['string', 'null'] },
+    graders: { enum: GRADER_MODES },
+    chat: { type: 'object', additionalProperties: false, required: ['source', 'column'], properties: { source: { type: 'string' }, column: { type: 'string' }, split: { type: 'string' } } },
     settings: {
       type: 'object',
       required: ['fast', 'full'],

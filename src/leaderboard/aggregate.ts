@@ -43,7 +43,7 @@ export interface MethodRow {
   perOrganism: Record<string, Record<string, MetricValue>>;
   ladders: { name: string; group: string; metric: string; points: LadderPoint[] }[];
   /** The LLM tier (results run with --graders llm|both): per organism, agreement and LLM-only metrics (agents, coherence, findings). */
-  llm?: { mode: 'llm' | 'both'; perOrganism: Record<string, { agreement: AgreementEntry[]; metrics: Record<string, MetricValue> }> };
+  llm?: { mode: 'llm' | 'both' | 'paper'; perOrganism: Record<string, { agreement: AgreementEntry[]; metrics: Record<string, MetricValue> }> };
 }
 
 /** LLM-only metrics shown in the report's LLM section. */
@@ -125,7 +125,7 @@ export function buildLeaderboard(suite: Suite, files: { path: string; result: Re
   const byMethod = new Map<string, ResultFile[]>();
   for (const { result } of selected) {
     // Results graded by the LLM graders alone are a row of their own, never mixed with offline-graded ones.
-    const key = `${result.method.id}@${result.method.version}-${result.method.configHash}${result.llm?.mode === 'llm' ? ' [llm graders]' : ''}`;
+    const key = `${result.method.id}@${result.method.version}-${result.method.configHash}${result.llm?.mode === 'llm' ? ' [llm graders]' : result.llm?.mode === 'paper' ? ' [paper graders]' : ''}`;
     byMethod.set(key, [...(byMethod.get(key) ?? []), result]);
   }
   const refs = [...new Set([...suite.comparisons.flatMap((c) => [c.metric, c.baseline]), ...suite.ladders.map((l) => l.metric)])];

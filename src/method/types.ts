@@ -1,6 +1,7 @@
 // The diffing-method API: what a method gets and what it must produce. ADL (src/adl/) and the
 // baselines (baselines/) implement it; a researcher's method is any module whose default export is a
 // `DiffingMethod` (loaded from a file path by `npm run bench -- --method ./my-method.ts`).
+import type { SamplingSettings } from '../runtime/generation-config.ts';
 import type { LanguageModel } from '../runtime/types.ts';
 import type { MethodGraders, OrganismContext } from './graders.ts';
 import type { ModelWeights } from './weights.ts';
@@ -66,6 +67,8 @@ export interface SteeringSamples {
   /** samples[i][j]: j-th sample for prompt i. */
   steered: string[][];
   unsteered: string[][];
+  /** Sampling settings of the samples (`final`) and of any strength search (`search`), as generate reported them. */
+  sampling?: { final: SamplingSettings; search?: SamplingSettings };
 }
 
 /** What a method produces for one organism; every field is optional but at least one is needed. */

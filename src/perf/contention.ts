@@ -14,6 +14,11 @@ export interface ContentionOptions {
   /** Threads per process (undefined: ONNX Runtime's default, one per core). */
   threads?: number;
   reps: number;
+  /** Documents and tokens of the collection (default 1000 x 32, the perf ADL workload). */
+  docs?: number;
+  tokens?: number;
+  /** Which settings of ONNX Runtime's spinning to measure (default both: off, the runtime's default, and on). */
+  spinning?: boolean[];
   log: (msg: string) => void;
 }
 
@@ -56,9 +61,10 @@ async function runTogether(n: number, args: ContentionChildArgs): Promise<ChildR
 export async function contentionFigure(o: ContentionOptions): Promise<Record<string, unknown>> {
   // build (or find) the cached graph once, so the children only load it
   await (await loadModel(o.zooDir, { cacheDir: o.cacheDir, adapter: o.adapter })).dispose();
-  const base = { cacheDir: o.cacheDir, zooDir: o.zooDir, adapter: o.adapter, docs: 1000, tokens: 32, batch: 50, threads: o.threads };
+  const docs = o.docs ?? 1000;
+  const base = { cacheDir: o.cacheDir, zooDir: o.zooDir, adapter: o.adapter, docs, tokens: o.tokens ?? 32, batch: Math.min(50, docs), threads: o.threads };
   const variants: ContentionVariant[] = [];
-  for (const spinning of [false, true]) {
+  for (const spinning of o.spinning ?? [false, true]) {
     const args: ContentionChildArgs = { ...base, spinning };
     let solo: ChildResult | undefined;
     let pair: ChildResult[] | undefined;
@@ -77,9 +83,9 @@ export async function contentionFigure(o: ContentionOptions): Promise<Record<str
     o.log(`contention (spinning ${spinning ? 'on' : 'off'}): ADL collection ${base.docs} docs x ${base.tokens} tokens alone ${v.solo_seconds.toFixed(2)} s, two at once ${v.pair_seconds.toFixed(2)} s each (slowest ${v.pair_max_seconds.toFixed(2)} s): x${v.slowdown.toFixed(2)}`);
     variants.push(v);
   }
-  const off = variants.find((v) => !v.spinning)!, on = variants.find((v) => v.spinning)!;
+  const off = variants.find((v) => !v.spinning), on = variants.find((v) => v.spinning);
   return {
     documents: base.docs, tokens: base.tokens, batch_docs: base.batch, threads: o.threads ?? null, variants,
-    slowdown_ratio: off.slowdown, spinning_slowdown_ratio: on.slowdown, solo_spinning_off_over_on: off.solo_seconds / on.solo_seconds,
+    slowdown_ratio: off?.slowdown, spinning_slowdown_ratio: on?.slowdown, solo_spinning_off_over_on: off && on ? off.solo_seconds / on.solo_seconds : undefined,
   };
 }

@@ -1,6 +1,8 @@
 // One result file: a method scored on one organism of one suite version with one seed.
 // Mirrors result.schema.json (validated with ajv on every write and read).
 
+import type { SamplingSettings } from '../runtime/generation-config.ts';
+
 export const RESULT_SCHEMA_ID = 'diffbench-result@1';
 
 /** A metric with its confidence interval. `ci: 'none'` for values without a sampling distribution (n = 1). */
@@ -27,7 +29,7 @@ export interface ModelRevision {
 
 /** A dataset a result was computed on: the Hub commit it resolved to, or the sha256 of local files. */
 export interface DatasetRevision {
-  role: 'finetuning' | 'unrelated';
+  role: 'finetuning' | 'unrelated' | 'chat';
   id: string;
   split: string | null;
   revision: string | null;
@@ -75,6 +77,11 @@ export interface ResultFile {
   /** Baselines scored the same way: baseline methods ('baseline/<id>') and the null organism ('null'). */
   baselines: Record<string, { description: string; metrics: Metrics }>;
   thresholds: ThresholdOutcome[];
+  /**
+   * Per steering variant: the sampling settings of the steered/unsteered samples and of the strength search,
+   * as the runtime resolved them (caller, else the checkpoint's generation_config.json, else transformers' defaults).
+   */
+  sampling?: Record<string, { final: SamplingSettings; search?: SamplingSettings }>;
   /** The LLM tier (--graders llm|both); absent for offline runs. */
   llm?: LlmSection;
   /** A readable digest of the method's outputs (top tokens, a few samples, findings). */
@@ -116,7 +123,8 @@ export interface AgentRecord {
 
 export interface LlmSection {
   /** 'llm': the top-level metrics are LLM-graded; 'both': they are offline and `metrics` here holds the LLM-graded ones. */
-  mode: 'llm' | 'both';
+  /** 'llm' / 'paper': the top-level metrics are LLM-graded (paper: the toolkit's graders and embedder); 'both': see metrics. */
+  mode: 'llm' | 'both' | 'paper';
   /** Per role: endpoint and sampling settings and grader version (never a key). */
   endpoints: Record<string, Record<string, unknown>>;
   /** Which graders the method itself used (e.g. ADL's Patchscope scale choice). */

@@ -58,6 +58,25 @@ export function readJson(file: string): Record<string, unknown> {
   }
 }
 
+/**
+ * The checkpoint under the names of its *ForCausalLM class: a bare base-model checkpoint (no tensor name starts
+ * with `prefix`, e.g. Qwen3Model's `layers.0...` for `model.layers.0...`) is read as if it had the prefix.
+ * `bare` says whether it was one.
+ */
+export function withCausalLmNames(ckpt: Checkpoint, prefix: string): Checkpoint & { bare: boolean } {
+  const names = [...ckpt.tensors.keys()];
+  if (names.length === 0 || names.some((n) => n.startsWith(prefix))) return { ...ckpt, bare: false };
+  const head = (n: string) => n.startsWith('lm_head.');
+  const tensors = new Map(names.map((n) => [head(n) ? n : prefix + n, ckpt.tensors.get(n)!]));
+  const local = (name: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
+  return {
+    ...ckpt, tensors, bare: true,
+    has: (name) => tensors.has(name),
+    read: (name) => ckpt.read(local(name)),
+    shape: (name) => ckpt.shape(local(name)),
+  };
+}
+
 export function openCheckpoint(dir: string): Checkpoint {
   const config = readJson(path.join(dir, 'config.json'));
   const genFile = path.join(dir, 'generation_config.json');

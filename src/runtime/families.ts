@@ -19,6 +19,11 @@ export interface Family {
   positions: 'rope' | 'learned';
   /** How tensors are named and packed in the checkpoint. */
   naming: 'hf' | 'phi3' | 'gpt2';
+  /**
+   * Prefix of the decoder's tensor names in a *ForCausalLM checkpoint. A bare base-model checkpoint (e.g.
+   * Qwen3Model, as embedding models ship) stores the same names without it, and no lm_head.
+   */
+  prefix: string;
   /** Which layers use sliding-window attention when config.layer_types is absent (transformers 4 configs). */
   slidingLayers: (cfg: Record<string, any>, layer: number) => boolean;
 }
@@ -26,7 +31,7 @@ export interface Family {
 const none = () => false;
 const llamaLike: Family = {
   norm: 'rms', normPlusOne: false, layout: 'pre', qkNorm: 'none', qkvBiasDefault: false, mlp: 'gated',
-  embedScale: false, positions: 'rope', naming: 'hf', slidingLayers: none,
+  embedScale: false, positions: 'rope', naming: 'hf', prefix: 'model.', slidingLayers: none,
 };
 // qwen2/qwen3 (transformers 4): sliding window only with use_sliding_window, from layer max_window_layers on
 const qwenSliding = (cfg: Record<string, any>, i: number) =>
@@ -45,7 +50,7 @@ export const FAMILIES: Record<string, Family> = {
   },
   olmo2: { ...llamaLike, layout: 'post', qkNorm: 'full' },
   phi3: { ...llamaLike, naming: 'phi3', slidingLayers: (cfg) => cfg.sliding_window != null },
-  gpt2: { ...llamaLike, norm: 'layer', mlp: 'plain', positions: 'learned', naming: 'gpt2', qkvBiasDefault: true },
+  gpt2: { ...llamaLike, norm: 'layer', mlp: 'plain', positions: 'learned', naming: 'gpt2', prefix: 'transformer.', qkvBiasDefault: true },
 };
 
 export const SUPPORTED_MODEL_TYPES = Object.keys(FAMILIES);

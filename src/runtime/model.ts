@@ -7,12 +7,13 @@ import seedrandom from 'seedrandom';
 import { attentionMask, padBatch, positionIds } from './batch.ts';
 import { contentHash, defaultCacheDir, sha256, writeFileAtomic } from './cache.ts';
 import { assertDeviceAvailable, executionProviders, parseDevice, type Device } from './device.ts';
-import { openCheckpoint } from './checkpoint.ts';
+import { openCheckpoint, withCausalLmNames } from './checkpoint.ts';
 import { parseConfig, type ModelSpec } from './config.ts';
 import type { QuantSpec } from './graph/context.ts';
 import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
 import { assertAdapterFits, openAdapter } from './lora.ts';
-import { argmax, sampleToken } from './sampling.ts';
+import { generationDefaults, resolveSampling } from './generation-config.ts';
+import { nextToken } from './sampling.ts';
 import { checkShapes } from './tensor-shapes.ts';
 import { adapterWarnings } from './adapter-warnings.ts';
 import { halfPlan, planWeights, quantizePlan, type WeightIndex } from './weights.ts';
@@ -73,8 +74,12 @@ function exitLayers(opts: LoadOptions, spec: ModelSpec): number[] {
 export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<LanguageModel> {
   const { graph, precision, device, variant: graphVar } = graphVariant(opts);
   await assertDeviceAvailable(device);
-  const ckpt = openCheckpoint(modelDir);
-  const parsed = parseConfig(ckpt.config, path.join(modelDir, 'config.json'), ckpt.generationConfig);
+  const opened = openCheckpoint(modelDir);
+  const config = parseConfig(opened.config, path.join(modelDir, 'config.json'), opened.generationConfig);
+  const ckpt = withCausalLmNames(opened, config.family.prefix);
+  // a bare base-model checkpoint with untied embeddings (an embedding model) has no unembedding: hidden states only
+  const hasLogits = config.tiedEmbeddings || ckpt.has('lm_head.weight');
+  const parsed: ModelSpec = hasLogits ? config : { ...config, tiedEmbeddings: true };
   const spec: ModelSpec = { ...parsed, ...opts.specOverrides };
   const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
   checkShapes(parsed, ckpt, adapter); // before any conversion; against the config, not test overrides
@@ -103,8 +108,9 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts, exits));
   const info: ModelInfo = {
     modelType: spec.modelType, numLayers: spec.numLayers, hiddenSize: spec.hidden, vocabSize: spec.vocab,
-    eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId, modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash,
-    device, precision,
+    eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId,
+    generationDefaults: generationDefaults(ckpt.generationConfig, path.join(modelDir, 'generation_config.json')), logits: hasLogits,
+    modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash, device, precision,
   };
   return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts, exits });
 }
@@ -253,8 +259,15 @@ class OnnxLanguageModel implements LanguageModel {
     return feeds;
   }
 
+  /** A checkpoint without an unembedding (bare base model, untied) gives hidden states only. */
+  private needLogits(what: string): void {
+    if (!this.info.logits)
+      throw new Error(`${what}: ${this.info.modelPath} has no lm_head (a base-model checkpoint such as an embedding model); it gives hidden states only (forward with logits: 'none')`);
+  }
+
   async forward(opts: ForwardOptions): Promise<ForwardResult> {
     this.checkIds(opts.inputIds, 'forward');
+    if ((opts.logits ?? 'all') !== 'none') this.needLogits('forward');
     const batch = padBatch(opts.inputIds, this.padId, 'right', opts.attentionMask);
     const { B, T } = batch;
     const mode = opts.logits ?? 'all';
@@ -296,6 +309,7 @@ class OnnxLanguageModel implements LanguageModel {
   }
 
   async lens(resid: Float32Array, opts: { softcap?: boolean } = {}): Promise<Tensor> {
+    this.needLogits('lens');
     const softcap = opts.softcap ?? true;
     let s = this.lensSessions.get(softcap);
     if (!s) {
@@ -311,13 +325,17 @@ class OnnxLanguageModel implements LanguageModel {
   }
 
   async generate(opts: GenerateOptions): Promise<GenerateResult> {
+    this.needLogits('generate');
     const { numLayers: L } = this.spec;
     this.checkIds(opts.prompts, 'generate');
     const batch = padBatch(opts.prompts, this.padId, 'left');
     const { B } = batch;
     const eos = new Set(opts.eosTokenIds ?? this.spec.eosTokenIds);
     const rand = seedrandom(String(opts.seed ?? 0));
-    const temperature = opts.temperature ?? 0;
+    const sampling = resolveSampling(opts, this.info.generationDefaults);
+    // the repetition penalty's memory: each row's real prompt tokens, then what it generates (transformers also
+    // counts the pad id of left-padded rows; here a row's tokens never depend on the other rows of its batch)
+    const history: number[][] = opts.prompts.map((p) => [...p]);
     const keyMask = batch.mask.map((r) => [...r]);
     const seen = batch.mask.map((r) => r.reduce((a, b) => a + b, 0));
     const lora = this.loraFeed(B, opts.loraScale);
@@ -343,8 +361,9 @@ class OnnxLanguageModel implements LanguageModel {
           next[b] = BigInt(this.padId);
           continue;
         }
-        const tok = temperature > 0 ? sampleToken(logits, b * V, V, temperature, opts.topP ?? 1, rand) : argmax(logits, b * V, V);
+        const tok = nextToken(logits, b * V, V, history[b], sampling, rand);
         tokens[b].push(tok);
+        history[b].push(tok);
         next[b] = BigInt(tok);
         if (eos.has(tok)) done[b] = true;
       }
@@ -361,7 +380,7 @@ class OnnxLanguageModel implements LanguageModel {
         seen[b]++;
       }
     }
-    return { tokens };
+    return { tokens, sampling };
   }
 
   private readWeight(name: string): Tensor {

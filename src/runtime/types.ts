@@ -1,4 +1,6 @@
 // The model runtime's public types. Everything DiffBench measures goes through `LanguageModel`.
+import type { GenerationDefaults, SamplingSettings } from './generation-config.ts';
+
 // Shapes are written [B,T,H] = batch, tokens, hidden size; V = vocabulary size.
 
 /** A hook point in the residual stream, named as in TransformerLens. */
@@ -53,9 +55,21 @@ export interface GenerateOptions {
   /** Prompts as token ids (unequal lengths are left-padded). */
   prompts: number[][];
   maxNewTokens: number;
-  /** 0 or undefined = greedy. */
+  /**
+   * Greedy unless `doSample` is true or `temperature` > 0 (then `doSample` defaults to true). When sampling,
+   * temperature, topK, topP and minP not given here come from the checkpoint's generation_config.json, else
+   * transformers' defaults (1, 50, 1, none), as in transformers' generate (src/runtime/generation-config.ts).
+   */
   temperature?: number;
+  doSample?: boolean;
+  /** 0 = no top-k. */
+  topK?: number;
+  /** 1 = no top-p. */
   topP?: number;
+  /** null = no min-p. */
+  minP?: number | null;
+  /** Applies to greedy decoding too; default from generation_config.json, else 1 (off). */
+  repetitionPenalty?: number;
   seed?: string | number;
   steer?: SteerIntervention[];
   loraScale?: number | number[];
@@ -66,6 +80,8 @@ export interface GenerateOptions {
 export interface GenerateResult {
   /** New tokens per row (without the prompt, without padding, EOS included if emitted). */
   tokens: number[][];
+  /** The sampling settings this call used and where each came from. */
+  sampling: SamplingSettings;
 }
 
 export interface ModelInfo {
@@ -76,6 +92,10 @@ export interface ModelInfo {
   vocabSize: number;
   eosTokenIds: number[];
   padTokenId: number | null;
+  /** Sampling fields of the checkpoint's generation_config.json ({} when it has none). */
+  generationDefaults: GenerationDefaults;
+  /** false for a bare base-model checkpoint with untied embeddings and no lm_head: hidden states only. */
+  logits: boolean;
   /** Folder of the checkpoint (and of the adapter, when one is applied). */
   modelPath: string;
   adapterPath?: string;
