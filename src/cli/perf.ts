@@ -118,7 +118,7 @@ function printTables(r: BenchReport): void {
   if (gpu?.available) out.push(table([
     ['WebGPU provider', 'tok/s', 'GFLOP/s'],
     ...gpu.prefill!.map((f) => [`prefill ${f.model} ${f.batch}x${f.tokens} ${f.precision}`, fmt(f.tokens_per_s), fmt(f.gflops, 1)]),
-    ...gpu.decode!.map((f) => [`decode zoo b${f.batch} ${f.precision} (128 ctx + 16, KV cache)`, fmt(f.tokens_per_s), '–']),
+    ...gpu.decode!.map((f) => [`decode zoo b${f.batch} ${f.precision} (${f.context} ctx + ${f.new_tokens}, KV cache)`, fmt(f.tokens_per_s), '–']),
     [`ADL collection zoo + LoRA (docs/s, ${gpu.adl!.documents} x ${gpu.adl!.tokens})`, fmt(gpu.adl!.docs_per_s), '–'],
     ['fp16 vs fp32 on WebGPU: residual rel. error (max) / ADL difference rel. error',
       gpu.precision_deviation!.fp16.residual_rel_error_max.toExponential(2), gpu.precision_deviation!.fp16.adl_difference_rel_error.toExponential(2)],
