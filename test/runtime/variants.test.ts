@@ -37,6 +37,6 @@ describe('graph variant and precision in the cache', () => {
 
   it('refuses unknown graph and precision values, naming the field', async () => {
     await expect(loadModel(ZOO_BASE, { cacheDir, graph: 'fast' as never })).rejects.toThrow(/LoadOptions\.graph.*'fast'/);
-    await expect(loadModel(ZOO_BASE, { cacheDir, precision: 'fp16' as never })).rejects.toThrow(/LoadOptions\.precision.*'fp16'/);
+    await expect(loadModel(ZOO_BASE, { cacheDir, precision: 'fp8' as never })).rejects.toThrow(/LoadOptions\.precision.*'fp8'/);
   });
 });
