@@ -34,9 +34,13 @@ export const DEFAULT_STEERING: SteeringConfig = {
   final: { ...DEFAULT_ADL_CONFIG.steering.final, samplesPerPrompt: 5, maxNewTokens: 40, prompts: 10, ...ZOO_SAMPLING.steering.final },
 };
 
-/** npm test's fast settings: ADL's fast search and sample sizes (benchmark/zoo/suite.json). */
+/**
+ * npm test's fast settings: ADL's fast search and sample sizes (benchmark/zoo/suite.json), searched from
+ * maxStrength 4: with 4 steps from 100 the smallest strength tried is 6.25x the target norm and the search
+ * can only settle at 0 (the suite's comment measures this).
+ */
 export const FAST_STEERING = {
-  threshold: { steps: 4, batchSteps: 2, samplesPerStrength: 4, maxNewTokens: 24 },
+  threshold: { steps: 4, batchSteps: 2, samplesPerStrength: 4, maxNewTokens: 24, maxStrength: 4 },
   final: { samplesPerPrompt: 2, maxNewTokens: 32, prompts: 6 },
 };
 
