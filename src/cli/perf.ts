@@ -11,6 +11,8 @@ import { rerunWithAllocatorEnv } from './allocator.ts';
 import { runBenchmark, type BenchReport, type DecodeFigure, type PrefillFigure } from '../perf/bench.ts';
 import type { GpuPrefill } from '../perf/gpu.ts';
 import { parseDevice } from '../runtime/device.ts';
+import { writableDir } from './args.ts';
+import { runCli } from './main.ts';
 
 const HELP = `Usage: npm run perf -- [options]
 
@@ -134,25 +136,28 @@ function printTables(r: BenchReport): void {
 
 // Same allocator settings as the peer (see MALLOC_ENV): glibc reads them at start, so re-run with them.
 rerunWithAllocatorEnv();
-let args: ReturnType<typeof parseArgs>;
-try {
-  args = parseArgs(process.argv.slice(2));
-} catch (err) {
-  process.stderr.write(`perf: ${(err as Error).message}\n\n${HELP}\n`);
-  process.exit(2);
-}
-const report = await runBenchmark({
-  threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer, load: args.load,
-  zooDir: path.join('organisms', 'zoo', 'base'), adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
-  cacheDir: process.env.DIFFBENCH_CACHE ?? path.join(os.tmpdir(), 'diffbench-perf-cache'),
-  log: (m) => process.stderr.write(`${m}\n`),
+runCli('perf', async () => {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(process.argv.slice(2));
+    writableDir('out', args.out);
+  } catch (err) {
+    process.stderr.write(`perf: ${(err as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  const report = await runBenchmark({
+    threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer, load: args.load,
+    zooDir: path.join('organisms', 'zoo', 'base'), adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
+    cacheDir: process.env.DIFFBENCH_CACHE ?? path.join(os.tmpdir(), 'diffbench-perf-cache'),
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
+  const stamp = (report.machine as { date: string }).date.replace(/[:.]/g, '-');
+  const body = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileAtomic(path.join(args.out, `perf-${stamp}.json`), body);
+  writeFileAtomic(path.join(args.out, 'latest.json'), body);
+  if (args.json) process.stdout.write(body);
+  else {
+    printTables(report);
+    process.stdout.write(`figures written to ${path.join(args.out, 'latest.json')}\n`);
+  }
 });
-const stamp = (report.machine as { date: string }).date.replace(/[:.]/g, '-');
-const body = `${JSON.stringify(report, null, 2)}\n`;
-writeFileAtomic(path.join(args.out, `perf-${stamp}.json`), body);
-writeFileAtomic(path.join(args.out, 'latest.json'), body);
-if (args.json) process.stdout.write(body);
-else {
-  printTables(report);
-  process.stdout.write(`figures written to ${path.join(args.out, 'latest.json')}\n`);
-}
