@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { InputError } from '../errors.ts';
+import { asInput, positiveInt } from './args.ts';
+import { runCli } from './main.ts';
 import type { LoadedMethod } from '../harness/load-method.ts';
 import { hashMethodSources } from '../harness/method-sources.ts';
 import { createProgress } from '../harness/progress.ts';
@@ -159,12 +162,12 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const samples = Number(values.samples);
-  if (!Number.isInteger(samples) || samples < 10) throw new Error(`--samples must be an integer >= 10, got ${values.samples}`);
+  const samples = positiveInt('samples', values.samples)!;
+  if (samples < 10) throw new InputError(`--samples must be an integer >= 10, got ${values.samples}`);
   const layer = Number(values.layer);
-  if (!(layer >= 0 && layer <= 1)) throw new Error(`--layer must be a relative layer in [0, 1], got ${values.layer}`);
+  if (!(layer >= 0 && layer <= 1)) throw new InputError(`--layer must be a relative layer in [0, 1], got ${values.layer}`);
   const maxRatio = Number(values['max-ratio']);
-  if (!(maxRatio > 0)) throw new Error(`--max-ratio must be a positive number, got ${values['max-ratio']}`);
+  if (!(maxRatio > 0)) throw new InputError(`--max-ratio must be a positive number, got ${values['max-ratio']}`);
 
   if (values.ladder) {
     const steps = [...loadRegistry().organisms.values()]
@@ -172,10 +175,10 @@ async function main(): Promise<number> {
       .sort((a, b) => a.rank - b.rank);
     if (steps.length < 2) {
       const groups = [...new Set([...loadRegistry().organisms.values()].flatMap((o) => o.groups.map((g) => g.ladder)))].sort();
-      throw new Error(`ladder '${values.ladder}' has ${steps.length} organism(s) in the registry; ladders: ${groups.slice(0, 12).join(', ')}${groups.length > 12 ? ', ...' : ''}`);
+      throw new InputError(`ladder '${values.ladder}' has ${steps.length} organism(s) in the registry; ladders: ${groups.slice(0, 12).join(', ')}${groups.length > 12 ? ', ...' : ''}`);
     }
-    const suite = suiteFor(steps[0].o, values);
-    const opts: Options = { samples, layer, seed: values.seed, device, suite, nullOrganism: values.null ? customNull(steps[0].o, values.null) : undefined };
+    const { suite, nullOrganism } = await asInput(() => ({ suite: suiteFor(steps[0].o, values), nullOrganism: values.null ? customNull(steps[0].o, values.null) : undefined }));
+    const opts: Options = { samples, layer, seed: values.seed, device, suite, nullOrganism };
     const rows: { organism: string; ratio: MetricValue }[] = [];
     for (const { o, rank } of steps) {
       const r = await measure(o, opts);
@@ -188,9 +191,10 @@ async function main(): Promise<number> {
     return regressions.length === 0 ? 0 : 1;
   }
 
-  const organism = values.organism ? getOrganism(values.organism) : customOrganism(values as unknown as Record<string, string | undefined>);
-  const suite = suiteFor(organism, values);
-  const nullOrganism = values.null ? customNull(organism, values.null) : undefined;
+  const { organism, suite, nullOrganism } = await asInput(() => {
+    const organism = values.organism ? getOrganism(values.organism) : customOrganism(values as unknown as Record<string, string | undefined>);
+    return { organism, suite: suiteFor(organism, values), nullOrganism: values.null ? customNull(organism, values.null) : undefined };
+  });
   const nullId = nullOrganism?.id ?? suite.nullOrganism;
   console.error(`check-organism: ${organism.id} vs null organism ${nullId} (suite ${suite.id}), ${samples} documents`);
   const r = await measure(organism, { samples, layer, seed: values.seed, suite, nullOrganism, device });
@@ -212,10 +216,4 @@ async function main(): Promise<number> {
   return tooReadable ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`check-organism: ${(err as Error).message}`);
-    process.exit(2);
-  },
-);
+runCli('check-organism', main);

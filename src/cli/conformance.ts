@@ -4,6 +4,7 @@ import { table } from 'table';
 import { discoverCases } from '../conformance/cases.ts';
 import { checkCaseWith, REL_TOLERANCE, type TensorCheck } from '../conformance/check.ts';
 import { assertDeviceAvailable, parseDevice } from '../runtime/device.ts';
+import { runCli } from './main.ts';
 
 const HELP = `Usage: npm run conformance -- [DIR] [--case NAME] [--failures-only] [--device cpu|webgpu|cuda]
 
@@ -49,7 +50,4 @@ async function main(): Promise<number> {
   return failed.length ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (e) => {
-  console.error(`conformance: ${(e as Error).message}`);
-  process.exit(2);
-});
+runCli('conformance', main);

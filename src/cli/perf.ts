@@ -11,6 +11,8 @@ import { rerunWithAllocatorEnv } from './allocator.ts';
 import { runBenchmark, type BenchReport, type DecodeFigure, type PrefillFigure } from '../perf/bench.ts';
 import type { GpuPrefill } from '../perf/gpu.ts';
 import { parseDevice } from '../runtime/device.ts';
+import { writableDir } from './args.ts';
+import { runCli } from './main.ts';
 
 const HELP = `Usage: npm run perf -- [options]
 
@@ -116,7 +118,7 @@ function printTables(r: BenchReport): void {
   if (gpu?.available) out.push(table([
     ['WebGPU provider', 'tok/s', 'GFLOP/s'],
     ...gpu.prefill!.map((f) => [`prefill ${f.model} ${f.batch}x${f.tokens} ${f.precision}`, fmt(f.tokens_per_s), fmt(f.gflops, 1)]),
-    ...gpu.decode!.map((f) => [`decode zoo b${f.batch} ${f.precision} (128 ctx + 16, KV cache)`, fmt(f.tokens_per_s), '–']),
+    ...gpu.decode!.map((f) => [`decode zoo b${f.batch} ${f.precision} (${f.context} ctx + ${f.new_tokens}, KV cache)`, fmt(f.tokens_per_s), '–']),
     [`ADL collection zoo + LoRA (docs/s, ${gpu.adl!.documents} x ${gpu.adl!.tokens})`, fmt(gpu.adl!.docs_per_s), '–'],
     ['fp16 vs fp32 on WebGPU: residual rel. error (max) / ADL difference rel. error',
       gpu.precision_deviation!.fp16.residual_rel_error_max.toExponential(2), gpu.precision_deviation!.fp16.adl_difference_rel_error.toExponential(2)],
@@ -134,25 +136,28 @@ function printTables(r: BenchReport): void {
 
 // Same allocator settings as the peer (see MALLOC_ENV): glibc reads them at start, so re-run with them.
 rerunWithAllocatorEnv();
-let args: ReturnType<typeof parseArgs>;
-try {
-  args = parseArgs(process.argv.slice(2));
-} catch (err) {
-  process.stderr.write(`perf: ${(err as Error).message}\n\n${HELP}\n`);
-  process.exit(2);
-}
-const report = await runBenchmark({
-  threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer, load: args.load,
-  zooDir: path.join('organisms', 'zoo', 'base'), adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
-  cacheDir: process.env.DIFFBENCH_CACHE ?? path.join(os.tmpdir(), 'diffbench-perf-cache'),
-  log: (m) => process.stderr.write(`${m}\n`),
+runCli('perf', async () => {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(process.argv.slice(2));
+    writableDir('out', args.out);
+  } catch (err) {
+    process.stderr.write(`perf: ${(err as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  const report = await runBenchmark({
+    threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer, load: args.load,
+    zooDir: path.join('organisms', 'zoo', 'base'), adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
+    cacheDir: process.env.DIFFBENCH_CACHE ?? path.join(os.tmpdir(), 'diffbench-perf-cache'),
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
+  const stamp = (report.machine as { date: string }).date.replace(/[:.]/g, '-');
+  const body = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileAtomic(path.join(args.out, `perf-${stamp}.json`), body);
+  writeFileAtomic(path.join(args.out, 'latest.json'), body);
+  if (args.json) process.stdout.write(body);
+  else {
+    printTables(report);
+    process.stdout.write(`figures written to ${path.join(args.out, 'latest.json')}\n`);
+  }
 });
-const stamp = (report.machine as { date: string }).date.replace(/[:.]/g, '-');
-const body = `${JSON.stringify(report, null, 2)}\n`;
-writeFileAtomic(path.join(args.out, `perf-${stamp}.json`), body);
-writeFileAtomic(path.join(args.out, 'latest.json'), body);
-if (args.json) process.stdout.write(body);
-else {
-  printTables(report);
-  process.stdout.write(`figures written to ${path.join(args.out, 'latest.json')}\n`);
-}

@@ -62,6 +62,8 @@ export async function gpuFigure(o: GpuOptions): Promise<Record<string, unknown>>
   const load = (precision: 'fp32' | 'fp16', adapter?: string): LoadOptions => ({ cacheDir: o.cacheDir, device: 'webgpu', precision, adapter });
   const zooConfig = JSON.parse(fs.readFileSync(path.join(o.zooDir, 'config.json'), 'utf8'));
   const zooShape = { layers: zooConfig.num_hidden_layers, hidden: zooConfig.hidden_size, intermediate: zooConfig.intermediate_size, heads: zooConfig.num_attention_heads, kvHeads: zooConfig.num_key_value_heads, headDim: zooConfig.head_dim, vocab: zooConfig.vocab_size };
+  // a software adapter runs ~1 GFLOP/s: small sizes there (a smoke test), the CPU workloads' sizes on a GPU
+  const size = software ? { T: 32, rows: 4, decodeRows: 4, newTokens: 4, docs: 16 } : { T: 128, rows: 32, decodeRows: 16, newTokens: 16, docs: 64 };
   const prefills: GpuPrefill[] = [];
   const decode: Record<string, number | string>[] = [];
   const synthDir = fs.mkdtempSync(path.join(os.tmpdir(), 'diffbench-gpu-perf-'));
@@ -69,29 +71,29 @@ export async function gpuFigure(o: GpuOptions): Promise<Record<string, unknown>>
     writeSyntheticQwen3(synthDir, QWEN3_1_7B_LAYERS);
     for (const precision of ['fp32', 'fp16'] as const) {
       const zoo = await loadModel(o.zooDir, load(precision));
-      for (const [B, T] of [[1, 128], [32, 128]]) prefills.push(await prefill(o, zoo, 'zoo', zooShape, precision, B, T));
-      for (const B of [1, 16]) {
-        const prompts = ids(B, 128, zooShape.vocab, `gpu-decode-${B}`);
-        const gen = () => zoo.generate({ prompts, maxNewTokens: 16, eosTokenIds: [] });
+      for (const B of [1, size.rows]) prefills.push(await prefill(o, zoo, 'zoo', zooShape, precision, B, size.T));
+      for (const B of [1, size.decodeRows]) {
+        const prompts = ids(B, size.T, zooShape.vocab, `gpu-decode-${B}`);
+        const gen = () => zoo.generate({ prompts, maxNewTokens: size.newTokens, eosTokenIds: [] });
         const seconds = await timeBest(gen, o.reps, 1);
-        decode.push({ model: 'zoo', precision, batch: B, context: 128, new_tokens: 16, tokens_per_s: (B * 16) / seconds });
-        o.log(`gpu decode zoo b${B} ${precision}: ${((B * 16) / seconds).toFixed(0)} tok/s (128-token prompt + 16 new, KV cache)`);
+        decode.push({ model: 'zoo', precision, batch: B, context: size.T, new_tokens: size.newTokens, tokens_per_s: (B * size.newTokens) / seconds });
+        o.log(`gpu decode zoo b${B} ${precision}: ${((B * size.newTokens) / seconds).toFixed(0)} tok/s (${size.T}-token prompt + ${size.newTokens} new, KV cache)`);
       }
       await zoo.dispose();
       const synth = await loadModel(synthDir, load(precision));
-      for (const [B, T] of [[1, 128]]) prefills.push(await prefill(o, synth, 'qwen3_1.7b_layers', QWEN3_1_7B_LAYERS, precision, B, T));
+      prefills.push(await prefill(o, synth, 'qwen3_1.7b_layers', QWEN3_1_7B_LAYERS, precision, 1, size.T));
       await synth.dispose();
     }
     const lora = await loadModel(o.zooDir, load('fp32', o.adapter));
-    const docs = ids(64, 32, zooShape.vocab, 'gpu-adl');
+    const docs = ids(size.docs, 32, zooShape.vocab, 'gpu-adl');
     const adlSeconds = await timeBest(() => collectDifference(lora, docs, Math.floor((zooShape.layers - 1) / 2), 32, 'joint'), o.reps, 1);
     await lora.dispose();
-    o.log(`gpu ADL collection zoo + LoRA (64 docs x 32 tokens, joint batches of 32): ${(64 / adlSeconds).toFixed(0)} docs/s`);
+    o.log(`gpu ADL collection zoo + LoRA (${size.docs} docs x 32 tokens, joint batches of 32): ${(size.docs / adlSeconds).toFixed(1)} docs/s`);
     const deviation = await o.deviation({ cacheDir: o.cacheDir, device: 'webgpu' }, ['fp16']);
     return {
       available: true, software_adapter: software,
       note: software ? 'software adapter (Mesa lavapipe): CPU figures through WebGPU, a smoke test of the GPU path, not GPU figures' : 'hardware adapter',
-      prefill: prefills, decode, adl: { documents: 64, tokens: 32, seconds: adlSeconds, docs_per_s: 64 / adlSeconds }, precision_deviation: deviation,
+      prefill: prefills, decode, adl: { documents: size.docs, tokens: 32, seconds: adlSeconds, docs_per_s: size.docs / adlSeconds }, precision_deviation: deviation,
     };
   } finally {
     fs.rmSync(synthDir, { recursive: true, force: true });

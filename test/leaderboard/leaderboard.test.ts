@@ -56,6 +56,9 @@ describe('leaderboard', () => {
     const board = buildLeaderboard(suite, narrow.map((o, i) => resultFor(o, 0.2 + 0.05 * i, 0.15)));
     expect(renderTerminal(board)).toContain('St-FT: organism vs null organism');
     const md = renderMarkdown(board);
+    // the protocol's sections: without the controls in these results nothing is measurable, and it says so
+    expect(md).toContain('## Ranking (scoring protocol)');
+    expect(md).toMatch(/This suite cannot measure: relevance\.logitlens \(the controls did not produce it on any organism\)/);
     expect(md).toContain('| mean-diff@1-abcdefabcdef | St-FT: organism vs null organism | 8 |');
     const html = renderHtml(board);
     expect(html).toContain('<svg');
