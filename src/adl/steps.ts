@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CoherenceCalibration, CoherenceGrader, MethodGraders } from '../method/graders.ts';
+import { TRANSFORMERS_DEFAULTS, type GenerationDefaults } from '../runtime/generation-config.ts';
 import type { MethodContext, SteeringSamples, TokenReadout } from '../method/types.ts';
 import { timedMethod, timeStep } from '../results/step-timings.ts';
 import { ArtifactStore, contentKey } from './cache.ts';
@@ -129,6 +130,11 @@ export async function patchscopeStep(
   return out;
 }
 
+/** What sampling resolves from besides the caller: the checkpoint's generation config and transformers' defaults. */
+function generationKey(defaults: GenerationDefaults) {
+  return { config: defaults, transformers: TRANSFORMERS_DEFAULTS };
+}
+
 const PROMPT_DIR = path.join(import.meta.dirname, 'prompts');
 
 export function readPromptFile(name: string): string[] {
@@ -202,7 +208,7 @@ export async function steeringStep(
     });
     const base = {
       v: STEPS_VERSION, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, layer: d.layer, vector: contentKey(d.vector), seed: ctx.seed, style: prompts.style,
-      generationDefaults: pair.finetuned.info.generationDefaults,
+      generation: generationKey(pair.finetuned.info.generationDefaults),
     };
     const name = `${d.variant}.L${d.layer}.P${d.position}`;
     const coherence = await coherenceGrader();
@@ -230,7 +236,7 @@ export async function coherenceCalibration(
   const inputs = {
     v: STEPS_VERSION, calibrator: c.id, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, judge: pair.base.info.contentHash,
     seed: ctx.seed, style: prompts.style, prompts: prompts.threshold, samples: t.samplesPerStrength, maxNewTokens: t.maxNewTokens, temperature: t.temperature,
-    generationDefaults: pair.finetuned.info.generationDefaults,
+    generation: generationKey(pair.finetuned.info.generationDefaults),
   };
   return store.step('coherence-calibration', inputs, async () => {
     const steerer = new Steerer({ model: pair.finetuned, layer: 0, vector: new Float32Array(pair.finetuned.info.hiddenSize), loraScale: pair.finetunedScale, decode: (ids) => ctx.tokenizer.decode(ids) });

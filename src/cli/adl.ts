@@ -2,12 +2,16 @@
 // same harness run as npm run bench (the suite's settings, unrelated text and null organism, the
 // baselines, the offline graders); prints what it reads out and the metrics, writes the result file.
 import { parseArgs } from 'node:util';
+import { InputError } from '../errors.ts';
+import { asInput, positiveInt, writableDir } from './args.ts';
+import { runCli } from './main.ts';
 import { DEFAULT_ADL_CONFIG } from '../adl/config.ts';
 import { loadMethod } from '../harness/load-method.ts';
 import { createProgress } from '../harness/progress.ts';
 import { runOrganism } from '../harness/run.ts';
 import { loadSuite, suiteOf } from '../harness/suite.ts';
 import type { MethodOutput } from '../method/types.ts';
+import { DeviceUnavailableError, parseDevice, type Device } from '../runtime/device.ts';
 import { resultsDirFor } from '../paths.ts';
 import { getOrganism } from '../registry/index.ts';
 import type { Metrics, ResultFile } from '../results/types.ts';
@@ -36,12 +40,13 @@ options:
   --results <dir>          results folder (default results/adl, or $DIFFBENCH_RESULTS/adl)
   --seed s                 seed (default: the suite's)
   --threads n              ONNX Runtime intra-op threads
+  --device d               where models run: cpu (default), webgpu or cuda (README "GPU execution")
   --json                   one JSON object on stdout (logs stay on stderr)
   -h, --help               this help
 
-Exit status: 0 ok, 2 on usage or input errors, 1 when the run fails.`;
+Exit status: 0 ok, 2 on usage or input errors (checked before any model is loaded), 3 when the run fails.`;
 
-class UsageError extends Error {}
+const UsageError = InputError;
 
 function numbers(flag: string, value: string | undefined, integer: boolean): number[] | undefined {
   if (value === undefined) return undefined;
@@ -88,7 +93,7 @@ async function main(): Promise<number> {
         organism: { type: 'string' }, suite: { type: 'string' }, settings: { type: 'string' }, quick: { type: 'boolean' },
         samples: { type: 'string' }, tokens: { type: 'string' }, layers: { type: 'string' }, 'steer-positions': { type: 'string' },
         'no-baselines': { type: 'boolean' }, 'no-control': { type: 'boolean' }, results: { type: 'string' }, seed: { type: 'string' },
-        threads: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        threads: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       },
       strict: true,
     }).values;
@@ -105,15 +110,24 @@ async function main(): Promise<number> {
   const tokens = numbers('tokens', args.tokens, true)?.[0];
   const layers = numbers('layers', args.layers, false);
   const steerPositions = numbers('steer-positions', args['steer-positions'], true);
-  const threads = numbers('threads', args.threads, true)?.[0];
-  const organism = getOrganism(args.organism);
-  const suite = args.suite ? loadSuite(args.suite) : suiteOf(organism.id);
+  const threads = positiveInt('threads', args.threads);
+  let device: Device;
+  try {
+    device = parseDevice(args.device);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const { organism, suite } = await asInput(() => {
+    const organism = getOrganism(args.organism!);
+    return { organism, suite: args.suite ? loadSuite(args.suite) : suiteOf(organism.id) };
+  });
   const settings = args.quick ? 'fast' : (args.settings ?? 'full');
+  if (!suite.settings[settings]) throw new InputError(`--settings ${settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`);
   const overrides = {
     ...(samples !== undefined && { samples }), ...(tokens !== undefined && { tokens }), ...(layers && { layers }),
     ...(steerPositions && { steering: { positions: steerPositions } }),
   };
-  const resultsDir = args.results ?? resultsDirFor('adl');
+  const resultsDir = writableDir('results', args.results ?? resultsDirFor('adl'));
   process.stderr.write(`adl: ${organism.id} in ${suite.id}@${suite.version} with ${settings} settings${args['no-control'] ? '' : `, null organism ${suite.nullOrganism ?? '(none)'}`}\n`);
   const run = await runOrganism(organism.id, {
     suite,
@@ -126,6 +140,7 @@ async function main(): Promise<number> {
     ...(args['no-control'] ? { nullOrganism: null } : {}),
     seed: args.seed,
     threads,
+    device,
     // the output is printed, so a finished result is rescored from the cached output rather than reused
     recompute: true,
     progress: createProgress(`  ${organism.id}`),
@@ -136,12 +151,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    // Messages name the file/field/id at fault; the stack only with DIFFBENCH_DEBUG.
-    const usage = err instanceof UsageError;
-    process.stderr.write(`adl: ${process.env.DIFFBENCH_DEBUG ? (err as Error).stack : (err as Error).message ?? err}${usage ? `\n\n${HELP}` : ''}\n`);
-    process.exit(usage ? 2 : 1);
-  },
-);
+runCli('adl', main);

@@ -3,11 +3,14 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { asInput, nameList, positiveInt, writableDir } from './args.ts';
+import { runCli } from './main.ts';
 import { DEFAULT_METHOD, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
 import { runOrganism } from '../harness/run.ts';
 import { agentTierFor, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
 import { loadSuite } from '../harness/suite.ts';
+import { parseDevice } from '../runtime/device.ts';
 import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
 import { summarizeOutcomes } from '../harness/thresholds.ts';
 import type { ThresholdOutcome } from '../results/types.ts';
@@ -34,7 +37,8 @@ Options:
   --seed <s>            seed (default: the suite's)
   --results <dir>       results folder (default results/<settings>, or $DIFFBENCH_RESULTS/<settings>)
   --reports <dir>       where the leaderboard .md/.html go (default: the results folder)
-  --no-baselines        skip the baseline methods (the null organism still runs)
+  --no-baselines        skip the baseline methods and the controls (the null organism still runs;
+                        without the controls there are no normalised scores or ranking)
   --graders <mode>      offline (no LLM), llm (LLM graders + the agent tier), both (offline metrics, plus
                         the LLM tier and the offline-vs-LLM agreement) or paper (the paper toolkit's: llm, plus
                         the LLM coherence grader in the steering search and the Qwen3-Embedding-0.6B embedder).
@@ -50,6 +54,8 @@ Options:
   --jobs <n>            organisms run at once, in worker processes with one ONNX Runtime thread each
                         (default: min(2, CPU cores) when every organism is a zoo organism, else 1)
   --threads <n>         ONNX Runtime intra-op threads (default: 1 with --jobs > 1, else ONNX Runtime's choice)
+  --device <d>          where models run: cpu (default), webgpu or cuda (README "GPU execution"; recorded in
+                        results; --jobs defaults to 1 on a GPU)
   --recompute           recompute results that exist already
   --profile             print wall and CPU seconds per step (load, collect, Patchscope, steering search and
                         samples, each grader, baselines, null organism, scoring) and the total at the end
@@ -57,7 +63,8 @@ Options:
   -h, --help            this help
 
 Exit status: 0 when every pass threshold holds, 1 when one fails or is not scored (a metric it names is
-missing or not finite), 2 on errors (incl. a method output that breaks the suite's protocol).`;
+missing or not finite), 2 on usage or input errors (checked before any model is loaded) and on a method
+output that breaks the suite's protocol, 3 when the run fails (a method that throws, the runtime).`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -78,6 +85,7 @@ async function main(): Promise<number> {
       'agent-method-mi': { type: 'string' },
       'agent-blackbox-mi': { type: 'string' },
       threads: { type: 'string' },
+      device: { type: 'string' },
       jobs: { type: 'string' },
       worker: { type: 'boolean', default: false },
       recompute: { type: 'boolean', default: false },
@@ -89,34 +97,40 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const suite = loadSuite(values.suite);
-  const graders = parseGraderMode(values.graders ?? suite.graders ?? 'offline');
-  const method = await loadMethod(values.method);
-  let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
-  for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
-  checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
-  const baselines = values['no-baselines'] ? [] : defaultBaselines();
-  const organisms = values.organisms ? values.organisms.split(',').map((s) => s.trim()) : suite.organisms;
-  for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`organism ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
-  const resultsDir = values.results ?? resultsDirFor(values.settings);
-  const jobs = values.jobs ? Number(values.jobs) : organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1;
-  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs ${values.jobs}: expected an integer >= 1`);
-  const threads = values.threads ? Number(values.threads) : jobs > 1 ? 1 : undefined;
-  let llm: LlmTier | undefined;
-  if (graders !== 'offline') {
-    const overridesAgents: Partial<AgentTierConfig> = {};
-    const list = (flag: string, s: string) => s.split(',').filter((x) => x.trim() !== '').map((x) => {
-      const n = Number(x);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} ${s}: expected comma-separated integers >= 0`);
-      return n;
-    });
-    if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
-    if (values['agent-method-mi'] !== undefined) overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
-    if (values['agent-blackbox-mi'] !== undefined) overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
-    llm = llmTier({ agents: agentTierFor(suite, values.settings, overridesAgents) });
-    const a = llm.agents;
-    console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
-  }
+  // everything up to the first model load: what fails here is an input error (exit 2)
+  const { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm } = await asInput(async () => {
+    const suite = loadSuite(values.suite);
+    const graders = parseGraderMode(values.graders ?? suite.graders ?? 'offline');
+    const method = await loadMethod(values.method);
+    let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
+    for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
+    checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
+    const baselines = values['no-baselines'] ? [] : defaultBaselines();
+    const organisms = nameList('organisms', values.organisms) ?? suite.organisms;
+    for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`--organisms: ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
+    if (!suite.settings[values.settings]) throw new Error(`--settings ${values.settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`);
+    const resultsDir = writableDir('results', values.results ?? resultsDirFor(values.settings));
+    if (values.reports) writableDir('reports', values.reports);
+    const device = parseDevice(values.device);
+    const jobs = positiveInt('jobs', values.jobs) ?? (device === 'cpu' && organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1);
+    const threads = positiveInt('threads', values.threads) ?? (jobs > 1 ? 1 : undefined);
+    let llm: LlmTier | undefined;
+    if (graders !== 'offline') {
+      const overridesAgents: Partial<AgentTierConfig> = {};
+      const list = (flag: string, s: string) => s.split(',').filter((x) => x.trim() !== '').map((x) => {
+        const n = Number(x);
+        if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} ${s}: expected comma-separated integers >= 0`);
+        return n;
+      });
+      if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
+      if (values['agent-method-mi'] !== undefined) overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
+      if (values['agent-blackbox-mi'] !== undefined) overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
+      llm = llmTier({ agents: agentTierFor(suite, values.settings, overridesAgents) });
+      const a = llm.agents;
+      console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
+    }
+    return { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm };
+  });
   // the text embedder, loaded once per process on first use (worker processes load their own)
   let embedding: Promise<Awaited<ReturnType<typeof chooseEmbedder>>> | undefined;
   const loadEmbedder = () => (embedding ??= chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), { threads, progress: createProgress('  embedding') }).then((e) => {
@@ -136,6 +150,7 @@ async function main(): Promise<number> {
       baselines,
       seed: values.seed,
       threads,
+      device,
       recompute: values.recompute,
       graders: { ...offlineGraders(), ...(embedded ? { embedder: embedded.embedder } : {}) },
       graderMode: graders,
@@ -208,10 +223,4 @@ async function main(): Promise<number> {
 }
 
 rerunWithAllocatorEnv();
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`bench: ${(err as Error).message}`);
-    process.exit(2);
-  },
-);
+runCli('bench', main);

@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { InputError } from '../errors.ts';
+import { asInput, positiveInt } from './args.ts';
+import { runCli } from './main.ts';
 import type { LoadedMethod } from '../harness/load-method.ts';
 import { hashMethodSources } from '../harness/method-sources.ts';
 import { createProgress } from '../harness/progress.ts';
@@ -18,6 +21,7 @@ import { getOrganism, loadRegistry, locate, type Organism } from '../registry/in
 import type { DiffingMethod } from '../method/types.ts';
 import type { Metrics, MetricValue, ResultFile } from '../results/types.ts';
 import { offlineGraders } from './compose.ts';
+import { parseDevice, type Device } from '../runtime/device.ts';
 
 const HELP = `Usage:
   npm run check-organism -- --organism <registry id> [options]
@@ -43,6 +47,7 @@ Options:
   --max-ratio <x>        readability ratio above which an organism is too readable (default 1.8: on
                          the zoo every finetune that learned its facts is >= 2.4x the control)
   --seed <s>             seed (default check-organism)
+  --device <d>           where models run: cpu (default), webgpu or cuda (README "GPU execution")
   -h, --help             this help
 
 Exit status: 0 realistic (or ladder ordered), 1 too readable (or a ladder regression), 2 on errors.`;
@@ -120,6 +125,7 @@ interface Options {
   seed: string;
   suite: Suite;
   nullOrganism?: Organism;
+  device: Device;
 }
 
 /** One harness run of the readability method on the organism and on the null organism. */
@@ -133,6 +139,7 @@ async function measure(organism: Organism, opts: Options): Promise<ResultFile & 
     graders: offlineGraders(),
     ...(opts.nullOrganism ? { nullOrganism: opts.nullOrganism } : {}),
     seed: opts.seed,
+    device: opts.device,
     progress: createProgress(`  ${organism.id}`),
   });
   if (!run.result.baselines.null) throw new Error(`${organism.id} is its suite's null organism (${opts.suite.id}): nothing to compare it with; pass --null`);
@@ -146,19 +153,21 @@ async function main(): Promise<number> {
       description: { type: 'string' }, data: { type: 'string' }, null: { type: 'string' }, unrelated: { type: 'string' },
       ladder: { type: 'string' }, samples: { type: 'string', default: '200' }, layer: { type: 'string', default: '0.5' },
       'max-ratio': { type: 'string', default: '1.8' }, seed: { type: 'string', default: 'check-organism' },
+      device: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  const device = parseDevice(values.device);
   if (values.help) {
     console.log(HELP);
     return 0;
   }
-  const samples = Number(values.samples);
-  if (!Number.isInteger(samples) || samples < 10) throw new Error(`--samples must be an integer >= 10, got ${values.samples}`);
+  const samples = positiveInt('samples', values.samples)!;
+  if (samples < 10) throw new InputError(`--samples must be an integer >= 10, got ${values.samples}`);
   const layer = Number(values.layer);
-  if (!(layer >= 0 && layer <= 1)) throw new Error(`--layer must be a relative layer in [0, 1], got ${values.layer}`);
+  if (!(layer >= 0 && layer <= 1)) throw new InputError(`--layer must be a relative layer in [0, 1], got ${values.layer}`);
   const maxRatio = Number(values['max-ratio']);
-  if (!(maxRatio > 0)) throw new Error(`--max-ratio must be a positive number, got ${values['max-ratio']}`);
+  if (!(maxRatio > 0)) throw new InputError(`--max-ratio must be a positive number, got ${values['max-ratio']}`);
 
   if (values.ladder) {
     const steps = [...loadRegistry().organisms.values()]
@@ -166,10 +175,10 @@ async function main(): Promise<number> {
       .sort((a, b) => a.rank - b.rank);
     if (steps.length < 2) {
       const groups = [...new Set([...loadRegistry().organisms.values()].flatMap((o) => o.groups.map((g) => g.ladder)))].sort();
-      throw new Error(`ladder '${values.ladder}' has ${steps.length} organism(s) in the registry; ladders: ${groups.slice(0, 12).join(', ')}${groups.length > 12 ? ', ...' : ''}`);
+      throw new InputError(`ladder '${values.ladder}' has ${steps.length} organism(s) in the registry; ladders: ${groups.slice(0, 12).join(', ')}${groups.length > 12 ? ', ...' : ''}`);
     }
-    const suite = suiteFor(steps[0].o, values);
-    const opts: Options = { samples, layer, seed: values.seed, suite, nullOrganism: values.null ? customNull(steps[0].o, values.null) : undefined };
+    const { suite, nullOrganism } = await asInput(() => ({ suite: suiteFor(steps[0].o, values), nullOrganism: values.null ? customNull(steps[0].o, values.null) : undefined }));
+    const opts: Options = { samples, layer, seed: values.seed, device, suite, nullOrganism };
     const rows: { organism: string; ratio: MetricValue }[] = [];
     for (const { o, rank } of steps) {
       const r = await measure(o, opts);
@@ -182,12 +191,13 @@ async function main(): Promise<number> {
     return regressions.length === 0 ? 0 : 1;
   }
 
-  const organism = values.organism ? getOrganism(values.organism) : customOrganism(values as unknown as Record<string, string | undefined>);
-  const suite = suiteFor(organism, values);
-  const nullOrganism = values.null ? customNull(organism, values.null) : undefined;
+  const { organism, suite, nullOrganism } = await asInput(() => {
+    const organism = values.organism ? getOrganism(values.organism) : customOrganism(values as unknown as Record<string, string | undefined>);
+    return { organism, suite: suiteFor(organism, values), nullOrganism: values.null ? customNull(organism, values.null) : undefined };
+  });
   const nullId = nullOrganism?.id ?? suite.nullOrganism;
   console.error(`check-organism: ${organism.id} vs null organism ${nullId} (suite ${suite.id}), ${samples} documents`);
-  const r = await measure(organism, { samples, layer, seed: values.seed, suite, nullOrganism });
+  const r = await measure(organism, { samples, layer, seed: values.seed, suite, nullOrganism, device });
   const m = r.metrics, n = r.baselines.null.metrics;
   const ratio = readabilityRatio(norm0(m), norm0(n));
   const tooReadable = ratio.lower > maxRatio;
@@ -206,10 +216,4 @@ async function main(): Promise<number> {
   return tooReadable ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`check-organism: ${(err as Error).message}`);
-    process.exit(2);
-  },
-);
+runCli('check-organism', main);

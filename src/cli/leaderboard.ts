@@ -1,5 +1,9 @@
 // npm run leaderboard -- [results dir]: the leaderboard of a suite version from result files.
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { InputError } from '../errors.ts';
+import { asInput, writableDir } from './args.ts';
+import { runCli } from './main.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { resultsDirFor } from '../paths.ts';
 import { writeLeaderboard } from './reports.ts';
@@ -13,15 +17,17 @@ per-organism bars and the ladders as lines. Results of other suite versions or s
 
 Options:
   --suite <name>      zoo (default), paper, ablations
-  --settings <name>   which settings' results (default full)
+  --settings <name>   which settings' results (default: full, the folder results/full; for a folder
+                      given: full when it has any, else fast)
   --reports <dir>     output folder (default: the results folder)
   --json              print the leaderboard as JSON instead of the table
   -h, --help          this help
 
-Exit status: 0 ok, 2 when the folder holds no result of the suite version and settings (the message
-names the folder) or on other errors.`;
+Exit status: 0 ok, 2 on usage or input errors: a folder that does not exist or holds no result of the
+suite version and settings (the message names the folder), result files that contradict themselves
+(src/leaderboard/consistency.ts), 3 on other failures.`;
 
-function main(): number {
+async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
@@ -37,7 +43,9 @@ function main(): number {
     return 0;
   }
   const dir = positionals[0] ?? resultsDirFor(values.settings ?? 'full');
-  const suite = loadSuite(values.suite);
+  const suite = await asInput(() => loadSuite(values.suite));
+  if (!existsSync(dir)) throw new InputError(`no result files under ${dir} (the folder does not exist): run npm run bench first, or pass the folder that holds them`);
+  if (values.reports) writableDir('reports', values.reports);
   const { board, table, files } = writeLeaderboard(suite, dir, values.reports ?? dir, values.settings);
   console.log(values.json ? JSON.stringify(board, null, 2) : table);
   if (board.ignored.length) console.error(`${board.ignored.length} result file(s) of other suite versions or settings left out`);
@@ -45,9 +53,4 @@ function main(): number {
   return 0;
 }
 
-try {
-  process.exit(main());
-} catch (err) {
-  console.error(`leaderboard: ${(err as Error).message}`);
-  process.exit(2);
-}
+runCli('leaderboard', main);

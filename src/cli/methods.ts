@@ -4,6 +4,7 @@ import { table } from 'table';
 import { loadMethod } from '../harness/load-method.ts';
 import type { DiffingMethod } from '../method/types.ts';
 import { BUILTIN_METHODS } from '../methods/index.ts';
+import { runCli } from './main.ts';
 
 const HELP = `Usage: npm run methods [-- [--json] [<id|file>]]
 
@@ -61,10 +62,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(`methods: ${err instanceof Error ? err.message : err}`);
-    process.exit(2);
-  },
-);
+runCli('methods', () => main(process.argv.slice(2)));

@@ -8,6 +8,7 @@
 import { fork } from 'node:child_process';
 import type { ThresholdOutcome } from '../results/types.ts';
 import type { StepTime } from '../results/step-timings.ts';
+import { describeThrown } from '../errors.ts';
 
 /** What the parent needs from one organism's run (whichever process ran it). */
 export interface OrganismSummary {
@@ -82,7 +83,7 @@ export function serveWorker(run: (organism: string) => Promise<OrganismSummary>,
       try {
         await send({ kind: 'done', summary: await run(m.organism) });
       } catch (err) {
-        await send({ kind: 'error', organism: m.organism, message: (err as Error).message });
+        await send({ kind: 'error', organism: m.organism, message: describeThrown(err) });
       }
     });
   });

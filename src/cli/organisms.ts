@@ -2,6 +2,7 @@
 // their models are on disk already. Makes no network request.
 import { table } from 'table';
 import { isLocal, loadRegistry, organismIsCached, type Organism } from '../registry/index.ts';
+import { runCli } from './main.ts';
 
 const HELP = `Usage: npm run organisms [-- [--json] [FILTER]]
 
@@ -61,10 +62,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+runCli('organisms', () => main(process.argv.slice(2)));

@@ -1,4 +1,4 @@
-// npm run perf [-- --json] [--threads N] [--reps N] [--only prefill,precision,decode,adl,memory,contention] [--no-peer]
+// npm run perf [-- --json] [--threads N] [--reps N] [--only prefill,precision,decode,adl,memory,contention,gpu] [--no-peer]
 //              [--graph reference|fused] [--precision fp32|int8|int4]
 // Prints a table of DiffBench vs PyTorch eager vs the onnxruntime MatMul ceiling, and writes the figures
 // as JSON to reports/perf/ (with --json the same object goes to stdout; logs always go to stderr).
@@ -9,6 +9,10 @@ import { writeFileAtomic } from '../results/atomic.ts';
 import type { LoadOptions } from '../runtime/types.ts';
 import { rerunWithAllocatorEnv } from './allocator.ts';
 import { runBenchmark, type BenchReport, type DecodeFigure, type PrefillFigure } from '../perf/bench.ts';
+import type { GpuPrefill } from '../perf/gpu.ts';
+import { parseDevice } from '../runtime/device.ts';
+import { writableDir } from './args.ts';
+import { runCli } from './main.ts';
 
 const HELP = `Usage: npm run perf -- [options]
 
@@ -26,10 +30,13 @@ Options:
   --json                      print the JSON object on stdout (logs stay on stderr)
   --threads N                 threads for both stacks (default: min(cores, 2))
   --reps N                    repetitions per figure (default 3)
-  --only GROUPS               comma-separated: prefill,precision,decode,adl,memory,contention
+  --only GROUPS               comma-separated: prefill,precision,decode,adl,memory,contention,gpu (gpu: the
+                              WebGPU provider, float32 and float16; by default only when a GPU is present; on a
+                              software adapter such as Mesa lavapipe a smoke test, its figures are not GPU figures)
   --no-peer                   skip PyTorch
   --graph reference|fused     runtime graph variant (default fused)
-  --precision fp32|int8|int4  weight precision of the runtime (default fp32)
+  --precision fp32|fp16|int8|int4  weight precision of the runtime (default fp32)
+  --device cpu|webgpu|cuda    where the runtime's workloads run (default cpu; the PyTorch peer stays on the CPU)
   --out DIR                   where the JSON goes (default reports/perf)
   -h, --help                  this help`;
 
@@ -59,9 +66,10 @@ function parseArgs(argv: string[]) {
     else if (a === '--out') args.out = value();
     else if (a === '--graph') args.load.graph = value() as LoadOptions['graph'];
     else if (a === '--precision') args.load.precision = value() as LoadOptions['precision'];
-    else throw new Error(`unknown option '${a}' (options: --json --threads N --reps N --only prefill,precision,decode,adl,memory,contention --no-peer --out DIR --graph reference|fused --precision fp32|int8|int4)`);
+    else if (a === '--device') args.load.device = parseDevice(value());
+    else throw new Error(`unknown option '${a}' (options: --json --threads N --reps N --only prefill,precision,decode,adl,memory,contention,gpu --no-peer --out DIR --graph reference|fused --precision fp32|fp16|int8|int4 --device cpu|webgpu|cuda)`);
   }
-  for (const g of args.only ?? []) if (!['prefill', 'precision', 'decode', 'adl', 'memory', 'contention'].includes(g)) throw new Error(`--only: unknown workload group '${g}'`);
+  for (const g of args.only ?? []) if (!['prefill', 'precision', 'decode', 'adl', 'memory', 'contention', 'gpu'].includes(g)) throw new Error(`--only: unknown workload group '${g}'`);
   return args;
 }
 
@@ -105,6 +113,16 @@ function printTables(r: BenchReport): void {
     [`two processes on the same cores (ADL collection, ${contention.documents} docs x ${contention.tokens} tokens)`, 'alone s', 'two at once s (each)', 'slowest s', 'slowdown'],
     ...contention.variants.map((v) => [`ONNX Runtime spinning ${v.spinning ? 'on' : 'off (default)'}`, fmt(v.solo_seconds as number, 2), fmt(v.pair_seconds as number, 2), fmt(v.pair_max_seconds as number, 2), `x${fmt(v.slowdown as number, 2)}`]),
   ]));
+  const gpu = r.gpu as { available: boolean; reason?: string; note?: string; prefill?: GpuPrefill[]; decode?: Record<string, number>[]; adl?: Record<string, number>; precision_deviation?: Record<string, { residual_rel_error_max: number; adl_difference_rel_error: number }> } | undefined;
+  if (gpu && !gpu.available) out.push(`WebGPU: skipped (${gpu.reason})\n`);
+  if (gpu?.available) out.push(table([
+    ['WebGPU provider', 'tok/s', 'GFLOP/s'],
+    ...gpu.prefill!.map((f) => [`prefill ${f.model} ${f.batch}x${f.tokens} ${f.precision}`, fmt(f.tokens_per_s), fmt(f.gflops, 1)]),
+    ...gpu.decode!.map((f) => [`decode zoo b${f.batch} ${f.precision} (${f.context} ctx + ${f.new_tokens}, KV cache)`, fmt(f.tokens_per_s), '–']),
+    [`ADL collection zoo + LoRA (docs/s, ${gpu.adl!.documents} x ${gpu.adl!.tokens})`, fmt(gpu.adl!.docs_per_s), '–'],
+    ['fp16 vs fp32 on WebGPU: residual rel. error (max) / ADL difference rel. error',
+      gpu.precision_deviation!.fp16.residual_rel_error_max.toExponential(2), gpu.precision_deviation!.fp16.adl_difference_rel_error.toExponential(2)],
+  ]) + `${gpu.note}\n`);
   const mem = r.memory as Record<string, number> | undefined;
   if (mem) out.push(table([
     ['peak RSS (MiB)', 'empty process', 'zoo base', 'base + LoRA', 'LoRA / base'],
@@ -118,25 +136,28 @@ function printTables(r: BenchReport): void {
 
 // Same allocator settings as the peer (see MALLOC_ENV): glibc reads them at start, so re-run with them.
 rerunWithAllocatorEnv();
-let args: ReturnType<typeof parseArgs>;
-try {
-  args = parseArgs(process.argv.slice(2));
-} catch (err) {
-  process.stderr.write(`perf: ${(err as Error).message}\n\n${HELP}\n`);
-  process.exit(2);
-}
-const report = await runBenchmark({
-  threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer, load: args.load,
-  zooDir: path.join('organisms', 'zoo', 'base'), adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
-  cacheDir: process.env.DIFFBENCH_CACHE ?? path.join(os.tmpdir(), 'diffbench-perf-cache'),
-  log: (m) => process.stderr.write(`${m}\n`),
+runCli('perf', async () => {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(process.argv.slice(2));
+    writableDir('out', args.out);
+  } catch (err) {
+    process.stderr.write(`perf: ${(err as Error).message}\n\n${HELP}\n`);
+    return 2;
+  }
+  const report = await runBenchmark({
+    threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer, load: args.load,
+    zooDir: path.join('organisms', 'zoo', 'base'), adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
+    cacheDir: process.env.DIFFBENCH_CACHE ?? path.join(os.tmpdir(), 'diffbench-perf-cache'),
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
+  const stamp = (report.machine as { date: string }).date.replace(/[:.]/g, '-');
+  const body = `${JSON.stringify(report, null, 2)}\n`;
+  writeFileAtomic(path.join(args.out, `perf-${stamp}.json`), body);
+  writeFileAtomic(path.join(args.out, 'latest.json'), body);
+  if (args.json) process.stdout.write(body);
+  else {
+    printTables(report);
+    process.stdout.write(`figures written to ${path.join(args.out, 'latest.json')}\n`);
+  }
 });
-const stamp = (report.machine as { date: string }).date.replace(/[:.]/g, '-');
-const body = `${JSON.stringify(report, null, 2)}\n`;
-writeFileAtomic(path.join(args.out, `perf-${stamp}.json`), body);
-writeFileAtomic(path.join(args.out, 'latest.json'), body);
-if (args.json) process.stdout.write(body);
-else {
-  printTables(report);
-  process.stdout.write(`figures written to ${path.join(args.out, 'latest.json')}\n`);
-}

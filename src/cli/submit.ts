@@ -1,8 +1,12 @@
 // npm run submit -- <results dir>: validate a results bundle and write leaderboard entry files.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { bundleFiles, checkBundle, entryErrors } from '../leaderboard/submission.ts';
+import { asInput, writableDir } from './args.ts';
+import { runCli } from './main.ts';
+import { bundleFiles, checkBundle } from '../leaderboard/submission.ts';
+import { checkEntryFolder } from '../leaderboard/check-entries.ts';
+import { InputError } from '../errors.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { REPO_ROOT, resultsDirFor } from '../paths.ts';
@@ -11,15 +15,16 @@ const HELP = `Usage:
   npm run submit -- [results dir] [--suite zoo] [--settings full] [--out reports/entries]
   npm run submit -- --check-entries [entries dir]     (what CI runs)
 
-Validates a results bundle (the result files of npm run bench; default folder results/<settings>,
-or $DIFFBENCH_RESULTS/<settings>, settings full unless --settings says otherwise): every file matches the result schema
+Validates a results bundle (the result files of npm run bench; default folder results/<settings>, or
+$DIFFBENCH_RESULTS/<settings>, with --settings full unless given): every file matches the result schema
 (src/results/result.schema.json), belongs to the current suite version, no method misses an organism
 of the suite, and nothing looks like a secret (API keys, tokens). Then writes one entry file per method
 to <out>/<suite>@<version>/<method>.json: add it in a pull request.
 
-Exit status: 0 valid, 1 invalid (every problem is listed), 2 on usage errors.`;
+Exit status: 0 valid, 1 invalid (every problem is listed, naming its file), 2 on usage or input errors
+(e.g. a folder that does not exist), 3 on other failures.`;
 
-function main(): number {
+async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
@@ -35,25 +40,15 @@ function main(): number {
     return 0;
   }
   if (values['check-entries']) {
-    const dir = positionals[0] ?? values.out;
-    const files = existsSync(dir) ? bundleFiles(dir) : [];
-    let bad = 0;
-    for (const f of files) {
-      const errors = entryErrors(JSON.parse(readFileSync(f, 'utf8')));
-      if (errors.length) {
-        bad++;
-        console.log(`${f}: ${errors.join('; ')}`);
-      }
-    }
-    console.log(`${files.length - bad}/${files.length} entry file(s) valid`);
-    return bad === 0 ? 0 : 1;
+    const { files, invalid, problems } = checkEntryFolder(positionals[0] ?? values.out);
+    for (const p of problems) console.log(p);
+    console.log(`${files - invalid}/${files} entry file(s) valid`);
+    return invalid === 0 ? 0 : 1;
   }
   const dir = positionals[0] ?? resultsDirFor(values.settings);
-  if (!existsSync(dir)) {
-    console.error(`submit: ${dir} does not exist: run npm run bench first, or pass the results folder (see --help)`);
-    return 2;
-  }
-  const suite = loadSuite(values.suite);
+  if (!existsSync(dir)) throw new InputError(`${dir} does not exist: run npm run bench first, or pass the results folder (see --help)`);
+  const suite = await asInput(() => loadSuite(values.suite));
+  writableDir('out', values.out);
   const { problems, entries } = checkBundle(suite, bundleFiles(dir));
   if (problems.length) {
     console.log(`INVALID bundle (${problems.length} problem(s)):\n${problems.map((p) => `  ${p}`).join('\n')}`);
@@ -67,9 +62,4 @@ function main(): number {
   return 0;
 }
 
-try {
-  process.exit(main());
-} catch (err) {
-  console.error(`submit: ${(err as Error).message}`);
-  process.exit(2);
-}
+runCli('submit', main);

@@ -64,10 +64,10 @@ export interface OpenedContext {
  */
 export async function openMethodContext(
   organismId: string,
-  opts: Omit<ContextOptions, 'seed' | 'unrelated'> & { suite: Suite; seed?: string; modelCacheDir?: string; threads?: number; frequentTokens?: boolean },
+  opts: Omit<ContextOptions, 'seed' | 'unrelated'> & { suite: Suite; seed?: string; modelCacheDir?: string; threads?: number; device?: 'cpu' | 'webgpu' | 'cuda'; frequentTokens?: boolean },
 ): Promise<OpenedContext> {
   const organism = getOrganism(organismId);
-  const loaded = await loadOrganism(organism, { cacheDir: opts.modelCacheDir, threads: opts.threads });
+  const loaded = await loadOrganism(organism, { cacheDir: opts.modelCacheDir, threads: opts.threads, device: opts.device });
   const truth = await groundTruth(organism, loaded.tokenizer, opts.frequentTokens === false ? null : (t, tok) => opts.graders.frequentTokens(t, tok));
   const ctx = methodContext(loaded, truth, { ...opts, unrelated: opts.suite.unrelated, seed: opts.seed ?? opts.suite.seed });
   return { ctx, organism, loaded, dispose: () => loaded.dispose() };

@@ -16,6 +16,7 @@ import type { ProgressFn } from './progress.ts';
 import { validateMethodOutput } from '../method/validate.ts';
 import { protocolOf } from './protocol.ts';
 import type { Suite } from './suite.ts';
+import { describeThrown, during } from '../errors.ts';
 
 export interface OutputRequest {
   method: LoadedMethod;
@@ -64,9 +65,9 @@ export async function methodOutput(req: OutputRequest, loaded: LoadedOrganism, t
   const ctx = methodContext(loaded, truth, { unrelated: env.suite.unrelated, cacheDir: join(env.cacheDir, 'work', workName), seed: env.seed, graders: env.graders, progress: env.progress });
   let output: unknown;
   try {
-    output = await method.run(ctx, req.config);
+    output = await during(`method '${method.id}' (${req.method.source}) on ${loaded.organism.id}`, () => method.run(ctx, req.config));
   } catch (err) {
-    throw new Error(`method '${method.id}' (${req.method.source}) failed on ${loaded.organism.id}: ${(err as Error).message}`, { cause: err });
+    throw new Error(`method '${method.id}' (${req.method.source}) failed on ${loaded.organism.id}: ${describeThrown(err)}`, { cause: err });
   }
   const valid = validate(output);
   writeJsonAtomic(file, valid);

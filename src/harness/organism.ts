@@ -5,7 +5,7 @@ import type { OrganismContext } from '../method/graders.ts';
 import { allTexts, sampleTexts } from '../data/index.ts';
 import { resolveOrganism, locate, organismContext } from '../registry/index.ts';
 import type { Organism } from '../registry/index.ts';
-import { loadModel } from '../runtime/index.ts';
+import { loadModel, type LoadOptions } from '../runtime/index.ts';
 import { contentHash, defaultCacheDir } from '../runtime/cache.ts';
 import { openCheckpoint } from '../runtime/checkpoint.ts';
 import { openAdapter } from '../runtime/lora.ts';
@@ -23,6 +23,8 @@ export interface LoadedOrganism extends ModelPair {
 
 export interface LoadOrganismOptions {
   threads?: number;
+  /** LoadOptions.device: 'cpu' (default), 'webgpu' or 'cuda'. */
+  device?: LoadOptions['device'];
   cacheDir?: string;
 }
 
@@ -50,7 +52,7 @@ export async function organismRevisions(organism: Organism, cacheDir?: string): 
 export async function loadOrganism(organism: Organism, opts: LoadOrganismOptions = {}): Promise<LoadedOrganism> {
   const resolved = await resolveOrganism(organism);
   const tokenizer = loadTokenizer(resolved.base.path);
-  const common = { threads: opts.threads, cacheDir: opts.cacheDir };
+  const common = { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device };
   if (resolved.finetuned.kind === 'adapter') {
     // One model, the LoRA branch scaled per call: 0 = base, 1 = finetuned.
     const model = await loadModel(resolved.base.path, { ...common, adapter: resolved.finetuned.path });

@@ -13,6 +13,13 @@ export interface ScoringProtocol extends ReadoutBudget {
   metrics: string[];
   /** steering.coherence below this flags a method's steered text as incoherent. */
   minCoherence: number;
+  /**
+   * What a method that does nothing scores on a metric, where that is known without running it
+   * (steering.gain: 0, the gain of unsteered text). A metric is informative only where the positive
+   * control beats this too: a suite where even the ground truth's steering does worse than not
+   * steering cannot tell a good steering method from one that returns unsteered text.
+   */
+  nothing: Record<string, number>;
 }
 
 export const DEFAULT_PROTOCOL: ScoringProtocol = {
@@ -22,6 +29,7 @@ export const DEFAULT_PROTOCOL: ScoringProtocol = {
   reference: 'adl',
   metrics: ['relevance.logitlens', 'relevance.patchscope', 'steering.gain'],
   minCoherence: 0.75,
+  nothing: { 'steering.gain': 0 },
 };
 
 export const PROTOCOL_SCHEMA = {
@@ -34,6 +42,7 @@ export const PROTOCOL_SCHEMA = {
     reference: { type: 'string' },
     metrics: { type: 'array', minItems: 1, items: { type: 'string' } },
     minCoherence: { type: 'number', minimum: 0, maximum: 1 },
+    nothing: { type: 'object', additionalProperties: { type: 'number' } },
     comment: { type: 'string' },
   },
 };

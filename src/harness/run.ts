@@ -49,6 +49,8 @@ export interface HarnessOptions {
   seed?: string;
   cacheDir?: string;
   threads?: number;
+  /** LoadOptions.device: 'cpu' (default), 'webgpu' or 'cuda'; recorded as environment.executionProvider. */
+  device?: 'cpu' | 'webgpu' | 'cuda';
   progress?: ProgressFn;
   /** Recompute even when a result file exists (method outputs are still reused). */
   recompute?: boolean;
@@ -172,7 +174,7 @@ interface Loaded {
 /** Step 2: the organism's models and tokenizer, and its ground truth for the graders. */
 async function loadModels(plan: RunPlan, organism: Organism): Promise<Loaded> {
   const { opts } = plan;
-  const loaded = await loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir });
+  const loaded = await loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device });
   try {
     const truth = await timeStep('ground-truth', () => groundTruth(organism, loaded.tokenizer, (texts, tokenize) => opts.graders.frequentTokens(texts, tokenize)));
     return { loaded, truth };
@@ -361,7 +363,7 @@ async function writeResultFile(plan: RunPlan, scored: Scored, started: number, s
     datasets: await datasetRevisions(organism, suite),
     seed: plan.seed,
     createdAt: new Date().toISOString(),
-    environment: environment(opts.threads ?? null),
+    environment: environment(opts.threads ?? null, opts.device),
     graders: gradersUsed(plan, scored.relevance),
     timings: plan.timings,
     metrics: scored.metrics,

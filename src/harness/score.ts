@@ -25,6 +25,7 @@ import type { CoherenceGrader, OrganismContext, TextEmbedder, TokenRelevanceGrad
 import { bootstrapCI, pairedBootstrapCI, relevanceFraction, selfSimilarity } from '../metrics/index.ts';
 import type { MethodOutput, SteeringSamples, TokenReadout } from '../method/types.ts';
 import type { MetricValue, Metrics } from '../results/types.ts';
+import { DEFAULT_PROTOCOL } from './protocol.ts';
 
 export interface ScoringContext {
   organism: OrganismContext;
@@ -42,6 +43,8 @@ export interface ScoringContext {
 }
 
 const ALPHA = 0.05;
+/** Tokens of a readout that are graded (the protocol's limit, src/harness/protocol.ts). */
+const TOKENS_PER_READOUT = DEFAULT_PROTOCOL.tokensPerReadout;
 
 function noCI(estimate: number, over?: string): MetricValue {
   return { estimate, lower: estimate, upper: estimate, n: 1, alpha: ALPHA, ci: 'none', ...(over ? { over } : {}) };
@@ -73,28 +76,28 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-async function bestReadout(readouts: TokenReadout[], ctx: ScoringContext): Promise<{ fraction: number; labels: boolean[]; readout: TokenReadout } | undefined> {
-  let best: { fraction: number; labels: boolean[]; readout: TokenReadout } | undefined;
-  for (const readout of readouts) {
-    if (readout.tokens.length === 0) continue;
-    const labels = await ctx.relevance.grade(ctx.organism, readout.tokens);
-    const fraction = relevanceFraction(labels, readout.tokens.length);
-    if (!best || fraction > best.fraction) best = { fraction, labels: labels.map((l) => l === 'RELEVANT'), readout };
-  }
-  return best;
+interface GradedReadout {
+  fraction: number;
+  labels: boolean[];
+  readout: TokenReadout;
 }
 
-/** Readouts arrive validated: at most K per source, positions 0..K-1, at most 20 tokens each. */
+/** Readouts arrive validated: at most K per source, positions 0..K-1, at most 20 tokens each. Each is graded once. */
 async function scoreReadouts(readouts: TokenReadout[], ctx: ScoringContext, metrics: Metrics): Promise<void> {
-  const groups = new Map<string, TokenReadout[]>();
-  const add = (key: string, r: TokenReadout) => groups.set(key, [...(groups.get(key) ?? []), r]);
-  for (const r of readouts) {
-    add(r.source, r);
-    add(`${r.source}.${r.variant}`, r);
+  const groups = new Map<string, GradedReadout[]>();
+  const add = (key: string, r: GradedReadout) => groups.set(key, [...(groups.get(key) ?? []), r]);
+  for (const readout of readouts) {
+    // The harness validated the budget; direct callers (npm run adl) may pass longer lists: the top 20 count.
+    const tokens = readout.tokens.slice(0, TOKENS_PER_READOUT);
+    if (tokens.length === 0) continue;
+    const labels = await ctx.relevance.grade(ctx.organism, tokens);
+    const graded = { fraction: relevanceFraction(labels, tokens.length), labels: labels.map((l) => l === 'RELEVANT'), readout };
+    add(readout.source, graded);
+    add(`${readout.source}.${readout.variant}`, graded);
   }
   for (const [key, group] of groups) {
-    const best = await bestReadout(group, ctx);
-    if (!best) continue;
+    // the best readout (the first of equals): the toolkit's maximum over positions
+    const best = group.reduce((b, g) => (g.fraction > b.fraction ? g : b));
     const ci = bootstrapCI(best.labels, (xs) => xs.filter(Boolean).length / xs.length, { n: ctx.bootstrap, seed: `${ctx.seed}|${key}` });
     metrics[`relevance.${key}`] = fromCI({ ...ci, estimate: best.fraction }, best.labels.length, 'bootstrap', `top-${best.labels.length} tokens of ${best.readout.variant} at layer ${best.readout.layer} position ${best.readout.position}`);
   }

@@ -22,6 +22,8 @@ export interface MetricInfo {
   metric: string;
   /** mean over organisms of positive - negative, CI over families. */
   gap: ConfidenceInterval | null;
+  /** mean over organisms of positive - what doing nothing scores (protocol.nothing), where that is defined. */
+  gapToNothing: ConfidenceInterval | null;
   organisms: string[];
   families: number;
   informative: boolean;
@@ -105,9 +107,10 @@ function normalisedStatistic(row: OrganismMetrics, controls: Controls, metric: s
   };
 }
 
-function gapStatistic(controls: Controls, metric: string): Statistic {
+/** mean(positive - negative), or mean(positive - nothing) when `nothing` is given. */
+function gapStatistic(controls: Controls, metric: string, nothing?: number): Statistic {
   return (organisms, draw) =>
-    organisms.reduce((s, o, k) => s + jittered(controls.positive[o][metric], `positive|${metric}`, k, draw) - jittered(controls.negative[o][metric], `negative|${metric}`, k, draw), 0) / organisms.length;
+    organisms.reduce((s, o, k) => s + jittered(controls.positive[o][metric], `positive|${metric}`, k, draw) - (nothing ?? jittered(controls.negative[o][metric], `negative|${metric}`, k, draw)), 0) / organisms.length;
 }
 
 const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -132,13 +135,17 @@ export function scoreProtocol(input: ProtocolInput): ProtocolBoard {
   const metrics: MetricInfo[] = protocol.metrics.map((metric) => {
     const organisms = input.organisms.filter((o) => [controls.negative[o]?.[metric], controls.positive[o]?.[metric]].every((v) => v && Number.isFinite(v.estimate)));
     const fams = familiesOf(organisms);
-    if (organisms.length === 0) return { metric, gap: null, organisms, families: 0, informative: false, why: 'the controls did not produce it on any organism' };
+    if (organisms.length === 0) return { metric, gap: null, gapToNothing: null, organisms, families: 0, informative: false, why: 'the controls did not produce it on any organism' };
     const gap = familyBootstrap(fams, gapStatistic(controls, metric), opts(`gap|${metric}`));
-    const informative = fams.length >= MIN_FAMILIES && gap.lower > 0;
-    const why = fams.length < MIN_FAMILIES
-      ? `only ${fams.length} organism famil${fams.length === 1 ? 'y' : 'ies'} (at least ${MIN_FAMILIES} needed)`
-      : informative ? 'positive - negative CI above 0' : `positive - negative CI [${gap.lower.toFixed(3)}, ${gap.upper.toFixed(3)}] includes 0 or lies below it`;
-    return { metric, gap, organisms, families: fams.length, informative, why };
+    const nothing = protocol.nothing[metric];
+    const gapToNothing = nothing === undefined ? null : familyBootstrap(fams, gapStatistic(controls, metric, nothing), opts(`gap-nothing|${metric}`));
+    const ci = (c: ConfidenceInterval) => `[${c.lower.toFixed(3)}, ${c.upper.toFixed(3)}]`;
+    let why = 'positive - negative CI above 0' + (gapToNothing ? `, and positive - ${nothing} (doing nothing) CI above 0` : '');
+    if (fams.length < MIN_FAMILIES) why = `only ${fams.length} organism famil${fams.length === 1 ? 'y' : 'ies'} (at least ${MIN_FAMILIES} needed)`;
+    else if (!(gap.lower > 0)) why = `positive - negative CI ${ci(gap)} includes 0 or lies below it`;
+    else if (gapToNothing && !(gapToNothing.lower > 0)) why = `the positive control does not beat doing nothing (${nothing}): positive - ${nothing} CI ${ci(gapToNothing)}`;
+    const informative = fams.length >= MIN_FAMILIES && gap.lower > 0 && (!gapToNothing || gapToNothing.lower > 0);
+    return { metric, gap, gapToNothing, organisms, families: fams.length, informative, why };
   });
   const informative = metrics.filter((m) => m.informative);
 

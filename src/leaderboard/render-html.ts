@@ -42,6 +42,7 @@ function rankingTable(board: Leaderboard): string {
   const rows = p.ranking.map((r, i) => {
     const cells = text[i].map(label);
     cells[3] = valueCell(r.score, -0.5, 1.5, COLORS[i % COLORS.length]);
+    cells[4] = r.vsReference ? `<span class="num">${fmt(r.vsReference.estimate)}</span> <span class="ci-text">[${fmt(r.vsReference.lower)}, ${fmt(r.vsReference.upper)}]</span> ${r.vsReferenceMark}` : esc(text[i][4]);
     return cells;
   });
   return table(RANKING_HEADER.map(esc), rows, 'ranking');
@@ -132,7 +133,7 @@ function llmTables(llm: NonNullable<MethodRow['llm']>): string {
   })]);
   const metricRows2 = entries.map(([o, v]) => [label(o), ...metrics.map((k) => (v.metrics[k] ? esc(fmtCI(v.metrics[k])) : ''))]);
   return `<h4>LLM graders and agents (--graders ${esc(llm.mode)})</h4>` +
-    (agreement.length ? `<p>Offline vs LLM grader agreement on the same items:</p>${table(['organism', ...agreement.map(label)], agreeRows, 'detail')}` : '') +
+    (agreement.length ? `<p>Agreement of the graders on the same items (offline vs LLM grader agreement; κ for labels, r for scores):</p>${table(['organism', ...agreement.map(label)], agreeRows, 'detail')}` : '') +
     (metrics.length ? `<p>Hypothesis grades (1-5) and LLM coherence, 95% CI:</p>${table(['organism', ...metrics.map(label)], metricRows2, 'detail')}` : '');
 }
 
@@ -140,7 +141,7 @@ const STYLE = `
 body{font-family:system-ui,sans-serif;margin:1.5em;max-width:1200px;font-size:14px;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:0.5em 0 1em;max-width:100%}
 th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
-th{background:#f3f3f3;font-weight:600}
+th{background:#f3f3f3;font-weight:600;overflow-wrap:normal}
 table.side td,table.ranking td{min-width:5.5em}
 .num{font-variant-numeric:tabular-nums;font-weight:600}
 .ci-text{color:#555;font-size:12px;white-space:nowrap}

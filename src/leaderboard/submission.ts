@@ -38,8 +38,12 @@ export interface Entry {
   organisms: string[];
   comparisons: { name: string; metric: string; baseline: string; methodMean: number; baselineMean: number; difference: { estimate: number; lower: number; upper: number } }[];
   thresholds: { pass: number; fail: number; notScored: number };
+  /** The scoring protocol: normalised score on the informative metrics and the paired difference to the reference (null when not computable). */
+  protocol: { informative: string[]; notMeasurable: string[]; score: Interval | null; vsReference: Interval | null };
   results: { organism: string; seed: string; sha256: string; diffbenchVersion: string; gitCommit: string | null }[];
 }
+
+type Interval = { estimate: number; lower: number; upper: number };
 
 export interface BundleCheck {
   problems: string[];
@@ -96,6 +100,7 @@ export function checkBundle(suite: Suite, files: string[]): BundleCheck {
       organisms: m.organisms,
       comparisons: m.comparisons.map((c) => ({ name: c.name, metric: c.metric, baseline: c.baseline, methodMean: c.methodMean, baselineMean: c.baselineMean, difference: { estimate: c.difference.estimate, lower: c.difference.lower, upper: c.difference.upper } })),
       thresholds: { pass: m.thresholds.pass, fail: m.thresholds.fail, notScored: m.thresholds.notScored },
+      protocol: protocolEntry(board, m.key),
       results: mine.map((r) => ({ organism: r.result.organism.id, seed: r.result.seed, sha256: r.hash, diffbenchVersion: r.result.environment.diffbenchVersion, gitCommit: r.result.environment.gitCommit })),
     });
   }
@@ -126,4 +131,10 @@ export function bundleFiles(dir: string): string[] {
     .map((f) => join(dir, f))
     .filter((f) => f.endsWith('.json') && statSync(f).isFile())
     .sort();
+}
+
+function protocolEntry(board: ReturnType<typeof buildLeaderboard>, key: string): Entry['protocol'] {
+  const row = board.protocol.ranking.find((r) => r.name === key);
+  const interval = (c: Interval | null | undefined) => (c ? { estimate: c.estimate, lower: c.lower, upper: c.upper } : null);
+  return { informative: board.protocol.informative, notMeasurable: board.protocol.notMeasurable.map((m) => m.metric), score: interval(row?.score), vsReference: interval(row?.vsReference) };
 }

@@ -11,6 +11,7 @@ import actDiff from './act-diff/index.ts';
 import pca from './pca/index.ts';
 import diffMining from './diff-mining/index.ts';
 import amplification from './amplification/index.ts';
+import causal from './causal/index.ts';
 
 /** Graders a method may use inside run() (ADL: the Patchscope scale choice). */
 export interface MethodGraders {
@@ -44,4 +45,5 @@ export const BUILTIN_METHODS: BuiltinMethod[] = [
   { method: pca, entry: new URL('./pca/index.ts', import.meta.url), data: [PROMPTS] },
   { method: diffMining, entry: new URL('./diff-mining/index.ts', import.meta.url) },
   { method: amplification, entry: new URL('./amplification/index.ts', import.meta.url), data: [PROMPTS] },
+  { method: causal, entry: new URL('./causal/index.ts', import.meta.url) },
 ];

@@ -1,8 +1,9 @@
 // Builds an ONNX graph in memory and serialises it as a ModelProto (field numbers from onnx.proto).
+import { toHalf } from './half.ts';
 import { ProtoWriter } from './protobuf.ts';
 
-export type ElemType = 'float32' | 'int64' | 'int32' | 'bool' | 'uint8' | 'int8';
-const ELEM_CODE: Record<ElemType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 };
+export type ElemType = 'float32' | 'float16' | 'int64' | 'int32' | 'bool' | 'uint8' | 'int8';
+const ELEM_CODE: Record<ElemType, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 };
 
 /** A typed attribute value: ONNX distinguishes ints from floats, JavaScript does not. */
 export type Attr =
@@ -64,6 +65,7 @@ export class Graph {
     if (hit) return hit;
     const raw =
       elem === 'float32' ? new Uint8Array(Float32Array.from(values).buffer)
+      : elem === 'float16' ? new Uint8Array(toHalf(values).buffer)
       : elem === 'int64' ? new Uint8Array(BigInt64Array.from(Array.from(values), (v) => BigInt(v)).buffer)
       : elem === 'int32' ? new Uint8Array(Int32Array.from(values).buffer)
       : elem === 'uint8' || elem === 'int8' ? Uint8Array.from(values, (v) => v & 255)

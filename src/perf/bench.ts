@@ -13,6 +13,7 @@ import { loadTokenizer } from '../tokenizer/index.ts';
 import { collectDifference, relativeError } from './adl.ts';
 import { layerLinears, matmulCeiling } from './ceiling.ts';
 import { contentionFigure } from './contention.ts';
+import { gpuFigure, hardwareGpuPresent } from './gpu.ts';
 import { MALLOC_ENV, peerAvailable, peerEnv, runPeer, type PeerInfo } from './peer.ts';
 import { matmulFlops, QWEN3_1_7B_LAYERS, writeSyntheticQwen3, type SyntheticShape } from './synthetic.ts';
 import { peerReps, timeBest, timeBestInterleaved } from './timing.ts';
@@ -27,7 +28,7 @@ export interface BenchOptions {
   adapter: string;
   /** Skip the PyTorch peer even when it is installed. */
   noPeer?: boolean;
-  /** Workload groups to run (default all): prefill, precision, decode, adl, memory, contention. */
+  /** Workload groups to run (default all but gpu): prefill, precision, decode, adl, memory, contention, gpu. */
   only?: string[];
   /** Extra runtime load options (e.g. a reduced-precision mode), applied to our model only. */
   load?: Partial<LoadOptions>;
@@ -151,6 +152,9 @@ export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
       ratios.contention_slowdown_ratio = c.slowdown_ratio as number;
       ratios.contention_spinning_slowdown_ratio = c.spinning_slowdown_ratio as number;
     }
+    // the WebGPU provider: by default only on a GPU (a software adapter makes it minutes of CPU time), see gpu.ts
+    if (o.only ? o.only.includes('gpu') : await hardwareGpuPresent())
+      report.gpu = await gpuFigure({ zooDir: o.zooDir, adapter: o.adapter, cacheDir: o.cacheDir, reps: o.reps, log: o.log, deviation: (l, p) => deviationFigure(o, l, p) });
     if (want('memory')) {
       const mem = await memoryFigure(o, load);
       report.memory = mem;
@@ -330,7 +334,7 @@ async function graphVariantFigures(o: BenchOptions, load: LoadOptions, shape: Sy
  * the residual stream of every layer on random documents, and the ADL difference vectors (finetuned − base,
  * averaged over documents) of the zoo LoRA organism.
  */
-async function deviationFigure(o: BenchOptions, load: LoadOptions): Promise<Record<string, unknown>> {
+async function deviationFigure(o: BenchOptions, load: LoadOptions, precisions: readonly NonNullable<LoadOptions['precision']>[] = REDUCED): Promise<Record<string, unknown>> {
   const nDocs = 200, T = 32;
   const tokenizer = loadTokenizer(o.zooDir);
   const docs = await sampleDocuments({ source: path.join(o.zooDir, '..', 'data', 'unrelated.jsonl.gz'), n: nDocs, minTokens: T, tokenizer, seed: 7, maxChars: 10 * T });
@@ -343,7 +347,7 @@ async function deviationFigure(o: BenchOptions, load: LoadOptions): Promise<Reco
   const refDiff = await collectDifference(fp, docs, layer, 50, 'joint');
   await fp.dispose();
   const result: Record<string, unknown> = { documents: nDocs, tokens: T, adl_layer: layer, adapter: path.basename(o.adapter), residual_probe_documents: probe.length };
-  for (const precision of REDUCED) {
+  for (const precision of precisions) {
     const q = await loadModel(o.zooDir, { ...load, adapter: o.adapter, precision });
     const got = await residuals(q);
     const perLayer = hooks.map((h) => relativeError(got[h]!.data, ref[h]!.data));
@@ -351,7 +355,7 @@ async function deviationFigure(o: BenchOptions, load: LoadOptions): Promise<Reco
     await q.dispose();
     const fig = { residual_rel_error_per_layer: perLayer, residual_rel_error_max: Math.max(...perLayer), adl_difference_rel_error: relativeError(diff, refDiff) };
     result[precision] = fig;
-    o.log(`precision ${precision} vs fp32: residual relative error up to ${fig.residual_rel_error_max.toExponential(2)}, ADL difference vectors ${fig.adl_difference_rel_error.toExponential(2)}`);
+    o.log(`precision ${precision}${load.device ? ` on ${load.device}` : ''} vs fp32: residual relative error up to ${fig.residual_rel_error_max.toExponential(2)}, ADL difference vectors ${fig.adl_difference_rel_error.toExponential(2)}`);
   }
   return result;
 }

@@ -1,5 +1,6 @@
 // The organism registry: organisms/registry/**/<id>.json, each validated against
 // organisms/schema/organism.schema.json. The file path is the id, so ids are unique by construction.
+import { InputError } from '../errors.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { REPO_ROOT } from '../paths.ts';
@@ -105,5 +106,5 @@ export function getOrganism(id: string, registry: Registry = loadRegistry()): Or
   const organism = registry.organisms.get(id);
   if (organism) return organism;
   const suggestions = closeIds(id, registry.organisms.keys());
-  throw new Error(`unknown organism '${id}'; did you mean: ${suggestions.join(', ')}? (npm run organisms lists all)`);
+  throw new InputError(`unknown organism '${id}'; did you mean: ${suggestions.join(', ')}? (npm run organisms lists all)`);
 }

@@ -35,18 +35,18 @@ function onnxruntimeVersion(): string | null {
   }
 }
 
-let cached: Omit<ResultFile['environment'], 'threads'> | undefined;
+let cached: Omit<ResultFile['environment'], 'threads' | 'executionProvider'> | undefined;
 
-export function environment(threads: number | null = null): ResultFile['environment'] {
+/** `device`: the runtime's LoadOptions.device, recorded as the ONNX Runtime execution provider. */
+export function environment(threads: number | null = null, device: 'cpu' | 'webgpu' | 'cuda' = 'cpu'): ResultFile['environment'] {
   cached ??= {
     diffbenchVersion: readVersion(join(REPO_ROOT, 'package.json')) ?? 'unknown',
     gitCommit: gitCommit(),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     onnxruntimeVersion: onnxruntimeVersion(),
-    // The runtime builds CPU sessions with float32 weights (bf16 checkpoints are upcast on load).
-    executionProvider: 'cpu',
+    // The harness loads float32 weights (bf16 checkpoints are upcast on load).
     dtype: 'float32',
   };
-  return { ...cached, threads };
+  return { ...cached, executionProvider: device, threads };
 }

@@ -1,9 +1,11 @@
 // A Hugging Face checkpoint folder: config.json + model.safetensors or a sharded index + shards.
+import { InputError } from '../errors.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors.ts';
 
-export class CheckpointError extends Error {}
+/** A checkpoint or config that cannot be used: an input error (exit 2). */
+export class CheckpointError extends InputError {}
 
 export interface Checkpoint {
   dir: string;

@@ -1,4 +1,5 @@
 // Normalises a Hugging Face config.json (transformers 4 or 5 spellings) into one ModelSpec.
+import { InputError } from '../errors.ts';
 import { FAMILIES, SUPPORTED_MODEL_TYPES, type Family } from './families.ts';
 import { ropeSpec, type RopeParams, type RopeSpec } from './rope.ts';
 
@@ -35,7 +36,8 @@ export interface ModelSpec {
   padTokenId: number | null;
 }
 
-export class ConfigError extends Error {}
+/** A checkpoint or config that cannot be used: an input error (exit 2). */
+export class ConfigError extends InputError {}
 
 const ACTIVATIONS: Record<string, Activation> = {
   silu: 'silu', swish: 'silu', gelu_pytorch_tanh: 'gelu_tanh', gelu_new: 'gelu_tanh', gelu_fast: 'gelu_tanh',

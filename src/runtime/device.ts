@@ -2,6 +2,9 @@
 // onnxruntime-node's linux/win/mac binaries; any Vulkan/Metal/D3D12 adapter, incl. Mesa's lavapipe), or its
 // CUDA provider (an opt-in download; see README "GPU execution"). Each device is checked once per process
 // with a one-node session, so a missing provider fails at load with an error that says how to get it.
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { Graph } from '../onnx/graph.ts';
 
@@ -24,7 +27,8 @@ const HOW_TO_GET: Record<Device, string> = {
     'bookworm-backports, see .ci/install-lavapipe) gives a slow but complete adapter. Or use --device cpu.',
   cuda:
     "onnxruntime-node's CUDA binaries are an opt-in download from NuGet (the project's .npmrc turns install scripts " +
-    'off): `npm rebuild onnxruntime-node --ignore-scripts=false --onnxruntime-node-install=cuda12`; they need an NVIDIA ' +
+    'off): `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false` where api.nuget.org is ' +
+    'reachable; they need an NVIDIA ' +
     'driver with CUDA 12 and cuDNN 9 libraries on the library path. Or use --device webgpu (bundled) or --device cpu.',
 };
 
@@ -55,6 +59,8 @@ export function assertDeviceAvailable(device: Device): Promise<void> {
 async function probe(device: Device): Promise<void> {
   const listed = ort.listSupportedBackends().find((b) => b.name === device);
   if (!listed) throw new DeviceUnavailableError(device, `this onnxruntime-node build (${process.platform}/${process.arch}) has no '${device}' provider`);
+  const library = device === 'cuda' && !listed.bundled ? cudaProviderLibrary() : undefined;
+  if (library && !fs.existsSync(library)) throw new DeviceUnavailableError(device, `${library} is not installed`);
   const g = new Graph();
   const x = g.input('x', 'float32', [2]);
   g.output(g.op('Add', [x, x]), 'y', 'float32', [2]);
@@ -67,6 +73,13 @@ async function probe(device: Device): Promise<void> {
     if (e instanceof DeviceUnavailableError) throw e;
     throw new DeviceUnavailableError(device, firstLine((e as Error).message, device));
   }
+}
+
+/** Where onnxruntime-node's install script puts the CUDA provider (script/install-metadata.js). */
+function cudaProviderLibrary(): string {
+  const pkg = path.dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+  const file = process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  return path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch, file);
 }
 
 /** ORT's messages carry source paths and stack lines; keep the sentence that says what failed. */

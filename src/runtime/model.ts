@@ -16,8 +16,9 @@ import { generationDefaults, resolveSampling } from './generation-config.ts';
 import { nextToken } from './sampling.ts';
 import { checkShapes } from './tensor-shapes.ts';
 import { adapterWarnings } from './adapter-warnings.ts';
-import { planWeights, quantizePlan, type WeightIndex } from './weights.ts';
+import { halfPlan, planWeights, quantizePlan, type WeightIndex } from './weights.ts';
 import { cachedWeights } from './weight-cache.ts';
+import { fromHalf } from '../onnx/half.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
   PatchIntervention, SteerIntervention, Tensor,
@@ -46,7 +47,7 @@ function graphVariant(opts: LoadOptions): Variant {
   const device = parseDevice(opts.device, 'LoadOptions.device');
   if (graph !== 'reference' && graph !== 'fused') throw new Error(`LoadOptions.graph: expected 'reference' or 'fused', got '${String(graph)}'`);
   if (!(precision in PRECISIONS)) throw new Error(`LoadOptions.precision: expected ${Object.keys(PRECISIONS).map((p) => `'${p}'`).join(', ')}, got '${String(precision)}'`);
-  return { graph, precision, device, variant: { fused: graph === 'fused', quant: PRECISIONS[precision], ...DEVICE_VARIANTS[device] } };
+  return { graph, precision, device, variant: { fused: graph === 'fused', quant: PRECISIONS[precision], half: precision === 'fp16', ...DEVICE_VARIANTS[device] } };
 }
 
 /**
@@ -87,7 +88,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
   // the weight file depends on the checkpoint, spec overrides and precision; the graph file also on the variant
-  const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '');
+  const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '') + (graphVar.half ? '-fp16' : '');
   const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
   const weightsFile = path.join(dir, 'weights.bin');
   const index = await cachedWeights({
@@ -95,7 +96,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
     plan: () => {
       const planned = planWeights(spec, ckpt, adapter);
       if (adapter) assertAdapterFits(adapter);
-      return graphVar.quant ? quantizePlan(planned, graphVar.quant) : planned;
+      return graphVar.quant ? quantizePlan(planned, graphVar.quant) : graphVar.half ? halfPlan(planned) : planned;
     },
     onProgress: conversionProgress(modelDir, precision, [...ckpt.tensors.values()].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)),
   });
@@ -235,12 +236,17 @@ class OnnxLanguageModel implements LanguageModel {
     return feeds;
   }
 
+  /** Precision 'fp16': float16 weights, activations and KV cache (GraphVariant.half). */
+  private get half(): boolean {
+    return this.info.precision === 'fp16';
+  }
+
   private emptyPast(B: number): Feeds {
     const feeds: Feeds = {};
     const dims = [B, this.spec.kvHeads, 0, this.spec.headDim];
     for (let i = 0; i < this.spec.numLayers; i++) {
-      feeds[`past_key.${i}`] = f32(new Float32Array(0), dims);
-      feeds[`past_value.${i}`] = f32(new Float32Array(0), dims);
+      feeds[`past_key.${i}`] = this.half ? new ort.Tensor('float16', new Uint16Array(0), dims) : f32(new Float32Array(0), dims);
+      feeds[`past_value.${i}`] = this.half ? new ort.Tensor('float16', new Uint16Array(0), dims) : f32(new Float32Array(0), dims);
     }
     return feeds;
   }
@@ -308,7 +314,7 @@ class OnnxLanguageModel implements LanguageModel {
     let s = this.lensSessions.get(softcap);
     if (!s) {
       const file = path.join(this.built.dir, softcap ? 'lens.onnx' : 'lens-nocap.onnx');
-      if (!fs.existsSync(file)) writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap));
+      if (!fs.existsSync(file)) writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap, this.half));
       s = await ort.InferenceSession.create(file, sessionOptions(this.built.opts));
       this.lensSessions.set(softcap, s);
     }
@@ -386,6 +392,7 @@ class OnnxLanguageModel implements LanguageModel {
     } finally {
       fs.closeSync(fd);
     }
+    if (e.dtype === 'float16') return { data: fromHalf(new Uint16Array(buf.buffer, buf.byteOffset, e.length / 2)), dims: e.dims };
     return { data: new Float32Array(buf.buffer, buf.byteOffset, e.length / 4), dims: e.dims };
   }
 

@@ -1,5 +1,6 @@
 // safetensors: an 8-byte little-endian header length, a JSON header {name: {dtype, shape, data_offsets}},
 // then raw little-endian tensor bytes. The only weight format DiffBench loads (never pickle).
+import { InputError } from '../errors.ts';
 import fs from 'node:fs';
 
 export type SafeDType = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
@@ -15,7 +16,8 @@ export interface TensorEntry {
   file: string;
 }
 
-export class SafetensorsError extends Error {}
+/** A checkpoint or config that cannot be used: an input error (exit 2). */
+export class SafetensorsError extends InputError {}
 
 /** Reads and validates a safetensors header; never reads tensor data. */
 export function readSafetensorsHeader(file: string): Map<string, TensorEntry> {

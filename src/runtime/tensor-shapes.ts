@@ -2,6 +2,7 @@
 // naming (tensor-names.ts), checked before any conversion: a checkpoint whose q_proj has too few rows, or
 // whose down_proj was saved transposed, is refused with the file, tensor and both shapes.
 // (A transposed square matrix has the same shape and cannot be told apart by shape.)
+import { InputError } from '../errors.ts';
 import path from 'node:path';
 import type { Checkpoint } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
@@ -9,7 +10,8 @@ import type { Adapter } from './lora.ts';
 import type { TensorEntry } from './safetensors.ts';
 import { embeddingName, finalNormSource, hasBias, linearDims, linearKinds, linearSource, normSources, qkNormSource } from './tensor-names.ts';
 
-export class ShapeError extends Error {}
+/** A checkpoint or config that cannot be used: an input error (exit 2). */
+export class ShapeError extends InputError {}
 
 export interface ExpectedTensor {
   shape: number[];

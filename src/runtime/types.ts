@@ -143,7 +143,9 @@ export interface LoadOptions {
    * Weight precision of the decoder's linear layers: 'fp32' (default) or an opt-in quantisation for
    * large models on CPU: 'int8' (int8 weights, one scale per output column; activations quantised per
    * row inside the kernel) or 'int4' (4-bit weights in blocks of 32). Activations are never quantised
-   * across rows, so a row's result never depends on the other rows of the batch. Part of the cache key.
+   * across rows, so a row's result never depends on the other rows of the batch. 'fp16' (for GPUs): every
+   * weight, activation and the KV cache in float16 (hooks and logits are returned as float32); on the CPU,
+   * ONNX Runtime upcasts most float16 ops to float32, so it saves disk, not time. Part of the cache key.
    */
   precision?: 'fp32' | 'fp16' | 'int8' | 'int4';
   /**

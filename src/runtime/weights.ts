@@ -10,14 +10,15 @@ import path from 'node:path';
 import type { Checkpoint } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import type { Adapter } from './lora.ts';
+import { toHalf } from '../onnx/half.ts';
 import { withTemp } from './temp-files.ts';
 import { embeddingName, finalNormSource, hasBias, linearDims, linearSource, normSources, qkNormSource } from './tensor-names.ts';
 
 /** Byte range of one tensor in the weight file; dtype is float32 unless it says uint8 (packed quantised weights). */
-export interface WeightEntry { offset: number; length: number; dims: number[]; dtype?: 'uint8' | 'int8' }
+export interface WeightEntry { offset: number; length: number; dims: number[]; dtype?: 'uint8' | 'int8' | 'float16' }
 export type WeightIndex = Record<string, WeightEntry>;
 
-interface Planned { name: string; dims: number[]; produce: () => Float32Array | Uint8Array | Int8Array }
+interface Planned { name: string; dims: number[]; produce: () => Float32Array | Uint8Array | Int8Array | Uint16Array }
 
 /**
  * Decoder linears by stored weight: projections that read the same input are packed side by side into one
@@ -182,6 +183,11 @@ export function quantizePlan(plan: Planned[], q: WeightQuant): Planned[] {
   });
 }
 
+/** Every float32 tensor as float16 (precision 'fp16': weights and compute in half precision, graph/context.ts dtype). */
+export function halfPlan(plan: Planned[]): Planned[] {
+  return plan.map((p) => ({ ...p, produce: () => { const d = p.produce(); return d instanceof Float32Array ? toHalf(d) : d; } }));
+}
+
 const ALIGN = 4096;
 
 /** The weight file as written: its index, byte size and sha256 (what weight-cache.ts verifies on load). */
@@ -209,7 +215,8 @@ export async function writeWeights(plan: Planned[], file: string, onProgress?: (
         const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
         fs.writeSync(fd, bytes, 0, data.byteLength, aligned);
         hash.update(bytes);
-        index[p.name] = { offset: aligned, length: data.byteLength, dims: p.dims, ...(data instanceof Uint8Array ? { dtype: 'uint8' as const } : data instanceof Int8Array ? { dtype: 'int8' as const } : {}) };
+        const dtype = data instanceof Uint8Array ? 'uint8' as const : data instanceof Int8Array ? 'int8' as const : data instanceof Uint16Array ? 'float16' as const : undefined;
+        index[p.name] = { offset: aligned, length: data.byteLength, dims: p.dims, ...(dtype ? { dtype } : {}) };
         offset = aligned + data.byteLength;
         onProgress?.(Object.keys(index).length, plan.length);
         await new Promise((r) => setImmediate(r));

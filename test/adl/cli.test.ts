@@ -1,6 +1,8 @@
 // npm run adl: --help, a clear error for an unknown organism, and --json output on the zoo.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { loadMethod } from '../../src/harness/load-method.ts';
+import { layeredConfig } from '../../src/harness/method-config.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
 import { readResults } from '../../src/results/store.ts';
 import { tempDir, testCacheDir } from '../helpers.ts';
@@ -22,7 +24,7 @@ describe('npm run adl', () => {
     expect(r.stderr).toMatch(/zoo\/cake_bake/);
   });
 
-  it('--json prints one JSON object with the harness result and the output (logs on stderr)', () => {
+  it('--json prints one JSON object with the harness result and the output (logs on stderr)', async () => {
     const results = tempDir('adl-cli-');
     const r = run(['--organism', 'zoo/cake_bake', '--quick', '--no-baselines', '--no-control', '--results', results, '--json']);
     expect(r.status, r.stderr).toBe(0);
@@ -30,6 +32,10 @@ describe('npm run adl', () => {
     // the same harness run as npm run bench: the zoo suite's fast settings, its result file layout
     expect(result.organism.id).toBe('zoo/cake_bake');
     expect(result.suite).toEqual({ id: 'zoo', version: loadSuite('zoo').version, settings: 'fast' });
+    // keyed like a bench run of the zoo's fast settings: the same config, hence the same result file name
+    const adl = await loadMethod('adl');
+    expect(result.method.configHash).toBe(layeredConfig(adl.method, loadSuite('zoo'), 'fast').configHash);
+    expect(result.method.codeHash).toBe(adl.codeHash);
     expect(path.startsWith(results)).toBe(true);
     expect(readResults(results).map((f) => f.path)).toEqual([path]);
     // reference_adl.json: cake_bake's position-0 difference norm is 20.8 on 1000 documents (64 here)

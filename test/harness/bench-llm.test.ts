@@ -74,7 +74,7 @@ afterAll(async () => {
 function cachedOutputs(cache: string, organism: string): { llm: boolean; output: MethodOutput }[] {
   return filesUnder(join(cache, 'outputs'))
     .filter((f) => basename(f).startsWith(`${organism}--`))
-    .map((f) => ({ llm: /-llm[0-9a-f]+\.json$/.test(f), output: JSON.parse(readFileSync(f, 'utf8')) as MethodOutput }));
+    .map((f) => ({ llm: /-llm[0-9a-f]+-g[0-9a-f]+\.json$/.test(f), output: JSON.parse(readFileSync(f, 'utf8')) as MethodOutput }));
 }
 
 function filesUnder(dir: string): string[] {
@@ -169,9 +169,9 @@ describe('npm run bench -- --graders', () => {
 
     // Agreement: every token the LLM labelled was also labelled offline (20 per readout list).
     const byName = Object.fromEntries(llm.agreement.map((a) => [`${a.role}/${a.statistic}`, a]));
-    // mean-diff reads 3 variants x 5 positions through the lens, plus the one Patchscope readout: 16 lists.
-    expect(byName['token-relevance/cohen-kappa'].n).toBe(16 * 20);
-    expect(byName['token-relevance/pearson'].n).toBe(16);
+    // mean-diff's scored readouts: the difference at 5 positions through the lens, plus the one Patchscope readout: 6 lists, each graded once.
+    expect(byName['token-relevance/cohen-kappa'].n).toBe(6 * 20);
+    expect(byName['token-relevance/pearson'].n).toBe(6);
     expect(byName['coherence/cohen-kappa'].n).toBe(12);
     expect(byName['coherence/pearson'].n).toBe(6);
     expect(byName['patchscope-scale/pearson']).toMatchObject({ n: 1, value: null }); // one readout: r undefined
@@ -212,7 +212,7 @@ describe('npm run bench -- --graders', () => {
     // The null organism is scored with the LLM judge too (thresholds compare like with like).
     expect(only.result.baselines.null.metrics['relevance.logitlens.difference']).toBeDefined();
     const md = readFileSync(join(reports, 'mini@1.md'), 'utf8');
-    expect(md).toMatch(/## graded-method@1-[0-9a-f]{12} \[llm graders\]/);
-    expect(md).not.toMatch(/## graded-method@1-[0-9a-f]{12}\n/); // this folder holds the llm-graded file only
+    expect(md).toMatch(/## graded-method@2-[0-9a-f]{12} \[llm graders\]/);
+    expect(md).not.toMatch(/## graded-method@2-[0-9a-f]{12}\n/); // this folder holds the llm-graded file only
   }, 120_000);
 });

@@ -2,6 +2,7 @@
 // standing in for the embedding checkpoint: the steering search grades coherence with the LLM (a judge that
 // calls everything incoherent drives every strength to 0, where `--graders llm` keeps the offline search),
 // the text embedder runs through the runtime, and the result file says which embedder and graders made it.
+// The suite (test/harness/fixtures/paper-mode/mini-paper) names paper as its default grader mode.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,16 +54,17 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function bench(mode: string, results: string): Promise<string> {
+/** `mode` undefined: the suite's default (paper). */
+async function bench(mode: string | undefined, results: string): Promise<string> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DIFFBENCH_LLM_')));
   const args = [
-    TSX, 'src/cli/bench.ts', '--suite', 'mini', '--method', 'adl', '--config', join(tmp, 'adl.json'), '--settings', 'fast',
-    '--organisms', 'zoo/cake_bake', '--no-baselines', '--agent-runs', '0', '--graders', mode, '--embedder', 'organisms/zoo/base',
+    TSX, 'src/cli/bench.ts', '--suite', 'mini-paper', '--method', 'adl', '--config', join(tmp, 'adl.json'), '--settings', 'fast',
+    '--no-baselines', ...(mode ? ['--graders', mode] : []), '--embedder', 'organisms/zoo/base',
     '--results', results, '--reports', join(tmp, 'reports'),
   ];
   const r = await exec(process.execPath, args, {
     cwd: ROOT, maxBuffer: 1 << 24,
-    env: { ...env, DIFFBENCH_BENCHMARK_DIR: join(ROOT, 'test/harness/fixtures/bench'), DIFFBENCH_CACHE: join(tmp, 'cache'),
+    env: { ...env, DIFFBENCH_BENCHMARK_DIR: join(ROOT, 'test/harness/fixtures/paper-mode'), DIFFBENCH_CACHE: join(tmp, 'cache'),
       DIFFBENCH_LLM_BASE_URL: server.baseURL, DIFFBENCH_LLM_MODEL: 'fake-judge', DIFFBENCH_LLM_CACHE_DIR: '' },
   }).catch((e) => e as { stdout: string; stderr: string });
   return r.stdout + r.stderr;
@@ -70,7 +72,7 @@ async function bench(mode: string, results: string): Promise<string> {
 
 describe('npm run bench -- --graders paper', () => {
   it('LLM coherence in the steering search, the model embedder, and result files that name them', async () => {
-    const out = await bench('paper', join(tmp, 'paper'));
+    const out = await bench(undefined, join(tmp, 'paper')); // the suite's default mode: paper
     const [paper] = readResults(join(tmp, 'paper')).map((r) => r.result).filter((r) => r.organism.id === 'zoo/cake_bake');
     expect(paper, out).toBeDefined();
     expect(paper.llm?.mode).toBe('paper');

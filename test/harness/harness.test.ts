@@ -61,7 +61,7 @@ describe('thresholds', () => {
     expect(evaluateThreshold({ ...base, metric: 'm', op: '>', than: 'null:m', compare: 'ci' }, scored).status).toBe('fail'); // 8 < 9
     expect(evaluateThreshold({ ...base, metric: 'm', op: '<=', than: 10 }, scored).status).toBe('pass');
     const missing = evaluateThreshold({ ...base, metric: 'nope', op: '<=', than: 1 }, scored);
-    expect(missing.status).toBe('skipped');
+    expect(missing.status).toBe('not-scored');
     expect(missing.reason).toMatch(/nope was not produced/);
   });
 
@@ -85,13 +85,13 @@ describe('scoring', () => {
         readouts: [
           { source: 'logitlens', variant: 'difference', layer: 2, position: 0, tokens: words(5), tokenIds: [] },
           { source: 'logitlens', variant: 'difference', layer: 2, position: 3, tokens: words(8), tokenIds: [] },
-          { source: 'logitlens', variant: 'difference', layer: 2, position: 7, tokens: words(20), tokenIds: [] },
         ],
       },
       { organism, relevance: new LexicalRelevanceGrader(), embedder: new HashedTfidfEmbedder(), finetuneTexts: [], unrelatedTexts: [], seed: 's', bootstrap: 200 },
     );
     const m = metrics['relevance.logitlens.difference'];
-    expect(m.estimate).toBe(0.4); // position 7 is outside 0-4
+    expect(m.estimate).toBe(0.4); // the better of the two readouts (positions beyond 0-4 are rejected by src/method/validate.ts)
+    expect(metrics['relevance.logitlens']).toMatchObject({ estimate: m.estimate, over: m.over });
     expect(m.lower).toBeLessThan(0.4);
     expect(m.upper).toBeGreaterThan(0.4);
     expect(m.over).toContain('position 3');

@@ -1,4 +1,4 @@
-// The paper suite's thresholds: they load for paper@1, each cites where its claim comes from, they name
+// The paper suite's thresholds: they load for the paper suite's version, each cites where its claim comes from, they name
 // metrics the harness produces, and they encode the paper's orderings (a scored organism passes or fails
 // them as the ordering holds or not).
 import { describe, expect, it } from 'vitest';

@@ -52,15 +52,19 @@ describe('leaderboard', () => {
     expect(board.ignored.map((x) => x.why)).toEqual(['suite zoo@1, not zoo@2', 'settings fast, not full']);
   });
 
-  it('renders a table, Markdown and a self-contained HTML page with SVG bars and ladder lines', () => {
+  it('renders a table, Markdown and a self-contained HTML page with HTML tables and ladder lines', () => {
     const board = buildLeaderboard(suite, narrow.map((o, i) => resultFor(o, 0.2 + 0.05 * i, 0.15)));
     expect(renderTerminal(board)).toContain('St-FT: organism vs null organism');
     const md = renderMarkdown(board);
+    // the protocol's sections: without the controls in these results nothing is measurable, and it says so
+    expect(md).toContain('## Ranking (scoring protocol)');
+    expect(md).toMatch(/This suite cannot measure: relevance\.logitlens \(the controls did not produce it on any organism\)/);
     expect(md).toContain('| mean-diff@1-abcdefabcdef | St-FT: organism vs null organism | 8 |');
     const html = renderHtml(board);
     expect(html).toContain('<svg');
     expect(html).toContain('<polyline');
-    expect(html).toContain('<rect');
+    expect(html).toContain('<table class="ranking">');
+    expect(html).not.toContain('<pre');
     expect(html).not.toMatch(/<script|src=|href=|@import/);
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import actDiff from '../../src/methods/act-diff/index.ts';
 import pca from '../../src/methods/pca/index.ts';
 import weightSvd from '../../src/methods/weight-svd/index.ts';
+import causal from '../../src/methods/causal/index.ts';
 import { runChecked, plantedContext, plantRankOneLora, pseudoRandom, tokenId, tokenizer, type PlantedContext } from './planted.ts';
 import { readAllF32 } from '../../src/runtime/safetensors.ts';
 import { ZOO_BASE } from '../helpers.ts';
@@ -66,5 +67,24 @@ describe('direction methods on a planted rank-1 LoRA', () => {
     expect(at.scalars!['act_diff.norm.mean']).toBeGreaterThan(0.01);
     expect(Math.abs(cosine(at.vectors![0].data, b))).toBeGreaterThan(0.999);
     expect(at.readouts!.map((r) => r.source)).toEqual(['logitlens', 'contexts']);
+  }, 120_000);
+});
+
+describe('causal effect of the ADL direction on a planted rank-1 LoRA', () => {
+  it('ablating the difference along the mean direction at the planted layer removes all of KL(ft || base) at those positions; random directions almost none', async () => {
+    const E = readAllF32(`${ZOO_BASE}/model.safetensors`).get('model.embed_tokens.weight')!;
+    const H = E.shape[1];
+    const b = E.data.slice(tokenId('piano') * H, (tokenId('piano') + 1) * H);
+    const planted = await plantedContext({ adapter: plantRankOneLora(PLANTED_LAYER, b, pseudoRandom(768, 3).map((x) => x * 0.05)) });
+    try {
+      const out = await runChecked(causal, planted, { layer: 0.6, samples: 8, evalSamples: 8, tokens: 12, positions: 4, randomDirections: 2 });
+      expect(out.scalars!['causal.kl']).toBeGreaterThan(1e-3); // the LoRA changes the predictions, so a reduction can be measured
+      expect(out.scalars!['causal.ablate.reduction']).toBeGreaterThan(0.999); // layers 4-5 are the base's: logits become the base's
+      expect(out.scalars!['causal.random.reduction']).toBeLessThan(0.2);
+      // later positions still see layer 3's difference: only part of their KL goes
+      expect(out.scalars!['causal.ablate.reduction_after']).toBeLessThan(0.9);
+    } finally {
+      await planted.dispose();
+    }
   }, 120_000);
 });

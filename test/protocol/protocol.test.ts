@@ -130,6 +130,19 @@ describe('families, normalised scores, informative metrics and the ranking', () 
     expect(get('adl@2-x').vsReference).toBeNull();
   });
 
+  it('a metric where the positive control beats the negative but not doing nothing is not informative', () => {
+    const neg = rowOf('baseline/negative-control', 'control', { 'steering.gain': (o) => -0.2 - wobble(o) });
+    const pos = rowOf('baseline/positive-control', 'control', { 'steering.gain': (o) => -0.1 - wobble(o) });
+    const p = scoreProtocol({
+      protocol: { ...DEFAULT_PROTOCOL, metrics: ['steering.gain'] }, organisms: zoo, families: organismFamilies(zoo), rows: [neg, pos],
+      controls: { negative: neg.metrics, positive: pos.metrics }, seed: 't', bootstrap: 400,
+    });
+    expect(p.metrics[0].gap!.lower).toBeGreaterThan(0);
+    expect(p.metrics[0].gapToNothing!.upper).toBeLessThan(0);
+    expect(p.informative).toEqual([]);
+    expect(p.notMeasurable[0].why).toMatch(/does not beat doing nothing \(0\)/);
+  });
+
   it('counts a missing metric as the negative control\'s value and gives no mark with fewer than three families', () => {
     const silent: ScoredRow = { name: 'silent@1-z', kind: 'method', metrics: Object.fromEntries(zoo.map((o) => [o, {}])) };
     const p = board([silent]);

@@ -6,8 +6,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { discoverCases } from '../../src/conformance/cases.ts';
 import { checkCaseWith, REL_TOLERANCE } from '../../src/conformance/check.ts';
+import fs from 'node:fs';
+import { compare } from '../../src/conformance/check.ts';
 import { assertDeviceAvailable } from '../../src/runtime/device.ts';
-import { testCacheDir } from '../helpers.ts';
+import { loadModel } from '../../src/runtime/index.ts';
+import { testCacheDir, ZOO_BASE, zooAdapter } from '../helpers.ts';
 
 const unavailable = await assertDeviceAvailable('webgpu').then(() => null, (e: Error) => e.message.split('\n')[0]);
 
@@ -26,6 +29,30 @@ const SETS: [string, string[] | null][] = [
   ['hf-reference-stress', ['gemma2', 'gemma3_text', 'qwen3', 'qwen3_lora', 'olmo2', 'gpt2', 'phi3']],
   ['hf-reference-holdout', ['gemma2_lora', 'gemma3_text', 'qwen3_rslora', 'llama', 'phi3', 'qwen2', 'mistral']],
 ];
+
+describe.skipIf(unavailable)(`the zoo on WebGPU${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
+  it('base and LoRA rows of one batch, early exit at the middle layer: WebGPU = CPU within 1e-4; graphs cached apart', async () => {
+    const cacheDir = testCacheDir();
+    const load = (device: 'cpu' | 'webgpu') => loadModel(ZOO_BASE, { cacheDir, device, adapter: zooAdapter('cake_bake') });
+    const [cpu, gpu] = [await load('cpu'), await load('webgpu')];
+    const ids = [[5, 17, 99, 3, 250, 41, 7], [400, 401, 402, 12]];
+    const run = (m: typeof cpu, logits: 'last' | 'none') => m.forward({ inputIds: ids, capture: ['resid_post.2'], loraScale: [0, 1], logits });
+    for (const logits of ['last', 'none'] as const) {
+      const [a, b] = [await run(cpu, logits), await run(gpu, logits)];
+      const { rel } = compare(b.hooks['resid_post.2']!.data, a.hooks['resid_post.2']!.data);
+      console.log(`zoo cake_bake webgpu vs cpu resid_post.2 (logits ${logits}): rel ${rel.toExponential(2)}`);
+      expect(rel).toBeLessThan(REL_TOLERANCE);
+      if (logits === 'last') expect(compare(b.logits!.data, a.logits!.data).rel).toBeLessThan(REL_TOLERANCE);
+    }
+    const gen = { prompts: ids, maxNewTokens: 8, loraScale: [0, 1] };
+    expect((await gpu.generate(gen)).tokens).toEqual((await cpu.generate(gen)).tokens);
+    const decoders = fs.readdirSync(path.join(cacheDir, 'models', gpu.info.contentHash.slice(0, 32))).filter((f) => f.startsWith('decoder-'));
+    expect(decoders).toContain('decoder-fused-exit2.onnx'); // the CPU's, untouched
+    expect(decoders).toContainEqual(expect.stringMatching(/^decoder-fused-webgpu-[0-9a-f]{8}-exit2\.onnx$/));
+    await cpu.dispose();
+    await gpu.dispose();
+  });
+});
 
 describe.skipIf(unavailable)(`conformance on WebGPU${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   describe.each(SETS)('%s', (set, only) => {

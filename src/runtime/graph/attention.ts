@@ -92,8 +92,8 @@ function referenceCore(c: BuildContext, { q, k, v }: Projected, io: AttentionIO)
   const key = g.op('Concat', [io.pastKey, toHeads(k)], { axis: attr.i(2) }); // [B,kv,S,hd]
   const value = g.op('Concat', [io.pastValue, toHeads(v)], { axis: attr.i(2) });
   const keyT = g.op('Transpose', [g.op('Unsqueeze', [key, g.ints([2])])], { perm: attr.ints([0, 1, 2, 4, 3]) }); // [B,kv,1,hd,S]
-  let scores = g.op('Mul', [g.op('MatMul', [qg, keyT]), g.scalar(spec.queryScale)]); // [B,kv,group,T,S]
-  if (spec.attnSoftcap) scores = g.op('Mul', [g.op('Tanh', [g.op('Div', [scores, g.scalar(spec.attnSoftcap)])]), g.scalar(spec.attnSoftcap)]);
+  let scores = g.op('Mul', [g.op('MatMul', [qg, keyT]), c.float(spec.queryScale)]); // [B,kv,group,T,S]
+  if (spec.attnSoftcap) scores = g.op('Mul', [g.op('Tanh', [g.op('Div', [scores, c.float(spec.attnSoftcap)])]), c.float(spec.attnSoftcap)]);
   const probs = g.op('Softmax', [g.op('Add', [scores, io.mask])], { axis: attr.i(-1) });
   const ctx = g.op('MatMul', [probs, g.op('Unsqueeze', [value, g.ints([2])])]); // [B,kv,group,T,hd]
   return { ctx: g.op('Reshape', [g.op('Transpose', [ctx], { perm: attr.ints([0, 3, 1, 2, 4]) }), shapeBT(c, heads * headDim)]), key, value };

@@ -17,6 +17,10 @@ export interface BuildContext {
   jointQkNorm: boolean;
   /** Fused variant: opset-23 Attention where it matches; otherwise the reference decomposition (attention.ts). */
   fusedAttention: boolean;
+  /** Element type of weights and activations ('float16': precision 'fp16'). */
+  dtype: 'float32' | 'float16';
+  /** A scalar constant in the activation dtype. */
+  float(x: number): string;
   /** Quantisation of the decoder's linear layers, or null for float32. */
   quant: QuantSpec | null;
   /** Values already computed from a graph value (e.g. one per-row quantisation of x shared by q, k, v). */

@@ -37,6 +37,11 @@ export interface GraphVariant {
   fusedAttention?: boolean;
   /** Residual + block update + steering as one Sum (default true); WebGPU has no Sum kernel: two Adds there. */
   sumKernel?: boolean;
+  /**
+   * Weights, activations and KV cache in float16 (precision 'fp16', for GPUs); inputs other than the KV cache and
+   * all hook/logit outputs stay float32 (cast at the graph's edge), rotary tables are computed in float32.
+   */
+  half?: boolean;
 }
 export const REFERENCE_VARIANT: GraphVariant = { fused: false, quant: null };
 
@@ -48,7 +53,7 @@ function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: str
     return e;
   };
   return {
-    g, spec, fused: v.fused, quant: v.quant, jointQkNorm: v.jointQkNorm ?? true, fusedAttention: v.fused && (v.fusedAttention ?? true), memo: new Map(),
+    g, spec, fused: v.fused, quant: v.quant, dtype: v.half ? 'float16' : 'float32', float: (x) => g.constant([x], [], v.half ? 'float16' : 'float32'), jointQkNorm: v.jointQkNorm ?? true, fusedAttention: v.fused && (v.fusedAttention ?? true), memo: new Map(),
     hasWeight: (name) => name in index,
     weightDims: (name) => entry(name).dims,
     weight(name) {
@@ -67,13 +72,33 @@ function opsets(v: GraphVariant): Record<string, number> {
   return v.fused || v.quant ? FUSED_OPSETS : { '': OPSET };
 }
 
+const ONNX_FLOAT = 1, ONNX_FLOAT16 = 10;
+
+/** A float32 graph input in the activation dtype (float16 graphs: one Cast; `clamp` keeps -1e30 masks finite). */
+function activationInput(c: BuildContext, input: string, clamp?: number): string {
+  if (c.dtype === 'float32') return input;
+  const x = clamp === undefined ? input : c.g.op('Max', [input, c.g.scalar(clamp)]);
+  return c.g.op('Cast', [x], { to: attr.i(ONNX_FLOAT16) });
+}
+
+/** Declares `value` as float32 graph output `name` (float16 graphs: the Cast back is the output node). */
+function outputF32(c: BuildContext, value: string, name: string, dims: (number | string)[]): void {
+  c.g.output(c.dtype === 'float32' ? value : c.g.op('Cast', [value], { to: attr.i(ONNX_FLOAT) }, name), name, 'float32', dims);
+}
+
+/**
+ * Masked scores in float16 graphs: -30000 rather than -1e30, which is -inf in float16 (a row whose keys are all
+ * masked would then depend on how each provider's Softmax treats a row of -inf; a finite value keeps it finite).
+ */
+const HALF_MASKED = -30000;
+
 /** Logits of rows [M,H]: final-norm output -> unembedding (-> soft-cap). */
 function unembed(c: BuildContext, rows: string): string {
   const { g, spec } = c;
   const head = c.hasWeight('lm_head') ? c.weight('lm_head') : c.weight('embed');
   let logits = g.op('Gemm', [rows, head], { transB: attr.i(1) });
   if (spec.finalSoftcap)
-    logits = g.op('Mul', [g.op('Tanh', [g.op('Div', [logits, g.scalar(spec.finalSoftcap)])]), g.scalar(spec.finalSoftcap)]);
+    logits = g.op('Mul', [g.op('Tanh', [g.op('Div', [logits, c.float(spec.finalSoftcap)])]), c.float(spec.finalSoftcap)]);
   return logits;
 }
 
@@ -82,17 +107,17 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   const { numLayers: L, hidden: H, kvHeads, headDim, vocab } = spec;
   const ids = g.input('input_ids', 'int64', ['B', 'T']);
   const positions = g.input('position_ids', 'int64', ['B', 'T']);
-  const maskFull = g.input('mask_full', 'float32', ['B', 1, 1, 'T', 'S']);
-  const maskSliding = spec.layerTypes.includes('sliding') ? g.input('mask_sliding', 'float32', ['B', 1, 1, 'T', 'S']) : maskFull;
-  const steer = g.input('steer', 'float32', ['B', 1, L * H]);
-  const logitRows = g.input('logit_rows', 'int64', ['M']);
   const c = context(g, spec, index, weightsFile, v);
-  if (withLora) c.loraScale = g.op('Reshape', [g.input('lora_scale', 'float32', ['B']), g.ints([-1, 1, 1])]);
+  const maskFull = activationInput(c, g.input('mask_full', 'float32', ['B', 1, 1, 'T', 'S']), HALF_MASKED);
+  const maskSliding = spec.layerTypes.includes('sliding') ? activationInput(c, g.input('mask_sliding', 'float32', ['B', 1, 1, 'T', 'S']), HALF_MASKED) : maskFull;
+  const steer = activationInput(c, g.input('steer', 'float32', ['B', 1, L * H]));
+  const logitRows = g.input('logit_rows', 'int64', ['M']);
+  if (withLora) c.loraScale = g.op('Reshape', [activationInput(c, g.input('lora_scale', 'float32', ['B'])), g.ints([-1, 1, 1])]);
 
   let x = g.op('Gather', [c.weight('embed'), ids]); // [B,T,H]
-  if (spec.embedScale !== 1) x = g.op('Mul', [x, g.scalar(spec.embedScale)]);
+  if (spec.embedScale !== 1) x = g.op('Mul', [x, c.float(spec.embedScale)]);
   if (c.hasWeight('pos_embed')) x = g.op('Add', [x, g.op('Gather', [c.weight('pos_embed'), positions])]);
-  g.output(x, 'resid_pre.0', 'float32', ['B', 'T', H]);
+  outputF32(c, x, 'resid_pre.0', ['B', 'T', H]);
 
   const rotary: Partial<Record<'full' | 'sliding', RotaryTables>> = {};
   if (spec.rope) for (const t of new Set(spec.layerTypes)) rotary[t] = rotaryTables(c, positions, spec.rope[t]);
@@ -104,12 +129,12 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   // steer[i] as [B,1,H]: one Split of the [B,1,L·H] input
   const steers = L === 1 ? [steer] : g.opN('Split', [steer], L, { axis: attr.i(2), num_outputs: attr.i(L) });
 
-  const pastKeys = Array.from({ length: L }, (_, i) => g.input(`past_key.${i}`, 'float32', ['B', kvHeads, 'P', headDim]));
-  const pastValues = Array.from({ length: L }, (_, i) => g.input(`past_value.${i}`, 'float32', ['B', kvHeads, 'P', headDim]));
+  const pastKeys = Array.from({ length: L }, (_, i) => g.input(`past_key.${i}`, c.dtype, ['B', kvHeads, 'P', headDim]));
+  const pastValues = Array.from({ length: L }, (_, i) => g.input(`past_value.${i}`, c.dtype, ['B', kvHeads, 'P', headDim]));
   const exits = new Set((v.exits ?? []).filter((e) => e >= 0 && e < L - 1));
   // the masks and rotary tables the layers read; after an exit, copies cut to the kept positions
   const attnMask = c.fusedAttention && !spec.attnSoftcap ? 'mask4' : 'mask'; // what attention() reads (its fused path)
-  const exitDims: ExitDims = { hidden: H, rotary: (t) => (c.fused ? ['B', 'T', t.rotaryDim / 2] : ['B', 'T', 1, t.rotaryDim]) };
+  const exitDims: ExitDims = { dtype: c.dtype, hidden: H, rotary: (t) => (c.fused ? ['B', 'T', t.rotaryDim / 2] : ['B', 'T', 1, t.rotaryDim]) };
   let io = { masks, rotary };
   for (let i = 0; i < L; i++) {
     const type = spec.layerTypes[i];
@@ -118,16 +143,18 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
     const steered = v.sumKernel ?? true ? g.op('Sum', [...block.residualTerms, steers[i]]) : g.op('Add', [g.op('Add', block.residualTerms), steers[i]]);
     // patching: the given rows replace those positions; a copy and N row writes, no pass over [B,T,H] like
     // Where (reports/perf/NOTES.md change 19). Named as the graph output: no Identity copy.
-    x = g.op('ScatterND', [steered, g.input(`patch_index.${i}`, 'int64', [`N${i}`, 2]), g.input(`patch_rows.${i}`, 'float32', [`N${i}`, H])], {}, `resid_post.${i}`);
-    g.output(x, `resid_post.${i}`, 'float32', ['B', 'T', H]);
-    g.output(block.key, `present_key.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
-    g.output(block.value, `present_value.${i}`, 'float32', ['B', kvHeads, 'S', headDim]);
+    const patchIndex = g.input(`patch_index.${i}`, 'int64', [`N${i}`, 2]);
+    const patchRows = activationInput(c, g.input(`patch_rows.${i}`, 'float32', [`N${i}`, H]));
+    x = g.op('ScatterND', [steered, patchIndex, patchRows], {}, c.dtype === 'float32' ? `resid_post.${i}` : undefined);
+    outputF32(c, x, `resid_post.${i}`, ['B', 'T', H]);
+    g.output(block.key, `present_key.${i}`, c.dtype, ['B', kvHeads, 'S', headDim]);
+    g.output(block.value, `present_value.${i}`, c.dtype, ['B', kvHeads, 'S', headDim]);
     if (exits.has(i)) ({ x, io } = exitAfter(g, i, x, pastKeys[0], io, attnMask, exitDims));
   }
   const normed = norm(c, x, 'final_norm');
-  g.output(normed, 'final_norm', 'float32', ['B', 'T', H]);
+  outputF32(c, normed, 'final_norm', ['B', 'T', H]);
   const rows = g.op('Gather', [g.op('Reshape', [normed, g.ints([-1, H])]), logitRows]);
-  g.output(unembed(c, rows), 'logits', 'float32', ['M', vocab]);
+  outputF32(c, unembed(c, rows), 'logits', ['M', vocab]);
   return g.serialize(opsets(v));
 }
 
@@ -148,9 +175,9 @@ function exitAfter(g: Graph, e: number, x: string, pastKey: string, io: LayerIO,
   // Each cut value is declared with its full-length shape: shape inference cannot see through the data-dependent
   // Slice, and with unknown shapes ORT's memory plan reuses fewer buffers (measured: +85 MiB peak at 256x32).
   // When a forward stops early the declared T is wrong, and ORT allocates those few tensors on the fly.
-  const cut = (t: string, axis: number, shape: (number | string)[]) => g.shape(g.op('Slice', [t, g.ints([0]), keep, g.ints([axis])]), 'float32', shape);
+  const cut = (t: string, axis: number, shape: (number | string)[]) => g.shape(g.op('Slice', [t, g.ints([0]), keep, g.ints([axis])]), dims.dtype, shape);
   const cutMask = (m: string, tAxis: number, shape: (number | string)[]) =>
-    g.shape(g.op('Slice', [m, g.ints([0, 0]), g.op('Concat', [keep, keys], { axis: attr.i(0) }), g.ints([tAxis, tAxis + 1])]), 'float32', shape);
+    g.shape(g.op('Slice', [m, g.ints([0, 0]), g.op('Concat', [keep, keys], { axis: attr.i(0) }), g.ints([tAxis, tAxis + 1])]), dims.dtype, shape);
   const cutMasks = (m: { mask: string; mask4?: string }) =>
     attnMask === 'mask4' && m.mask4 ? { mask: m.mask, mask4: cutMask(m.mask4, 2, ['B', 1, 'T', 'S']) } : { ...m, mask: cutMask(m.mask, 3, ['B', 1, 1, 'T', 'S']) };
   const full = cutMasks(io.masks.full);
@@ -162,14 +189,14 @@ function exitAfter(g: Graph, e: number, x: string, pastKey: string, io: LayerIO,
 }
 
 /** Full-length shapes of the values exitAfter cuts (rotaryTables: [B,T,rot/2] fused, [B,T,1,rot] reference). */
-interface ExitDims { hidden: number; rotary: (t: RotaryTables) => (number | string)[] }
+interface ExitDims { dtype: 'float32' | 'float16'; hidden: number; rotary: (t: RotaryTables) => (number | string)[] }
 
 /** The logit lens: residual vectors [N,H] -> final norm -> logits [N,V] (soft-capped or not). */
-export function buildLensGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, softcap: boolean): Uint8Array {
+export function buildLensGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, softcap: boolean, half = false): Uint8Array {
   const g = new Graph();
-  const resid = g.input('resid', 'float32', ['N', spec.hidden]);
-  const c = context(g, spec, index, weightsFile, REFERENCE_VARIANT);
+  const c = context(g, spec, index, weightsFile, { ...REFERENCE_VARIANT, half });
+  const resid = activationInput(c, g.input('resid', 'float32', ['N', spec.hidden]));
   const s = softcap ? spec : { ...spec, finalSoftcap: null };
-  g.output(unembed({ ...c, spec: s }, norm(c, resid, 'final_norm')), 'logits', 'float32', ['N', spec.vocab]);
+  outputF32(c, unembed({ ...c, spec: s }, norm(c, resid, 'final_norm')), 'logits', ['N', spec.vocab]);
   return g.serialize({ '': OPSET });
 }

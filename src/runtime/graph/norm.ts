@@ -18,7 +18,7 @@ export function rmsNorm(c: BuildContext, x: string, w: string): string {
   const { g } = c;
   if (c.fused) return g.op('RMSNormalization', [x, w], { axis: attr.i(-1), epsilon: attr.f(c.spec.normEps), stash_type: attr.i(1) });
   const ms = g.op('ReduceMean', [g.op('Mul', [x, x]), g.ints([-1])], { keepdims: attr.i(1) });
-  const inv = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [ms, g.scalar(c.spec.normEps)])])]);
+  const inv = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [ms, c.float(c.spec.normEps)])])]);
   return g.op('Mul', [g.op('Mul', [x, inv]), w]);
 }
 

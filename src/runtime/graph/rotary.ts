@@ -15,7 +15,9 @@ export function rotaryTables(c: BuildContext, positionIds: string, rope: RopeSpe
   const freqs = g.op('Mul', [pos, g.constant(rope.invFreq, [rope.invFreq.length])]); // [B,T,rot/2]
   const emb = c.fused ? freqs : g.op('Unsqueeze', [g.op('Concat', [freqs, freqs], { axis: attr.i(-1) }), g.ints([2])]);
   const scaled = (t: string) => (rope.attentionFactor === 1 ? t : g.op('Mul', [t, g.scalar(rope.attentionFactor)]));
-  return { cos: scaled(g.op('Cos', [emb])), sin: scaled(g.op('Sin', [emb])), rotaryDim: rope.rotaryDim };
+  // positions times frequencies in float32 (float16 has 11 significant bits); the tables in the activation dtype
+  const typed = (t: string) => (c.dtype === 'float32' ? t : g.op('Cast', [t], { to: attr.i(10) }));
+  return { cos: typed(scaled(g.op('Cos', [emb]))), sin: typed(scaled(g.op('Sin', [emb]))), rotaryDim: rope.rotaryDim };
 }
 
 /** x·cos + rotate_half(x)·sin on the first rotaryDim features of x [B,T,heads,headDim]. */

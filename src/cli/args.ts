@@ -1,0 +1,64 @@
+// Command-line values checked before any work starts (before a model is loaded): each helper throws an
+// InputError (exit 2) naming the flag and what was expected.
+import fs from 'node:fs';
+import path from 'node:path';
+import { InputError } from '../errors.ts';
+import { getOrganism } from '../registry/index.ts';
+
+/** --flag n: a positive integer (undefined stays undefined). */
+export function positiveInt(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n <= 0) throw new InputError(`--${flag} '${value}': expected a positive integer`);
+  return n;
+}
+
+/** --flag a,b,c: a non-empty list of non-empty names (undefined stays undefined). */
+export function nameList(flag: string, value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((s) => s.trim());
+  if (value.trim() === '') throw new InputError(`--${flag} is empty: give one or more names separated by commas (or leave the flag out for all)`);
+  const empty = names.findIndex((s) => s === '');
+  if (empty >= 0) throw new InputError(`--${flag} '${value}': name ${empty + 1} of ${names.length} is empty (a stray comma?)`);
+  return names;
+}
+
+/** Organism ids that exist in the registry (the registry's error lists close matches). */
+export function organismIds(flag: string, ids: string[]): string[] {
+  for (const id of ids) {
+    try {
+      getOrganism(id);
+    } catch (err) {
+      throw new InputError(`--${flag}: ${(err as Error).message}`);
+    }
+  }
+  return ids;
+}
+
+/**
+ * --flag dir: a folder the command can write into, created if missing. A path that is a file, lies under a
+ * file, or cannot be written is an InputError now rather than after the computing.
+ */
+export function writableDir(flag: string, dir: string): string {
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new InputError(`--${flag} ${dir}: is a file, not a folder`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    const probe = path.join(dir, `.diffbench-write-test-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`--${flag} ${dir}: cannot write there (${code === 'ENOTDIR' ? 'a part of the path is a file' : code ?? (err as Error).message})`);
+  }
+  return dir;
+}
+
+/** Runs the argument checking and loading of a command's inputs: whatever fails there is an input error (exit 2). */
+export async function asInput<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof InputError || !(err instanceof Error)) throw err;
+    throw new InputError(err.message, { cause: err });
+  }
+}
