@@ -142,9 +142,13 @@ export async function findSteeringThreshold(
       const rows = strengths.flatMap((strength) => Array.from({ length: cfg.samplesPerStrength }, () => ({ prompt: prompts[p], strength })));
       const texts = await steerer.sample(rows, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP, seed: `${seed}/threshold/${p}/${strengths.join(',')}` });
       const nonEmpty = (xs: string[]) => xs.filter((t) => t.trim() !== '');
-      return Promise.all(
-        strengths.map(async (_, i) => coherencePercentage(await grader.grade(nonEmpty(texts.slice(i * cfg.samplesPerStrength, (i + 1) * cfg.samplesPerStrength))))),
-      );
+      // one strength after another: the model runs one forward at a time anyway, and the step profile
+      // (src/results/step-timings.ts) then times each grading alone instead of overlapping windows
+      const percentages: number[] = [];
+      for (let i = 0; i < strengths.length; i++) {
+        percentages.push(coherencePercentage(await grader.grade(nonEmpty(texts.slice(i * cfg.samplesPerStrength, (i + 1) * cfg.samplesPerStrength)))));
+      }
+      return percentages;
     };
     traces.push(high > 0 && steps > 0
       ? await binarySearchThreshold({ low: 0, high, steps, batchSteps: cfg.batchSteps, coherenceThreshold: cfg.coherenceThreshold, evaluate })
