@@ -11,6 +11,9 @@ export interface ThresholdSearchConfig {
   maxStrength: number;
   maxNewTokens: number;
   temperature: number;
+  /** Caller overrides of the checkpoint's generation_config.json (absent: it, else transformers' defaults); 0 / 1 = off. */
+  topK?: number;
+  topP?: number;
 }
 
 export interface FinalGenerationConfig {
@@ -18,6 +21,9 @@ export interface FinalGenerationConfig {
   maxNewTokens: number;
   temperature: number;
   maxBatchSize: number;
+  /** As ThresholdSearchConfig's. */
+  topK?: number;
+  topP?: number;
   /** Use only the first this-many prompts of the prompt file (default: all). */
   prompts?: number;
 }
@@ -85,8 +91,11 @@ export const DEFAULT_ADL_CONFIG: ADLConfig = {
  * similarity (cake_bake / roman_concrete / antarctic_rebound) was 0.119 / 0.250* / 0.114 at 1.2/1.1
  * with the lexical grader (*: searched strength 0, i.e. unsteered text) and 0.189 / 0.224 / 0.238 at
  * 0.8 with the +nll grader. At 0.6 the numbers varied more between organisms (0.130 / 0.195 / 0.281).
+ * No top-k (topK 0): the zoo's generation_config.json names none, so transformers' default top-k 50 would
+ * apply; with it the finetuned model's unsteered samples get cleaner, the perplexity-calibrated search then
+ * accepts strengths whose samples leave the domain (cake_bake steered-vs-own-data 0.038 vs 0.189 without).
  */
-export const ZOO_SAMPLING = { steering: { threshold: { temperature: 0.8 }, final: { temperature: 0.8 } } };
+export const ZOO_SAMPLING = { steering: { threshold: { temperature: 0.8, topK: 0 }, final: { temperature: 0.8, topK: 0 } } };
 
 /** Absolute layer of a relative one (the toolkit floors). */
 export function absoluteLayer(relative: number, numLayers: number): number {
@@ -132,11 +141,15 @@ export const ADL_CONFIG_SCHEMA = {
           properties: {
             steps: int(1), batchSteps: int(1), samplesPerStrength: int(1), coherenceThreshold: { type: 'number', minimum: 0, maximum: 100 },
             maxStrength: { type: 'number', exclusiveMinimum: 0 }, maxNewTokens: int(1), temperature: { type: 'number', minimum: 0 },
+            topK: int(0), topP: { type: 'number', minimum: 0, maximum: 1 },
           },
         },
         final: {
           type: 'object', additionalProperties: false, required: ['samplesPerPrompt', 'maxNewTokens', 'temperature', 'maxBatchSize'],
-          properties: { samplesPerPrompt: int(1), maxNewTokens: int(1), temperature: num, maxBatchSize: int(1), prompts: int(1) },
+          properties: {
+            samplesPerPrompt: int(1), maxNewTokens: int(1), temperature: num, maxBatchSize: int(1), prompts: int(1),
+            topK: int(0), topP: { type: 'number', minimum: 0, maximum: 1 },
+          },
         },
       },
     },

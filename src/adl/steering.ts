@@ -30,7 +30,7 @@ export class Steerer {
   constructor(private readonly o: SteererOptions) {}
 
   /** One text per row: rows[i] = {prompt ids, strength}; rows are generated in one batch. */
-  async sample(rows: { prompt: number[]; strength: number }[], gen: { maxNewTokens: number; temperature: number; seed: string }): Promise<string[]> {
+  async sample(rows: { prompt: number[]; strength: number }[], gen: { maxNewTokens: number; temperature: number; topK?: number; topP?: number; seed: string }): Promise<string[]> {
     const { model, layer, vector } = this.o;
     const H = vector.length;
     const perRow = new Float32Array(rows.length * H);
@@ -42,6 +42,8 @@ export class Steerer {
       prompts: rows.map((r) => r.prompt),
       maxNewTokens: gen.maxNewTokens,
       temperature: gen.temperature,
+      ...(gen.topK !== undefined ? { topK: gen.topK } : {}),
+      ...(gen.topP !== undefined ? { topP: gen.topP } : {}),
       seed: gen.seed,
       steer: steered ? [{ layer, vector: perRow }] : undefined,
       loraScale: this.o.loraScale,
@@ -138,7 +140,7 @@ export async function findSteeringThreshold(
     const steps = p === 0 ? cfg.steps : Math.floor(cfg.steps / 2);
     const evaluate = async (strengths: number[]) => {
       const rows = strengths.flatMap((strength) => Array.from({ length: cfg.samplesPerStrength }, () => ({ prompt: prompts[p], strength })));
-      const texts = await steerer.sample(rows, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, seed: `${seed}/threshold/${p}/${strengths.join(',')}` });
+      const texts = await steerer.sample(rows, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP, seed: `${seed}/threshold/${p}/${strengths.join(',')}` });
       const nonEmpty = (xs: string[]) => xs.filter((t) => t.trim() !== '');
       return Promise.all(
         strengths.map(async (_, i) => coherencePercentage(await grader.grade(nonEmpty(texts.slice(i * cfg.samplesPerStrength, (i + 1) * cfg.samplesPerStrength))))),
@@ -182,7 +184,7 @@ export async function finalGenerations(
   const unsteered = prompts.map(() => new Array<string>(K));
   for (let start = 0; start < rows.length; start += cfg.maxBatchSize) {
     const batch = rows.slice(start, start + cfg.maxBatchSize);
-    const texts = await steerer.sample(batch, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, seed: `${seed}/final/${start}` });
+    const texts = await steerer.sample(batch, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP, seed: `${seed}/final/${start}` });
     batch.forEach((r, i) => ((r.steered ? steered : unsteered)[r.p][r.j] = texts[i]));
     progress?.(Math.min(start + cfg.maxBatchSize, rows.length), rows.length);
   }

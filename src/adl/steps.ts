@@ -235,13 +235,13 @@ export async function coherenceCalibration(
   const t = cfg.steering.threshold;
   const inputs = {
     v: STEPS_VERSION, calibrator: c.id, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, judge: pair.base.info.contentHash,
-    seed: ctx.seed, style: prompts.style, prompts: prompts.threshold, samples: t.samplesPerStrength, maxNewTokens: t.maxNewTokens, temperature: t.temperature,
+    seed: ctx.seed, style: prompts.style, prompts: prompts.threshold, samples: t.samplesPerStrength, maxNewTokens: t.maxNewTokens, temperature: t.temperature, topK: t.topK ?? null, topP: t.topP ?? null,
     generation: generationKey(pair.finetuned.info.generationDefaults),
   };
   return store.step('coherence-calibration', inputs, async () => {
     const steerer = new Steerer({ model: pair.finetuned, layer: 0, vector: new Float32Array(pair.finetuned.info.hiddenSize), loraScale: pair.finetunedScale, decode: (ids) => ctx.tokenizer.decode(ids) });
     const rows = prompts.threshold.map(prompts.encode).flatMap((prompt) => Array.from({ length: t.samplesPerStrength }, () => ({ prompt, strength: 0 })));
-    const texts = await steerer.sample(rows, { maxNewTokens: t.maxNewTokens, temperature: t.temperature, seed: `${ctx.seed}/coherence-calibration` });
+    const texts = await steerer.sample(rows, { maxNewTokens: t.maxNewTokens, temperature: t.temperature, topK: t.topK, topP: t.topP, seed: `${ctx.seed}/coherence-calibration` });
     return { texts, calibration: await c.calibrate(texts) };
   });
 }

@@ -137,7 +137,9 @@ function sessionOptions(opts: LoadOptions, exits: number[] = []): ort.InferenceS
   return {
     graphOptimizationLevel: 'all', executionProviders: executionProviders(parseDevice(opts.device, 'LoadOptions.device')),
     ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
-    // worker threads sleep instead of busy-waiting between operators (LoadOptions.spinning)
+    // operators one after another (the graph is a chain), and worker threads sleep instead of busy-waiting
+    // between operators (LoadOptions.spinning; reports/perf/NOTES.md change 21)
+    executionMode: 'sequential',
     extra: { session: { intra_op: { allow_spinning: spin }, inter_op: { allow_spinning: spin } } },
     // after an early exit the later layers see 1 position where the memory plan (symbolic T) expected T: ORT
     // warns on every such run and allocates those tensors on the fly, which is correct

@@ -1,14 +1,19 @@
 // The "too readable?" CLI on zoo organisms with known answers (organisms/zoo/README.md: cake_bake's
 // position-0 difference is 6.5x the control's; cake_bake_n250 barely learned and is below it).
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readResults } from '../../src/results/store.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+// result files of the harness runs check-organism makes (results/check-organism by default)
+const RESULTS = mkdtempSync(join(tmpdir(), 'db-check-organism-'));
 
 function checkOrganism(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/check-organism.ts', ...args], { cwd: ROOT, env: { ...process.env, DIFFBENCH_QUIET: '1' } }, (err, stdout, stderr) =>
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/check-organism.ts', ...args], { cwd: ROOT, env: { ...process.env, DIFFBENCH_QUIET: '1', DIFFBENCH_RESULTS: RESULTS } }, (err, stdout, stderr) =>
       done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
     );
   });
@@ -26,6 +31,10 @@ describe('check-organism', () => {
     expect(cake.out).toMatch(/logit-lens relevance .* base mean .* finetuned mean/);
     expect(n250.code).toBe(0);
     expect(n250.out).toMatch(/Verdict: realistic/);
+    // the same harness run as bench: one result file per organism, with the null organism run beside it
+    const files = readResults(join(RESULTS, 'check-organism'));
+    expect(files.map((f) => [f.result.method.id, f.result.organism.id]).sort()).toEqual([['readability', 'zoo/cake_bake'], ['readability', 'zoo/cake_bake_n250']]);
+    for (const f of files) expect(f.result.baselines.null.description).toContain('zoo/control');
   }, 120_000);
 
   it('explains missing arguments', async () => {

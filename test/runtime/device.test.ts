@@ -41,6 +41,15 @@ describe('device selection', () => {
     expect(r.stdout).not.toContain('cases,'); // no case ran
   });
 
+  // VK_ICD_FILENAMES pointing nowhere hides every Vulkan driver (lavapipe or a GPU's) from this child process
+  it.skipIf(process.platform !== 'linux')('webgpu without an adapter: the CLI exits 2 and says how to get one', () => {
+    const env = { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json', VK_DRIVER_FILES: '/nonexistent/icd.json' };
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/conformance.ts', '--device', 'webgpu'], { encoding: 'utf8', env });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("device 'webgpu' is not available: Failed to get a WebGPU adapter");
+    expect(r.stderr).toContain('mesa-vulkan-drivers');
+  });
+
   it('an unknown device fails at load, before any file is written', async () => {
     const cacheDir = fs.mkdtempSync(path.join(testCacheDir(), 'device-'));
     await expect(loadModel(ZOO_BASE, { cacheDir, device: 'tpu' as 'cpu' })).rejects.toThrow("LoadOptions.device: expected one of cpu, webgpu, cuda, got 'tpu'");

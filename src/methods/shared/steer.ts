@@ -4,7 +4,7 @@
 // (src/adl/steps.ts steeringStep: same prompts, graders and caching).
 import path from 'node:path';
 import { ArtifactStore } from '../../adl/cache.ts';
-import { ADL_CONFIG_SCHEMA, DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from '../../adl/config.ts';
+import { ADL_CONFIG_SCHEMA, DEFAULT_ADL_CONFIG, mergeConfig, ZOO_SAMPLING, type ADLConfig } from '../../adl/config.ts';
 import { steeringSamples, steeringStep } from '../../adl/steps.ts';
 import type { MethodContext, SteeringSamples } from '../../method/types.ts';
 import { norm } from './linalg.ts';
@@ -25,18 +25,22 @@ export const STEERING_SCHEMA = {
   },
 };
 
-/** Defaults: the toolkit's search at sizes a CPU run of the zoo affords; sampling temperature 0.8 (src/adl/config.ts ZOO_SAMPLING says why). */
+/** Defaults: the toolkit's search at sizes a CPU run of the zoo affords; sampling temperature 0.8 without top-k (src/adl/config.ts ZOO_SAMPLING says why). */
 export const DEFAULT_STEERING: SteeringConfig = {
   enabled: true,
   directions: 1,
   promptStyle: 'auto',
-  threshold: { ...DEFAULT_ADL_CONFIG.steering.threshold, steps: 8, batchSteps: 2, samplesPerStrength: 6, maxNewTokens: 32, temperature: 0.8 },
-  final: { ...DEFAULT_ADL_CONFIG.steering.final, samplesPerPrompt: 5, maxNewTokens: 40, temperature: 0.8, prompts: 10 },
+  threshold: { ...DEFAULT_ADL_CONFIG.steering.threshold, steps: 8, batchSteps: 2, samplesPerStrength: 6, maxNewTokens: 32, ...ZOO_SAMPLING.steering.threshold },
+  final: { ...DEFAULT_ADL_CONFIG.steering.final, samplesPerPrompt: 5, maxNewTokens: 40, prompts: 10, ...ZOO_SAMPLING.steering.final },
 };
 
-/** npm test's fast settings: ADL's fast search and sample sizes (benchmark/zoo/suite.json). */
+/**
+ * npm test's fast settings: ADL's fast search and sample sizes (benchmark/zoo/suite.json), searched from
+ * maxStrength 4: with 4 steps from 100 the smallest strength tried is 6.25x the target norm and the search
+ * can only settle at 0 (the suite's comment measures this).
+ */
 export const FAST_STEERING = {
-  threshold: { steps: 4, batchSteps: 2, samplesPerStrength: 4, maxNewTokens: 24 },
+  threshold: { steps: 4, batchSteps: 2, samplesPerStrength: 4, maxNewTokens: 24, maxStrength: 4 },
   final: { samplesPerPrompt: 2, maxNewTokens: 32, prompts: 6 },
 };
 
