@@ -62,3 +62,13 @@ export async function asInput<T>(work: () => T | Promise<T>): Promise<T> {
     throw new InputError(err.message, { cause: err });
   }
 }
+
+/** The arguments of a listing command (`organisms`, `methods`): `--json`, one optional positional, `--help`. */
+export type ListingArgs = { help: true } | { help: false; json: boolean; target?: string };
+
+export function listingArgs(argv: string[]): ListingArgs {
+  if (argv.includes('--help') || argv.includes('-h')) return { help: true };
+  const unknown = argv.find((a) => a.startsWith('-') && a !== '--json');
+  if (unknown !== undefined) throw new InputError(`unknown option ${unknown} (see --help)`);
+  return { help: false, json: argv.includes('--json'), target: argv.find((a) => !a.startsWith('-')) };
+}

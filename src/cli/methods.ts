@@ -1,5 +1,6 @@
 // npm run methods [-- --json] [-- <id|file>]: the built-in diffing methods (src/methods/index.ts), one
 // line each, or one method's help: what it does, its config (defaults and per-settings presets).
+import { listingArgs } from './args.ts';
 import { table } from 'table';
 import { loadMethod } from '../harness/load-method.ts';
 import type { DiffingMethod } from '../method/types.ts';
@@ -31,17 +32,12 @@ function describe(m: DiffingMethod, source: string): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  const args = listingArgs(argv);
+  if (args.help) {
     console.log(HELP);
     return 0;
   }
-  const unknown = argv.filter((a) => a.startsWith('-') && a !== '--json');
-  if (unknown.length > 0) {
-    console.error(`unknown option ${unknown[0]}\n\n${HELP}`);
-    return 2;
-  }
-  const json = argv.includes('--json');
-  const target = argv.find((a) => !a.startsWith('-'));
+  const { json, target } = args;
   if (target) {
     const { method, source } = await loadMethod(target);
     if (json) {

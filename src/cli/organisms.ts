@@ -1,5 +1,6 @@
 // npm run organisms [-- --json] [-- FILTER]: the registered organisms, where they live and whether
 // their models are on disk already. Makes no network request.
+import { listingArgs } from './args.ts';
 import { table } from 'table';
 import { isLocal, loadRegistry, organismIsCached, type Organism } from '../registry/index.ts';
 import { runCli } from './main.ts';
@@ -24,16 +25,12 @@ function variantText(o: Organism): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
+  const args = listingArgs(argv);
+  if (args.help) {
     console.log(HELP);
     return 0;
   }
-  const unknown = argv.filter((a) => a.startsWith('-') && a !== '--json');
-  if (unknown.length > 0) {
-    console.error(`unknown option ${unknown[0]}\n\n${HELP}`);
-    return 2;
-  }
-  const filter = argv.find((a) => !a.startsWith('-'));
+  const { json, target: filter } = args;
   const organisms = [...loadRegistry().organisms.values()].filter((o) => !filter || o.id.includes(filter));
   const rows = [];
   for (const o of organisms) {
@@ -47,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
       dataPublic: o.dataPublic,
     });
   }
-  if (argv.includes('--json')) {
+  if (json) {
     console.log(JSON.stringify(rows, null, 2));
     return 0;
   }
