@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { REPO_ROOT } from '../paths.ts';
 
 /** Debian's python3-torch installs for the system interpreter, not necessarily the first python3 on PATH. */
 export const PEER_PYTHON = process.env.DIFFBENCH_PEER_PYTHON ?? '/usr/bin/python3';
@@ -80,6 +81,7 @@ export function peerAvailable(threads: number): { ok: true; info: PeerInfo } | {
   try {
     return { ok: true, info: runPeer(['info'], threads, 120_000) };
   } catch (e) {
-    return { ok: false, reason: (e as Error).message };
+    // the traceback names the checkout's absolute path: keep it out of figures files
+    return { ok: false, reason: (e as Error).message.replaceAll(REPO_ROOT + path.sep, '') };
   }
 }
