@@ -8,7 +8,8 @@
 import { fork } from 'node:child_process';
 import type { ThresholdOutcome } from '../results/types.ts';
 import type { StepTime } from '../results/step-timings.ts';
-import { describeThrown } from '../errors.ts';
+import { describeThrown, InputError } from '../errors.ts';
+import { EXIT, exitCodeOf } from './main.ts';
 
 /** What the parent needs from one organism's run (whichever process ran it). */
 export interface OrganismSummary {
@@ -28,7 +29,7 @@ export interface WorkerTotals {
   gc: number;
 }
 
-type FromWorker = { kind: 'done'; summary: OrganismSummary } | { kind: 'error'; organism: string; message: string } | ({ kind: 'totals' } & WorkerTotals);
+type FromWorker = { kind: 'done'; summary: OrganismSummary } | { kind: 'error'; organism: string; message: string; input: boolean } | ({ kind: 'totals' } & WorkerTotals);
 type ToWorker = { kind: 'run'; organism: string } | { kind: 'exit' };
 
 /**
@@ -55,7 +56,8 @@ export async function runInWorkers(
         totals.gc += m.gc;
         return;
       }
-      if (m.kind === 'error') failure ??= new Error(`${m.organism}: ${m.message}`);
+      // an input error in a worker (e.g. a method output that breaks the protocol) stays one: exit 2, not 3
+      if (m.kind === 'error') failure ??= m.input ? new InputError(`${m.organism}: ${m.message}`) : new Error(`${m.organism}: ${m.message}`);
       else onDone(m.summary);
       next();
     });
@@ -83,7 +85,7 @@ export function serveWorker(run: (organism: string) => Promise<OrganismSummary>,
       try {
         await send({ kind: 'done', summary: await run(m.organism) });
       } catch (err) {
-        await send({ kind: 'error', organism: m.organism, message: describeThrown(err) });
+        await send({ kind: 'error', organism: m.organism, message: describeThrown(err), input: exitCodeOf(err) === EXIT.input });
       }
     });
   });

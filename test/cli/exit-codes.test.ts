@@ -101,3 +101,18 @@ describe('runtime failures exit 3 with a message naming the method', () => {
     expect(r.code).toBe(3);
   }, 120_000);
 });
+
+describe('input errors in bench worker processes', () => {
+  it('a method output that breaks the protocol exits 2 from worker processes too (--jobs 2)', async () => {
+    const file = path.join(tempDir('diffbench-bad-method-'), 'bad-method.ts');
+    fs.writeFileSync(file, `export default {
+  id: 'bad-method', version: '1', configSchema: { type: 'object' }, defaultConfig: {},
+  needs: { generation: false, unrelatedText: false },
+  async run() { return { scalars: { bad: Number.NaN } }; },
+};\n`);
+    const r = await cli('bench', ['--method', file, '--organisms', 'zoo/control,zoo/cake_bake', '--jobs', '2', '--settings', 'fast', '--no-baselines', '--results', tempDir()]);
+    expect(r.stderr).toMatch(/bad-method/);
+    expect(r.code).toBe(2);
+  }, 180_000);
+
+});
