@@ -5,7 +5,7 @@ import type { DiffingMethod, MethodContext, MethodOutput } from '../src/method/t
 
 export function adlBaseline(
   id: string,
-  needs: DiffingMethod['needs'],
+  needs: DiffingMethod<ADLConfig>['needs'],
   run: (ctx: MethodContext, config: ADLConfig) => Promise<MethodOutput>,
 ): DiffingMethod<ADLConfig> {
   return {

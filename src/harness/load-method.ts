@@ -45,6 +45,10 @@ export function assertDiffingMethod(value: unknown, where: string): asserts valu
     if (!m.needs || typeof m.needs.generation !== 'boolean' || typeof m.needs.unrelatedText !== 'boolean') {
       problems.push('needs must be { generation: boolean, unrelatedText: boolean }');
     }
+    for (const key of ['finetuningData', 'chatData'] as const) {
+      const need = m.needs?.[key];
+      if (need !== undefined && typeof need !== 'boolean' && typeof need !== 'function') problems.push(`needs.${key} must be a boolean or a function of the config (got ${typeof need})`);
+    }
     if (typeof m.run !== 'function') problems.push('run(ctx, config) must be a function');
   }
   if (problems.length > 0) {

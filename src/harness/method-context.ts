@@ -1,12 +1,14 @@
 // The MethodContext a method runs in: the organism's models, tokenizer and ground truth, the suite's
-// unrelated text, a content-keyed work folder in the cache, and the graders for these models.
-import { sampleDocuments } from '../data/index.ts';
+// unrelated text, a content-keyed work folder in the cache, and the graders for these models; for a
+// method that declares needs.finetuningData / chatData (diagnostic), the finetuning and chat texts.
+import { sampleDocuments, sampleTexts } from '../data/index.ts';
+import type { DataNeeds } from '../method/needs.ts';
 import type { OrganismContext } from '../method/graders.ts';
 import type { MethodContext } from '../method/types.ts';
 import { openModelWeights } from '../method/weights.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import type { HarnessGraders } from './graders.ts';
-import { groundTruth, loadOrganism, tokenizerView, type LoadedOrganism } from './organism.ts';
+import { finetuningTexts, groundTruth, loadOrganism, tokenizerView, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
 import type { Suite } from './suite.ts';
 
@@ -18,6 +20,24 @@ export interface ContextOptions {
   seed: string;
   graders: HarnessGraders;
   progress?: ProgressFn;
+  /** The method's data needs for its config (src/method/needs.ts); none when absent. */
+  needs?: DataNeeds;
+  /** The suite's chat dataset (ctx.chatTexts samples its assistant replies). */
+  chat?: Suite['chat'];
+}
+
+/** ctx.finetuningTexts / ctx.chatTexts: only for a method that declared the need, and only where the data exists. */
+function diagnosticTexts(loaded: LoadedOrganism, opts: ContextOptions): Pick<MethodContext, 'finetuningTexts' | 'chatTexts'> {
+  const out: Pick<MethodContext, 'finetuningTexts' | 'chatTexts'> = {};
+  const { organism } = loaded;
+  if (opts.needs?.finetuningData && organism.dataset && organism.dataPublic) {
+    out.finetuningTexts = (n) => finetuningTexts(organism, n, `${opts.seed}|method-finetuning-texts`);
+  }
+  const chat = opts.chat;
+  if (opts.needs?.chatData && chat) {
+    out.chatTexts = (n) => sampleTexts({ source: locate(chat.source), column: chat.column, split: chat.split, n, seed: `${opts.seed}|method-chat-texts`, chat: 'assistant' });
+  }
+  return out;
 }
 
 export function methodContext(loaded: LoadedOrganism, organism: OrganismContext, opts: ContextOptions): MethodContext {
@@ -43,6 +63,7 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
         seed,
         addSpecialTokens: unrelated.addSpecialTokens,
       }),
+    ...diagnosticTexts(loaded, opts),
     cacheDir: opts.cacheDir,
     seed,
     progress: opts.progress ?? (() => {}),

@@ -25,6 +25,7 @@ import type { GraderMode, LlmTier } from './llm-tier.ts';
 import { mergeConfig, type LoadedMethod } from './load-method.ts';
 import { layeredConfig } from './method-config.ts';
 import { methodOutput, type ComputedOutput, type OutputRequest } from './method-output.ts';
+import { dataNeeds } from '../method/needs.ts';
 import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
 import { samplingRecord } from './sampling-record.ts';
@@ -358,7 +359,11 @@ async function writeResultFile(plan: RunPlan, scored: Scored, started: number, s
   const result: ResultFile = {
     schema: 'diffbench-result@1',
     suite: { id: suite.id, version: suite.version, settings: opts.settings },
-    method: { id: method.id, version: method.version, config: main.config, configHash: main.configHash, source: opts.method.source, codeHash: opts.method.codeHash },
+    method: {
+      id: method.id, version: method.version, config: main.config, configHash: main.configHash, source: opts.method.source, codeHash: opts.method.codeHash,
+      // a method given the finetuning data (diagnostic) is not blind: recorded, and flagged on the leaderboard
+      ...(dataNeeds(method, main.config).finetuningData ? { readsGroundTruth: true } : {}),
+    },
     organism: { id: organism.id, type: organism.type, ...plan.revisions },
     datasets: await datasetRevisions(organism, suite),
     seed: plan.seed,

@@ -186,7 +186,10 @@ function rowsOf(byMethod: [string, ResultFile[]][], organisms: string[], referen
     }
     return out;
   };
-  const rows: ScoredRow[] = byMethod.map(([key, results]) => ({ name: key, kind: 'method', metrics: collect(results, (r) => r.metrics) }));
+  const rows: ScoredRow[] = byMethod.map(([key, results]) => ({
+    name: key, kind: 'method', metrics: collect(results, (r) => r.metrics),
+    ...(results.some((r) => r.method.readsGroundTruth) ? { readsGroundTruth: true } : {}),
+  }));
   // Baselines come from the reference method's result files when there are any (they run with its config).
   const ordered = [...byMethod].sort(([a], [b]) => Number(b.startsWith(`${reference}@`)) - Number(a.startsWith(`${reference}@`)));
   const baselines = new Map<string, OrganismMetrics>();

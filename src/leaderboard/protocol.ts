@@ -11,11 +11,16 @@ import { familyBootstrap, standardError, type Statistic } from './family-bootstr
 /** A row's metrics: organism -> metric -> value. */
 export type OrganismMetrics = Record<string, Record<string, MetricValue>>;
 
+/** The ranking flag of a row whose method read the finetuning data (the ground truth). */
+export const READS_GROUND_TRUTH_FLAG = 'reads the finetuning data: not a blind diffing method';
+
 export interface ScoredRow {
   /** method key (id@version-confighash) or baseline id. */
   name: string;
   kind: 'method' | 'baseline' | 'control';
   metrics: OrganismMetrics;
+  /** Some of the row's results were computed with the organism's finetuning data (result method.readsGroundTruth). */
+  readsGroundTruth?: boolean;
 }
 
 export interface MetricInfo {
@@ -184,7 +189,10 @@ export function scoreProtocol(input: ProtocolInput): ProtocolBoard {
     return {
       name: row.name, kind: row.kind, organisms, families: families.length, score, perMetric,
       vsReference, vsReferenceMark: mark(vsReference, familiesOf(shared).length), vsNegativeMark: mark(score, families.length),
-      flags: incoherent.length ? [`incoherent steered text (steering.coherence < ${protocol.minCoherence}) on ${incoherent.join(', ')}`] : [],
+      flags: [
+        ...(row.readsGroundTruth ? [READS_GROUND_TRUTH_FLAG] : []),
+        ...(incoherent.length ? [`incoherent steered text (steering.coherence < ${protocol.minCoherence}) on ${incoherent.join(', ')}`] : []),
+      ],
     };
   };
   const ranking = input.rows.map(rank).sort((a, b) => (b.score?.estimate ?? -Infinity) - (a.score?.estimate ?? -Infinity) || a.name.localeCompare(b.name));

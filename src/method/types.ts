@@ -33,6 +33,14 @@ export interface MethodContext extends ModelPair {
   weights: ModelWeights;
   /** Unrelated text documents (already sampled and tokenized to the method's n). */
   unrelatedDocuments(n: number, tokens: number): Promise<number[][]>;
+  /**
+   * Diagnostic only: n texts of the organism's finetuning data (the ground truth the benchmark grades
+   * against). Present only when the method's needs.finetuningData is true for its config and the data is
+   * public; the result file then records `method.readsGroundTruth` and the leaderboard flags the method.
+   */
+  finetuningTexts?(n: number): Promise<string[]>;
+  /** n assistant replies of the suite's chat dataset; present only when needs.chatData and the suite has one. */
+  chatTexts?(n: number): Promise<string[]>;
   /** A folder the method may write its artifacts to (content-keyed, survives reruns). */
   cacheDir: string;
   seed: string;
@@ -85,6 +93,9 @@ export interface MethodOutput {
   details?: Record<string, unknown>;
 }
 
+/** A test on a method's config (method syntax, so a DiffingMethod<C> still fits DiffingMethod<Record<string, unknown>>). */
+export type ConfigPredicate<Config> = { test(config: Config): boolean }['test'];
+
 export interface DiffingMethod<Config = Record<string, unknown>> {
   id: string;
   version: string;
@@ -100,7 +111,16 @@ export interface DiffingMethod<Config = Record<string, unknown>> {
    * defaultConfig; the suite's methodConfig, --config and --set go on top (src/harness/method-config.ts).
    */
   settings?: Record<string, Partial<Config> | Record<string, unknown>>;
-  /** What the method needs: models in memory, generation, unrelated text. */
-  needs: { generation: boolean; unrelatedText: boolean };
+  /**
+   * What the method needs: models in memory, generation, unrelated text; optionally the organism's
+   * finetuning data (diagnostic: a method that reads it is not a blind diffing method and is flagged)
+   * and the suite's chat data. Either may depend on the config (a function of it).
+   */
+  needs: {
+    generation: boolean;
+    unrelatedText: boolean;
+    finetuningData?: boolean | ConfigPredicate<Config>;
+    chatData?: boolean | ConfigPredicate<Config>;
+  };
   run(ctx: MethodContext, config: Config): Promise<MethodOutput>;
 }

@@ -54,7 +54,11 @@ export interface ThresholdOutcome {
 export interface ResultFile {
   schema: typeof RESULT_SCHEMA_ID;
   suite: { id: string; version: number; settings: string };
-  method: { id: string; version: string; config: Record<string, unknown>; configHash: string; source: string; codeHash: string };
+  method: {
+    id: string; version: string; config: Record<string, unknown>; configHash: string; source: string; codeHash: string;
+    /** True when the method was given the organism's finetuning data (needs.finetuningData): not a blind diffing method. */
+    readsGroundTruth?: boolean;
+  };
   organism: { id: string; type: string; base: ModelRevision; finetuned: ModelRevision & { kind: 'adapter' | 'model' } };
   /** The data behind the result (absent in files written before it was recorded). */
   datasets?: DatasetRevision[];
