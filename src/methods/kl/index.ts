@@ -1,11 +1,13 @@
 // KL / logit difference (re-derived from the diffing toolkit's description): per-token KL(finetuned ||
 // base) of the next-token distributions over unrelated text, where it peaks (max-activating contexts),
-// and the tokens whose log-probability the finetune raises most on average. The method sees no
-// finetuning data (MethodContext has none), so the toolkit's KL over finetuning text is not computed.
-import type { DiffingMethod, MethodOutput, TokenReadout } from '../../method/types.ts';
+// and the tokens whose log-probability the finetune raises most on average. By default the method is
+// blind (it sees no finetuning data); `finetuningText: true` adds the toolkit's KL over finetuning text
+// as a diagnostic series (the harness then gives ctx.finetuningTexts and flags the result as not blind).
+import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../../method/types.ts';
 import { visitLogProbs, klDivergence } from '../shared/logprobs.ts';
 import { contextText, READOUTS_PER_SOURCE, topTokenReadout } from '../shared/readouts.ts';
 import { topK } from '../../adl/topk.ts';
+import { seriesDocuments } from '../shared/texts.ts';
 
 export interface KLConfig {
   samples: number;
@@ -15,6 +17,18 @@ export interface KLConfig {
   positions: number;
   /** Max-activating contexts kept (highest per-token KL). */
   contexts: number;
+  /** Diagnostic: also measure KL over 'samples' finetuning texts (reads the ground truth; the result is flagged). */
+  finetuningText: boolean;
+}
+
+/** mean, p95 and max of per-token KLs, as scalars under `prefix`. */
+function klScalars(prefix: string, kls: number[]): Record<string, number> {
+  const sorted = [...kls].sort((a, b) => a - b);
+  return {
+    [`${prefix}.mean`]: kls.reduce((s, x) => s + x, 0) / kls.length,
+    [`${prefix}.p95`]: sorted[Math.floor(0.95 * (sorted.length - 1))],
+    [`${prefix}.max`]: sorted[sorted.length - 1],
+  };
 }
 
 const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
@@ -25,9 +39,13 @@ Returns:
   readouts  source logitlens, variant logit-diff, positions 0..positions-1 (layer = last): the 20 tokens
             whose log-probability the finetune raises most on average at that document position
   scalars   kl.mean (nats per token), kl.p95, kl.max, kl.pos<p> (mean KL at position p)
-  details   the top tokens over all positions, the max-KL contexts with each model's top next tokens
+            with finetuningText: kl.finetuning.mean / .p95 / .max over finetuning texts of 'tokens'
+            tokens, and kl.finetuning.ratio (finetuning mean / unrelated mean)
+  details   the top tokens over all positions, the max-KL contexts with each model's top next tokens;
+            finetuningText: the finetuning series' size, or why it is not measurable (no public data)
   findings  the same in words
-Config: samples, tokens, batchSize, positions (<= 5), contexts.`;
+Config: samples, tokens, batchSize, positions (<= 5), contexts, finetuningText (default false: the
+diagnostic reads the finetuning data, so the result is marked readsGroundTruth and flagged as not blind).`;
 
 const kl: DiffingMethod<KLConfig> = {
   id: 'kl',
@@ -35,12 +53,14 @@ const kl: DiffingMethod<KLConfig> = {
   description: 'KL / logit difference: per-token KL(ft||base) on unrelated text, max-KL contexts, tokens with the largest mean log-prob increase',
   help: HELP,
   configSchema: {
-    type: 'object', additionalProperties: false, required: ['samples', 'tokens', 'batchSize', 'positions', 'contexts'],
-    properties: { samples: int(1), tokens: int(1), batchSize: int(1), positions: int(1, READOUTS_PER_SOURCE), contexts: int(0) },
+    type: 'object', additionalProperties: false, required: ['samples', 'tokens', 'batchSize', 'positions', 'contexts', 'finetuningText'],
+    properties: {
+      samples: int(1), tokens: int(1), batchSize: int(1), positions: int(1, READOUTS_PER_SOURCE), contexts: int(0), finetuningText: { type: 'boolean' },
+    },
   },
-  defaultConfig: { samples: 1000, tokens: 32, batchSize: 16, positions: 5, contexts: 20 },
+  defaultConfig: { samples: 1000, tokens: 32, batchSize: 16, positions: 5, contexts: 20, finetuningText: false },
   settings: { fast: { samples: 64, tokens: 16 }, full: { samples: 500, tokens: 32 } },
-  needs: { generation: false, unrelatedText: true },
+  needs: { generation: false, unrelatedText: true, finetuningData: (config) => config.finetuningText },
 
   async run(ctx, config): Promise<MethodOutput> {
     const { vocabSize: V, numLayers: L } = ctx.finetuned.info;
@@ -68,13 +88,9 @@ const kl: DiffingMethod<KLConfig> = {
     });
     const readouts: TokenReadout[] = perPosition.map((score, position) =>
       topTokenReadout(ctx, score, { source: 'logitlens', variant: 'logit-diff', layer: L - 1, position }));
-    const sorted = [...kls].sort((a, b) => a - b);
-    const scalars: Record<string, number> = {
-      'kl.mean': kls.reduce((s, x) => s + x, 0) / kls.length,
-      'kl.p95': sorted[Math.floor(0.95 * (sorted.length - 1))],
-      'kl.max': sorted[sorted.length - 1],
-    };
+    const scalars = klScalars('kl', kls);
     klAt.forEach((s, p) => (scalars[`kl.pos${p}`] = s / docs.length));
+    const finetuning = config.finetuningText ? await finetuningSeries(ctx, config, scalars) : undefined;
     const show = (ids: number[]) => ids.map((id) => ctx.tokenizer.displayToken(id));
     const topOverall = show(topK(overall, 20));
     const contexts = peaks.map((p) => ({
@@ -84,13 +100,29 @@ const kl: DiffingMethod<KLConfig> = {
     return {
       readouts,
       scalars,
-      details: { topTokensAllPositions: topOverall, maxKLContexts: contexts },
+      details: { topTokensAllPositions: topOverall, maxKLContexts: contexts, ...(finetuning ? { finetuningText: finetuning.detail } : {}) },
       findings: [
         `tokens the finetune makes more likely on unrelated text: ${topOverall.join(' ')}`,
+        ...(finetuning ? [finetuning.finding] : []),
         ...contexts.slice(0, 5).map((c) => `KL ${c.kl.toFixed(2)} nats at "${c.context}": finetuned expects ${c.finetunedNext.join(' ')}; base ${c.baseNext.join(' ')}`),
       ],
     };
   },
 };
+
+/** Diagnostic: KL over finetuning texts, added to `scalars` as kl.finetuning.*; or why it is not measurable. */
+async function finetuningSeries(ctx: MethodContext, config: KLConfig, scalars: Record<string, number>): Promise<{ detail: object; finding: string }> {
+  const series = await seriesDocuments(ctx, 'finetuning', config.samples, config.tokens);
+  if ('notMeasurable' in series) return { detail: { notMeasurable: series.notMeasurable }, finding: `KL over finetuning text: not measurable (${series.notMeasurable})` };
+  const kls: number[] = [];
+  await visitLogProbs(ctx, series.docs, config.batchSize, 'kl: finetuning text', ({ ft, base }) => kls.push(klDivergence(ft, base)));
+  Object.assign(scalars, klScalars('kl.finetuning', kls));
+  if (scalars['kl.mean'] > 0) scalars['kl.finetuning.ratio'] = scalars['kl.finetuning.mean'] / scalars['kl.mean'];
+  const ratio = scalars['kl.finetuning.ratio'];
+  return {
+    detail: { documents: series.docs.length, tokens: config.tokens },
+    finding: `KL over finetuning text (reads the ground truth): ${scalars['kl.finetuning.mean'].toFixed(3)} nats per token${ratio === undefined ? '' : `, ${ratio.toFixed(2)}x that on unrelated text`}`,
+  };
+}
 
 export default kl;
