@@ -27,9 +27,8 @@ export interface ContextOptions {
 }
 
 /** ctx.finetuningTexts / ctx.chatTexts: only for a method that declared the need, and only where the data exists. */
-function diagnosticTexts(loaded: LoadedOrganism, opts: ContextOptions): Pick<MethodContext, 'finetuningTexts' | 'chatTexts'> {
+export function diagnosticTexts(organism: Organism, opts: Pick<ContextOptions, 'needs' | 'chat' | 'seed'>): Pick<MethodContext, 'finetuningTexts' | 'chatTexts'> {
   const out: Pick<MethodContext, 'finetuningTexts' | 'chatTexts'> = {};
-  const { organism } = loaded;
   if (opts.needs?.finetuningData && organism.dataset && organism.dataPublic) {
     out.finetuningTexts = (n) => finetuningTexts(organism, n, `${opts.seed}|method-finetuning-texts`);
   }
@@ -63,7 +62,7 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
         seed,
         addSpecialTokens: unrelated.addSpecialTokens,
       }),
-    ...diagnosticTexts(loaded, opts),
+    ...diagnosticTexts(loaded.organism, opts),
     cacheDir: opts.cacheDir,
     seed,
     progress: opts.progress ?? (() => {}),

@@ -81,8 +81,16 @@ export interface PlantedContext {
   dispose(): Promise<void>;
 }
 
+/** Texts the planted context serves as ctx.finetuningTexts / ctx.chatTexts (absent: the function is absent, as in the harness). */
+export interface PlantedTexts {
+  finetuning?: string[];
+  chat?: string[];
+}
+
+const serve = (texts: string[]) => (n: number) => Promise.resolve(texts.slice(0, n));
+
 /** A MethodContext over the zoo base and a planted finetune (a full checkpoint or an adapter). */
-export async function plantedContext(finetune: { model?: string; adapter?: string }, organismId = 'test/planted'): Promise<PlantedContext> {
+export async function plantedContext(finetune: { model?: string; adapter?: string }, organismId = 'test/planted', texts: PlantedTexts = {}): Promise<PlantedContext> {
   const cacheDir = testCacheDir();
   let base: LanguageModel, finetuned: LanguageModel;
   if (finetune.adapter) base = finetuned = await loadModel(ZOO_BASE, { adapter: finetune.adapter, cacheDir });
@@ -99,6 +107,8 @@ export async function plantedContext(finetune: { model?: string; adapter?: strin
     weights: openModelWeights(base.info, finetuned.info),
     graders: offlineGraders().forMethod({ base, finetuned, ...(lora ? { baseScale: 0, finetunedScale: 1 } : {}) }, (t) => tok.encode(t, { addSpecialTokens: false })),
     unrelatedDocuments: (n, tokens) => sampleDocuments({ source: UNRELATED, n, minTokens: tokens, tokenizer: tok, order: 'file', addSpecialTokens: false }),
+    ...(texts.finetuning ? { finetuningTexts: serve(texts.finetuning) } : {}),
+    ...(texts.chat ? { chatTexts: serve(texts.chat) } : {}),
     cacheDir: tempDir('planted-work-'),
     seed: 'planted',
     progress: () => {},
