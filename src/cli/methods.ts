@@ -20,11 +20,17 @@ function firstLine(m: DiffingMethod): string {
   return m.description ?? m.help?.split('\n')[0] ?? '';
 }
 
+/** The optional data needs: ', finetuning data (reads the ground truth) if the config asks', ... */
+function diagnosticNeeds(m: DiffingMethod): string {
+  const one = (need: unknown, what: string) => (need === true ? `, ${what}` : typeof need === 'function' ? `, ${what} if the config asks` : '');
+  return one(m.needs.finetuningData, 'finetuning data (reads the ground truth: not blind)') + one(m.needs.chatData, 'chat data');
+}
+
 function describe(m: DiffingMethod, source: string): string {
   const lines = [`${m.id}@${m.version} (${source})`, ''];
   if (m.description) lines.push(m.description, '');
   if (m.help) lines.push(m.help, '');
-  lines.push(`needs: ${m.needs.generation ? 'generation' : 'no generation'}, ${m.needs.unrelatedText ? 'unrelated text' : 'no unrelated text'}`);
+  lines.push(`needs: ${m.needs.generation ? 'generation' : 'no generation'}, ${m.needs.unrelatedText ? 'unrelated text' : 'no unrelated text'}${diagnosticNeeds(m)}`);
   lines.push('', 'default config:', JSON.stringify(m.defaultConfig, null, 2));
   for (const [name, preset] of Object.entries(m.settings ?? {})) lines.push('', `settings '${name}' (over the defaults):`, JSON.stringify(preset, null, 2));
   lines.push('', `override with --set key=value or --config file.json ({"fast": {...}, "full": {...}} or flat); the schema: npm run methods -- --json ${m.id}`);
