@@ -19,6 +19,8 @@ import { READS_GROUND_TRUTH_FLAG, scoreProtocol, type ScoredRow } from '../../sr
 import { rankingRows } from '../../src/leaderboard/render-protocol.ts';
 import { resultErrors } from '../../src/results/validate.ts';
 import { sampleResult } from '../results/sample.ts';
+import { buildLeaderboard } from '../../src/leaderboard/index.ts';
+import { loadSuite } from '../../src/harness/suite.ts';
 import { ZOO_BASE } from '../helpers.ts';
 import { meanFinalHidden, plantLogitBias, plantRankOneLora, plantedContext, pseudoRandom, runChecked, tokenId, UNRELATED, type PlantedContext } from './planted.ts';
 import { readAllF32 } from '../../src/runtime/safetensors.ts';
@@ -145,5 +147,19 @@ describe('a result that read the finetuning data is marked and flagged', () => {
     expect(flags('kl@1-x')).toEqual([READS_GROUND_TRUTH_FLAG]);
     expect(flags('adl@2-y')).toEqual([]);
     expect(rankingRows(board).find((r) => r[1] === 'kl@1-x')!.at(-1)).toContain('not a blind diffing method');
+  });
+
+  it('buildLeaderboard carries a result file\'s readsGroundTruth to that method\'s ranking row only', () => {
+    const suite = loadSuite('zoo');
+    const files = suite.organisms.flatMap((o) => [true, false].map((reads) => {
+      const r = sampleResult();
+      r.organism = { ...r.organism, id: o };
+      r.method = { ...r.method, id: reads ? 'kl' : 'act-diff', ...(reads ? { readsGroundTruth: true } : {}) };
+      return { path: `${o}-${r.method.id}.json`, result: r };
+    }));
+    const ranking = buildLeaderboard(suite, files).protocol.ranking;
+    const flagsOf = (id: string) => ranking.find((r) => r.name.startsWith(`${id}@`))!.flags;
+    expect(flagsOf('kl')).toContain(READS_GROUND_TRUTH_FLAG);
+    expect(flagsOf('act-diff')).not.toContain(READS_GROUND_TRUTH_FLAG);
   });
 });
