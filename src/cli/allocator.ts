@@ -5,9 +5,14 @@
 import { spawnSync } from 'node:child_process';
 import { MALLOC_ENV } from '../perf/peer.ts';
 
-/** Re-executes this process with MALLOC_ENV unless it is set already; exits with the child's status. */
+/**
+ * Re-executes this process with MALLOC_ENV unless it is set already; exits as the child did (its status, or
+ * the same signal: a child killed by SIGKILL must not look like exit 1, "a threshold failed").
+ */
 export function rerunWithAllocatorEnv(): void {
   if (process.platform !== 'linux' || Object.entries(MALLOC_ENV).every(([k, v]) => process.env[k] === v)) return;
   const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, ...MALLOC_ENV } });
-  process.exit(r.status ?? 1);
+  if (r.error) throw r.error;
+  if (r.signal) process.kill(process.pid, r.signal);
+  process.exit(r.status ?? 3);
 }
