@@ -13,7 +13,8 @@ import type { QuantSpec } from './graph/context.ts';
 import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
 import { assertAdapterFits, openAdapter } from './lora.ts';
 import { generationDefaults, resolveSampling } from './generation-config.ts';
-import { nextToken } from './sampling.ts';
+import { drawFromProbs, nextToken, probabilitySampling } from './sampling.ts';
+import { SoftmaxSession } from './softmax-session.ts';
 import { checkShapes } from './tensor-shapes.ts';
 import { adapterWarnings } from './adapter-warnings.ts';
 import { halfPlan, planWeights, quantizePlan, type WeightIndex } from './weights.ts';
@@ -151,6 +152,7 @@ interface Built { dir: string; index: WeightIndex; weightsFile: string; hasAdapt
 
 class OnnxLanguageModel implements LanguageModel {
   private lensSessions = new Map<boolean, ort.InferenceSession>();
+  private softmax?: Promise<SoftmaxSession>;
 
   constructor(readonly info: ModelInfo, private spec: ModelSpec, private session: ort.InferenceSession, private built: Built) {}
 
@@ -333,7 +335,8 @@ class OnnxLanguageModel implements LanguageModel {
     const batch = padBatch(opts.prompts, this.padId, 'left');
     const { B } = batch;
     const eos = new Set(opts.eosTokenIds ?? this.spec.eosTokenIds);
-    const rand = seedrandom(String(opts.seed ?? 0));
+    if (opts.rowSeeds && opts.rowSeeds.length !== B) throw new Error(`generate: ${opts.rowSeeds.length} rowSeeds for ${B} prompts`);
+    const rands = Array.from({ length: B }, (_, b) => seedrandom(opts.rowSeeds?.[b] ?? `${opts.seed ?? 0}/${b}`));
     const sampling = resolveSampling(opts, this.info.generationDefaults);
     // the repetition penalty's memory: each row's real prompt tokens, then what it generates (transformers also
     // counts the pad id of left-padded rows; here a row's tokens never depend on the other rows of its batch)
@@ -357,13 +360,16 @@ class OnnxLanguageModel implements LanguageModel {
       const out = await this.session.run(feeds, fetches);
       const logits = out.logits.data as Float32Array;
       const V = this.spec.vocab;
+      const probs = probabilitySampling(sampling) ? await this.softmaxRows(logits, B, sampling.temperature!) : undefined;
       const next = new BigInt64Array(B);
       for (let b = 0; b < B; b++) {
         if (done[b]) {
           next[b] = BigInt(this.padId);
           continue;
         }
-        const tok = nextToken(logits, b * V, V, history[b], sampling, rand);
+        const tok = probs
+          ? drawFromProbs(probs, logits, b * V, V, sampling.topK, rands[b])
+          : nextToken(logits, b * V, V, history[b], sampling, rands[b]);
         tokens[b].push(tok);
         history[b].push(tok);
         next[b] = BigInt(tok);
@@ -383,6 +389,11 @@ class OnnxLanguageModel implements LanguageModel {
       }
     }
     return { tokens, sampling };
+  }
+
+  private softmaxRows(logits: Float32Array, B: number, temperature: number): Promise<Float32Array> {
+    this.softmax ??= SoftmaxSession.create({ threads: this.built.opts.threads, spinning: this.built.opts.spinning });
+    return this.softmax.then((s) => s.run(logits, B, this.spec.vocab, temperature));
   }
 
   private readWeight(name: string): Tensor {
@@ -409,6 +420,7 @@ class OnnxLanguageModel implements LanguageModel {
   async dispose(): Promise<void> {
     await this.session.release();
     for (const s of this.lensSessions.values()) await s.release();
+    if (this.softmax) await (await this.softmax).release();
   }
 }
 

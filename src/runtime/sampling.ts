@@ -34,7 +34,7 @@ export function applyTopK(scores: Float64Array, k: number): void {
 }
 
 /** The k-th largest value (1-based) with a size-k min-heap: O(V log k). */
-function kthLargest(xs: Float64Array, k: number): number {
+function kthLargest(xs: Float64Array | Float32Array, k: number): number {
   const heap = new Float64Array(k);
   let n = 0;
   for (const x of xs) {
@@ -139,6 +139,39 @@ export function drawToken(scores: Float64Array, rand: () => number): number {
     if (probs[i] === 0) continue;
     last = i;
     r -= probs[i];
+    if (r < 0) return i;
+  }
+  return last;
+}
+
+/**
+ * Whether a step's choice needs nothing but softmax(logits / T) and top-k: sampling without a repetition
+ * penalty, top-p or min-p. Then the probabilities come in one batched call (src/runtime/softmax-session.ts,
+ * float32) and drawFromProbs makes the draw.
+ */
+export function probabilitySampling(s: SamplingSettings): boolean {
+  return s.doSample && s.repetitionPenalty === 1 && s.topP >= 1 && s.minP === null;
+}
+
+/**
+ * One draw with `rand` in [0, 1) from probs[offset, offset+V) = softmax(logits/T) of the row, in id order.
+ * Top-k as TopKLogitsWarper: tokens whose logit is below the k-th largest are left out and the rest
+ * renormalised (the draw walks r·mass over what is kept, which equals a softmax over the kept tokens).
+ */
+export function drawFromProbs(probs: Float32Array, logits: Float32Array, offset: number, V: number, topK: number, rand: () => number): number {
+  const kth = topK > 0 && topK < V ? kthLargest(logits.subarray(offset, offset + V), topK) : -Infinity;
+  let mass = 1;
+  if (kth > -Infinity) {
+    mass = 0;
+    for (let i = 0; i < V; i++) if (logits[offset + i] >= kth) mass += probs[offset + i];
+  }
+  let r = rand() * mass;
+  let last = -1;
+  for (let i = 0; i < V; i++) {
+    const p = probs[offset + i];
+    if (p === 0 || logits[offset + i] < kth) continue;
+    last = i;
+    r -= p;
     if (r < 0) return i;
   }
   return last;

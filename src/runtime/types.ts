@@ -70,7 +70,13 @@ export interface GenerateOptions {
   minP?: number | null;
   /** Applies to greedy decoding too; default from generation_config.json, else 1 (off). */
   repetitionPenalty?: number;
+  /**
+   * Every row draws from its own seeded stream, so a row's tokens depend on its prompt, steering, LoRA scale
+   * and seed, never on which rows share its batch (up to float rounding of the padded batch). Row b's
+   * stream is seeded with rowSeeds[b] when given, else with `${seed}/${b}`.
+   */
   seed?: string | number;
+  rowSeeds?: string[];
   steer?: SteerIntervention[];
   loraScale?: number | number[];
   /** Stop a row when it emits one of these; defaults to the model's EOS ids. */

@@ -7,7 +7,8 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { generationDefaults, resolveSampling, type SamplingSettings } from '../../src/runtime/generation-config.ts';
 import { loadModel } from '../../src/runtime/index.ts';
-import { applyMinP, applyRepetitionPenalty, applyTemperature, applyTopK, applyTopP, drawToken, nextToken, softmax } from '../../src/runtime/sampling.ts';
+import { applyMinP, applyRepetitionPenalty, applyTemperature, applyTopK, applyTopP, drawFromProbs, drawToken, nextToken, probabilitySampling, softmax } from '../../src/runtime/sampling.ts';
+import { SoftmaxSession } from '../../src/runtime/softmax-session.ts';
 import { tempDir, testCacheDir } from '../helpers.ts';
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
@@ -157,6 +158,67 @@ describe('nextToken against the plain definition (no full sorts in the fast path
   }
 });
 
+describe('the probability path: float32 softmax(logits / T) from ONNX Runtime, then drawFromProbs', () => {
+  const V = 2000;
+  const rng = seedrandom('softmax-session-test');
+  const rows = [
+    Float32Array.from({ length: V }, () => 8 * (rng() - 0.5)),
+    Float32Array.from({ length: V }, () => 0.01 * rng()),
+    Float32Array.from({ length: V }, () => Math.round(4 * rng())),
+    Float32Array.from({ length: V }, (_, i) => (i === 7 ? 30 : rng())),
+  ];
+  const logits = new Float32Array(rows.length * V);
+  rows.forEach((r, b) => logits.set(r, b * V));
+
+  it('is taken only without a repetition penalty, top-p and min-p', () => {
+    const s = { doSample: true, temperature: 0.8, topK: 50, topP: 1, minP: null, repetitionPenalty: 1, from: {} } as SamplingSettings;
+    expect(probabilitySampling(s)).toBe(true);
+    expect(probabilitySampling({ ...s, topP: 0.95 })).toBe(false);
+    expect(probabilitySampling({ ...s, minP: 0.1 })).toBe(false);
+    expect(probabilitySampling({ ...s, repetitionPenalty: 1.1 })).toBe(false);
+    expect(probabilitySampling({ ...s, doSample: false })).toBe(false);
+  });
+
+  for (const temperature of [0.8, 1.2]) {
+    it(`probabilities equal the float64 softmax within 2e-7 + 1e-5 relative (T=${temperature}; max error printed)`, async () => {
+      const session = await SoftmaxSession.create({ threads: 1 });
+      const probs = await session.run(logits, rows.length, V, temperature);
+      await session.release();
+      let worst = 0;
+      rows.forEach((row, b) => {
+        const ref = softmax(Float64Array.from(row, (x) => x / temperature));
+        for (let i = 0; i < V; i++) {
+          const err = Math.abs(probs[b * V + i] - ref[i]);
+          worst = Math.max(worst, err);
+          expect(err).toBeLessThanOrEqual(2e-7 + 1e-5 * ref[i]);
+        }
+      });
+      console.log(`softmax session vs float64 at T=${temperature}: max abs error ${worst.toExponential(2)}`);
+    });
+  }
+
+  for (const topK of [0, 1, 20, 50]) {
+    it(`draws the float64 path's token except within rounding of a boundary (top-k=${topK}, 4 x 500 draws)`, async () => {
+      const s = { doSample: true, temperature: 0.8, topK, topP: 1, minP: null, repetitionPenalty: 1, from: {} } as SamplingSettings;
+      const session = await SoftmaxSession.create({ threads: 1 });
+      const probs = await session.run(logits, rows.length, V, 0.8);
+      await session.release();
+      let differ = 0;
+      for (let b = 0; b < rows.length; b++) {
+        const kth = topK > 0 ? [...rows[b]].sort((x, y) => y - x)[topK - 1] : -Infinity;
+        for (let draw = 0; draw < 500; draw++) {
+          const u = rng();
+          const tok = drawFromProbs(probs, logits, b * V, V, topK, () => u);
+          expect(rows[b][tok]).toBeGreaterThanOrEqual(kth); // never a token top-k removed
+          if (tok !== nextToken(logits, b * V, V, [], s, () => u)) differ++;
+        }
+      }
+      // float32 vs float64 cumulative sums differ by ~1e-6, so a draw lands on another token about once in 1e5
+      expect(differ).toBeLessThanOrEqual(2);
+    });
+  }
+});
+
 describe('settings: caller > generation_config.json > transformers defaults', () => {
   const qwen3 = generationDefaults({ do_sample: true, temperature: 0.6, top_k: 20, top_p: 0.95, eos_token_id: [1, 2] }, 'generation_config.json');
 
@@ -206,6 +268,22 @@ describe('generation_config.json applied by the runtime (hf-reference qwen3 fixt
       expect(sampled.sampling).toMatchObject({ doSample: true, temperature, topK: 1, from: { topK: 'generation_config' } });
       expect(sampled.tokens).toEqual(greedy.tokens);
     }
+    await m.dispose();
+  });
+
+  it("a row's tokens depend on its own seed, not on the rows that share its batch", async () => {
+    const m = await loadModel(copyWith({}), { cacheDir: testCacheDir() });
+    const gen = (rows: number[][], rowSeeds: string[]) => m.generate({ prompts: rows, rowSeeds, maxNewTokens: 12, eosTokenIds: [], temperature: 1.5, topK: 0 });
+    const alone = await gen([prompts[0]], ['row-a']);
+    const batched = await gen([prompts[1], prompts[0], [9, 9, 9, 9, 9, 9, 9]], ['row-b', 'row-a', 'row-c']);
+    expect(batched.tokens[1]).toEqual(alone.tokens[0]);
+    // and the seed matters: the same prompt with another seed strays (temperature 1.5 on a random checkpoint)
+    const other = await gen([prompts[0]], ['row-z']);
+    expect(other.tokens[0]).not.toEqual(alone.tokens[0]);
+    // without rowSeeds, row b draws from `${seed}/${b}`
+    const seeded = await m.generate({ prompts: [prompts[1], prompts[0]], seed: 's', maxNewTokens: 12, eosTokenIds: [], temperature: 1.5, topK: 0 });
+    expect(seeded.tokens[1]).toEqual((await gen([prompts[0]], ['s/1'])).tokens[0]);
+    await expect(gen([prompts[0]], ['a', 'b'])).rejects.toThrow(/2 rowSeeds for 1 prompts/);
     await m.dispose();
   });
 
