@@ -22,15 +22,25 @@ export interface SteererOptions {
   decode: (ids: number[]) => string;
 }
 
-/** Samples from the finetuned model, each row with its own steering strength. */
+/** One row to sample: prompt ids, steering strength, and the seed of its own random stream. */
+export interface SteerRow {
+  prompt: number[];
+  strength: number;
+  seed: string;
+}
+
+/** Samples from the finetuned model, each row with its own steering strength and random stream. */
 export class Steerer {
   /** What the last sample() call used (the caller's temperature + the checkpoint's generation config). */
   sampling?: SamplingSettings;
 
   constructor(private readonly o: SteererOptions) {}
 
-  /** One text per row: rows[i] = {prompt ids, strength}; rows are generated in one batch. */
-  async sample(rows: { prompt: number[]; strength: number }[], gen: { maxNewTokens: number; temperature: number; topK?: number; topP?: number; seed: string }): Promise<string[]> {
+  /**
+   * One text per row, generated in one batch. A row's text depends only on its prompt, strength and seed
+   * (src/runtime: every row draws from its own stream), so how rows are batched never changes a result.
+   */
+  async sample(rows: SteerRow[], gen: { maxNewTokens: number; temperature: number; topK?: number; topP?: number }): Promise<string[]> {
     const { model, layer, vector } = this.o;
     const H = vector.length;
     const perRow = new Float32Array(rows.length * H);
@@ -40,11 +50,11 @@ export class Steerer {
     const steered = rows.some((r) => r.strength !== 0);
     const out = await model.generate({
       prompts: rows.map((r) => r.prompt),
+      rowSeeds: rows.map((r) => r.seed),
       maxNewTokens: gen.maxNewTokens,
       temperature: gen.temperature,
       ...(gen.topK !== undefined ? { topK: gen.topK } : {}),
       ...(gen.topP !== undefined ? { topP: gen.topP } : {}),
-      seed: gen.seed,
       steer: steered ? [{ layer, vector: perRow }] : undefined,
       loraScale: this.o.loraScale,
     });
@@ -57,6 +67,16 @@ export class Steerer {
     });
   }
 }
+
+/**
+ * Seeds of the search's samples: sample j of threshold prompt p draws from the same stream at every strength
+ * and for every direction (common random numbers), so coherence changes with the strength, not with the
+ * draw, and two directions are compared on the same draws. The calibration's unsteered samples are the
+ * strength-0 point of the same streams.
+ */
+export const searchSeed = (seed: string, p: number, j: number) => `${seed}/threshold/${p}/${j}`;
+/** Seeds of the final samples: steered and unsteered sample j of prompt p share a stream (St − USt is paired). */
+export const finalSeed = (seed: string, p: number, j: number) => `${seed}/final/${p}/${j}`;
 
 /** Midpoints of the next `levels` levels of the bracket [lo, hi], in breadth-first order (2^levels − 1). */
 export function lookAheadMidpoints(lo: number, hi: number, levels: number): number[] {
@@ -84,6 +104,9 @@ export interface SearchTrace {
  * Batched look-ahead binary search: each round evaluates all midpoints of the next `batchSteps`
  * levels at once, then replays the binary decisions (pass: coherence ≥ threshold moves the lower
  * bound up and becomes the best pass). Returns the best passing strength (0 when none passed).
+ * With an `evaluate` whose result per strength does not depend on the other strengths of its call
+ * (findSteeringThreshold's), batchSteps changes only how much is evaluated at once: 1 evaluates exactly
+ * the `steps` midpoints a binary search visits, b evaluates up to (2^b − 1)/b times as many in fewer rounds.
  */
 export async function binarySearchThreshold(opts: {
   low: number;
@@ -139,8 +162,8 @@ export async function findSteeringThreshold(
     const high = p === 0 ? cfg.maxStrength : 2 * traces[0].threshold;
     const steps = p === 0 ? cfg.steps : Math.floor(cfg.steps / 2);
     const evaluate = async (strengths: number[]) => {
-      const rows = strengths.flatMap((strength) => Array.from({ length: cfg.samplesPerStrength }, () => ({ prompt: prompts[p], strength })));
-      const texts = await steerer.sample(rows, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP, seed: `${seed}/threshold/${p}/${strengths.join(',')}` });
+      const rows = strengths.flatMap((strength) => Array.from({ length: cfg.samplesPerStrength }, (_, j) => ({ prompt: prompts[p], strength, seed: searchSeed(seed, p, j) })));
+      const texts = await steerer.sample(rows, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP });
       const nonEmpty = (xs: string[]) => xs.filter((t) => t.trim() !== '');
       // one strength after another: the model runs one forward at a time anyway, and the step profile
       // (src/results/step-timings.ts) then times each grading alone instead of overlapping windows
@@ -170,27 +193,26 @@ export interface Generations {
   sampling?: SamplingSettings;
 }
 
-/** `samplesPerPrompt` steered (at `strength`) and unsteered samples per prompt, packed into batches. */
-export async function finalGenerations(
+/**
+ * `samplesPerPrompt` samples per prompt at `strength` (0: unsteered), packed into batches of maxBatchSize;
+ * sample j of prompt p draws from finalSeed(seed, p, j). Returns [prompt][sample].
+ */
+export async function finalSamples(
   steerer: Steerer,
   prompts: number[][],
   strength: number,
   cfg: FinalGenerationConfig,
   seed: string,
   progress?: (done: number, total: number) => void,
-): Promise<Generations> {
+): Promise<string[][]> {
   const K = cfg.samplesPerPrompt;
-  const rows = prompts.flatMap((prompt, p) => [
-    ...Array.from({ length: K }, (_, j) => ({ prompt, strength, p, j, steered: true })),
-    ...Array.from({ length: K }, (_, j) => ({ prompt, strength: 0, p, j, steered: false })),
-  ]);
-  const steered = prompts.map(() => new Array<string>(K));
-  const unsteered = prompts.map(() => new Array<string>(K));
+  const rows = prompts.flatMap((prompt, p) => Array.from({ length: K }, (_, j) => ({ prompt, strength, p, j, seed: finalSeed(seed, p, j) })));
+  const out = prompts.map(() => new Array<string>(K));
   for (let start = 0; start < rows.length; start += cfg.maxBatchSize) {
     const batch = rows.slice(start, start + cfg.maxBatchSize);
-    const texts = await steerer.sample(batch, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP, seed: `${seed}/final/${start}` });
-    batch.forEach((r, i) => ((r.steered ? steered : unsteered)[r.p][r.j] = texts[i]));
+    const texts = await steerer.sample(batch, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP });
+    batch.forEach((r, i) => (out[r.p][r.j] = texts[i]));
     progress?.(Math.min(start + cfg.maxBatchSize, rows.length), rows.length);
   }
-  return { strength, steered, unsteered, ...(steerer.sampling ? { sampling: steerer.sampling } : {}) };
+  return out;
 }

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CoherenceCalibration, CoherenceGrader, MethodGraders } from '../method/graders.ts';
-import { TRANSFORMERS_DEFAULTS, type GenerationDefaults } from '../runtime/generation-config.ts';
+import { resolveSampling, TRANSFORMERS_DEFAULTS, type GenerationDefaults } from '../runtime/generation-config.ts';
 import type { MethodContext, SteeringSamples, TokenReadout } from '../method/types.ts';
 import { timedMethod, timeStep } from '../results/step-timings.ts';
 import { ArtifactStore, contentKey } from './cache.ts';
@@ -12,10 +12,10 @@ import { absoluteLayer, type ADLConfig } from './config.ts';
 import { logitLens } from './lens.ts';
 import { pairKey, type ModelPair, type Side } from './pair.ts';
 import { patchscope, type PatchscopeResult } from './patchscope.ts';
-import { finalGenerations, findSteeringThreshold, Steerer, steeringVector, type Generations, type ThresholdResult } from './steering.ts';
+import { finalSamples, findSteeringThreshold, searchSeed, Steerer, steeringVector, type Generations, type ThresholdResult } from './steering.ts';
 
 /** Bumped when a step's computation changes, so stale artifacts are not reused. */
-export const STEPS_VERSION = '1';
+export const STEPS_VERSION = '2';
 
 /** The graders the steps use: the context's (ctx.graders) unless a caller swaps some (e.g. an LLM scale grader). */
 export type Graders = MethodGraders;
@@ -212,15 +212,43 @@ export async function steeringStep(
     };
     const name = `${d.variant}.L${d.layer}.P${d.position}`;
     const coherence = await coherenceGrader();
+    // seeds without the direction: every direction is searched and sampled on the same draws (steering.ts)
     const threshold = await store.step(`steering-threshold.${name}`, { ...base, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: coherence.grader }, () =>
-      findSteeringThreshold(steerer, prompts.threshold.map(prompts.encode), coherence, cfg.steering.threshold, `${ctx.seed}/${name}`,
+      findSteeringThreshold(steerer, prompts.threshold.map(prompts.encode), coherence, cfg.steering.threshold, ctx.seed,
         (done, total) => ctx.progress(`steering threshold ${name}`, done, total)));
-    const generations = await store.step(`steering-samples.${name}`, { ...base, prompts: prompts.final, cfg: cfg.steering.final, strength: threshold.avgThreshold }, () =>
-      finalGenerations(steerer, prompts.final.map(prompts.encode), threshold.avgThreshold, cfg.steering.final, `${ctx.seed}/${name}`,
+    const strength = threshold.avgThreshold;
+    const unsteered = await unsteeredSamples(ctx, cfg, store, prompts, 'finetuned');
+    const steered = strength === 0 ? unsteered : await store.step(`steering-samples.${name}`, { ...base, prompts: prompts.final, cfg: cfg.steering.final, strength }, () =>
+      finalSamples(steerer, prompts.final.map(prompts.encode), strength, cfg.steering.final, ctx.seed,
         (done, total) => ctx.progress(`steering samples ${name}`, done, total)));
+    const f = cfg.steering.final;
+    const sampling = resolveSampling({ temperature: f.temperature, topK: f.topK, topP: f.topP }, pair.finetuned.info.generationDefaults);
+    const generations: Generations = { strength, steered, unsteered, sampling };
     records.push({ direction: { variant: d.variant, layer: d.layer, position: d.position }, threshold, generations, prompts: prompts.final });
   }
   return records;
+}
+
+/**
+ * Unsteered samples of one model on the final prompts with the final settings, the same draws as every
+ * direction's steered samples (finalSeed). One cached step per model, shared by every direction and by
+ * the unsteered baseline.
+ */
+export async function unsteeredSamples(
+  ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, prompts: SteeringPrompts, side: Side,
+): Promise<string[][]> {
+  const pair = pairOf(ctx);
+  const model = side === 'base' ? pair.base : pair.finetuned;
+  const loraScale = side === 'base' ? pair.baseScale : pair.finetunedScale;
+  const inputs = {
+    v: STEPS_VERSION, model: model.info.contentHash, loraScale: loraScale ?? null, seed: ctx.seed, style: prompts.style,
+    prompts: prompts.final, cfg: cfg.steering.final, generation: generationKey(model.info.generationDefaults),
+  };
+  return store.step(`unsteered.${side}`, inputs, () => {
+    const steerer = new Steerer({ model, layer: 0, vector: new Float32Array(model.info.hiddenSize), loraScale, decode: (ids) => ctx.tokenizer.decode(ids) });
+    return finalSamples(steerer, prompts.final.map(prompts.encode), 0, cfg.steering.final, ctx.seed,
+      (done, total) => ctx.progress(`unsteered ${side}`, done, total));
+  });
 }
 
 /**
@@ -240,8 +268,9 @@ export async function coherenceCalibration(
   };
   return store.step('coherence-calibration', inputs, async () => {
     const steerer = new Steerer({ model: pair.finetuned, layer: 0, vector: new Float32Array(pair.finetuned.info.hiddenSize), loraScale: pair.finetunedScale, decode: (ids) => ctx.tokenizer.decode(ids) });
-    const rows = prompts.threshold.map(prompts.encode).flatMap((prompt) => Array.from({ length: t.samplesPerStrength }, () => ({ prompt, strength: 0 })));
-    const texts = await steerer.sample(rows, { maxNewTokens: t.maxNewTokens, temperature: t.temperature, topK: t.topK, topP: t.topP, seed: `${ctx.seed}/coherence-calibration` });
+    // the strength-0 point of the search's own draws (searchSeed)
+    const rows = prompts.threshold.map(prompts.encode).flatMap((prompt, p) => Array.from({ length: t.samplesPerStrength }, (_, j) => ({ prompt, strength: 0, seed: searchSeed(ctx.seed, p, j) })));
+    const texts = await steerer.sample(rows, { maxNewTokens: t.maxNewTokens, temperature: t.temperature, topK: t.topK, topP: t.topP });
     return { texts, calibration: await c.calibrate(texts) };
   });
 }

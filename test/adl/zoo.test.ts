@@ -2,7 +2,7 @@
 // norms on the first 1000 unrelated documents (≥ 8 tokens, truncated to 8, layer 2), their ordering
 // along the realism ladder, steering toward the finetuning domain, and reuse of cached artifacts.
 // Small numbers for 2 CPU cores: N = 1000 × 8 tokens; steering at position 0 with a 3-step search
-// (7 strengths × 4 samples × 24 tokens), then 6 prompts × 3 samples × 40 tokens, at the zoo's sampling
+// (7 strengths × 8 samples × 24 tokens), then 6 prompts × 3 samples × 40 tokens, at the zoo's sampling
 // temperature (ZOO_SAMPLING) and against the default coherence grader (lexical rules + mean NLL under
 // the base, calibrated on unsteered samples); no Patchscope here (units.test.ts covers it).
 import fs from 'node:fs';
@@ -29,7 +29,7 @@ const CONFIG: ADLConfig = mergeConfig(mergeConfig(DEFAULT_ADL_CONFIG, ZOO_SAMPLI
   patchscope: { enabled: false },
   steering: {
     positions: [0],
-    threshold: { steps: 3, batchSteps: 3, samplesPerStrength: 4, maxStrength: 4, maxNewTokens: 24 },
+    threshold: { steps: 3, batchSteps: 3, samplesPerStrength: 8, maxStrength: 4, maxNewTokens: 24 },
     final: { samplesPerPrompt: 3, maxNewTokens: 40, prompts: 6 },
   },
 });
@@ -116,8 +116,10 @@ describe('zoo difference norms', () => {
       expect(steered.length, name).toBeGreaterThan(10);
       const own = centroidCosine(steered, domain);
       const null_ = centroidCosine(controlEmb, domain);
-      if (process.env.ADL_TIMING) console.log(name, 'own', own, 'control', null_);
-      // Measured (seed 42): own 0.19-0.24, control 0.01-0.02. Not asserted: steered > random direction
+      if (process.env.ADL_TIMING) console.log(name, 'own', own, 'control', null_, 'strength', outputs.get(name)!.steering![0].strength);
+      // Measured over seeds 42, 1, 2, 3, 4: own 0.14-0.30, control 0.015-0.022 (8 samples per strength: with 4
+      // the search accepted strength 1 on seed 42's draws, where cake_bake's text leaves its domain, own 0.045).
+      // Not asserted: steered > random direction
       // or > unsteered finetuned samples; on the zoo neither holds for every organism (see ZOO_SAMPLING).
       expect(own, name).toBeGreaterThan(0.1);
       expect(own, name).toBeGreaterThan(3 * null_);
