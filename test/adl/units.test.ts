@@ -8,7 +8,8 @@ import { collectMeans } from '../../src/adl/collect.ts';
 import { PATCHSCOPE_SCALES } from '../../src/adl/config.ts';
 import { logitLens } from '../../src/adl/lens.ts';
 import { patchscopeScales, repeatPrompt } from '../../src/adl/patchscope.ts';
-import { binarySearchThreshold, lookAheadMidpoints } from '../../src/adl/steering.ts';
+import { binarySearchThreshold, findSteeringThreshold, lookAheadMidpoints, Steerer } from '../../src/adl/steering.ts';
+import type { CoherenceGrader } from '../../src/method/graders.ts';
 import { loadModel } from '../../src/runtime/index.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
 import { loadTokenizer } from '../../src/tokenizer/index.ts';
@@ -107,6 +108,45 @@ describe('threshold search', () => {
     batches.forEach((b) => expect(b).toHaveLength(7));
     expect(trace.threshold).toBeLessThanOrEqual(37.3);
     expect(37.3 - trace.threshold).toBeLessThan(100 / 2 ** 12 + 1e-9);
+  });
+  it('gives the same strength and coherences whether it evaluates 1 or 7 strengths per round (per-row seeds)', async () => {
+    // a real steered model and a grader that reads the text: coherent while the sample repeats no word 3 times
+    const H = model.info.hiddenSize;
+    const vector = Float32Array.from({ length: H }, (_, i) => Math.sin(7 * i) * (20 / Math.sqrt(H / 2)));
+    const grader: CoherenceGrader = {
+      grader: { id: 'test/no-triple-word', version: '1' },
+      grade: async (texts) => texts.map((t) => {
+        const counts = new Map<string, number>();
+        for (const w of t.split(/\s+/).filter(Boolean)) counts.set(w, (counts.get(w) ?? 0) + 1);
+        return Math.max(0, ...counts.values()) >= 3 ? 'INCOHERENT' : 'COHERENT';
+      }),
+    };
+    const rows: number[] = [];
+    const counted = new Proxy(model, {
+      get: (target, prop, receiver) => prop === 'generate'
+        ? (o: { prompts: number[][] }) => (rows.push(o.prompts.length), target.generate(o as never))
+        : Reflect.get(target, prop, receiver),
+    });
+    const steerer = new Steerer({ model: counted, layer: 2, vector, decode: (ids) => tok.decode(ids) });
+    const prompts = ['The weather today', 'My favourite food'].map((p) => tok.encode(p));
+    const cfg = { steps: 3, samplesPerStrength: 4, coherenceThreshold: 75, maxStrength: 4, maxNewTokens: 16, temperature: 0.8, topK: 0 };
+    const search = async (batchSteps: number) => {
+      rows.length = 0;
+      const r = await findSteeringThreshold(steerer, prompts, grader, { ...cfg, batchSteps }, 'seed');
+      return { r, generated: rows.reduce((a, b) => a + b, 0) };
+    };
+    const one = await search(1), seven = await search(3);
+    expect(one.r.thresholds).toEqual(seven.r.thresholds);
+    // every strength both evaluated got the same coherence (same draws whatever else shares the batch)
+    for (const [p, trace] of one.r.traces.entries())
+      for (const e of trace.evaluated) {
+        const other = seven.r.traces[p].evaluated.find((x) => x.strength === e.strength);
+        if (other) expect(other.coherence, `prompt ${p} strength ${e.strength}`).toBe(e.coherence);
+      }
+    // one per round: 3 + 1 strengths x 4 samples; seven per round: 7 + 1
+    expect(one.generated).toBe((3 + 1) * 4);
+    expect(seven.generated).toBe((7 + 1) * 4);
+    console.log(`search thresholds ${one.r.thresholds.join(', ')}; coherences ${JSON.stringify(one.r.traces.map((t) => t.evaluated))}`);
   });
   it('returns 0 when nothing is coherent', async () => {
     const trace = await binarySearchThreshold({ low: 0, high: 10, steps: 6, batchSteps: 3, coherenceThreshold: 75, evaluate: async (s) => s.map(() => 0) });

@@ -63,4 +63,18 @@ describe('baselines', () => {
     expect(s.unsteered.map((x) => x.length)).toEqual([2, 2, 2]);
     expect(s.steered.flat()).not.toEqual(s.unsteered.flat());
   });
+
+  it('every direction is compared with the same unsteered samples, generated once: the unsteered baseline\'s finetuned samples', async () => {
+    const random = await runRandomDirection(o.ctx, CONFIG);
+    const unsteered = await runUnsteered(o.ctx, CONFIG);
+    expect(random.steering![0].unsteered).toEqual(unsteered.steering![0].steered);
+    // a second direction generates its steered samples only (its search and steered rows; no unsteered rows)
+    let rows = 0;
+    const model = new Proxy(o.ctx.finetuned, {
+      get: (t, p, r) => (p === 'generate' ? (a: { prompts: unknown[]; steer?: unknown }) => (rows += a.steer ? 0 : a.prompts.length, t.generate(a as never)) : Reflect.get(t, p, r)),
+    });
+    const other = await runRandomDirection({ ...o.ctx, finetuned: model, seed: o.ctx.seed }, mergeConfig(CONFIG, { steering: { positions: [1] } }));
+    expect(other.steering![0].unsteered).toEqual(unsteered.steering![0].steered);
+    expect(rows).toBe(0);
+  });
 });
