@@ -3,7 +3,7 @@
 // prompts; tokens count only if they are in the top-k of all three prompts (probabilities averaged);
 // 20 tokens per scale; a scale grader picks the best scale and a coherent subset.
 import type { PatchscopeScaleGrader } from '../method/graders.ts';
-import type { LanguageModel } from '../runtime/types.ts';
+import type { LanguageModel, PromptPrefix } from '../runtime/types.ts';
 import { softmax, topK } from './topk.ts';
 
 /** The toolkit's identity prompts: nnterp's repeat_prompt over three word triples. */
@@ -52,6 +52,29 @@ function unit(v: Float32Array): Float32Array {
   return v.map((x) => x / n);
 }
 
+// The identity prompts' KV caches per model and LoRA scale: every latent and scale patches only the last
+// token ('?'), and nothing before it attends to it, so the prompt up to it is computed once per process.
+const prefixes = new WeakMap<LanguageModel, Map<string, Promise<PromptPrefix>>>();
+
+function prefixOf(model: LanguageModel & Required<Pick<LanguageModel, 'prefill'>>, ids: number[], loraScale: number | undefined): Promise<PromptPrefix> {
+  let m = prefixes.get(model);
+  if (!m) prefixes.set(model, (m = new Map()));
+  const key = `${loraScale ?? ''}|${ids.join(',')}`;
+  let p = m.get(key);
+  if (!p) m.set(key, (p = model.prefill(ids, { loraScale })));
+  return p;
+}
+
+/** Next-token logits [rows, V] of `ids` with the last position patched per row (through the prompt's cached prefix when the model has one). */
+async function patchedLast(model: LanguageModel, ids: number[], rows: number, layer: number, vectors: Float32Array, loraScale: number | undefined): Promise<Float32Array> {
+  const patch = [{ layer, position: -1, vector: vectors }];
+  if (!model.prefill || ids.length < 2) {
+    return (await model.forward({ inputIds: Array.from({ length: rows }, () => ids), patch, logits: 'last', loraScale })).logits!.data;
+  }
+  const prefix = await prefixOf(model as LanguageModel & Required<Pick<LanguageModel, 'prefill'>>, ids.slice(0, -1), loraScale);
+  return (await model.forward({ inputIds: Array.from({ length: rows }, () => [ids.at(-1)!]), prefix, patch, logits: 'last', loraScale })).logits!.data;
+}
+
 /** Averaged next-token probabilities per scale, zero for tokens outside any prompt's top-k. */
 export async function patchscopeScales(model: LanguageModel, latent: Float32Array, opts: PatchscopeOptions): Promise<ScaleTokens[]> {
   const H = model.info.hiddenSize;
@@ -64,14 +87,7 @@ export async function patchscopeScales(model: LanguageModel, latent: Float32Arra
   const hits = opts.scales.map(() => new Uint8Array(V));
   const k = Math.min(opts.intersectionTopK, V);
   for (const words of IDENTITY_WORDS) {
-    const ids = opts.encode(repeatPrompt(words));
-    const r = await model.forward({
-      inputIds: opts.scales.map(() => ids),
-      patch: [{ layer: opts.layer, position: -1, vector: vectors }],
-      logits: 'last',
-      loraScale: opts.loraScale,
-    });
-    const logits = r.logits!.data;
+    const logits = await patchedLast(model, opts.encode(repeatPrompt(words)), S, opts.layer, vectors, opts.loraScale);
     for (let i = 0; i < S; i++) {
       const p = softmax(logits.subarray(i * V, (i + 1) * V));
       const kept = k >= V ? null : new Set(topK(p, k));

@@ -22,7 +22,7 @@ import { cachedWeights } from './weight-cache.ts';
 import { fromHalf } from '../onnx/half.ts';
 import type {
   ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
-  PatchIntervention, SteerIntervention, Tensor,
+  PatchIntervention, PromptPrefix, SteerIntervention, Tensor,
 } from './types.ts';
 
 type Feeds = Record<string, ort.Tensor>;
@@ -148,6 +148,12 @@ function sessionOptions(opts: LoadOptions, exits: number[] = []): ort.InferenceS
   };
 }
 
+interface StoredPrefix extends PromptPrefix {
+  owner: OnnxLanguageModel;
+  /** past_key.i / past_value.i [1,kvH,P,hd] */
+  past: Feeds;
+}
+
 interface Built { dir: string; index: WeightIndex; weightsFile: string; hasAdapter: boolean; opts: LoadOptions; exits: number[] }
 
 class OnnxLanguageModel implements LanguageModel {
@@ -269,6 +275,36 @@ class OnnxLanguageModel implements LanguageModel {
       throw new Error(`${what}: ${this.info.modelPath} has no lm_head (a base-model checkpoint such as an embedding model); it gives hidden states only (forward with logits: 'none')`);
   }
 
+  async prefill(ids: number[], opts: { loraScale?: number } = {}): Promise<PromptPrefix> {
+    this.checkIds([ids], 'prefill');
+    const L = this.spec.numLayers, T = ids.length;
+    const feeds: Feeds = {
+      input_ids: i64(BigInt64Array.from(ids, BigInt), [1, T]), position_ids: i64(BigInt64Array.from(ids, (_, t) => BigInt(t)), [1, T]),
+      logit_rows: i64(BigInt64Array.of(BigInt(T - 1)), [1]), ...this.maskFeeds([new Array(T).fill(1)], T), ...this.emptyPast(1),
+      ...this.interventionFeeds(1, T, [T]), ...this.loraFeed(1, opts.loraScale), ...this.continueFeeds(L),
+    };
+    const names = Array.from({ length: L }, (_, i) => [`key.${i}`, `value.${i}`]).flat();
+    const out = await this.session.run(feeds, names.map((n) => `present_${n}`));
+    const prefix: StoredPrefix = { length: T, loraScale: opts.loraScale, owner: this, past: Object.fromEntries(names.map((n) => [`past_${n}`, out[`present_${n}`]])) };
+    return prefix;
+  }
+
+  /** The prefix's KV cache repeated for B rows ([1,kvH,P,hd] -> [B,kvH,P,hd]). */
+  private prefixFeeds(prefix: PromptPrefix, B: number, opts: ForwardOptions): Feeds {
+    const p = prefix as StoredPrefix;
+    if (p.owner !== this) throw new Error('forward: the prefix was computed by another model (prefill on this one)');
+    if (opts.loraScale !== p.loraScale) throw new Error(`forward: loraScale ${JSON.stringify(opts.loraScale)} differs from the prefix's ${JSON.stringify(p.loraScale)}`);
+    if (opts.steer?.length) throw new Error('forward: steering with a prefix (the prefix was computed unsteered)');
+    const feeds: Feeds = {};
+    for (const [name, t] of Object.entries(p.past)) {
+      const data = t.data as Float32Array | Uint16Array;
+      const tiled = new (data.constructor as Float32ArrayConstructor | Uint16ArrayConstructor)(data.length * B);
+      for (let b = 0; b < B; b++) tiled.set(data, b * data.length);
+      feeds[name] = new ort.Tensor(t.type as 'float32', tiled as Float32Array, [B, ...t.dims.slice(1)]);
+    }
+    return feeds;
+  }
+
   async forward(opts: ForwardOptions): Promise<ForwardResult> {
     this.checkIds(opts.inputIds, 'forward');
     if ((opts.logits ?? 'all') !== 'none') this.needLogits('forward');
@@ -278,18 +314,20 @@ class OnnxLanguageModel implements LanguageModel {
     const rows: number[] = [];
     if (mode === 'all') for (let i = 0; i < B * T; i++) rows.push(i);
     if (mode === 'last') for (let b = 0; b < B; b++) rows.push(b * T + lastReal(batch.mask[b]));
+    const P = opts.prefix?.length ?? 0;
     const feeds: Feeds = {
       input_ids: i64(batch.ids, [B, T]),
-      position_ids: i64(positionIds(batch.mask, T), [B, T]),
+      position_ids: i64(positionIds(batch.mask, T, new Array(B).fill(P)), [B, T]),
       logit_rows: i64(BigInt64Array.from(rows, BigInt), [rows.length]),
-      ...this.maskFeeds(batch.mask, T),
-      ...this.emptyPast(B),
+      ...this.maskFeeds(batch.mask.map((m) => [...new Array(P).fill(1), ...m]), T),
+      ...(opts.prefix ? this.prefixFeeds(opts.prefix, B, opts) : this.emptyPast(B)),
       ...this.loraFeed(B, opts.loraScale),
     };
     const capture = opts.capture ?? [];
     for (const h of capture) this.checkHook(h);
     const L = this.spec.numLayers;
-    const depth = Math.max(mode === 'none' ? -1 : L, ...capture.map((h) => (h === 'resid_pre.0' ? -1 : h === 'final_norm' ? L : Number(h.slice('resid_post.'.length)))));
+    // a prefix's cache holds every layer; an early exit would cut the positions the later layers attend from
+    const depth = opts.prefix ? L : Math.max(mode === 'none' ? -1 : L, ...capture.map((h) => (h === 'resid_pre.0' ? -1 : h === 'final_norm' ? L : Number(h.slice('resid_post.'.length)))));
     // after an early exit the later layers see one position: their patches cannot matter and must not index the rest
     const stop = Math.min(L, ...this.built.exits.filter((e) => depth <= e));
     const patch = (opts.patch ?? []).filter((p) => !(Number.isInteger(p.layer) && p.layer > stop && p.layer < L)); // bad layers still throw

@@ -36,6 +36,20 @@ export interface ForwardOptions {
   logits?: LogitsMode;
   /** LoRA branch scale: 0 = base, 1 = finetuned, other = amplified; one number or one per row. */
   loraScale?: number | number[];
+  /**
+   * Every row continues this prompt prefix (from prefill on the same model, same loraScale, no steering):
+   * inputIds, hooks, logits and patch positions are those of the continuation only. The prefix is computed
+   * once for any number of rows and calls; logits equal a forward over prefix + continuation up to float
+   * rounding (~1e-6).
+   */
+  prefix?: PromptPrefix;
+}
+
+/** The KV cache of one prompt prefix (LanguageModel.prefill). */
+export interface PromptPrefix {
+  /** Tokens in the prefix. */
+  readonly length: number;
+  readonly loraScale: number | undefined;
 }
 
 /** A dense float32 tensor in row-major order. */
@@ -173,6 +187,8 @@ export interface LanguageModel {
   /** Logit lens: residual vectors [N,H] -> logits [N,V] through the final norm and unembedding. */
   lens(resid: Float32Array, opts?: { softcap?: boolean }): Promise<Tensor>;
   generate(opts: GenerateOptions): Promise<GenerateResult>;
+  /** The KV cache of `ids` (one row) for forward({ prefix }); optional: callers fall back to full forwards. */
+  prefill?(ids: number[], opts?: { loraScale?: number }): Promise<PromptPrefix>;
   /** Input embedding matrix [V,H] (after any family-specific embedding scale is NOT applied). */
   embeddings(): Promise<Tensor>;
   /** Unembedding matrix [V,H] (lm_head, or the embedding when tied). */

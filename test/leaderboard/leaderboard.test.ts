@@ -28,7 +28,7 @@ describe('leaderboard', () => {
   it('aggregates over organisms with a paired bootstrap CI of method - baseline', () => {
     const files = narrow.map((o, i) => resultFor(o, 0.2 + 0.05 * i, 0.15));
     const board = buildLeaderboard(suite, files);
-    expect(board.suite).toBe('zoo@2');
+    expect(board.suite).toBe(`zoo@${suite.version}`);
     expect(board.methods).toHaveLength(1);
     const row = board.methods[0].comparisons.find((c) => c.name === 'St-FT: organism vs null organism')!;
     expect(row.organisms).toHaveLength(narrow.length);
@@ -45,11 +45,11 @@ describe('leaderboard', () => {
     const files = [
       resultFor('zoo/cake_bake', 0.3, 0.1),
       resultFor('zoo/roman_concrete', 0.3, 0.1, { suite: { id: 'zoo', version: 1, settings: 'full' } }),
-      resultFor('zoo/antarctic_rebound', 0.3, 0.1, { suite: { id: 'zoo', version: 2, settings: 'fast' } }),
+      resultFor('zoo/antarctic_rebound', 0.3, 0.1, { suite: { id: 'zoo', version: suite.version, settings: 'fast' } }),
     ];
     const board = buildLeaderboard(suite, files);
     expect(board.methods[0].organisms).toEqual(['zoo/cake_bake']);
-    expect(board.ignored.map((x) => x.why)).toEqual(['suite zoo@1, not zoo@2', 'settings fast, not full']);
+    expect(board.ignored.map((x) => x.why)).toEqual([`suite zoo@1, not zoo@${suite.version}`, 'settings fast, not full']);
   });
 
   it('renders a table, Markdown and a self-contained HTML page with HTML tables and ladder lines', () => {
@@ -103,7 +103,7 @@ describe('submissions', () => {
     const { problems } = checkBundle(suite, [...files, leaky, broken]);
     const text = problems.join('\n');
     expect(text).toMatch(/leak\.json: contains what looks like a secret \(OpenAI-style API key\)/);
-    expect(text).toMatch(/r1\.json: suite zoo@7, but the current suite is zoo@2/);
+    expect(text).toMatch(/r1\.json: suite zoo@7, but the current suite is zoo@3/);
     expect(text).toMatch(/broken\.json: .*missing field/);
     expect(text).toMatch(/no results for 7 of the suite's organisms: .*zoo\/cake_bake_n1000/);
   });

@@ -30,7 +30,7 @@ describe('result files', () => {
   it('are keyed by suite version, method config, model revisions and seed', () => {
     const r = sampleResult();
     const p = resultPath('/r', r);
-    expect(p).toContain('zoo@2');
+    expect(p).toContain('zoo@3');
     expect(p).toContain('mean-diff@1-abcdefabcdef');
     const variants = [
       sampleResult({ seed: 's2' }),

@@ -30,7 +30,7 @@ export const DEFAULT_STEERING: SteeringConfig = {
   enabled: true,
   directions: 1,
   promptStyle: 'auto',
-  threshold: { ...DEFAULT_ADL_CONFIG.steering.threshold, steps: 8, batchSteps: 2, samplesPerStrength: 6, maxNewTokens: 32, ...ZOO_SAMPLING.steering.threshold },
+  threshold: { ...DEFAULT_ADL_CONFIG.steering.threshold, steps: 8, batchSteps: 1, samplesPerStrength: 6, maxNewTokens: 32, ...ZOO_SAMPLING.steering.threshold },
   final: { ...DEFAULT_ADL_CONFIG.steering.final, samplesPerPrompt: 5, maxNewTokens: 40, prompts: 10, ...ZOO_SAMPLING.steering.final },
 };
 
@@ -40,7 +40,7 @@ export const DEFAULT_STEERING: SteeringConfig = {
  * can only settle at 0 (the suite's comment measures this).
  */
 export const FAST_STEERING = {
-  threshold: { steps: 4, batchSteps: 2, samplesPerStrength: 4, maxNewTokens: 24, maxStrength: 4 },
+  threshold: { steps: 4, batchSteps: 1, samplesPerStrength: 4, maxNewTokens: 24, maxStrength: 4 },
   final: { samplesPerPrompt: 2, maxNewTokens: 32, prompts: 6 },
 };
 
