@@ -2,6 +2,7 @@
 // grader). Tokens 1..T−1 are scored given their prefix; the first token has no context to be
 // predicted from (the zoo has no BOS), so a text needs ≥ 2 tokens to get a score (else NaN).
 import type { LanguageModel } from '../../src/runtime/types.ts';
+import { tokenNll } from '../../src/runtime/vocab-ops.ts';
 
 export interface PerplexityScorerOptions {
   /** The model that judges the text (the BASE model: steering must not make it the judge of itself). */
@@ -16,7 +17,10 @@ export interface PerplexityScorerOptions {
   maxTokens?: number;
 }
 
-/** Mean over positions t ≥ 1 of −log softmax(logits[t−1])[ids[t]] for one row of [T,V] logits. */
+/**
+ * Mean over positions t ≥ 1 of −log softmax(logits[t−1])[ids[t]] for one row of [T,V] logits: the plain
+ * definition in float64 (meanTokenNll computes the same in ONNX Runtime; the tests compare the two).
+ */
 export function meanNllOfLogits(logits: Float32Array, offset: number, ids: number[], V: number): number {
   if (ids.length < 2) return NaN;
   let total = 0;
@@ -46,7 +50,15 @@ export async function meanTokenNll(model: LanguageModel, sequences: number[][], 
     const { logits } = await model.forward({ inputIds, attentionMask, logits: 'all', loraScale: opts.loraScale });
     if (!logits || logits.dims.length !== 3) throw new Error(`meanTokenNll: forward returned no [B,T,V] logits (dims ${logits?.dims})`);
     const V = logits.dims[2];
-    rows.forEach((i, b) => (out[i] = meanNllOfLogits(logits.data, b * T * V, sequences[i], V)));
+    // position t of row b predicts token t + 1; padding and each row's last position get target 0 and are not read
+    const targets = new Array<number>(rows.length * T).fill(0);
+    rows.forEach((i, b) => sequences[i].slice(1).forEach((id, t) => (targets[b * T + t] = id)));
+    const nll = await tokenNll(logits.data, V, targets);
+    rows.forEach((i, b) => {
+      let total = 0;
+      for (let t = 0; t < sequences[i].length - 1; t++) total += nll[b * T + t];
+      out[i] = total / (sequences[i].length - 1);
+    });
   }
   return out;
 }

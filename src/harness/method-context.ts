@@ -39,6 +39,19 @@ export function diagnosticTexts(organism: Organism, opts: Pick<ContextOptions, '
   return out;
 }
 
+// The method and each baseline of an organism ask for the same unrelated documents (ADL's collection and every
+// baseline that reuses it): read and tokenise them once per process. Each caller gets its own row arrays.
+const documentCache = new Map<string, Promise<number[][]>>();
+
+function cachedDocuments(key: string, load: () => Promise<number[][]>): Promise<number[][]> {
+  let docs = documentCache.get(key);
+  if (!docs) {
+    documentCache.set(key, (docs = load()));
+    docs.catch(() => documentCache.delete(key));
+  }
+  return docs.then((d) => d.map((row) => row.slice()));
+}
+
 export function methodContext(loaded: LoadedOrganism, organism: OrganismContext, opts: ContextOptions): MethodContext {
   const { unrelated, seed } = opts;
   const tok = loaded.tokenizer;
@@ -52,7 +65,7 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
     tokenizer,
     weights: openModelWeights(loaded.base.info, loaded.finetuned.info),
     unrelatedDocuments: (n, tokens) =>
-      sampleDocuments({
+      cachedDocuments(JSON.stringify([unrelated, tok.folder, n, tokens, seed]), () => sampleDocuments({
         source: locate(unrelated.source),
         column: unrelated.column,
         n,
@@ -61,7 +74,7 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
         order: unrelated.order,
         seed,
         addSpecialTokens: unrelated.addSpecialTokens,
-      }),
+      })),
     ...diagnosticTexts(loaded.organism, opts),
     cacheDir: opts.cacheDir,
     seed,

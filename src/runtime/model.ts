@@ -14,7 +14,7 @@ import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/mo
 import { assertAdapterFits, openAdapter } from './lora.ts';
 import { generationDefaults, resolveSampling } from './generation-config.ts';
 import { drawFromProbs, nextToken, probabilitySampling } from './sampling.ts';
-import { SoftmaxSession } from './softmax-session.ts';
+import { softmaxRows } from './vocab-ops.ts';
 import { checkShapes } from './tensor-shapes.ts';
 import { adapterWarnings } from './adapter-warnings.ts';
 import { halfPlan, planWeights, quantizePlan, type WeightIndex } from './weights.ts';
@@ -158,7 +158,6 @@ interface Built { dir: string; index: WeightIndex; weightsFile: string; hasAdapt
 
 class OnnxLanguageModel implements LanguageModel {
   private lensSessions = new Map<boolean, ort.InferenceSession>();
-  private softmax?: Promise<SoftmaxSession>;
 
   constructor(readonly info: ModelInfo, private spec: ModelSpec, private session: ort.InferenceSession, private built: Built) {}
 
@@ -398,7 +397,7 @@ class OnnxLanguageModel implements LanguageModel {
       const out = await this.session.run(feeds, fetches);
       const logits = out.logits.data as Float32Array;
       const V = this.spec.vocab;
-      const probs = probabilitySampling(sampling) ? await this.softmaxRows(logits, B, sampling.temperature!) : undefined;
+      const probs = probabilitySampling(sampling) ? await softmaxRows(logits, B, V, sampling.temperature!) : undefined;
       const next = new BigInt64Array(B);
       for (let b = 0; b < B; b++) {
         if (done[b]) {
@@ -429,11 +428,6 @@ class OnnxLanguageModel implements LanguageModel {
     return { tokens, sampling };
   }
 
-  private softmaxRows(logits: Float32Array, B: number, temperature: number): Promise<Float32Array> {
-    this.softmax ??= SoftmaxSession.create({ threads: this.built.opts.threads, spinning: this.built.opts.spinning });
-    return this.softmax.then((s) => s.run(logits, B, this.spec.vocab, temperature));
-  }
-
   private readWeight(name: string): Tensor {
     const e = this.built.index[name];
     const buf = Buffer.alloc(e.length);
@@ -458,7 +452,6 @@ class OnnxLanguageModel implements LanguageModel {
   async dispose(): Promise<void> {
     await this.session.release();
     for (const s of this.lensSessions.values()) await s.release();
-    if (this.softmax) await (await this.softmax).release();
   }
 }
 
