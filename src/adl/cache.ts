@@ -40,7 +40,8 @@ export class ArtifactStore {
   }
 
   /** The step's stored result, or compute, store and return it. */
-  async step<T>(step: string, inputs: unknown, compute: () => Promise<T>): Promise<T> {
+  /** `timed: false`: the caller times the compute (several steps that run concurrently share one window). */
+  async step<T>(step: string, inputs: unknown, compute: () => Promise<T>, opts: { timed?: boolean } = {}): Promise<T> {
     const file = this.fileOf(step, inputs);
     const plainInputs = JSON.parse(canonicalJson(inputs));
     if (fs.existsSync(file)) {
@@ -50,7 +51,7 @@ export class ArtifactStore {
       this.warn(`ADL artifact ${file}: ${problem}; recomputing it`);
     }
     // timed as its kind ('patchscope', not 'patchscope.difference.L2.P0')
-    const value = await timeStep(step.split('.')[0], compute);
+    const value = opts.timed === false ? await compute() : await timeStep(step.split('.')[0], compute);
     const valueJson = JSON.stringify(value);
     writeJsonAtomic(file, { step, inputs: plainInputs, sha256: sha256(valueJson), value: JSON.parse(valueJson) }, 0);
     this.computed.push(step);

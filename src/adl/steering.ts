@@ -13,13 +13,12 @@ export function steeringVector(diff: Float32Array, targetNorm: number): Float32A
   return diff.map((x) => (x / n) * targetNorm);
 }
 
-export interface SteererOptions {
-  model: LanguageModel;
-  layer: number;
-  /** The unit-strength vector (unit(diff) × target norm). */
-  vector: Float32Array;
-  loraScale?: number;
-  decode: (ids: number[]) => string;
+/** The generation settings of one sample() call. */
+export interface SampleSettings {
+  maxNewTokens: number;
+  temperature: number;
+  topK?: number;
+  topP?: number;
 }
 
 /** One row to sample: prompt ids, steering strength, and the seed of its own random stream. */
@@ -27,6 +26,65 @@ export interface SteerRow {
   prompt: number[];
   strength: number;
   seed: string;
+}
+
+/** Where steered samples come from: the finetuned model, its LoRA scale and the decoder. */
+export interface SteeredModel {
+  model: LanguageModel;
+  loraScale?: number;
+  decode: (ids: number[]) => string;
+}
+
+/** Rows to steer with one vector (× each row's strength) added after `layer`. */
+export interface SteerRequest {
+  rows: SteerRow[];
+  layer: number;
+  vector: Float32Array;
+}
+
+/** The rows of several requests (vectors, layers) in one generate call; texts per request. */
+export async function sampleSteered(m: SteeredModel, requests: SteerRequest[], gen: SampleSettings): Promise<{ texts: string[][]; sampling: SamplingSettings }> {
+  const rows = requests.flatMap((r) => r.rows.map((row) => ({ row, r })));
+  const H = m.model.info.hiddenSize;
+  // one intervention per layer; a row adds its vector at its own layer only (zeros elsewhere)
+  const perLayer = new Map<number, Float32Array>();
+  rows.forEach(({ row, r }, i) => {
+    if (row.strength === 0) return;
+    let v = perLayer.get(r.layer);
+    if (!v) perLayer.set(r.layer, (v = new Float32Array(rows.length * H)));
+    v.set(r.vector.map((x) => x * row.strength), i * H);
+  });
+  const out = await m.model.generate({
+    prompts: rows.map((r) => r.row.prompt),
+    rowSeeds: rows.map((r) => r.row.seed),
+    maxNewTokens: gen.maxNewTokens,
+    temperature: gen.temperature,
+    ...(gen.topK !== undefined ? { topK: gen.topK } : {}),
+    ...(gen.topP !== undefined ? { topP: gen.topP } : {}),
+    steer: perLayer.size ? [...perLayer].map(([layer, vector]) => ({ layer, vector })) : undefined,
+    loraScale: m.loraScale,
+  });
+  const eos = new Set(m.model.info.eosTokenIds);
+  // Generation stops at EOS; drop it (and any run of it) before decoding.
+  const texts = out.tokens.map((ids) => {
+    const kept = ids.filter((t) => !eos.has(t));
+    return kept.length ? m.decode(kept) : '';
+  });
+  let at = 0;
+  return { texts: requests.map((r) => texts.slice(at, (at += r.rows.length))), sampling: out.sampling };
+}
+
+/** A participant of a SampleBatch (src/adl/sample-batch.ts): its sample() calls may share a generate call with others. */
+export interface BatchParticipant {
+  sample(request: SteerRequest, gen: SampleSettings): Promise<{ texts: string[]; sampling: SamplingSettings }>;
+}
+
+export interface SteererOptions extends SteeredModel {
+  layer: number;
+  /** The unit-strength vector (unit(diff) × target norm). */
+  vector: Float32Array;
+  /** Generate together with other directions (lockstep batching); absent: one call per sample(). */
+  batch?: BatchParticipant;
 }
 
 /** Samples from the finetuned model, each row with its own steering strength and random stream. */
@@ -37,34 +95,16 @@ export class Steerer {
   constructor(private readonly o: SteererOptions) {}
 
   /**
-   * One text per row, generated in one batch. A row's text depends only on its prompt, strength and seed
-   * (src/runtime: every row draws from its own stream), so how rows are batched never changes a result.
+   * One text per row. A row's text depends only on its prompt, strength and seed (src/runtime: every row
+   * draws from its own stream), so how rows are batched, alone or with other directions', never changes it.
    */
-  async sample(rows: SteerRow[], gen: { maxNewTokens: number; temperature: number; topK?: number; topP?: number }): Promise<string[]> {
-    const { model, layer, vector } = this.o;
-    const H = vector.length;
-    const perRow = new Float32Array(rows.length * H);
-    rows.forEach((r, i) => {
-      if (r.strength !== 0) perRow.set(vector.map((x) => x * r.strength), i * H);
-    });
-    const steered = rows.some((r) => r.strength !== 0);
-    const out = await model.generate({
-      prompts: rows.map((r) => r.prompt),
-      rowSeeds: rows.map((r) => r.seed),
-      maxNewTokens: gen.maxNewTokens,
-      temperature: gen.temperature,
-      ...(gen.topK !== undefined ? { topK: gen.topK } : {}),
-      ...(gen.topP !== undefined ? { topP: gen.topP } : {}),
-      steer: steered ? [{ layer, vector: perRow }] : undefined,
-      loraScale: this.o.loraScale,
-    });
-    this.sampling = out.sampling;
-    const eos = new Set(model.info.eosTokenIds);
-    // Generation stops at EOS; drop it (and any run of it) before decoding.
-    return out.tokens.map((ids) => {
-      const kept = ids.filter((t) => !eos.has(t));
-      return kept.length ? this.o.decode(kept) : '';
-    });
+  async sample(rows: SteerRow[], gen: SampleSettings): Promise<string[]> {
+    const request = { rows, layer: this.o.layer, vector: this.o.vector };
+    const r = this.o.batch
+      ? await this.o.batch.sample(request, gen)
+      : await sampleSteered(this.o, [request], gen).then((x) => ({ texts: x.texts[0], sampling: x.sampling }));
+    this.sampling = r.sampling;
+    return r.texts;
   }
 }
 

@@ -12,6 +12,7 @@ import { absoluteLayer, type ADLConfig } from './config.ts';
 import { logitLens } from './lens.ts';
 import { pairKey, type ModelPair, type Side } from './pair.ts';
 import { patchscope, type PatchscopeResult } from './patchscope.ts';
+import { SampleBatch } from './sample-batch.ts';
 import { finalSamples, findSteeringThreshold, searchSeed, Steerer, steeringVector, type Generations, type ThresholdResult } from './steering.ts';
 
 /** Bumped when a step's computation changes, so stale artifacts are not reused. */
@@ -188,6 +189,19 @@ export interface SteeringRecord {
   prompts: string[];
 }
 
+/** The grader with one grade() at a time: directions searched together grade their rounds one after another. */
+function serialised(grader: CoherenceGrader): CoherenceGrader {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    grader: grader.grader,
+    grade: (texts) => {
+      const next = last.then(() => grader.grade(texts));
+      last = next.catch(() => {});
+      return next;
+    },
+  };
+}
+
 export async function steeringStep(
   ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, directions: Direction[], graders: Graders,
 ): Promise<SteeringRecord[]> {
@@ -201,31 +215,45 @@ export async function steeringStep(
     calibrated ??= coherenceCalibration(ctx, cfg, store, prompts, c).then((r) => c.grader(r.calibration));
     return calibrated;
   };
-  for (const d of directions) {
-    const steerer = new Steerer({
-      model: pair.finetuned, layer: d.layer, vector: Float32Array.from(d.vector), loraScale: pair.finetunedScale,
-      decode: (ids) => ctx.tokenizer.decode(ids),
-    });
-    const base = {
-      v: STEPS_VERSION, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, layer: d.layer, vector: contentKey(d.vector), seed: ctx.seed, style: prompts.style,
-      generation: generationKey(pair.finetuned.info.generationDefaults),
-    };
-    const name = `${d.variant}.L${d.layer}.P${d.position}`;
-    const coherence = await coherenceGrader();
-    // seeds without the direction: every direction is searched and sampled on the same draws (steering.ts)
-    const threshold = await store.step(`steering-threshold.${name}`, { ...base, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: coherence.grader }, () =>
+  const coherence = serialised(await coherenceGrader());
+  // every direction is searched and sampled at the same time, their rounds generated together (SampleBatch);
+  // seeds without the direction: every direction is searched and sampled on the same draws (steering.ts)
+  const batch = new SampleBatch({ model: pair.finetuned, loraScale: pair.finetunedScale, decode: (ids) => ctx.tokenizer.decode(ids) });
+  const each = <T>(what: string, run: (d: Direction, steerer: Steerer, name: string, key: object) => Promise<T>) =>
+    timeStep(what, () => Promise.all(directions.map(async (d) => {
+      const participant = batch.join();
+      try {
+        const steerer = new Steerer({
+          model: pair.finetuned, layer: d.layer, vector: Float32Array.from(d.vector), loraScale: pair.finetunedScale,
+          decode: (ids) => ctx.tokenizer.decode(ids), batch: participant,
+        });
+        const key = {
+          v: STEPS_VERSION, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, layer: d.layer, vector: contentKey(d.vector), seed: ctx.seed, style: prompts.style,
+          generation: generationKey(pair.finetuned.info.generationDefaults),
+        };
+        return await run(d, steerer, `${d.variant}.L${d.layer}.P${d.position}`, key);
+      } finally {
+        participant.leave();
+      }
+    })));
+  const thresholds = await each('steering-threshold', (d, steerer, name, key) =>
+    store.step(`steering-threshold.${name}`, { ...key, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: coherence.grader }, () =>
       findSteeringThreshold(steerer, prompts.threshold.map(prompts.encode), coherence, cfg.steering.threshold, ctx.seed,
-        (done, total) => ctx.progress(`steering threshold ${name}`, done, total)));
-    const strength = threshold.avgThreshold;
-    const unsteered = await unsteeredSamples(ctx, cfg, store, prompts, 'finetuned');
-    const steered = strength === 0 ? unsteered : await store.step(`steering-samples.${name}`, { ...base, prompts: prompts.final, cfg: cfg.steering.final, strength }, () =>
+        (done, total) => ctx.progress(`steering threshold ${name}`, done, total)), { timed: false }));
+  const unsteered = await unsteeredSamples(ctx, cfg, store, prompts, 'finetuned');
+  const steered = await each('steering-samples', (d, steerer, name, key) => {
+    const strength = thresholds[directions.indexOf(d)].avgThreshold;
+    if (strength === 0) return Promise.resolve(unsteered);
+    return store.step(`steering-samples.${name}`, { ...key, prompts: prompts.final, cfg: cfg.steering.final, strength }, () =>
       finalSamples(steerer, prompts.final.map(prompts.encode), strength, cfg.steering.final, ctx.seed,
-        (done, total) => ctx.progress(`steering samples ${name}`, done, total)));
-    const f = cfg.steering.final;
-    const sampling = resolveSampling({ temperature: f.temperature, topK: f.topK, topP: f.topP }, pair.finetuned.info.generationDefaults);
-    const generations: Generations = { strength, steered, unsteered, sampling };
-    records.push({ direction: { variant: d.variant, layer: d.layer, position: d.position }, threshold, generations, prompts: prompts.final });
-  }
+        (done, total) => ctx.progress(`steering samples ${name}`, done, total)), { timed: false });
+  });
+  const f = cfg.steering.final;
+  const sampling = resolveSampling({ temperature: f.temperature, topK: f.topK, topP: f.topP }, pair.finetuned.info.generationDefaults);
+  directions.forEach((d, i) => records.push({
+    direction: { variant: d.variant, layer: d.layer, position: d.position }, threshold: thresholds[i],
+    generations: { strength: thresholds[i].avgThreshold, steered: steered[i], unsteered, sampling }, prompts: prompts.final,
+  }));
   return records;
 }
 

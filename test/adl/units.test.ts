@@ -9,6 +9,7 @@ import { PATCHSCOPE_SCALES } from '../../src/adl/config.ts';
 import { logitLens } from '../../src/adl/lens.ts';
 import { patchscopeScales, repeatPrompt } from '../../src/adl/patchscope.ts';
 import { binarySearchThreshold, findSteeringThreshold, lookAheadMidpoints, Steerer } from '../../src/adl/steering.ts';
+import { SampleBatch } from '../../src/adl/sample-batch.ts';
 import type { CoherenceGrader } from '../../src/method/graders.ts';
 import { loadModel } from '../../src/runtime/index.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
@@ -147,6 +148,46 @@ describe('threshold search', () => {
     expect(one.generated).toBe((3 + 1) * 4);
     expect(seven.generated).toBe((7 + 1) * 4);
     console.log(`search thresholds ${one.r.thresholds.join(', ')}; coherences ${JSON.stringify(one.r.traces.map((t) => t.evaluated))}`);
+  });
+  it('searches two directions together in shared generate calls (SampleBatch) with the results of each alone', async () => {
+    const H = model.info.hiddenSize;
+    const directions = [3, 11].map((k) => Float32Array.from({ length: H }, (_, i) => Math.sin(k * i) * (20 / Math.sqrt(H / 2))));
+    const grader: CoherenceGrader = {
+      grader: { id: 'test/no-triple-word', version: '1' },
+      grade: async (texts) => texts.map((t) => {
+        const counts = new Map<string, number>();
+        for (const w of t.split(/\s+/).filter(Boolean)) counts.set(w, (counts.get(w) ?? 0) + 1);
+        return Math.max(0, ...counts.values()) >= 3 ? 'INCOHERENT' : 'COHERENT';
+      }),
+    };
+    const calls: number[] = [];
+    const counted = new Proxy(model, {
+      get: (target, prop, receiver) => prop === 'generate'
+        ? (o: { prompts: number[][] }) => (calls.push(o.prompts.length), target.generate(o as never))
+        : Reflect.get(target, prop, receiver),
+    });
+    const prompts = ['The weather today', 'My favourite food'].map((p) => tok.encode(p));
+    const cfg = { steps: 4, batchSteps: 1, samplesPerStrength: 4, coherenceThreshold: 75, maxStrength: 4, maxNewTokens: 16, temperature: 0.8, topK: 0 };
+    const decode = (ids: number[]) => tok.decode(ids);
+    const alone = [];
+    for (const vector of directions) alone.push(await findSteeringThreshold(new Steerer({ model: counted, layer: 2, vector, decode }), prompts, grader, cfg, 'seed'));
+    const aloneCalls = calls.length;
+    calls.length = 0;
+    const batch = new SampleBatch({ model: counted, decode });
+    const together = await Promise.all(directions.map(async (vector, i) => {
+      const participant = batch.join();
+      try {
+        // the second direction on another layer: one call steers each row at its own layer
+        return await findSteeringThreshold(new Steerer({ model: counted, layer: 2 + i, vector, decode, batch: participant }), prompts, grader, cfg, 'seed');
+      } finally {
+        participant.leave();
+      }
+    }));
+    const layer3 = await findSteeringThreshold(new Steerer({ model, layer: 3, vector: directions[1], decode }), prompts, grader, cfg, 'seed');
+    expect(together[0]).toEqual(alone[0]);
+    expect(together[1]).toEqual(layer3);
+    expect(calls.length).toBeLessThan(aloneCalls);
+    expect(calls.reduce((a, b) => a + b, 0)).toBe((4 + 2) * 4 * 2);
   });
   it('returns 0 when nothing is coherent', async () => {
     const trace = await binarySearchThreshold({ low: 0, high: 10, steps: 6, batchSteps: 3, coherenceThreshold: 75, evaluate: async (s) => s.map(() => 0) });
