@@ -4,7 +4,8 @@
 // 20 tokens per scale; a scale grader picks the best scale and a coherent subset.
 import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { LanguageModel, PromptPrefix } from '../runtime/types.ts';
-import { softmax, topK } from './topk.ts';
+import { softmaxRows } from '../runtime/vocab-ops.ts';
+import { topK } from './topk.ts';
 
 /** The toolkit's identity prompts: nnterp's repeat_prompt over three word triples. */
 export const IDENTITY_WORDS: string[][] = [
@@ -88,8 +89,9 @@ export async function patchscopeScales(model: LanguageModel, latent: Float32Arra
   const k = Math.min(opts.intersectionTopK, V);
   for (const words of IDENTITY_WORDS) {
     const logits = await patchedLast(model, opts.encode(repeatPrompt(words)), S, opts.layer, vectors, opts.loraScale);
+    const probs = await softmaxRows(logits, S, V, 1);
     for (let i = 0; i < S; i++) {
-      const p = softmax(logits.subarray(i * V, (i + 1) * V));
+      const p = probs.subarray(i * V, (i + 1) * V);
       const kept = k >= V ? null : new Set(topK(p, k));
       for (let t = 0; t < V; t++) {
         if (kept && !kept.has(t)) continue;
