@@ -103,7 +103,7 @@ describe('submissions', () => {
     const { problems } = checkBundle(suite, [...files, leaky, broken]);
     const text = problems.join('\n');
     expect(text).toMatch(/leak\.json: contains what looks like a secret \(OpenAI-style API key\)/);
-    expect(text).toMatch(/r1\.json: suite zoo@7, but the current suite is zoo@3/);
+    expect(text).toMatch(new RegExp(`r1\\.json: suite zoo@7, but the current suite is zoo@${suite.version}`));
     expect(text).toMatch(/broken\.json: .*missing field/);
     expect(text).toMatch(/no results for 7 of the suite's organisms: .*zoo\/cake_bake_n1000/);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, readResult, readResults, resultErrors, resultPath, shortHash, writeJsonAtomic, writeResult } from '../../src/results/index.ts';
-import { sampleResult } from './sample.ts';
+import { sampleResult, ZOO_VERSION } from './sample.ts';
 
 describe('result schema', () => {
   it('accepts a complete result and records the environment', () => {
@@ -30,11 +30,11 @@ describe('result files', () => {
   it('are keyed by suite version, method config, model revisions and seed', () => {
     const r = sampleResult();
     const p = resultPath('/r', r);
-    expect(p).toContain('zoo@3');
+    expect(p).toContain(`zoo@${ZOO_VERSION}`);
     expect(p).toContain('mean-diff@1-abcdefabcdef');
     const variants = [
       sampleResult({ seed: 's2' }),
-      sampleResult({ suite: { id: 'zoo', version: 3, settings: 'full' } }),
+      sampleResult({ suite: { id: 'zoo', version: ZOO_VERSION + 1, settings: 'full' } }),
       sampleResult({ method: { ...r.method, configHash: 'ffffffffffff' } }),
       sampleResult({ organism: { ...r.organism, finetuned: { ...r.organism.finetuned, contentHash: 'c'.repeat(64) } } }),
     ];

@@ -1,11 +1,15 @@
 // A valid result file for tests.
+import { loadSuite } from '../../src/harness/suite.ts';
 import { environment, type ResultFile } from '../../src/results/index.ts';
+
+/** The zoo suite's current version: sample results belong to it. */
+export const ZOO_VERSION = loadSuite('zoo').version;
 
 export function sampleResult(over: Partial<ResultFile> = {}): ResultFile {
   const metric = { estimate: 0.5, lower: 0.4, upper: 0.6, n: 20, alpha: 0.05, ci: 'bootstrap' as const, over: 'prompts' };
   return {
     schema: 'diffbench-result@1',
-    suite: { id: 'zoo', version: 2, settings: 'full' },
+    suite: { id: 'zoo', version: ZOO_VERSION, settings: 'full' },
     method: { id: 'mean-diff', version: '1', config: { samples: 10 }, configHash: 'abcdefabcdef', source: 'builtin:mean-diff', codeHash: '0123456789ab' },
     organism: {
       id: 'zoo/cake_bake',
