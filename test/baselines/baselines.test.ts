@@ -26,6 +26,16 @@ beforeAll(async () => {
 afterAll(async () => o?.dispose());
 
 describe('baselines', () => {
+  it('unrelated documents: read once per process for the method and every baseline, each caller gets its own rows', async () => {
+    const a = await o.ctx.unrelatedDocuments(16, 8);
+    const first = a.map((r) => [...r]);
+    a[0][0] = -1; // a caller that edits its rows does not change what the next one gets
+    const b = await o.ctx.unrelatedDocuments(16, 8);
+    expect(b).toEqual(first);
+    expect(b[0]).not.toBe(a[0]);
+    expect(await o.ctx.unrelatedDocuments(16, 9)).not.toEqual(first); // another length is another sample
+  });
+
   it('random vectors are seeded and have the asked norm', () => {
     const a = randomVector(256, 7.5, 's');
     expect(Math.hypot(...a)).toBeCloseTo(7.5, 6);
