@@ -3,7 +3,11 @@
 export interface ThresholdSearchConfig {
   /** Binary-search steps for the first threshold prompt; the others get steps/2 over [0, 2·t1]. */
   steps: number;
-  /** Levels of the bracket evaluated per batched round (2^b − 1 strengths at once). */
+  /**
+   * Levels of the bracket evaluated per batched round (2^b − 1 strengths at once). Speed only: every sampled
+   * row has its own random stream, so the strengths found are the same for any value; 1 evaluates exactly
+   * the `steps` midpoints of a binary search (least work on a CPU), more fill a GPU's batch.
+   */
   batchSteps: number;
   samplesPerStrength: number;
   /** Percentage of coherent samples a strength needs to pass. */

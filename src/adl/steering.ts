@@ -140,40 +140,56 @@ export interface SearchTrace {
   threshold: number;
 }
 
-/**
- * Batched look-ahead binary search: each round evaluates all midpoints of the next `batchSteps`
- * levels at once, then replays the binary decisions (pass: coherence ≥ threshold moves the lower
- * bound up and becomes the best pass). Returns the best passing strength (0 when none passed).
- * With an `evaluate` whose result per strength does not depend on the other strengths of its call
- * (findSteeringThreshold's), batchSteps changes only how much is evaluated at once: 1 evaluates exactly
- * the `steps` midpoints a binary search visits, b evaluates up to (2^b − 1)/b times as many in fewer rounds.
- */
-export async function binarySearchThreshold(opts: {
+/** One bracket's binary search: [low, high] halved `steps` times, passing at coherence ≥ coherenceThreshold. */
+export interface BracketSearch {
   low: number;
   high: number;
   steps: number;
+}
+
+/**
+ * Batched look-ahead binary searches in lockstep: each round evaluates, for every bracket still searching,
+ * all midpoints of its next `batchSteps` levels in one `evaluate` call (strengths per bracket), then
+ * replays each bracket's binary decisions (pass: coherence ≥ threshold moves the lower bound up and becomes
+ * the best pass). Returns each bracket's best passing strength (0 when none passed).
+ * With an `evaluate` whose result per strength does not depend on what else it is given (findSteeringThreshold's),
+ * batchSteps and running brackets together change only how much is evaluated at once: batchSteps 1 evaluates
+ * exactly the `steps` midpoints a binary search visits, b evaluates up to (2^b − 1)/b times as many in fewer rounds.
+ */
+export async function binarySearchThresholds(
+  brackets: BracketSearch[],
+  opts: { batchSteps: number; coherenceThreshold: number; evaluate: (strengths: number[][]) => Promise<number[][]> },
+): Promise<SearchTrace[]> {
+  const state = brackets.map((b) => ({ low: b.low, high: b.high, steps: b.steps, best: 0, done: 0, known: new Map<number, number>() }));
+  for (;;) {
+    const active = state.filter((x) => x.done < x.steps);
+    if (!active.length) break;
+    const levels = active.map((x) => Math.min(opts.batchSteps, x.steps - x.done));
+    const todo = active.map((x, i) => lookAheadMidpoints(x.low, x.high, levels[i]).filter((s) => !x.known.has(s)));
+    const results = await opts.evaluate(todo);
+    active.forEach((x, i) => {
+      todo[i].forEach((strength, j) => x.known.set(strength, results[i][j]));
+      for (let l = 0; l < levels[i]; l++) {
+        const m = (x.low + x.high) / 2;
+        if (x.known.get(m)! >= opts.coherenceThreshold) {
+          x.low = m;
+          x.best = m;
+        } else x.high = m;
+      }
+      x.done += levels[i];
+    });
+  }
+  return state.map((x) => ({ evaluated: [...x.known].map(([strength, coherence]) => ({ strength, coherence })), threshold: x.best }));
+}
+
+/** One bracket's search (binarySearchThresholds with one bracket). */
+export async function binarySearchThreshold(opts: BracketSearch & {
   batchSteps: number;
   coherenceThreshold: number;
   evaluate: (strengths: number[]) => Promise<number[]>;
 }): Promise<SearchTrace> {
-  let { low, high } = opts;
-  let best = 0;
-  const known = new Map<number, number>();
-  let done = 0;
-  while (done < opts.steps) {
-    const levels = Math.min(opts.batchSteps, opts.steps - done);
-    const todo = lookAheadMidpoints(low, high, levels).filter((s) => !known.has(s));
-    if (todo.length) (await opts.evaluate(todo)).forEach((c, i) => known.set(todo[i], c));
-    for (let l = 0; l < levels; l++) {
-      const m = (low + high) / 2;
-      if (known.get(m)! >= opts.coherenceThreshold) {
-        low = m;
-        best = m;
-      } else high = m;
-    }
-    done += levels;
-  }
-  return { evaluated: [...known].map(([strength, coherence]) => ({ strength, coherence })), threshold: best };
+  const [trace] = await binarySearchThresholds([opts], { ...opts, evaluate: async ([strengths]) => [await opts.evaluate(strengths)] });
+  return trace;
 }
 
 export interface ThresholdResult {
@@ -187,7 +203,8 @@ export interface ThresholdResult {
 
 /**
  * The toolkit's threshold: prompt 1 searches [0, maxStrength] with `steps`; the others search
- * [0, 2·t1] with steps/2; the strength used is the average of the three.
+ * [0, 2·t1] with steps/2 (here in lockstep, their rounds sampled together); the strength used is the
+ * average of the three.
  */
 export async function findSteeringThreshold(
   steerer: Steerer,
@@ -197,27 +214,37 @@ export async function findSteeringThreshold(
   seed: string,
   progress?: (done: number, total: number) => void,
 ): Promise<ThresholdResult> {
-  const traces: SearchTrace[] = [];
-  for (let p = 0; p < prompts.length; p++) {
-    const high = p === 0 ? cfg.maxStrength : 2 * traces[0].threshold;
-    const steps = p === 0 ? cfg.steps : Math.floor(cfg.steps / 2);
-    const evaluate = async (strengths: number[]) => {
-      const rows = strengths.flatMap((strength) => Array.from({ length: cfg.samplesPerStrength }, (_, j) => ({ prompt: prompts[p], strength, seed: searchSeed(seed, p, j) })));
-      const texts = await steerer.sample(rows, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP });
-      const nonEmpty = (xs: string[]) => xs.filter((t) => t.trim() !== '');
-      // one strength after another: the model runs one forward at a time anyway, and the step profile
-      // (src/results/step-timings.ts) then times each grading alone instead of overlapping windows
+  // evaluate: strengths per searched prompt -> coherence percentage per strength, all rows in one sample() call
+  const evaluate = async (searched: number[], strengths: number[][]) => {
+    const rows = searched.flatMap((p, i) => strengths[i].flatMap((strength) =>
+      Array.from({ length: cfg.samplesPerStrength }, (_, j) => ({ prompt: prompts[p], strength, seed: searchSeed(seed, p, j) }))));
+    const texts = await steerer.sample(rows, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP });
+    const nonEmpty = (xs: string[]) => xs.filter((t) => t.trim() !== '');
+    // one strength after another: the model runs one forward at a time anyway, and the step profile
+    // (src/results/step-timings.ts) then times each grading alone instead of overlapping windows
+    const out: number[][] = [];
+    let at = 0;
+    for (const group of strengths) {
       const percentages: number[] = [];
-      for (let i = 0; i < strengths.length; i++) {
-        percentages.push(coherencePercentage(await grader.grade(nonEmpty(texts.slice(i * cfg.samplesPerStrength, (i + 1) * cfg.samplesPerStrength)))));
+      for (let i = 0; i < group.length; i++, at += cfg.samplesPerStrength) {
+        percentages.push(coherencePercentage(await grader.grade(nonEmpty(texts.slice(at, at + cfg.samplesPerStrength)))));
       }
-      return percentages;
-    };
-    traces.push(high > 0 && steps > 0
-      ? await binarySearchThreshold({ low: 0, high, steps, batchSteps: cfg.batchSteps, coherenceThreshold: cfg.coherenceThreshold, evaluate })
-      : { evaluated: [], threshold: 0 });
-    progress?.(p + 1, prompts.length);
-  }
+      out.push(percentages);
+    }
+    return out;
+  };
+  const search = (searched: number[], high: number, steps: number) =>
+    high > 0 && steps > 0
+      ? binarySearchThresholds(searched.map(() => ({ low: 0, high, steps })), {
+        batchSteps: cfg.batchSteps, coherenceThreshold: cfg.coherenceThreshold, evaluate: (s) => evaluate(searched, s),
+      })
+      : Promise.resolve(searched.map((): SearchTrace => ({ evaluated: [], threshold: 0 })));
+  // prompt 1 first; the others search [0, 2·t1] with steps/2, together (lockstep: one call per round for all)
+  const traces = await search([0], cfg.maxStrength, cfg.steps);
+  progress?.(1, prompts.length);
+  const rest = prompts.map((_, p) => p).slice(1);
+  if (rest.length) traces.push(...await search(rest, 2 * traces[0].threshold, Math.floor(cfg.steps / 2)));
+  progress?.(prompts.length, prompts.length);
   const thresholds = traces.map((t) => t.threshold);
   return {
     thresholds, avgThreshold: thresholds.reduce((s, x) => s + x, 0) / thresholds.length, traces, grader: grader.grader,

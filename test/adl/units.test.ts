@@ -189,6 +189,32 @@ describe('threshold search', () => {
     expect(calls.length).toBeLessThan(aloneCalls);
     expect(calls.reduce((a, b) => a + b, 0)).toBe((4 + 2) * 4 * 2);
   });
+  it('searches the second and third prompt together, one generate call per round, with the results of each alone', async () => {
+    const H = model.info.hiddenSize;
+    const vector = Float32Array.from({ length: H }, (_, i) => Math.sin(5 * i) * (20 / Math.sqrt(H / 2)));
+    const grader: CoherenceGrader = {
+      grader: { id: 'test/no-triple-word', version: '1' },
+      grade: async (texts) => texts.map((t) => {
+        const counts = new Map<string, number>();
+        for (const w of t.split(/\s+/).filter(Boolean)) counts.set(w, (counts.get(w) ?? 0) + 1);
+        return Math.max(0, ...counts.values()) >= 3 ? 'INCOHERENT' : 'COHERENT';
+      }),
+    };
+    let calls = 0;
+    const counted = new Proxy(model, {
+      get: (target, prop, receiver) => prop === 'generate' ? (o: never) => (calls++, target.generate(o)) : Reflect.get(target, prop, receiver),
+    });
+    const steerer = new Steerer({ model: counted, layer: 2, vector, decode: (ids) => tok.decode(ids) });
+    const [a, b, c] = ['The weather today', 'My favourite food', 'In the morning I'].map((p) => tok.encode(p));
+    const cfg = { steps: 4, batchSteps: 1, samplesPerStrength: 4, coherenceThreshold: 75, maxStrength: 4, maxNewTokens: 16, temperature: 0.8, topK: 0 };
+    const all = await findSteeringThreshold(steerer, [a, b, c], grader, cfg, 'seed');
+    expect(calls).toBe(all.thresholds[0] > 0 ? 4 + 2 : 4);
+    // the third prompt's search draws on its own streams (seed/threshold/2/j): compare with a search of [a, c] where c is second
+    const ab = await findSteeringThreshold(steerer, [a, b], grader, cfg, 'seed');
+    expect(ab.thresholds).toEqual(all.thresholds.slice(0, 2));
+    expect(all.traces[2].evaluated.length).toBe(all.thresholds[0] > 0 ? 2 : 0);
+    expect(all.avgThreshold).toBeCloseTo((all.thresholds[0] + all.thresholds[1] + all.thresholds[2]) / 3, 12);
+  });
   it('returns 0 when nothing is coherent', async () => {
     const trace = await binarySearchThreshold({ low: 0, high: 10, steps: 6, batchSteps: 3, coherenceThreshold: 75, evaluate: async (s) => s.map(() => 0) });
     expect(trace.threshold).toBe(0);
