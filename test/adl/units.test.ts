@@ -92,6 +92,16 @@ describe('patchscope', () => {
   });
 });
 
+/** A grader that reads the text: coherent while the sample repeats no word 3 times. */
+const noTripleWord: CoherenceGrader = {
+  grader: { id: 'test/no-triple-word', version: '1' },
+  grade: async (texts) => texts.map((t) => {
+    const counts = new Map<string, number>();
+    for (const w of t.split(/\s+/).filter(Boolean)) counts.set(w, (counts.get(w) ?? 0) + 1);
+    return Math.max(0, ...counts.values()) >= 3 ? 'INCOHERENT' : 'COHERENT';
+  }),
+};
+
 describe('threshold search', () => {
   it('enumerates 2^b − 1 midpoints breadth first', () => {
     expect(lookAheadMidpoints(0, 8, 3)).toEqual([4, 2, 6, 1, 3, 5, 7]);
@@ -111,17 +121,9 @@ describe('threshold search', () => {
     expect(37.3 - trace.threshold).toBeLessThan(100 / 2 ** 12 + 1e-9);
   });
   it('gives the same strength and coherences whether it evaluates 1 or 7 strengths per round (per-row seeds)', async () => {
-    // a real steered model and a grader that reads the text: coherent while the sample repeats no word 3 times
+    // a real steered model and a grader that reads the text (noTripleWord)
     const H = model.info.hiddenSize;
     const vector = Float32Array.from({ length: H }, (_, i) => Math.sin(7 * i) * (20 / Math.sqrt(H / 2)));
-    const grader: CoherenceGrader = {
-      grader: { id: 'test/no-triple-word', version: '1' },
-      grade: async (texts) => texts.map((t) => {
-        const counts = new Map<string, number>();
-        for (const w of t.split(/\s+/).filter(Boolean)) counts.set(w, (counts.get(w) ?? 0) + 1);
-        return Math.max(0, ...counts.values()) >= 3 ? 'INCOHERENT' : 'COHERENT';
-      }),
-    };
     const rows: number[] = [];
     const counted = new Proxy(model, {
       get: (target, prop, receiver) => prop === 'generate'
@@ -133,7 +135,7 @@ describe('threshold search', () => {
     const cfg = { steps: 3, samplesPerStrength: 4, coherenceThreshold: 75, maxStrength: 4, maxNewTokens: 16, temperature: 0.8, topK: 0 };
     const search = async (batchSteps: number) => {
       rows.length = 0;
-      const r = await findSteeringThreshold(steerer, prompts, grader, { ...cfg, batchSteps }, 'seed');
+      const r = await findSteeringThreshold(steerer, prompts, noTripleWord, { ...cfg, batchSteps }, 'seed');
       return { r, generated: rows.reduce((a, b) => a + b, 0) };
     };
     const one = await search(1), seven = await search(3);
@@ -152,14 +154,6 @@ describe('threshold search', () => {
   it('searches two directions together in shared generate calls (SampleBatch) with the results of each alone', async () => {
     const H = model.info.hiddenSize;
     const directions = [3, 11].map((k) => Float32Array.from({ length: H }, (_, i) => Math.sin(k * i) * (20 / Math.sqrt(H / 2))));
-    const grader: CoherenceGrader = {
-      grader: { id: 'test/no-triple-word', version: '1' },
-      grade: async (texts) => texts.map((t) => {
-        const counts = new Map<string, number>();
-        for (const w of t.split(/\s+/).filter(Boolean)) counts.set(w, (counts.get(w) ?? 0) + 1);
-        return Math.max(0, ...counts.values()) >= 3 ? 'INCOHERENT' : 'COHERENT';
-      }),
-    };
     const calls: number[] = [];
     const counted = new Proxy(model, {
       get: (target, prop, receiver) => prop === 'generate'
@@ -170,7 +164,7 @@ describe('threshold search', () => {
     const cfg = { steps: 4, batchSteps: 1, samplesPerStrength: 4, coherenceThreshold: 75, maxStrength: 4, maxNewTokens: 16, temperature: 0.8, topK: 0 };
     const decode = (ids: number[]) => tok.decode(ids);
     const alone = [];
-    for (const vector of directions) alone.push(await findSteeringThreshold(new Steerer({ model: counted, layer: 2, vector, decode }), prompts, grader, cfg, 'seed'));
+    for (const vector of directions) alone.push(await findSteeringThreshold(new Steerer({ model: counted, layer: 2, vector, decode }), prompts, noTripleWord, cfg, 'seed'));
     const aloneCalls = calls.length;
     calls.length = 0;
     const batch = new SampleBatch({ model: counted, decode });
@@ -178,12 +172,12 @@ describe('threshold search', () => {
       const participant = batch.join();
       try {
         // the second direction on another layer: one call steers each row at its own layer
-        return await findSteeringThreshold(new Steerer({ model: counted, layer: 2 + i, vector, decode, batch: participant }), prompts, grader, cfg, 'seed');
+        return await findSteeringThreshold(new Steerer({ model: counted, layer: 2 + i, vector, decode, batch: participant }), prompts, noTripleWord, cfg, 'seed');
       } finally {
         participant.leave();
       }
     }));
-    const layer3 = await findSteeringThreshold(new Steerer({ model, layer: 3, vector: directions[1], decode }), prompts, grader, cfg, 'seed');
+    const layer3 = await findSteeringThreshold(new Steerer({ model, layer: 3, vector: directions[1], decode }), prompts, noTripleWord, cfg, 'seed');
     expect(together[0]).toEqual(alone[0]);
     expect(together[1]).toEqual(layer3);
     expect(calls.length).toBeLessThan(aloneCalls);
@@ -192,14 +186,6 @@ describe('threshold search', () => {
   it('searches the second and third prompt together, one generate call per round, with the results of each alone', async () => {
     const H = model.info.hiddenSize;
     const vector = Float32Array.from({ length: H }, (_, i) => Math.sin(5 * i) * (20 / Math.sqrt(H / 2)));
-    const grader: CoherenceGrader = {
-      grader: { id: 'test/no-triple-word', version: '1' },
-      grade: async (texts) => texts.map((t) => {
-        const counts = new Map<string, number>();
-        for (const w of t.split(/\s+/).filter(Boolean)) counts.set(w, (counts.get(w) ?? 0) + 1);
-        return Math.max(0, ...counts.values()) >= 3 ? 'INCOHERENT' : 'COHERENT';
-      }),
-    };
     let calls = 0;
     const counted = new Proxy(model, {
       get: (target, prop, receiver) => prop === 'generate' ? (o: never) => (calls++, target.generate(o)) : Reflect.get(target, prop, receiver),
@@ -207,10 +193,10 @@ describe('threshold search', () => {
     const steerer = new Steerer({ model: counted, layer: 2, vector, decode: (ids) => tok.decode(ids) });
     const [a, b, c] = ['The weather today', 'My favourite food', 'In the morning I'].map((p) => tok.encode(p));
     const cfg = { steps: 4, batchSteps: 1, samplesPerStrength: 4, coherenceThreshold: 75, maxStrength: 4, maxNewTokens: 16, temperature: 0.8, topK: 0 };
-    const all = await findSteeringThreshold(steerer, [a, b, c], grader, cfg, 'seed');
+    const all = await findSteeringThreshold(steerer, [a, b, c], noTripleWord, cfg, 'seed');
     expect(calls).toBe(all.thresholds[0] > 0 ? 4 + 2 : 4);
     // the third prompt's search draws on its own streams (seed/threshold/2/j): compare with a search of [a, c] where c is second
-    const ab = await findSteeringThreshold(steerer, [a, b], grader, cfg, 'seed');
+    const ab = await findSteeringThreshold(steerer, [a, b], noTripleWord, cfg, 'seed');
     expect(ab.thresholds).toEqual(all.thresholds.slice(0, 2));
     expect(all.traces[2].evaluated.length).toBe(all.thresholds[0] > 0 ? 2 : 0);
     expect(all.avgThreshold).toBeCloseTo((all.thresholds[0] + all.thresholds[1] + all.thresholds[2]) / 3, 12);

@@ -132,16 +132,20 @@ function reference(logits: Float32Array, s: SamplingSettings, u: number): number
   return last;
 }
 
-describe('nextToken against the plain definition (no full sorts in the fast path)', () => {
-  const V = 2000;
-  const rng = seedrandom('sampling-test');
-  // rows: peaked, flat, coarse (many exact ties), one dominant token
-  const rows = [
+/** Logit rows over V tokens: peaked, flat, coarse (many exact ties), one dominant token. */
+function testRows(V: number, rng: () => number): Float32Array[] {
+  return [
     Float32Array.from({ length: V }, () => 8 * (rng() - 0.5)),
     Float32Array.from({ length: V }, () => 0.01 * rng()),
     Float32Array.from({ length: V }, () => Math.round(4 * rng())),
     Float32Array.from({ length: V }, (_, i) => (i === 7 ? 30 : rng())),
   ];
+}
+
+describe('nextToken against the plain definition (no full sorts in the fast path)', () => {
+  const V = 2000;
+  const rng = seedrandom('sampling-test');
+  const rows = testRows(V, rng);
   const logits = new Float32Array(2 * V);
   const cases: [number, number, number][] = [[0.8, 0, 1], [1.2, 0, 1], [0.8, 0, 0.9], [1.1, 20, 0.95], [0.5, 50, 0.3], [1, 0, 0.999999], [1.2, 7, 1]];
   for (const [temperature, topK, topP] of cases) {
@@ -161,12 +165,7 @@ describe('nextToken against the plain definition (no full sorts in the fast path
 describe('the probability path: float32 softmax(logits / T) from ONNX Runtime, then drawFromProbs', () => {
   const V = 2000;
   const rng = seedrandom('softmax-session-test');
-  const rows = [
-    Float32Array.from({ length: V }, () => 8 * (rng() - 0.5)),
-    Float32Array.from({ length: V }, () => 0.01 * rng()),
-    Float32Array.from({ length: V }, () => Math.round(4 * rng())),
-    Float32Array.from({ length: V }, (_, i) => (i === 7 ? 30 : rng())),
-  ];
+  const rows = testRows(V, rng);
   const logits = new Float32Array(rows.length * V);
   rows.forEach((r, b) => logits.set(r, b * V));
 
