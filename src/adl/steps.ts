@@ -219,8 +219,8 @@ export async function steeringStep(
   // every direction is searched and sampled at the same time, their rounds generated together (SampleBatch);
   // seeds without the direction: every direction is searched and sampled on the same draws (steering.ts)
   const batch = new SampleBatch({ model: pair.finetuned, loraScale: pair.finetunedScale, decode: (ids) => ctx.tokenizer.decode(ids) });
-  const each = <T>(what: string, run: (d: Direction, steerer: Steerer, name: string, key: object) => Promise<T>) =>
-    timeStep(what, () => Promise.all(directions.map(async (d) => {
+  const each = <T>(what: string, run: (i: number, steerer: Steerer, name: string, key: object) => Promise<T>) =>
+    timeStep(what, () => Promise.all(directions.map(async (d, i) => {
       const participant = batch.join();
       try {
         const steerer = new Steerer({
@@ -231,18 +231,18 @@ export async function steeringStep(
           v: STEPS_VERSION, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, layer: d.layer, vector: contentKey(d.vector), seed: ctx.seed, style: prompts.style,
           generation: generationKey(pair.finetuned.info.generationDefaults),
         };
-        return await run(d, steerer, `${d.variant}.L${d.layer}.P${d.position}`, key);
+        return await run(i, steerer, `${d.variant}.L${d.layer}.P${d.position}`, key);
       } finally {
         participant.leave();
       }
     })));
-  const thresholds = await each('steering-threshold', (d, steerer, name, key) =>
+  const thresholds = await each('steering-threshold', (_i, steerer, name, key) =>
     store.step(`steering-threshold.${name}`, { ...key, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: coherence.grader }, () =>
       findSteeringThreshold(steerer, prompts.threshold.map(prompts.encode), coherence, cfg.steering.threshold, ctx.seed,
         (done, total) => ctx.progress(`steering threshold ${name}`, done, total)), { timed: false }));
   const unsteered = await unsteeredSamples(ctx, cfg, store, prompts, 'finetuned');
-  const steered = await each('steering-samples', (d, steerer, name, key) => {
-    const strength = thresholds[directions.indexOf(d)].avgThreshold;
+  const steered = await each('steering-samples', (i, steerer, name, key) => {
+    const strength = thresholds[i].avgThreshold;
     if (strength === 0) return Promise.resolve(unsteered);
     return store.step(`steering-samples.${name}`, { ...key, prompts: prompts.final, cfg: cfg.steering.final, strength }, () =>
       finalSamples(steerer, prompts.final.map(prompts.encode), strength, cfg.steering.final, ctx.seed,
