@@ -17,4 +17,11 @@ export { default as negativeControl, runNegativeControl, randomTokenIds } from '
 export { default as positiveControl, runPositiveControl, overRepresentedTokens } from './positive-control.ts';
 
 // DiffingMethod<ADLConfig> each; the harness passes each its config from the suite's settings.
-export const baselines = [baseMean, finetunedMean, randomDirection, unsteered, negativeControl, positiveControl] as unknown as DiffingMethod[];
+export const baselines = [
+  baseMean,
+  finetunedMean,
+  randomDirection,
+  unsteered,
+  negativeControl,
+  positiveControl,
+] as unknown as DiffingMethod[];

@@ -22,20 +22,38 @@ export function randomTokenIds(vocabSize: number, count: number, seed: string): 
   return [...ids];
 }
 
-export async function runNegativeControl(ctx: MethodContext, config: ADLConfig, graders?: Graders): Promise<MethodOutput> {
+export async function runNegativeControl(
+  ctx: MethodContext,
+  config: ADLConfig,
+  graders?: Graders,
+): Promise<MethodOutput> {
   checkConfig(config);
   const layer = absoluteLayer(config.layers[0], ctx.finetuned.info.numLayers);
   const readouts: TokenReadout[] = CONTROL_SOURCES.flatMap((source) =>
     Array.from({ length: config.positions }, (_, position) => {
-      const tokenIds = randomTokenIds(ctx.finetuned.info.vocabSize, SCORED_TOKENS, `${ctx.seed}/negative-control/${source}/P${position}`);
-      return { source, variant: 'random-tokens', layer, position, tokenIds, tokens: tokenIds.map((id) => ctx.tokenizer.displayToken(id)) };
+      const tokenIds = randomTokenIds(
+        ctx.finetuned.info.vocabSize,
+        SCORED_TOKENS,
+        `${ctx.seed}/negative-control/${source}/P${position}`,
+      );
+      return {
+        source,
+        variant: 'random-tokens',
+        layer,
+        position,
+        tokenIds,
+        tokens: tokenIds.map((id) => ctx.tokenizer.displayToken(id)),
+      };
     }),
   );
   const out: MethodOutput = { readouts };
   if (config.steering.enabled) {
     const store = storeOf(ctx);
     const latents = randomLatents(ctx, await collectStep(ctx, config, store));
-    Object.assign(out, await steerLikeADL(ctx, config, store, randomDirections(latents, config), graders ?? ctx.graders));
+    Object.assign(
+      out,
+      await steerLikeADL(ctx, config, store, randomDirections(latents, config), graders ?? ctx.graders),
+    );
   }
   return out;
 }

@@ -30,7 +30,12 @@ function counts(docs: number[][]): Map<number, number> {
  * The `k` tokens with the highest add-one smoothed log ratio of their frequency in `finetuning`
  * against `unrelated` (vocabulary size V), among tokens seen at least MIN_COUNT times in `finetuning`.
  */
-export function overRepresentedTokens(finetuning: number[][], unrelated: number[][], vocabSize: number, k: number): number[] {
+export function overRepresentedTokens(
+  finetuning: number[][],
+  unrelated: number[][],
+  vocabSize: number,
+  k: number,
+): number[] {
   const ft = counts(finetuning);
   const un = counts(unrelated);
   const nFt = finetuning.reduce((s, d) => s + d.length, 0) + vocabSize;
@@ -44,7 +49,12 @@ export function overRepresentedTokens(finetuning: number[][], unrelated: number[
 }
 
 /** Mean residual after `layer` over documents and positions 1.. (position 0 is left out: it is an outlier), [H]. */
-async function meanActivation(ctx: MethodContext, docs: number[][], layer: number, batchSize: number): Promise<Float64Array> {
+async function meanActivation(
+  ctx: MethodContext,
+  docs: number[][],
+  layer: number,
+  batchSize: number,
+): Promise<Float64Array> {
   const { finetuned, finetunedScale } = pairOf(ctx);
   const hook = `resid_post.${layer}` as const;
   const H = finetuned.info.hiddenSize;
@@ -52,46 +62,90 @@ async function meanActivation(ctx: MethodContext, docs: number[][], layer: numbe
   let count = 0;
   for (let start = 0; start < docs.length; start += batchSize) {
     const batch = docs.slice(start, start + batchSize);
-    const out = await finetuned.forward({ inputIds: batch, capture: [hook], logits: 'none', loraScale: finetunedScale });
+    const out = await finetuned.forward({
+      inputIds: batch,
+      capture: [hook],
+      logits: 'none',
+      loraScale: finetunedScale,
+    });
     const { data, dims } = out.hooks[hook]!; // [B,T,H]
     const T = dims[1];
-    for (let b = 0; b < dims[0]; b++) for (let t = 1; t < T; t++) {
-      for (let h = 0; h < H; h++) sum[h] += data[(b * T + t) * H + h];
-      count++;
-    }
+    for (let b = 0; b < dims[0]; b++)
+      for (let t = 1; t < T; t++) {
+        for (let h = 0; h < H; h++) sum[h] += data[(b * T + t) * H + h];
+        count++;
+      }
   }
   return sum.map((x) => x / count);
 }
 
-export async function runPositiveControl(ctx: MethodContext, config: ADLConfig, graders?: Graders): Promise<MethodOutput> {
+export async function runPositiveControl(
+  ctx: MethodContext,
+  config: ADLConfig,
+  graders?: Graders,
+): Promise<MethodOutput> {
   checkConfig(config);
   const organism = getOrganism(ctx.organism.organismId);
   const dataset = organism.dataset;
-  if (!dataset || !organism.dataPublic) return { findings: [`no public finetuning data for ${organism.id}: the positive control cannot read the ground truth`] };
+  if (!dataset || !organism.dataPublic)
+    return {
+      findings: [`no public finetuning data for ${organism.id}: the positive control cannot read the ground truth`],
+    };
   const layer = absoluteLayer(config.layers[0], ctx.finetuned.info.numLayers);
   const unrelated = await ctx.unrelatedDocuments(config.samples, config.tokens);
   const bos = ctx.tokenizer.encode('', { addSpecialTokens: true });
   const source = { source: locate(dataset.id), split: dataset.split, column: dataset.column };
   const finetuning = await sampleDocuments({
-    ...source, n: config.samples, minTokens: config.tokens, tokenizer: ctx.tokenizer, seed: `${ctx.seed}/positive-control`,
+    ...source,
+    n: config.samples,
+    minTokens: config.tokens,
+    tokenizer: ctx.tokenizer,
+    seed: `${ctx.seed}/positive-control`,
     addSpecialTokens: bos.length > 0 && unrelated[0]?.[0] === bos[0],
   });
   const texts = await sampleTexts({ ...source, n: config.samples, seed: `${ctx.seed}/positive-control/texts` });
-  const tokenIds = overRepresentedTokens(texts.map((t) => ctx.tokenizer.encode(t, { addSpecialTokens: false })), unrelated, ctx.finetuned.info.vocabSize, SCORED_TOKENS);
+  const tokenIds = overRepresentedTokens(
+    texts.map((t) => ctx.tokenizer.encode(t, { addSpecialTokens: false })),
+    unrelated,
+    ctx.finetuned.info.vocabSize,
+    SCORED_TOKENS,
+  );
   const tokens = tokenIds.map((id) => ctx.tokenizer.displayToken(id));
   const out: MethodOutput = {
-    readouts: CONTROL_SOURCES.map((s) => ({ source: s, variant: 'ground-truth', layer, position: 0, tokenIds, tokens })),
+    readouts: CONTROL_SOURCES.map((s) => ({
+      source: s,
+      variant: 'ground-truth',
+      layer,
+      position: 0,
+      tokenIds,
+      tokens,
+    })),
   };
   if (config.steering.enabled) {
     const store = storeOf(ctx);
     const collected = await collectStep(ctx, config, store);
     const targetNorm = collected.layers.find((m) => m.layer === layer)!.targetNorm;
-    const inputs = { v: STEPS_VERSION, model: ctx.finetuned.info.contentHash, loraScale: ctx.finetunedScale ?? null, layer, finetuning: contentKey(finetuning), unrelated: contentKey(unrelated) };
+    const inputs = {
+      v: STEPS_VERSION,
+      model: ctx.finetuned.info.contentHash,
+      loraScale: ctx.finetunedScale ?? null,
+      layer,
+      finetuning: contentKey(finetuning),
+      unrelated: contentKey(unrelated),
+    };
     const diff = await store.step('positive-control.direction', inputs, async () => {
-      const [ft, un] = [await meanActivation(ctx, finetuning, layer, config.batchSize), await meanActivation(ctx, unrelated, layer, config.batchSize)];
+      const [ft, un] = [
+        await meanActivation(ctx, finetuning, layer, config.batchSize),
+        await meanActivation(ctx, unrelated, layer, config.batchSize),
+      ];
       return Array.from(ft, (x, h) => x - un[h]);
     });
-    const direction = { variant: 'positive', layer, position: 0, vector: Array.from(steeringVector(Float32Array.from(diff), targetNorm)) };
+    const direction = {
+      variant: 'positive',
+      layer,
+      position: 0,
+      vector: Array.from(steeringVector(Float32Array.from(diff), targetNorm)),
+    };
     Object.assign(out, await steerLikeADL(ctx, config, store, [direction], graders ?? ctx.graders));
     out.vectors = [{ name: 'finetuning_minus_unrelated', layer, position: 0, data: diff }];
   }

@@ -4,7 +4,16 @@ import seedrandom from 'seedrandom';
 import type { ADLConfig } from '../src/adl/config.ts';
 import { checkConfig, topTokens } from '../src/adl/method.ts';
 import { steeringVector } from '../src/adl/steering.ts';
-import { collectStep, lensStep, patchscopeStep, storeOf, type Collected, type Direction, type Graders, type Latent } from '../src/adl/steps.ts';
+import {
+  collectStep,
+  lensStep,
+  patchscopeStep,
+  storeOf,
+  type Collected,
+  type Direction,
+  type Graders,
+  type Latent,
+} from '../src/adl/steps.ts';
 import type { MethodContext, MethodOutput } from '../src/method/types.ts';
 import { adlBaseline } from './adl-baseline.ts';
 import { steerLikeADL } from './steer.ts';
@@ -21,8 +30,16 @@ export function randomVector(dim: number, norm: number, seed: string): number[] 
 export function randomLatents(ctx: MethodContext, collected: Collected): Latent[] {
   return collected.layers.flatMap((m) =>
     m.diff.map((_, position) => ({
-      variant: 'random', layer: m.layer, position, side: 'finetuned' as const, targetNorm: m.targetNorm,
-      vector: randomVector(m.diff[position].length, m.diffNorm[position], `${ctx.seed}/random/L${m.layer}/P${position}`),
+      variant: 'random',
+      layer: m.layer,
+      position,
+      side: 'finetuned' as const,
+      targetNorm: m.targetNorm,
+      vector: randomVector(
+        m.diff[position].length,
+        m.diffNorm[position],
+        `${ctx.seed}/random/L${m.layer}/P${position}`,
+      ),
     })),
   );
 }
@@ -31,10 +48,19 @@ export function randomLatents(ctx: MethodContext, collected: Collected): Latent[
 export function randomDirections(latents: Latent[], config: ADLConfig): Direction[] {
   return latents
     .filter((l) => config.steering.positions.includes(l.position))
-    .map((l) => ({ variant: 'random', layer: l.layer, position: l.position, vector: Array.from(steeringVector(Float32Array.from(l.vector), l.targetNorm)) }));
+    .map((l) => ({
+      variant: 'random',
+      layer: l.layer,
+      position: l.position,
+      vector: Array.from(steeringVector(Float32Array.from(l.vector), l.targetNorm)),
+    }));
 }
 
-export async function runRandomDirection(ctx: MethodContext, config: ADLConfig, graders?: Graders): Promise<MethodOutput> {
+export async function runRandomDirection(
+  ctx: MethodContext,
+  config: ADLConfig,
+  graders?: Graders,
+): Promise<MethodOutput> {
   checkConfig(config);
   const store = storeOf(ctx);
   const collected = await collectStep(ctx, config, store);
@@ -42,8 +68,13 @@ export async function runRandomDirection(ctx: MethodContext, config: ADLConfig, 
   const g = graders ?? ctx.graders;
   const readouts = await lensStep(ctx, config, store, latents);
   if (config.patchscope.enabled) readouts.push(...(await patchscopeStep(ctx, config, store, latents, g)));
-  const out: MethodOutput = { readouts: topTokens(readouts), vectors: latents.map((l) => ({ name: 'random', layer: l.layer, position: l.position, data: l.vector })), scalars: {} };
-  if (config.steering.enabled) Object.assign(out, await steerLikeADL(ctx, config, store, randomDirections(latents, config), g));
+  const out: MethodOutput = {
+    readouts: topTokens(readouts),
+    vectors: latents.map((l) => ({ name: 'random', layer: l.layer, position: l.position, data: l.vector })),
+    scalars: {},
+  };
+  if (config.steering.enabled)
+    Object.assign(out, await steerLikeADL(ctx, config, store, randomDirections(latents, config), g));
   return out;
 }
 

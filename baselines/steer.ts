@@ -6,10 +6,15 @@ import { steeringSamples, steeringStep, type Direction, type Graders } from '../
 import type { MethodContext, MethodOutput } from '../src/method/types.ts';
 
 export async function steerLikeADL(
-  ctx: MethodContext, config: ADLConfig, store: ArtifactStore, directions: Direction[], graders: Graders,
+  ctx: MethodContext,
+  config: ADLConfig,
+  store: ArtifactStore,
+  directions: Direction[],
+  graders: Graders,
 ): Promise<Pick<MethodOutput, 'steering' | 'scalars'>> {
   const records = await steeringStep(ctx, config, store, directions, graders);
   const scalars: Record<string, number> = {};
-  for (const r of records) scalars[`steering_strength.L${r.direction.layer}.pos${r.direction.position}`] = r.threshold.avgThreshold;
+  for (const r of records)
+    scalars[`steering_strength.L${r.direction.layer}.pos${r.direction.position}`] = r.threshold.avgThreshold;
   return { steering: steeringSamples(records), scalars };
 }

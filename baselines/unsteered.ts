@@ -16,7 +16,19 @@ export async function runUnsteered(ctx: MethodContext, config: ADLConfig): Promi
   const base = await unsteeredSamples(ctx, config, store, prompts, 'base');
   // Strength 0 at the layer ADL steers: no direction, so the protocol's steering gain is 0 by definition.
   const layer = absoluteLayer(config.layers[0], pairOf(ctx).finetuned.info.numLayers);
-  return { steering: [{ variant: 'unsteered', layer, position: 0, strength: 0, prompts: prompts.final, steered: finetuned, unsteered: base }] };
+  return {
+    steering: [
+      {
+        variant: 'unsteered',
+        layer,
+        position: 0,
+        strength: 0,
+        prompts: prompts.final,
+        steered: finetuned,
+        unsteered: base,
+      },
+    ],
+  };
 }
 
 export default adlBaseline('unsteered', { generation: true, unrelatedText: false }, runUnsteered);

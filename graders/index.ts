@@ -12,7 +12,12 @@ export {
   type CoherenceThresholds,
   type HeuristicCoherenceOptions,
 } from './offline/coherence.ts';
-export { UnembeddingScaleGrader, isScaleGradingNoise, modelScaleGrader, type UnembeddingScaleOptions } from './offline/patchscope-scale.ts';
+export {
+  UnembeddingScaleGrader,
+  isScaleGradingNoise,
+  modelScaleGrader,
+  type UnembeddingScaleOptions,
+} from './offline/patchscope-scale.ts';
 export { nllCalibratedCoherence, NLL_CALIBRATION, type JudgeModel } from './offline/calibrated-coherence.ts';
 export { HashedTfidfEmbedder, type HashedTfidfOptions } from './offline/text-embedder.ts';
 export { coherencePercentage } from '../src/metrics/labels.ts';

@@ -17,6 +17,7 @@ function tsFiles(dir: string): string[] {
 }
 
 /** Module specifiers of static imports/exports, dynamic import('...') and new URL('...', import.meta.url). */
+// biome-ignore lint/suspicious/noExportsInTest: the import parser is tested by its own test file
 export function importsOf(source: string): string[] {
   const patterns = [
     /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g,
@@ -30,10 +31,15 @@ export function importsOf(source: string): string[] {
 /** Repository-relative path (with '/') of a relative specifier; undefined for packages and node: builtins. */
 function target(file: string, spec: string): string | undefined {
   if (!spec.startsWith('.')) return undefined;
-  return relative(ROOT, resolve(dirname(file), spec)).split(sep).join('/');
+  return relative(ROOT, resolve(dirname(file), spec))
+    .split(sep)
+    .join('/');
 }
 
-interface Edge { from: string; to: string }
+interface Edge {
+  from: string;
+  to: string;
+}
 
 function edges(folders: string[]): Edge[] {
   return folders.flatMap((folder) =>
@@ -50,8 +56,11 @@ const under = (path: string, folder: string) => path === folder || path.startsWi
 
 describe('one-way architecture', () => {
   it('finds the imports it checks (the parser is not blind)', () => {
-    expect(importsOf(`import a from '../x.ts';\nimport type { B } from "./y.ts";\nexport * from '../z.ts';\nimport './side.ts';\nawait import('../dyn.ts');\nnew URL('../u.ts', import.meta.url);`))
-      .toEqual(['../x.ts', './y.ts', '../z.ts', './side.ts', '../dyn.ts', '../u.ts']);
+    expect(
+      importsOf(
+        `import a from '../x.ts';\nimport type { B } from "./y.ts";\nexport * from '../z.ts';\nimport './side.ts';\nawait import('../dyn.ts');\nnew URL('../u.ts', import.meta.url);`,
+      ),
+    ).toEqual(['../x.ts', './y.ts', '../z.ts', './side.ts', '../dyn.ts', '../u.ts']);
     const all = edges(['src']);
     expect(all.some((e) => e.from === 'src/cli/compose.ts' && under(e.to, 'graders'))).toBe(true);
     expect(all.length).toBeGreaterThan(300);
@@ -65,7 +74,9 @@ describe('one-way architecture', () => {
   });
 
   it('graders/ and baselines/ depend on the library, never on the composition layer or the suites', () => {
-    const bad = edges(['graders', 'baselines']).filter((e) => ['src/cli', 'benchmark', 'reports'].some((f) => under(e.to, f)));
+    const bad = edges(['graders', 'baselines']).filter((e) =>
+      ['src/cli', 'benchmark', 'reports'].some((f) => under(e.to, f)),
+    );
     expect(bad.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
   });
 

@@ -19,17 +19,33 @@ export interface LoadedEmbedder {
 
 export async function loadModelEmbedder(
   location: string = PAPER_EMBEDDING_MODEL,
-  opts: Pick<LoadOptions, 'cacheDir' | 'threads' | 'device'> & Pick<ModelEmbedderOptions, 'instruction' | 'maxTokens' | 'batchTokens' | 'progress'> = {},
+  opts: Pick<LoadOptions, 'cacheDir' | 'threads' | 'device'> &
+    Pick<ModelEmbedderOptions, 'instruction' | 'maxTokens' | 'batchTokens' | 'progress'> = {},
 ): Promise<LoadedEmbedder> {
   const resolved = await resolveModel(location);
   const tokenizer = loadTokenizer(resolved.path);
   // only the final hidden state is read: no early exit
-  const model = await loadModel(resolved.path, { cacheDir: opts.cacheDir, threads: opts.threads, device: opts.device, exitLayers: [] });
+  const model = await loadModel(resolved.path, {
+    cacheDir: opts.cacheDir,
+    threads: opts.threads,
+    device: opts.device,
+    exitLayers: [],
+  });
   const padId = tokenizer.padTokenId ?? tokenizer.eosTokenIds[0] ?? 0;
   const name = resolved.commit ? `${location}@${resolved.commit.slice(0, 12)}` : location;
   const embedder = new ModelTextEmbedder({
-    model, encode: (t) => tokenizer.encode(t), padId, name,
-    instruction: opts.instruction, maxTokens: opts.maxTokens, batchTokens: opts.batchTokens, progress: opts.progress,
+    model,
+    encode: (t) => tokenizer.encode(t),
+    padId,
+    name,
+    instruction: opts.instruction,
+    maxTokens: opts.maxTokens,
+    batchTokens: opts.batchTokens,
+    progress: opts.progress,
   });
-  return { embedder, source: { id: location, commit: resolved.commit ?? null, path: resolved.path }, dispose: () => model.dispose() };
+  return {
+    embedder,
+    source: { id: location, commit: resolved.commit ?? null, path: resolved.path },
+    dispose: () => model.dispose(),
+  };
 }

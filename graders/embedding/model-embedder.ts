@@ -55,7 +55,10 @@ export class ModelTextEmbedder implements TextEmbedder {
 
   constructor(private readonly o: ModelEmbedderOptions) {
     this.dim = o.model.info.hiddenSize;
-    this.grader = { id: `model/${o.name}/${o.instruction === undefined ? 'document' : `query:${o.instruction}`}/last-token`, version: '1' };
+    this.grader = {
+      id: `model/${o.name}/${o.instruction === undefined ? 'document' : `query:${o.instruction}`}/last-token`,
+      version: '1',
+    };
   }
 
   private ids(text: string): number[] {
@@ -93,7 +96,12 @@ export class ModelTextEmbedder implements TextEmbedder {
       return left ? [...pad, ...real] : [...real, ...pad];
     };
     const inputIds = rows.map((r) => padded(r, this.o.padId));
-    const attentionMask = rows.map((r) => padded(r.map(() => 1), 0));
+    const attentionMask = rows.map((r) =>
+      padded(
+        r.map(() => 1),
+        0,
+      ),
+    );
     const { hooks } = await this.o.model.forward({ inputIds, attentionMask, capture: ['final_norm'], logits: 'none' });
     return lastTokenPool(hooks.final_norm!.data, attentionMask, this.dim); // [B,T,H] -> B × [H]
   }

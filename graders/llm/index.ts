@@ -1,6 +1,12 @@
 // Builds the four LLM graders from configuration and environment (see src/llm/README.md).
 import { LlmClient, type LlmClientOptions } from '../../src/llm/client.ts';
-import { hasEndpoint, LlmConfigError, NO_ENDPOINT_MESSAGE, resolveEndpoint, type LlmSettings } from '../../src/llm/config.ts';
+import {
+  hasEndpoint,
+  LlmConfigError,
+  NO_ENDPOINT_MESSAGE,
+  resolveEndpoint,
+  type LlmSettings,
+} from '../../src/llm/config.ts';
 import { LlmCoherenceGrader } from './coherence.ts';
 import { LlmHypothesisGrader, type HypothesisOptions } from './hypothesis.ts';
 import { LlmPatchscopeScaleGrader, type PatchscopeOptions } from './patchscope.ts';
@@ -51,6 +57,7 @@ export function buildLlmGradersFromEnv(opts: BuildLlmGradersOptions = {}): LlmGr
   };
   return {
     ...graders,
-    describe: () => Object.fromEntries(Object.entries(graders).map(([k, g]) => [k, { ...g.client.describe(), grader: g.grader }])),
+    describe: () =>
+      Object.fromEntries(Object.entries(graders).map(([k, g]) => [k, { ...g.client.describe(), grader: g.grader }])),
   };
 }

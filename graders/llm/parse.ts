@@ -42,9 +42,13 @@ export function parseScaleChoice(text: string, offered: number[]): { scale: numb
   const chosen = round1(Number(scales[scales.length - 1]![1]));
   const scale = offered.find((s) => round1(s) === chosen);
   if (scale === undefined) return null;
-  const tokens = tokenLines[tokenLines.length - 1]![1]!
-    .split('|')
-    .map((t) => t.trim().replace(/^\*+|\*+$/g, '').trim())
+  const tokens = tokenLines[tokenLines.length - 1]![1]!.split('|')
+    .map((t) =>
+      t
+        .trim()
+        .replace(/^\*+|\*+$/g, '')
+        .trim(),
+    )
     .filter((t) => t.length > 0);
   return { scale, tokens };
 }

@@ -22,7 +22,11 @@ export function isTrivialToken(token: string): boolean {
   return t === '' || /^[\p{P}\p{S}]+$/u.test(t) || t.includes('->') || t.includes('=>');
 }
 
-const norm = (t: string) => t.trim().replace(/^[Ġ▁]+/, '').toLowerCase();
+const norm = (t: string) =>
+  t
+    .trim()
+    .replace(/^[Ġ▁]+/, '')
+    .toLowerCase();
 
 export class LlmPatchscopeScaleGrader implements PatchscopeScaleGrader {
   readonly grader: GraderId;
@@ -67,7 +71,10 @@ export class LlmPatchscopeScaleGrader implements PatchscopeScaleGrader {
     return { bestScale: NaN, selectedTokens: [] };
   }
 
-  private async gradeGroup(group: { scale: number; tokens: string[] }[], sampleBase: number): Promise<ScaleChoice | null> {
+  private async gradeGroup(
+    group: { scale: number; tokens: string[] }[],
+    sampleBase: number,
+  ): Promise<ScaleChoice | null> {
     const messages = render(this.prompt, {
       SCALES: group.map((c) => `SCALE ${c.scale}: ${c.tokens.map((t) => JSON.stringify(t)).join(', ')}`).join('\n'),
       OFFERED: group.map((c) => String(c.scale)).join(', '),

@@ -56,7 +56,12 @@ export class LlmTokenRelevanceGrader implements TokenRelevanceGrader {
     const rotations = await Promise.all(
       Array.from({ length: this.permutations }, (_, shift) => this.gradeRotation(ctx, candidates, shift)),
     );
-    return candidates.map((_, i) => combineVotes(rotations.map((r) => r[i]!), this.agreement));
+    return candidates.map((_, i) =>
+      combineVotes(
+        rotations.map((r) => r[i]!),
+        this.agreement,
+      ),
+    );
   }
 
   /** Labels in the original candidate order for the list rotated left by `shift`. */
@@ -65,7 +70,9 @@ export class LlmTokenRelevanceGrader implements TokenRelevanceGrader {
     const order = Array.from({ length: n }, (_, j) => (j + shift) % n);
     const messages = render(this.prompt, {
       DESCRIPTION: ctx.description.trim() || '(none given)',
-      FREQUENT_TOKENS: ctx.frequentTokens.length ? ctx.frequentTokens.map((t) => JSON.stringify(t)).join(', ') : '(none)',
+      FREQUENT_TOKENS: ctx.frequentTokens.length
+        ? ctx.frequentTokens.map((t) => JSON.stringify(t)).join(', ')
+        : '(none)',
       COUNT: String(n),
       CANDIDATES: order.map((i, j) => `${j + 1}. ${JSON.stringify(candidates[i])}`).join('\n'),
     });

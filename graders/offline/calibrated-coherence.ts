@@ -35,7 +35,9 @@ export function nllCalibratedCoherence(judge: JudgeModel): CoherenceCalibration 
   const scoreText = (texts: string[]) => timeStep('grader:perplexity', () => perplexity(texts));
   return {
     id: `max-mean-nll(base; q=${NLL_CALIBRATION.quantile}, margin=${NLL_CALIBRATION.margin})`,
-    calibrate: async (texts) => calibrateMaxMeanNll(await scoreText(texts.filter((t) => t.trim() !== '')), NLL_CALIBRATION),
-    grader: (maxMeanNll) => timedMethod(new HeuristicCoherenceGrader({ scoreText, thresholds: { maxMeanNll } }), 'grade', 'grader:coherence'),
+    calibrate: async (texts) =>
+      calibrateMaxMeanNll(await scoreText(texts.filter((t) => t.trim() !== '')), NLL_CALIBRATION),
+    grader: (maxMeanNll) =>
+      timedMethod(new HeuristicCoherenceGrader({ scoreText, thresholds: { maxMeanNll } }), 'grade', 'grader:coherence'),
   };
 }

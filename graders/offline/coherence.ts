@@ -101,7 +101,9 @@ export function measureCoherence(text: string, words: WordList): CoherenceMeasur
   return {
     tokens: tokens.length,
     alphabeticWords: alphabetic.length,
-    realWordFraction: alphabetic.length ? alphabetic.filter((w) => isKnownWord(w, words)).length / alphabetic.length : 0,
+    realWordFraction: alphabetic.length
+      ? alphabetic.filter((w) => isKnownWord(w, words)).length / alphabetic.length
+      : 0,
     symbolFraction: nonSpace.length ? symbols.length / nonSpace.length : 0,
     proseWords: prose.length,
     functionWordFraction: prose.length ? prose.filter((w) => FUNCTION_WORDS.has(w)).length / prose.length : 0,
@@ -125,7 +127,8 @@ export function failedRules(m: CoherenceMeasures, t: CoherenceThresholds): strin
   if (m.proseWords >= t.minProseWords && m.functionWordFraction < t.minFunctionWordFraction) {
     reasons.push(`function words ${m.functionWordFraction.toFixed(2)} < ${t.minFunctionWordFraction}`);
   }
-  if (m.symbolFraction > t.maxSymbolFraction) reasons.push(`symbols ${m.symbolFraction.toFixed(2)} > ${t.maxSymbolFraction}`);
+  if (m.symbolFraction > t.maxSymbolFraction)
+    reasons.push(`symbols ${m.symbolFraction.toFixed(2)} > ${t.maxSymbolFraction}`);
   if (m.loop.copies >= t.maxLoopCopies) reasons.push(`loop: ${m.loop.period}-word unit x${m.loop.copies}`);
   if (m.tokens >= t.minTokensForRatios) {
     if (m.distinct2 < t.minDistinct2) reasons.push(`distinct-2 ${m.distinct2.toFixed(2)} < ${t.minDistinct2}`);
@@ -185,13 +188,17 @@ export class HeuristicCoherenceGrader implements CoherenceGrader {
    */
   async assess(texts: string[], { scoreFailed = true } = {}): Promise<CoherenceAssessment[]> {
     texts.forEach((t, i) => {
-      if (typeof t !== 'string') throw new Error(`HeuristicCoherenceGrader: texts[${i}] must be a string, got ${typeof t}`);
+      if (typeof t !== 'string')
+        throw new Error(`HeuristicCoherenceGrader: texts[${i}] must be a string, got ${typeof t}`);
     });
     const measures = texts.map((t) => measureCoherence(t, this.words));
-    const toScore = texts.map((t, i) => i).filter((i) => texts[i].trim() !== '' && (scoreFailed || failedRules(measures[i], this.thresholds).length === 0));
+    const toScore = texts
+      .map((_t, i) => i)
+      .filter((i) => texts[i].trim() !== '' && (scoreFailed || failedRules(measures[i], this.thresholds).length === 0));
     if (this.scoreText && toScore.length > 0) {
       const nll = await this.scoreText(toScore.map((i) => texts[i]));
-      if (nll.length !== toScore.length) throw new Error(`scoreText returned ${nll.length} scores for ${toScore.length} texts`);
+      if (nll.length !== toScore.length)
+        throw new Error(`scoreText returned ${nll.length} scores for ${toScore.length} texts`);
       toScore.forEach((i, k) => (measures[i].meanNll = nll[k]));
     }
     return texts.map((text, i) => {

@@ -32,8 +32,10 @@ export function frequentTokens(
   tokenize: (text: string) => string[],
   { minCount = 10, numTokens = 100 }: FrequentTokenOptions = {},
 ): string[] {
-  if (!Number.isInteger(minCount) || minCount < 1) throw new Error(`frequentTokens: minCount must be an integer >= 1, got ${minCount}`);
-  if (!Number.isInteger(numTokens) || numTokens < 1) throw new Error(`frequentTokens: numTokens must be an integer >= 1, got ${numTokens}`);
+  if (!Number.isInteger(minCount) || minCount < 1)
+    throw new Error(`frequentTokens: minCount must be an integer >= 1, got ${minCount}`);
+  if (!Number.isInteger(numTokens) || numTokens < 1)
+    throw new Error(`frequentTokens: numTokens must be an integer >= 1, got ${numTokens}`);
   const counts = new Map<string, number>();
   for (const text of texts) {
     if (typeof text !== 'string') throw new Error(`frequentTokens: expected string texts, got ${typeof text}`);

@@ -89,10 +89,16 @@ export class UnembeddingScaleGrader implements PatchscopeScaleGrader {
   }
 
   /** The scale's non-noise tokens (unique ids) and their unit unembedding vectors (cached by id). */
-  private kept(c: ScaleCandidate, vectors: Map<number, Float64Array>): { scale: number; tokens: string[]; ids: number[] } {
-    if (!Number.isFinite(c.scale)) throw new Error(`UnembeddingScaleGrader: scale must be a finite number, got ${c.scale}`);
+  private kept(
+    c: ScaleCandidate,
+    vectors: Map<number, Float64Array>,
+  ): { scale: number; tokens: string[]; ids: number[] } {
+    if (!Number.isFinite(c.scale))
+      throw new Error(`UnembeddingScaleGrader: scale must be a finite number, got ${c.scale}`);
     if (!c.tokenIds || c.tokenIds.length !== c.tokens.length) {
-      throw new Error(`UnembeddingScaleGrader: scale ${c.scale} needs tokenIds parallel to its ${c.tokens.length} tokens (got ${c.tokenIds?.length ?? 'none'})`);
+      throw new Error(
+        `UnembeddingScaleGrader: scale ${c.scale} needs tokenIds parallel to its ${c.tokens.length} tokens (got ${c.tokenIds?.length ?? 'none'})`,
+      );
     }
     const tokens: string[] = [];
     const ids: number[] = [];
@@ -115,13 +121,19 @@ export class UnembeddingScaleGrader implements PatchscopeScaleGrader {
     return (dot(sum, sum) - ids.length) / (ids.length * (ids.length - 1));
   }
 
-  private score(s: { scale: number; tokens: string[]; ids: number[] }, vectors: Map<number, Float64Array>, background: number): ScaleScore {
+  private score(
+    s: { scale: number; tokens: string[]; ids: number[] },
+    vectors: Map<number, Float64Array>,
+    background: number,
+  ): ScaleScore {
     const sim = s.ids.map((a) => s.ids.map((b) => dot(vectors.get(a)!, vectors.get(b)!)));
     const subset = s.ids.map((_, i) => i);
     // Peel off the token least similar to the rest until every member is similar enough to the others:
     // above the background by `margin`, and not far below the subset's typical member.
     while (subset.length >= 2) {
-      const affinity = subset.map((i) => subset.reduce((acc, j) => (j === i ? acc : acc + sim[i][j]), 0) / (subset.length - 1));
+      const affinity = subset.map(
+        (i) => subset.reduce((acc, j) => (j === i ? acc : acc + sim[i][j]), 0) / (subset.length - 1),
+      );
       const sorted = [...affinity].sort((a, b) => a - b);
       const median = sorted[Math.floor(sorted.length / 2)];
       const threshold = Math.max(background + this.margin, this.relativeAffinity * median);
@@ -137,7 +149,10 @@ export class UnembeddingScaleGrader implements PatchscopeScaleGrader {
 }
 
 /** The unembedding scale grader of a model, its unembedding matrix [V,H] read on first use. */
-export function modelScaleGrader(model: LanguageModel, options: Omit<UnembeddingScaleOptions, 'unembedding'> = {}): PatchscopeScaleGrader {
+export function modelScaleGrader(
+  model: LanguageModel,
+  options: Omit<UnembeddingScaleOptions, 'unembedding'> = {},
+): PatchscopeScaleGrader {
   let grader: Promise<UnembeddingScaleGrader> | undefined;
   const load = async () => {
     const U = await model.unembeddings();

@@ -36,19 +36,27 @@ export function meanNllOfLogits(logits: Float32Array, offset: number, ids: numbe
 }
 
 /** Mean token NLL (nats) of each token sequence; rows are batched with right padding. */
-export async function meanTokenNll(model: LanguageModel, sequences: number[][], opts: { loraScale?: number; batchSize?: number } = {}): Promise<number[]> {
+export async function meanTokenNll(
+  model: LanguageModel,
+  sequences: number[][],
+  opts: { loraScale?: number; batchSize?: number } = {},
+): Promise<number[]> {
   const batchSize = opts.batchSize ?? 32;
   const pad = model.info.padTokenId ?? model.info.eosTokenIds[0] ?? 0;
   const out = new Array<number>(sequences.length).fill(NaN);
   // Similar lengths share a batch, so little compute goes to padding.
-  const order = sequences.map((_, i) => i).filter((i) => sequences[i].length >= 2).sort((a, b) => sequences[a].length - sequences[b].length);
+  const order = sequences
+    .map((_, i) => i)
+    .filter((i) => sequences[i].length >= 2)
+    .sort((a, b) => sequences[a].length - sequences[b].length);
   for (let start = 0; start < order.length; start += batchSize) {
     const rows = order.slice(start, start + batchSize);
     const T = sequences[rows[rows.length - 1]].length;
     const inputIds = rows.map((i) => [...sequences[i], ...Array(T - sequences[i].length).fill(pad)]);
     const attentionMask = rows.map((i) => Array.from({ length: T }, (_, t) => (t < sequences[i].length ? 1 : 0)));
     const { logits } = await model.forward({ inputIds, attentionMask, logits: 'all', loraScale: opts.loraScale });
-    if (!logits || logits.dims.length !== 3) throw new Error(`meanTokenNll: forward returned no [B,T,V] logits (dims ${logits?.dims})`);
+    if (logits?.dims.length !== 3)
+      throw new Error(`meanTokenNll: forward returned no [B,T,V] logits (dims ${logits?.dims})`);
     const V = logits.dims[2];
     // position t of row b predicts token t + 1; padding and each row's last position get target 0 and are not read
     const targets = new Array<number>(rows.length * T).fill(0);
@@ -66,5 +74,10 @@ export async function meanTokenNll(model: LanguageModel, sequences: number[][], 
 /** `scoreText` for HeuristicCoherenceGrader: texts → mean token NLL under the given model. */
 export function perplexityScorer(o: PerplexityScorerOptions): (texts: string[]) => Promise<number[]> {
   const maxTokens = o.maxTokens ?? 256;
-  return (texts) => meanTokenNll(o.model, texts.map((t) => o.encode(t).slice(0, maxTokens)), { loraScale: o.loraScale, batchSize: o.batchSize });
+  return (texts) =>
+    meanTokenNll(
+      o.model,
+      texts.map((t) => o.encode(t).slice(0, maxTokens)),
+      { loraScale: o.loraScale, batchSize: o.batchSize },
+    );
 }

@@ -40,7 +40,8 @@ export class HashedTfidfEmbedder implements TextEmbedder {
 
   constructor(options: HashedTfidfOptions = {}) {
     this.dim = options.dim ?? 4096;
-    if (!Number.isInteger(this.dim) || this.dim < 16) throw new Error(`HashedTfidfEmbedder: dim must be an integer >= 16, got ${this.dim}`);
+    if (!Number.isInteger(this.dim) || this.dim < 16)
+      throw new Error(`HashedTfidfEmbedder: dim must be an integer >= 16, got ${this.dim}`);
     this.weights = options.weights ?? { unigram: 1, bigram: 0.5, chars: 0.5 };
     this.words = loadWordList(options.wordListPath);
     this.maxIdf = Math.log((this.words.documents + 1) / 1) + 1;

@@ -52,7 +52,9 @@ export class LexicalRelevanceGrader implements TokenRelevanceGrader {
   /** Synchronous form of `grade`. */
   label(ctx: OrganismContext, candidates: string[]): RelevanceLabel[] {
     if (typeof ctx?.description !== 'string' || !Array.isArray(ctx.frequentTokens)) {
-      throw new Error(`LexicalRelevanceGrader: organism '${ctx?.organismId}' needs a string description and a frequentTokens array`);
+      throw new Error(
+        `LexicalRelevanceGrader: organism '${ctx?.organismId}' needs a string description and a frequentTokens array`,
+      );
     }
     // The null organism has no domain: nothing can be relevant to it.
     if (ctx.description.trim() === '') return candidates.map(() => 'IRRELEVANT');
@@ -61,7 +63,8 @@ export class LexicalRelevanceGrader implements TokenRelevanceGrader {
   }
 
   private isRelevant(candidate: string, index: DomainIndex): boolean {
-    if (typeof candidate !== 'string') throw new Error(`LexicalRelevanceGrader: candidate tokens must be strings, got ${typeof candidate}`);
+    if (typeof candidate !== 'string')
+      throw new Error(`LexicalRelevanceGrader: candidate tokens must be strings, got ${typeof candidate}`);
     if (isGenericToken(candidate)) return false;
     const wordStart = startsWord(candidate);
     const words = wordsOf(stripTokenMarkers(candidate)).map(withoutClitic);
@@ -74,7 +77,15 @@ export class LexicalRelevanceGrader implements TokenRelevanceGrader {
     if (index.stems.has(wordStem) || index.frequentForms.has(wordStem)) return true;
     if (isNumeric(word) || COMMON_AFFIXES.has(word)) return false;
     // A word-start piece must begin a description word; a continuation piece may sit anywhere in one.
-    if (word.length >= this.minPrefixLength && index.contentWords.some((c) => c.length > word.length && c.startsWith(word))) return true;
-    return !wordStart && word.length >= this.minInnerPieceLength && index.contentWords.some((c) => c.length > word.length && c.includes(word));
+    if (
+      word.length >= this.minPrefixLength &&
+      index.contentWords.some((c) => c.length > word.length && c.startsWith(word))
+    )
+      return true;
+    return (
+      !wordStart &&
+      word.length >= this.minInnerPieceLength &&
+      index.contentWords.some((c) => c.length > word.length && c.includes(word))
+    );
   }
 }

@@ -40,8 +40,15 @@ export function loadWordList(path: string = DEFAULT_WORD_LIST): WordList {
 }
 
 const INFLECTIONS: [suffix: string, replacements: string[]][] = [
-  ['ies', ['y']], ['ied', ['y']], ['es', ['', 'e']], ['s', ['']], ['ed', ['', 'e']], ['ing', ['', 'e']],
-  ['er', ['', 'e']], ['est', ['', 'e']], ['ly', ['']],
+  ['ies', ['y']],
+  ['ied', ['y']],
+  ['es', ['', 'e']],
+  ['s', ['']],
+  ['ed', ['', 'e']],
+  ['ing', ['', 'e']],
+  ['er', ['', 'e']],
+  ['est', ['', 'e']],
+  ['ly', ['']],
 ];
 
 /** True when the word, or the word without a clitic or a regular inflection, is in the list. */

@@ -40,10 +40,16 @@ const DOUBLE_CONSONANT = /([b-df-hj-km-rt-y])\1$/; // not l, s, z (as in Porter:
 export function stem(word: string): string {
   let w = withoutClitic(word.toLowerCase());
   if (w.length <= 3 || isNumeric(w)) return w;
-  if (w.endsWith('ies') && w.length > 4) w = w.slice(0, -3) + 'y';
+  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  for (const [suffix, minRest] of [['ery', 3], ['ing', 3], ['ed', 3], ['er', 3], ['ly', 4]] as const) {
+  for (const [suffix, minRest] of [
+    ['ery', 3],
+    ['ing', 3],
+    ['ed', 3],
+    ['er', 3],
+    ['ly', 4],
+  ] as const) {
     if (w.endsWith(suffix) && w.length - suffix.length >= minRest) {
       w = w.slice(0, -suffix.length);
       if (DOUBLE_CONSONANT.test(w)) w = w.slice(0, -1);

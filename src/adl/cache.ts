@@ -23,8 +23,10 @@ function recordProblem(text: string, step: string, inputs: unknown): string | nu
   }
   if (!rec || typeof rec !== 'object' || !('value' in rec) || typeof rec.sha256 !== 'string')
     return 'not an artifact record (expected {step, inputs, value, sha256})';
-  if (rec.step !== step || canonicalJson(rec.inputs) !== canonicalJson(inputs)) return `a record of another step or other inputs (step '${String(rec.step)}')`;
-  if (sha256(JSON.stringify(rec.value)) !== rec.sha256) return 'its value does not match its checksum (damaged or edited)';
+  if (rec.step !== step || canonicalJson(rec.inputs) !== canonicalJson(inputs))
+    return `a record of another step or other inputs (step '${String(rec.step)}')`;
+  if (sha256(JSON.stringify(rec.value)) !== rec.sha256)
+    return 'its value does not match its checksum (damaged or edited)';
   return null;
 }
 
@@ -32,10 +34,14 @@ export class ArtifactStore {
   /** Steps computed (not reused) by this store: lets callers and tests see what a run did. */
   readonly computed: string[] = [];
 
-  constructor(readonly root: string, private readonly warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`)) {}
+  constructor(
+    readonly root: string,
+    private readonly warn: (message: string) => void = (m) => process.stderr.write(`warning: ${m}\n`),
+  ) {}
 
   fileOf(step: string, inputs: unknown): string {
-    if (!/^[\w.-]+$/.test(step)) throw new Error(`ArtifactStore: step name '${step}' may only use letters, digits, '.', '_' and '-'`);
+    if (!/^[\w.-]+$/.test(step))
+      throw new Error(`ArtifactStore: step name '${step}' may only use letters, digits, '.', '_' and '-'`);
     return path.join(this.root, `${step}-${contentKey(inputs).slice(0, 20)}.json`);
   }
 

@@ -41,7 +41,11 @@ class Accumulator {
   readonly ftNormByPos: Float64Array;
   count = 0;
 
-  constructor(readonly layer: number, readonly T: number, readonly H: number) {
+  constructor(
+    readonly layer: number,
+    readonly T: number,
+    readonly H: number,
+  ) {
     this.diff = new Float64Array(T * H);
     this.base = new Float64Array(T * H);
     this.ft = new Float64Array(T * H);
@@ -68,7 +72,8 @@ class Accumulator {
           nb += xb * xb;
           nf += xf * xf;
         }
-        if (!Number.isFinite(nb) || !Number.isFinite(nf)) throw new Error(`collect: non-finite activation at layer ${this.layer}, position ${t}`);
+        if (!Number.isFinite(nb) || !Number.isFinite(nf))
+          throw new Error(`collect: non-finite activation at layer ${this.layer}, position ${t}`);
         this.baseNormByPos[t] += Math.sqrt(nb);
         this.ftNormByPos[t] += Math.sqrt(nf);
       }
@@ -86,29 +91,49 @@ class Accumulator {
     const ftActNorm = Array.from(this.ftNormByPos, (x) => x / count);
     const tail = (xs: number[]) => xs.slice(skipTokens).reduce((s, x) => s + x, 0) / (T - skipTokens);
     return {
-      layer: this.layer, count, tokens: T, hidden: H,
-      diff, base: meanRows(this.base), finetuned: meanRows(this.ft),
-      diffNorm: diff.map(norm), baseActNorm, ftActNorm,
-      baseNorm: tail(baseActNorm), targetNorm: tail(ftActNorm),
+      layer: this.layer,
+      count,
+      tokens: T,
+      hidden: H,
+      diff,
+      base: meanRows(this.base),
+      finetuned: meanRows(this.ft),
+      diffNorm: diff.map(norm),
+      baseActNorm,
+      ftActNorm,
+      baseNorm: tail(baseActNorm),
+      targetNorm: tail(ftActNorm),
     };
   }
 }
 
 /** Means over `documents` (equal-length token-id rows; base and finetuned see the identical ids). */
-export async function collectMeans(pair: ModelPair, documents: number[][], opts: CollectOptions): Promise<LayerMeans[]> {
+export async function collectMeans(
+  pair: ModelPair,
+  documents: number[][],
+  opts: CollectOptions,
+): Promise<LayerMeans[]> {
   if (documents.length === 0) throw new Error('collect: no documents');
   const T = documents[0].length;
   documents.forEach((d, i) => {
-    if (d.length !== T) throw new Error(`collect: document ${i} has ${d.length} tokens; all must have ${T} (truncate to n)`);
+    if (d.length !== T)
+      throw new Error(`collect: document ${i} has ${d.length} tokens; all must have ${T} (truncate to n)`);
   });
   if (T <= opts.skipTokens) {
-    throw new Error(`collect: documents have ${T} tokens; the target norm needs positions >= skipTokens (${opts.skipTokens}), so use more tokens`);
+    throw new Error(
+      `collect: documents have ${T} tokens; the target norm needs positions >= skipTokens (${opts.skipTokens}), so use more tokens`,
+    );
   }
   const H = pair.finetuned.info.hiddenSize;
   const hooks = opts.layers.map((l) => `resid_post.${l}` as HookName);
   const acc = opts.layers.map((l) => new Accumulator(l, T, H));
   const capture = async (side: Side, ids: number[][], scale?: number | number[]) => {
-    const r = await modelOf(pair, side).forward({ inputIds: ids, capture: hooks, logits: 'none', loraScale: scale ?? scaleOf(pair, side) });
+    const r = await modelOf(pair, side).forward({
+      inputIds: ids,
+      capture: hooks,
+      logits: 'none',
+      loraScale: scale ?? scaleOf(pair, side),
+    });
     return hooks.map((h) => {
       const t = r.hooks[h];
       if (!t) throw new Error(`collect: the runtime did not return hook ${h}`);

@@ -60,7 +60,10 @@ export interface ADLConfig {
 /** The 30 positive Patchscope scales: 0.5..2.0 by 0.1, 3, 4, 5, 10, then linspace(20, 200, 10). */
 export const PATCHSCOPE_SCALES: number[] = [
   ...Array.from({ length: 16 }, (_, i) => Math.round((0.5 + 0.1 * i) * 10) / 10),
-  3, 4, 5, 10,
+  3,
+  4,
+  5,
+  10,
   ...Array.from({ length: 10 }, (_, i) => 20 + 20 * i),
 ];
 
@@ -78,8 +81,13 @@ export const DEFAULT_ADL_CONFIG: ADLConfig = {
     positions: [0, 1, 2, 3, 4],
     promptStyle: 'auto',
     threshold: {
-      steps: 12, batchSteps: 3, samplesPerStrength: 10, coherenceThreshold: 75, maxStrength: 100,
-      maxNewTokens: 128, temperature: 1.2,
+      steps: 12,
+      batchSteps: 3,
+      samplesPerStrength: 10,
+      coherenceThreshold: 75,
+      maxStrength: 100,
+      maxNewTokens: 128,
+      temperature: 1.2,
     },
     final: { samplesPerPrompt: 5, maxNewTokens: 512, temperature: 1.1, maxBatchSize: 32 },
   },
@@ -99,11 +107,14 @@ export const DEFAULT_ADL_CONFIG: ADLConfig = {
  * apply; with it the finetuned model's unsteered samples get cleaner, the perplexity-calibrated search then
  * accepts strengths whose samples leave the domain (cake_bake steered-vs-own-data 0.038 vs 0.189 without).
  */
-export const ZOO_SAMPLING = { steering: { threshold: { temperature: 0.8, topK: 0 }, final: { temperature: 0.8, topK: 0 } } };
+export const ZOO_SAMPLING = {
+  steering: { threshold: { temperature: 0.8, topK: 0 }, final: { temperature: 0.8, topK: 0 } },
+};
 
 /** Absolute layer of a relative one (the toolkit floors). */
 export function absoluteLayer(relative: number, numLayers: number): number {
-  if (!(relative >= 0 && relative <= 1)) throw new Error(`ADL layers: relative layer must be in [0, 1], got ${relative}`);
+  if (!(relative >= 0 && relative <= 1))
+    throw new Error(`ADL layers: relative layer must be in [0, 1], got ${relative}`);
   return Math.floor(relative * (numLayers - 1));
 }
 
@@ -125,7 +136,9 @@ export const ADL_CONFIG_SCHEMA = {
     skipTokens: int(0),
     lens: { type: 'object', additionalProperties: false, required: ['topK'], properties: { topK: int(1) } },
     patchscope: {
-      type: 'object', additionalProperties: false, required: ['enabled', 'scales', 'intersectionTopK', 'tokensK'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['enabled', 'scales', 'intersectionTopK', 'tokensK'],
       properties: {
         enabled: { type: 'boolean' },
         scales: { type: 'array', minItems: 1, items: { type: 'number', exclusiveMinimum: 0 } },
@@ -134,25 +147,49 @@ export const ADL_CONFIG_SCHEMA = {
       },
     },
     steering: {
-      type: 'object', additionalProperties: false, required: ['enabled', 'positions', 'promptStyle', 'threshold', 'final'],
+      type: 'object',
+      additionalProperties: false,
+      required: ['enabled', 'positions', 'promptStyle', 'threshold', 'final'],
       properties: {
         enabled: { type: 'boolean' },
         positions: { type: 'array', items: int(0) },
         promptStyle: { enum: ['auto', 'chat', 'completion'] },
         threshold: {
-          type: 'object', additionalProperties: false,
-          required: ['steps', 'batchSteps', 'samplesPerStrength', 'coherenceThreshold', 'maxStrength', 'maxNewTokens', 'temperature'],
+          type: 'object',
+          additionalProperties: false,
+          required: [
+            'steps',
+            'batchSteps',
+            'samplesPerStrength',
+            'coherenceThreshold',
+            'maxStrength',
+            'maxNewTokens',
+            'temperature',
+          ],
           properties: {
-            steps: int(1), batchSteps: int(1), samplesPerStrength: int(1), coherenceThreshold: { type: 'number', minimum: 0, maximum: 100 },
-            maxStrength: { type: 'number', exclusiveMinimum: 0 }, maxNewTokens: int(1), temperature: { type: 'number', minimum: 0 },
-            topK: int(0), topP: { type: 'number', minimum: 0, maximum: 1 },
+            steps: int(1),
+            batchSteps: int(1),
+            samplesPerStrength: int(1),
+            coherenceThreshold: { type: 'number', minimum: 0, maximum: 100 },
+            maxStrength: { type: 'number', exclusiveMinimum: 0 },
+            maxNewTokens: int(1),
+            temperature: { type: 'number', minimum: 0 },
+            topK: int(0),
+            topP: { type: 'number', minimum: 0, maximum: 1 },
           },
         },
         final: {
-          type: 'object', additionalProperties: false, required: ['samplesPerPrompt', 'maxNewTokens', 'temperature', 'maxBatchSize'],
+          type: 'object',
+          additionalProperties: false,
+          required: ['samplesPerPrompt', 'maxNewTokens', 'temperature', 'maxBatchSize'],
           properties: {
-            samplesPerPrompt: int(1), maxNewTokens: int(1), temperature: num, maxBatchSize: int(1), prompts: int(1),
-            topK: int(0), topP: { type: 'number', minimum: 0, maximum: 1 },
+            samplesPerPrompt: int(1),
+            maxNewTokens: int(1),
+            temperature: num,
+            maxBatchSize: int(1),
+            prompts: int(1),
+            topK: int(0),
+            topP: { type: 'number', minimum: 0, maximum: 1 },
           },
         },
       },

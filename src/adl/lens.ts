@@ -19,7 +19,10 @@ export async function logitLens(model: LanguageModel, vectors: Float32Array[], k
   vectors.forEach((v, i) => {
     if (v.length !== H) throw new Error(`logitLens: vector ${i} has ${v.length} values, expected hidden size ${H}`);
     rows.set(v, 2 * i * H);
-    rows.set(v.map((x) => -x), (2 * i + 1) * H);
+    rows.set(
+      v.map((x) => -x),
+      (2 * i + 1) * H,
+    );
   });
   const logits = (await model.lens(rows, { softcap: false })).data;
   const top = (row: number) => {

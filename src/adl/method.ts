@@ -3,8 +3,16 @@
 import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../method/types.ts';
 import { ADL_CONFIG_SCHEMA, DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from './config.ts';
 import {
-  collectStep, differenceDirections, lensStep, meanLatents, patchscopeStep, steeringSamples, steeringStep, storeOf,
-  type Collected, type Graders,
+  collectStep,
+  differenceDirections,
+  lensStep,
+  meanLatents,
+  patchscopeStep,
+  steeringSamples,
+  steeringStep,
+  storeOf,
+  type Collected,
+  type Graders,
 } from './steps.ts';
 
 // 2: the scored readouts are the difference's top 20 tokens per source and position (the protocol's
@@ -16,7 +24,12 @@ export const SCORED_TOKENS = 20;
 
 /** Readouts cut to their top `n` tokens (the protocol scores at most 20 per readout). */
 export function topTokens(readouts: TokenReadout[], n = SCORED_TOKENS): TokenReadout[] {
-  return readouts.map((r) => ({ ...r, tokens: r.tokens.slice(0, n), tokenIds: r.tokenIds.slice(0, n), ...(r.probs ? { probs: r.probs.slice(0, n) } : {}) }));
+  return readouts.map((r) => ({
+    ...r,
+    tokens: r.tokens.slice(0, n),
+    tokenIds: r.tokenIds.slice(0, n),
+    ...(r.probs ? { probs: r.probs.slice(0, n) } : {}),
+  }));
 }
 
 /** The readouts a suite scores: the difference's top tokens; the base and finetuned means are reference detail. */
@@ -26,8 +39,10 @@ export function scoredReadouts(readouts: TokenReadout[]): TokenReadout[] {
 
 export function checkConfig(cfg: ADLConfig): void {
   const bad = cfg.steering.positions.filter((p) => p >= cfg.positions);
-  if (bad.length) throw new Error(`ADL config: steering.positions ${bad.join(',')} must be < positions (${cfg.positions})`);
-  if (cfg.tokens <= cfg.skipTokens) throw new Error(`ADL config: tokens (${cfg.tokens}) must be > skipTokens (${cfg.skipTokens}) for the target norm`);
+  if (bad.length)
+    throw new Error(`ADL config: steering.positions ${bad.join(',')} must be < positions (${cfg.positions})`);
+  if (cfg.tokens <= cfg.skipTokens)
+    throw new Error(`ADL config: tokens (${cfg.tokens}) must be > skipTokens (${cfg.skipTokens}) for the target norm`);
 }
 
 /** Scalars every consumer wants: difference norms per position, target norms, steering strengths. */
@@ -56,7 +71,11 @@ export function collectedVectors(collected: Collected): NonNullable<MethodOutput
   );
 }
 
-export async function runADL(ctx: MethodContext, config: ADLConfig, graders: Graders = ctx.graders): Promise<MethodOutput> {
+export async function runADL(
+  ctx: MethodContext,
+  config: ADLConfig,
+  graders: Graders = ctx.graders,
+): Promise<MethodOutput> {
   checkConfig(config);
   const g = graders;
   const store = storeOf(ctx);
@@ -69,7 +88,8 @@ export async function runADL(ctx: MethodContext, config: ADLConfig, graders: Gra
   if (config.steering.enabled) {
     const records = await steeringStep(ctx, config, store, differenceDirections(collected, config), g);
     steering = steeringSamples(records);
-    for (const r of records) scalars[`steering_strength.L${r.direction.layer}.pos${r.direction.position}`] = r.threshold.avgThreshold;
+    for (const r of records)
+      scalars[`steering_strength.L${r.direction.layer}.pos${r.direction.position}`] = r.threshold.avgThreshold;
   }
   return { readouts, steering, vectors: collectedVectors(collected), scalars };
 }
@@ -79,13 +99,18 @@ export function createADLMethod(swap: Partial<Graders> = {}): DiffingMethod<ADLC
   return {
     id: 'adl',
     version: ADL_VERSION,
-    description: 'Activation Difference Lens (default): mean (finetuned - base) residual on unrelated text through the logit lens and a token-identity Patchscope, and steering at a searched strength',
+    description:
+      'Activation Difference Lens (default): mean (finetuned - base) residual on unrelated text through the logit lens and a token-identity Patchscope, and steering at a searched strength',
     configSchema: ADL_CONFIG_SCHEMA,
     defaultConfig: DEFAULT_ADL_CONFIG,
     needs: { generation: true, unrelatedText: true },
     run: async (ctx, config) => {
       const out = await runADL(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config), { ...ctx.graders, ...swap });
-      return { ...out, readouts: scoredReadouts(out.readouts ?? []), details: { ...out.details, readouts: out.readouts } };
+      return {
+        ...out,
+        readouts: scoredReadouts(out.readouts ?? []),
+        details: { ...out.details, readouts: out.readouts },
+      };
     },
   };
 }

@@ -57,7 +57,11 @@ function unit(v: Float32Array): Float32Array {
 // token ('?'), and nothing before it attends to it, so the prompt up to it is computed once per process.
 const prefixes = new WeakMap<LanguageModel, Map<string, Promise<PromptPrefix>>>();
 
-function prefixOf(model: LanguageModel & Required<Pick<LanguageModel, 'prefill'>>, ids: number[], loraScale: number | undefined): Promise<PromptPrefix> {
+function prefixOf(
+  model: LanguageModel & Required<Pick<LanguageModel, 'prefill'>>,
+  ids: number[],
+  loraScale: number | undefined,
+): Promise<PromptPrefix> {
   let m = prefixes.get(model);
   if (!m) prefixes.set(model, (m = new Map()));
   const key = `${loraScale ?? ''}|${ids.join(',')}`;
@@ -67,23 +71,53 @@ function prefixOf(model: LanguageModel & Required<Pick<LanguageModel, 'prefill'>
 }
 
 /** Next-token logits [rows, V] of `ids` with the last position patched per row (through the prompt's cached prefix when the model has one). */
-async function patchedLast(model: LanguageModel, ids: number[], rows: number, layer: number, vectors: Float32Array, loraScale: number | undefined): Promise<Float32Array> {
+async function patchedLast(
+  model: LanguageModel,
+  ids: number[],
+  rows: number,
+  layer: number,
+  vectors: Float32Array,
+  loraScale: number | undefined,
+): Promise<Float32Array> {
   const patch = [{ layer, position: -1, vector: vectors }];
   if (!model.prefill || ids.length < 2) {
-    return (await model.forward({ inputIds: Array.from({ length: rows }, () => ids), patch, logits: 'last', loraScale })).logits!.data;
+    return (
+      await model.forward({ inputIds: Array.from({ length: rows }, () => ids), patch, logits: 'last', loraScale })
+    ).logits!.data;
   }
-  const prefix = await prefixOf(model as LanguageModel & Required<Pick<LanguageModel, 'prefill'>>, ids.slice(0, -1), loraScale);
-  return (await model.forward({ inputIds: Array.from({ length: rows }, () => [ids.at(-1)!]), prefix, patch, logits: 'last', loraScale })).logits!.data;
+  const prefix = await prefixOf(
+    model as LanguageModel & Required<Pick<LanguageModel, 'prefill'>>,
+    ids.slice(0, -1),
+    loraScale,
+  );
+  return (
+    await model.forward({
+      inputIds: Array.from({ length: rows }, () => [ids.at(-1)!]),
+      prefix,
+      patch,
+      logits: 'last',
+      loraScale,
+    })
+  ).logits!.data;
 }
 
 /** Averaged next-token probabilities per scale, zero for tokens outside any prompt's top-k. */
-export async function patchscopeScales(model: LanguageModel, latent: Float32Array, opts: PatchscopeOptions): Promise<ScaleTokens[]> {
+export async function patchscopeScales(
+  model: LanguageModel,
+  latent: Float32Array,
+  opts: PatchscopeOptions,
+): Promise<ScaleTokens[]> {
   const H = model.info.hiddenSize;
   const V = model.info.vocabSize;
   const direction = unit(latent);
   const S = opts.scales.length;
   const vectors = new Float32Array(S * H);
-  opts.scales.forEach((s, i) => vectors.set(direction.map((x) => x * opts.targetNorm * s), i * H));
+  opts.scales.forEach((s, i) =>
+    vectors.set(
+      direction.map((x) => x * opts.targetNorm * s),
+      i * H,
+    ),
+  );
   const sum = opts.scales.map(() => new Float64Array(V));
   const hits = opts.scales.map(() => new Uint8Array(V));
   const k = Math.min(opts.intersectionTopK, V);
@@ -117,7 +151,8 @@ export async function patchscope(
   const scales = await patchscopeScales(model, latent, opts);
   const choice = await grader.choose(scales.map((s) => ({ scale: s.scale, tokens: s.tokens, tokenIds: s.tokenIds })));
   const best = scales.find((s) => Math.abs(s.scale - choice.bestScale) < 1e-9);
-  if (!best) throw new Error(`patchscope: grader ${grader.grader.id} chose scale ${choice.bestScale}, which was not offered`);
+  if (!best)
+    throw new Error(`patchscope: grader ${grader.grader.id} chose scale ${choice.bestScale}, which was not offered`);
   return {
     scales,
     bestScale: best.scale,

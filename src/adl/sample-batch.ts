@@ -5,7 +5,13 @@
 // the result is the same as one direction at a time, while the model reads its weights once per decode
 // step for every direction's rows (reports/perf/NOTES.md change 22).
 import type { SamplingSettings } from '../runtime/generation-config.ts';
-import { sampleSteered, type BatchParticipant, type SampleSettings, type SteeredModel, type SteerRequest } from './steering.ts';
+import {
+  sampleSteered,
+  type BatchParticipant,
+  type SampleSettings,
+  type SteeredModel,
+  type SteerRequest,
+} from './steering.ts';
 
 interface Pending {
   request: SteerRequest;
@@ -25,11 +31,12 @@ export class SampleBatch {
     this.active++;
     let left = false;
     return {
-      sample: (request, gen) => new Promise((resolve, reject) => {
-        if (left) throw new Error('SampleBatch: sample() after leave()');
-        this.pending.push({ request, gen, resolve, reject });
-        this.flushIfAllWaiting();
-      }),
+      sample: (request, gen) =>
+        new Promise((resolve, reject) => {
+          if (left) throw new Error('SampleBatch: sample() after leave()');
+          this.pending.push({ request, gen, resolve, reject });
+          this.flushIfAllWaiting();
+        }),
       leave: () => {
         if (left) return;
         left = true;
@@ -54,7 +61,11 @@ export class SampleBatch {
     }
     for (const group of groups.values()) {
       try {
-        const out = await sampleSteered(this.model, group.map((p) => p.request), group[0].gen);
+        const out = await sampleSteered(
+          this.model,
+          group.map((p) => p.request),
+          group[0].gen,
+        );
         group.forEach((p, i) => p.resolve({ texts: out.texts[i], sampling: out.sampling }));
       } catch (e) {
         for (const p of group) p.reject(e);

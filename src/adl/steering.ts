@@ -43,7 +43,11 @@ export interface SteerRequest {
 }
 
 /** The rows of several requests (vectors, layers) in one generate call; texts per request. */
-export async function sampleSteered(m: SteeredModel, requests: SteerRequest[], gen: SampleSettings): Promise<{ texts: string[][]; sampling: SamplingSettings }> {
+export async function sampleSteered(
+  m: SteeredModel,
+  requests: SteerRequest[],
+  gen: SampleSettings,
+): Promise<{ texts: string[][]; sampling: SamplingSettings }> {
   const rows = requests.flatMap((r) => r.rows.map((row) => ({ row, r })));
   const H = m.model.info.hiddenSize;
   // one intervention per layer; a row adds its vector at its own layer only (zeros elsewhere)
@@ -52,7 +56,10 @@ export async function sampleSteered(m: SteeredModel, requests: SteerRequest[], g
     if (row.strength === 0) return;
     let v = perLayer.get(r.layer);
     if (!v) perLayer.set(r.layer, (v = new Float32Array(rows.length * H)));
-    v.set(r.vector.map((x) => x * row.strength), i * H);
+    v.set(
+      r.vector.map((x) => x * row.strength),
+      i * H,
+    );
   });
   const out = await m.model.generate({
     prompts: rows.map((r) => r.row.prompt),
@@ -160,7 +167,14 @@ export async function binarySearchThresholds(
   brackets: BracketSearch[],
   opts: { batchSteps: number; coherenceThreshold: number; evaluate: (strengths: number[][]) => Promise<number[][]> },
 ): Promise<SearchTrace[]> {
-  const state = brackets.map((b) => ({ low: b.low, high: b.high, steps: b.steps, best: 0, done: 0, known: new Map<number, number>() }));
+  const state = brackets.map((b) => ({
+    low: b.low,
+    high: b.high,
+    steps: b.steps,
+    best: 0,
+    done: 0,
+    known: new Map<number, number>(),
+  }));
   for (;;) {
     const active = state.filter((x) => x.done < x.steps);
     if (!active.length) break;
@@ -179,16 +193,24 @@ export async function binarySearchThresholds(
       x.done += levels[i];
     });
   }
-  return state.map((x) => ({ evaluated: [...x.known].map(([strength, coherence]) => ({ strength, coherence })), threshold: x.best }));
+  return state.map((x) => ({
+    evaluated: [...x.known].map(([strength, coherence]) => ({ strength, coherence })),
+    threshold: x.best,
+  }));
 }
 
 /** One bracket's search (binarySearchThresholds with one bracket). */
-export async function binarySearchThreshold(opts: BracketSearch & {
-  batchSteps: number;
-  coherenceThreshold: number;
-  evaluate: (strengths: number[]) => Promise<number[]>;
-}): Promise<SearchTrace> {
-  const [trace] = await binarySearchThresholds([opts], { ...opts, evaluate: async ([strengths]) => [await opts.evaluate(strengths)] });
+export async function binarySearchThreshold(
+  opts: BracketSearch & {
+    batchSteps: number;
+    coherenceThreshold: number;
+    evaluate: (strengths: number[]) => Promise<number[]>;
+  },
+): Promise<SearchTrace> {
+  const [trace] = await binarySearchThresholds([opts], {
+    ...opts,
+    evaluate: async ([strengths]) => [await opts.evaluate(strengths)],
+  });
   return trace;
 }
 
@@ -216,9 +238,21 @@ export async function findSteeringThreshold(
 ): Promise<ThresholdResult> {
   // evaluate: strengths per searched prompt -> coherence percentage per strength, all rows in one sample() call
   const evaluate = async (searched: number[], strengths: number[][]) => {
-    const rows = searched.flatMap((p, i) => strengths[i].flatMap((strength) =>
-      Array.from({ length: cfg.samplesPerStrength }, (_, j) => ({ prompt: prompts[p], strength, seed: searchSeed(seed, p, j) }))));
-    const texts = await steerer.sample(rows, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP });
+    const rows = searched.flatMap((p, i) =>
+      strengths[i].flatMap((strength) =>
+        Array.from({ length: cfg.samplesPerStrength }, (_, j) => ({
+          prompt: prompts[p],
+          strength,
+          seed: searchSeed(seed, p, j),
+        })),
+      ),
+    );
+    const texts = await steerer.sample(rows, {
+      maxNewTokens: cfg.maxNewTokens,
+      temperature: cfg.temperature,
+      topK: cfg.topK,
+      topP: cfg.topP,
+    });
     const nonEmpty = (xs: string[]) => xs.filter((t) => t.trim() !== '');
     // one strength after another: the model runs one forward at a time anyway, and the step profile
     // (src/results/step-timings.ts) then times each grading alone instead of overlapping windows
@@ -227,7 +261,9 @@ export async function findSteeringThreshold(
     for (const group of strengths) {
       const percentages: number[] = [];
       for (let i = 0; i < group.length; i++, at += cfg.samplesPerStrength) {
-        percentages.push(coherencePercentage(await grader.grade(nonEmpty(texts.slice(at, at + cfg.samplesPerStrength)))));
+        percentages.push(
+          coherencePercentage(await grader.grade(nonEmpty(texts.slice(at, at + cfg.samplesPerStrength)))),
+        );
       }
       out.push(percentages);
     }
@@ -235,19 +271,27 @@ export async function findSteeringThreshold(
   };
   const search = (searched: number[], high: number, steps: number) =>
     high > 0 && steps > 0
-      ? binarySearchThresholds(searched.map(() => ({ low: 0, high, steps })), {
-        batchSteps: cfg.batchSteps, coherenceThreshold: cfg.coherenceThreshold, evaluate: (s) => evaluate(searched, s),
-      })
+      ? binarySearchThresholds(
+          searched.map(() => ({ low: 0, high, steps })),
+          {
+            batchSteps: cfg.batchSteps,
+            coherenceThreshold: cfg.coherenceThreshold,
+            evaluate: (s) => evaluate(searched, s),
+          },
+        )
       : Promise.resolve(searched.map((): SearchTrace => ({ evaluated: [], threshold: 0 })));
   // prompt 1 first; the others search [0, 2·t1] with steps/2, together (lockstep: one call per round for all)
   const traces = await search([0], cfg.maxStrength, cfg.steps);
   progress?.(1, prompts.length);
   const rest = prompts.map((_, p) => p).slice(1);
-  if (rest.length) traces.push(...await search(rest, 2 * traces[0].threshold, Math.floor(cfg.steps / 2)));
+  if (rest.length) traces.push(...(await search(rest, 2 * traces[0].threshold, Math.floor(cfg.steps / 2))));
   progress?.(prompts.length, prompts.length);
   const thresholds = traces.map((t) => t.threshold);
   return {
-    thresholds, avgThreshold: thresholds.reduce((s, x) => s + x, 0) / thresholds.length, traces, grader: grader.grader,
+    thresholds,
+    avgThreshold: thresholds.reduce((s, x) => s + x, 0) / thresholds.length,
+    traces,
+    grader: grader.grader,
     ...(steerer.sampling ? { sampling: steerer.sampling } : {}),
   };
 }
@@ -273,11 +317,18 @@ export async function finalSamples(
   progress?: (done: number, total: number) => void,
 ): Promise<string[][]> {
   const K = cfg.samplesPerPrompt;
-  const rows = prompts.flatMap((prompt, p) => Array.from({ length: K }, (_, j) => ({ prompt, strength, p, j, seed: finalSeed(seed, p, j) })));
+  const rows = prompts.flatMap((prompt, p) =>
+    Array.from({ length: K }, (_, j) => ({ prompt, strength, p, j, seed: finalSeed(seed, p, j) })),
+  );
   const out = prompts.map(() => new Array<string>(K));
   for (let start = 0; start < rows.length; start += cfg.maxBatchSize) {
     const batch = rows.slice(start, start + cfg.maxBatchSize);
-    const texts = await steerer.sample(batch, { maxNewTokens: cfg.maxNewTokens, temperature: cfg.temperature, topK: cfg.topK, topP: cfg.topP });
+    const texts = await steerer.sample(batch, {
+      maxNewTokens: cfg.maxNewTokens,
+      temperature: cfg.temperature,
+      topK: cfg.topK,
+      topP: cfg.topP,
+    });
     batch.forEach((r, i) => (out[r.p][r.j] = texts[i]));
     progress?.(Math.min(start + cfg.maxBatchSize, rows.length), rows.length);
   }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { CoherenceCalibration, CoherenceGrader, MethodGraders } from '../method/graders.ts';
 import { resolveSampling, TRANSFORMERS_DEFAULTS, type GenerationDefaults } from '../runtime/generation-config.ts';
 import type { MethodContext, SteeringSamples, TokenReadout } from '../method/types.ts';
-import { timedMethod, timeStep } from '../results/step-timings.ts';
+import { timeStep } from '../results/step-timings.ts';
 import { ArtifactStore, contentKey } from './cache.ts';
 import { collectMeans } from './collect.ts';
 import { absoluteLayer, type ADLConfig } from './config.ts';
@@ -13,7 +13,15 @@ import { logitLens } from './lens.ts';
 import { pairKey, type ModelPair, type Side } from './pair.ts';
 import { patchscope, type PatchscopeResult } from './patchscope.ts';
 import { SampleBatch } from './sample-batch.ts';
-import { finalSamples, findSteeringThreshold, searchSeed, Steerer, steeringVector, type Generations, type ThresholdResult } from './steering.ts';
+import {
+  finalSamples,
+  findSteeringThreshold,
+  searchSeed,
+  Steerer,
+  steeringVector,
+  type Generations,
+  type ThresholdResult,
+} from './steering.ts';
 
 /** Bumped when a step's computation changes, so stale artifacts are not reused. */
 export const STEPS_VERSION = '2';
@@ -54,19 +62,38 @@ export async function collectStep(ctx: MethodContext, cfg: ADLConfig, store: Art
   const documentsKey = contentKey(documents);
   const layers = [...new Set(cfg.layers.map((r) => absoluteLayer(r, ctx.finetuned.info.numLayers)))];
   const pair = pairOf(ctx);
-  const inputs = { v: STEPS_VERSION, models: pairKey(pair), documentsKey, layers, skipTokens: cfg.skipTokens, positions: cfg.positions };
+  const inputs = {
+    v: STEPS_VERSION,
+    models: pairKey(pair),
+    documentsKey,
+    layers,
+    skipTokens: cfg.skipTokens,
+    positions: cfg.positions,
+  };
   const stored = await store.step('collect', inputs, async () => {
     const means = await collectMeans(pair, documents, {
-      layers, batchSize: cfg.batchSize, skipTokens: cfg.skipTokens,
+      layers,
+      batchSize: cfg.batchSize,
+      skipTokens: cfg.skipTokens,
       progress: (done, total) => ctx.progress('collect', done, total),
     });
     const k = Math.min(cfg.positions, documents[0].length);
     const rows = (vs: Float32Array[]) => vs.slice(0, k).map((v) => Array.from(v));
-    return means.map((m): StoredMeans => ({
-      layer: m.layer, count: m.count, tokens: m.tokens,
-      diff: rows(m.diff), base: rows(m.base), finetuned: rows(m.finetuned),
-      diffNorm: m.diffNorm, baseActNorm: m.baseActNorm, ftActNorm: m.ftActNorm, baseNorm: m.baseNorm, targetNorm: m.targetNorm,
-    }));
+    return means.map(
+      (m): StoredMeans => ({
+        layer: m.layer,
+        count: m.count,
+        tokens: m.tokens,
+        diff: rows(m.diff),
+        base: rows(m.base),
+        finetuned: rows(m.finetuned),
+        diffNorm: m.diffNorm,
+        baseActNorm: m.baseActNorm,
+        ftActNorm: m.ftActNorm,
+        baseNorm: m.baseNorm,
+        targetNorm: m.targetNorm,
+      }),
+    );
   });
   return { documentsKey, layers: stored };
 }
@@ -85,12 +112,17 @@ export interface Latent {
 export function meanLatents(collected: Collected, variants: ('difference' | 'base' | 'finetuned')[]): Latent[] {
   return collected.layers.flatMap((m) =>
     m.diff.flatMap((_, position) =>
-      variants.map((variant): Latent => ({
-        variant, layer: m.layer, position,
-        vector: variant === 'difference' ? m.diff[position] : variant === 'base' ? m.base[position] : m.finetuned[position],
-        side: variant === 'base' ? 'base' : 'finetuned',
-        targetNorm: m.targetNorm,
-      })),
+      variants.map(
+        (variant): Latent => ({
+          variant,
+          layer: m.layer,
+          position,
+          vector:
+            variant === 'difference' ? m.diff[position] : variant === 'base' ? m.base[position] : m.finetuned[position],
+          side: variant === 'base' ? 'base' : 'finetuned',
+          targetNorm: m.targetNorm,
+        }),
+      ),
     ),
   );
 }
@@ -98,34 +130,83 @@ export function meanLatents(collected: Collected, variants: ('difference' | 'bas
 const displayAll = (ctx: MethodContext, ids: number[]) => ids.map((id) => ctx.tokenizer.displayToken(id));
 
 /** Logit lens (always through the finetuned model) of every latent. */
-export async function lensStep(ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, latents: Latent[]): Promise<TokenReadout[]> {
-  const inputs = { v: STEPS_VERSION, lens: ctx.finetuned.info.contentHash, topK: cfg.lens.topK, latents: contentKey(latents.map((l) => l.vector)) };
+export async function lensStep(
+  ctx: MethodContext,
+  cfg: ADLConfig,
+  store: ArtifactStore,
+  latents: Latent[],
+): Promise<TokenReadout[]> {
+  const inputs = {
+    v: STEPS_VERSION,
+    lens: ctx.finetuned.info.contentHash,
+    topK: cfg.lens.topK,
+    latents: contentKey(latents.map((l) => l.vector)),
+  };
   const results = await store.step('lens', inputs, async () =>
-    logitLens(ctx.finetuned, latents.map((l) => Float32Array.from(l.vector)), cfg.lens.topK));
-  return latents.map((l, i): TokenReadout => ({
-    source: 'logitlens', variant: l.variant, layer: l.layer, position: l.position,
-    tokens: displayAll(ctx, results[i].ids), tokenIds: results[i].ids, probs: results[i].probs,
-  }));
+    logitLens(
+      ctx.finetuned,
+      latents.map((l) => Float32Array.from(l.vector)),
+      cfg.lens.topK,
+    ),
+  );
+  return latents.map(
+    (l, i): TokenReadout => ({
+      source: 'logitlens',
+      variant: l.variant,
+      layer: l.layer,
+      position: l.position,
+      tokens: displayAll(ctx, results[i].ids),
+      tokenIds: results[i].ids,
+      probs: results[i].probs,
+    }),
+  );
 }
 
 export async function patchscopeStep(
-  ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, latents: Latent[], graders: Graders,
+  ctx: MethodContext,
+  cfg: ADLConfig,
+  store: ArtifactStore,
+  latents: Latent[],
+  graders: Graders,
 ): Promise<TokenReadout[]> {
   const pair = pairOf(ctx);
   const out: TokenReadout[] = [];
   for (const [i, l] of latents.entries()) {
     const model = l.side === 'base' ? pair.base : pair.finetuned;
     const loraScale = l.side === 'base' ? pair.baseScale : pair.finetunedScale;
-    const inputs = { v: STEPS_VERSION, model: model.info.contentHash, loraScale: loraScale ?? null, vector: contentKey(l.vector), layer: l.layer, targetNorm: l.targetNorm, cfg: cfg.patchscope, grader: graders.scale.grader };
+    const inputs = {
+      v: STEPS_VERSION,
+      model: model.info.contentHash,
+      loraScale: loraScale ?? null,
+      vector: contentKey(l.vector),
+      layer: l.layer,
+      targetNorm: l.targetNorm,
+      cfg: cfg.patchscope,
+      grader: graders.scale.grader,
+    };
     const r = await store.step<PatchscopeResult>(`patchscope.${l.variant}.L${l.layer}.P${l.position}`, inputs, () =>
       patchscope(model, Float32Array.from(l.vector), graders.scale, {
-        layer: l.layer, targetNorm: l.targetNorm, scales: cfg.patchscope.scales, intersectionTopK: cfg.patchscope.intersectionTopK,
-        tokensK: cfg.patchscope.tokensK, loraScale, encode: (t) => ctx.tokenizer.encode(t), displayToken: (id) => ctx.tokenizer.displayToken(id),
-      }));
+        layer: l.layer,
+        targetNorm: l.targetNorm,
+        scales: cfg.patchscope.scales,
+        intersectionTopK: cfg.patchscope.intersectionTopK,
+        tokensK: cfg.patchscope.tokensK,
+        loraScale,
+        encode: (t) => ctx.tokenizer.encode(t),
+        displayToken: (id) => ctx.tokenizer.displayToken(id),
+      }),
+    );
     ctx.progress('patchscope', i + 1, latents.length);
     out.push({
-      source: 'patchscope', variant: l.variant, layer: l.layer, position: l.position,
-      tokens: r.tokensAtBestScale, tokenIds: r.tokenIdsAtBestScale, probs: r.probsAtBestScale, scale: r.bestScale, selectedTokens: r.selectedTokens,
+      source: 'patchscope',
+      variant: l.variant,
+      layer: l.layer,
+      position: l.position,
+      tokens: r.tokensAtBestScale,
+      tokenIds: r.tokenIdsAtBestScale,
+      probs: r.probsAtBestScale,
+      scale: r.bestScale,
+      selectedTokens: r.selectedTokens,
     });
   }
   return out;
@@ -140,7 +221,11 @@ const PROMPT_DIR = path.join(import.meta.dirname, 'prompts');
 
 export function readPromptFile(name: string): string[] {
   const file = path.join(PROMPT_DIR, name);
-  const lines = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length === 0) throw new Error(`${file}: no prompts`);
   return lines;
 }
@@ -167,8 +252,14 @@ export function steeringPrompts(ctx: MethodContext, cfg: ADLConfig): SteeringPro
   const final = readPromptFile(`${style}_final.txt`).slice(0, cfg.steering.final.prompts);
   const encode = (prompt: string) => {
     if (style === 'completion') return ctx.tokenizer.encode(prompt);
-    if (!ctx.tokenizer.applyChatTemplate) throw new Error(`steering: chat prompts need a tokenizer with a chat template (organism ${ctx.organism.organismId})`);
-    const text = ctx.tokenizer.applyChatTemplate([{ role: 'user', content: prompt }], { addGenerationPrompt: true, enableThinking: false });
+    if (!ctx.tokenizer.applyChatTemplate)
+      throw new Error(
+        `steering: chat prompts need a tokenizer with a chat template (organism ${ctx.organism.organismId})`,
+      );
+    const text = ctx.tokenizer.applyChatTemplate([{ role: 'user', content: prompt }], {
+      addGenerationPrompt: true,
+      enableThinking: false,
+    });
     return ctx.tokenizer.encode(text, { addSpecialTokens: false });
   };
   return { style, threshold: readPromptFile(`${style}_threshold.txt`), final, encode };
@@ -203,7 +294,11 @@ function serialised(grader: CoherenceGrader): CoherenceGrader {
 }
 
 export async function steeringStep(
-  ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, directions: Direction[], graders: Graders,
+  ctx: MethodContext,
+  cfg: ADLConfig,
+  store: ArtifactStore,
+  directions: Direction[],
+  graders: Graders,
 ): Promise<SteeringRecord[]> {
   const prompts = steeringPrompts(ctx, cfg);
   const pair = pairOf(ctx);
@@ -218,42 +313,90 @@ export async function steeringStep(
   const coherence = serialised(await coherenceGrader());
   // every direction is searched and sampled at the same time, their rounds generated together (SampleBatch);
   // seeds without the direction: every direction is searched and sampled on the same draws (steering.ts)
-  const batch = new SampleBatch({ model: pair.finetuned, loraScale: pair.finetunedScale, decode: (ids) => ctx.tokenizer.decode(ids) });
+  const batch = new SampleBatch({
+    model: pair.finetuned,
+    loraScale: pair.finetunedScale,
+    decode: (ids) => ctx.tokenizer.decode(ids),
+  });
   const each = <T>(what: string, run: (i: number, steerer: Steerer, name: string, key: object) => Promise<T>) =>
-    timeStep(what, () => Promise.all(directions.map(async (d, i) => {
-      const participant = batch.join();
-      try {
-        const steerer = new Steerer({
-          model: pair.finetuned, layer: d.layer, vector: Float32Array.from(d.vector), loraScale: pair.finetunedScale,
-          decode: (ids) => ctx.tokenizer.decode(ids), batch: participant,
-        });
-        const key = {
-          v: STEPS_VERSION, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, layer: d.layer, vector: contentKey(d.vector), seed: ctx.seed, style: prompts.style,
-          generation: generationKey(pair.finetuned.info.generationDefaults),
-        };
-        return await run(i, steerer, `${d.variant}.L${d.layer}.P${d.position}`, key);
-      } finally {
-        participant.leave();
-      }
-    })));
+    timeStep(what, () =>
+      Promise.all(
+        directions.map(async (d, i) => {
+          const participant = batch.join();
+          try {
+            const steerer = new Steerer({
+              model: pair.finetuned,
+              layer: d.layer,
+              vector: Float32Array.from(d.vector),
+              loraScale: pair.finetunedScale,
+              decode: (ids) => ctx.tokenizer.decode(ids),
+              batch: participant,
+            });
+            const key = {
+              v: STEPS_VERSION,
+              model: pair.finetuned.info.contentHash,
+              loraScale: pair.finetunedScale ?? null,
+              layer: d.layer,
+              vector: contentKey(d.vector),
+              seed: ctx.seed,
+              style: prompts.style,
+              generation: generationKey(pair.finetuned.info.generationDefaults),
+            };
+            return await run(i, steerer, `${d.variant}.L${d.layer}.P${d.position}`, key);
+          } finally {
+            participant.leave();
+          }
+        }),
+      ),
+    );
   const thresholds = await each('steering-threshold', (_i, steerer, name, key) =>
-    store.step(`steering-threshold.${name}`, { ...key, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: coherence.grader }, () =>
-      findSteeringThreshold(steerer, prompts.threshold.map(prompts.encode), coherence, cfg.steering.threshold, ctx.seed,
-        (done, total) => ctx.progress(`steering threshold ${name}`, done, total)), { timed: false }));
+    store.step(
+      `steering-threshold.${name}`,
+      { ...key, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: coherence.grader },
+      () =>
+        findSteeringThreshold(
+          steerer,
+          prompts.threshold.map(prompts.encode),
+          coherence,
+          cfg.steering.threshold,
+          ctx.seed,
+          (done, total) => ctx.progress(`steering threshold ${name}`, done, total),
+        ),
+      { timed: false },
+    ),
+  );
   const unsteered = await unsteeredSamples(ctx, cfg, store, prompts, 'finetuned');
   const steered = await each('steering-samples', (i, steerer, name, key) => {
     const strength = thresholds[i].avgThreshold;
     if (strength === 0) return Promise.resolve(unsteered);
-    return store.step(`steering-samples.${name}`, { ...key, prompts: prompts.final, cfg: cfg.steering.final, strength }, () =>
-      finalSamples(steerer, prompts.final.map(prompts.encode), strength, cfg.steering.final, ctx.seed,
-        (done, total) => ctx.progress(`steering samples ${name}`, done, total)), { timed: false });
+    return store.step(
+      `steering-samples.${name}`,
+      { ...key, prompts: prompts.final, cfg: cfg.steering.final, strength },
+      () =>
+        finalSamples(
+          steerer,
+          prompts.final.map(prompts.encode),
+          strength,
+          cfg.steering.final,
+          ctx.seed,
+          (done, total) => ctx.progress(`steering samples ${name}`, done, total),
+        ),
+      { timed: false },
+    );
   });
   const f = cfg.steering.final;
-  const sampling = resolveSampling({ temperature: f.temperature, topK: f.topK, topP: f.topP }, pair.finetuned.info.generationDefaults);
-  directions.forEach((d, i) => records.push({
-    direction: { variant: d.variant, layer: d.layer, position: d.position }, threshold: thresholds[i],
-    generations: { strength: thresholds[i].avgThreshold, steered: steered[i], unsteered, sampling }, prompts: prompts.final,
-  }));
+  const sampling = resolveSampling(
+    { temperature: f.temperature, topK: f.topK, topP: f.topP },
+    pair.finetuned.info.generationDefaults,
+  );
+  directions.forEach((d, i) =>
+    records.push({
+      direction: { variant: d.variant, layer: d.layer, position: d.position },
+      threshold: thresholds[i],
+      generations: { strength: thresholds[i].avgThreshold, steered: steered[i], unsteered, sampling },
+      prompts: prompts.final,
+    }),
+  );
   return records;
 }
 
@@ -263,19 +406,36 @@ export async function steeringStep(
  * the unsteered baseline.
  */
 export async function unsteeredSamples(
-  ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, prompts: SteeringPrompts, side: Side,
+  ctx: MethodContext,
+  cfg: ADLConfig,
+  store: ArtifactStore,
+  prompts: SteeringPrompts,
+  side: Side,
 ): Promise<string[][]> {
   const pair = pairOf(ctx);
   const model = side === 'base' ? pair.base : pair.finetuned;
   const loraScale = side === 'base' ? pair.baseScale : pair.finetunedScale;
   const inputs = {
-    v: STEPS_VERSION, model: model.info.contentHash, loraScale: loraScale ?? null, seed: ctx.seed, style: prompts.style,
-    prompts: prompts.final, cfg: cfg.steering.final, generation: generationKey(model.info.generationDefaults),
+    v: STEPS_VERSION,
+    model: model.info.contentHash,
+    loraScale: loraScale ?? null,
+    seed: ctx.seed,
+    style: prompts.style,
+    prompts: prompts.final,
+    cfg: cfg.steering.final,
+    generation: generationKey(model.info.generationDefaults),
   };
   return store.step(`unsteered.${side}`, inputs, () => {
-    const steerer = new Steerer({ model, layer: 0, vector: new Float32Array(model.info.hiddenSize), loraScale, decode: (ids) => ctx.tokenizer.decode(ids) });
-    return finalSamples(steerer, prompts.final.map(prompts.encode), 0, cfg.steering.final, ctx.seed,
-      (done, total) => ctx.progress(`unsteered ${side}`, done, total));
+    const steerer = new Steerer({
+      model,
+      layer: 0,
+      vector: new Float32Array(model.info.hiddenSize),
+      loraScale,
+      decode: (ids) => ctx.tokenizer.decode(ids),
+    });
+    return finalSamples(steerer, prompts.final.map(prompts.encode), 0, cfg.steering.final, ctx.seed, (done, total) =>
+      ctx.progress(`unsteered ${side}`, done, total),
+    );
   });
 }
 
@@ -285,37 +445,86 @@ export async function unsteeredSamples(
  * direction (ADL's and the random baseline's), so both are searched against the same grader.
  */
 export async function coherenceCalibration(
-  ctx: MethodContext, cfg: ADLConfig, store: ArtifactStore, prompts: SteeringPrompts, c: CoherenceCalibration,
+  ctx: MethodContext,
+  cfg: ADLConfig,
+  store: ArtifactStore,
+  prompts: SteeringPrompts,
+  c: CoherenceCalibration,
 ): Promise<{ texts: string[]; calibration: number }> {
   const pair = pairOf(ctx);
   const t = cfg.steering.threshold;
   const inputs = {
-    v: STEPS_VERSION, calibrator: c.id, model: pair.finetuned.info.contentHash, loraScale: pair.finetunedScale ?? null, judge: pair.base.info.contentHash,
-    seed: ctx.seed, style: prompts.style, prompts: prompts.threshold, samples: t.samplesPerStrength, maxNewTokens: t.maxNewTokens, temperature: t.temperature, topK: t.topK ?? null, topP: t.topP ?? null,
+    v: STEPS_VERSION,
+    calibrator: c.id,
+    model: pair.finetuned.info.contentHash,
+    loraScale: pair.finetunedScale ?? null,
+    judge: pair.base.info.contentHash,
+    seed: ctx.seed,
+    style: prompts.style,
+    prompts: prompts.threshold,
+    samples: t.samplesPerStrength,
+    maxNewTokens: t.maxNewTokens,
+    temperature: t.temperature,
+    topK: t.topK ?? null,
+    topP: t.topP ?? null,
     generation: generationKey(pair.finetuned.info.generationDefaults),
   };
   return store.step('coherence-calibration', inputs, async () => {
-    const steerer = new Steerer({ model: pair.finetuned, layer: 0, vector: new Float32Array(pair.finetuned.info.hiddenSize), loraScale: pair.finetunedScale, decode: (ids) => ctx.tokenizer.decode(ids) });
+    const steerer = new Steerer({
+      model: pair.finetuned,
+      layer: 0,
+      vector: new Float32Array(pair.finetuned.info.hiddenSize),
+      loraScale: pair.finetunedScale,
+      decode: (ids) => ctx.tokenizer.decode(ids),
+    });
     // the strength-0 point of the search's own draws (searchSeed)
-    const rows = prompts.threshold.map(prompts.encode).flatMap((prompt, p) => Array.from({ length: t.samplesPerStrength }, (_, j) => ({ prompt, strength: 0, seed: searchSeed(ctx.seed, p, j) })));
-    const texts = await steerer.sample(rows, { maxNewTokens: t.maxNewTokens, temperature: t.temperature, topK: t.topK, topP: t.topP });
+    const rows = prompts.threshold.map(prompts.encode).flatMap((prompt, p) =>
+      Array.from({ length: t.samplesPerStrength }, (_, j) => ({
+        prompt,
+        strength: 0,
+        seed: searchSeed(ctx.seed, p, j),
+      })),
+    );
+    const texts = await steerer.sample(rows, {
+      maxNewTokens: t.maxNewTokens,
+      temperature: t.temperature,
+      topK: t.topK,
+      topP: t.topP,
+    });
     return { texts, calibration: await c.calibrate(texts) };
   });
 }
 
 export function steeringSamples(records: SteeringRecord[]): SteeringSamples[] {
   return records.map((r) => ({
-    variant: r.direction.variant, layer: r.direction.layer, position: r.direction.position, strength: r.generations.strength,
-    prompts: r.prompts, steered: r.generations.steered, unsteered: r.generations.unsteered,
-    ...(r.generations.sampling ? { sampling: { final: r.generations.sampling, ...(r.threshold.sampling ? { search: r.threshold.sampling } : {}) } } : {}),
+    variant: r.direction.variant,
+    layer: r.direction.layer,
+    position: r.direction.position,
+    strength: r.generations.strength,
+    prompts: r.prompts,
+    steered: r.generations.steered,
+    unsteered: r.generations.unsteered,
+    ...(r.generations.sampling
+      ? {
+          sampling: {
+            final: r.generations.sampling,
+            ...(r.threshold.sampling ? { search: r.threshold.sampling } : {}),
+          },
+        }
+      : {}),
   }));
 }
 
 /** unit(mean diff) × target norm at each configured steering position. */
 export function differenceDirections(collected: Collected, cfg: ADLConfig): Direction[] {
   return collected.layers.flatMap((m) =>
-    cfg.steering.positions.filter((p) => p < m.diff.length).map((position) => ({
-      variant: 'difference', layer: m.layer, position, vector: Array.from(steeringVector(Float32Array.from(m.diff[position]), m.targetNorm)),
-    })),
+    cfg.steering.positions
+      .filter((p) => p < m.diff.length)
+      .map((position) => ({
+        variant: 'difference',
+        layer: m.layer,
+        position,
+        vector: Array.from(steeringVector(Float32Array.from(m.diff[position]), m.targetNorm)),
+      })),
   );
 }

@@ -23,7 +23,7 @@ export function topK(values: ArrayLike<number>, k: number): number[] {
   const best: number[] = [];
   for (let i = 0; i < n; i++) {
     const x = values[i];
-    if (x !== x) return fullSort(values, m);
+    if (Number.isNaN(x)) return fullSort(values, m);
     // a later index never beats an equal value already kept
     if (best.length === m && !(x > values[best[m - 1]])) continue;
     let j = best.length === m ? m - 1 : best.length;

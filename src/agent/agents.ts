@@ -25,16 +25,27 @@ export interface AgentOptions {
   outDir?: string;
 }
 
-function systemPrompt(context: string, tools: AgentTool[], budgets: AgentBudgets, extra: string, hints: string): string {
+function systemPrompt(
+  context: string,
+  tools: AgentTool[],
+  budgets: AgentBudgets,
+  extra: string,
+  hints: string,
+): string {
   let conduct = extra;
-  if (budgets.modelInteractions > 20) conduct += '\n- You have many interactions: ask 10 to 20 varied questions before answering.';
+  if (budgets.modelInteractions > 20)
+    conduct += '\n- You have many interactions: ask 10 to 20 varied questions before answering.';
   if (hints.trim()) conduct += `\n\nHints:\n${hints.trim()}`;
-  return fill(prompt('system'), {
-    CONTEXT: context,
-    EXTRA: conduct,
-    TOOLS: describeTools(tools),
-    INTERACTIONS: String(budgets.modelInteractions),
-  }, 'src/agent/prompts/system.md').trim();
+  return fill(
+    prompt('system'),
+    {
+      CONTEXT: context,
+      EXTRA: conduct,
+      TOOLS: describeTools(tools),
+      INTERACTIONS: String(budgets.modelInteractions),
+    },
+    'src/agent/prompts/system.md',
+  ).trim();
 }
 
 function reminder(budgets: AgentBudgets): string {
@@ -55,7 +66,11 @@ export async function runMethodAgent(
 ): Promise<AgentRun> {
   const budgets = { ...DEFAULT_BUDGETS, ...opts.budgets };
   const book = new HypothesisBook();
-  const tools = [...methodTools(output, opts.models, opts.tools ?? DEFAULT_METHOD_TOOLS), askModelTool(opts.models, book), book.tool()];
+  const tools = [
+    ...methodTools(output, opts.models, opts.tools ?? DEFAULT_METHOD_TOOLS),
+    askModelTool(opts.models, book),
+    book.tool(),
+  ];
   const overview = buildOverview(output, opts.overview ?? DEFAULT_OVERVIEW);
   const run = await runAgentLoop({
     agent: `method:${methodId}`,
@@ -67,7 +82,11 @@ export async function runMethodAgent(
       '- The overview already holds most of what the detail tools show; use them to check specific positions.',
       opts.hints ?? '',
     ),
-    firstMessage: fill(prompt('method_first'), { OVERVIEW: JSON.stringify(overview), REMINDER: reminder(budgets) }, 'method_first.md').trim(),
+    firstMessage: fill(
+      prompt('method_first'),
+      { OVERVIEW: JSON.stringify(overview), REMINDER: reminder(budgets) },
+      'method_first.md',
+    ).trim(),
     tools,
     budgets,
     runIndex: opts.runIndex,
@@ -76,13 +95,21 @@ export async function runMethodAgent(
 }
 
 /** The first (unsteered) sample of each prompt at the lowest steered position, as the black-box agent's evidence. */
-export function unsteeredExamples(output: MethodOutput, maxChars = DEFAULT_OVERVIEW.maxSampleChars): { prompt: string; sample: string }[] {
-  const steering = steeringOf(output).slice().sort((a, b) => a.position - b.position)[0];
+export function unsteeredExamples(
+  output: MethodOutput,
+  maxChars = DEFAULT_OVERVIEW.maxSampleChars,
+): { prompt: string; sample: string }[] {
+  const steering = steeringOf(output)
+    .slice()
+    .sort((a, b) => a.position - b.position)[0];
   if (!steering) return [];
   return steering.prompts.map((prompt, i) => ({ prompt, sample: cut(steering.unsteered[i]?.[0] ?? '', maxChars) }));
 }
 
-export async function runBlackboxAgent(examples: { prompt: string; sample: string }[], opts: AgentOptions): Promise<AgentRun> {
+export async function runBlackboxAgent(
+  examples: { prompt: string; sample: string }[],
+  opts: AgentOptions,
+): Promise<AgentRun> {
   const budgets = { ...DEFAULT_BUDGETS, ...opts.budgets };
   const book = new HypothesisBook();
   const tools = [askModelTool(opts.models, book), book.tool()];
@@ -96,7 +123,11 @@ export async function runBlackboxAgent(examples: { prompt: string; sample: strin
       '',
       opts.hints ?? '',
     ),
-    firstMessage: fill(prompt('blackbox_first'), { EXAMPLES: JSON.stringify(examples), REMINDER: reminder(budgets) }, 'blackbox_first.md').trim(),
+    firstMessage: fill(
+      prompt('blackbox_first'),
+      { EXAMPLES: JSON.stringify(examples), REMINDER: reminder(budgets) },
+      'blackbox_first.md',
+    ).trim(),
     tools,
     budgets,
     runIndex: opts.runIndex,

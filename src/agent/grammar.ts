@@ -37,13 +37,19 @@ function parseCall(line: string): ParsedReply {
   // One missing closing parenthesis is forgiven.
   m ??= /^CALL\(\s*([A-Za-z_]\w*)\s*:\s*(\{.*\})\s*$/.exec(line);
   if (!m) {
-    return { kind: 'error', message: 'CALL must be written as CALL(tool_name: {json arguments}) on the last non-empty line' };
+    return {
+      kind: 'error',
+      message: 'CALL must be written as CALL(tool_name: {json arguments}) on the last non-empty line',
+    };
   }
   let args: unknown;
   try {
     args = JSON.parse(m[2]!);
   } catch (e) {
-    return { kind: 'error', message: `the arguments of CALL(${m[1]}: ...) are not valid JSON: ${(e as Error).message}` };
+    return {
+      kind: 'error',
+      message: `the arguments of CALL(${m[1]}: ...) are not valid JSON: ${(e as Error).message}`,
+    };
   }
   if (!args || typeof args !== 'object' || Array.isArray(args)) {
     return { kind: 'error', message: `the arguments of CALL(${m[1]}: ...) must be a JSON object` };

@@ -18,7 +18,8 @@ export interface AgentLoopInput {
 }
 
 function budgetLine(budgets: AgentBudgets, stats: AgentStats): string {
-  const tokens = budgets.generatedTokens < 0 ? 'unlimited' : String(Math.max(0, budgets.generatedTokens - stats.completionTokens));
+  const tokens =
+    budgets.generatedTokens < 0 ? 'unlimited' : String(Math.max(0, budgets.generatedTokens - stats.completionTokens));
   return (
     `BUDGETS: model interactions left ${budgets.modelInteractions - stats.modelInteractions} of ${budgets.modelInteractions}; ` +
     `LLM calls left ${budgets.llmCalls - stats.llmCalls} of ${budgets.llmCalls}; generated tokens left ${tokens}.`
@@ -32,7 +33,14 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentRun> {
     { role: 'system', content: input.system },
     { role: 'user', content: input.firstMessage },
   ];
-  const stats: AgentStats = { llmCalls: 0, modelInteractions: 0, completionTokens: 0, formatErrors: 0, toolErrors: 0, toolCalls: {} };
+  const stats: AgentStats = {
+    llmCalls: 0,
+    modelInteractions: 0,
+    completionTokens: 0,
+    formatErrors: 0,
+    toolErrors: 0,
+    toolCalls: {},
+  };
   const run = (status: AgentRun['status'], description = '', error?: string): AgentRun => ({
     agent: input.agent,
     runIndex: input.runIndex ?? 0,
@@ -77,7 +85,9 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<AgentRun> {
     const tool = byName.get(parsed.tool);
     if (!tool) {
       stats.formatErrors++;
-      say(`FORMAT_ERROR: there is no tool '${parsed.tool}'. Tools: ${[...byName.keys()].join(', ')}.\n${budgetLine(budgets, stats)}`);
+      say(
+        `FORMAT_ERROR: there is no tool '${parsed.tool}'. Tools: ${[...byName.keys()].join(', ')}.\n${budgetLine(budgets, stats)}`,
+      );
       continue;
     }
     stats.toolCalls[tool.name] = (stats.toolCalls[tool.name] ?? 0) + 1;

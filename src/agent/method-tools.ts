@@ -12,17 +12,27 @@ export interface MethodToolOptions {
   maxSteeredPrompts: number;
 }
 
-export const DEFAULT_METHOD_TOOLS: MethodToolOptions = { maxDetailChars: 1000, maxSteeredPerPrompt: 5, maxSteeredPrompts: 10 };
+export const DEFAULT_METHOD_TOOLS: MethodToolOptions = {
+  maxDetailChars: 1000,
+  maxSteeredPerPrompt: 5,
+  maxSteeredPrompts: 10,
+};
 
 function checkPosition(position: unknown, available: number[], tool: string): number {
   const p = position as number;
   if (!available.includes(p)) {
-    throw new ToolParameterError(`${tool}: position ${p} has no results; available positions: ${available.join(', ') || 'none'}`);
+    throw new ToolParameterError(
+      `${tool}: position ${p} has no results; available positions: ${available.join(', ') || 'none'}`,
+    );
   }
   return p;
 }
 
-export function methodTools(output: MethodOutput, models: ModelAccess, opts: MethodToolOptions = DEFAULT_METHOD_TOOLS): AgentTool[] {
+export function methodTools(
+  output: MethodOutput,
+  models: ModelAccess,
+  opts: MethodToolOptions = DEFAULT_METHOD_TOOLS,
+): AgentTool[] {
   const lens = readoutsOf(output, 'logitlens');
   const patchscope = readoutsOf(output, 'patchscope');
   const steering = steeringOf(output);
@@ -41,7 +51,11 @@ export function methodTools(output: MethodOutput, models: ModelAccess, opts: Met
         const k = (a.k as number | undefined) ?? 20;
         if (k < 1) throw new ToolParameterError('get_logitlens_details: k must be >= 1');
         const rs = lens.filter((r) => r.position === p && (a.layer === undefined || r.layer === a.layer));
-        return { position: p, readouts: rs.map((r) => lensEntry(r, k)), available_tokens: Math.max(0, ...rs.map((r) => r.tokens.length)) };
+        return {
+          position: p,
+          readouts: rs.map((r) => lensEntry(r, k)),
+          available_tokens: Math.max(0, ...rs.map((r) => r.tokens.length)),
+        };
       },
     });
   }
@@ -49,7 +63,8 @@ export function methodTools(output: MethodOutput, models: ModelAccess, opts: Met
     const available = [...new Set(patchscope.map((r) => r.position))].sort((a, b) => a - b);
     tools.push({
       name: 'get_patchscope_details',
-      description: 'Patchscope tokens of the difference at one position: chosen scale, all tokens and the coherent subset (free).',
+      description:
+        'Patchscope tokens of the difference at one position: chosen scale, all tokens and the coherent subset (free).',
       params: { position, layer },
       run: async (a) => {
         const p = checkPosition(a.position, available, 'get_patchscope_details');
@@ -77,7 +92,10 @@ export function methodTools(output: MethodOutput, models: ModelAccess, opts: Met
           .map((s) => {
             const idx = (a.prompt_indices as number[] | undefined) ?? s.prompts.map((_, i) => i);
             const bad = idx.filter((i) => i < 0 || i >= s.prompts.length);
-            if (bad.length) throw new ToolParameterError(`get_steering_samples: prompt indices ${bad.join(', ')} out of range 0..${s.prompts.length - 1}`);
+            if (bad.length)
+              throw new ToolParameterError(
+                `get_steering_samples: prompt indices ${bad.join(', ')} out of range 0..${s.prompts.length - 1}`,
+              );
             return {
               layer: s.layer,
               strength: s.strength,
@@ -93,7 +111,9 @@ export function methodTools(output: MethodOutput, models: ModelAccess, opts: Met
     });
   }
   const generateSteered = models.generateSteered?.bind(models);
-  const steerable = [...new Set([...steering.map((s) => s.position), ...(output.vectors ?? []).map((v) => v.position)])];
+  const steerable = [
+    ...new Set([...steering.map((s) => s.position), ...(output.vectors ?? []).map((v) => v.position)]),
+  ];
   if (generateSteered && steerable.length) {
     tools.push({
       name: 'generate_steered',
@@ -107,13 +127,20 @@ export function methodTools(output: MethodOutput, models: ModelAccess, opts: Met
       },
       cost: (a) => (a.prompts as string[]).length * ((a.n as number | undefined) ?? 1),
       run: async (a) => {
-        const p = checkPosition(a.position, steerable.sort((x, y) => x - y), 'generate_steered');
+        const p = checkPosition(
+          a.position,
+          steerable.sort((x, y) => x - y),
+          'generate_steered',
+        );
         const prompts = a.prompts as string[];
         const n = (a.n as number | undefined) ?? 1;
         if (prompts.length < 1 || prompts.length > opts.maxSteeredPrompts) {
-          throw new ToolParameterError(`generate_steered: give 1 to ${opts.maxSteeredPrompts} prompts, got ${prompts.length}`);
+          throw new ToolParameterError(
+            `generate_steered: give 1 to ${opts.maxSteeredPrompts} prompts, got ${prompts.length}`,
+          );
         }
-        if (n < 1 || n > opts.maxSteeredPerPrompt) throw new ToolParameterError(`generate_steered: n must be 1..${opts.maxSteeredPerPrompt}`);
+        if (n < 1 || n > opts.maxSteeredPerPrompt)
+          throw new ToolParameterError(`generate_steered: n must be 1..${opts.maxSteeredPerPrompt}`);
         const samples = await generateSteered(p, prompts, n);
         return { position: p, samples: prompts.map((prompt, i) => ({ prompt, steered: samples[i] ?? [] })) };
       },

@@ -28,10 +28,7 @@ export function steeringOf(output: MethodOutput): SteeringSamples[] {
 }
 
 export function positionsOf(output: MethodOutput): number[] {
-  const all = [
-    ...(output.readouts ?? []).map((r) => r.position),
-    ...(output.steering ?? []).map((s) => s.position),
-  ];
+  const all = [...(output.readouts ?? []).map((r) => r.position), ...(output.steering ?? []).map((s) => s.position)];
   return [...new Set(all)].sort((a, b) => a - b);
 }
 

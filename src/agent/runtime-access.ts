@@ -19,7 +19,10 @@ export interface RuntimeAccessOptions extends ModelPair {
 export function runtimeModelAccess(o: RuntimeAccessOptions): ModelAccess {
   const encodeChat = (prompt: string): number[] => {
     const text = o.tokenizer.applyChatTemplate
-      ? o.tokenizer.applyChatTemplate([{ role: 'user', content: prompt }], { addGenerationPrompt: true, enableThinking: false })
+      ? o.tokenizer.applyChatTemplate([{ role: 'user', content: prompt }], {
+          addGenerationPrompt: true,
+          enableThinking: false,
+        })
       : prompt;
     // The template already holds any BOS it wants; adding special tokens again would double it.
     return o.tokenizer.encode(text, { addSpecialTokens: !o.tokenizer.applyChatTemplate });
@@ -27,7 +30,12 @@ export function runtimeModelAccess(o: RuntimeAccessOptions): ModelAccess {
   let calls = 0;
   const seed = (tag: string) => `${o.seed ?? 'agent'}:${tag}:${calls++}`;
 
-  const sample = async (model: LanguageModel, loraScale: number | undefined, prompts: number[][], extra: { steer?: SteerIntervention[]; maxNewTokens: number; temperature: number; tag: string }) => {
+  const sample = async (
+    model: LanguageModel,
+    loraScale: number | undefined,
+    prompts: number[][],
+    extra: { steer?: SteerIntervention[]; maxNewTokens: number; temperature: number; tag: string },
+  ) => {
     const { tokens } = await model.generate({
       prompts,
       maxNewTokens: extra.maxNewTokens,

@@ -40,7 +40,9 @@ function hasType(value: unknown, type: ParamType): boolean {
 export function checkArgs(tool: AgentTool, args: Record<string, unknown>): void {
   for (const key of Object.keys(args)) {
     if (!(key in tool.params)) {
-      throw new ToolParameterError(`${tool.name} has no argument '${key}'; arguments: ${Object.keys(tool.params).join(', ')}`);
+      throw new ToolParameterError(
+        `${tool.name} has no argument '${key}'; arguments: ${Object.keys(tool.params).join(', ')}`,
+      );
     }
   }
   for (const [key, spec] of Object.entries(tool.params)) {
@@ -101,7 +103,8 @@ export class HypothesisBook {
           return h;
         };
         if (action === 'add') {
-          if (typeof args.text !== 'string' || !args.text.trim()) throw new ToolParameterError("hypothesis_tracking add needs 'text'");
+          if (typeof args.text !== 'string' || !args.text.trim())
+            throw new ToolParameterError("hypothesis_tracking add needs 'text'");
           this.items.push({ id: this.nextId++, text: args.text.trim(), status: (args.status as string) ?? 'open' });
         } else if (action === 'update') {
           const h = find();
@@ -111,7 +114,9 @@ export class HypothesisBook {
           const h = find();
           this.items.splice(this.items.indexOf(h), 1);
         } else if (action !== 'list') {
-          throw new ToolParameterError(`hypothesis_tracking: action must be add, update, remove or list, got '${action}'`);
+          throw new ToolParameterError(
+            `hypothesis_tracking: action must be add, update, remove or list, got '${action}'`,
+          );
         }
         return { hypotheses: this.items };
       },

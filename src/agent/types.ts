@@ -19,11 +19,7 @@ export interface AgentBudgets {
 
 export const DEFAULT_BUDGETS: AgentBudgets = { llmCalls: 100, modelInteractions: 5, generatedTokens: 100_000 };
 
-export type AgentStatus =
-  | 'final'
-  | 'llm_call_budget_exhausted'
-  | 'token_budget_exhausted'
-  | 'llm_error';
+export type AgentStatus = 'final' | 'llm_call_budget_exhausted' | 'token_budget_exhausted' | 'llm_error';
 
 export interface AgentMessage {
   role: 'system' | 'user' | 'assistant';

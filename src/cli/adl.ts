@@ -11,7 +11,7 @@ import { createProgress } from '../harness/progress.ts';
 import { runOrganism } from '../harness/run.ts';
 import { loadSuite, suiteOf } from '../harness/suite.ts';
 import type { MethodOutput } from '../method/types.ts';
-import { DeviceUnavailableError, parseDevice, type Device } from '../runtime/device.ts';
+import { parseDevice, type Device } from '../runtime/device.ts';
 import { resultsDirFor } from '../paths.ts';
 import { getOrganism } from '../registry/index.ts';
 import type { Metrics, ResultFile } from '../results/types.ts';
@@ -51,7 +51,8 @@ const UsageError = InputError;
 function numbers(flag: string, value: string | undefined, integer: boolean): number[] | undefined {
   if (value === undefined) return undefined;
   const xs = value.split(',').map((s) => Number(s.trim()));
-  if (xs.some((x) => !Number.isFinite(x) || (integer && !Number.isInteger(x)))) throw new UsageError(`--${flag} expects ${integer ? 'integers' : 'numbers'} separated by commas, got '${value}'`);
+  if (xs.some((x) => !Number.isFinite(x) || (integer && !Number.isInteger(x))))
+    throw new UsageError(`--${flag} expects ${integer ? 'integers' : 'numbers'} separated by commas, got '${value}'`);
   return xs;
 }
 
@@ -60,11 +61,18 @@ const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 function printRun(result: ResultFile, output: MethodOutput): void {
   const out = (s = '') => process.stdout.write(`${s}\n`);
   const s = output.scalars ?? {};
-  out(`\n=== ${result.organism.id} (${result.suite.id}@${result.suite.version}, ${result.suite.settings} settings) ===`);
+  out(
+    `\n=== ${result.organism.id} (${result.suite.id}@${result.suite.version}, ${result.suite.settings} settings) ===`,
+  );
   const norms = Object.keys(s).filter((k) => /^diff_norm\.L\d+\.pos\d+$/.test(k));
   out(`difference norm per position: ${norms.map((k) => `${k.replace('diff_norm.', '')}=${fmt(s[k])}`).join('  ')}`);
   for (const rd of output.readouts ?? []) {
-    out(`${rd.source.padEnd(10)} ${rd.variant.padEnd(10)} L${rd.layer} pos${rd.position}${rd.scale !== undefined ? ` scale ${rd.scale}` : ''}: ${rd.tokens.slice(0, 12).map((t) => JSON.stringify(t)).join(' ')}`);
+    out(
+      `${rd.source.padEnd(10)} ${rd.variant.padEnd(10)} L${rd.layer} pos${rd.position}${rd.scale !== undefined ? ` scale ${rd.scale}` : ''}: ${rd.tokens
+        .slice(0, 12)
+        .map((t) => JSON.stringify(t))
+        .join(' ')}`,
+    );
   }
   for (const st of output.steering ?? []) {
     out(`\nsteering ${st.variant} L${st.layer} pos${st.position} strength ${fmt(st.strength)}`);
@@ -78,7 +86,9 @@ function printRun(result: ResultFile, output: MethodOutput): void {
   const line = (name: string, metrics: Metrics) => {
     for (const [k, v] of Object.entries(metrics)) {
       if (k.startsWith('scalar.')) continue;
-      out(`  ${name.padEnd(28)} ${k.padEnd(44)} ${fmt(v.estimate)}${v.ci === 'none' ? '' : ` [${fmt(v.lower)}, ${fmt(v.upper)}]`}`);
+      out(
+        `  ${name.padEnd(28)} ${k.padEnd(44)} ${fmt(v.estimate)}${v.ci === 'none' ? '' : ` [${fmt(v.lower)}, ${fmt(v.upper)}]`}`,
+      );
     }
   };
   line(result.method.id, result.metrics);
@@ -86,26 +96,40 @@ function printRun(result: ResultFile, output: MethodOutput): void {
 }
 
 async function main(): Promise<number> {
-  let args;
-  try {
-    args = parseArgs({
-      options: {
-        organism: { type: 'string' }, suite: { type: 'string' }, settings: { type: 'string' }, quick: { type: 'boolean' },
-        samples: { type: 'string' }, tokens: { type: 'string' }, layers: { type: 'string' }, 'steer-positions': { type: 'string' },
-        'no-baselines': { type: 'boolean' }, 'no-control': { type: 'boolean' }, results: { type: 'string' }, seed: { type: 'string' },
-        threads: { type: 'string' }, device: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const args = (() => {
+    try {
+      return parseArgs({
+        options: {
+          organism: { type: 'string' },
+          suite: { type: 'string' },
+          settings: { type: 'string' },
+          quick: { type: 'boolean' },
+          samples: { type: 'string' },
+          tokens: { type: 'string' },
+          layers: { type: 'string' },
+          'steer-positions': { type: 'string' },
+          'no-baselines': { type: 'boolean' },
+          'no-control': { type: 'boolean' },
+          results: { type: 'string' },
+          seed: { type: 'string' },
+          threads: { type: 'string' },
+          device: { type: 'string' },
+          json: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+        strict: true,
+      }).values;
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  })();
   if (args.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
   if (!args.organism) throw new UsageError('--organism is required');
-  if (args.quick && args.settings && args.settings !== 'fast') throw new UsageError(`--quick means --settings fast; got --settings ${args.settings} too`);
+  if (args.quick && args.settings && args.settings !== 'fast')
+    throw new UsageError(`--quick means --settings fast; got --settings ${args.settings} too`);
   const samples = numbers('samples', args.samples, true)?.[0];
   const tokens = numbers('tokens', args.tokens, true)?.[0];
   const layers = numbers('layers', args.layers, false);
@@ -122,13 +146,20 @@ async function main(): Promise<number> {
     return { organism, suite: args.suite ? loadSuite(args.suite) : suiteOf(organism.id) };
   });
   const settings = args.quick ? 'fast' : (args.settings ?? 'full');
-  if (!suite.settings[settings]) throw new InputError(`--settings ${settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`);
+  if (!suite.settings[settings])
+    throw new InputError(
+      `--settings ${settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`,
+    );
   const overrides = {
-    ...(samples !== undefined && { samples }), ...(tokens !== undefined && { tokens }), ...(layers && { layers }),
+    ...(samples !== undefined && { samples }),
+    ...(tokens !== undefined && { tokens }),
+    ...(layers && { layers }),
     ...(steerPositions && { steering: { positions: steerPositions } }),
   };
   const resultsDir = writableDir('results', args.results ?? resultsDirFor('adl'));
-  process.stderr.write(`adl: ${organism.id} in ${suite.id}@${suite.version} with ${settings} settings${args['no-control'] ? '' : `, null organism ${suite.nullOrganism ?? '(none)'}`}\n`);
+  process.stderr.write(
+    `adl: ${organism.id} in ${suite.id}@${suite.version} with ${settings} settings${args['no-control'] ? '' : `, null organism ${suite.nullOrganism ?? '(none)'}`}\n`,
+  );
   const run = await runOrganism(organism.id, {
     suite,
     settings,
@@ -146,7 +177,8 @@ async function main(): Promise<number> {
     progress: createProgress(`  ${organism.id}`),
   });
   process.stderr.write(`result written to ${run.path}\n`);
-  if (args.json) process.stdout.write(`${JSON.stringify({ path: run.path, result: run.result, output: run.output })}\n`);
+  if (args.json)
+    process.stdout.write(`${JSON.stringify({ path: run.path, result: run.result, output: run.output })}\n`);
   else printRun(run.result, run.output!);
   return 0;
 }

@@ -11,7 +11,10 @@ import { MALLOC_ENV } from '../perf/peer.ts';
  */
 export function rerunWithAllocatorEnv(): void {
   if (process.platform !== 'linux' || Object.entries(MALLOC_ENV).every(([k, v]) => process.env[k] === v)) return;
-  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, ...MALLOC_ENV } });
+  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, ...MALLOC_ENV },
+  });
   if (r.error) throw r.error;
   if (r.signal) process.kill(process.pid, r.signal);
   process.exit(r.status ?? 3);

@@ -9,7 +9,8 @@ import { getOrganism } from '../registry/index.ts';
 export function positiveInt(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isSafeInteger(n) || n <= 0) throw new InputError(`--${flag} '${value}': expected a positive integer`);
+  if (value.trim() === '' || !Number.isSafeInteger(n) || n <= 0)
+    throw new InputError(`--${flag} '${value}': expected a positive integer`);
   return n;
 }
 
@@ -17,9 +18,13 @@ export function positiveInt(flag: string, value: string | undefined): number | u
 export function nameList(flag: string, value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
   const names = value.split(',').map((s) => s.trim());
-  if (value.trim() === '') throw new InputError(`--${flag} is empty: give one or more names separated by commas (or leave the flag out for all)`);
-  const empty = names.findIndex((s) => s === '');
-  if (empty >= 0) throw new InputError(`--${flag} '${value}': name ${empty + 1} of ${names.length} is empty (a stray comma?)`);
+  if (value.trim() === '')
+    throw new InputError(
+      `--${flag} is empty: give one or more names separated by commas (or leave the flag out for all)`,
+    );
+  const empty = names.indexOf('');
+  if (empty >= 0)
+    throw new InputError(`--${flag} '${value}': name ${empty + 1} of ${names.length} is empty (a stray comma?)`);
   return names;
 }
 
@@ -40,7 +45,8 @@ export function organismIds(flag: string, ids: string[]): string[] {
  * file, or cannot be written is an InputError now rather than after the computing.
  */
 export function writableDir(flag: string, dir: string): string {
-  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) throw new InputError(`--${flag} ${dir}: is a file, not a folder`);
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory())
+    throw new InputError(`--${flag} ${dir}: is a file, not a folder`);
   try {
     fs.mkdirSync(dir, { recursive: true });
     const probe = path.join(dir, `.diffbench-write-test-${process.pid}`);
@@ -48,7 +54,9 @@ export function writableDir(flag: string, dir: string): string {
     fs.rmSync(probe);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`--${flag} ${dir}: cannot write there (${code === 'ENOTDIR' ? 'a part of the path is a file' : code ?? (err as Error).message})`);
+    throw new InputError(
+      `--${flag} ${dir}: cannot write there (${code === 'ENOTDIR' ? 'a part of the path is a file' : (code ?? (err as Error).message)})`,
+    );
   }
   return dir;
 }

@@ -15,7 +15,15 @@ import { checkMethodConfig, configFileOverrides } from '../harness/method-config
 import { summarizeOutcomes } from '../harness/thresholds.ts';
 import type { ThresholdOutcome } from '../results/types.ts';
 import { rerunWithAllocatorEnv } from './allocator.ts';
-import { addStepTimes, formatStepTimes, gcSeconds, stepDelta, stepSnapshot, trackGc, type StepTimes } from '../results/step-timings.ts';
+import {
+  addStepTimes,
+  formatStepTimes,
+  gcSeconds,
+  stepDelta,
+  stepSnapshot,
+  trackGc,
+  type StepTimes,
+} from '../results/step-timings.ts';
 import { runInWorkers, serveWorker, type OrganismSummary } from './organism-pool.ts';
 import { resultsDirFor } from '../paths.ts';
 import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
@@ -98,45 +106,70 @@ async function main(): Promise<number> {
     return 0;
   }
   // everything up to the first model load: what fails here is an input error (exit 2)
-  const { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm } = await asInput(async () => {
-    const suite = loadSuite(values.suite);
-    const graders = parseGraderMode(values.graders ?? suite.graders ?? 'offline');
-    const method = await loadMethod(values.method);
-    let overrides: Record<string, unknown> = values.config ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings)) : {};
-    for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
-    checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
-    const baselines = values['no-baselines'] ? [] : defaultBaselines();
-    const organisms = nameList('organisms', values.organisms) ?? suite.organisms;
-    for (const o of organisms) if (!suite.organisms.includes(o)) throw new Error(`--organisms: ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`);
-    if (!suite.settings[values.settings]) throw new Error(`--settings ${values.settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`);
-    const resultsDir = writableDir('results', values.results ?? resultsDirFor(values.settings));
-    if (values.reports) writableDir('reports', values.reports);
-    const device = parseDevice(values.device);
-    const jobs = positiveInt('jobs', values.jobs) ?? (device === 'cpu' && organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1);
-    const threads = positiveInt('threads', values.threads) ?? (jobs > 1 ? 1 : undefined);
-    let llm: LlmTier | undefined;
-    if (graders !== 'offline') {
-      const overridesAgents: Partial<AgentTierConfig> = {};
-      const list = (flag: string, s: string) => s.split(',').filter((x) => x.trim() !== '').map((x) => {
-        const n = Number(x);
-        if (!Number.isInteger(n) || n < 0) throw new Error(`--${flag} ${s}: expected comma-separated integers >= 0`);
-        return n;
-      });
-      if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
-      if (values['agent-method-mi'] !== undefined) overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
-      if (values['agent-blackbox-mi'] !== undefined) overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
-      llm = llmTier({ agents: agentTierFor(suite, values.settings, overridesAgents) });
-      const a = llm.agents;
-      console.error(`bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`);
-    }
-    return { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm };
-  });
+  const { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm } =
+    await asInput(async () => {
+      const suite = loadSuite(values.suite);
+      const graders = parseGraderMode(values.graders ?? suite.graders ?? 'offline');
+      const method = await loadMethod(values.method);
+      let overrides: Record<string, unknown> = values.config
+        ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings))
+        : {};
+      for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
+      checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
+      const baselines = values['no-baselines'] ? [] : defaultBaselines();
+      const organisms = nameList('organisms', values.organisms) ?? suite.organisms;
+      for (const o of organisms)
+        if (!suite.organisms.includes(o))
+          throw new Error(
+            `--organisms: ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`,
+          );
+      if (!suite.settings[values.settings])
+        throw new Error(
+          `--settings ${values.settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`,
+        );
+      const resultsDir = writableDir('results', values.results ?? resultsDirFor(values.settings));
+      if (values.reports) writableDir('reports', values.reports);
+      const device = parseDevice(values.device);
+      const jobs =
+        positiveInt('jobs', values.jobs) ??
+        (device === 'cpu' && organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1);
+      const threads = positiveInt('threads', values.threads) ?? (jobs > 1 ? 1 : undefined);
+      let llm: LlmTier | undefined;
+      if (graders !== 'offline') {
+        const overridesAgents: Partial<AgentTierConfig> = {};
+        const list = (flag: string, s: string) =>
+          s
+            .split(',')
+            .filter((x) => x.trim() !== '')
+            .map((x) => {
+              const n = Number(x);
+              if (!Number.isInteger(n) || n < 0)
+                throw new Error(`--${flag} ${s}: expected comma-separated integers >= 0`);
+              return n;
+            });
+        if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
+        if (values['agent-method-mi'] !== undefined)
+          overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
+        if (values['agent-blackbox-mi'] !== undefined)
+          overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
+        llm = llmTier({ agents: agentTierFor(suite, values.settings, overridesAgents) });
+        const a = llm.agents;
+        console.error(
+          `bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`,
+        );
+      }
+      return { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm };
+    });
   // the text embedder, loaded once per process on first use (worker processes load their own)
   let embedding: Promise<Awaited<ReturnType<typeof chooseEmbedder>>> | undefined;
-  const loadEmbedder = () => (embedding ??= chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), { threads, progress: createProgress('  embedding') }).then((e) => {
-    if (e) console.error(`bench: text embedder ${e.embedder.grader.id} (${e.source.path})`);
-    return e;
-  }));
+  const loadEmbedder = () =>
+    (embedding ??= chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), {
+      threads,
+      progress: createProgress('  embedding'),
+    }).then((e) => {
+      if (e) console.error(`bench: text embedder ${e.embedder.grader.id} (${e.source.path})`);
+      return e;
+    }));
   const runOne = async (organismId: string): Promise<OrganismSummary> => {
     const embedded = await loadEmbedder();
     console.error(`  ${organismId} ...`);
@@ -160,11 +193,26 @@ async function main(): Promise<number> {
     const notes: string[] = [];
     const llmTier = run.result.llm;
     if (llmTier) {
-      const grades = Object.entries(llmTier.metrics ?? run.result.metrics).filter(([k]) => k.startsWith('agent.') || k === 'hypothesis.findings');
-      const agreement = llmTier.agreement.map((a) => `${a.role} ${a.statistic === 'cohen-kappa' ? 'kappa' : 'r'}=${a.value === null ? 'n/a' : a.value.toFixed(2)} (n=${a.n})`);
-      notes.push(`  ${organismId}: hypothesis grades ${grades.map(([k, v]) => `${k}=${v.estimate.toFixed(2)}`).join(', ') || '(none)'}${agreement.length ? `; agreement ${agreement.join(', ')}` : ''}`);
+      const grades = Object.entries(llmTier.metrics ?? run.result.metrics).filter(
+        ([k]) => k.startsWith('agent.') || k === 'hypothesis.findings',
+      );
+      const agreement = llmTier.agreement.map(
+        (a) =>
+          `${a.role} ${a.statistic === 'cohen-kappa' ? 'kappa' : 'r'}=${a.value === null ? 'n/a' : a.value.toFixed(2)} (n=${a.n})`,
+      );
+      notes.push(
+        `  ${organismId}: hypothesis grades ${grades.map(([k, v]) => `${k}=${v.estimate.toFixed(2)}`).join(', ') || '(none)'}${agreement.length ? `; agreement ${agreement.join(', ')}` : ''}`,
+      );
     }
-    return { organism: organismId, path: run.path, reused: run.reused, seconds: run.result.timings.total, thresholds: run.result.thresholds, notes, steps: [...stepDelta(before)] };
+    return {
+      organism: organismId,
+      path: run.path,
+      reused: run.reused,
+      seconds: run.result.timings.total,
+      thresholds: run.result.thresholds,
+      notes,
+      steps: [...stepDelta(before)],
+    };
   };
   if (values.profile) trackGc();
   const cpuSeconds = () => {
@@ -176,7 +224,9 @@ async function main(): Promise<number> {
     await (await embedding)?.dispose();
     return 0;
   }
-  console.error(`bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings${jobs > 1 ? `, ${jobs} jobs` : ''}`);
+  console.error(
+    `bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings${jobs > 1 ? `, ${jobs} jobs` : ''}`,
+  );
 
   const overall = createProgress('bench');
   const started = performance.now();
@@ -189,7 +239,9 @@ async function main(): Promise<number> {
     outcomes.push(...mine);
     addStepTimes(steps, s.steps);
     const counts = summarizeOutcomes(mine);
-    console.error(`  ${s.organism}: ${s.reused ? 'reused' : `${s.seconds.toFixed(1)}s`}, thresholds ${counts.pass} pass / ${counts.fail} fail / ${counts.notScored} not scored -> ${s.path}`);
+    console.error(
+      `  ${s.organism}: ${s.reused ? 'reused' : `${s.seconds.toFixed(1)}s`}, thresholds ${counts.pass} pass / ${counts.fail} fail / ${counts.notScored} not scored -> ${s.path}`,
+    );
     for (const n of s.notes) console.error(n);
     overall('organisms', ++finished, organisms.length);
   };
@@ -205,20 +257,33 @@ async function main(): Promise<number> {
   await (await embedding)?.dispose(); // on errors the process exits right away
   if (values.profile) {
     const wall = (performance.now() - started) / 1000;
-    const where = jobs > 1 && organisms.length > 1 ? `${jobs} worker processes; CPU and GC include them` : 'one process';
-    console.log(`profile (${organisms.length} organism(s), ${values.settings} settings, ${where}):\n${formatStepTimes(steps, { wall, cpu: cpuSeconds() - cpu0 + workers.cpu, gc: gcSeconds() + workers.gc })}`);
+    const where =
+      jobs > 1 && organisms.length > 1 ? `${jobs} worker processes; CPU and GC include them` : 'one process';
+    console.log(
+      `profile (${organisms.length} organism(s), ${values.settings} settings, ${where}):\n${formatStepTimes(steps, { wall, cpu: cpuSeconds() - cpu0 + workers.cpu, gc: gcSeconds() + workers.gc })}`,
+    );
   }
 
   const board = writeLeaderboard(suite, resultsDir, values.reports ?? resultsDir, values.settings);
   console.log(board.table);
-  console.log(`summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${board.files.join(' and ')}`);
+  console.log(
+    `summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${board.files.join(' and ')}`,
+  );
   const summary = summarizeOutcomes(outcomes);
   console.log(`thresholds: ${summary.pass} pass / ${summary.fail} fail / ${summary.notScored} not scored`);
-  if (summary.fail > 0) console.log(`FAILED thresholds (${summary.fail}):\n${summary.failures.map((f) => `  ${f}`).join('\n')}`);
+  if (summary.fail > 0)
+    console.log(`FAILED thresholds (${summary.fail}):\n${summary.failures.map((f) => `  ${f}`).join('\n')}`);
   // Nothing missing passes: a threshold whose metric is missing or not finite is counted, never a pass.
-  if (summary.notScored > 0) console.log(`NOT SCORED thresholds (${summary.notScored}; a metric they name is missing or not finite):\n${summary.unscored.map((f) => `  ${f}`).join('\n')}`);
+  if (summary.notScored > 0)
+    console.log(
+      `NOT SCORED thresholds (${summary.notScored}; a metric they name is missing or not finite):\n${summary.unscored.map((f) => `  ${f}`).join('\n')}`,
+    );
   if (summary.fail > 0 || summary.notScored > 0) return 1;
-  console.log(summary.allPass ? 'all pass thresholds hold' : `no pass thresholds apply to ${method.method.id} on ${suite.id}@${suite.version}; see the ranking above`);
+  console.log(
+    summary.allPass
+      ? 'all pass thresholds hold'
+      : `no pass thresholds apply to ${method.method.id} on ${suite.id}@${suite.version}; see the ranking above`,
+  );
   return 0;
 }
 

@@ -57,10 +57,12 @@ function readText(value: string): string {
 }
 
 function customOrganism(values: Record<string, string | undefined>): Organism {
-  if (!values.base) throw new Error('give --organism <registry id>, or --base with --finetuned or --adapter (see --help)');
+  if (!values.base)
+    throw new Error('give --organism <registry id>, or --base with --finetuned or --adapter (see --help)');
   const finetuned = values.adapter ?? values.finetuned;
   if (!finetuned) throw new Error('give --finetuned <model> (a full finetune) or --adapter <LoRA adapter> with --base');
-  if (!values.description) throw new Error('give --description <text or file>: the ground truth the relevance grader compares tokens with');
+  if (!values.description)
+    throw new Error('give --description <text or file>: the ground truth the relevance grader compares tokens with');
   const where = (x: string) => (existsSync(x) ? resolve(x) : x);
   return {
     id: 'custom/organism',
@@ -80,16 +82,26 @@ function customOrganism(values: Record<string, string | undefined>): Organism {
 function suiteForBase(organism: Organism): Suite {
   for (const name of listSuites()) {
     const suite = loadSuite(name);
-    if (suite.nullOrganism && locate(getOrganism(suite.nullOrganism).base.id) === locate(organism.base.id)) return suite;
+    if (suite.nullOrganism && locate(getOrganism(suite.nullOrganism).base.id) === locate(organism.base.id))
+      return suite;
   }
-  throw new Error(`no suite has a null organism with base ${organism.base.id}: pass --null <adapter or model folder> (a finetune of the same base on unrelated text) and --unrelated <dataset>`);
+  throw new Error(
+    `no suite has a null organism with base ${organism.base.id}: pass --null <adapter or model folder> (a finetune of the same base on unrelated text) and --unrelated <dataset>`,
+  );
 }
 
 /** --null: a registry id, or a folder holding a finetune of the organism's base on unrelated text. */
 function customNull(organism: Organism, spec: string): Organism {
   if (loadRegistry().organisms.has(spec)) return getOrganism(spec);
   const path = existsSync(spec) ? resolve(spec) : spec;
-  return { ...organism, id: 'custom/null', type: 'control', description: '', dataset: null, finetuned: { kind: organism.finetuned.kind, id: path } };
+  return {
+    ...organism,
+    id: 'custom/null',
+    type: 'control',
+    description: '',
+    dataset: null,
+    finetuned: { kind: organism.finetuned.kind, id: path },
+  };
 }
 
 function suiteFor(organism: Organism, values: { unrelated?: string; null?: string }): Suite {
@@ -100,7 +112,9 @@ function suiteFor(organism: Organism, values: { unrelated?: string; null?: strin
     if (!values.null || !values.unrelated) throw err;
     suite = loadSuite('zoo'); // only its settings are used: --null and --unrelated replace the rest
   }
-  return values.unrelated ? { ...suite, unrelated: { source: values.unrelated, column: 'text', order: 'file', addSpecialTokens: false } } : suite;
+  return values.unrelated
+    ? { ...suite, unrelated: { source: values.unrelated, column: 'text', order: 'file', addSpecialTokens: false } }
+    : suite;
 }
 
 const f = (m: MetricValue) => `${m.estimate.toFixed(2)} [${m.lower.toFixed(2)}, ${m.upper.toFixed(2)}]`;
@@ -114,10 +128,19 @@ const method: LoadedMethod = {
 /** The position-0 norm with its bootstrap CI, from the readability method's scalars. */
 function norm0(metrics: Metrics): MetricValue {
   const at = (k: string) => metrics[`scalar.${k}`]?.estimate ?? NaN;
-  return { estimate: at('diff_norm.pos0'), lower: at('diff_norm.pos0.lower'), upper: at('diff_norm.pos0.upper'), n: at('documents'), alpha: 0.05, ci: 'bootstrap', over: 'documents' };
+  return {
+    estimate: at('diff_norm.pos0'),
+    lower: at('diff_norm.pos0.lower'),
+    upper: at('diff_norm.pos0.upper'),
+    n: at('documents'),
+    alpha: 0.05,
+    ci: 'bootstrap',
+    over: 'documents',
+  };
 }
 
-const relevance = (metrics: Metrics, variant: keyof typeof READABILITY_SOURCES) => metrics[`relevance.${READABILITY_SOURCES[variant]}`]?.estimate ?? NaN;
+const relevance = (metrics: Metrics, variant: keyof typeof READABILITY_SOURCES) =>
+  metrics[`relevance.${READABILITY_SOURCES[variant]}`]?.estimate ?? NaN;
 
 interface Options {
   samples: number;
@@ -142,17 +165,29 @@ async function measure(organism: Organism, opts: Options): Promise<ResultFile & 
     device: opts.device,
     progress: createProgress(`  ${organism.id}`),
   });
-  if (!run.result.baselines.null) throw new Error(`${organism.id} is its suite's null organism (${opts.suite.id}): nothing to compare it with; pass --null`);
+  if (!run.result.baselines.null)
+    throw new Error(
+      `${organism.id} is its suite's null organism (${opts.suite.id}): nothing to compare it with; pass --null`,
+    );
   return { ...run.result, path: run.path };
 }
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      organism: { type: 'string' }, base: { type: 'string' }, finetuned: { type: 'string' }, adapter: { type: 'string' },
-      description: { type: 'string' }, data: { type: 'string' }, null: { type: 'string' }, unrelated: { type: 'string' },
-      ladder: { type: 'string' }, samples: { type: 'string', default: '200' }, layer: { type: 'string', default: '0.5' },
-      'max-ratio': { type: 'string', default: '1.8' }, seed: { type: 'string', default: 'check-organism' },
+      organism: { type: 'string' },
+      base: { type: 'string' },
+      finetuned: { type: 'string' },
+      adapter: { type: 'string' },
+      description: { type: 'string' },
+      data: { type: 'string' },
+      null: { type: 'string' },
+      unrelated: { type: 'string' },
+      ladder: { type: 'string' },
+      samples: { type: 'string', default: '200' },
+      layer: { type: 'string', default: '0.5' },
+      'max-ratio': { type: 'string', default: '1.8' },
+      seed: { type: 'string', default: 'check-organism' },
       device: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -165,7 +200,8 @@ async function main(): Promise<number> {
   const samples = positiveInt('samples', values.samples)!;
   if (samples < 10) throw new InputError(`--samples must be an integer >= 10, got ${values.samples}`);
   const layer = Number(values.layer);
-  if (!(layer >= 0 && layer <= 1)) throw new InputError(`--layer must be a relative layer in [0, 1], got ${values.layer}`);
+  if (!(layer >= 0 && layer <= 1))
+    throw new InputError(`--layer must be a relative layer in [0, 1], got ${values.layer}`);
   const maxRatio = Number(values['max-ratio']);
   if (!(maxRatio > 0)) throw new InputError(`--max-ratio must be a positive number, got ${values['max-ratio']}`);
 
@@ -174,44 +210,80 @@ async function main(): Promise<number> {
       .flatMap((o) => o.groups.filter((g) => g.ladder === values.ladder).map((g) => ({ o, rank: g.rank })))
       .sort((a, b) => a.rank - b.rank);
     if (steps.length < 2) {
-      const groups = [...new Set([...loadRegistry().organisms.values()].flatMap((o) => o.groups.map((g) => g.ladder)))].sort();
-      throw new InputError(`ladder '${values.ladder}' has ${steps.length} organism(s) in the registry; ladders: ${groups.slice(0, 12).join(', ')}${groups.length > 12 ? ', ...' : ''}`);
+      const groups = [
+        ...new Set([...loadRegistry().organisms.values()].flatMap((o) => o.groups.map((g) => g.ladder))),
+      ].sort();
+      throw new InputError(
+        `ladder '${values.ladder}' has ${steps.length} organism(s) in the registry; ladders: ${groups.slice(0, 12).join(', ')}${groups.length > 12 ? ', ...' : ''}`,
+      );
     }
-    const { suite, nullOrganism } = await asInput(() => ({ suite: suiteFor(steps[0].o, values), nullOrganism: values.null ? customNull(steps[0].o, values.null) : undefined }));
+    const { suite, nullOrganism } = await asInput(() => ({
+      suite: suiteFor(steps[0].o, values),
+      nullOrganism: values.null ? customNull(steps[0].o, values.null) : undefined,
+    }));
     const opts: Options = { samples, layer, seed: values.seed, device, suite, nullOrganism };
     const rows: { organism: string; ratio: MetricValue }[] = [];
     for (const { o, rank } of steps) {
       const r = await measure(o, opts);
       const ratio = readabilityRatio(norm0(r.metrics), norm0(r.baselines.null.metrics));
       rows.push({ organism: o.id, ratio });
-      console.log(`  rank ${rank} ${o.id}: ‖diff‖ pos0 ${f(norm0(r.metrics))}, readability vs the null organism ${f(ratio)}, lens relevance diff ${relevance(r.metrics, 'difference').toFixed(2)}`);
+      console.log(
+        `  rank ${rank} ${o.id}: ‖diff‖ pos0 ${f(norm0(r.metrics))}, readability vs the null organism ${f(ratio)}, lens relevance diff ${relevance(r.metrics, 'difference').toFixed(2)}`,
+      );
     }
     const regressions = ladderRegressions(rows);
-    console.log(regressions.length === 0 ? `ladder ${values.ladder}: no step is more readable than its predecessor beyond the CI` : `ladder ${values.ladder}: REGRESSION\n${regressions.map((r) => `  ${r}`).join('\n')}`);
+    console.log(
+      regressions.length === 0
+        ? `ladder ${values.ladder}: no step is more readable than its predecessor beyond the CI`
+        : `ladder ${values.ladder}: REGRESSION\n${regressions.map((r) => `  ${r}`).join('\n')}`,
+    );
     return regressions.length === 0 ? 0 : 1;
   }
 
   const { organism, suite, nullOrganism } = await asInput(() => {
-    const organism = values.organism ? getOrganism(values.organism) : customOrganism(values as unknown as Record<string, string | undefined>);
-    return { organism, suite: suiteFor(organism, values), nullOrganism: values.null ? customNull(organism, values.null) : undefined };
+    const organism = values.organism
+      ? getOrganism(values.organism)
+      : customOrganism(values as unknown as Record<string, string | undefined>);
+    return {
+      organism,
+      suite: suiteFor(organism, values),
+      nullOrganism: values.null ? customNull(organism, values.null) : undefined,
+    };
   });
   const nullId = nullOrganism?.id ?? suite.nullOrganism;
   console.error(`check-organism: ${organism.id} vs null organism ${nullId} (suite ${suite.id}), ${samples} documents`);
   const r = await measure(organism, { samples, layer, seed: values.seed, suite, nullOrganism, device });
-  const m = r.metrics, n = r.baselines.null.metrics;
+  const m = r.metrics,
+    n = r.baselines.null.metrics;
   const ratio = readabilityRatio(norm0(m), norm0(n));
   const tooReadable = ratio.lower > maxRatio;
-  const perPosition = (x: Metrics) => Object.keys(x).filter((k) => /^scalar\.diff_norm\.pos\d+$/.test(k)).map((k) => x[k].estimate.toFixed(2)).join(', ');
-  const lens0 = r.summary.readouts.find((l) => l.source === 'logitlens' && l.variant === 'difference' && l.position === 0);
-  console.log(`Evidence (layer ${m['scalar.layer']?.estimate}, ${samples} unrelated documents, 95% bootstrap CIs over documents):`);
+  const perPosition = (x: Metrics) =>
+    Object.keys(x)
+      .filter((k) => /^scalar\.diff_norm\.pos\d+$/.test(k))
+      .map((k) => x[k].estimate.toFixed(2))
+      .join(', ');
+  const lens0 = r.summary.readouts.find(
+    (l) => l.source === 'logitlens' && l.variant === 'difference' && l.position === 0,
+  );
+  console.log(
+    `Evidence (layer ${m['scalar.layer']?.estimate}, ${samples} unrelated documents, 95% bootstrap CIs over documents):`,
+  );
   console.log(`  ‖mean diff‖ per position  ${organism.id}: ${perPosition(m)}`);
   console.log(`                            ${nullId}: ${perPosition(n)}`);
-  console.log(`  position 0: ${f(norm0(m))} vs null ${f(norm0(n))}; readability ratio ${f(ratio)} (threshold ${maxRatio})`);
-  console.log(`  logit-lens relevance (top 20, max over positions 0-4): difference ${relevance(m, 'difference').toFixed(2)}, baselines: base mean ${relevance(m, 'base').toFixed(2)}, finetuned mean ${relevance(m, 'finetuned').toFixed(2)}; null organism's difference ${relevance(n, 'difference').toFixed(2)}`);
-  console.log(`  lens tokens of the difference at position 0: ${(lens0?.tokens ?? []).map((t) => JSON.stringify(t)).join(' ')}`);
-  console.log(tooReadable
-    ? `Verdict: TOO READABLE: the position-0 difference is ${ratio.estimate.toFixed(1)}x the null organism's (CI lower ${ratio.lower.toFixed(2)} > ${maxRatio}); consider mixing pretraining data into the finetune`
-    : `Verdict: realistic: the readability ratio's CI lower bound ${ratio.lower.toFixed(2)} is not above ${maxRatio}`);
+  console.log(
+    `  position 0: ${f(norm0(m))} vs null ${f(norm0(n))}; readability ratio ${f(ratio)} (threshold ${maxRatio})`,
+  );
+  console.log(
+    `  logit-lens relevance (top 20, max over positions 0-4): difference ${relevance(m, 'difference').toFixed(2)}, baselines: base mean ${relevance(m, 'base').toFixed(2)}, finetuned mean ${relevance(m, 'finetuned').toFixed(2)}; null organism's difference ${relevance(n, 'difference').toFixed(2)}`,
+  );
+  console.log(
+    `  lens tokens of the difference at position 0: ${(lens0?.tokens ?? []).map((t) => JSON.stringify(t)).join(' ')}`,
+  );
+  console.log(
+    tooReadable
+      ? `Verdict: TOO READABLE: the position-0 difference is ${ratio.estimate.toFixed(1)}x the null organism's (CI lower ${ratio.lower.toFixed(2)} > ${maxRatio}); consider mixing pretraining data into the finetune`
+      : `Verdict: realistic: the readability ratio's CI lower bound ${ratio.lower.toFixed(2)} is not above ${maxRatio}`,
+  );
   console.error(`result file: ${r.path}`);
   return tooReadable ? 1 : 0;
 }

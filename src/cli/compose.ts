@@ -24,7 +24,9 @@ import { timedMethod } from '../results/step-timings.ts';
 export function offlineGraders(): HarnessGraders {
   return {
     // graders/index.ts, everything it imports, and graders/offline/ with its data files
-    codeHash: hashMethodSources(fileURLToPath(new URL('../../graders/index.ts', import.meta.url)), [fileURLToPath(new URL('../../graders/offline', import.meta.url))]),
+    codeHash: hashMethodSources(fileURLToPath(new URL('../../graders/index.ts', import.meta.url)), [
+      fileURLToPath(new URL('../../graders/offline', import.meta.url)),
+    ]),
     relevance: new LexicalRelevanceGrader(),
     embedder: new HashedTfidfEmbedder(),
     coherence: new HeuristicCoherenceGrader(),
@@ -46,7 +48,9 @@ export function offlineGraders(): HarnessGraders {
  */
 export function defaultBaselines(): LoadedMethod[] {
   const path = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
-  const codeHash = sha256(hashMethodSources(path('../../baselines/index.ts'), [path('../../baselines'), path('../adl')])).slice(0, 12);
+  const codeHash = sha256(
+    hashMethodSources(path('../../baselines/index.ts'), [path('../../baselines'), path('../adl')]),
+  ).slice(0, 12);
   return baselineMethods.map((m, i) => {
     assertDiffingMethod(m, `baselines/index.ts baselines[${i}]`);
     return { method: m, source: `builtin:${m.id}`, codeHash };
@@ -63,10 +67,14 @@ export function llmTier(opts: Omit<LlmTierOptions, 'buildGraders'>): LlmTier {
  * 'paper' = the toolkit's Qwen/Qwen3-Embedding-0.6B; else an embedding checkpoint's folder or Hub id. Models
  * run through DiffBench's runtime (graders/embedding/).
  */
-export async function chooseEmbedder(choice: string, opts: { threads?: number; progress?: ProgressFn } = {}): Promise<LoadedEmbedder | undefined> {
+export async function chooseEmbedder(
+  choice: string,
+  opts: { threads?: number; progress?: ProgressFn } = {},
+): Promise<LoadedEmbedder | undefined> {
   if (choice === 'offline') return undefined;
   const progress = opts.progress;
   return loadModelEmbedder(choice === 'paper' ? PAPER_EMBEDDING_MODEL : choice, {
-    threads: opts.threads, ...(progress ? { progress: (done: number, total: number) => progress('texts', done, total) } : {}),
+    threads: opts.threads,
+    ...(progress ? { progress: (done: number, total: number) => progress('texts', done, total) } : {}),
   });
 }

@@ -23,9 +23,11 @@ async function main(): Promise<number> {
   }
   const only = args.includes('--case') ? args[args.indexOf('--case') + 1] : undefined;
   const failuresOnly = args.includes('--failures-only');
-  const device = parseDevice(args.includes('--device') ? args[args.indexOf('--device') + 1] ?? '' : undefined);
+  const device = parseDevice(args.includes('--device') ? (args[args.indexOf('--device') + 1] ?? '') : undefined);
   await assertDeviceAvailable(device); // before the cases: an unavailable device is an error (exit 2), not failed cases
-  const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--case' && args[i - 1] !== '--device') ?? path.join('test', 'fixtures', 'hf-reference');
+  const dir =
+    args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--case' && args[i - 1] !== '--device') ??
+    path.join('test', 'fixtures', 'hf-reference');
   const cases = discoverCases(dir).filter((c) => !only || c.name === only);
   if (!cases.length) throw new Error(`no case named '${only}' in ${dir}`);
   const all: TensorCheck[] = [];
@@ -35,18 +37,36 @@ async function main(): Promise<number> {
     try {
       all.push(...(await checkCaseWith(c, { device })));
     } catch (e) {
-      all.push({ case: c.name, tensor: '(load/run)', maxAbsError: NaN, relError: NaN, pass: false, note: (e as Error).message });
+      all.push({
+        case: c.name,
+        tensor: '(load/run)',
+        maxAbsError: NaN,
+        relError: NaN,
+        pass: false,
+        note: (e as Error).message,
+      });
     }
   }
-  const rows = all.filter((r) => !failuresOnly || !r.pass).map((r) => [
-    r.case, r.tensor, r.maxAbsError.toExponential(2), r.relError.toExponential(2), r.pass ? 'pass' : 'FAIL', r.note ?? '',
-  ]);
-  console.log(table([['case', 'tensor', 'max abs error', 'relative error', 'pass', 'note'], ...rows], {
-    columns: { 5: { width: 40, wrapWord: true } },
-  }));
+  const rows = all
+    .filter((r) => !failuresOnly || !r.pass)
+    .map((r) => [
+      r.case,
+      r.tensor,
+      r.maxAbsError.toExponential(2),
+      r.relError.toExponential(2),
+      r.pass ? 'pass' : 'FAIL',
+      r.note ?? '',
+    ]);
+  console.log(
+    table([['case', 'tensor', 'max abs error', 'relative error', 'pass', 'note'], ...rows], {
+      columns: { 5: { width: 40, wrapWord: true } },
+    }),
+  );
   const failed = all.filter((r) => !r.pass);
   const worst = Math.max(...all.filter((r) => r.tensor !== 'generate.output').map((r) => r.relError));
-  console.log(`${cases.length} cases, ${all.length} checks: ${all.length - failed.length} passed, ${failed.length} failed; worst relative error ${worst.toExponential(2)} (tolerance ${REL_TOLERANCE})`);
+  console.log(
+    `${cases.length} cases, ${all.length} checks: ${all.length - failed.length} passed, ${failed.length} failed; worst relative error ${worst.toExponential(2)} (tolerance ${REL_TOLERANCE})`,
+  );
   return failed.length ? 1 : 0;
 }
 

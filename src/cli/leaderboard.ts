@@ -44,11 +44,15 @@ async function main(): Promise<number> {
   }
   const dir = positionals[0] ?? resultsDirFor(values.settings ?? 'full');
   const suite = await asInput(() => loadSuite(values.suite));
-  if (!existsSync(dir)) throw new InputError(`no result files under ${dir} (the folder does not exist): run npm run bench first, or pass the folder that holds them`);
+  if (!existsSync(dir))
+    throw new InputError(
+      `no result files under ${dir} (the folder does not exist): run npm run bench first, or pass the folder that holds them`,
+    );
   if (values.reports) writableDir('reports', values.reports);
   const { board, table, files } = writeLeaderboard(suite, dir, values.reports ?? dir, values.settings);
   console.log(values.json ? JSON.stringify(board, null, 2) : table);
-  if (board.ignored.length) console.error(`${board.ignored.length} result file(s) of other suite versions or settings left out`);
+  if (board.ignored.length)
+    console.error(`${board.ignored.length} result file(s) of other suite versions or settings left out`);
   console.error(`wrote ${files.join(' and ')}`);
   return 0;
 }

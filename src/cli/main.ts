@@ -17,7 +17,8 @@ const INPUT_HUB_KINDS = new Set(['not-found', 'auth', 'offline', 'pickle']);
 
 /** 2 for input errors (InputError and its kinds, parseArgs errors, Hub answers about the request), else 3. */
 export function exitCodeOf(err: unknown): number {
-  if (err instanceof InputError || err instanceof DeviceUnavailableError || err instanceof MethodOutputError) return EXIT.input;
+  if (err instanceof InputError || err instanceof DeviceUnavailableError || err instanceof MethodOutputError)
+    return EXIT.input;
   if (err instanceof HubError) return INPUT_HUB_KINDS.has(err.kind) ? EXIT.input : EXIT.runtime;
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) return EXIT.input;
@@ -27,7 +28,10 @@ export function exitCodeOf(err: unknown): number {
 function report(command: string, err: unknown, context = ''): never {
   const debug = process.env.DIFFBENCH_DEBUG && err instanceof Error ? `\n${err.stack}` : '';
   const code = exitCodeOf(err);
-  const hint = code === EXIT.input && (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS') ? ` (npm run ${command} -- --help)` : '';
+  const hint =
+    code === EXIT.input && (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')
+      ? ` (npm run ${command} -- --help)`
+      : '';
   process.stderr.write(`${command}: ${context}${describeThrown(err)}${hint}${debug}\n`);
   process.exit(code);
 }
@@ -37,14 +41,21 @@ function report(command: string, err: unknown, context = ''): never {
  * Errors thrown outside any awaited call (a timer, an un-awaited promise) end the command too, with 3 and
  * the activity they happened in.
  */
-export function runCli(command: string, main: () => number | void | Promise<number | void>): void {
+export function runCli(command: string, main: () => number | undefined | Promise<number | undefined>): void {
   const stray = (err: unknown) => {
     const during = currentActivity();
-    report(command, err, `an error was thrown asynchronously (in a timer or an un-awaited promise)${during ? ` during ${during}` : ''}: `);
+    report(
+      command,
+      err,
+      `an error was thrown asynchronously (in a timer or an un-awaited promise)${during ? ` during ${during}` : ''}: `,
+    );
   };
   process.on('uncaughtException', (err) => stray(err));
   process.on('unhandledRejection', (err) => stray(err));
   Promise.resolve()
     .then(main)
-    .then((code) => process.exit(code ?? EXIT.ok), (err) => report(command, err));
+    .then(
+      (code) => process.exit(code ?? EXIT.ok),
+      (err) => report(command, err),
+    );
 }

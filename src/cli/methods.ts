@@ -22,18 +22,28 @@ function firstLine(m: DiffingMethod): string {
 
 /** The optional data needs: ', finetuning data (reads the ground truth) if the config asks', ... */
 function diagnosticNeeds(m: DiffingMethod): string {
-  const one = (need: unknown, what: string) => (need === true ? `, ${what}` : typeof need === 'function' ? `, ${what} if the config asks` : '');
-  return one(m.needs.finetuningData, 'finetuning data (reads the ground truth: not blind)') + one(m.needs.chatData, 'chat data');
+  const one = (need: unknown, what: string) =>
+    need === true ? `, ${what}` : typeof need === 'function' ? `, ${what} if the config asks` : '';
+  return (
+    one(m.needs.finetuningData, 'finetuning data (reads the ground truth: not blind)') +
+    one(m.needs.chatData, 'chat data')
+  );
 }
 
 function describe(m: DiffingMethod, source: string): string {
   const lines = [`${m.id}@${m.version} (${source})`, ''];
   if (m.description) lines.push(m.description, '');
   if (m.help) lines.push(m.help, '');
-  lines.push(`needs: ${m.needs.generation ? 'generation' : 'no generation'}, ${m.needs.unrelatedText ? 'unrelated text' : 'no unrelated text'}${diagnosticNeeds(m)}`);
+  lines.push(
+    `needs: ${m.needs.generation ? 'generation' : 'no generation'}, ${m.needs.unrelatedText ? 'unrelated text' : 'no unrelated text'}${diagnosticNeeds(m)}`,
+  );
   lines.push('', 'default config:', JSON.stringify(m.defaultConfig, null, 2));
-  for (const [name, preset] of Object.entries(m.settings ?? {})) lines.push('', `settings '${name}' (over the defaults):`, JSON.stringify(preset, null, 2));
-  lines.push('', `override with --set key=value or --config file.json ({"fast": {...}, "full": {...}} or flat); the schema: npm run methods -- --json ${m.id}`);
+  for (const [name, preset] of Object.entries(m.settings ?? {}))
+    lines.push('', `settings '${name}' (over the defaults):`, JSON.stringify(preset, null, 2));
+  lines.push(
+    '',
+    `override with --set key=value or --config file.json ({"fast": {...}, "full": {...}} or flat); the schema: npm run methods -- --json ${m.id}`,
+  );
   return lines.join('\n');
 }
 
@@ -52,14 +62,21 @@ async function main(argv: string[]): Promise<number> {
     } else console.log(describe(method, source));
     return 0;
   }
-  const rows = BUILTIN_METHODS.map(({ method: m }) => ({ id: m.id, version: m.version, description: firstLine(m), generation: m.needs.generation }));
+  const rows = BUILTIN_METHODS.map(({ method: m }) => ({
+    id: m.id,
+    version: m.version,
+    description: firstLine(m),
+    generation: m.needs.generation,
+  }));
   if (json) {
     console.log(JSON.stringify(rows, null, 2));
     return 0;
   }
-  console.log(table([['id', 'version', 'what it does'], ...rows.map((r) => [r.id, r.version, r.description])], {
-    columns: { 2: { width: 90, wrapWord: true } },
-  }));
+  console.log(
+    table([['id', 'version', 'what it does'], ...rows.map((r) => [r.id, r.version, r.description])], {
+      columns: { 2: { width: 90, wrapWord: true } },
+    }),
+  );
   console.log(`${rows.length} methods; details: npm run methods -- <id>; run one: npm run bench -- --method <id>`);
   return 0;
 }

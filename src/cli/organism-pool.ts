@@ -29,7 +29,10 @@ export interface WorkerTotals {
   gc: number;
 }
 
-type FromWorker = { kind: 'done'; summary: OrganismSummary } | { kind: 'error'; organism: string; message: string; input: boolean } | ({ kind: 'totals' } & WorkerTotals);
+type FromWorker =
+  | { kind: 'done'; summary: OrganismSummary }
+  | { kind: 'error'; organism: string; message: string; input: boolean }
+  | ({ kind: 'totals' } & WorkerTotals);
 type ToWorker = { kind: 'run'; organism: string } | { kind: 'exit' };
 
 /**
@@ -38,42 +41,59 @@ type ToWorker = { kind: 'run'; organism: string } | { kind: 'exit' };
  * organism reuses its output). Rejects on the first failure, after stopping the workers.
  */
 export async function runInWorkers(
-  organisms: string[], jobs: number, script: string, args: string[], onDone: (s: OrganismSummary) => void,
+  organisms: string[],
+  jobs: number,
+  script: string,
+  args: string[],
+  onDone: (s: OrganismSummary) => void,
 ): Promise<WorkerTotals> {
   const queue = [...organisms];
   const totals: WorkerTotals = { cpu: 0, gc: 0 };
   const workers = Array.from({ length: Math.min(jobs, organisms.length) }, () =>
-    fork(script, [...args, '--worker'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    fork(script, [...args, '--worker'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   let failure: Error | undefined;
-  await Promise.all(workers.map((w) => new Promise<void>((resolve) => {
-    const next = () => {
-      const organism = failure ? undefined : queue.shift();
-      w.send((organism ? { kind: 'run', organism } : { kind: 'exit' }) satisfies ToWorker);
-    };
-    w.on('message', (m: FromWorker) => {
-      if (m.kind === 'totals') {
-        totals.cpu += m.cpu;
-        totals.gc += m.gc;
-        return;
-      }
-      // an input error in a worker (e.g. a method output that breaks the protocol) stays one: exit 2, not 3
-      if (m.kind === 'error') failure ??= m.input ? new InputError(`${m.organism}: ${m.message}`) : new Error(`${m.organism}: ${m.message}`);
-      else onDone(m.summary);
-      next();
-    });
-    w.on('exit', (code) => {
-      if (code !== 0) failure ??= new Error(`a bench worker exited with status ${code}`);
-      resolve();
-    });
-    next();
-  })));
+  await Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<void>((resolve) => {
+          const next = () => {
+            const organism = failure ? undefined : queue.shift();
+            w.send((organism ? { kind: 'run', organism } : { kind: 'exit' }) satisfies ToWorker);
+          };
+          w.on('message', (m: FromWorker) => {
+            if (m.kind === 'totals') {
+              totals.cpu += m.cpu;
+              totals.gc += m.gc;
+              return;
+            }
+            // an input error in a worker (e.g. a method output that breaks the protocol) stays one: exit 2, not 3
+            if (m.kind === 'error')
+              failure ??= m.input
+                ? new InputError(`${m.organism}: ${m.message}`)
+                : new Error(`${m.organism}: ${m.message}`);
+            else onDone(m.summary);
+            next();
+          });
+          w.on('exit', (code) => {
+            if (code !== 0) failure ??= new Error(`a bench worker exited with status ${code}`);
+            resolve();
+          });
+          next();
+        }),
+    ),
+  );
   if (failure) throw failure;
   return totals;
 }
 
 /** The worker side: runs each organism the parent sends; reports its CPU and GC time before exiting. */
-export function serveWorker(run: (organism: string) => Promise<OrganismSummary>, totals: () => WorkerTotals): Promise<void> {
-  const send = (m: FromWorker) => new Promise<void>((resolve) => process.send!(m, undefined, undefined, () => resolve()));
+export function serveWorker(
+  run: (organism: string) => Promise<OrganismSummary>,
+  totals: () => WorkerTotals,
+): Promise<void> {
+  const send = (m: FromWorker) =>
+    new Promise<void>((resolve) => process.send!(m, undefined, undefined, () => resolve()));
   return new Promise((resolve) => {
     process.on('message', async (m: ToWorker) => {
       if (m.kind === 'exit') {
@@ -85,7 +105,12 @@ export function serveWorker(run: (organism: string) => Promise<OrganismSummary>,
       try {
         await send({ kind: 'done', summary: await run(m.organism) });
       } catch (err) {
-        await send({ kind: 'error', organism: m.organism, message: describeThrown(err), input: exitCodeOf(err) === EXIT.input });
+        await send({
+          kind: 'error',
+          organism: m.organism,
+          message: describeThrown(err),
+          input: exitCodeOf(err) === EXIT.input,
+        });
       }
     });
   });

@@ -53,7 +53,15 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   const header = ['id', 'type', 'base', 'variant', 'where', 'cached', 'data'];
-  const body = rows.map((r) => [r.id, r.type, r.base, r.variant, r.location, r.cached ? 'yes' : 'no', r.dataPublic ? 'public' : 'private']);
+  const body = rows.map((r) => [
+    r.id,
+    r.type,
+    r.base,
+    r.variant,
+    r.location,
+    r.cached ? 'yes' : 'no',
+    r.dataPublic ? 'public' : 'private',
+  ]);
   console.log(table([header, ...body], { singleLine: true }));
   console.log(`${rows.length} organisms`);
   return 0;

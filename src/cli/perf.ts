@@ -41,7 +41,15 @@ Options:
   -h, --help                  this help`;
 
 function parseArgs(argv: string[]) {
-  const args = { json: false, threads: Math.min(os.cpus().length, 2), reps: 3, only: undefined as string[] | undefined, noPeer: false, out: path.join('reports', 'perf'), load: {} as Partial<LoadOptions> };
+  const args = {
+    json: false,
+    threads: Math.min(os.cpus().length, 2),
+    reps: 3,
+    only: undefined as string[] | undefined,
+    noPeer: false,
+    out: path.join('reports', 'perf'),
+    load: {} as Partial<LoadOptions>,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -67,9 +75,14 @@ function parseArgs(argv: string[]) {
     else if (a === '--graph') args.load.graph = value() as LoadOptions['graph'];
     else if (a === '--precision') args.load.precision = value() as LoadOptions['precision'];
     else if (a === '--device') args.load.device = parseDevice(value());
-    else throw new Error(`unknown option '${a}' (options: --json --threads N --reps N --only prefill,precision,decode,adl,memory,contention,gpu --no-peer --out DIR --graph reference|fused --precision fp32|fp16|int8|int4 --device cpu|webgpu|cuda)`);
+    else
+      throw new Error(
+        `unknown option '${a}' (options: --json --threads N --reps N --only prefill,precision,decode,adl,memory,contention,gpu --no-peer --out DIR --graph reference|fused --precision fp32|fp16|int8|int4 --device cpu|webgpu|cuda)`,
+      );
   }
-  for (const g of args.only ?? []) if (!['prefill', 'precision', 'decode', 'adl', 'memory', 'contention', 'gpu'].includes(g)) throw new Error(`--only: unknown workload group '${g}'`);
+  for (const g of args.only ?? [])
+    if (!['prefill', 'precision', 'decode', 'adl', 'memory', 'contention', 'gpu'].includes(g))
+      throw new Error(`--only: unknown workload group '${g}'`);
   return args;
 }
 
@@ -78,59 +91,173 @@ const fmt = (x: number | undefined, digits = 0) => (x === undefined ? '–' : x.
 function printTables(r: BenchReport): void {
   const out: string[] = [];
   const prefill = r.prefill as PrefillFigure[] | undefined;
-  if (prefill) out.push(table([
-    ['prefill', 'tok/s', 'GFLOP/s', 'ceiling GFLOP/s (fp32)', 'of ceiling', 'torch fp32 tok/s', 'ratio vs torch'],
-    ...prefill.map((f) => [`${f.model} ${f.batch}x${f.tokens} ${f.graph} ${f.precision}`, fmt(f.tokens_per_s), fmt(f.gflops, 1), fmt(f.ceiling_gflops, 1),
-      `${(100 * f.ceiling_utilisation).toFixed(0)}%`, fmt(f.torch_tokens_per_s), fmt(f.torch_ratio, 2)]),
-  ]));
+  if (prefill)
+    out.push(
+      table([
+        ['prefill', 'tok/s', 'GFLOP/s', 'ceiling GFLOP/s (fp32)', 'of ceiling', 'torch fp32 tok/s', 'ratio vs torch'],
+        ...prefill.map((f) => [
+          `${f.model} ${f.batch}x${f.tokens} ${f.graph} ${f.precision}`,
+          fmt(f.tokens_per_s),
+          fmt(f.gflops, 1),
+          fmt(f.ceiling_gflops, 1),
+          `${(100 * f.ceiling_utilisation).toFixed(0)}%`,
+          fmt(f.torch_tokens_per_s),
+          fmt(f.torch_ratio, 2),
+        ]),
+      ]),
+    );
   const decode = r.decode as DecodeFigure[] | undefined;
-  if (decode) out.push(table([
-    ['greedy decode (zoo, 128 ctx)', 'KV cache tok/s', 'recompute tok/s', 'speedup', 'step ms (cache / recompute)', 'per-token speedup', 'MatMuls alone: step / recompute ms (speedup)', 'step over its MatMuls', 'torch (cache) tok/s', 'ratio vs torch', 'same tokens'],
-    ...decode.map((f) => [`batch ${f.batch}`, fmt(f.cache_tokens_per_s), fmt(f.recompute_tokens_per_s), fmt(f.cache_speedup, 1),
-      `${fmt(f.cache_step_ms, 2)} / ${fmt(f.recompute_step_ms, 2)}`, fmt(f.per_token_speedup, 1),
-      `${fmt(f.matmul_bound.step_ms, 2)} / ${fmt(f.matmul_bound.recompute_ms, 2)} (x${fmt(f.matmul_bound.speedup, 1)})`, `${fmt(f.step_over_matmul, 1)}x`,
-      fmt(f.torch_cache_tokens_per_s), fmt(f.torch_ratio, 2), f.tokens_match_torch === undefined ? '–' : String(f.tokens_match_torch)]),
-  ]));
+  if (decode)
+    out.push(
+      table([
+        [
+          'greedy decode (zoo, 128 ctx)',
+          'KV cache tok/s',
+          'recompute tok/s',
+          'speedup',
+          'step ms (cache / recompute)',
+          'per-token speedup',
+          'MatMuls alone: step / recompute ms (speedup)',
+          'step over its MatMuls',
+          'torch (cache) tok/s',
+          'ratio vs torch',
+          'same tokens',
+        ],
+        ...decode.map((f) => [
+          `batch ${f.batch}`,
+          fmt(f.cache_tokens_per_s),
+          fmt(f.recompute_tokens_per_s),
+          fmt(f.cache_speedup, 1),
+          `${fmt(f.cache_step_ms, 2)} / ${fmt(f.recompute_step_ms, 2)}`,
+          fmt(f.per_token_speedup, 1),
+          `${fmt(f.matmul_bound.step_ms, 2)} / ${fmt(f.matmul_bound.recompute_ms, 2)} (x${fmt(f.matmul_bound.speedup, 1)})`,
+          `${fmt(f.step_over_matmul, 1)}x`,
+          fmt(f.torch_cache_tokens_per_s),
+          fmt(f.torch_ratio, 2),
+          f.tokens_match_torch === undefined ? '–' : String(f.tokens_match_torch),
+        ]),
+      ]),
+    );
   const adl = r.adl as Record<string, number> | undefined;
-  if (adl) out.push(table([
-    ['ADL collection (zoo base + LoRA)', 'seconds', 'docs/s'],
-    ['separate passes (scale 0, then 1)', fmt(adl.separate_seconds, 2), fmt(adl.separate_docs_per_s)],
-    ['one joint batch (per-row scale)', fmt(adl.joint_seconds, 2), fmt(adl.joint_docs_per_s)],
-    [`joint, early exit after layer ${adl.layer} (exitLayers)`, fmt(adl.joint_exit_seconds, 2), fmt(adl.joint_exit_docs_per_s)],
-  ]) + `joint vs separate difference vectors: relative difference ${adl.joint_vs_separate_rel_diff.toExponential(2)}; early exit vs joint: ${adl.joint_exit_vs_joint_rel_diff.toExponential(2)}\n`);
+  if (adl)
+    out.push(
+      table([
+        ['ADL collection (zoo base + LoRA)', 'seconds', 'docs/s'],
+        ['separate passes (scale 0, then 1)', fmt(adl.separate_seconds, 2), fmt(adl.separate_docs_per_s)],
+        ['one joint batch (per-row scale)', fmt(adl.joint_seconds, 2), fmt(adl.joint_docs_per_s)],
+        [
+          `joint, early exit after layer ${adl.layer} (exitLayers)`,
+          fmt(adl.joint_exit_seconds, 2),
+          fmt(adl.joint_exit_docs_per_s),
+        ],
+      ]) +
+        `joint vs separate difference vectors: relative difference ${adl.joint_vs_separate_rel_diff.toExponential(2)}; early exit vs joint: ${adl.joint_exit_vs_joint_rel_diff.toExponential(2)}\n`,
+    );
   const variants = r.graph_variants as Record<string, number>[] | undefined;
-  if (variants) out.push(table([
-    ['graph variant (zoo prefill)', 'reference ms', 'fused ms', 'fused speedup'],
-    ...variants.map((v) => [`${v.batch}x${v.tokens}`, fmt(v.reference_ms, 1), fmt(v.fused_ms, 1), fmt(v.fused_speedup, 2)]),
-  ]));
-  const dev = r.precision_deviation as Record<string, { residual_rel_error_max: number; adl_difference_rel_error: number }> | undefined;
-  if (dev) out.push(table([
-    ['precision vs fp32 (zoo + LoRA)', 'residual rel. error (max over layers)', 'ADL difference vectors rel. error'],
-    ...(['int8', 'int4'] as const).map((p) => [p, dev[p].residual_rel_error_max.toExponential(2), dev[p].adl_difference_rel_error.toExponential(2)]),
-  ]));
-  const contention = r.contention as { variants: Record<string, number | boolean>[]; documents: number; tokens: number } | undefined;
-  if (contention) out.push(table([
-    [`two processes on the same cores (ADL collection, ${contention.documents} docs x ${contention.tokens} tokens)`, 'alone s', 'two at once s (each)', 'slowest s', 'slowdown'],
-    ...contention.variants.map((v) => [`ONNX Runtime spinning ${v.spinning ? 'on' : 'off (default)'}`, fmt(v.solo_seconds as number, 2), fmt(v.pair_seconds as number, 2), fmt(v.pair_max_seconds as number, 2), `x${fmt(v.slowdown as number, 2)}`]),
-  ]));
-  const gpu = r.gpu as { available: boolean; reason?: string; note?: string; prefill?: GpuPrefill[]; decode?: Record<string, number>[]; adl?: Record<string, number>; precision_deviation?: Record<string, { residual_rel_error_max: number; adl_difference_rel_error: number }> } | undefined;
+  if (variants)
+    out.push(
+      table([
+        ['graph variant (zoo prefill)', 'reference ms', 'fused ms', 'fused speedup'],
+        ...variants.map((v) => [
+          `${v.batch}x${v.tokens}`,
+          fmt(v.reference_ms, 1),
+          fmt(v.fused_ms, 1),
+          fmt(v.fused_speedup, 2),
+        ]),
+      ]),
+    );
+  const dev = r.precision_deviation as
+    | Record<string, { residual_rel_error_max: number; adl_difference_rel_error: number }>
+    | undefined;
+  if (dev)
+    out.push(
+      table([
+        [
+          'precision vs fp32 (zoo + LoRA)',
+          'residual rel. error (max over layers)',
+          'ADL difference vectors rel. error',
+        ],
+        ...(['int8', 'int4'] as const).map((p) => [
+          p,
+          dev[p].residual_rel_error_max.toExponential(2),
+          dev[p].adl_difference_rel_error.toExponential(2),
+        ]),
+      ]),
+    );
+  const contention = r.contention as
+    | { variants: Record<string, number | boolean>[]; documents: number; tokens: number }
+    | undefined;
+  if (contention)
+    out.push(
+      table([
+        [
+          `two processes on the same cores (ADL collection, ${contention.documents} docs x ${contention.tokens} tokens)`,
+          'alone s',
+          'two at once s (each)',
+          'slowest s',
+          'slowdown',
+        ],
+        ...contention.variants.map((v) => [
+          `ONNX Runtime spinning ${v.spinning ? 'on' : 'off (default)'}`,
+          fmt(v.solo_seconds as number, 2),
+          fmt(v.pair_seconds as number, 2),
+          fmt(v.pair_max_seconds as number, 2),
+          `x${fmt(v.slowdown as number, 2)}`,
+        ]),
+      ]),
+    );
+  const gpu = r.gpu as
+    | {
+        available: boolean;
+        reason?: string;
+        note?: string;
+        prefill?: GpuPrefill[];
+        decode?: Record<string, number>[];
+        adl?: Record<string, number>;
+        precision_deviation?: Record<string, { residual_rel_error_max: number; adl_difference_rel_error: number }>;
+      }
+    | undefined;
   if (gpu && !gpu.available) out.push(`WebGPU: skipped (${gpu.reason})\n`);
-  if (gpu?.available) out.push(table([
-    ['WebGPU provider', 'tok/s', 'GFLOP/s'],
-    ...gpu.prefill!.map((f) => [`prefill ${f.model} ${f.batch}x${f.tokens} ${f.precision}`, fmt(f.tokens_per_s), fmt(f.gflops, 1)]),
-    ...gpu.decode!.map((f) => [`decode zoo b${f.batch} ${f.precision} (${f.context} ctx + ${f.new_tokens}, KV cache)`, fmt(f.tokens_per_s), '–']),
-    [`ADL collection zoo + LoRA (docs/s, ${gpu.adl!.documents} x ${gpu.adl!.tokens})`, fmt(gpu.adl!.docs_per_s), '–'],
-    ['fp16 vs fp32 on WebGPU: residual rel. error (max) / ADL difference rel. error',
-      gpu.precision_deviation!.fp16.residual_rel_error_max.toExponential(2), gpu.precision_deviation!.fp16.adl_difference_rel_error.toExponential(2)],
-  ]) + `${gpu.note}\n`);
+  if (gpu?.available)
+    out.push(
+      `${table([
+        ['WebGPU provider', 'tok/s', 'GFLOP/s'],
+        ...gpu.prefill!.map((f) => [
+          `prefill ${f.model} ${f.batch}x${f.tokens} ${f.precision}`,
+          fmt(f.tokens_per_s),
+          fmt(f.gflops, 1),
+        ]),
+        ...gpu.decode!.map((f) => [
+          `decode zoo b${f.batch} ${f.precision} (${f.context} ctx + ${f.new_tokens}, KV cache)`,
+          fmt(f.tokens_per_s),
+          '–',
+        ]),
+        [
+          `ADL collection zoo + LoRA (docs/s, ${gpu.adl!.documents} x ${gpu.adl!.tokens})`,
+          fmt(gpu.adl!.docs_per_s),
+          '–',
+        ],
+        [
+          'fp16 vs fp32 on WebGPU: residual rel. error (max) / ADL difference rel. error',
+          gpu.precision_deviation!.fp16.residual_rel_error_max.toExponential(2),
+          gpu.precision_deviation!.fp16.adl_difference_rel_error.toExponential(2),
+        ],
+      ])}${gpu.note}\n`,
+    );
   const mem = r.memory as Record<string, number> | undefined;
-  if (mem) out.push(table([
-    ['peak RSS (MiB)', 'empty process', 'zoo base', 'base + LoRA', 'LoRA / base'],
-    ['', fmt(mem.empty_mib), fmt(mem.base_mib), fmt(mem.lora_mib), fmt(mem.lora_over_base, 3)],
-  ]));
+  if (mem)
+    out.push(
+      table([
+        ['peak RSS (MiB)', 'empty process', 'zoo base', 'base + LoRA', 'LoRA / base'],
+        ['', fmt(mem.empty_mib), fmt(mem.base_mib), fmt(mem.lora_mib), fmt(mem.lora_over_base, 3)],
+      ]),
+    );
   const peer = r.peer as Record<string, unknown>;
-  out.push(peer.available ? `PyTorch peer: torch ${peer.torch}, ${peer.blas_info}, BLAS libraries loaded: ${(peer.blas_libraries as string[]).join(', ')}\n`
-    : `PyTorch peer: not available (${peer.reason}); DiffBench figures only\n`);
+  out.push(
+    peer.available
+      ? `PyTorch peer: torch ${peer.torch}, ${peer.blas_info}, BLAS libraries loaded: ${(peer.blas_libraries as string[]).join(', ')}\n`
+      : `PyTorch peer: not available (${peer.reason}); DiffBench figures only\n`,
+  );
   process.stdout.write(out.join('\n'));
 }
 
@@ -146,8 +273,13 @@ runCli('perf', async () => {
     return 2;
   }
   const report = await runBenchmark({
-    threads: args.threads, reps: args.reps, only: args.only, noPeer: args.noPeer, load: args.load,
-    zooDir: path.join('organisms', 'zoo', 'base'), adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
+    threads: args.threads,
+    reps: args.reps,
+    only: args.only,
+    noPeer: args.noPeer,
+    load: args.load,
+    zooDir: path.join('organisms', 'zoo', 'base'),
+    adapter: path.join('organisms', 'zoo', 'organisms', 'cake_bake'),
     cacheDir: process.env.DIFFBENCH_CACHE ?? path.join(os.tmpdir(), 'diffbench-perf-cache'),
     log: (m) => process.stderr.write(`${m}\n`),
   });

@@ -2,7 +2,13 @@
 // and <reports>/<suite>@<version>.md and .html (by default next to the results they summarise).
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal, type Leaderboard } from '../leaderboard/index.ts';
+import {
+  buildLeaderboard,
+  renderHtml,
+  renderMarkdown,
+  renderTerminal,
+  type Leaderboard,
+} from '../leaderboard/index.ts';
 import type { Suite } from '../harness/suite.ts';
 import { writeFileAtomic } from '../results/atomic.ts';
 import { readResults } from '../results/store.ts';
@@ -20,15 +26,28 @@ export interface WrittenLeaderboard {
  * Throws an InputError (exit 2), naming the folder, when it holds no result of this suite version and
  * settings or its result files contradict themselves (src/leaderboard/consistency.ts).
  */
-export function writeLeaderboard(suite: Suite, resultsDir: string, reportsDir: string, settings?: string): WrittenLeaderboard {
+export function writeLeaderboard(
+  suite: Suite,
+  resultsDir: string,
+  reportsDir: string,
+  settings?: string,
+): WrittenLeaderboard {
   const files = readResults(resultsDir);
-  if (files.length === 0) throw new InputError(`no result files under ${resultsDir}: run npm run bench first, or pass the folder that holds them`);
+  if (files.length === 0)
+    throw new InputError(
+      `no result files under ${resultsDir}: run npm run bench first, or pass the folder that holds them`,
+    );
   const problems = contradictions(suite, files);
-  if (problems.length) throw new InputError(`${problems.length} contradiction(s) in the result files under ${resultsDir}; fix or remove them:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (problems.length)
+    throw new InputError(
+      `${problems.length} contradiction(s) in the result files under ${resultsDir}; fix or remove them:\n${problems.map((p) => `  ${p}`).join('\n')}`,
+    );
   const board = buildLeaderboard(suite, files, { settings });
   if (board.methods.length === 0) {
     const why = [...new Set(board.ignored.map((i) => i.why))].join('; ');
-    throw new InputError(`no result files of ${suite.id}@${suite.version} with ${board.settings} settings under ${resultsDir} (${files.length} other file(s): ${why})`);
+    throw new InputError(
+      `no result files of ${suite.id}@${suite.version} with ${board.settings} settings under ${resultsDir} (${files.length} other file(s): ${why})`,
+    );
   }
   const base = join(reportsDir, `${suite.id}@${suite.version}`);
   writeFileAtomic(`${base}.md`, renderMarkdown(board));

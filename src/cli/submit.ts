@@ -46,7 +46,8 @@ async function main(): Promise<number> {
     return invalid === 0 ? 0 : 1;
   }
   const dir = positionals[0] ?? resultsDirFor(values.settings);
-  if (!existsSync(dir)) throw new InputError(`${dir} does not exist: run npm run bench first, or pass the results folder (see --help)`);
+  if (!existsSync(dir))
+    throw new InputError(`${dir} does not exist: run npm run bench first, or pass the results folder (see --help)`);
   const suite = await asInput(() => loadSuite(values.suite));
   writableDir('out', values.out);
   const { problems, entries } = checkBundle(suite, bundleFiles(dir));
@@ -55,9 +56,15 @@ async function main(): Promise<number> {
     return 1;
   }
   for (const entry of entries) {
-    const path = join(values.out, entry.suite, `${entry.method.id.replace(/\//g, '__')}@${entry.method.version}-${entry.method.configHash}.json`);
+    const path = join(
+      values.out,
+      entry.suite,
+      `${entry.method.id.replace(/\//g, '__')}@${entry.method.version}-${entry.method.configHash}.json`,
+    );
     writeJsonAtomic(path, entry);
-    console.log(`valid: ${entry.method.id}@${entry.method.version} on ${entry.organisms.length} organism(s) -> ${path}`);
+    console.log(
+      `valid: ${entry.method.id}@${entry.method.version} on ${entry.organisms.length} organism(s) -> ${path}`,
+    );
   }
   return 0;
 }

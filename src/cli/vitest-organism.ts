@@ -27,7 +27,9 @@ export async function benchmarkOrganism(suiteName: string, organismId: string): 
   const name = `${suite.id}@${suite.version} ${organismId} (${methodSpec}, ${settings} settings)`;
   if (!suite.organisms.includes(organismId)) {
     it(name, () => {
-      throw new Error(`${organismId} is not in suite ${suite.id}: regenerate the benchmark files with \`npx tsx benchmark/generate.ts\``);
+      throw new Error(
+        `${organismId} is not in suite ${suite.id}: regenerate the benchmark files with \`npx tsx benchmark/generate.ts\``,
+      );
     });
     return;
   }
@@ -58,6 +60,9 @@ export async function benchmarkOrganism(suiteName: string, organismId: string): 
     task.meta.diffbenchResult = run.result;
     // not scored (a metric the threshold names is missing or not finite) fails like a failed threshold
     const failed = run.result.thresholds.filter((t) => t.status !== 'pass');
-    expect(failed.map((t) => `${t.id} ${t.status}: ${t.reason} (threshold source: ${t.source})`), `result file ${run.path}`).toEqual([]);
+    expect(
+      failed.map((t) => `${t.id} ${t.status}: ${t.reason} (threshold source: ${t.source})`),
+      `result file ${run.path}`,
+    ).toEqual([]);
   });
 }

@@ -16,9 +16,15 @@ export interface TensorCheck {
 }
 
 /** ‖out − ref‖ / ‖ref‖ and max |out − ref| over the selected elements. */
-export function compare(out: Float32Array, ref: Float32Array, select?: (i: number) => boolean): { maxAbs: number; rel: number } {
+export function compare(
+  out: Float32Array,
+  ref: Float32Array,
+  select?: (i: number) => boolean,
+): { maxAbs: number; rel: number } {
   if (out.length !== ref.length) throw new Error(`shape mismatch: ${out.length} vs ${ref.length} values`);
-  let num = 0, den = 0, maxAbs = 0;
+  let num = 0,
+    den = 0,
+    maxAbs = 0;
   for (let i = 0; i < out.length; i++) {
     if (select && !select(i)) continue;
     const d = out[i] - ref[i];
@@ -62,14 +68,27 @@ async function checkModel(c: ReferenceCase, model: LanguageModel, gold: Golden):
     const { maxAbs, rel } = compare(out, ref, usable);
     if (nonFinite) note = `${note ? `${note}; ` : ''}${nonFinite} reference values are NaN and were skipped`;
     const finiteOut = out.every((x, i) => !usable(i) || Number.isFinite(x));
-    checks.push({ case: c.name, tensor, maxAbsError: maxAbs, relError: rel, pass: finiteOut && rel <= REL_TOLERANCE, note });
+    checks.push({
+      case: c.name,
+      tensor,
+      maxAbsError: maxAbs,
+      relError: rel,
+      pass: finiteOut && rel <= REL_TOLERANCE,
+      note,
+    });
   };
   const ids = get('input_ids');
   const [B, T] = ids.shape;
   const rows = Array.from({ length: B }, (_, b) => Array.from(ids.data.subarray(b * T, (b + 1) * T)));
-  const L = model.info.numLayers, H = model.info.hiddenSize, V = model.info.vocabSize;
+  const L = model.info.numLayers,
+    H = model.info.hiddenSize,
+    V = model.info.vocabSize;
   const { layer, patch_position, padded_row, padded_from } = c.meta;
-  const allHooks: HookName[] = ['resid_pre.0', ...Array.from({ length: L }, (_, i) => `resid_post.${i}` as HookName), 'final_norm'];
+  const allHooks: HookName[] = [
+    'resid_pre.0',
+    ...Array.from({ length: L }, (_, i) => `resid_post.${i}` as HookName),
+    'final_norm',
+  ];
 
   const plain = await model.forward({ inputIds: rows, capture: allHooks });
   for (const h of allHooks) record(h, plain.hooks[h]!.data);
@@ -81,19 +100,32 @@ async function checkModel(c: ReferenceCase, model: LanguageModel, gold: Golden):
     const mask = Array.from({ length: B }, (_, b) => Array.from(maskT.data.subarray(b * T, (b + 1) * T)));
     const padded = await model.forward({ inputIds: rows, attentionMask: mask, capture: [`resid_post.${layer}`] });
     const realOnly = (width: number) => (i: number) => {
-      const b = Math.floor(i / (T * width)), t = Math.floor(i / width) % T;
+      const b = Math.floor(i / (T * width)),
+        t = Math.floor(i / width) % T;
       return b !== padded_row || t < padded_from;
     };
     record('padded.logits', padded.logits!.data, realOnly(V), `row ${padded_row} positions 0..${padded_from - 1}`);
-    record(`padded.resid_post.${layer}`, padded.hooks[`resid_post.${layer}`]!.data, realOnly(H), `row ${padded_row} positions 0..${padded_from - 1}`);
+    record(
+      `padded.resid_post.${layer}`,
+      padded.hooks[`resid_post.${layer}`]!.data,
+      realOnly(H),
+      `row ${padded_row} positions 0..${padded_from - 1}`,
+    );
   }
   if (gold.has('steer.vector')) {
-    const steered = await model.forward({ inputIds: rows, steer: [{ layer, vector: get('steer.vector').data }], capture: [`resid_post.${L - 1}`] });
+    const steered = await model.forward({
+      inputIds: rows,
+      steer: [{ layer, vector: get('steer.vector').data }],
+      capture: [`resid_post.${L - 1}`],
+    });
     record('steer.logits', steered.logits!.data);
     record(`steer.resid_post.${L - 1}`, steered.hooks[`resid_post.${L - 1}`]!.data);
   }
   if (gold.has('patch.vector')) {
-    const patched = await model.forward({ inputIds: rows, patch: [{ layer, position: patch_position, vector: get('patch.vector').data }] });
+    const patched = await model.forward({
+      inputIds: rows,
+      patch: [{ layer, position: patch_position, vector: get('patch.vector').data }],
+    });
     record('patch.logits', patched.logits!.data);
   }
   if (gold.has('generate.output')) {
@@ -104,8 +136,14 @@ async function checkModel(c: ReferenceCase, model: LanguageModel, gold: Golden):
     let mismatches = 0;
     for (let i = 0; i < expected.length; i++) if (got[i] !== expected[i]) mismatches++;
     checks.push({
-      case: c.name, tensor: 'generate.output', maxAbsError: mismatches, relError: mismatches / expected.length, pass: mismatches === 0,
-      note: mismatches ? `expected [${expected}] got [${got}]` : `${expected.length - prompt.length} greedy tokens identical`,
+      case: c.name,
+      tensor: 'generate.output',
+      maxAbsError: mismatches,
+      relError: mismatches / expected.length,
+      pass: mismatches === 0,
+      note: mismatches
+        ? `expected [${expected}] got [${got}]`
+        : `${expected.length - prompt.length} greedy tokens identical`,
     });
   }
   return checks;

@@ -1,4 +1,12 @@
 export { readRecords, DATA_FILE, type DataRecord } from './records.ts';
 export { recordText, MissingColumnError, type ChatTextMode, type ChatTurn } from './text.ts';
 export { dataFiles, filesOfSplit, type DataSource, type DataFiles } from './source.ts';
-export { sampleDocuments, sampleTexts, allTexts, shuffled, type SampleDocumentsOptions, type SampleTextsOptions, type Encoder } from './sample.ts';
+export {
+  sampleDocuments,
+  sampleTexts,
+  allTexts,
+  shuffled,
+  type SampleDocumentsOptions,
+  type SampleTextsOptions,
+  type Encoder,
+} from './sample.ts';

@@ -24,7 +24,10 @@ export async function* readRecords(file: string, columns?: string[]): AsyncGener
     }
   }
   const stream = createReadStream(file);
-  const lines = createInterface({ input: file.endsWith('.gz') ? stream.pipe(createGunzip()) : stream, crlfDelay: Infinity });
+  const lines = createInterface({
+    input: file.endsWith('.gz') ? stream.pipe(createGunzip()) : stream,
+    crlfDelay: Infinity,
+  });
   let lineNo = 0;
   for await (const line of lines) {
     lineNo++;

@@ -47,7 +47,12 @@ export function shuffled<T>(items: T[], seed: string | number): T[] {
   return out;
 }
 
-async function orderedDocs(ds: DataSource, column: string, order: 'file' | 'shuffled', seed: string | number): Promise<AsyncIterable<Doc> | Doc[]> {
+async function orderedDocs(
+  ds: DataSource,
+  column: string,
+  order: 'file' | 'shuffled',
+  seed: string | number,
+): Promise<AsyncIterable<Doc> | Doc[]> {
   if (order === 'file') return documents(ds, column);
   const all: Doc[] = [];
   for await (const doc of documents(ds, column)) all.push(doc);
@@ -72,7 +77,9 @@ export async function sampleDocuments(opts: SampleDocumentsOptions): Promise<num
     out.push(ids.slice(0, opts.minTokens));
     if (out.length === opts.n) return out;
   }
-  throw new Error(`${opts.source}: only ${out.length} documents have at least ${opts.minTokens} tokens in column '${column}'; ${opts.n} were asked for`);
+  throw new Error(
+    `${opts.source}: only ${out.length} documents have at least ${opts.minTokens} tokens in column '${column}'; ${opts.n} were asked for`,
+  );
 }
 
 export interface SampleTextsOptions extends DataSource {

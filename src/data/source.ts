@@ -45,15 +45,21 @@ export async function dataFiles(ds: DataSource): Promise<DataFiles> {
     return { files: filesOfSplit(all, ds.split).map((f) => resolve(ds.source, f)) };
   }
   const opts = { kind: 'dataset' as const, revision: ds.revision, onProgress: ds.onProgress };
-  let resolved;
+  let resolved: Awaited<ReturnType<typeof resolveModel>>;
   try {
     // Fetch only the split's files when the repo names them so.
-    const patterns = ds.split ? EXTENSIONS.flatMap((e) => [`**/${ds.split}-*.${e}`, `**/${ds.split}.${e}`, `**/${ds.split}/*.${e}`]) : undefined;
+    const patterns = ds.split
+      ? EXTENSIONS.flatMap((e) => [`**/${ds.split}-*.${e}`, `**/${ds.split}.${e}`, `**/${ds.split}/*.${e}`])
+      : undefined;
     resolved = await resolveModel(ds.source, { ...opts, files: patterns });
   } catch (err) {
     if (!(err instanceof HubError && err.kind === 'not-found' && ds.split)) throw err;
     resolved = await resolveModel(ds.source, opts);
   }
   const all = (await listFolder(resolved.path)).filter((f) => DATA_FILE.test(f)).sort();
-  return { files: filesOfSplit(all, ds.split).map((f) => join(resolved.path, f)), repoId: resolved.repoId, commit: resolved.commit };
+  return {
+    files: filesOfSplit(all, ds.split).map((f) => join(resolved.path, f)),
+    repoId: resolved.repoId,
+    commit: resolved.commit,
+  };
 }

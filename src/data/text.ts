@@ -22,7 +22,12 @@ function isChat(value: unknown): value is ChatTurn[] {
 }
 
 /** The text, or undefined for empty/unusable values. Throws MissingColumnError when the column is absent. */
-export function recordText(record: DataRecord, column: string, file: string, mode: ChatTextMode = 'joined'): string | undefined {
+export function recordText(
+  record: DataRecord,
+  column: string,
+  file: string,
+  mode: ChatTextMode = 'joined',
+): string | undefined {
   if (!(column in record)) throw new MissingColumnError(file, column, Object.keys(record));
   const value = record[column];
   if (typeof value === 'string') return value === '' ? undefined : value;

@@ -4,7 +4,13 @@
 // Transcripts go to `<result name>.agents/<agent>_mi<budget>/run<k>/` next to the result file.
 import { join, relative } from 'node:path';
 import type { OrganismContext } from '../method/graders.ts';
-import { runBlackboxAgent, runMethodAgent, runtimeModelAccess, unsteeredExamples, type AgentRun } from '../agent/index.ts';
+import {
+  runBlackboxAgent,
+  runMethodAgent,
+  runtimeModelAccess,
+  unsteeredExamples,
+  type AgentRun,
+} from '../agent/index.ts';
 import type { MethodOutput } from '../method/types.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import type { AgentRecord, HypothesisGradeRecord } from '../results/types.ts';
@@ -26,9 +32,15 @@ function norm(v: ArrayLike<number>): number {
  * target norm from the scalar `target_norm.L<layer>` or `target_norm`; without one, vector × strength.
  */
 export function steeringIntervention(output: MethodOutput, position: number): SteerIntervention | undefined {
-  const entries = [...(output.steering ?? [])].sort((a, b) => Number(b.variant === 'difference') - Number(a.variant === 'difference'));
-  const vectors = [...(output.vectors ?? [])].sort((a, b) => Number(b.name === 'mean_diff') - Number(a.name === 'mean_diff'));
-  const entry = entries.find((s) => s.position === position) ?? entries.find((s) => vectors.some((v) => v.layer === s.layer && v.position === position));
+  const entries = [...(output.steering ?? [])].sort(
+    (a, b) => Number(b.variant === 'difference') - Number(a.variant === 'difference'),
+  );
+  const vectors = [...(output.vectors ?? [])].sort(
+    (a, b) => Number(b.name === 'mean_diff') - Number(a.name === 'mean_diff'),
+  );
+  const entry =
+    entries.find((s) => s.position === position) ??
+    entries.find((s) => vectors.some((v) => v.layer === s.layer && v.position === position));
   const vector = entry ? vectors.find((v) => v.layer === entry.layer && v.position === position) : undefined;
   if (!entry || !vector) return undefined;
   const target = output.scalars?.[`target_norm.L${entry.layer}`] ?? output.scalars?.target_norm;
@@ -53,7 +65,11 @@ export interface AgentTierInput {
   progress?: ProgressFn;
 }
 
-async function grade(tier: LlmTier, truth: OrganismContext, description: string): Promise<{ record: HypothesisGradeRecord | null; reasoning: string[] }> {
+async function grade(
+  tier: LlmTier,
+  truth: OrganismContext,
+  description: string,
+): Promise<{ record: HypothesisGradeRecord | null; reasoning: string[] }> {
   if (description.trim() === '') return { record: null, reasoning: [] };
   const g = await tier.graders.hypothesis.grade(truth, description);
   return { record: { score: Number.isFinite(g.score) ? g.score : null, scores: g.scores }, reasoning: g.reasoning };
@@ -77,17 +93,34 @@ export async function runAgentTier(input: AgentTierInput): Promise<AgentRecord[]
   });
   const examples = unsteeredExamples(output);
   const jobs = [
-    ...cfg.method.map((mi) => ({ name: `method-${input.methodId.replace(/[^A-Za-z0-9_.-]/g, '_')}`, kind: 'method' as const, mi })),
+    ...cfg.method.map((mi) => ({
+      name: `method-${input.methodId.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
+      kind: 'method' as const,
+      mi,
+    })),
     ...cfg.blackbox.map((mi) => ({ name: 'blackbox', kind: 'blackbox' as const, mi })),
   ].flatMap((j) => Array.from({ length: cfg.runs }, (_, k) => ({ ...j, k })));
   const records: AgentRecord[] = [];
   for (const [i, job] of jobs.entries()) {
     input.progress?.('agents', i, jobs.length);
     const outDir = join(input.dir, `${job.name}_mi${job.mi}`, `run${job.k}`);
-    const opts = { client, models, runIndex: job.k, outDir, budgets: { modelInteractions: job.mi, llmCalls: cfg.llmCalls, generatedTokens: cfg.generatedTokens } };
-    const run: AgentRun = job.kind === 'method' ? await runMethodAgent(input.methodId, output, opts) : await runBlackboxAgent(examples, opts);
+    const opts = {
+      client,
+      models,
+      runIndex: job.k,
+      outDir,
+      budgets: { modelInteractions: job.mi, llmCalls: cfg.llmCalls, generatedTokens: cfg.generatedTokens },
+    };
+    const run: AgentRun =
+      job.kind === 'method'
+        ? await runMethodAgent(input.methodId, output, opts)
+        : await runBlackboxAgent(examples, opts);
     const { record: g, reasoning } = await grade(tier, input.truth, run.description);
-    writeJsonAtomic(join(outDir, 'hypothesis_grade.json'), { grader: tier.graders.hypothesis.grader, ...(g ?? { score: null, scores: [] }), reasoning });
+    writeJsonAtomic(join(outDir, 'hypothesis_grade.json'), {
+      grader: tier.graders.hypothesis.grader,
+      ...(g ?? { score: null, scores: [] }),
+      reasoning,
+    });
     records.push({
       agent: run.agent,
       modelInteractions: job.mi,

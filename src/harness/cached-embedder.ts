@@ -12,7 +12,8 @@ export function cachedEmbedder(inner: TextEmbedder): TextEmbedder {
       const missing = [...new Set(texts.filter((t) => !known.has(t)))];
       if (missing.length > 0) {
         const vectors = await inner.embed(missing);
-        if (vectors.length !== missing.length) throw new Error(`${inner.grader.id}: embed returned ${vectors.length} vectors for ${missing.length} texts`);
+        if (vectors.length !== missing.length)
+          throw new Error(`${inner.grader.id}: embed returned ${vectors.length} vectors for ${missing.length} texts`);
         missing.forEach((t, i) => known.set(t, vectors[i]));
       }
       return texts.map((t) => known.get(t)!);

@@ -23,7 +23,8 @@ export function gradersFor(mode: GraderMode, graders: HarnessGraders, llm: LlmTi
 
 /** The result file's note on which graders the method itself used. */
 export function methodVariantNote(mode: GraderMode, swapped: boolean): string {
-  if (mode === 'paper') return "the method's own graders are the LLM ones: Patchscope scale choice and the steering search's coherence grader (the paper's toolkit)";
+  if (mode === 'paper')
+    return "the method's own graders are the LLM ones: Patchscope scale choice and the steering search's coherence grader (the paper's toolkit)";
   if (!swapped) return 'the method grades nothing itself: the LLM graders score its unchanged output';
   return "the method's own graders swapped for the LLM ones (Patchscope scale choice); the steering search keeps its offline coherence grader";
 }

@@ -3,8 +3,20 @@
 //   coherence.<variant>.steered / .unsteered   % of samples labelled COHERENT (UNKNOWN left out); CI: bootstrap over samples
 //   agent.<agent>.mi<budget>                   mean hypothesis grade (1-5) over the runs; CI: bootstrap over runs
 //   hypothesis.findings                        hypothesis grade of the method's findings (mean over the grader's repeats)
-import type { CoherenceGrader, CoherenceLabel, OrganismContext, RelevanceLabel, TokenRelevanceGrader } from '../method/graders.ts';
-import { bootstrapCI, coherencePercentage, labelAgreement, relevanceFraction, scoreAgreement } from '../metrics/index.ts';
+import type {
+  CoherenceGrader,
+  CoherenceLabel,
+  OrganismContext,
+  RelevanceLabel,
+  TokenRelevanceGrader,
+} from '../method/graders.ts';
+import {
+  bootstrapCI,
+  coherencePercentage,
+  labelAgreement,
+  relevanceFraction,
+  scoreAgreement,
+} from '../metrics/index.ts';
 import type { MethodOutput } from '../method/types.ts';
 import type { AgentRecord, AgreementEntry, HypothesisGradeRecord, MetricValue, Metrics } from '../results/types.ts';
 import type { HypothesisGrader } from '../method/graders.ts';
@@ -26,10 +38,17 @@ export class RecordingRelevanceGrader implements TokenRelevanceGrader {
 }
 
 /** The steered and unsteered samples of an output, grouped per (variant, position, prompt, side). */
-export function sampleGroups(output: MethodOutput): { variant: string; side: 'steered' | 'unsteered'; key: string; texts: string[] }[] {
+export function sampleGroups(
+  output: MethodOutput,
+): { variant: string; side: 'steered' | 'unsteered'; key: string; texts: string[] }[] {
   return (output.steering ?? []).flatMap((s) =>
     (['steered', 'unsteered'] as const).flatMap((side) =>
-      s[side].map((texts, i) => ({ variant: s.variant, side, key: `${s.variant}.L${s.layer}.P${s.position}.${side}.prompt${i}`, texts: texts.filter((t) => t.trim() !== '') })),
+      s[side].map((texts, i) => ({
+        variant: s.variant,
+        side,
+        key: `${s.variant}.L${s.layer}.P${s.position}.${side}.prompt${i}`,
+        texts: texts.filter((t) => t.trim() !== ''),
+      })),
     ),
   );
 }
@@ -40,7 +59,12 @@ export interface CoherenceGrading {
   labels: CoherenceLabel[][];
 }
 
-export async function gradeCoherence(output: MethodOutput, grader: CoherenceGrader, seed: string, bootstrap: number): Promise<CoherenceGrading> {
+export async function gradeCoherence(
+  output: MethodOutput,
+  grader: CoherenceGrader,
+  seed: string,
+  bootstrap: number,
+): Promise<CoherenceGrading> {
   const groups = sampleGroups(output);
   const flat = await grader.grade(groups.flatMap((g) => g.texts));
   let i = 0;
@@ -54,8 +78,19 @@ export async function gradeCoherence(output: MethodOutput, grader: CoherenceGrad
   });
   for (const [name, known] of byName) {
     if (known.length === 0) continue;
-    const ci = bootstrapCI(known, (xs) => (100 * xs.filter(Boolean).length) / xs.length, { n: bootstrap, seed: `${seed}|${name}` });
-    metrics[name] = { estimate: ci.estimate, lower: ci.lower, upper: ci.upper, n: known.length, alpha: ci.alpha, ci: 'bootstrap', over: `${known.length} samples with a known label` };
+    const ci = bootstrapCI(known, (xs) => (100 * xs.filter(Boolean).length) / xs.length, {
+      n: bootstrap,
+      seed: `${seed}|${name}`,
+    });
+    metrics[name] = {
+      estimate: ci.estimate,
+      lower: ci.lower,
+      upper: ci.upper,
+      n: known.length,
+      alpha: ci.alpha,
+      ci: 'bootstrap',
+      over: `${known.length} samples with a known label`,
+    };
   }
   return { metrics, labels };
 }
@@ -76,14 +111,29 @@ export function agentMetrics(records: AgentRecord[], seed: string, bootstrap: nu
       metrics[name] = { estimate: scores[0], lower: scores[0], upper: scores[0], n: 1, alpha: ALPHA, ci: 'none', over };
       continue;
     }
-    const ci = bootstrapCI(scores, (xs) => xs.reduce((s, x) => s + x, 0) / xs.length, { n: bootstrap, seed: `${seed}|${name}` });
-    metrics[name] = { estimate: ci.estimate, lower: ci.lower, upper: ci.upper, n: scores.length, alpha: ci.alpha, ci: 'bootstrap', over };
+    const ci = bootstrapCI(scores, (xs) => xs.reduce((s, x) => s + x, 0) / xs.length, {
+      n: bootstrap,
+      seed: `${seed}|${name}`,
+    });
+    metrics[name] = {
+      estimate: ci.estimate,
+      lower: ci.lower,
+      upper: ci.upper,
+      n: scores.length,
+      alpha: ci.alpha,
+      ci: 'bootstrap',
+      over,
+    };
   }
   return metrics;
 }
 
 /** The method's findings as one hypothesis (a bulleted list), graded against the organism-type rubric. */
-export async function gradeFindings(output: MethodOutput, truth: OrganismContext, grader: HypothesisGrader): Promise<{ record: HypothesisGradeRecord | null; metric?: MetricValue }> {
+export async function gradeFindings(
+  output: MethodOutput,
+  truth: OrganismContext,
+  grader: HypothesisGrader,
+): Promise<{ record: HypothesisGradeRecord | null; metric?: MetricValue }> {
   const findings = (output.findings ?? []).map((f) => f.trim()).filter(Boolean);
   if (findings.length === 0) return { record: null };
   const hypothesis = findings.map((f) => `- ${f}`).join('\n');
@@ -91,19 +141,46 @@ export async function gradeFindings(output: MethodOutput, truth: OrganismContext
   const score = Number.isFinite(g.score) ? g.score : null;
   const record = { hypothesis, score, scores: g.scores };
   if (score === null) return { record };
-  const lo = Math.min(...g.scores), hi = Math.max(...g.scores);
+  const lo = Math.min(...g.scores),
+    hi = Math.max(...g.scores);
   // The spread of the grader's repeats, not a sampling CI.
-  return { record, metric: { estimate: score, lower: lo, upper: hi, n: 1, alpha: ALPHA, ci: 'none', over: `${g.scores.length} grader repeat(s) (range)` } };
+  return {
+    record,
+    metric: {
+      estimate: score,
+      lower: lo,
+      upper: hi,
+      n: 1,
+      alpha: ALPHA,
+      ci: 'none',
+      over: `${g.scores.length} grader repeat(s) (range)`,
+    },
+  };
 }
 
-const entry = (role: AgreementEntry['role'], statistic: AgreementEntry['statistic'], over: string, a: { value: number; n: number }): AgreementEntry => ({
-  role, statistic, over, value: Number.isFinite(a.value) ? a.value : null, n: a.n,
+const entry = (
+  role: AgreementEntry['role'],
+  statistic: AgreementEntry['statistic'],
+  over: string,
+  a: { value: number; n: number },
+): AgreementEntry => ({
+  role,
+  statistic,
+  over,
+  value: Number.isFinite(a.value) ? a.value : null,
+  n: a.n,
 });
 
 /** Relevance: kappa over every graded token, Pearson over the lists' top-20 fractions. */
-export async function relevanceAgreement(llm: RecordingRelevanceGrader, offline: TokenRelevanceGrader, topK = 20): Promise<AgreementEntry[]> {
-  const a: RelevanceLabel[] = [], b: RelevanceLabel[] = [];
-  const fa: number[] = [], fb: number[] = [];
+export async function relevanceAgreement(
+  llm: RecordingRelevanceGrader,
+  offline: TokenRelevanceGrader,
+  topK = 20,
+): Promise<AgreementEntry[]> {
+  const a: RelevanceLabel[] = [],
+    b: RelevanceLabel[] = [];
+  const fa: number[] = [],
+    fb: number[] = [];
   for (const call of llm.calls) {
     const off = await offline.grade(call.ctx, call.candidates);
     a.push(...off);
@@ -129,9 +206,25 @@ export function coherenceAgreement(offline: CoherenceLabel[][], llm: CoherenceLa
 /** Patchscope: Pearson between the scales the two graders chose for the same readout (variant, layer, position). */
 export function patchscopeAgreement(offline: MethodOutput, llm: MethodOutput): AgreementEntry[] {
   const key = (r: { variant: string; layer: number; position: number }) => `${r.variant}|${r.layer}|${r.position}`;
-  const scales = (o: MethodOutput) => new Map((o.readouts ?? []).filter((r) => r.source === 'patchscope' && r.scale !== undefined).map((r) => [key(r), r.scale!]));
-  const a = scales(offline), b = scales(llm);
+  const scales = (o: MethodOutput) =>
+    new Map(
+      (o.readouts ?? [])
+        .filter((r) => r.source === 'patchscope' && r.scale !== undefined)
+        .map((r) => [key(r), r.scale!]),
+    );
+  const a = scales(offline),
+    b = scales(llm);
   const shared = [...a.keys()].filter((k) => b.has(k));
   if (shared.length === 0) return [];
-  return [entry('patchscope-scale', 'pearson', 'readouts (chosen scale)', scoreAgreement(shared.map((k) => a.get(k)!), shared.map((k) => b.get(k)!)))];
+  return [
+    entry(
+      'patchscope-scale',
+      'pearson',
+      'readouts (chosen scale)',
+      scoreAgreement(
+        shared.map((k) => a.get(k)!),
+        shared.map((k) => b.get(k)!),
+      ),
+    ),
+  ];
 }

@@ -11,7 +11,8 @@ export type GraderMode = 'offline' | 'llm' | 'both' | 'paper';
 export const GRADER_MODES: GraderMode[] = ['offline', 'llm', 'both', 'paper'];
 
 export function parseGraderMode(value: string): GraderMode {
-  if (!(GRADER_MODES as string[]).includes(value)) throw new Error(`--graders ${value}: expected one of ${GRADER_MODES.join(', ')}`);
+  if (!(GRADER_MODES as string[]).includes(value))
+    throw new Error(`--graders ${value}: expected one of ${GRADER_MODES.join(', ')}`);
   return value as GraderMode;
 }
 
@@ -33,7 +34,13 @@ export interface AgentTierConfig {
 
 /** Spec §7.1: 5 runs, ADL at 0 and 5 model interactions, black-box at 0 / 5 / 50, ask_model 1024 tokens, steering 512. */
 export const SPEC_AGENT_TIER: AgentTierConfig = {
-  runs: 5, method: [0, 5], blackbox: [0, 5, 50], llmCalls: 100, generatedTokens: 100_000, askMaxNewTokens: 1024, steeredMaxNewTokens: 512,
+  runs: 5,
+  method: [0, 5],
+  blackbox: [0, 5, 50],
+  llmCalls: 100,
+  generatedTokens: 100_000,
+  askMaxNewTokens: 1024,
+  steeredMaxNewTokens: 512,
 };
 
 /**
@@ -42,11 +49,21 @@ export const SPEC_AGENT_TIER: AgentTierConfig = {
  * interactions, 30 agent calls, 96 / 64 new tokens.
  */
 export const ZOO_AGENT_TIER: AgentTierConfig = {
-  runs: 2, method: [0, 5], blackbox: [0, 5, 20], llmCalls: 30, generatedTokens: 100_000, askMaxNewTokens: 96, steeredMaxNewTokens: 64,
+  runs: 2,
+  method: [0, 5],
+  blackbox: [0, 5, 20],
+  llmCalls: 30,
+  generatedTokens: 100_000,
+  askMaxNewTokens: 96,
+  steeredMaxNewTokens: 64,
 };
 
 /** The suite's settings' `agents` (partial) over the default: ZOO_AGENT_TIER for all-zoo suites, else SPEC_AGENT_TIER. */
-export function agentTierFor(suite: Suite, settings: string, overrides: Partial<AgentTierConfig> = {}): AgentTierConfig {
+export function agentTierFor(
+  suite: Suite,
+  settings: string,
+  overrides: Partial<AgentTierConfig> = {},
+): AgentTierConfig {
   const zoo = suite.organisms.every((o) => o.startsWith('zoo/'));
   const fromSuite = (suite.settings[settings] as { agents?: Partial<AgentTierConfig> } | undefined)?.agents ?? {};
   const tier = { ...(zoo ? ZOO_AGENT_TIER : SPEC_AGENT_TIER), ...fromSuite, ...overrides };
@@ -54,11 +71,14 @@ export function agentTierFor(suite: Suite, settings: string, overrides: Partial<
   const int = (v: number, min: number) => Number.isInteger(v) && v >= min;
   if (!int(tier.runs, 0)) throw new Error(`${where}: runs must be an integer >= 0, got ${tier.runs}`);
   for (const k of ['method', 'blackbox'] as const) {
-    if (!Array.isArray(tier[k]) || tier[k].some((b) => !int(b, 0))) throw new Error(`${where}: ${k} must be a list of integers >= 0, got ${JSON.stringify(tier[k])}`);
+    if (!Array.isArray(tier[k]) || tier[k].some((b) => !int(b, 0)))
+      throw new Error(`${where}: ${k} must be a list of integers >= 0, got ${JSON.stringify(tier[k])}`);
   }
   if (!int(tier.llmCalls, 1)) throw new Error(`${where}: llmCalls must be an integer >= 1`);
-  if (!(tier.generatedTokens === -1 || int(tier.generatedTokens, 1))) throw new Error(`${where}: generatedTokens must be -1 or an integer >= 1`);
-  if (!int(tier.askMaxNewTokens, 1) || !int(tier.steeredMaxNewTokens, 1)) throw new Error(`${where}: askMaxNewTokens and steeredMaxNewTokens must be integers >= 1`);
+  if (!(tier.generatedTokens === -1 || int(tier.generatedTokens, 1)))
+    throw new Error(`${where}: generatedTokens must be -1 or an integer >= 1`);
+  if (!int(tier.askMaxNewTokens, 1) || !int(tier.steeredMaxNewTokens, 1))
+    throw new Error(`${where}: askMaxNewTokens and steeredMaxNewTokens must be integers >= 1`);
   return tier;
 }
 

@@ -7,7 +7,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import type { DiffingMethod } from '../method/types.ts';
 import { mergeConfig } from '../merge-config.ts';
 import { BUILTIN_METHODS, type BuiltinMethod, type MethodGraders } from '../methods/index.ts';
-import { sha256, shortHash } from '../results/hash.ts';
+import { shortHash } from '../results/hash.ts';
 import { hashMethodSources } from './method-sources.ts';
 
 export { mergeConfig };
@@ -38,21 +38,26 @@ export function assertDiffingMethod(value: unknown, where: string): asserts valu
   const problems: string[] = [];
   if (!m || typeof m !== 'object') problems.push('the export is not an object');
   else {
-    if (typeof m.id !== 'string' || !ID.test(m.id)) problems.push(`id must be a string of letters, digits, '_', '.', '-', '/' (got ${JSON.stringify(m.id)})`);
+    if (typeof m.id !== 'string' || !ID.test(m.id))
+      problems.push(`id must be a string of letters, digits, '_', '.', '-', '/' (got ${JSON.stringify(m.id)})`);
     if (typeof m.version !== 'string' || m.version === '') problems.push('version must be a non-empty string');
-    if (!m.configSchema || typeof m.configSchema !== 'object') problems.push('configSchema must be a JSON Schema object');
+    if (!m.configSchema || typeof m.configSchema !== 'object')
+      problems.push('configSchema must be a JSON Schema object');
     if (!m.defaultConfig || typeof m.defaultConfig !== 'object') problems.push('defaultConfig must be an object');
     if (!m.needs || typeof m.needs.generation !== 'boolean' || typeof m.needs.unrelatedText !== 'boolean') {
       problems.push('needs must be { generation: boolean, unrelatedText: boolean }');
     }
     for (const key of ['finetuningData', 'chatData'] as const) {
       const need = m.needs?.[key];
-      if (need !== undefined && typeof need !== 'boolean' && typeof need !== 'function') problems.push(`needs.${key} must be a boolean or a function of the config (got ${typeof need})`);
+      if (need !== undefined && typeof need !== 'boolean' && typeof need !== 'function')
+        problems.push(`needs.${key} must be a boolean or a function of the config (got ${typeof need})`);
     }
     if (typeof m.run !== 'function') problems.push('run(ctx, config) must be a function');
   }
   if (problems.length > 0) {
-    throw new Error(`${where} is not a DiffingMethod (see src/method/types.ts and src/harness/README.md): ${problems.join('; ')}`);
+    throw new Error(
+      `${where} is not a DiffingMethod (see src/method/types.ts and src/harness/README.md): ${problems.join('; ')}`,
+    );
   }
 }
 
@@ -80,19 +85,28 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
     assertDiffingMethod(builtin.method, `built-in method '${spec}' (src/methods/index.ts)`);
     const entry = fileURLToPath(builtin.entry);
     const codeHash = hashMethodSources(entry, [dirname(entry), ...(builtin.data ?? []).map((u) => fileURLToPath(u))]);
-    return { method: builtin.method, source: `builtin:${spec}`, codeHash, ...(builtin.withGraders ? { withGraders: builtin.withGraders } : {}) };
+    return {
+      method: builtin.method,
+      source: `builtin:${spec}`,
+      codeHash,
+      ...(builtin.withGraders ? { withGraders: builtin.withGraders } : {}),
+    };
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
   if (!looksLikePath) {
-    throw new Error(`unknown method '${spec}': built-in methods are ${BUILTIN_METHODS.map((b) => b.method.id).join(', ')} (npm run methods); to score your own method pass a file path, e.g. --method ./my-method.ts`);
+    throw new Error(
+      `unknown method '${spec}': built-in methods are ${BUILTIN_METHODS.map((b) => b.method.id).join(', ')} (npm run methods); to score your own method pass a file path, e.g. --method ./my-method.ts`,
+    );
   }
   const path = isAbsolute(spec) ? spec : resolve(cwd, spec);
   if (!existsSync(path)) throw new Error(`method file not found: ${path}`);
   const mod = await importFile(path);
   const method = mod.default;
-  if (method === undefined) throw new Error(`${path} has no default export; write \`export default myMethod\` (a DiffingMethod)`);
+  if (method === undefined)
+    throw new Error(`${path} has no default export; write \`export default myMethod\` (a DiffingMethod)`);
   assertDiffingMethod(method, path);
-  const withGraders = typeof mod.withGraders === 'function' ? (mod.withGraders as LoadedMethod['withGraders']) : undefined;
+  const withGraders =
+    typeof mod.withGraders === 'function' ? (mod.withGraders as LoadedMethod['withGraders']) : undefined;
   return { method, source: path, codeHash: hashMethodSources(path), ...(withGraders ? { withGraders } : {}) };
 }
 
@@ -115,8 +129,13 @@ export function resolveConfig(method: DiffingMethod<any>, overrides: Record<stri
   }
   validators.set(method.configSchema, validate);
   if (!validate(config)) {
-    const errors = (validate.errors ?? []).map((e) => `${e.instancePath || '(top level)'} ${e.message}${e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : ''}`);
-    throw new Error(`method '${method.id}': config does not match its configSchema: ${errors.join('; ')} (config: ${JSON.stringify(overrides)} over the defaults)`);
+    const errors = (validate.errors ?? []).map(
+      (e) =>
+        `${e.instancePath || '(top level)'} ${e.message}${e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : ''}`,
+    );
+    throw new Error(
+      `method '${method.id}': config does not match its configSchema: ${errors.join('; ')} (config: ${JSON.stringify(overrides)} over the defaults)`,
+    );
   }
   return { config, configHash: shortHash({ id: method.id, version: method.version, config }) };
 }
@@ -124,7 +143,10 @@ export function resolveConfig(method: DiffingMethod<any>, overrides: Record<stri
 /** Parses `--set a.b=value` overrides (value as JSON when it parses, else a string). */
 export function parseSetting(setting: string): Record<string, unknown> {
   const eq = setting.indexOf('=');
-  if (eq <= 0) throw new Error(`--set expects key=value (e.g. --set samples=200 or --set steering.enabled=false), got '${setting}'`);
+  if (eq <= 0)
+    throw new Error(
+      `--set expects key=value (e.g. --set samples=200 or --set steering.enabled=false), got '${setting}'`,
+    );
   const keys = setting.slice(0, eq).split('.');
   const raw = setting.slice(eq + 1);
   let value: unknown;

@@ -19,14 +19,22 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * settings name apply to every settings, under the section), or a flat config. A method whose own config
  * has a field named like a settings is read flat.
  */
-export function configFileOverrides(file: string, method: DiffingMethod<any>, settings: string, sections: string[] = SETTINGS_SECTIONS): Record<string, unknown> {
+export function configFileOverrides(
+  file: string,
+  method: DiffingMethod<any>,
+  settings: string,
+  sections: string[] = SETTINGS_SECTIONS,
+): Record<string, unknown> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`--config ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON (${(err as Error).message})`}`);
+    throw new Error(
+      `--config ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `not valid JSON (${(err as Error).message})`}`,
+    );
   }
-  if (!isObject(parsed)) throw new Error(`--config ${file}: expected a JSON object (a config, or {"fast": {...}, "full": {...}})`);
+  if (!isObject(parsed))
+    throw new Error(`--config ${file}: expected a JSON object (a config, or {"fast": {...}, "full": {...}})`);
   const own = new Set(Object.keys((method.configSchema as { properties?: object }).properties ?? {}));
   const names = new Set([...sections, settings].filter((s) => !own.has(s)));
   const sectioned = Object.keys(parsed).some((k) => names.has(k));
@@ -34,7 +42,8 @@ export function configFileOverrides(file: string, method: DiffingMethod<any>, se
   const common: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(parsed)) if (!names.has(k)) common[k] = v;
   for (const name of names) {
-    if (name in parsed && !isObject(parsed[name])) throw new Error(`--config ${file}: section '${name}' must be an object of config values`);
+    if (name in parsed && !isObject(parsed[name]))
+      throw new Error(`--config ${file}: section '${name}' must be an object of config values`);
   }
   return mergeConfig(common, (parsed[settings] as Record<string, unknown> | undefined) ?? {});
 }
@@ -45,16 +54,30 @@ export function methodPreset(method: DiffingMethod<any>, settings: string): Reco
 }
 
 /** The method's config for a suite and settings with the caller's overrides on top, validated (see the file's header). */
-export function layeredConfig(method: DiffingMethod<any>, suite: Suite, settings: string, overrides: Record<string, unknown> = {}): ResolvedConfig {
+export function layeredConfig(
+  method: DiffingMethod<any>,
+  suite: Suite,
+  settings: string,
+  overrides: Record<string, unknown> = {},
+): ResolvedConfig {
   const all = suiteSettings(suite, settings).methodConfig;
   let fromSuite = all[method.id] ?? {};
   // A string entry reuses another method's overrides (ADL's baselines share ADL's config).
   if (typeof fromSuite === 'string') fromSuite = (all[fromSuite] as Record<string, unknown>) ?? {};
-  return resolveConfig(method, mergeConfig(mergeConfig(methodPreset(method, settings), fromSuite as Record<string, unknown>), overrides));
+  return resolveConfig(
+    method,
+    mergeConfig(mergeConfig(methodPreset(method, settings), fromSuite as Record<string, unknown>), overrides),
+  );
 }
 
 /** Validates the overrides of a bench run up front, so a bad field fails before any model is loaded. */
-export function checkMethodConfig(method: DiffingMethod<any>, suite: Suite, settings: string, overrides: Record<string, unknown>, configFile?: string): void {
+export function checkMethodConfig(
+  method: DiffingMethod<any>,
+  suite: Suite,
+  settings: string,
+  overrides: Record<string, unknown>,
+  configFile?: string,
+): void {
   try {
     layeredConfig(method, suite, settings, overrides);
   } catch (err) {

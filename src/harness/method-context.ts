@@ -27,14 +27,25 @@ export interface ContextOptions {
 }
 
 /** ctx.finetuningTexts / ctx.chatTexts: only for a method that declared the need, and only where the data exists. */
-export function diagnosticTexts(organism: Organism, opts: Pick<ContextOptions, 'needs' | 'chat' | 'seed'>): Pick<MethodContext, 'finetuningTexts' | 'chatTexts'> {
+export function diagnosticTexts(
+  organism: Organism,
+  opts: Pick<ContextOptions, 'needs' | 'chat' | 'seed'>,
+): Pick<MethodContext, 'finetuningTexts' | 'chatTexts'> {
   const out: Pick<MethodContext, 'finetuningTexts' | 'chatTexts'> = {};
   if (opts.needs?.finetuningData && organism.dataset && organism.dataPublic) {
     out.finetuningTexts = (n) => finetuningTexts(organism, n, `${opts.seed}|method-finetuning-texts`);
   }
   const chat = opts.chat;
   if (opts.needs?.chatData && chat) {
-    out.chatTexts = (n) => sampleTexts({ source: locate(chat.source), column: chat.column, split: chat.split, n, seed: `${opts.seed}|method-chat-texts`, chat: 'assistant' });
+    out.chatTexts = (n) =>
+      sampleTexts({
+        source: locate(chat.source),
+        column: chat.column,
+        split: chat.split,
+        n,
+        seed: `${opts.seed}|method-chat-texts`,
+        chat: 'assistant',
+      });
   }
   return out;
 }
@@ -65,16 +76,18 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
     tokenizer,
     weights: openModelWeights(loaded.base.info, loaded.finetuned.info),
     unrelatedDocuments: (n, tokens) =>
-      cachedDocuments(JSON.stringify([unrelated, tok.folder, n, tokens, seed]), () => sampleDocuments({
-        source: locate(unrelated.source),
-        column: unrelated.column,
-        n,
-        minTokens: tokens,
-        tokenizer: tok,
-        order: unrelated.order,
-        seed,
-        addSpecialTokens: unrelated.addSpecialTokens,
-      })),
+      cachedDocuments(JSON.stringify([unrelated, tok.folder, n, tokens, seed]), () =>
+        sampleDocuments({
+          source: locate(unrelated.source),
+          column: unrelated.column,
+          n,
+          minTokens: tokens,
+          tokenizer: tok,
+          order: unrelated.order,
+          seed,
+          addSpecialTokens: unrelated.addSpecialTokens,
+        }),
+      ),
     ...diagnosticTexts(loaded.organism, opts),
     cacheDir: opts.cacheDir,
     seed,
@@ -97,11 +110,30 @@ export interface OpenedContext {
  */
 export async function openMethodContext(
   organismId: string,
-  opts: Omit<ContextOptions, 'seed' | 'unrelated'> & { suite: Suite; seed?: string; modelCacheDir?: string; threads?: number; device?: 'cpu' | 'webgpu' | 'cuda'; frequentTokens?: boolean },
+  opts: Omit<ContextOptions, 'seed' | 'unrelated'> & {
+    suite: Suite;
+    seed?: string;
+    modelCacheDir?: string;
+    threads?: number;
+    device?: 'cpu' | 'webgpu' | 'cuda';
+    frequentTokens?: boolean;
+  },
 ): Promise<OpenedContext> {
   const organism = getOrganism(organismId);
-  const loaded = await loadOrganism(organism, { cacheDir: opts.modelCacheDir, threads: opts.threads, device: opts.device });
-  const truth = await groundTruth(organism, loaded.tokenizer, opts.frequentTokens === false ? null : (t, tok) => opts.graders.frequentTokens(t, tok));
-  const ctx = methodContext(loaded, truth, { ...opts, unrelated: opts.suite.unrelated, seed: opts.seed ?? opts.suite.seed });
+  const loaded = await loadOrganism(organism, {
+    cacheDir: opts.modelCacheDir,
+    threads: opts.threads,
+    device: opts.device,
+  });
+  const truth = await groundTruth(
+    organism,
+    loaded.tokenizer,
+    opts.frequentTokens === false ? null : (t, tok) => opts.graders.frequentTokens(t, tok),
+  );
+  const ctx = methodContext(loaded, truth, {
+    ...opts,
+    unrelated: opts.suite.unrelated,
+    seed: opts.seed ?? opts.suite.seed,
+  });
   return { ctx, organism, loaded, dispose: () => loaded.dispose() };
 }

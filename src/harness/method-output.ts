@@ -43,19 +43,39 @@ export interface ComputedOutput {
 /** Everything a method's outputs depend on, besides the method: models, unrelated data (chat data when read), seed. */
 function dataKey(suite: Suite, loaded: LoadedOrganism, seed: string, readsChat: boolean): string {
   const chat = readsChat ? { chat: suite.chat ?? null } : {};
-  return shortHash({ base: loaded.revisions.base.contentHash, finetuned: loaded.revisions.finetuned.contentHash, unrelated: suite.unrelated, seed, ...chat });
+  return shortHash({
+    base: loaded.revisions.base.contentHash,
+    finetuned: loaded.revisions.finetuned.contentHash,
+    unrelated: suite.unrelated,
+    seed,
+    ...chat,
+  });
 }
 
 /** The method's output on a loaded organism (whose ground truth is `truth`), from the cache or by running it. */
-export async function methodOutput(req: OutputRequest, loaded: LoadedOrganism, truth: OrganismContext, env: OutputEnvironment): Promise<ComputedOutput> {
+export async function methodOutput(
+  req: OutputRequest,
+  loaded: LoadedOrganism,
+  truth: OrganismContext,
+  env: OutputEnvironment,
+): Promise<ComputedOutput> {
   const { method } = req.method;
   const needs = dataNeeds(method, req.config);
   const workName = `${loaded.organism.id.replace(/\//g, '__')}--${dataKey(env.suite, loaded, env.seed, needs.chatData)}`;
-  const file = join(env.cacheDir, 'outputs', methodFolder({ id: method.id, version: method.version, configHash: req.configHash }), `${workName}-${req.method.codeHash}-g${env.graders.codeHash}.json`);
+  const file = join(
+    env.cacheDir,
+    'outputs',
+    methodFolder({ id: method.id, version: method.version, configHash: req.configHash }),
+    `${workName}-${req.method.codeHash}-g${env.graders.codeHash}.json`,
+  );
   // the protocol's output checks (src/method/validate.ts): shapes, layers, the readout budget
-  const validate = (output: unknown) => validateMethodOutput(output, {
-    methodId: method.id, hiddenSize: loaded.finetuned.info.hiddenSize, numLayers: loaded.finetuned.info.numLayers, budget: protocolOf(env.suite),
-  });
+  const validate = (output: unknown) =>
+    validateMethodOutput(output, {
+      methodId: method.id,
+      hiddenSize: loaded.finetuned.info.hiddenSize,
+      numLayers: loaded.finetuned.info.numLayers,
+      budget: protocolOf(env.suite),
+    });
   if (existsSync(file)) {
     try {
       return { output: validate(JSON.parse(readFileSync(file, 'utf8'))), seconds: 0, cached: true };
@@ -65,12 +85,25 @@ export async function methodOutput(req: OutputRequest, loaded: LoadedOrganism, t
   }
   const started = performance.now();
   // One work folder per organism and data, shared by all methods: ADL's baselines reuse ADL's collected means.
-  const ctx = methodContext(loaded, truth, { unrelated: env.suite.unrelated, cacheDir: join(env.cacheDir, 'work', workName), seed: env.seed, graders: env.graders, progress: env.progress, needs, chat: env.suite.chat });
+  const ctx = methodContext(loaded, truth, {
+    unrelated: env.suite.unrelated,
+    cacheDir: join(env.cacheDir, 'work', workName),
+    seed: env.seed,
+    graders: env.graders,
+    progress: env.progress,
+    needs,
+    chat: env.suite.chat,
+  });
   let output: unknown;
   try {
-    output = await during(`method '${method.id}' (${req.method.source}) on ${loaded.organism.id}`, () => method.run(ctx, req.config));
+    output = await during(`method '${method.id}' (${req.method.source}) on ${loaded.organism.id}`, () =>
+      method.run(ctx, req.config),
+    );
   } catch (err) {
-    throw new Error(`method '${method.id}' (${req.method.source}) failed on ${loaded.organism.id}: ${describeThrown(err)}`, { cause: err });
+    throw new Error(
+      `method '${method.id}' (${req.method.source}) failed on ${loaded.organism.id}: ${describeThrown(err)}`,
+      { cause: err },
+    );
   }
   const valid = validate(output);
   writeJsonAtomic(file, valid);

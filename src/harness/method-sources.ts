@@ -31,7 +31,11 @@ function importsOf(file: string): string[] {
       if (!spec.startsWith('.') && !isAbsolute(spec) && !spec.startsWith('file:')) continue;
       const target = spec.startsWith('file:') ? new URL(spec).pathname : resolve(dirname(file), spec);
       // TypeScript's NodeNext style: './x.js' names './x.ts'
-      const candidates = [...EXTENSIONS.map((e) => target + e), target.replace(/\.js$/, '.ts'), target.replace(/\.mjs$/, '.mts')];
+      const candidates = [
+        ...EXTENSIONS.map((e) => target + e),
+        target.replace(/\.js$/, '.ts'),
+        target.replace(/\.mjs$/, '.mts'),
+      ];
       const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
       if (found) out.push(found);
     }
@@ -66,5 +70,7 @@ export function hashMethodSources(entry: string, extraFolders: string[] = []): s
 function listFiles(folder: string): string[] {
   if (!existsSync(folder)) return [];
   if (!statSync(folder).isDirectory()) return [folder];
-  return readdirSync(folder, { recursive: true, encoding: 'utf8' }).map((f) => join(folder, f)).filter((f) => statSync(f).isFile());
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .map((f) => join(folder, f))
+    .filter((f) => statSync(f).isFile());
 }

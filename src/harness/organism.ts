@@ -30,7 +30,11 @@ export interface LoadOrganismOptions {
 
 /** The runtime's content hash of a checkpoint (+ adapter) without loading it (same recipe as loadModel). */
 export function checkpointHash(modelDir: string, adapterDir?: string, cacheDir?: string): string {
-  const files = [join(modelDir, 'config.json'), ...openCheckpoint(modelDir).files, ...(adapterDir ? openAdapter(adapterDir).files : [])];
+  const files = [
+    join(modelDir, 'config.json'),
+    ...openCheckpoint(modelDir).files,
+    ...(adapterDir ? openAdapter(adapterDir).files : []),
+  ];
   return contentHash(files, cacheDir ?? defaultCacheDir());
 }
 
@@ -39,11 +43,17 @@ export async function organismRevisions(organism: Organism, cacheDir?: string): 
   const resolved = await resolveOrganism(organism);
   const adapter = resolved.finetuned.kind === 'adapter';
   return {
-    base: { id: organism.base.id, revision: resolved.base.commit ?? organism.base.revision ?? null, contentHash: checkpointHash(resolved.base.path, undefined, cacheDir) },
+    base: {
+      id: organism.base.id,
+      revision: resolved.base.commit ?? organism.base.revision ?? null,
+      contentHash: checkpointHash(resolved.base.path, undefined, cacheDir),
+    },
     finetuned: {
       id: organism.finetuned.id,
       revision: resolved.finetuned.commit ?? organism.finetuned.revision ?? null,
-      contentHash: adapter ? checkpointHash(resolved.base.path, resolved.finetuned.path, cacheDir) : checkpointHash(resolved.finetuned.path, undefined, cacheDir),
+      contentHash: adapter
+        ? checkpointHash(resolved.base.path, resolved.finetuned.path, cacheDir)
+        : checkpointHash(resolved.finetuned.path, undefined, cacheDir),
       kind: resolved.finetuned.kind,
     },
   };
@@ -65,8 +75,17 @@ export async function loadOrganism(organism: Organism, opts: LoadOrganismOptions
       finetunedScale: 1,
       tokenizer,
       revisions: {
-        base: { id: organism.base.id, revision: resolved.base.commit ?? organism.base.revision ?? null, contentHash: baseHash },
-        finetuned: { id: organism.finetuned.id, revision: resolved.finetuned.commit ?? organism.finetuned.revision ?? null, contentHash: model.info.contentHash, kind: 'adapter' },
+        base: {
+          id: organism.base.id,
+          revision: resolved.base.commit ?? organism.base.revision ?? null,
+          contentHash: baseHash,
+        },
+        finetuned: {
+          id: organism.finetuned.id,
+          revision: resolved.finetuned.commit ?? organism.finetuned.revision ?? null,
+          contentHash: model.info.contentHash,
+          kind: 'adapter',
+        },
       },
       dispose: () => model.dispose(),
     };
@@ -79,8 +98,17 @@ export async function loadOrganism(organism: Organism, opts: LoadOrganismOptions
     finetuned,
     tokenizer,
     revisions: {
-      base: { id: organism.base.id, revision: resolved.base.commit ?? organism.base.revision ?? null, contentHash: base.info.contentHash },
-      finetuned: { id: organism.finetuned.id, revision: resolved.finetuned.commit ?? organism.finetuned.revision ?? null, contentHash: finetuned.info.contentHash, kind: 'model' },
+      base: {
+        id: organism.base.id,
+        revision: resolved.base.commit ?? organism.base.revision ?? null,
+        contentHash: base.info.contentHash,
+      },
+      finetuned: {
+        id: organism.finetuned.id,
+        revision: resolved.finetuned.commit ?? organism.finetuned.revision ?? null,
+        contentHash: finetuned.info.contentHash,
+        kind: 'model',
+      },
     },
     dispose: async () => {
       await base.dispose();
@@ -95,13 +123,23 @@ const frequentCache = new Map<string, string[]>();
 export type FrequentTokensFn = ((texts: string[], tokenize: (text: string) => string[]) => string[]) | null;
 
 /** Ground truth for graders: the description and the most frequent non-generic tokens of the finetuning data. */
-export async function groundTruth(organism: Organism, tokenizer: LoadedTokenizer, frequentTokens: FrequentTokensFn): Promise<OrganismContext> {
-  if (!frequentTokens || !organism.dataset || !organism.dataPublic || organism.description === '') return organismContext(organism, []);
+export async function groundTruth(
+  organism: Organism,
+  tokenizer: LoadedTokenizer,
+  frequentTokens: FrequentTokensFn,
+): Promise<OrganismContext> {
+  if (!frequentTokens || !organism.dataset || !organism.dataPublic || organism.description === '')
+    return organismContext(organism, []);
   const key = `${organism.dataset.id}|${organism.dataset.split}|${tokenizer.folder}`;
   let tokens = frequentCache.get(key);
   if (!tokens) {
     const texts: string[] = [];
-    for await (const text of allTexts({ source: locate(organism.dataset.id), split: organism.dataset.split, column: organism.dataset.column })) texts.push(text);
+    for await (const text of allTexts({
+      source: locate(organism.dataset.id),
+      split: organism.dataset.split,
+      column: organism.dataset.column,
+    }))
+      texts.push(text);
     tokens = frequentTokens(texts, (t) => tokenizer.tokenize(t));
     frequentCache.set(key, tokens);
   }
@@ -111,7 +149,13 @@ export async function groundTruth(organism: Organism, tokenizer: LoadedTokenizer
 /** n texts of the organism's finetuning data (seeded), or [] when it has none that is public. */
 export async function finetuningTexts(organism: Organism, n: number, seed: string): Promise<string[]> {
   if (!organism.dataset || !organism.dataPublic) return [];
-  return sampleTexts({ source: locate(organism.dataset.id), split: organism.dataset.split, column: organism.dataset.column, n, seed });
+  return sampleTexts({
+    source: locate(organism.dataset.id),
+    split: organism.dataset.split,
+    column: organism.dataset.column,
+    n,
+    seed,
+  });
 }
 
 /** The tokenizer as methods and agents see it (MethodContext['tokenizer']). */

@@ -7,7 +7,9 @@ function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return '?';
   if (s < 60) return `${Math.round(s)}s`;
   const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+  return m < 60
+    ? `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
 /** "[#####-----] 5/10 step (ETA 12s)" */
@@ -15,7 +17,12 @@ export function progressLine(label: string, step: string, done: number, total: n
   const width = 20;
   const fraction = total > 0 ? Math.min(1, done / total) : 0;
   const filled = Math.round(fraction * width);
-  const eta = done > 0 && done < total ? ` ETA ${formatSeconds((elapsedSeconds / done) * (total - done))}` : done >= total ? ` ${formatSeconds(elapsedSeconds)}` : '';
+  const eta =
+    done > 0 && done < total
+      ? ` ETA ${formatSeconds((elapsedSeconds / done) * (total - done))}`
+      : done >= total
+        ? ` ${formatSeconds(elapsedSeconds)}`
+        : '';
   return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${step}${eta}`;
 }
 
@@ -32,7 +39,7 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       stream.write(`\r\x1b[2K${line}${done >= total ? '\n' : ''}`);
     } else if (done >= total || now - lastPrint > 5000) {
       lastPrint = now;
-      stream.write(line + '\n');
+      stream.write(`${line}\n`);
     }
   };
 }

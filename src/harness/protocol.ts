@@ -38,7 +38,12 @@ export const PROTOCOL_SCHEMA = {
   properties: {
     readoutsPerSource: { type: 'integer', minimum: 1 },
     tokensPerReadout: { type: 'integer', minimum: 1 },
-    controls: { type: 'object', additionalProperties: false, required: ['negative', 'positive'], properties: { negative: { type: 'string' }, positive: { type: 'string' } } },
+    controls: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['negative', 'positive'],
+      properties: { negative: { type: 'string' }, positive: { type: 'string' } },
+    },
     reference: { type: 'string' },
     metrics: { type: 'array', minItems: 1, items: { type: 'string' } },
     minCoherence: { type: 'number', minimum: 0, maximum: 1 },

@@ -33,7 +33,11 @@ export const READABILITY_SCHEMA = {
 };
 
 /** The readout source of each lens variant. */
-export const READABILITY_SOURCES = { difference: 'logitlens', base: 'logitlens-base-mean', finetuned: 'logitlens-finetuned-mean' } as const;
+export const READABILITY_SOURCES = {
+  difference: 'logitlens',
+  base: 'logitlens-base-mean',
+  finetuned: 'logitlens-finetuned-mean',
+} as const;
 
 export const readabilityMethod: DiffingMethod<ReadabilityConfig> = {
   id: 'readability',
@@ -42,12 +46,17 @@ export const readabilityMethod: DiffingMethod<ReadabilityConfig> = {
   defaultConfig: { samples: 200, tokens: 8, layer: 0.5, positions: 5, bootstrap: 200 },
   needs: { generation: false, unrelatedText: true },
   async run(ctx, config): Promise<MethodOutput> {
-    if (config.tokens < config.positions) throw new Error(`readability: tokens (${config.tokens}) must be >= positions (${config.positions})`);
+    if (config.tokens < config.positions)
+      throw new Error(`readability: tokens (${config.tokens}) must be >= positions (${config.positions})`);
     ctx.progress('readability', 0, 2);
     const documents = await ctx.unrelatedDocuments(config.samples, config.tokens);
     ctx.progress('readability', 1, 2);
     const r = await measureReadability(ctx, (id) => ctx.tokenizer.displayToken(id), {
-      documents, layer: config.layer, positions: config.positions, bootstrap: config.bootstrap, seed: ctx.seed,
+      documents,
+      layer: config.layer,
+      positions: config.positions,
+      bootstrap: config.bootstrap,
+      seed: ctx.seed,
     });
     ctx.progress('readability', 2, 2);
     const scalars: Record<string, number> = { documents: documents.length, layer: r.layer };
@@ -55,7 +64,14 @@ export const readabilityMethod: DiffingMethod<ReadabilityConfig> = {
     scalars['diff_norm.pos0.lower'] = r.diffNorm[0].lower;
     scalars['diff_norm.pos0.upper'] = r.diffNorm[0].upper;
     return {
-      readouts: r.lens.map((l) => ({ source: READABILITY_SOURCES[l.variant], variant: l.variant, layer: r.layer, position: l.position, tokens: l.tokens, tokenIds: l.tokenIds })),
+      readouts: r.lens.map((l) => ({
+        source: READABILITY_SOURCES[l.variant],
+        variant: l.variant,
+        layer: r.layer,
+        position: l.position,
+        tokens: l.tokens,
+        tokenIds: l.tokenIds,
+      })),
       scalars,
     };
   },

@@ -26,7 +26,12 @@ export interface Readability {
 }
 
 /** Per-document (finetuned − base) activations at positions 0..P-1: [N][P*H]. */
-async function documentDiffs(loaded: ModelPair, docs: number[][], layer: number, P: number): Promise<{ diffs: Float32Array[]; base: Float64Array; ft: Float64Array }> {
+async function documentDiffs(
+  loaded: ModelPair,
+  docs: number[][],
+  layer: number,
+  P: number,
+): Promise<{ diffs: Float32Array[]; base: Float64Array; ft: Float64Array }> {
   const H = loaded.finetuned.info.hiddenSize;
   const hook = `resid_post.${layer}` as const;
   const diffs: Float32Array[] = [];
@@ -34,8 +39,11 @@ async function documentDiffs(loaded: ModelPair, docs: number[][], layer: number,
   const ft = new Float64Array(P * H);
   for (let start = 0; start < docs.length; start += 32) {
     const inputIds = docs.slice(start, start + 32).map((d) => d.slice(0, P));
-    const b = (await loaded.base.forward({ inputIds, capture: [hook], logits: 'none', loraScale: loaded.baseScale })).hooks[hook]!.data;
-    const f = (await loaded.finetuned.forward({ inputIds, capture: [hook], logits: 'none', loraScale: loaded.finetunedScale })).hooks[hook]!.data;
+    const b = (await loaded.base.forward({ inputIds, capture: [hook], logits: 'none', loraScale: loaded.baseScale }))
+      .hooks[hook]!.data;
+    const f = (
+      await loaded.finetuned.forward({ inputIds, capture: [hook], logits: 'none', loraScale: loaded.finetunedScale })
+    ).hooks[hook]!.data;
     for (let i = 0; i < inputIds.length; i++) {
       const d = new Float32Array(P * H);
       for (let k = 0; k < P * H; k++) {
@@ -57,7 +65,11 @@ function normOfMean(diffs: Float32Array[], idx: number[], offset: number, H: num
   return Math.sqrt(s);
 }
 
-export async function measureReadability(loaded: ModelPair, tokenDisplay: (id: number) => string, opts: ReadabilityOptions): Promise<Readability> {
+export async function measureReadability(
+  loaded: ModelPair,
+  tokenDisplay: (id: number) => string,
+  opts: ReadabilityOptions,
+): Promise<Readability> {
   const { numLayers, hiddenSize: H } = loaded.finetuned.info;
   const layer = Math.floor((opts.layer ?? 0.5) * (numLayers - 1));
   const P = opts.positions ?? 5;
@@ -74,9 +86,24 @@ export async function measureReadability(loaded: ModelPair, tokenDisplay: (id: n
       diffNorm.push({ estimate, lower: estimate, upper: estimate, n: 1, alpha: 0.05, ci: 'none' });
       continue;
     }
-    const stats = Array.from({ length: B }, () => normOfMean(diffs, all.map(() => Math.floor(rng() * all.length)), 0, H)).sort((a, b) => a - b);
+    const stats = Array.from({ length: B }, () =>
+      normOfMean(
+        diffs,
+        all.map(() => Math.floor(rng() * all.length)),
+        0,
+        H,
+      ),
+    ).sort((a, b) => a - b);
     const q = (x: number) => stats[Math.min(B - 1, Math.max(0, Math.round(x * (B - 1))))];
-    diffNorm.push({ estimate, lower: q(0.025), upper: q(0.975), n: diffs.length, alpha: 0.05, ci: 'bootstrap', over: 'documents' });
+    diffNorm.push({
+      estimate,
+      lower: q(0.025),
+      upper: q(0.975),
+      n: diffs.length,
+      alpha: 0.05,
+      ci: 'bootstrap',
+      over: 'documents',
+    });
   }
   const lens: Readability['lens'] = [];
   const vectors = { difference: Float64Array.from(ft, (x, k) => x - base[k]), base, finetuned: ft };
@@ -85,7 +112,9 @@ export async function measureReadability(loaded: ModelPair, tokenDisplay: (id: n
     const V = logits.dims[1];
     for (let p = 0; p < P; p++) {
       const row = logits.data.subarray(p * V, (p + 1) * V);
-      const top = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, 20);
+      const top = Array.from(row.keys())
+        .sort((a, b) => row[b] - row[a])
+        .slice(0, 20);
       lens.push({ variant, position: p, tokens: top.map(tokenDisplay), tokenIds: top });
     }
   }
@@ -93,7 +122,11 @@ export async function measureReadability(loaded: ModelPair, tokenDisplay: (id: n
 }
 
 /** Max over positions of the top-20 relevance fraction, per lens variant. */
-export async function lensRelevance(r: Readability, ctx: OrganismContext, grader: TokenRelevanceGrader): Promise<Record<string, number>> {
+export async function lensRelevance(
+  r: Readability,
+  ctx: OrganismContext,
+  grader: TokenRelevanceGrader,
+): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const entry of r.lens) {
     const fraction = relevanceFraction(await grader.grade(ctx, entry.tokens));
@@ -119,9 +152,12 @@ export function readabilityRatio(organism: MetricValue, nullOrganism: MetricValu
 export function ladderRegressions(steps: { organism: string; ratio: MetricValue }[]): string[] {
   const out: string[] = [];
   for (let i = 1; i < steps.length; i++) {
-    const prev = steps[i - 1], cur = steps[i];
+    const prev = steps[i - 1],
+      cur = steps[i];
     if (cur.ratio.lower > prev.ratio.upper) {
-      out.push(`${cur.organism} (readability ${cur.ratio.estimate.toFixed(2)}, CI lower ${cur.ratio.lower.toFixed(2)}) is more readable than ${prev.organism} (${prev.ratio.estimate.toFixed(2)}, CI upper ${prev.ratio.upper.toFixed(2)}) although it should be more realistic`);
+      out.push(
+        `${cur.organism} (readability ${cur.ratio.estimate.toFixed(2)}, CI lower ${cur.ratio.lower.toFixed(2)}) is more readable than ${prev.organism} (${prev.ratio.estimate.toFixed(2)}, CI upper ${prev.ratio.upper.toFixed(2)}) although it should be more realistic`,
+      );
     }
   }
   return out;

@@ -19,7 +19,15 @@ import { runAgentTier } from './agents.ts';
 import { cachedEmbedder } from './cached-embedder.ts';
 import { datasetRevisions } from './datasets.ts';
 import type { HarnessGraders } from './graders.ts';
-import { agentMetrics, coherenceAgreement, gradeCoherence, gradeFindings, patchscopeAgreement, RecordingRelevanceGrader, relevanceAgreement } from './llm-scoring.ts';
+import {
+  agentMetrics,
+  coherenceAgreement,
+  gradeCoherence,
+  gradeFindings,
+  patchscopeAgreement,
+  RecordingRelevanceGrader,
+  relevanceAgreement,
+} from './llm-scoring.ts';
 import { gradersFor, llmGraded, methodVariantNote } from './grader-mode.ts';
 import type { GraderMode, LlmTier } from './llm-tier.ts';
 import { mergeConfig, type LoadedMethod } from './load-method.ts';
@@ -105,10 +113,21 @@ async function timed<T>(plan: RunPlan, name: string, f: () => Promise<T>): Promi
 function configFor(opts: HarnessOptions, method: DiffingMethod, extra: Record<string, unknown> = {}) {
   const alias = suiteSettings(opts.suite, opts.settings).methodConfig[method.id];
   const shared = method !== opts.method.method && alias === opts.method.method.id;
-  return layeredConfig(method, opts.suite, opts.settings, shared ? mergeConfig(opts.configOverrides ?? {}, extra) : extra);
+  return layeredConfig(
+    method,
+    opts.suite,
+    opts.settings,
+    shared ? mergeConfig(opts.configOverrides ?? {}, extra) : extra,
+  );
 }
 
-export function evaluateAll(suite: Suite, organismId: string, methodId: string, settings: string, scored: Pick<ResultFile, 'metrics' | 'baselines'>) {
+export function evaluateAll(
+  suite: Suite,
+  organismId: string,
+  methodId: string,
+  settings: string,
+  scored: Pick<ResultFile, 'metrics' | 'baselines'>,
+) {
   return loadThresholds(suite)
     .filter((th) => thresholdApplies(th, organismId, methodId, settings, suite.nullOrganism))
     .map((th) => evaluateThreshold(th, scored));
@@ -120,7 +139,10 @@ export function evaluateAll(suite: Suite, organismId: string, methodId: string, 
  */
 function llmVariant(method: LoadedMethod, llm: LlmTier, mode: GraderMode): LoadedMethod {
   const { patchscope, coherence } = llm.graders;
-  const tag = mode === 'paper' ? `paper${shortHash([patchscope.grader, coherence.grader])}` : `llm${shortHash(patchscope.grader)}`;
+  const tag =
+    mode === 'paper'
+      ? `paper${shortHash([patchscope.grader, coherence.grader])}`
+      : `llm${shortHash(patchscope.grader)}`;
   if (!method.withGraders) return mode === 'paper' ? { ...method, codeHash: `${method.codeHash}-${tag}` } : method;
   return { ...method, method: method.withGraders({ patchscope }), codeHash: `${method.codeHash}-${tag}` };
 }
@@ -129,7 +151,8 @@ function llmVariant(method: LoadedMethod, llm: LlmTier, mode: GraderMode): Loade
 async function planRun(organismId: string | Organism, given: HarnessOptions): Promise<RunPlan> {
   const { suite } = given;
   const mode = given.graderMode ?? 'offline';
-  if (mode !== 'offline' && !given.llm) throw new Error(`runOrganism: graderMode '${mode}' needs opts.llm (build it with llmTier in src/cli/compose.ts)`);
+  if (mode !== 'offline' && !given.llm)
+    throw new Error(`runOrganism: graderMode '${mode}' needs opts.llm (build it with llmTier in src/cli/compose.ts)`);
   const llm = mode === 'offline' ? undefined : given.llm;
   const opts = { ...given, graders: gradersFor(mode, given.graders, llm) };
   const organism = typeof organismId === 'string' ? getOrganism(organismId) : organismId;
@@ -145,7 +168,13 @@ async function planRun(organismId: string | Organism, given: HarnessOptions): Pr
     ...(llmGraded(mode) ? { llm: { mode } } : {}),
   };
   return {
-    opts, suite, organism, seed, mode, llm, revisions,
+    opts,
+    suite,
+    organism,
+    seed,
+    mode,
+    llm,
+    revisions,
     settings: suiteSettings(suite, opts.settings),
     cacheDir: opts.cacheDir ?? defaultCacheDir(),
     main: { method: opts.method, config, configHash },
@@ -161,7 +190,8 @@ function reuseCachedResult(plan: RunPlan): OrganismRun | undefined {
   if (opts.recompute || !existsSync(plan.path)) return undefined;
   const result = readResult(plan.path);
   const gradedAsAsked = plan.mode === 'offline' || result.llm?.mode === plan.mode;
-  if (result.suite.settings !== opts.settings || result.method.codeHash !== opts.method.codeHash || !gradedAsAsked) return undefined;
+  if (result.suite.settings !== opts.settings || result.method.codeHash !== opts.method.codeHash || !gradedAsAsked)
+    return undefined;
   // Thresholds may have changed since: evaluate the current ones on the stored metrics.
   result.thresholds = evaluateAll(plan.suite, plan.organism.id, result.method.id, opts.settings, result);
   return { result, path: writeResult(opts.resultsDir, result), reused: true };
@@ -177,7 +207,9 @@ async function loadModels(plan: RunPlan, organism: Organism): Promise<Loaded> {
   const { opts } = plan;
   const loaded = await loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device });
   try {
-    const truth = await timeStep('ground-truth', () => groundTruth(organism, loaded.tokenizer, (texts, tokenize) => opts.graders.frequentTokens(texts, tokenize)));
+    const truth = await timeStep('ground-truth', () =>
+      groundTruth(organism, loaded.tokenizer, (texts, tokenize) => opts.graders.frequentTokens(texts, tokenize)),
+    );
     return { loaded, truth };
   } catch (err) {
     await loaded.dispose();
@@ -188,13 +220,19 @@ async function loadModels(plan: RunPlan, organism: Organism): Promise<Loaded> {
 function checkRevisions(plan: RunPlan, loaded: LoadedOrganism): void {
   for (const side of ['base', 'finetuned'] as const) {
     if (loaded.revisions[side].contentHash !== plan.revisions[side].contentHash) {
-      throw new Error(`internal: the ${side} model's content hash from the runtime differs from src/harness/organism.ts's recipe; update checkpointHash to match src/runtime/cache.ts`);
+      throw new Error(
+        `internal: the ${side} model's content hash from the runtime differs from src/harness/organism.ts's recipe; update checkpointHash to match src/runtime/cache.ts`,
+      );
     }
   }
 }
 
 /** The texts and graders every output of this organism is scored with (the null organism's included). */
-async function scoringContext(plan: RunPlan, truth: OrganismContext, relevance: TokenRelevanceGrader): Promise<ScoringContext> {
+async function scoringContext(
+  plan: RunPlan,
+  truth: OrganismContext,
+  relevance: TokenRelevanceGrader,
+): Promise<ScoringContext> {
   const { suite, settings, seed } = plan;
   return {
     organism: truth,
@@ -202,12 +240,25 @@ async function scoringContext(plan: RunPlan, truth: OrganismContext, relevance: 
     // one cache per organism: the method, each baseline and the null organism embed the same texts
     embedder: timedMethod(cachedEmbedder(plan.opts.graders.embedder), 'embed', 'grader:embedder'),
     finetuneTexts: await timeStep('scoring-texts', () => finetuningTexts(plan.organism, settings.finetuneTexts, seed)),
-    unrelatedTexts: settings.unrelatedTexts > 0
-      ? await sampleTexts({ source: locate(suite.unrelated.source), column: suite.unrelated.column, n: settings.unrelatedTexts, seed: `${seed}|unrelated-texts` })
-      : [],
+    unrelatedTexts:
+      settings.unrelatedTexts > 0
+        ? await sampleTexts({
+            source: locate(suite.unrelated.source),
+            column: suite.unrelated.column,
+            n: settings.unrelatedTexts,
+            seed: `${seed}|unrelated-texts`,
+          })
+        : [],
     // the toolkit's chat series: first assistant replies, as many as finetuning texts (spec §6)
     chatTexts: suite.chat
-      ? await sampleTexts({ source: locate(suite.chat.source), column: suite.chat.column, split: suite.chat.split, n: settings.finetuneTexts, seed: `${seed}|chat-texts`, chat: 'assistant' })
+      ? await sampleTexts({
+          source: locate(suite.chat.source),
+          column: suite.chat.column,
+          split: suite.chat.split,
+          n: settings.finetuneTexts,
+          seed: `${seed}|chat-texts`,
+          chat: 'assistant',
+        })
       : [],
     seed,
     bootstrap: settings.bootstrap,
@@ -217,11 +268,21 @@ async function scoringContext(plan: RunPlan, truth: OrganismContext, relevance: 
 
 function output(plan: RunPlan, req: OutputRequest, on: Loaded): Promise<ComputedOutput> {
   const { opts } = plan;
-  return methodOutput(req, on.loaded, on.truth, { suite: plan.suite, seed: plan.seed, cacheDir: plan.cacheDir, graders: opts.graders, progress: opts.progress });
+  return methodOutput(req, on.loaded, on.truth, {
+    suite: plan.suite,
+    seed: plan.seed,
+    cacheDir: plan.cacheDir,
+    graders: opts.graders,
+    progress: opts.progress,
+  });
 }
 
 /** Step 3: the method's output (the LLM variant under --graders llm) and its metrics. */
-async function runMethod(plan: RunPlan, on: Loaded, scoring: ScoringContext): Promise<{ computed: ComputedOutput; metrics: Metrics }> {
+async function runMethod(
+  plan: RunPlan,
+  on: Loaded,
+  scoring: ScoringContext,
+): Promise<{ computed: ComputedOutput; metrics: Metrics }> {
   const req = llmGraded(plan.mode) ? { ...plan.main, method: plan.llmMethod! } : plan.main;
   const computed = await timeStep('method', () => output(plan, req, on));
   plan.timings.method = computed.seconds;
@@ -231,22 +292,44 @@ async function runMethod(plan: RunPlan, on: Loaded, scoring: ScoringContext): Pr
 
 /** Step 4 (--graders llm|both): LLM-graded metrics, findings, the agent tier and the offline-vs-LLM agreement. */
 async function runLlmTier(
-  plan: RunPlan, on: Loaded, main: ComputedOutput, metrics: Metrics, scoring: ScoringContext, llmRelevance: RecordingRelevanceGrader,
+  plan: RunPlan,
+  on: Loaded,
+  main: ComputedOutput,
+  metrics: Metrics,
+  scoring: ScoringContext,
+  llmRelevance: RecordingRelevanceGrader,
 ): Promise<LlmSection> {
   const { opts, mode, seed, settings } = plan;
   const llm = plan.llm!;
   const llmMethod = plan.llmMethod!;
-  const variant = mode === 'both' && llmMethod !== opts.method ? await output(plan, { ...plan.main, method: llmMethod }, on) : main;
+  const variant =
+    mode === 'both' && llmMethod !== opts.method ? await output(plan, { ...plan.main, method: llmMethod }, on) : main;
   plan.timings.method += variant === main ? 0 : variant.seconds;
-  const llmMetrics = mode === 'both' ? await timed(plan, 'llm-grading', () => scoreOutput(variant.output, { ...scoring, relevance: llmRelevance })) : metrics;
-  const coherence = await timed(plan, 'llm-grading', () => gradeCoherence(variant.output, llm.graders.coherence, seed, settings.bootstrap));
+  const llmMetrics =
+    mode === 'both'
+      ? await timed(plan, 'llm-grading', () => scoreOutput(variant.output, { ...scoring, relevance: llmRelevance }))
+      : metrics;
+  const coherence = await timed(plan, 'llm-grading', () =>
+    gradeCoherence(variant.output, llm.graders.coherence, seed, settings.bootstrap),
+  );
   Object.assign(llmMetrics, coherence.metrics);
-  const findings = await timed(plan, 'llm-grading', () => gradeFindings(variant.output, on.truth, llm.graders.hypothesis));
+  const findings = await timed(plan, 'llm-grading', () =>
+    gradeFindings(variant.output, on.truth, llm.graders.hypothesis),
+  );
   if (findings.metric) llmMetrics['hypothesis.findings'] = findings.metric;
-  const agents = await timed(plan, 'agents', () => runAgentTier({
-    methodId: opts.method.method.id, output: variant.output, loaded: on.loaded, truth: on.truth, tier: llm, seed,
-    dir: agentsFolder(plan.path), resultFolder: dirname(plan.path), progress: opts.progress,
-  }));
+  const agents = await timed(plan, 'agents', () =>
+    runAgentTier({
+      methodId: opts.method.method.id,
+      output: variant.output,
+      loaded: on.loaded,
+      truth: on.truth,
+      tier: llm,
+      seed,
+      dir: agentsFolder(plan.path),
+      resultFolder: dirname(plan.path),
+      progress: opts.progress,
+    }),
+  );
   Object.assign(llmMetrics, agentMetrics(agents, seed, settings.bootstrap));
   const agreement: AgreementEntry[] = [];
   if (mode === 'both') {
@@ -278,7 +361,9 @@ async function runBaselines(plan: RunPlan, on: Loaded, scoring: ScoringContext):
   const out: ResultFile['baselines'] = {};
   for (const baseline of plan.opts.baselines ?? []) {
     const { config, configHash } = configFor(plan.opts, baseline.method);
-    const computed = await timeStep(`baseline:${baseline.method.id.replace(/^baseline\//, '')}`, () => output(plan, { method: baseline, config, configHash }, on));
+    const computed = await timeStep(`baseline:${baseline.method.id.replace(/^baseline\//, '')}`, () =>
+      output(plan, { method: baseline, config, configHash }, on),
+    );
     plan.timings.baselines = (plan.timings.baselines ?? 0) + computed.seconds;
     out[baselineKey(baseline.method.id)] = {
       description: `baseline method ${baseline.method.id}@${baseline.method.version} (${baseline.source}) on this organism`,
@@ -291,7 +376,7 @@ async function runBaselines(plan: RunPlan, on: Loaded, scoring: ScoringContext):
 /** The null organism of this run: the option's, else the suite's; none for the null organism itself. */
 function nullOrganismOf(plan: RunPlan): Organism | undefined {
   const spec = plan.opts.nullOrganism === undefined ? plan.suite.nullOrganism : plan.opts.nullOrganism;
-  const nullOrganism = typeof spec === 'string' ? getOrganism(spec) : spec ?? undefined;
+  const nullOrganism = typeof spec === 'string' ? getOrganism(spec) : (spec ?? undefined);
   return nullOrganism && nullOrganism.id !== plan.organism.id ? nullOrganism : undefined;
 }
 
@@ -299,7 +384,11 @@ function nullOrganismOf(plan: RunPlan): Organism | undefined {
  * Step 6: the method on the null organism, judged against *this* organism's ground truth and data:
  * what a method "finds" when there is nothing to find.
  */
-async function runNullOrganism(plan: RunPlan, nullOrganism: Organism, scoring: ScoringContext): Promise<ResultFile['baselines'][string]> {
+async function runNullOrganism(
+  plan: RunPlan,
+  nullOrganism: Organism,
+  scoring: ScoringContext,
+): Promise<ResultFile['baselines'][string]> {
   const on = await timed(plan, 'null', () => timeStep('null-organism', () => loadModels(plan, nullOrganism)));
   try {
     const req = llmGraded(plan.mode) ? { ...plan.main, method: plan.llmMethod! } : plan.main;
@@ -315,9 +404,13 @@ async function runNullOrganism(plan: RunPlan, nullOrganism: Organism, scoring: S
 
 function summarize(output: MethodOutput): ResultFile['summary'] {
   return {
-    readouts: (output.readouts ?? [])
-      .slice(0, 40)
-      .map((r) => ({ source: r.source, variant: r.variant, layer: r.layer, position: r.position, tokens: (r.selectedTokens ?? r.tokens).slice(0, 10) })),
+    readouts: (output.readouts ?? []).slice(0, 40).map((r) => ({
+      source: r.source,
+      variant: r.variant,
+      layer: r.layer,
+      position: r.position,
+      tokens: (r.selectedTokens ?? r.tokens).slice(0, 10),
+    })),
     samples: (output.steering ?? []).flatMap((s) => s.steered.flat()).slice(0, 5),
     findings: (output.findings ?? []).slice(0, 20),
   };
@@ -331,10 +424,14 @@ function gradersUsed(plan: RunPlan, relevance: TokenRelevanceGrader): ResultFile
     ...(llm
       ? [
           ...(mode === 'both' ? [{ role: 'llm:token-relevance', ...llm.graders.relevance.grader }] : []),
-          ...(plan.llmMethod !== plan.opts.method ? [{ role: 'llm:patchscope-scale', ...llm.graders.patchscope.grader }] : []),
+          ...(plan.llmMethod !== plan.opts.method
+            ? [{ role: 'llm:patchscope-scale', ...llm.graders.patchscope.grader }]
+            : []),
           { role: 'llm:coherence', ...llm.graders.coherence.grader },
           { role: 'llm:hypothesis', ...llm.graders.hypothesis.grader },
-          ...(llm.agentClient ? [{ role: 'llm:agent', id: `llm/agent/${llm.agentClient.config.model}`, version: '1' }] : []),
+          ...(llm.agentClient
+            ? [{ role: 'llm:agent', id: `llm/agent/${llm.agentClient.config.model}`, version: '1' }]
+            : []),
         ]
       : []),
   ];
@@ -349,7 +446,12 @@ interface Scored {
 }
 
 /** Step 7: thresholds, provenance and the result file, written atomically. */
-async function writeResultFile(plan: RunPlan, scored: Scored, started: number, steps0: ReturnType<typeof stepSnapshot>): Promise<OrganismRun> {
+async function writeResultFile(
+  plan: RunPlan,
+  scored: Scored,
+  started: number,
+  steps0: ReturnType<typeof stepSnapshot>,
+): Promise<OrganismRun> {
   const { opts, suite, organism, main } = plan;
   const { method } = opts.method;
   const thresholds = evaluateAll(suite, organism.id, method.id, opts.settings, scored);
@@ -360,7 +462,12 @@ async function writeResultFile(plan: RunPlan, scored: Scored, started: number, s
     schema: 'diffbench-result@1',
     suite: { id: suite.id, version: suite.version, settings: opts.settings },
     method: {
-      id: method.id, version: method.version, config: main.config, configHash: main.configHash, source: opts.method.source, codeHash: opts.method.codeHash,
+      id: method.id,
+      version: method.version,
+      config: main.config,
+      configHash: main.configHash,
+      source: opts.method.source,
+      codeHash: opts.method.codeHash,
       // a method given the finetuning data (diagnostic) is not blind: recorded, and flagged on the leaderboard
       ...(dataNeeds(method, main.config).finetuningData ? { readsGroundTruth: true } : {}),
     },
@@ -398,7 +505,9 @@ export async function runOrganism(organismId: string | Organism, opts: HarnessOp
   try {
     checkRevisions(plan, on.loaded);
     const llmRelevance = plan.llm ? new RecordingRelevanceGrader(plan.llm.graders.relevance) : undefined;
-    const relevance = llmGraded(plan.mode) ? llmRelevance! : timedMethod(plan.opts.graders.relevance, 'grade', 'grader:relevance');
+    const relevance = llmGraded(plan.mode)
+      ? llmRelevance!
+      : timedMethod(plan.opts.graders.relevance, 'grade', 'grader:relevance');
     scoring = await timed(plan, 'scoring', () => scoringContext(plan, on.truth, relevance));
     const { computed, metrics } = await runMethod(plan, on, scoring);
     const llm = plan.llm ? await runLlmTier(plan, on, computed, metrics, scoring, llmRelevance!) : undefined;

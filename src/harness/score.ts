@@ -50,7 +50,12 @@ function noCI(estimate: number, over?: string): MetricValue {
   return { estimate, lower: estimate, upper: estimate, n: 1, alpha: ALPHA, ci: 'none', ...(over ? { over } : {}) };
 }
 
-function fromCI(ci: { estimate: number; lower: number; upper: number; n: number; alpha: number }, n: number, kind: MetricValue['ci'], over: string): MetricValue {
+function fromCI(
+  ci: { estimate: number; lower: number; upper: number; n: number; alpha: number },
+  n: number,
+  kind: MetricValue['ci'],
+  over: string,
+): MetricValue {
   return { estimate: ci.estimate, lower: ci.lower, upper: ci.upper, n, alpha: ci.alpha, ci: kind, over };
 }
 
@@ -91,15 +96,27 @@ async function scoreReadouts(readouts: TokenReadout[], ctx: ScoringContext, metr
     const tokens = readout.tokens.slice(0, TOKENS_PER_READOUT);
     if (tokens.length === 0) continue;
     const labels = await ctx.relevance.grade(ctx.organism, tokens);
-    const graded = { fraction: relevanceFraction(labels, tokens.length), labels: labels.map((l) => l === 'RELEVANT'), readout };
+    const graded = {
+      fraction: relevanceFraction(labels, tokens.length),
+      labels: labels.map((l) => l === 'RELEVANT'),
+      readout,
+    };
     add(readout.source, graded);
     add(`${readout.source}.${readout.variant}`, graded);
   }
   for (const [key, group] of groups) {
     // the best readout (the first of equals): the toolkit's maximum over positions
     const best = group.reduce((b, g) => (g.fraction > b.fraction ? g : b));
-    const ci = bootstrapCI(best.labels, (xs) => xs.filter(Boolean).length / xs.length, { n: ctx.bootstrap, seed: `${ctx.seed}|${key}` });
-    metrics[`relevance.${key}`] = fromCI({ ...ci, estimate: best.fraction }, best.labels.length, 'bootstrap', `top-${best.labels.length} tokens of ${best.readout.variant} at layer ${best.readout.layer} position ${best.readout.position}`);
+    const ci = bootstrapCI(best.labels, (xs) => xs.filter(Boolean).length / xs.length, {
+      n: ctx.bootstrap,
+      seed: `${ctx.seed}|${key}`,
+    });
+    metrics[`relevance.${key}`] = fromCI(
+      { ...ci, estimate: best.fraction },
+      best.labels.length,
+      'bootstrap',
+      `top-${best.labels.length} tokens of ${best.readout.variant} at layer ${best.readout.layer} position ${best.readout.position}`,
+    );
   }
 }
 
@@ -125,10 +142,11 @@ function similarity(rows: Float64Array[][], c: Float64Array): number {
 function meanOfRows(rows: number[][]): number {
   let sum = 0;
   let count = 0;
-  for (const row of rows) for (const x of row) {
-    sum += x;
-    count++;
-  }
+  for (const row of rows)
+    for (const x of row) {
+      sum += x;
+      count++;
+    }
   return count === 0 ? NaN : sum / count;
 }
 
@@ -155,11 +173,15 @@ async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, m
 
   const scored: ScoredEntry[] = [];
   for (const entry of steering) {
-    const emb = { steered: await embedByPrompt(ctx.embedder, entry.steered), unsteered: await embedByPrompt(ctx.embedder, entry.unsteered) };
+    const emb = {
+      steered: await embedByPrompt(ctx.embedder, entry.steered),
+      unsteered: await embedByPrompt(ctx.embedder, entry.unsteered),
+    };
     const st = similarity(emb.steered, cFt);
     if (Number.isFinite(st)) scored.push({ st, emb, entry });
   }
-  const best = (entries: ScoredEntry[]) => entries.reduce<ScoredEntry | undefined>((b, e) => (!b || e.st > b.st ? e : b), undefined);
+  const best = (entries: ScoredEntry[]) =>
+    entries.reduce<ScoredEntry | undefined>((b, e) => (!b || e.st > b.st ? e : b), undefined);
   const chat = ctx.chatTexts?.length ? await embed(ctx.chatTexts) : [];
   const cChat = chat.length > 0 ? centroid(chat) : undefined;
   for (const variant of new Set(scored.map((e) => e.entry.variant))) {
@@ -175,7 +197,8 @@ async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, m
   if (chosen) await protocolSteering(chosen, cFt, ctx, metrics);
 }
 
-const entryDescription = ({ entry }: ScoredEntry, prompts: number) => `${prompts} prompts at layer ${entry.layer} position ${entry.position}, strength ${entry.strength}`;
+const entryDescription = ({ entry }: ScoredEntry, prompts: number) =>
+  `${prompts} prompts at layer ${entry.layer} position ${entry.position}, strength ${entry.strength}`;
 /** similarity() of resampled prompts; the dot products are computed once, not once per bootstrap resample. */
 const rowsSimilarity = (rows: Float64Array[][], c: Float64Array) => {
   const dots = rows.map((row) => row.map((v) => dot(v, c)));
@@ -186,26 +209,54 @@ const rowsSimilarity = (rows: Float64Array[][], c: Float64Array) => {
 function gain({ emb }: ScoredEntry, cFt: Float64Array, ctx: ScoringContext, seed: string) {
   const paired = emb.steered.map((_, i) => i).filter((i) => emb.steered[i].length > 0 && emb.unsteered[i]?.length > 0);
   if (paired.length === 0) return undefined;
-  const ci = pairedBootstrapCI(paired, paired, rowsSimilarity(emb.steered, cFt), rowsSimilarity(emb.unsteered, cFt), { n: ctx.bootstrap, seed });
+  const ci = pairedBootstrapCI(paired, paired, rowsSimilarity(emb.steered, cFt), rowsSimilarity(emb.unsteered, cFt), {
+    n: ctx.bootstrap,
+    seed,
+  });
   return { ci, paired };
 }
 
-function steeringMetrics(e: ScoredEntry, prefix: string, cFt: Float64Array, cUnrelated: Float64Array | undefined, ctx: ScoringContext, metrics: Metrics): void {
+function steeringMetrics(
+  e: ScoredEntry,
+  prefix: string,
+  cFt: Float64Array,
+  cUnrelated: Float64Array | undefined,
+  ctx: ScoringContext,
+  metrics: Metrics,
+): void {
   const { emb } = e;
   const prompts = emb.steered.map((_, i) => i).filter((i) => emb.steered[i].length > 0);
   const over = entryDescription(e, prompts.length);
   const opts = { n: ctx.bootstrap, seed: `${ctx.seed}|${prefix}` };
-  metrics[`${prefix}.steered_ft`] = fromCI(bootstrapCI(prompts, rowsSimilarity(emb.steered, cFt), opts), prompts.length, 'bootstrap', over);
+  metrics[`${prefix}.steered_ft`] = fromCI(
+    bootstrapCI(prompts, rowsSimilarity(emb.steered, cFt), opts),
+    prompts.length,
+    'bootstrap',
+    over,
+  );
   const g = gain(e, cFt, ctx, opts.seed);
   if (g) metrics[`${prefix}.steered_minus_unsteered_ft`] = fromCI(g.ci, g.paired.length, 'paired-bootstrap', over);
-  if (cUnrelated) metrics[`${prefix}.steered_unrelated`] = fromCI(bootstrapCI(prompts, rowsSimilarity(emb.steered, cUnrelated), opts), prompts.length, 'bootstrap', over);
+  if (cUnrelated)
+    metrics[`${prefix}.steered_unrelated`] = fromCI(
+      bootstrapCI(prompts, rowsSimilarity(emb.steered, cUnrelated), opts),
+      prompts.length,
+      'bootstrap',
+      over,
+    );
 }
 
 /**
  * One similarity series at the entry (position) where it is highest, independently of St-FT's choice: the
  * paper takes each series' max over positions 0-4 (spec §6). CI: bootstrap over that entry's prompts.
  */
-function ownMaximum(entries: ScoredEntry[], kind: 'steered' | 'unsteered', c: Float64Array, name: string, ctx: ScoringContext, metrics: Metrics): void {
+function ownMaximum(
+  entries: ScoredEntry[],
+  kind: 'steered' | 'unsteered',
+  c: Float64Array,
+  name: string,
+  ctx: ScoringContext,
+  metrics: Metrics,
+): void {
   let top: { e: ScoredEntry; value: number } | undefined;
   for (const e of entries) {
     const value = similarity(e.emb[kind], c);
@@ -219,22 +270,46 @@ function ownMaximum(entries: ScoredEntry[], kind: 'steered' | 'unsteered', c: Fl
 }
 
 /** The protocol's steering metrics of the chosen entry: gain over the method's own unsteered samples, and coherence. */
-async function protocolSteering(e: ScoredEntry, cFt: Float64Array, ctx: ScoringContext, metrics: Metrics): Promise<void> {
+async function protocolSteering(
+  e: ScoredEntry,
+  cFt: Float64Array,
+  ctx: ScoringContext,
+  metrics: Metrics,
+): Promise<void> {
   if (e.entry.strength === 0) {
     // Unsteered text returned as steered: nothing was steered, so there is no gain to measure.
-    metrics['steering.gain'] = noCI(0, `strength 0 at layer ${e.entry.layer} position ${e.entry.position}: not steered`);
+    metrics['steering.gain'] = noCI(
+      0,
+      `strength 0 at layer ${e.entry.layer} position ${e.entry.position}: not steered`,
+    );
   } else {
     const g = gain(e, cFt, ctx, `${ctx.seed}|steering.gain`);
-    if (g) metrics['steering.gain'] = fromCI(g.ci, g.paired.length, 'paired-bootstrap', entryDescription(e, g.paired.length));
+    if (g)
+      metrics['steering.gain'] = fromCI(
+        g.ci,
+        g.paired.length,
+        'paired-bootstrap',
+        entryDescription(e, g.paired.length),
+      );
   }
   if (!ctx.coherence) return;
-  const labels = await Promise.all(e.entry.steered.map((row) => ctx.coherence!.grade(row.filter((t) => t.trim() !== ''))));
+  const labels = await Promise.all(
+    e.entry.steered.map((row) => ctx.coherence!.grade(row.filter((t) => t.trim() !== ''))),
+  );
   // per prompt: [coherent, known]
-  const counts = labels.map((ls) => [ls.filter((l) => l === 'COHERENT').length, ls.filter((l) => l !== 'UNKNOWN').length] as const).filter(([, k]) => k > 0);
+  const counts = labels
+    .map((ls) => [ls.filter((l) => l === 'COHERENT').length, ls.filter((l) => l !== 'UNKNOWN').length] as const)
+    .filter(([, k]) => k > 0);
   if (counts.length === 0) return;
-  const share = (rows: (readonly [number, number])[]) => rows.reduce((s, [c]) => s + c, 0) / rows.reduce((s, [, k]) => s + k, 0);
+  const share = (rows: (readonly [number, number])[]) =>
+    rows.reduce((s, [c]) => s + c, 0) / rows.reduce((s, [, k]) => s + k, 0);
   const ci = bootstrapCI(counts, share, { n: ctx.bootstrap, seed: `${ctx.seed}|steering.coherence` });
-  metrics['steering.coherence'] = fromCI(ci, counts.length, 'bootstrap', `${entryDescription(e, counts.length)}; ${ctx.coherence.grader.id}`);
+  metrics['steering.coherence'] = fromCI(
+    ci,
+    counts.length,
+    'bootstrap',
+    `${entryDescription(e, counts.length)}; ${ctx.coherence.grader.id}`,
+  );
 }
 
 export async function scoreOutput(output: MethodOutput, ctx: ScoringContext): Promise<Metrics> {

@@ -96,17 +96,30 @@ const SUITE_SCHEMA = {
     id: { type: 'string', pattern: '^[a-z0-9_-]+$' },
     version: { type: 'integer', minimum: 1 },
     organisms: { type: 'array', items: { type: 'string' }, minItems: 1 },
-    select: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } } },
+    select: {
+      type: 'object',
+      required: ['tags'],
+      properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } },
+    },
     nullOrganism: { type: ['string', 'null'] },
     graders: { enum: GRADER_MODES },
-    chat: { type: 'object', additionalProperties: false, required: ['source', 'column'], properties: { source: { type: 'string' }, column: { type: 'string' }, split: { type: 'string' } } },
+    chat: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['source', 'column'],
+      properties: { source: { type: 'string' }, column: { type: 'string' }, split: { type: 'string' } },
+    },
     settings: {
       type: 'object',
       required: ['fast', 'full'],
       additionalProperties: {
         type: 'object',
         required: ['methodConfig', 'finetuneTexts', 'unrelatedTexts', 'bootstrap'],
-        properties: { bootstrap: { type: 'integer', minimum: 10 }, finetuneTexts: { type: 'integer', minimum: 1 }, unrelatedTexts: { type: 'integer', minimum: 0 } },
+        properties: {
+          bootstrap: { type: 'integer', minimum: 10 },
+          finetuneTexts: { type: 'integer', minimum: 1 },
+          unrelatedTexts: { type: 'integer', minimum: 0 },
+        },
       },
     },
     comparisons: { type: 'array', items: { type: 'object', required: ['name', 'metric', 'baseline'] } },
@@ -129,7 +142,11 @@ const THRESHOLDS_SCHEMA = {
         properties: {
           id: { type: 'string' },
           organisms: { type: 'array', items: { type: 'string' }, minItems: 1 },
-    select: { type: 'object', required: ['tags'], properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } } },
+          select: {
+            type: 'object',
+            required: ['tags'],
+            properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } },
+          },
           methods: { type: 'array', items: { type: 'string' } },
           settings: { type: 'array', items: { type: 'string' } },
           metric: { type: 'string' },
@@ -156,18 +173,23 @@ function readJson(path: string): unknown {
 function check(schema: object, data: unknown, path: string): void {
   const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
   if (!validate(data)) {
-    throw new Error(`${path}: ${(validate.errors ?? []).map((e) => `${e.instancePath || '(top level)'} ${e.message}`).join('; ')}`);
+    throw new Error(
+      `${path}: ${(validate.errors ?? []).map((e) => `${e.instancePath || '(top level)'} ${e.message}`).join('; ')}`,
+    );
   }
 }
 
 export function listSuites(dir = BENCHMARK_DIR): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((name) => existsSync(join(dir, name, 'suite.json'))).sort();
+  return readdirSync(dir)
+    .filter((name) => existsSync(join(dir, name, 'suite.json')))
+    .sort();
 }
 
 export function loadSuite(name: string, dir = BENCHMARK_DIR): Suite {
   const path = join(dir, name, 'suite.json');
-  if (!existsSync(path)) throw new Error(`unknown suite '${name}': no ${path}; suites are ${listSuites(dir).join(', ') || '(none)'}`);
+  if (!existsSync(path))
+    throw new Error(`unknown suite '${name}': no ${path}; suites are ${listSuites(dir).join(', ') || '(none)'}`);
   const data = readJson(path);
   check(SUITE_SCHEMA, data, path);
   const suite = data as Suite;
@@ -176,10 +198,15 @@ export function loadSuite(name: string, dir = BENCHMARK_DIR): Suite {
   const registry = loadRegistry();
   if (suite.select) {
     const tags = suite.select.tags;
-    suite.organisms = [...registry.organisms.values()].filter((o) => o.tags.some((t) => tags.includes(t))).map((o) => o.id).sort();
-    if (suite.organisms.length === 0) throw new Error(`${path}: select.tags ${tags.join(', ')} match no registered organism`);
+    suite.organisms = [...registry.organisms.values()]
+      .filter((o) => o.tags.some((t) => tags.includes(t)))
+      .map((o) => o.id)
+      .sort();
+    if (suite.organisms.length === 0)
+      throw new Error(`${path}: select.tags ${tags.join(', ')} match no registered organism`);
   }
-  if (!suite.organisms?.length) throw new Error(`${path}: needs 'organisms' (a list of registry ids) or 'select' ({tags: [...]})`);
+  if (!suite.organisms?.length)
+    throw new Error(`${path}: needs 'organisms' (a list of registry ids) or 'select' ({tags: [...]})`);
   for (const id of [...suite.organisms, ...(suite.nullOrganism ? [suite.nullOrganism] : [])]) {
     try {
       getOrganism(id, registry);
@@ -197,14 +224,17 @@ export function loadThresholds(suite: Suite): Threshold[] {
   check(THRESHOLDS_SCHEMA, data, path);
   const file = data as ThresholdsFile;
   if (file.suite !== `${suite.id}@${suite.version}`) {
-    throw new Error(`${path}: thresholds are for '${file.suite}' but the suite is ${suite.id}@${suite.version}; update them with the suite version`);
+    throw new Error(
+      `${path}: thresholds are for '${file.suite}' but the suite is ${suite.id}@${suite.version}; update them with the suite version`,
+    );
   }
   return file.thresholds;
 }
 
 export function suiteSettings(suite: Suite, settings: string): SuiteSettings {
   const s = suite.settings[settings];
-  if (!s) throw new Error(`suite ${suite.id} has no settings '${settings}' (has: ${Object.keys(suite.settings).join(', ')})`);
+  if (!s)
+    throw new Error(`suite ${suite.id} has no settings '${settings}' (has: ${Object.keys(suite.settings).join(', ')})`);
   return s;
 }
 
@@ -224,7 +254,9 @@ export function suiteOf(organismId: string, dir = BENCHMARK_DIR): Suite {
     const suite = loadSuite(name, dir);
     if (suite.organisms.includes(organismId) || suite.nullOrganism === organismId) return suite;
   }
-  throw new Error(`organism ${organismId} is in no suite (${names.join(', ')}): add it to benchmark/<suite>/suite.json, or pass --suite`);
+  throw new Error(
+    `organism ${organismId} is in no suite (${names.join(', ')}): add it to benchmark/<suite>/suite.json, or pass --suite`,
+  );
 }
 
 const rank = (name: string) => ['zoo', 'paper'].indexOf(name) >>> 0;

@@ -20,6 +20,7 @@ export default class ResultFileReporter implements Reporter {
         this.written.push(writeResult(dir, result));
       }
     }
-    if (this.written.length > 0) process.stderr.write(`diffbench: ${this.written.length} result file(s) written to ${dir}\n`);
+    if (this.written.length > 0)
+      process.stderr.write(`diffbench: ${this.written.length} result file(s) written to ${dir}\n`);
   }
 }

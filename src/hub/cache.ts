@@ -32,7 +32,12 @@ export async function listFolder(folder: string): Promise<string[]> {
     const entries = await readdir(folder, { recursive: true, withFileTypes: true });
     return entries
       .filter((e) => e.isFile() || e.isSymbolicLink())
-      .map((e) => join(e.parentPath, e.name).slice(folder.length + 1).split('\\').join('/'));
+      .map((e) =>
+        join(e.parentPath, e.name)
+          .slice(folder.length + 1)
+          .split('\\')
+          .join('/'),
+      );
   } catch {
     return [];
   }

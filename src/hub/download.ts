@@ -96,19 +96,22 @@ export async function downloadToCache(args: {
   const etag = file.lfs?.oid ?? file.oid;
   const blob = join(storage, 'blobs', etag);
   const pointer = join(storage, 'snapshots', commit, file.path);
-  const report = (loaded: number, total: number, done = false) => onProgress({ repoId, file: file.path, loaded, total, done });
+  const report = (loaded: number, total: number, done = false) =>
+    onProgress({ repoId, file: file.path, loaded, total, done });
   let lastError: unknown;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     try {
-      const path = await withoutDebugLog(() => downloadFileToCacheDir({
-        repo: { type, name: repoId },
-        path: file.path,
-        revision: commit,
-        hubUrl: settings.endpoint,
-        cacheDir: settings.cacheDir,
-        accessToken: settings.token,
-        fetch: countingFetch((loaded, total) => report(loaded, total), timedFetch(settings)),
-      }));
+      const path = await withoutDebugLog(() =>
+        downloadFileToCacheDir({
+          repo: { type, name: repoId },
+          path: file.path,
+          revision: commit,
+          hubUrl: settings.endpoint,
+          cacheDir: settings.cacheDir,
+          accessToken: settings.token,
+          fetch: countingFetch((loaded, total) => report(loaded, total), timedFetch(settings)),
+        }),
+      );
       const problem = await verify(path, file);
       if (problem) {
         // A blob that does not match the Hub's checksum must not stay in the shared cache.

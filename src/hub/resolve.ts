@@ -91,7 +91,12 @@ async function fromCache(storage: string, revision: string, subfolder: string, k
   if (!commit) return { commit, missing: `refs/${revision}` };
   const folder = join(storage, 'snapshots', commit, subfolder);
   const present = await listFolder(folder);
-  const missing = missingFromSnapshot(present, kind, files, kind === 'model' ? await readShardIndex(folder) : undefined);
+  const missing = missingFromSnapshot(
+    present,
+    kind,
+    files,
+    kind === 'model' ? await readShardIndex(folder) : undefined,
+  );
   return { commit, missing: missing === null ? null : `${join('snapshots', commit, subfolder)}: ${missing}` };
 }
 
@@ -112,8 +117,15 @@ async function download(a: {
 
   const prefix = subfolder ? `${subfolder}/` : '';
   const remote: RemoteFile[] = [];
-  for await (const entry of listFiles({ repo: { type, name: repoId }, revision: commit, recursive: true, path: subfolder || undefined, ...credentials })) {
-    if (entry.type === 'file') remote.push({ path: entry.path, size: entry.size, oid: entry.oid ?? '', lfs: entry.lfs });
+  for await (const entry of listFiles({
+    repo: { type, name: repoId },
+    revision: commit,
+    recursive: true,
+    path: subfolder || undefined,
+    ...credentials,
+  })) {
+    if (entry.type === 'file')
+      remote.push({ path: entry.path, size: entry.size, oid: entry.oid ?? '', lfs: entry.lfs });
   }
   const relative = remote.map((f) => f.path.slice(prefix.length));
   const wanted = new Set(selectFiles(relative, a.kind, a.what, a.opts.files));
@@ -132,9 +144,11 @@ async function resolveCommit(
   revision: string,
   credentials: { hubUrl: string; accessToken?: string; fetch: typeof fetch },
 ): Promise<string> {
-  const info = (type === 'model'
-    ? await modelInfo({ name: repoId, revision, additionalFields: ['sha'], ...credentials })
-    : await datasetInfo({ name: repoId, revision, additionalFields: ['sha'], ...credentials })) as { sha?: string };
+  const info = (
+    type === 'model'
+      ? await modelInfo({ name: repoId, revision, additionalFields: ['sha'], ...credentials })
+      : await datasetInfo({ name: repoId, revision, additionalFields: ['sha'], ...credentials })
+  ) as { sha?: string };
   if (!info.sha || !COMMIT_HASH.test(info.sha)) {
     throw new HubError(`the Hub returned no commit for ${type} ${repoId}@${revision}`, 'other');
   }
@@ -142,7 +156,10 @@ async function resolveCommit(
 }
 
 /** The cached folder for an id, without any request; undefined when a download would be needed. */
-export async function findInCache(idOrPath: string, opts: Omit<ResolveOptions, 'onProgress'> = {}): Promise<Resolved | undefined> {
+export async function findInCache(
+  idOrPath: string,
+  opts: Omit<ResolveOptions, 'onProgress'> = {},
+): Promise<Resolved | undefined> {
   const kind = opts.kind ?? 'model';
   if (await isFolder(idOrPath)) return { path: resolvePath(idOrPath) };
   if (PATH_LIKE.test(idOrPath)) return undefined;

@@ -25,6 +25,7 @@ export function globMatch(pattern: string, path: string): boolean {
     .replace(/\*\*\/?/g, '\u0000')
     .replace(/\*/g, '[^/]*')
     .replace(/\?/g, '[^/]')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is the placeholder for '**/' set above
     .replace(/\u0000/g, '(?:.*/)?.*');
   return new RegExp(`^${re}$`).test(path);
 }
@@ -51,7 +52,10 @@ export function selectFiles(all: string[], kind: RepoKind, what: string, pattern
   const pickles = top.filter((f) => PICKLE.test(f));
   if (kind === 'adapter') {
     if (!top.includes('adapter_config.json')) {
-      throw new HubError(`repo or file not found: ${what} has no adapter_config.json (is it a full model? use kind 'model')`, 'not-found');
+      throw new HubError(
+        `repo or file not found: ${what} has no adapter_config.json (is it a full model? use kind 'model')`,
+        'not-found',
+      );
     }
     if (!top.includes('adapter_model.safetensors')) {
       throw refusePickle(what, pickles);
@@ -80,7 +84,12 @@ function refusePickle(what: string, pickles: string[]): HubError {
  * What a cached snapshot lacks for a run of this kind, or null when it holds everything (cache-only use).
  * `shardIndex` lists the shards named by model.safetensors.index.json when the snapshot has one.
  */
-export function missingFromSnapshot(present: string[], kind: RepoKind, patterns: string[] | undefined, shardIndex?: string[]): string | null {
+export function missingFromSnapshot(
+  present: string[],
+  kind: RepoKind,
+  patterns: string[] | undefined,
+  shardIndex?: string[],
+): string | null {
   const has = new Set(present);
   if (patterns && patterns.length > 0) {
     const absent = patterns.filter((p) => !present.some((f) => globMatch(p, f)));

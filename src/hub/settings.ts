@@ -32,7 +32,12 @@ function positive(name: string, unit: 'seconds' | 'milliseconds'): number | unde
 /** huggingface_hub's HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT (seconds); DIFFBENCH_HUB_TIMEOUT_MS sets both. */
 function hubTimeouts(): HubTimeouts {
   const both = positive('DIFFBENCH_HUB_TIMEOUT_MS', 'milliseconds');
-  if (both !== undefined) return { metadataMs: both, downloadMs: both, source: { metadata: 'DIFFBENCH_HUB_TIMEOUT_MS', download: 'DIFFBENCH_HUB_TIMEOUT_MS' } };
+  if (both !== undefined)
+    return {
+      metadataMs: both,
+      downloadMs: both,
+      source: { metadata: 'DIFFBENCH_HUB_TIMEOUT_MS', download: 'DIFFBENCH_HUB_TIMEOUT_MS' },
+    };
   return {
     metadataMs: positive('HF_HUB_ETAG_TIMEOUT', 'seconds') ?? 10_000,
     downloadMs: positive('HF_HUB_DOWNLOAD_TIMEOUT', 'seconds') ?? 10_000,

@@ -18,7 +18,8 @@ export function timedFetch(settings: HubSettings, inner: typeof fetch = fetch): 
     const request = `${method} ${url}`;
     const ctrl = new AbortController();
     const signal = init?.signal ? AbortSignal.any([init.signal, ctrl.signal]) : ctrl.signal;
-    const timeout = (what: string) => new HubError(`the Hub at ${endpoint} sent ${what} (${request}); set ${variable} to wait longer`, 'timeout');
+    const timeout = (what: string) =>
+      new HubError(`the Hub at ${endpoint} sent ${what} (${request}); set ${variable} to wait longer`, 'timeout');
 
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
@@ -35,11 +36,14 @@ export function timedFetch(settings: HubSettings, inner: typeof fetch = fetch): 
       clearTimeout(timer);
     }
     if (!res.body) return res;
-    return new Response(idleLimited(res.body, limit, () => {
-      const err = timeout(`no data for ${seconds(limit)} in the middle of a transfer`);
-      ctrl.abort(err);
-      return err;
-    }), { status: res.status, statusText: res.statusText, headers: res.headers });
+    return new Response(
+      idleLimited(res.body, limit, () => {
+        const err = timeout(`no data for ${seconds(limit)} in the middle of a transfer`);
+        ctrl.abort(err);
+        return err;
+      }),
+      { status: res.status, statusText: res.statusText, headers: res.headers },
+    );
   };
 }
 
@@ -49,7 +53,9 @@ function idleLimited(body: ReadableStream<Uint8Array>, ms: number, onIdle: () =>
   return new ReadableStream<Uint8Array>({
     async pull(out) {
       let timer: NodeJS.Timeout | undefined;
-      const idle = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(onIdle()), ms); });
+      const idle = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(onIdle()), ms);
+      });
       try {
         const { done, value } = await Promise.race([reader.read(), idle]);
         if (done) out.close();

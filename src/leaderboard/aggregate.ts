@@ -43,7 +43,10 @@ export interface MethodRow {
   perOrganism: Record<string, Record<string, MetricValue>>;
   ladders: { name: string; group: string; metric: string; points: LadderPoint[] }[];
   /** The LLM tier (results run with --graders llm|both): per organism, agreement and LLM-only metrics (agents, coherence, findings). */
-  llm?: { mode: 'llm' | 'both' | 'paper'; perOrganism: Record<string, { agreement: AgreementEntry[]; metrics: Record<string, MetricValue> }> };
+  llm?: {
+    mode: 'llm' | 'both' | 'paper';
+    perOrganism: Record<string, { agreement: AgreementEntry[]; metrics: Record<string, MetricValue> }>;
+  };
 }
 
 /** LLM-only metrics shown in the report's LLM section. */
@@ -56,10 +59,14 @@ function llmTier(results: ResultFile[], organisms: string[]): MethodRow['llm'] {
   for (const o of organisms) {
     const rs = withLlm.filter((r) => r.organism.id === o);
     if (rs.length === 0) continue;
-    const names = [...new Set(rs.flatMap((r) => Object.keys(r.llm!.metrics ?? r.metrics).filter((k) => LLM_METRIC.test(k))))].sort();
+    const names = [
+      ...new Set(rs.flatMap((r) => Object.keys(r.llm!.metrics ?? r.metrics).filter((k) => LLM_METRIC.test(k)))),
+    ].sort();
     const metrics: Record<string, MetricValue> = {};
     for (const name of names) {
-      const values = rs.map((r) => (r.llm!.metrics ?? r.metrics)[name]).filter((v): v is MetricValue => v !== undefined);
+      const values = rs
+        .map((r) => (r.llm!.metrics ?? r.metrics)[name])
+        .filter((v): v is MetricValue => v !== undefined);
       if (values.length) metrics[name] = averaged(values);
     }
     // Agreement of the first seed; one entry per (role, statistic).
@@ -93,13 +100,27 @@ function metricsOf(results: ResultFile[], refs: string[]): Record<string, Metric
   return out;
 }
 
-function compare(c: Comparison, perOrganism: MethodRow['perOrganism'], organisms: string[], seed: string, bootstrap: number): ComparisonRow | undefined {
+function compare(
+  c: Comparison,
+  perOrganism: MethodRow['perOrganism'],
+  organisms: string[],
+  seed: string,
+  bootstrap: number,
+): ComparisonRow | undefined {
   const paired = organisms.filter((o) => perOrganism[o]?.[c.metric] && perOrganism[o]?.[c.baseline]);
   if (paired.length === 0) return undefined;
   const a = paired.map((o) => perOrganism[o][c.metric].estimate);
   const b = paired.map((o) => perOrganism[o][c.baseline].estimate);
   const difference = pairedBootstrapCI(a, b, mean, mean, { n: bootstrap, seed: `${seed}|${c.name}` });
-  return { name: c.name, metric: c.metric, baseline: c.baseline, organisms: paired, methodMean: mean(a), baselineMean: mean(b), difference };
+  return {
+    name: c.name,
+    metric: c.metric,
+    baseline: c.baseline,
+    organisms: paired,
+    methodMean: mean(a),
+    baselineMean: mean(b),
+    difference,
+  };
 }
 
 export interface LeaderboardOptions {
@@ -108,7 +129,11 @@ export interface LeaderboardOptions {
   bootstrap?: number;
 }
 
-export function buildLeaderboard(suite: Suite, files: { path: string; result: ResultFile }[], opts: LeaderboardOptions = {}): Leaderboard {
+export function buildLeaderboard(
+  suite: Suite,
+  files: { path: string; result: ResultFile }[],
+  opts: LeaderboardOptions = {},
+): Leaderboard {
   const name = `${suite.id}@${suite.version}`;
   const ignored: Leaderboard['ignored'] = [];
   const ofSuite = files.filter(({ path, result }) => {
@@ -118,7 +143,8 @@ export function buildLeaderboard(suite: Suite, files: { path: string; result: Re
   });
   const settings = opts.settings ?? (ofSuite.some((f) => f.result.suite.settings === 'full') ? 'full' : 'fast');
   const selected = ofSuite.filter(({ path, result }) => {
-    if (result.suite.settings !== settings) ignored.push({ path, why: `settings ${result.suite.settings}, not ${settings}` });
+    if (result.suite.settings !== settings)
+      ignored.push({ path, why: `settings ${result.suite.settings}, not ${settings}` });
     return result.suite.settings === settings;
   });
 
@@ -128,55 +154,85 @@ export function buildLeaderboard(suite: Suite, files: { path: string; result: Re
     const key = `${result.method.id}@${result.method.version}-${result.method.configHash}${result.llm?.mode === 'llm' ? ' [llm graders]' : result.llm?.mode === 'paper' ? ' [paper graders]' : ''}`;
     byMethod.set(key, [...(byMethod.get(key) ?? []), result]);
   }
-  const refs = [...new Set([...suite.comparisons.flatMap((c) => [c.metric, c.baseline]), ...suite.ladders.map((l) => l.metric)])];
+  const refs = [
+    ...new Set([...suite.comparisons.flatMap((c) => [c.metric, c.baseline]), ...suite.ladders.map((l) => l.metric)]),
+  ];
   const bootstrap = opts.bootstrap ?? 1000;
 
-  const methods: MethodRow[] = [...byMethod.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, results]) => {
-    const first = results[0];
-    const organisms = suite.organisms.filter((o) => results.some((r) => r.organism.id === o));
-    const perOrganism: MethodRow['perOrganism'] = {};
-    for (const o of organisms) perOrganism[o] = metricsOf(results.filter((r) => r.organism.id === o), refs);
-    const outcomes = results.flatMap((r) => r.thresholds.map((t) => ({ ...t, organism: r.organism.id })));
-    const ladders = suite.ladders.map((l) => ({
-      ...l,
-      points: organisms
-        .map((o) => ({ organism: o, rank: getOrganism(o).groups.find((g) => g.ladder === l.group)?.rank, value: perOrganism[o][l.metric] }))
-        .filter((p): p is LadderPoint => p.rank !== undefined && p.value !== undefined)
-        .sort((x, y) => x.rank - y.rank),
-    }));
-    return {
-      key,
-      id: first.method.id,
-      version: first.method.version,
-      configHash: first.method.configHash,
-      source: first.method.source,
-      seeds: [...new Set(results.map((r) => r.seed))].sort(),
-      organisms,
-      missing: suite.organisms.filter((o) => !organisms.includes(o)),
-      thresholds: {
-        pass: outcomes.filter((t) => t.status === 'pass').length,
-        fail: outcomes.filter((t) => t.status === 'fail').length,
-        notScored: outcomes.filter((t) => t.status !== 'pass' && t.status !== 'fail').length,
-        failures: outcomes.filter((t) => t.status === 'fail').map((t) => `${t.organism}: ${t.id}: ${t.reason}`),
-        unscored: outcomes.filter((t) => t.status !== 'pass' && t.status !== 'fail').map((t) => `${t.organism}: ${t.id}: ${t.reason}`),
-      },
-      comparisons: suite.comparisons
-        .map((c) => compare(c, perOrganism, organisms, suite.seed, bootstrap))
-        .filter((c): c is ComparisonRow => c !== undefined),
-      perOrganism,
-      ladders,
-      ...(llmTier(results, organisms) ? { llm: llmTier(results, organisms) } : {}),
-    };
-  });
-  return { suite: name, settings, methods, ignored, protocol: protocolBoard(suite, [...byMethod.entries()], bootstrap) };
+  const methods: MethodRow[] = [...byMethod.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, results]) => {
+      const first = results[0];
+      const organisms = suite.organisms.filter((o) => results.some((r) => r.organism.id === o));
+      const perOrganism: MethodRow['perOrganism'] = {};
+      for (const o of organisms)
+        perOrganism[o] = metricsOf(
+          results.filter((r) => r.organism.id === o),
+          refs,
+        );
+      const outcomes = results.flatMap((r) => r.thresholds.map((t) => ({ ...t, organism: r.organism.id })));
+      const ladders = suite.ladders.map((l) => ({
+        ...l,
+        points: organisms
+          .map((o) => ({
+            organism: o,
+            rank: getOrganism(o).groups.find((g) => g.ladder === l.group)?.rank,
+            value: perOrganism[o][l.metric],
+          }))
+          .filter((p): p is LadderPoint => p.rank !== undefined && p.value !== undefined)
+          .sort((x, y) => x.rank - y.rank),
+      }));
+      return {
+        key,
+        id: first.method.id,
+        version: first.method.version,
+        configHash: first.method.configHash,
+        source: first.method.source,
+        seeds: [...new Set(results.map((r) => r.seed))].sort(),
+        organisms,
+        missing: suite.organisms.filter((o) => !organisms.includes(o)),
+        thresholds: {
+          pass: outcomes.filter((t) => t.status === 'pass').length,
+          fail: outcomes.filter((t) => t.status === 'fail').length,
+          notScored: outcomes.filter((t) => t.status !== 'pass' && t.status !== 'fail').length,
+          failures: outcomes.filter((t) => t.status === 'fail').map((t) => `${t.organism}: ${t.id}: ${t.reason}`),
+          unscored: outcomes
+            .filter((t) => t.status !== 'pass' && t.status !== 'fail')
+            .map((t) => `${t.organism}: ${t.id}: ${t.reason}`),
+        },
+        comparisons: suite.comparisons
+          .map((c) => compare(c, perOrganism, organisms, suite.seed, bootstrap))
+          .filter((c): c is ComparisonRow => c !== undefined),
+        perOrganism,
+        ladders,
+        ...(llmTier(results, organisms) ? { llm: llmTier(results, organisms) } : {}),
+      };
+    });
+  return {
+    suite: name,
+    settings,
+    methods,
+    ignored,
+    protocol: protocolBoard(suite, [...byMethod.entries()], bootstrap),
+  };
 }
 
 /** Every result's metrics (seeds averaged) per organism, for the method and for each of its baselines. */
-function rowsOf(byMethod: [string, ResultFile[]][], organisms: string[], reference: string): { rows: ScoredRow[]; baselines: Map<string, OrganismMetrics> } {
-  const collect = (results: ResultFile[], pick: (r: ResultFile) => ResultFile['metrics'] | undefined): OrganismMetrics => {
+function rowsOf(
+  byMethod: [string, ResultFile[]][],
+  organisms: string[],
+  reference: string,
+): { rows: ScoredRow[]; baselines: Map<string, OrganismMetrics> } {
+  const collect = (
+    results: ResultFile[],
+    pick: (r: ResultFile) => ResultFile['metrics'] | undefined,
+  ): OrganismMetrics => {
     const out: OrganismMetrics = {};
     for (const o of organisms) {
-      const all = results.filter((r) => r.organism.id === o).map(pick).filter((m): m is ResultFile['metrics'] => m !== undefined);
+      const all = results
+        .filter((r) => r.organism.id === o)
+        .map(pick)
+        .filter((m): m is ResultFile['metrics'] => m !== undefined);
       if (all.length === 0) continue;
       out[o] = {};
       for (const k of new Set(all.flatMap(Object.keys))) {
@@ -187,15 +243,25 @@ function rowsOf(byMethod: [string, ResultFile[]][], organisms: string[], referen
     return out;
   };
   const rows: ScoredRow[] = byMethod.map(([key, results]) => ({
-    name: key, kind: 'method', metrics: collect(results, (r) => r.metrics),
+    name: key,
+    kind: 'method',
+    metrics: collect(results, (r) => r.metrics),
     ...(results.some((r) => r.method.readsGroundTruth) ? { readsGroundTruth: true } : {}),
   }));
   // Baselines come from the reference method's result files when there are any (they run with its config).
-  const ordered = [...byMethod].sort(([a], [b]) => Number(b.startsWith(`${reference}@`)) - Number(a.startsWith(`${reference}@`)));
+  const ordered = [...byMethod].sort(
+    ([a], [b]) => Number(b.startsWith(`${reference}@`)) - Number(a.startsWith(`${reference}@`)),
+  );
   const baselines = new Map<string, OrganismMetrics>();
   for (const [, results] of ordered) {
-    for (const id of new Set(results.flatMap((r) => Object.keys(r.baselines).filter((k) => k.startsWith('baseline/'))))) {
-      if (!baselines.has(id)) baselines.set(id, collect(results, (r) => r.baselines[id]?.metrics));
+    for (const id of new Set(
+      results.flatMap((r) => Object.keys(r.baselines).filter((k) => k.startsWith('baseline/'))),
+    )) {
+      if (!baselines.has(id))
+        baselines.set(
+          id,
+          collect(results, (r) => r.baselines[id]?.metrics),
+        );
     }
   }
   return { rows, baselines };
@@ -206,13 +272,17 @@ function protocolBoard(suite: Suite, byMethod: [string, ResultFile[]][], bootstr
   const organisms = suite.organisms.filter((o) => o !== suite.nullOrganism);
   const { rows, baselines } = rowsOf(byMethod, organisms, protocol.reference);
   const controlIds = [protocol.controls.negative, protocol.controls.positive];
-  for (const [id, metrics] of baselines) rows.push({ name: id, kind: controlIds.includes(id) ? 'control' : 'baseline', metrics });
+  for (const [id, metrics] of baselines)
+    rows.push({ name: id, kind: controlIds.includes(id) ? 'control' : 'baseline', metrics });
   return scoreProtocol({
     protocol,
     organisms,
     families: organismFamilies(organisms),
     rows,
-    controls: { negative: baselines.get(protocol.controls.negative) ?? {}, positive: baselines.get(protocol.controls.positive) ?? {} },
+    controls: {
+      negative: baselines.get(protocol.controls.negative) ?? {},
+      positive: baselines.get(protocol.controls.positive) ?? {},
+    },
     seed: suite.seed,
     bootstrap,
   });

@@ -6,7 +6,8 @@ import { bundleFiles, entryErrors } from './submission.ts';
 /** Problems of the entry files under `dir`, one line each naming the file. A missing folder is an input error. */
 export function checkEntryFolder(dir: string): { files: number; invalid: number; problems: string[] } {
   if (!existsSync(dir)) throw new InputError(`--check-entries: ${dir} does not exist`);
-  if (!statSync(dir).isDirectory()) throw new InputError(`--check-entries: ${dir} is a file, not a folder of entry files`);
+  if (!statSync(dir).isDirectory())
+    throw new InputError(`--check-entries: ${dir} is a file, not a folder of entry files`);
   const files = bundleFiles(dir);
   const problems: string[] = [];
   let invalid = 0;

@@ -23,7 +23,8 @@ function metricProblems(where: string, metrics: Metrics | undefined): string[] {
     const at = `${where}/${name}`;
     if (m.ci === 'none' && !(close(lo, e) && close(hi, e)))
       problems.push(`${at}: ci 'none' (a single value) needs lower = estimate = upper, got ${e} [${lo}, ${hi}]`);
-    else if (lo > hi || e < lo - 1e-12 || e > hi + 1e-12) problems.push(`${at}: estimate ${e} is outside its interval [${lo}, ${hi}]`);
+    else if (lo > hi || e < lo - 1e-12 || e > hi + 1e-12)
+      problems.push(`${at}: estimate ${e} is outside its interval [${lo}, ${hi}]`);
     if (FRACTION.some((re) => re.test(name)) && (lo < 0 || hi > 1 || e < 0 || e > 1))
       problems.push(`${at}: a fraction, but estimate ${e} [${lo}, ${hi}] is outside [0, 1]`);
   }
@@ -31,7 +32,9 @@ function metricProblems(where: string, metrics: Metrics | undefined): string[] {
 }
 
 function thresholdProblems(suite: Suite, r: ResultFile): string[] {
-  const applicable = loadThresholds(suite).filter((t) => thresholdApplies(t, r.organism.id, r.method.id, r.suite.settings, suite.nullOrganism));
+  const applicable = loadThresholds(suite).filter((t) =>
+    thresholdApplies(t, r.organism.id, r.method.id, r.suite.settings, suite.nullOrganism),
+  );
   const recorded = new Map<string, ThresholdOutcome>(r.thresholds.map((t) => [t.id, t]));
   const problems: string[] = [];
   for (const t of applicable) {
@@ -42,12 +45,21 @@ function thresholdProblems(suite: Suite, r: ResultFile): string[] {
     }
     const exp = evaluateThreshold(t, r);
     const legacySkip = rec.status === 'skipped' && exp.status === 'not-scored'; // files written before zoo@2
-    if ((rec.status !== exp.status && !legacySkip) || !close(rec.value, exp.value) || !close(rec.thanValue, exp.thanValue))
-      problems.push(`threshold ${t.id}: recorded '${rec.status}' (value ${rec.value}, than ${rec.thanValue}), but the file's metrics give '${exp.status}' (value ${exp.value}) — ${exp.reason}`);
+    if (
+      (rec.status !== exp.status && !legacySkip) ||
+      !close(rec.value, exp.value) ||
+      !close(rec.thanValue, exp.thanValue)
+    )
+      problems.push(
+        `threshold ${t.id}: recorded '${rec.status}' (value ${rec.value}, than ${rec.thanValue}), but the file's metrics give '${exp.status}' (value ${exp.value}) — ${exp.reason}`,
+      );
   }
   const ids = new Set(applicable.map((t) => t.id));
   for (const id of recorded.keys())
-    if (!ids.has(id)) problems.push(`threshold ${id} is not a threshold of ${suite.id}@${suite.version} for this organism, method and settings`);
+    if (!ids.has(id))
+      problems.push(
+        `threshold ${id} is not a threshold of ${suite.id}@${suite.version} for this organism, method and settings`,
+      );
   return problems;
 }
 
@@ -69,7 +81,10 @@ export function bundleContradictions(files: { path: string; result: ResultFile }
     const method = `${r.method.id}@${r.method.version}-${r.method.configHash}`;
     const key = `${r.suite.id}@${r.suite.version}|${method}|${r.organism.id}|${r.seed}|${r.suite.settings}`;
     const seen = first.get(key);
-    if (seen) problems.push(`${path}: a second result for ${method} on ${r.organism.id}, seed ${r.seed}, settings ${r.suite.settings} (first: ${seen})`);
+    if (seen)
+      problems.push(
+        `${path}: a second result for ${method} on ${r.organism.id}, seed ${r.seed}, settings ${r.suite.settings} (first: ${seen})`,
+      );
     else first.set(key, path);
   }
   return problems;
@@ -78,5 +93,8 @@ export function bundleContradictions(files: { path: string; result: ResultFile }
 /** Every contradiction of the files of `suite`'s version, each prefixed by its file. */
 export function contradictions(suite: Suite, files: { path: string; result: ResultFile }[]): string[] {
   const mine = files.filter((f) => f.result.suite.id === suite.id && f.result.suite.version === suite.version);
-  return [...mine.flatMap((f) => resultContradictions(suite, f.result).map((p) => `${f.path}: ${p}`)), ...bundleContradictions(mine)];
+  return [
+    ...mine.flatMap((f) => resultContradictions(suite, f.result).map((p) => `${f.path}: ${p}`)),
+    ...bundleContradictions(mine),
+  ];
 }

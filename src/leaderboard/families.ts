@@ -5,7 +5,10 @@ import { getOrganism } from '../registry/index.ts';
 import type { Organism } from '../registry/types.ts';
 
 /** family id -> its organisms (in the given order); the id is the family's first organism. */
-export function organismFamilies(ids: string[], lookup: (id: string) => Organism = (id) => getOrganism(id)): Map<string, string[]> {
+export function organismFamilies(
+  ids: string[],
+  lookup: (id: string) => Organism = (id) => getOrganism(id),
+): Map<string, string[]> {
   const parent = new Map(ids.map((id) => [id, id]));
   const find = (id: string): string => (parent.get(id) === id ? id : find(parent.get(id)!));
   const union = (a: string, b: string) => parent.set(find(b), find(a));

@@ -21,14 +21,21 @@ function normal(rng: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 }
 
-export function familyBootstrap(families: string[][], statistic: Statistic, opts: { n: number; seed: string; alpha?: number }): ConfidenceInterval {
+export function familyBootstrap(
+  families: string[][],
+  statistic: Statistic,
+  opts: { n: number; seed: string; alpha?: number },
+): ConfidenceInterval {
   const alpha = opts.alpha ?? 0.05;
   const all = families.flat();
   const estimate = statistic(all, () => 0);
   const rng = seedrandom(opts.seed);
   const stats: number[] = [];
   for (let r = 0; r < opts.n; r++) {
-    const organisms = Array.from({ length: families.length }, () => families[Math.floor(rng() * families.length)]).flat();
+    const organisms = Array.from(
+      { length: families.length },
+      () => families[Math.floor(rng() * families.length)],
+    ).flat();
     const draws = new Map<string, number>();
     const draw = (series: string, k: number) => {
       const key = `${series}|${k}`;

@@ -1,4 +1,10 @@
-export { buildLeaderboard, type Leaderboard, type MethodRow, type ComparisonRow, type LeaderboardOptions } from './aggregate.ts';
+export {
+  buildLeaderboard,
+  type Leaderboard,
+  type MethodRow,
+  type ComparisonRow,
+  type LeaderboardOptions,
+} from './aggregate.ts';
 export { renderTerminal, renderMarkdown } from './render-text.ts';
 export { renderHtml, ladderChart } from './render-html.ts';
 export { scoreProtocol, type ProtocolBoard, type RankRow, type MetricInfo } from './protocol.ts';

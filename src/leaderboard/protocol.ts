@@ -115,7 +115,13 @@ function normalisedStatistic(row: OrganismMetrics, controls: Controls, metric: s
 /** mean(positive - negative), or mean(positive - nothing) when `nothing` is given. */
 function gapStatistic(controls: Controls, metric: string, nothing?: number): Statistic {
   return (organisms, draw) =>
-    organisms.reduce((s, o, k) => s + jittered(controls.positive[o][metric], `positive|${metric}`, k, draw) - (nothing ?? jittered(controls.negative[o][metric], `negative|${metric}`, k, draw)), 0) / organisms.length;
+    organisms.reduce(
+      (s, o, k) =>
+        s +
+        jittered(controls.positive[o][metric], `positive|${metric}`, k, draw) -
+        (nothing ?? jittered(controls.negative[o][metric], `negative|${metric}`, k, draw)),
+      0,
+    ) / organisms.length;
 }
 
 const meanOf = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
@@ -134,21 +140,40 @@ export interface ProtocolInput {
 export function scoreProtocol(input: ProtocolInput): ProtocolBoard {
   const { protocol, controls, seed, bootstrap } = input;
   const familyOf = new Map([...input.families.entries()].flatMap(([f, os]) => os.map((o) => [o, f] as const)));
-  const familiesOf = (organisms: string[]) => [...new Set(organisms.map((o) => familyOf.get(o)!))].map((f) => input.families.get(f)!.filter((o) => organisms.includes(o)));
+  const familiesOf = (organisms: string[]) =>
+    [...new Set(organisms.map((o) => familyOf.get(o)!))].map((f) =>
+      input.families.get(f)!.filter((o) => organisms.includes(o)),
+    );
   const opts = (name: string) => ({ n: bootstrap, seed: `${seed}|protocol|${name}` });
 
   const metrics: MetricInfo[] = protocol.metrics.map((metric) => {
-    const organisms = input.organisms.filter((o) => [controls.negative[o]?.[metric], controls.positive[o]?.[metric]].every((v) => v && Number.isFinite(v.estimate)));
+    const organisms = input.organisms.filter((o) =>
+      [controls.negative[o]?.[metric], controls.positive[o]?.[metric]].every((v) => v && Number.isFinite(v.estimate)),
+    );
     const fams = familiesOf(organisms);
-    if (organisms.length === 0) return { metric, gap: null, gapToNothing: null, organisms, families: 0, informative: false, why: 'the controls did not produce it on any organism' };
+    if (organisms.length === 0)
+      return {
+        metric,
+        gap: null,
+        gapToNothing: null,
+        organisms,
+        families: 0,
+        informative: false,
+        why: 'the controls did not produce it on any organism',
+      };
     const gap = familyBootstrap(fams, gapStatistic(controls, metric), opts(`gap|${metric}`));
     const nothing = protocol.nothing[metric];
-    const gapToNothing = nothing === undefined ? null : familyBootstrap(fams, gapStatistic(controls, metric, nothing), opts(`gap-nothing|${metric}`));
+    const gapToNothing =
+      nothing === undefined
+        ? null
+        : familyBootstrap(fams, gapStatistic(controls, metric, nothing), opts(`gap-nothing|${metric}`));
     const ci = (c: ConfidenceInterval) => `[${c.lower.toFixed(3)}, ${c.upper.toFixed(3)}]`;
-    let why = 'positive - negative CI above 0' + (gapToNothing ? `, and positive - ${nothing} (doing nothing) CI above 0` : '');
-    if (fams.length < MIN_FAMILIES) why = `only ${fams.length} organism famil${fams.length === 1 ? 'y' : 'ies'} (at least ${MIN_FAMILIES} needed)`;
+    let why = `positive - negative CI above 0${gapToNothing ? `, and positive - ${nothing} (doing nothing) CI above 0` : ''}`;
+    if (fams.length < MIN_FAMILIES)
+      why = `only ${fams.length} organism famil${fams.length === 1 ? 'y' : 'ies'} (at least ${MIN_FAMILIES} needed)`;
     else if (!(gap.lower > 0)) why = `positive - negative CI ${ci(gap)} includes 0 or lies below it`;
-    else if (gapToNothing && !(gapToNothing.lower > 0)) why = `the positive control does not beat doing nothing (${nothing}): positive - ${nothing} CI ${ci(gapToNothing)}`;
+    else if (gapToNothing && !(gapToNothing.lower > 0))
+      why = `the positive control does not beat doing nothing (${nothing}): positive - ${nothing} CI ${ci(gapToNothing)}`;
     const informative = fams.length >= MIN_FAMILIES && gap.lower > 0 && (!gapToNothing || gapToNothing.lower > 0);
     return { metric, gap, gapToNothing, organisms, families: fams.length, informative, why };
   });
@@ -164,38 +189,70 @@ export function scoreProtocol(input: ProtocolInput): ProtocolBoard {
         const m = row.metrics[o][info.metric];
         const n = controls.negative[o][info.metric].estimate;
         const span = controls.positive[o][info.metric].estimate - n;
-        perOrganism[o] = m && Number.isFinite(m.estimate) && span > 0 ? { estimate: (m.estimate - n) / span, lower: (m.lower - n) / span, upper: (m.upper - n) / span } : null;
+        perOrganism[o] =
+          m && Number.isFinite(m.estimate) && span > 0
+            ? { estimate: (m.estimate - n) / span, lower: (m.lower - n) / span, upper: (m.upper - n) / span }
+            : null;
       }
       perMetric[info.metric] = {
-        score: scoredOn.length ? familyBootstrap(familiesOf(scoredOn), normalisedStatistic(row.metrics, controls, info.metric, row.name), opts(`${row.name}|${info.metric}`)) : null,
+        score: scoredOn.length
+          ? familyBootstrap(
+              familiesOf(scoredOn),
+              normalisedStatistic(row.metrics, controls, info.metric, row.name),
+              opts(`${row.name}|${info.metric}`),
+            )
+          : null,
         perOrganism,
         notScored: scoredOn.filter((o) => !Number.isFinite(row.metrics[o][info.metric]?.estimate)),
       };
     }
-    const overall = (a: ScoredRow, b?: ScoredRow): Statistic => (orgs, draw) =>
-      meanOf(informative.map((info) => {
-        const on = orgs.filter((o) => info.organisms.includes(o));
-        // control noise is keyed by metric and draw position, so a and b share it (paired)
-        const score = (r: ScoredRow) => normalisedStatistic(r.metrics, controls, info.metric, r.name)(on, draw);
-        return b ? score(a) - score(b) : score(a);
-      }));
+    const overall =
+      (a: ScoredRow, b?: ScoredRow): Statistic =>
+      (orgs, draw) =>
+        meanOf(
+          informative.map((info) => {
+            const on = orgs.filter((o) => info.organisms.includes(o));
+            // control noise is keyed by metric and draw position, so a and b share it (paired)
+            const score = (r: ScoredRow) => normalisedStatistic(r.metrics, controls, info.metric, r.name)(on, draw);
+            return b ? score(a) - score(b) : score(a);
+          }),
+        );
     const scored = organisms.filter((o) => informative.some((i) => i.organisms.includes(o)));
     const families = familiesOf(scored);
-    const score = informative.length && scored.length ? familyBootstrap(families, overall(row), opts(`${row.name}|overall`)) : null;
+    const score =
+      informative.length && scored.length ? familyBootstrap(families, overall(row), opts(`${row.name}|overall`)) : null;
     const ref = input.rows.find((r) => r.kind === 'method' && r.name.startsWith(`${protocol.reference}@`));
     const shared = ref && ref !== row ? scored.filter((o) => ref.metrics[o]) : [];
-    const vsReference = ref && ref !== row && informative.length && shared.length ? familyBootstrap(familiesOf(shared), overall(row, ref), opts(`${row.name}|vs-reference`)) : null;
-    const incoherent = organisms.filter((o) => (row.metrics[o]['steering.coherence']?.estimate ?? 1) < protocol.minCoherence);
+    const vsReference =
+      ref && ref !== row && informative.length && shared.length
+        ? familyBootstrap(familiesOf(shared), overall(row, ref), opts(`${row.name}|vs-reference`))
+        : null;
+    const incoherent = organisms.filter(
+      (o) => (row.metrics[o]['steering.coherence']?.estimate ?? 1) < protocol.minCoherence,
+    );
     return {
-      name: row.name, kind: row.kind, organisms, families: families.length, score, perMetric,
-      vsReference, vsReferenceMark: mark(vsReference, familiesOf(shared).length), vsNegativeMark: mark(score, families.length),
+      name: row.name,
+      kind: row.kind,
+      organisms,
+      families: families.length,
+      score,
+      perMetric,
+      vsReference,
+      vsReferenceMark: mark(vsReference, familiesOf(shared).length),
+      vsNegativeMark: mark(score, families.length),
       flags: [
         ...(row.readsGroundTruth ? [READS_GROUND_TRUTH_FLAG] : []),
-        ...(incoherent.length ? [`incoherent steered text (steering.coherence < ${protocol.minCoherence}) on ${incoherent.join(', ')}`] : []),
+        ...(incoherent.length
+          ? [`incoherent steered text (steering.coherence < ${protocol.minCoherence}) on ${incoherent.join(', ')}`]
+          : []),
       ],
     };
   };
-  const ranking = input.rows.map(rank).sort((a, b) => (b.score?.estimate ?? -Infinity) - (a.score?.estimate ?? -Infinity) || a.name.localeCompare(b.name));
+  const ranking = input.rows
+    .map(rank)
+    .sort(
+      (a, b) => (b.score?.estimate ?? -Infinity) - (a.score?.estimate ?? -Infinity) || a.name.localeCompare(b.name),
+    );
   return {
     metrics,
     informative: informative.map((m) => m.metric),

@@ -5,12 +5,31 @@
 // test/leaderboard/html-render.test.ts renders the page in headless Chromium and measures that.
 import type { Leaderboard, MethodRow } from './aggregate.ts';
 import type { NormalisedCell, RankRow } from './protocol.ts';
-import { fmt, fmtCI, METRICS_HEADER, metricRows, protocolNotes, RANKING_HEADER, rankingRows } from './render-protocol.ts';
+import {
+  fmt,
+  fmtCI,
+  METRICS_HEADER,
+  metricRows,
+  protocolNotes,
+  RANKING_HEADER,
+  rankingRows,
+} from './render-protocol.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Escaped, with break opportunities after / . _ : - so long ids wrap instead of overflowing. */
 const label = (s: string) => esc(s).replace(/([/._:-])/g, '$1<wbr>');
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const COLORS = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
 
 interface Interval {
   estimate: number;
@@ -21,10 +40,14 @@ interface Interval {
 /** A table cell's bar: the estimate as a bar from 0 with a CI whisker, on the axis [lo, hi]. */
 function bar(v: Interval | null | undefined, lo: number, hi: number, color: string): string {
   if (!v || !Number.isFinite(v.estimate)) return '<div class="bar"></div>';
-  const pos = (x: number) => `${(100 * (Math.min(hi, Math.max(lo, x)) - lo) / (hi - lo)).toFixed(1)}%`;
-  const zero = pos(0), at = pos(v.estimate);
+  const pos = (x: number) => `${((100 * (Math.min(hi, Math.max(lo, x)) - lo)) / (hi - lo)).toFixed(1)}%`;
+  const zero = pos(0),
+    at = pos(v.estimate);
   const [left, right] = v.estimate >= 0 ? [zero, at] : [at, zero];
-  const whisker = Number.isFinite(v.lower) && Number.isFinite(v.upper) ? `<span class="ci" style="left:${pos(v.lower)};width:calc(${pos(v.upper)} - ${pos(v.lower)})"></span>` : '';
+  const whisker =
+    Number.isFinite(v.lower) && Number.isFinite(v.upper)
+      ? `<span class="ci" style="left:${pos(v.lower)};width:calc(${pos(v.upper)} - ${pos(v.lower)})"></span>`
+      : '';
   return `<div class="bar"><span class="zero" style="left:${zero}"></span><span class="fill" style="left:${left};width:calc(${right} - ${left});background:${color}"></span>${whisker}</div>`;
 }
 
@@ -33,7 +56,9 @@ function table(header: string[], rows: string[][], cls = ''): string {
 }
 
 const valueCell = (v: Interval | null | undefined, lo: number, hi: number, color: string) =>
-  v ? `<span class="num">${fmt(v.estimate)}</span> <span class="ci-text">[${fmt(v.lower)}, ${fmt(v.upper)}]</span>${bar(v, lo, hi, color)}` : '<span class="na">not scored</span>';
+  v
+    ? `<span class="num">${fmt(v.estimate)}</span> <span class="ci-text">[${fmt(v.lower)}, ${fmt(v.upper)}]</span>${bar(v, lo, hi, color)}`
+    : '<span class="na">not scored</span>';
 
 /** The ranking: every method and baseline with its normalised score (bar + CI) and its comparisons. */
 function rankingTable(board: Leaderboard): string {
@@ -42,7 +67,9 @@ function rankingTable(board: Leaderboard): string {
   const rows = p.ranking.map((r, i) => {
     const cells = text[i].map(label);
     cells[3] = valueCell(r.score, -0.5, 1.5, COLORS[i % COLORS.length]);
-    cells[4] = r.vsReference ? `<span class="num">${fmt(r.vsReference.estimate)}</span> <span class="ci-text">[${fmt(r.vsReference.lower)}, ${fmt(r.vsReference.upper)}]</span> ${r.vsReferenceMark}` : esc(text[i][4]);
+    cells[4] = r.vsReference
+      ? `<span class="num">${fmt(r.vsReference.estimate)}</span> <span class="ci-text">[${fmt(r.vsReference.lower)}, ${fmt(r.vsReference.upper)}]</span> ${r.vsReferenceMark}`
+      : esc(text[i][4]);
     return cells;
   });
   return table(RANKING_HEADER.map(esc), rows, 'ranking');
@@ -53,88 +80,158 @@ function sideBySide(board: Leaderboard, metric: string): string {
   const p = board.protocol;
   const info = p.metrics.find((m) => m.metric === metric)!;
   const cols = p.ranking;
-  const header = ['organism', ...cols.map((r, i) => `<span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span>${label(r.name)}`)];
-  const cell = (r: RankRow, i: number, v: NormalisedCell | null | undefined) => valueCell(v, -0.5, 1.5, COLORS[i % COLORS.length]);
-  const rows = info.organisms.map((o) => [`<span class="organism">${label(o)}</span>`, ...cols.map((r, i) => cell(r, i, r.perMetric[metric]?.perOrganism[o]))]);
+  const header = [
+    'organism',
+    ...cols.map(
+      (r, i) => `<span class="swatch" style="background:${COLORS[i % COLORS.length]}"></span>${label(r.name)}`,
+    ),
+  ];
+  const cell = (_r: RankRow, i: number, v: NormalisedCell | null | undefined) =>
+    valueCell(v, -0.5, 1.5, COLORS[i % COLORS.length]);
+  const rows = info.organisms.map((o) => [
+    `<span class="organism">${label(o)}</span>`,
+    ...cols.map((r, i) => cell(r, i, r.perMetric[metric]?.perOrganism[o])),
+  ]);
   rows.push(['<b>all organisms</b> (family bootstrap)', ...cols.map((r, i) => cell(r, i, r.perMetric[metric]?.score))]);
   const status = info.informative ? 'informative' : `<b>not informative</b>: ${esc(info.why)}`;
   return `<h3>${esc(metric)} <small>(${status}; positive − negative ${esc(fmtCI(info.gap))})</small></h3>${table(header, rows, 'side')}`;
 }
 
 /** Each ladder as lines (x = rank) with CI whiskers; margins sized to the labels, legend in HTML. */
-export function ladderChart(title: string, lines: { name: string; points: { label: string; estimate: number; lower: number; upper: number }[] }[]): string {
+export function ladderChart(
+  title: string,
+  lines: { name: string; points: { label: string; estimate: number; lower: number; upper: number }[] }[],
+): string {
   const labels = lines[0]?.points.map((p) => p.label) ?? [];
   const longest = Math.max(0, ...labels.map((l) => l.length));
   const charW = 6.2; // px per character at font-size 10 (generous for sans-serif)
-  const left = 56, top = 12, plotH = 160, gap = Math.max(120, longest * charW + 16);
+  const left = 56,
+    top = 12,
+    plotH = 160,
+    gap = Math.max(120, longest * charW + 16);
   const width = left + gap * Math.max(1, labels.length - 1) + (longest * charW) / 2 + 24;
   const height = top + plotH + 36;
   const all = lines.flatMap((l) => l.points.flatMap((p) => [p.lower, p.upper, p.estimate])).filter(Number.isFinite);
-  const hi = Math.max(0, ...all), lo = Math.min(0, ...all);
+  const hi = Math.max(0, ...all),
+    lo = Math.min(0, ...all);
   const span = hi - lo || 1;
   const x = (i: number) => left + i * gap;
   const y = (v: number) => top + ((hi - v) / span) * plotH;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width.toFixed(0)}" height="${height}" role="img" aria-label="${esc(title)}">`,
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width.toFixed(0)}" height="${height}" role="img" aria-label="${esc(title)}">`,
     `<line x1="${left}" x2="${x(labels.length - 1)}" y1="${y(lo)}" y2="${y(lo)}" stroke="#888"/>`,
     ...[hi, lo].map((v) => `<text x="${left - 6}" y="${y(v) + 4}" font-size="10" text-anchor="end">${fmt(v)}</text>`),
-    ...labels.map((l, i) => `<text class="svg-label" x="${x(i)}" y="${top + plotH + 20}" font-size="10" text-anchor="middle">${esc(l)}</text>`)];
+    ...labels.map(
+      (l, i) =>
+        `<text class="svg-label" x="${x(i)}" y="${top + plotH + 20}" font-size="10" text-anchor="middle">${esc(l)}</text>`,
+    ),
+  ];
   lines.forEach((l, li) => {
     const color = COLORS[li % COLORS.length];
     const pts = l.points.map((p, i) => `${x(i)},${y(p.estimate)}`).join(' ');
     parts.push(`<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts}"/>`);
-    l.points.forEach((p, i) => parts.push(`<circle cx="${x(i)}" cy="${y(p.estimate)}" r="3" fill="${color}"><title>${esc(`${l.name} ${p.label}: ${fmtCI(p)}`)}</title></circle><line x1="${x(i)}" x2="${x(i)}" y1="${y(p.upper)}" y2="${y(p.lower)}" stroke="${color}"/>`));
+    l.points.forEach((p, i) =>
+      parts.push(
+        `<circle cx="${x(i)}" cy="${y(p.estimate)}" r="3" fill="${color}"><title>${esc(`${l.name} ${p.label}: ${fmtCI(p)}`)}</title></circle><line x1="${x(i)}" x2="${x(i)}" y1="${y(p.upper)}" y2="${y(p.lower)}" stroke="${color}"/>`,
+      ),
+    );
   });
   parts.push('</svg>');
-  const legend = lines.map((l, li) => `<span class="legend-item"><span class="swatch" style="background:${COLORS[li % COLORS.length]}"></span>${label(l.name)}</span>`).join(' ');
+  const legend = lines
+    .map(
+      (l, li) =>
+        `<span class="legend-item"><span class="swatch" style="background:${COLORS[li % COLORS.length]}"></span>${label(l.name)}</span>`,
+    )
+    .join(' ');
   return `<figure><figcaption>${esc(title)}</figcaption><div class="chart">${parts.join('')}</div><div class="legend">${legend}</div></figure>`;
 }
 
 function ladders(board: Leaderboard): string {
   const names = [...new Set(board.methods.flatMap((m) => m.ladders.map((l) => l.name)))];
-  return names.map((name) => {
-    const lines = board.methods
-      .map((m) => ({ m, l: m.ladders.find((x) => x.name === name) }))
-      .filter((x) => x.l && x.l.points.length > 0)
-      .map(({ m, l }) => ({ name: m.key, points: l!.points.map((p) => ({ label: p.organism, ...p.value })) }));
-    const metric = board.methods.flatMap((m) => m.ladders).find((l) => l.name === name)?.metric ?? '';
-    return lines.length ? ladderChart(`ladder: ${name} (${metric})`, lines) : '';
-  }).join('\n');
+  return names
+    .map((name) => {
+      const lines = board.methods
+        .map((m) => ({ m, l: m.ladders.find((x) => x.name === name) }))
+        .filter((x) => x.l && x.l.points.length > 0)
+        .map(({ m, l }) => ({ name: m.key, points: l!.points.map((p) => ({ label: p.organism, ...p.value })) }));
+      const metric = board.methods.flatMap((m) => m.ladders).find((l) => l.name === name)?.metric ?? '';
+      return lines.length ? ladderChart(`ladder: ${name} (${metric})`, lines) : '';
+    })
+    .join('\n');
 }
 
 function comparisons(board: Leaderboard): string {
-  const rows = board.methods.flatMap((m) => m.comparisons.map((c) => {
-    const sign = c.difference.lower > 0 ? '+' : c.difference.upper < 0 ? '−' : '~';
-    return [label(m.key), esc(c.name), String(c.organisms.length), fmt(c.methodMean), fmt(c.baselineMean), `${esc(fmtCI(c.difference))} ${sign}`];
-  }));
-  return table(['method', 'comparison', 'organisms', 'method mean', 'baseline mean', 'method − baseline, 95% CI (over organisms)'], rows);
+  const rows = board.methods.flatMap((m) =>
+    m.comparisons.map((c) => {
+      const sign = c.difference.lower > 0 ? '+' : c.difference.upper < 0 ? '−' : '~';
+      return [
+        label(m.key),
+        esc(c.name),
+        String(c.organisms.length),
+        fmt(c.methodMean),
+        fmt(c.baselineMean),
+        `${esc(fmtCI(c.difference))} ${sign}`,
+      ];
+    }),
+  );
+  return table(
+    ['method', 'comparison', 'organisms', 'method mean', 'baseline mean', 'method − baseline, 95% CI (over organisms)'],
+    rows,
+  );
 }
 
 /** A method's raw metrics (those the comparisons and ladders name) per organism. */
 function methodDetail(m: MethodRow): string {
   const metrics = [...new Set(Object.values(m.perOrganism).flatMap((x) => Object.keys(x)))].sort();
-  const rows = Object.entries(m.perOrganism).map(([o, values]) => [`<span class="organism">${label(o)}</span>`, ...metrics.map((k) => (values[k] ? `${fmt(values[k].estimate)}<br><span class="ci-text">[${fmt(values[k].lower)}, ${fmt(values[k].upper)}]</span>` : ''))]);
+  const rows = Object.entries(m.perOrganism).map(([o, values]) => [
+    `<span class="organism">${label(o)}</span>`,
+    ...metrics.map((k) =>
+      values[k]
+        ? `${fmt(values[k].estimate)}<br><span class="ci-text">[${fmt(values[k].lower)}, ${fmt(values[k].upper)}]</span>`
+        : '',
+    ),
+  ]);
   const t = m.thresholds;
   const notes = [
     `thresholds: ${t.pass} pass, ${t.fail} fail, ${t.notScored} not scored`,
     ...(m.missing.length ? [`missing organisms: ${m.missing.join(', ')}`] : []),
   ].map((n) => `<p>${esc(n)}</p>`);
-  const list = (title: string, xs: string[]) => (xs.length ? `<p>${esc(title)}</p><ul>${xs.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : '');
+  const list = (title: string, xs: string[]) =>
+    xs.length ? `<p>${esc(title)}</p><ul>${xs.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : '';
   const llm = m.llm ? llmTables(m.llm) : '';
   return `<h3>${label(m.key)}</h3><p>source: ${esc(m.source)}; seeds: ${esc(m.seeds.join(', '))}</p>${table(['organism', ...metrics.map(label)], rows, 'detail')}${notes.join('')}${list('Failed thresholds:', t.failures)}${list('Not scored thresholds (a metric they name is missing or not finite):', t.unscored)}${llm}`;
 }
 
 function llmTables(llm: NonNullable<MethodRow['llm']>): string {
   const entries = Object.entries(llm.perOrganism);
-  const agreement = [...new Set(entries.flatMap(([, v]) => v.agreement.map((a) => `${a.role} ${a.statistic === 'cohen-kappa' ? 'κ' : 'r'} (${a.over})`)))];
+  const agreement = [
+    ...new Set(
+      entries.flatMap(([, v]) =>
+        v.agreement.map((a) => `${a.role} ${a.statistic === 'cohen-kappa' ? 'κ' : 'r'} (${a.over})`),
+      ),
+    ),
+  ];
   const metrics = [...new Set(entries.flatMap(([, v]) => Object.keys(v.metrics)))].sort();
-  const agreeRows = entries.map(([o, v]) => [label(o), ...agreement.map((name) => {
-    const a = v.agreement.find((x) => `${x.role} ${x.statistic === 'cohen-kappa' ? 'κ' : 'r'} (${x.over})` === name);
-    return a ? `${a.value === null ? 'n/a' : a.value.toFixed(3)} (n=${a.n})` : '';
-  })]);
-  const metricRows2 = entries.map(([o, v]) => [label(o), ...metrics.map((k) => (v.metrics[k] ? esc(fmtCI(v.metrics[k])) : ''))]);
-  return `<h4>LLM graders and agents (--graders ${esc(llm.mode)})</h4>` +
-    (agreement.length ? `<p>Agreement of the graders on the same items (offline vs LLM grader agreement; κ for labels, r for scores):</p>${table(['organism', ...agreement.map(label)], agreeRows, 'detail')}` : '') +
-    (metrics.length ? `<p>Hypothesis grades (1-5) and LLM coherence, 95% CI:</p>${table(['organism', ...metrics.map(label)], metricRows2, 'detail')}` : '');
+  const agreeRows = entries.map(([o, v]) => [
+    label(o),
+    ...agreement.map((name) => {
+      const a = v.agreement.find((x) => `${x.role} ${x.statistic === 'cohen-kappa' ? 'κ' : 'r'} (${x.over})` === name);
+      return a ? `${a.value === null ? 'n/a' : a.value.toFixed(3)} (n=${a.n})` : '';
+    }),
+  ]);
+  const metricRows2 = entries.map(([o, v]) => [
+    label(o),
+    ...metrics.map((k) => (v.metrics[k] ? esc(fmtCI(v.metrics[k])) : '')),
+  ]);
+  return (
+    `<h4>LLM graders and agents (--graders ${esc(llm.mode)})</h4>` +
+    (agreement.length
+      ? `<p>Agreement of the graders on the same items (offline vs LLM grader agreement; κ for labels, r for scores):</p>${table(['organism', ...agreement.map(label)], agreeRows, 'detail')}`
+      : '') +
+    (metrics.length
+      ? `<p>Hypothesis grades (1-5) and LLM coherence, 95% CI:</p>${table(['organism', ...metrics.map(label)], metricRows2, 'detail')}`
+      : '')
+  );
 }
 
 const STYLE = `
@@ -159,7 +256,10 @@ p.note{color:#333;max-width:70em}
 
 export function renderHtml(board: Leaderboard): string {
   const p = board.protocol;
-  const metricsTable = table(METRICS_HEADER.map(esc), metricRows(p).map((r) => r.map(label)));
+  const metricsTable = table(
+    METRICS_HEADER.map(esc),
+    metricRows(p).map((r) => r.map(label)),
+  );
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>DiffBench leaderboard ${esc(board.suite)}</title>
 <style>${STYLE}</style>
@@ -167,7 +267,9 @@ export function renderHtml(board: Leaderboard): string {
 <h1>DiffBench leaderboard ${esc(board.suite)} <small>(${esc(board.settings)} settings)</small></h1>
 <h2>Ranking</h2>
 ${rankingTable(board)}
-${protocolNotes(p).map((n) => `<p class="note">${esc(n)}</p>`).join('\n')}
+${protocolNotes(p)
+  .map((n) => `<p class="note">${esc(n)}</p>`)
+  .join('\n')}
 <h2>What this suite can measure</h2>
 ${metricsTable}
 <h2>Methods side by side (normalised: negative control 0, positive control 1)</h2>

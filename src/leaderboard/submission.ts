@@ -36,7 +36,14 @@ export interface Entry {
   method: { id: string; version: string; configHash: string; config: Record<string, unknown>; source: string };
   seeds: string[];
   organisms: string[];
-  comparisons: { name: string; metric: string; baseline: string; methodMean: number; baselineMean: number; difference: { estimate: number; lower: number; upper: number } }[];
+  comparisons: {
+    name: string;
+    metric: string;
+    baseline: string;
+    methodMean: number;
+    baselineMean: number;
+    difference: { estimate: number; lower: number; upper: number };
+  }[];
   thresholds: { pass: number; fail: number; notScored: number };
   /** The scoring protocol: normalised score on the informative metrics and the paired difference to the reference (null when not computable). */
   protocol: { informative: string[]; notMeasurable: string[]; score: Interval | null; vsReference: Interval | null };
@@ -57,7 +64,8 @@ export function checkBundle(suite: Suite, files: string[]): BundleCheck {
   for (const path of files) {
     const text = readFileSync(path, 'utf8');
     const secrets = findSecrets(text);
-    if (secrets.length) problems.push(`${path}: contains what looks like a secret (${secrets.join(', ')}); remove it before submitting`);
+    if (secrets.length)
+      problems.push(`${path}: contains what looks like a secret (${secrets.join(', ')}); remove it before submitting`);
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -73,7 +81,9 @@ export function checkBundle(suite: Suite, files: string[]): BundleCheck {
     const result = data as ResultFile;
     const version = `${result.suite.id}@${result.suite.version}`;
     if (version !== `${suite.id}@${suite.version}`) {
-      problems.push(`${path}: suite ${version}, but the current suite is ${suite.id}@${suite.version}; rerun npm run bench with this checkout`);
+      problems.push(
+        `${path}: suite ${version}, but the current suite is ${suite.id}@${suite.version}; rerun npm run bench with this checkout`,
+      );
       continue;
     }
     parsed.push({ path, result });
@@ -86,22 +96,50 @@ export function checkBundle(suite: Suite, files: string[]): BundleCheck {
   }
   problems.push(...bundleContradictions(parsed));
   if (files.length === 0) problems.push('no result files (*.json) found');
-  const board = buildLeaderboard(suite, results.map(({ path, result }) => ({ path, result })), {});
+  const board = buildLeaderboard(
+    suite,
+    results.map(({ path, result }) => ({ path, result })),
+    {},
+  );
   const entries: Entry[] = [];
   for (const m of board.methods) {
-    if (m.missing.length) problems.push(`${m.key}: no results for ${m.missing.length} of the suite's organisms: ${m.missing.join(', ')}`);
-    const mine = results.filter((r) => `${r.result.method.id}@${r.result.method.version}-${r.result.method.configHash}` === m.key && r.result.suite.settings === board.settings);
+    if (m.missing.length)
+      problems.push(`${m.key}: no results for ${m.missing.length} of the suite's organisms: ${m.missing.join(', ')}`);
+    const mine = results.filter(
+      (r) =>
+        `${r.result.method.id}@${r.result.method.version}-${r.result.method.configHash}` === m.key &&
+        r.result.suite.settings === board.settings,
+    );
     entries.push({
       schema: 'diffbench-entry@1',
       suite: board.suite,
       settings: board.settings,
-      method: { id: m.id, version: m.version, configHash: m.configHash, config: mine[0].result.method.config, source: m.source.startsWith('builtin:') ? m.source : m.source.split(/[\\/]/).pop()! },
+      method: {
+        id: m.id,
+        version: m.version,
+        configHash: m.configHash,
+        config: mine[0].result.method.config,
+        source: m.source.startsWith('builtin:') ? m.source : m.source.split(/[\\/]/).pop()!,
+      },
       seeds: m.seeds,
       organisms: m.organisms,
-      comparisons: m.comparisons.map((c) => ({ name: c.name, metric: c.metric, baseline: c.baseline, methodMean: c.methodMean, baselineMean: c.baselineMean, difference: { estimate: c.difference.estimate, lower: c.difference.lower, upper: c.difference.upper } })),
+      comparisons: m.comparisons.map((c) => ({
+        name: c.name,
+        metric: c.metric,
+        baseline: c.baseline,
+        methodMean: c.methodMean,
+        baselineMean: c.baselineMean,
+        difference: { estimate: c.difference.estimate, lower: c.difference.lower, upper: c.difference.upper },
+      })),
       thresholds: { pass: m.thresholds.pass, fail: m.thresholds.fail, notScored: m.thresholds.notScored },
       protocol: protocolEntry(board, m.key),
-      results: mine.map((r) => ({ organism: r.result.organism.id, seed: r.result.seed, sha256: r.hash, diffbenchVersion: r.result.environment.diffbenchVersion, gitCommit: r.result.environment.gitCommit })),
+      results: mine.map((r) => ({
+        organism: r.result.organism.id,
+        seed: r.result.seed,
+        sha256: r.hash,
+        diffbenchVersion: r.result.environment.diffbenchVersion,
+        gitCommit: r.result.environment.gitCommit,
+      })),
     });
   }
   for (const { path, why } of board.ignored) problems.push(`${path}: left out (${why}); a bundle holds one settings`);
@@ -115,9 +153,11 @@ export function entryErrors(data: unknown): string[] {
   if (!e || typeof e !== 'object') return ['not an object'];
   if (e.schema !== 'diffbench-entry@1') errors.push(`/schema must be 'diffbench-entry@1'`);
   if (typeof e.suite !== 'string' || !/^[a-z0-9_-]+@\d+$/.test(e.suite)) errors.push('/suite must look like zoo@1');
-  if (!e.method || typeof e.method.id !== 'string' || typeof e.method.version !== 'string') errors.push('/method needs id and version');
+  if (!e.method || typeof e.method.id !== 'string' || typeof e.method.version !== 'string')
+    errors.push('/method needs id and version');
   if (!Array.isArray(e.organisms) || e.organisms.length === 0) errors.push('/organisms must be a non-empty list');
-  if (!Array.isArray(e.results) || e.results.some((r) => !/^[0-9a-f]{64}$/.test(r.sha256))) errors.push('/results[].sha256 must be sha256 hex digests');
+  if (!Array.isArray(e.results) || e.results.some((r) => !/^[0-9a-f]{64}$/.test(r.sha256)))
+    errors.push('/results[].sha256 must be sha256 hex digests');
   if (!Array.isArray(e.comparisons)) errors.push('/comparisons must be a list');
   const secrets = findSecrets(JSON.stringify(data));
   if (secrets.length) errors.push(`contains what looks like a secret (${secrets.join(', ')})`);
@@ -135,6 +175,12 @@ export function bundleFiles(dir: string): string[] {
 
 function protocolEntry(board: ReturnType<typeof buildLeaderboard>, key: string): Entry['protocol'] {
   const row = board.protocol.ranking.find((r) => r.name === key);
-  const interval = (c: Interval | null | undefined) => (c ? { estimate: c.estimate, lower: c.lower, upper: c.upper } : null);
-  return { informative: board.protocol.informative, notMeasurable: board.protocol.notMeasurable.map((m) => m.metric), score: interval(row?.score), vsReference: interval(row?.vsReference) };
+  const interval = (c: Interval | null | undefined) =>
+    c ? { estimate: c.estimate, lower: c.lower, upper: c.upper } : null;
+  return {
+    informative: board.protocol.informative,
+    notMeasurable: board.protocol.notMeasurable.map((m) => m.metric),
+    score: interval(row?.score),
+    vsReference: interval(row?.vsReference),
+  };
 }

@@ -31,7 +31,6 @@ interface CacheEntry {
   createdAt: string;
 }
 
-
 export function cacheHash(key: CacheKey): string {
   return sha256(canonicalJson(key));
 }

@@ -128,7 +128,12 @@ export class LlmClient {
       baseURL: this.config.baseURL,
       model: this.config.model,
       messages: req.messages.map((m) => ({ role: m.role, content: m.content })),
-      params: { temperature, seed: this.config.seed + (req.sample ?? 0), maxTokens: this.config.maxTokens, sample: req.sample ?? 0 },
+      params: {
+        temperature,
+        seed: this.config.seed + (req.sample ?? 0),
+        maxTokens: this.config.maxTokens,
+        sample: req.sample ?? 0,
+      },
     };
     const hit = this.cache.get(key);
     if (hit) {

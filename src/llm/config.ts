@@ -102,7 +102,7 @@ function layered(settings: LlmSettings | undefined, role: LlmRole): EndpointSett
   const isGrader = ROLE_ENV[role].group === 'GRADER';
   return {
     ...(settings?.default ?? {}),
-    ...(isGrader ? settings?.grader ?? {} : {}),
+    ...(isGrader ? (settings?.grader ?? {}) : {}),
     ...(settings?.roles?.[role] ?? {}),
   };
 }
@@ -129,7 +129,12 @@ export function hasEndpoint(role: LlmRole, env: Env = process.env, settings?: Ll
  */
 export function resolveEndpoint(role: LlmRole, env: Env = process.env, settings?: LlmSettings): EndpointConfig {
   const cfg = layered(settings, role);
-  const num = (field: keyof EndpointSettings, suffix: string, fallback: number, opts: { integer?: boolean; min?: number }) => {
+  const num = (
+    field: keyof EndpointSettings,
+    suffix: string,
+    fallback: number,
+    opts: { integer?: boolean; min?: number },
+  ) => {
     const v = cfg[field];
     if (typeof v === 'number') return parseNumber({ value: String(v), from: `llm.${role}.${field}` }, opts);
     const e = lookup(env, role, suffix);
@@ -207,7 +212,9 @@ export function readApiKey(config: EndpointConfig, env: Env = process.env): stri
   try {
     text = readFileSync(src.path, 'utf8');
   } catch (e) {
-    throw new LlmConfigError(`cannot read LLM API key file ${src.path} (role '${config.role}'): ${(e as Error).message}`);
+    throw new LlmConfigError(
+      `cannot read LLM API key file ${src.path} (role '${config.role}'): ${(e as Error).message}`,
+    );
   }
   const key = text.trim();
   if (!key) throw new LlmConfigError(`LLM API key file ${src.path} (role '${config.role}') is empty`);
@@ -217,7 +224,11 @@ export function readApiKey(config: EndpointConfig, env: Env = process.env): stri
 /** A description of the endpoint that is safe to write into results (no key, no cache path). */
 export function describeEndpoint(config: EndpointConfig): Record<string, unknown> {
   const keySource =
-    config.keySource.kind === 'env' ? `env:${config.keySource.name}` : config.keySource.kind === 'file' ? 'file' : 'none';
+    config.keySource.kind === 'env'
+      ? `env:${config.keySource.name}`
+      : config.keySource.kind === 'file'
+        ? 'file'
+        : 'none';
   return {
     role: config.role,
     baseURL: config.baseURL,

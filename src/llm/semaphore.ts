@@ -14,7 +14,8 @@ export class Semaphore {
       return await task();
     } finally {
       const next = this.waiting.shift();
-      if (next) next(); // hand the slot over directly; `active` stays the same
+      if (next)
+        next(); // hand the slot over directly; `active` stays the same
       else this.active--;
     }
   }

@@ -10,6 +10,7 @@ export interface DataNeeds {
 }
 
 export function dataNeeds<C>(method: DiffingMethod<C>, config: C): DataNeeds {
-  const flag = (need: boolean | ConfigPredicate<C> | undefined) => (typeof need === 'function' ? need(config) : need === true);
+  const flag = (need: boolean | ConfigPredicate<C> | undefined) =>
+    typeof need === 'function' ? need(config) : need === true;
   return { finetuningData: flag(method.needs.finetuningData), chatData: flag(method.needs.chatData) };
 }

@@ -24,7 +24,10 @@ export interface MethodContext extends ModelPair {
     decode(ids: number[]): string;
     /** Readable form of one token (Ġ/Ċ/partial UTF-8 shown sensibly). */
     displayToken(id: number): string;
-    applyChatTemplate?(messages: { role: string; content: string }[], opts?: { addGenerationPrompt?: boolean; enableThinking?: boolean }): string;
+    applyChatTemplate?(
+      messages: { role: string; content: string }[],
+      opts?: { addGenerationPrompt?: boolean; enableThinking?: boolean },
+    ): string;
   };
   /**
    * Read-only weights of the two models (src/method/weights.ts): per-layer tensors by checkpoint name or

@@ -22,7 +22,9 @@ export interface ValidationContext {
 
 export class MethodOutputError extends Error {
   constructor(methodId: string, field: string, what: string) {
-    super(`method '${methodId}' returned an invalid output: ${field}: ${what} (see MethodOutput in src/method/types.ts and README "How scores are computed")`);
+    super(
+      `method '${methodId}' returned an invalid output: ${field}: ${what} (see MethodOutput in src/method/types.ts and README "How scores are computed")`,
+    );
     this.name = 'MethodOutputError';
   }
 }
@@ -40,7 +42,8 @@ export function validateMethodOutput(output: unknown, ctx: ValidationContext): M
   if (!fields.some((f) => o[f] !== undefined)) fail('(output)', `none of ${fields.join(', ')} is set`);
   const L = ctx.numLayers;
   const checkLayer = (field: string, layer: unknown) => {
-    if (!isInt(layer) || layer < 0 || layer >= L) fail(`${field}.layer`, `must be an integer layer of the model, 0..${L - 1} (got ${JSON.stringify(layer)})`);
+    if (!isInt(layer) || layer < 0 || layer >= L)
+      fail(`${field}.layer`, `must be an integer layer of the model, 0..${L - 1} (got ${JSON.stringify(layer)})`);
   };
   const checkList = (field: string, v: unknown) => {
     if (v !== undefined && !Array.isArray(v)) fail(field, 'must be an array');
@@ -54,35 +57,61 @@ export function validateMethodOutput(output: unknown, ctx: ValidationContext): M
     if (!r || typeof r !== 'object') fail(at, 'must be an object');
     if (typeof r.source !== 'string' || r.source === '') fail(`${at}.source`, 'must be a non-empty string');
     if (typeof r.variant !== 'string') fail(`${at}.variant`, 'must be a string');
-    if (!Array.isArray(r.tokens) || r.tokens.some((t) => typeof t !== 'string')) fail(`${at}.tokens`, 'must be an array of strings');
-    if (r.tokens.length > T) fail(`${at}.tokens`, `has ${r.tokens.length} tokens; the protocol scores at most ${T} per readout (return your top ${T})`);
-    if (r.tokenIds !== undefined && (!Array.isArray(r.tokenIds) || r.tokenIds.length !== r.tokens.length || !r.tokenIds.every(isInt))) {
+    if (!Array.isArray(r.tokens) || r.tokens.some((t) => typeof t !== 'string'))
+      fail(`${at}.tokens`, 'must be an array of strings');
+    if (r.tokens.length > T)
+      fail(
+        `${at}.tokens`,
+        `has ${r.tokens.length} tokens; the protocol scores at most ${T} per readout (return your top ${T})`,
+      );
+    if (
+      r.tokenIds !== undefined &&
+      (!Array.isArray(r.tokenIds) || r.tokenIds.length !== r.tokens.length || !r.tokenIds.every(isInt))
+    ) {
       fail(`${at}.tokenIds`, 'must be integers, one per token');
     }
-    if (r.probs !== undefined && (!Array.isArray(r.probs) || !r.probs.every(Number.isFinite))) fail(`${at}.probs`, 'must be finite numbers');
+    if (r.probs !== undefined && (!Array.isArray(r.probs) || !r.probs.every(Number.isFinite)))
+      fail(`${at}.probs`, 'must be finite numbers');
     checkLayer(at, r.layer);
-    if (!isInt(r.position) || r.position < 0 || r.position >= K) fail(`${at}.position`, `must be an integer position 0..${K - 1} (the suite's positions; got ${JSON.stringify(r.position)})`);
+    if (!isInt(r.position) || r.position < 0 || r.position >= K)
+      fail(
+        `${at}.position`,
+        `must be an integer position 0..${K - 1} (the suite's positions; got ${JSON.stringify(r.position)})`,
+      );
     const n = (perSource.get(r.source) ?? 0) + 1;
     perSource.set(r.source, n);
-    if (n > K) fail(`readouts (source '${r.source}')`, `more than ${K} readouts; the protocol allows at most ${K} per source and organism (over budget)`);
+    if (n > K)
+      fail(
+        `readouts (source '${r.source}')`,
+        `more than ${K} readouts; the protocol allows at most ${K} per source and organism (over budget)`,
+      );
   });
 
   const steeringEntries = o.steering?.length ?? 0;
-  if (steeringEntries > K) fail('steering', `${steeringEntries} entries; the protocol allows at most ${K} (over budget)`);
+  if (steeringEntries > K)
+    fail('steering', `${steeringEntries} entries; the protocol allows at most ${K} (over budget)`);
   o.steering?.forEach((s, i) => {
     const at = `steering[${i}]`;
     if (!s || typeof s !== 'object') fail(at, 'must be an object');
     if (typeof s.variant !== 'string') fail(`${at}.variant`, 'must be a string');
     checkLayer(at, s.layer);
-    if (!isInt(s.position) || s.position < 0) fail(`${at}.position`, `must be an integer >= 0 (got ${JSON.stringify(s.position)})`);
-    if (typeof s.strength !== 'number' || !Number.isFinite(s.strength) || s.strength < 0) fail(`${at}.strength`, `must be a finite number >= 0 (got ${JSON.stringify(s.strength)})`);
-    if (!Array.isArray(s.prompts) || s.prompts.some((p) => typeof p !== 'string')) fail(`${at}.prompts`, 'must be an array of strings');
+    if (!isInt(s.position) || s.position < 0)
+      fail(`${at}.position`, `must be an integer >= 0 (got ${JSON.stringify(s.position)})`);
+    if (typeof s.strength !== 'number' || !Number.isFinite(s.strength) || s.strength < 0)
+      fail(`${at}.strength`, `must be a finite number >= 0 (got ${JSON.stringify(s.strength)})`);
+    if (!Array.isArray(s.prompts) || s.prompts.some((p) => typeof p !== 'string'))
+      fail(`${at}.prompts`, 'must be an array of strings');
     for (const side of ['steered', 'unsteered'] as const) {
       const rows = s[side];
       if (!Array.isArray(rows)) fail(`${at}.${side}`, 'must be an array with one row of samples per prompt');
-      if (rows.length !== s.prompts.length) fail(`${at}.${side}`, `has ${rows.length} rows but there are ${s.prompts.length} prompts (one row of samples per prompt)`);
+      if (rows.length !== s.prompts.length)
+        fail(
+          `${at}.${side}`,
+          `has ${rows.length} rows but there are ${s.prompts.length} prompts (one row of samples per prompt)`,
+        );
       rows.forEach((row, j) => {
-        if (!Array.isArray(row) || row.some((t) => typeof t !== 'string')) fail(`${at}.${side}[${j}]`, 'must be an array of sample strings');
+        if (!Array.isArray(row) || row.some((t) => typeof t !== 'string'))
+          fail(`${at}.${side}[${j}]`, 'must be an array of sample strings');
       });
     }
   });
@@ -91,17 +120,23 @@ export function validateMethodOutput(output: unknown, ctx: ValidationContext): M
     const at = `vectors[${i}]`;
     if (!v || typeof v !== 'object') fail(at, 'must be an object');
     checkLayer(at, v.layer);
-    if (!isInt(v.position) || v.position < 0) fail(`${at}.position`, `must be an integer >= 0 (got ${JSON.stringify(v.position)})`);
+    if (!isInt(v.position) || v.position < 0)
+      fail(`${at}.position`, `must be an integer >= 0 (got ${JSON.stringify(v.position)})`);
     if (!Array.isArray(v.data) || v.data.length !== ctx.hiddenSize) {
-      fail(`${at}.data`, `must have the model's hidden size ${ctx.hiddenSize} (got ${Array.isArray(v.data) ? v.data.length : typeof v.data})`);
+      fail(
+        `${at}.data`,
+        `must have the model's hidden size ${ctx.hiddenSize} (got ${Array.isArray(v.data) ? v.data.length : typeof v.data})`,
+      );
     }
     const bad = v.data.findIndex((x) => typeof x !== 'number' || !Number.isFinite(x));
     if (bad >= 0) fail(`${at}.data[${bad}]`, `must be a finite number (got ${String(v.data[bad])})`);
   });
 
-  if (o.scalars !== undefined && (typeof o.scalars !== 'object' || o.scalars === null || Array.isArray(o.scalars))) fail('scalars', 'must be an object of numbers');
+  if (o.scalars !== undefined && (typeof o.scalars !== 'object' || o.scalars === null || Array.isArray(o.scalars)))
+    fail('scalars', 'must be an object of numbers');
   for (const [k, v] of Object.entries(o.scalars ?? {})) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) fail(`scalars.${k}`, `must be a finite number (got ${String(v)})`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      fail(`scalars.${k}`, `must be a finite number (got ${String(v)})`);
   }
   o.findings?.forEach((f, i) => {
     if (typeof f !== 'string') fail(`findings[${i}]`, 'must be a string');

@@ -58,15 +58,36 @@ export interface ModelWeights {
 }
 
 const LINEAR = /^layers\.(\d+)\.(self_attn|mlp)\.(q|k|v|o|gate|up|down)_proj$/;
-const KINDS_GATED: [string, string][] = [['self_attn', 'q'], ['self_attn', 'k'], ['self_attn', 'v'], ['self_attn', 'o'], ['mlp', 'gate'], ['mlp', 'up'], ['mlp', 'down']];
-const KINDS_PLAIN: [string, string][] = [['self_attn', 'q'], ['self_attn', 'k'], ['self_attn', 'v'], ['self_attn', 'o'], ['mlp', 'up'], ['mlp', 'down']];
+const KINDS_GATED: [string, string][] = [
+  ['self_attn', 'q'],
+  ['self_attn', 'k'],
+  ['self_attn', 'v'],
+  ['self_attn', 'o'],
+  ['mlp', 'gate'],
+  ['mlp', 'up'],
+  ['mlp', 'down'],
+];
+const KINDS_PLAIN: [string, string][] = [
+  ['self_attn', 'q'],
+  ['self_attn', 'k'],
+  ['self_attn', 'v'],
+  ['self_attn', 'o'],
+  ['mlp', 'up'],
+  ['mlp', 'down'],
+];
 
 /** Shapes [out, in] of each logical linear kind. */
 function linearDims(spec: ModelSpec, kind: string): [number, number] {
-  const qd = spec.heads * spec.headDim, kd = spec.kvHeads * spec.headDim;
+  const qd = spec.heads * spec.headDim,
+    kd = spec.kvHeads * spec.headDim;
   const dims: Record<string, [number, number]> = {
-    q: [qd, spec.hidden], k: [kd, spec.hidden], v: [kd, spec.hidden], o: [spec.hidden, qd],
-    gate: [spec.intermediate, spec.hidden], up: [spec.intermediate, spec.hidden], down: [spec.hidden, spec.intermediate],
+    q: [qd, spec.hidden],
+    k: [kd, spec.hidden],
+    v: [kd, spec.hidden],
+    o: [spec.hidden, qd],
+    gate: [spec.intermediate, spec.hidden],
+    up: [spec.intermediate, spec.hidden],
+    down: [spec.hidden, spec.intermediate],
   };
   return dims[kind];
 }
@@ -107,7 +128,8 @@ function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: numbe
     for (let p = 0; p < k; p++) {
       const s = a[i * k + p] * scale;
       if (s === 0) continue;
-      const row = p * n, o = i * n;
+      const row = p * n,
+        o = i * n;
       for (let j = 0; j < n; j++) out[o + j] += s * b[row + j];
     }
   return out;
@@ -117,12 +139,16 @@ function matmul(a: Float32Array, b: Float32Array, m: number, k: number, n: numbe
  * Weight access for a loaded organism: `base` and `finetuned` are the ModelInfo of the two models
  * (the same model with adapterPath set for a LoRA organism).
  */
-export function openModelWeights(base: Pick<ModelInfo, 'modelPath'>, finetuned: Pick<ModelInfo, 'modelPath' | 'adapterPath'>): ModelWeights {
+export function openModelWeights(
+  base: Pick<ModelInfo, 'modelPath'>,
+  finetuned: Pick<ModelInfo, 'modelPath' | 'adapterPath'>,
+): ModelWeights {
   const baseCkpt = openCheckpoint(base.modelPath);
   const spec = parseConfig(baseCkpt.config, path.join(base.modelPath, 'config.json'), baseCkpt.generationConfig);
   const adapter: Adapter | undefined = finetuned.adapterPath ? openAdapter(finetuned.adapterPath) : undefined;
   let ftCkpt: Checkpoint | undefined;
-  const finetunedCkpt = () => (ftCkpt ??= finetuned.modelPath === base.modelPath ? baseCkpt : openCheckpoint(finetuned.modelPath));
+  const finetunedCkpt = () =>
+    (ftCkpt ??= finetuned.modelPath === base.modelPath ? baseCkpt : openCheckpoint(finetuned.modelPath));
   const plain = spec.family.mlp === 'plain';
   const kinds = plain ? KINDS_PLAIN : KINDS_GATED;
 
@@ -133,15 +159,31 @@ export function openModelWeights(base: Pick<ModelInfo, 'modelPath'>, finetuned: 
       const hf = /^model\.layers\.(\d+)\.(self_attn|mlp)\.(q|k|v|o|gate|up|down)_proj(?:\.weight)?$/.exec(name);
       return hf && spec.family.naming === 'hf' ? resolveLinear(`layers.${hf[1]}.${hf[2]}.${hf[3]}_proj`) : undefined;
     }
-    const layer = Number(m[1]), kind = m[3];
-    if (layer >= spec.numLayers) throw new Error(`weights: '${name}': layer ${layer} does not exist (the model has layers 0..${spec.numLayers - 1})`);
-    if (plain && kind === 'gate') throw new Error(`weights: '${name}': ${spec.modelType} has no gated MLP (use mlp.up_proj / mlp.down_proj)`);
-    const runtimeKind = plain ? ({ up: 'fc', down: 'proj' } as Record<string, string>)[kind] ?? kind : kind;
+    const layer = Number(m[1]),
+      kind = m[3];
+    if (layer >= spec.numLayers)
+      throw new Error(
+        `weights: '${name}': layer ${layer} does not exist (the model has layers 0..${spec.numLayers - 1})`,
+      );
+    if (plain && kind === 'gate')
+      throw new Error(`weights: '${name}': ${spec.modelType} has no gated MLP (use mlp.up_proj / mlp.down_proj)`);
+    const runtimeKind = plain ? (({ up: 'fc', down: 'proj' } as Record<string, string>)[kind] ?? kind) : kind;
     const [out, inDim] = linearDims(spec, kind);
-    return { logical: `layers.${layer}.${m[2]}.${kind}_proj`, layer, runtimeKind, out, in: inDim, src: linearSource(spec, layer, runtimeKind) };
+    return {
+      logical: `layers.${layer}.${m[2]}.${kind}_proj`,
+      layer,
+      runtimeKind,
+      out,
+      in: inDim,
+      src: linearSource(spec, layer, runtimeKind),
+    };
   };
 
-  const plainTensor = (ckpt: Checkpoint, name: string): WeightTensor => ({ name, shape: ckpt.shape(name), data: ckpt.read(name) });
+  const plainTensor = (ckpt: Checkpoint, name: string): WeightTensor => ({
+    name,
+    shape: ckpt.shape(name),
+    data: ckpt.read(name),
+  });
 
   const loraFor = (r: ResolvedLinear): LoraFactors | undefined => {
     const mod = adapter?.forModule(r.src.module);
@@ -150,9 +192,13 @@ export function openModelWeights(base: Pick<ModelInfo, 'modelPath'>, finetuned: 
     let B = mod.readB(); // [outTotal, rank]
     if (r.src.rows) B = B.slice(r.src.rows[0] * mod.rank, r.src.rows[1] * mod.rank);
     if (A.length !== mod.rank * r.in || B.length !== r.out * mod.rank)
-      throw new Error(`weights: adapter module '${r.src.module}' has A ${mod.rank}x${mod.inDim}, B ${mod.outDim}x${mod.rank}; the model's ${r.logical} is ${r.out}x${r.in}`);
+      throw new Error(
+        `weights: adapter module '${r.src.module}' has A ${mod.rank}x${mod.inDim}, B ${mod.outDim}x${mod.rank}; the model's ${r.logical} is ${r.out}x${r.in}`,
+      );
     return {
-      module: r.logical, rank: mod.rank, scale: mod.scale,
+      module: r.logical,
+      rank: mod.rank,
+      scale: mod.scale,
       A: { name: `${r.logical}.lora_A`, shape: [mod.rank, r.in], data: A },
       B: { name: `${r.logical}.lora_B`, shape: [r.out, mod.rank], data: B },
     };
@@ -168,14 +214,20 @@ export function openModelWeights(base: Pick<ModelInfo, 'modelPath'>, finetuned: 
     numLayers: spec.numLayers,
     hiddenSize: spec.hidden,
     names: () => [...baseCkpt.tensors.keys()],
-    linearNames: () => Array.from({ length: spec.numLayers }, (_, i) => kinds.map(([block, kind]) => `layers.${i}.${block}.${kind}_proj`)).flat(),
+    linearNames: () =>
+      Array.from({ length: spec.numLayers }, (_, i) =>
+        kinds.map(([block, kind]) => `layers.${i}.${block}.${kind}_proj`),
+      ).flat(),
     base(name) {
       const r = resolveLinear(name);
       return r ? { name: r.logical, shape: [r.out, r.in], data: readLinear(baseCkpt, r) } : plainTensor(baseCkpt, name);
     },
     finetuned(name) {
       const r = resolveLinear(name);
-      if (!adapter) return r ? { name: r.logical, shape: [r.out, r.in], data: readLinear(finetunedCkpt(), r) } : plainTensor(finetunedCkpt(), name);
+      if (!adapter)
+        return r
+          ? { name: r.logical, shape: [r.out, r.in], data: readLinear(finetunedCkpt(), r) }
+          : plainTensor(finetunedCkpt(), name);
       const b = weights.base(name);
       if (!r) return b; // the adapter changes linears only
       const d = loraDelta(r);
@@ -188,11 +240,14 @@ export function openModelWeights(base: Pick<ModelInfo, 'modelPath'>, finetuned: 
         const shape = baseCkpt.shape(name);
         return { name, shape, data: new Float32Array(element(shape)) };
       }
-      const b = weights.base(name), f = weights.finetuned(name);
-      if (f.data.length !== b.data.length) throw new Error(`weights: '${name}' has shape [${b.shape}] in the base but [${f.shape}] in the finetune`);
+      const b = weights.base(name),
+        f = weights.finetuned(name);
+      if (f.data.length !== b.data.length)
+        throw new Error(`weights: '${name}' has shape [${b.shape}] in the base but [${f.shape}] in the finetune`);
       return { ...b, data: f.data.map((x, i) => x - b.data[i]) };
     },
-    loraModules: () => (adapter ? weights.linearNames().filter((n) => adapter.forModule(resolveLinear(n)!.src.module)) : []),
+    loraModules: () =>
+      adapter ? weights.linearNames().filter((n) => adapter.forModule(resolveLinear(n)!.src.module)) : [],
     lora(name) {
       const r = resolveLinear(name);
       if (!r) throw new Error(`weights.lora: '${name}' is not a linear layer (expected e.g. 'layers.0.mlp.down_proj')`);

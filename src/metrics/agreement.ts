@@ -25,7 +25,9 @@ export function pearson(x: number[], y: number[]): number {
   if (x.length < 2) throw new Error('pearson: needs at least 2 pairs');
   const mx = x.reduce((s, v) => s + v, 0) / x.length;
   const my = y.reduce((s, v) => s + v, 0) / y.length;
-  let sxy = 0, sxx = 0, syy = 0;
+  let sxy = 0,
+    sxx = 0,
+    syy = 0;
   for (let i = 0; i < x.length; i++) {
     sxy += (x[i] - mx) * (y[i] - my);
     sxx += (x[i] - mx) ** 2;
@@ -61,16 +63,20 @@ export interface Agreement {
 
 /** Cohen's kappa between two graders, leaving out items either one labelled UNKNOWN. */
 export function labelAgreement(a: readonly string[], b: readonly string[], unknown = 'UNKNOWN'): Agreement {
-  if (a.length !== b.length) throw new Error(`labelAgreement: label lists differ in length (${a.length} vs ${b.length})`);
+  if (a.length !== b.length)
+    throw new Error(`labelAgreement: label lists differ in length (${a.length} vs ${b.length})`);
   const keep = a.map((x, i) => x !== unknown && b[i] !== unknown);
-  const xa = a.filter((_, i) => keep[i]), xb = b.filter((_, i) => keep[i]);
+  const xa = a.filter((_, i) => keep[i]),
+    xb = b.filter((_, i) => keep[i]);
   return { value: xa.length ? cohenKappa(xa, xb) : NaN, n: xa.length };
 }
 
 /** Pearson correlation between two graders' scores, leaving out non-finite scores. */
 export function scoreAgreement(a: readonly number[], b: readonly number[]): Agreement {
-  if (a.length !== b.length) throw new Error(`scoreAgreement: score lists differ in length (${a.length} vs ${b.length})`);
+  if (a.length !== b.length)
+    throw new Error(`scoreAgreement: score lists differ in length (${a.length} vs ${b.length})`);
   const keep = a.map((x, i) => Number.isFinite(x) && Number.isFinite(b[i]));
-  const xa = a.filter((_, i) => keep[i]), xb = b.filter((_, i) => keep[i]);
+  const xa = a.filter((_, i) => keep[i]),
+    xb = b.filter((_, i) => keep[i]);
   return { value: xa.length >= 2 ? pearson(xa, xb) : NaN, n: xa.length };
 }

@@ -66,7 +66,8 @@ export function pairedBootstrapCI<T, U = T>(
   statisticB: (resample: U[]) => number,
   { n = 1000, alpha = 0.05, seed }: BootstrapOptions,
 ): ConfidenceInterval {
-  if (a.length !== b.length) throw new Error(`pairedBootstrapCI: paired samples differ in length (${a.length} vs ${b.length})`);
+  if (a.length !== b.length)
+    throw new Error(`pairedBootstrapCI: paired samples differ in length (${a.length} vs ${b.length})`);
   check(a.length, n, alpha, 'pairedBootstrapCI');
   const rng = seedrandom(seed);
   const stats: number[] = [];

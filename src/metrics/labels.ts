@@ -13,7 +13,8 @@ export function relevanceFraction(labels: RelevanceLabel[], topK = 20): number {
 
 /** The same fraction weighted by each candidate's probability (the toolkit's `weighted_percentage`). */
 export function weightedRelevanceFraction(labels: RelevanceLabel[], weights: number[], topK = 20): number {
-  if (labels.length !== weights.length) throw new Error(`weightedRelevanceFraction: ${labels.length} labels but ${weights.length} weights`);
+  if (labels.length !== weights.length)
+    throw new Error(`weightedRelevanceFraction: ${labels.length} labels but ${weights.length} weights`);
   const n = Math.min(topK, labels.length);
   let total = 0;
   let relevant = 0;

@@ -9,7 +9,8 @@ function unitMean(vectors: ArrayLike<number>[], name: string): Float64Array {
     let norm = 0;
     for (let k = 0; k < dim; k++) norm += v[k] * v[k];
     norm = Math.sqrt(norm);
-    if (!(norm > 0)) throw new Error(`${name}: vector ${i} has zero or invalid norm (drop empty texts before embedding)`);
+    if (!(norm > 0))
+      throw new Error(`${name}: vector ${i} has zero or invalid norm (drop empty texts before embedding)`);
     for (let k = 0; k < dim; k++) mean[k] += v[k] / norm / vectors.length;
   });
   return mean;
@@ -36,7 +37,9 @@ export function selfSimilarity(a: ArrayLike<number>[]): number {
 /** Mean pairwise cosine by the definition (O(n·m·d)); for checks and small groups. */
 export function meanPairwiseCosine(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
   const cos = (x: ArrayLike<number>, y: ArrayLike<number>) => {
-    let d = 0, nx = 0, ny = 0;
+    let d = 0,
+      nx = 0,
+      ny = 0;
     for (let k = 0; k < x.length; k++) {
       d += x[k] * y[k];
       nx += x[k] * x[k];

@@ -20,9 +20,26 @@ export const attr = {
   floats: (v: number[]): Attr => ({ kind: 'floats', v }),
 };
 
-interface NodeDef { op: string; inputs: string[]; outputs: string[]; attrs: Record<string, Attr>; domain: string; name: string }
-interface ValueDef { name: string; elem: ElemType; dims: (number | string)[] }
-interface InitDef { name: string; elem: ElemType; dims: number[]; raw?: Uint8Array; external?: { location: string; offset: number; length: number } }
+interface NodeDef {
+  op: string;
+  inputs: string[];
+  outputs: string[];
+  attrs: Record<string, Attr>;
+  domain: string;
+  name: string;
+}
+interface ValueDef {
+  name: string;
+  elem: ElemType;
+  dims: (number | string)[];
+}
+interface InitDef {
+  name: string;
+  elem: ElemType;
+  dims: number[];
+  raw?: Uint8Array;
+  external?: { location: string; offset: number; length: number };
+}
 
 export class Graph {
   private nodes: NodeDef[] = [];
@@ -64,12 +81,17 @@ export class Graph {
     const hit = this.constCache.get(key);
     if (hit) return hit;
     const raw =
-      elem === 'float32' ? new Uint8Array(Float32Array.from(values).buffer)
-      : elem === 'float16' ? new Uint8Array(toHalf(values).buffer)
-      : elem === 'int64' ? new Uint8Array(BigInt64Array.from(Array.from(values), (v) => BigInt(v)).buffer)
-      : elem === 'int32' ? new Uint8Array(Int32Array.from(values).buffer)
-      : elem === 'uint8' || elem === 'int8' ? Uint8Array.from(values, (v) => v & 255)
-      : Uint8Array.from(values);
+      elem === 'float32'
+        ? new Uint8Array(Float32Array.from(values).buffer)
+        : elem === 'float16'
+          ? new Uint8Array(toHalf(values).buffer)
+          : elem === 'int64'
+            ? new Uint8Array(BigInt64Array.from(Array.from(values), (v) => BigInt(v)).buffer)
+            : elem === 'int32'
+              ? new Uint8Array(Int32Array.from(values).buffer)
+              : elem === 'uint8' || elem === 'int8'
+                ? Uint8Array.from(values, (v) => v & 255)
+                : Uint8Array.from(values);
     const name = this.fresh('const');
     this.inits.push({ name, elem, dims, raw });
     this.constCache.set(key, name);
@@ -85,7 +107,14 @@ export class Graph {
   }
 
   /** A weight whose bytes live in an external file next to the model file. */
-  external(name: string, dims: number[], location: string, offset: number, length: number, elem: ElemType = 'float32'): string {
+  external(
+    name: string,
+    dims: number[],
+    location: string,
+    offset: number,
+    length: number,
+    elem: ElemType = 'float32',
+  ): string {
     this.names.add(name);
     this.inits.push({ name, elem, dims, external: { location, offset, length } });
     return name;
@@ -95,7 +124,14 @@ export class Graph {
     return this.opN(op, inputs, 1, attrs, outName ? [outName] : undefined, domain)[0];
   }
 
-  opN(op: string, inputs: string[], nOut: number, attrs: Record<string, Attr> = {}, outNames?: string[], domain = ''): string[] {
+  opN(
+    op: string,
+    inputs: string[],
+    nOut: number,
+    attrs: Record<string, Attr> = {},
+    outNames?: string[],
+    domain = '',
+  ): string[] {
     const outputs = outNames ?? Array.from({ length: nOut }, () => this.fresh(op.toLowerCase()));
     for (const o of outputs) this.names.add(o);
     this.nodes.push({ op, inputs, outputs, attrs, domain, name: this.fresh(`n_${op}`) });
@@ -129,11 +165,23 @@ function writeNode(m: ProtoWriter, n: NodeDef): void {
     m.message(5, (w) => {
       w.string(1, name);
       switch (a.kind) {
-        case 'f': w.float(2, a.v).int(20, 1); break;
-        case 'i': w.int(3, a.v).int(20, 2); break;
-        case 's': w.string(4, a.v).int(20, 3); break;
-        case 'floats': for (const v of a.v) w.float(7, v); w.int(20, 6); break;
-        case 'ints': for (const v of a.v) w.int(8, v); w.int(20, 7); break;
+        case 'f':
+          w.float(2, a.v).int(20, 1);
+          break;
+        case 'i':
+          w.int(3, a.v).int(20, 2);
+          break;
+        case 's':
+          w.string(4, a.v).int(20, 3);
+          break;
+        case 'floats':
+          for (const v of a.v) w.float(7, v);
+          w.int(20, 6);
+          break;
+        case 'ints':
+          for (const v of a.v) w.int(8, v);
+          w.int(20, 7);
+          break;
       }
     });
   }

@@ -41,7 +41,8 @@ export function halfBits(x: number): number {
 /** The float32 value of a binary16 bit pattern. */
 export function halfValue(h: number): number {
   const sign = h & 0x8000 ? -1 : 1;
-  const e = (h >>> 10) & 0x1f, m = h & 0x3ff;
+  const e = (h >>> 10) & 0x1f,
+    m = h & 0x3ff;
   if (e === 0) return sign * m * 2 ** -24;
   if (e === 0x1f) return m ? NaN : sign * Infinity;
   return sign * (1 + m / 1024) * 2 ** (e - 15);

@@ -7,13 +7,21 @@ import type { LanguageModel } from '../runtime/types.ts';
 export type AdlMode = 'separate' | 'joint';
 
 /** Mean finetuned-minus-base difference [T,H] at `layer` over all documents (each of length T). */
-export async function collectDifference(model: LanguageModel, docs: number[][], layer: number, batchSize: number, mode: AdlMode): Promise<Float32Array> {
-  const T = docs[0].length, H = model.info.hiddenSize;
+export async function collectDifference(
+  model: LanguageModel,
+  docs: number[][],
+  layer: number,
+  batchSize: number,
+  mode: AdlMode,
+): Promise<Float32Array> {
+  const T = docs[0].length,
+    H = model.info.hiddenSize;
   if (docs.some((d) => d.length !== T)) throw new Error('collectDifference: all documents must have the same length');
   const hook = `resid_post.${layer}` as const;
   const sum = new Float64Array(T * H);
   const accumulate = (data: Float32Array, baseRow: number, ftRow: number) => {
-    const b = baseRow * T * H, f = ftRow * T * H;
+    const b = baseRow * T * H,
+      f = ftRow * T * H;
     for (let i = 0; i < T * H; i++) sum[i] += data[f + i] - data[b + i];
   };
   for (let start = 0; start < docs.length; start += batchSize) {
@@ -21,7 +29,9 @@ export async function collectDifference(model: LanguageModel, docs: number[][], 
     const n = batch.length;
     if (mode === 'joint') {
       const out = await model.forward({
-        inputIds: [...batch, ...batch], capture: [hook], logits: 'none',
+        inputIds: [...batch, ...batch],
+        capture: [hook],
+        logits: 'none',
         loraScale: [...new Array(n).fill(0), ...new Array(n).fill(1)],
       });
       for (let r = 0; r < n; r++) accumulate(out.hooks[hook]!.data, r, n + r);
@@ -40,7 +50,8 @@ export async function collectDifference(model: LanguageModel, docs: number[][], 
 /** ||a − b|| / ||b|| */
 export function relativeError(a: Float32Array, b: Float32Array): number {
   if (a.length !== b.length) throw new Error(`relativeError: lengths differ (${a.length} vs ${b.length})`);
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < a.length; i++) {
     num += (a[i] - b[i]) ** 2;
     den += b[i] ** 2;

@@ -9,15 +9,34 @@ import { Graph } from '../onnx/graph.ts';
 import type { SyntheticShape } from './synthetic.ts';
 import { timeBest } from './timing.ts';
 
-export interface CeilingResult { rows: number; gflops: number; seconds: number }
+export interface CeilingResult {
+  rows: number;
+  gflops: number;
+  seconds: number;
+}
 
 /** [in, out] of each linear of one gated-MLP layer. */
 export function layerLinears(s: Omit<SyntheticShape, 'layers' | 'vocab'>): [number, number][] {
-  const qd = s.heads * s.headDim, kd = s.kvHeads * s.headDim;
-  return [[s.hidden, qd], [s.hidden, kd], [s.hidden, kd], [qd, s.hidden], [s.hidden, s.intermediate], [s.hidden, s.intermediate], [s.intermediate, s.hidden]];
+  const qd = s.heads * s.headDim,
+    kd = s.kvHeads * s.headDim;
+  return [
+    [s.hidden, qd],
+    [s.hidden, kd],
+    [s.hidden, kd],
+    [qd, s.hidden],
+    [s.hidden, s.intermediate],
+    [s.hidden, s.intermediate],
+    [s.intermediate, s.hidden],
+  ];
 }
 
-export async function matmulCeiling(shapes: [number, number][], rows: number, threads: number, reps = 5, minSeconds = 1): Promise<CeilingResult> {
+export async function matmulCeiling(
+  shapes: [number, number][],
+  rows: number,
+  threads: number,
+  reps = 5,
+  minSeconds = 1,
+): Promise<CeilingResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diffbench-ceiling-'));
   try {
     const g = new Graph();
@@ -40,7 +59,11 @@ export async function matmulCeiling(shapes: [number, number][], rows: number, th
     fs.closeSync(fd);
     const modelFile = path.join(dir, 'matmul.onnx');
     fs.writeFileSync(modelFile, g.serialize({ '': 21 }));
-    const session = await ort.InferenceSession.create(modelFile, { graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1 });
+    const session = await ort.InferenceSession.create(modelFile, {
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+    });
     const seconds = await timeBest(() => session.run(feeds), reps, minSeconds);
     await session.release();
     return { rows, gflops: flops / seconds / 1e9, seconds };

@@ -24,9 +24,19 @@ const a = JSON.parse(process.argv[2] ?? 'null') as ContentionChildArgs | null;
 if (!a) throw new Error('usage: contention-child.ts <json arguments> (see ContentionChildArgs)');
 const tokenizer = loadTokenizer(a.zooDir);
 const docs = await sampleDocuments({
-  source: path.join(a.zooDir, '..', 'data', 'unrelated.jsonl.gz'), n: a.docs, minTokens: a.tokens, tokenizer, seed: 42, maxChars: 10 * a.tokens,
+  source: path.join(a.zooDir, '..', 'data', 'unrelated.jsonl.gz'),
+  n: a.docs,
+  minTokens: a.tokens,
+  tokenizer,
+  seed: 42,
+  maxChars: 10 * a.tokens,
 });
-const model = await loadModel(a.zooDir, { cacheDir: a.cacheDir, adapter: a.adapter, threads: a.threads, spinning: a.spinning });
+const model = await loadModel(a.zooDir, {
+  cacheDir: a.cacheDir,
+  adapter: a.adapter,
+  threads: a.threads,
+  spinning: a.spinning,
+});
 const layer = Math.floor(model.info.numLayers / 2);
 await collectDifference(model, docs.slice(0, a.batch), layer, a.batch, 'joint'); // warm-up: first-run allocations
 process.stdout.write('ready\n');

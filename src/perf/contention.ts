@@ -36,21 +36,38 @@ export interface ContentionVariant {
 
 const CHILD = path.join('src', 'perf', 'contention-child.ts');
 
-interface ChildResult { seconds: number; cpuSeconds: number }
+interface ChildResult {
+  seconds: number;
+  cpuSeconds: number;
+}
 
 /** Starts `n` children, waits until each says 'ready', lets them all go at once; their results. */
 async function runTogether(n: number, args: ContentionChildArgs): Promise<ChildResult[]> {
-  const children = Array.from({ length: n }, () => spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'pipe'] }));
+  const children = Array.from({ length: n }, () =>
+    spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(args)], { stdio: ['pipe', 'pipe', 'pipe'] }),
+  );
   const outputs = children.map((c) => {
-    let out = '', err = '';
+    let out = '',
+      err = '';
     c.stdout.on('data', (d) => (out += d));
     c.stderr.on('data', (d) => (err += d));
     const ready = new Promise<void>((resolve, reject) => {
       c.stdout.on('data', () => out.includes('ready\n') && resolve());
-      c.on('exit', (code) => reject(new Error(`contention child exited (${code}) before it was ready: ${err.trim().split('\n').slice(-3).join(' | ')}`)));
+      c.on('exit', (code) =>
+        reject(
+          new Error(
+            `contention child exited (${code}) before it was ready: ${err.trim().split('\n').slice(-3).join(' | ')}`,
+          ),
+        ),
+      );
     });
     const done = new Promise<ChildResult>((resolve, reject) =>
-      c.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop()!)) : reject(new Error(`contention child failed (${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`)))));
+      c.on('exit', (code) =>
+        code === 0
+          ? resolve(JSON.parse(out.trim().split('\n').pop()!))
+          : reject(new Error(`contention child failed (${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`)),
+      ),
+    );
     return { ready, done };
   });
   await Promise.all(outputs.map((o) => o.ready));
@@ -62,7 +79,15 @@ export async function contentionFigure(o: ContentionOptions): Promise<Record<str
   // build (or find) the cached graph once, so the children only load it
   await (await loadModel(o.zooDir, { cacheDir: o.cacheDir, adapter: o.adapter })).dispose();
   const docs = o.docs ?? 1000;
-  const base = { cacheDir: o.cacheDir, zooDir: o.zooDir, adapter: o.adapter, docs, tokens: o.tokens ?? 32, batch: Math.min(50, docs), threads: o.threads };
+  const base = {
+    cacheDir: o.cacheDir,
+    zooDir: o.zooDir,
+    adapter: o.adapter,
+    docs,
+    tokens: o.tokens ?? 32,
+    batch: Math.min(50, docs),
+    threads: o.threads,
+  };
   const variants: ContentionVariant[] = [];
   for (const spinning of o.spinning ?? [false, true]) {
     const args: ContentionChildArgs = { ...base, spinning };
@@ -77,15 +102,28 @@ export async function contentionFigure(o: ContentionOptions): Promise<Record<str
       if (!pair || mean(p) < mean(pair)) pair = p;
     }
     const v: ContentionVariant = {
-      spinning, solo_seconds: solo!.seconds, pair_seconds: mean(pair!), pair_max_seconds: Math.max(...pair!.map((p) => p.seconds)),
-      slowdown: mean(pair!) / solo!.seconds, solo_cpu_seconds: solo!.cpuSeconds,
+      spinning,
+      solo_seconds: solo!.seconds,
+      pair_seconds: mean(pair!),
+      pair_max_seconds: Math.max(...pair!.map((p) => p.seconds)),
+      slowdown: mean(pair!) / solo!.seconds,
+      solo_cpu_seconds: solo!.cpuSeconds,
     };
-    o.log(`contention (spinning ${spinning ? 'on' : 'off'}): ADL collection ${base.docs} docs x ${base.tokens} tokens alone ${v.solo_seconds.toFixed(2)} s, two at once ${v.pair_seconds.toFixed(2)} s each (slowest ${v.pair_max_seconds.toFixed(2)} s): x${v.slowdown.toFixed(2)}`);
+    o.log(
+      `contention (spinning ${spinning ? 'on' : 'off'}): ADL collection ${base.docs} docs x ${base.tokens} tokens alone ${v.solo_seconds.toFixed(2)} s, two at once ${v.pair_seconds.toFixed(2)} s each (slowest ${v.pair_max_seconds.toFixed(2)} s): x${v.slowdown.toFixed(2)}`,
+    );
     variants.push(v);
   }
-  const off = variants.find((v) => !v.spinning), on = variants.find((v) => v.spinning);
+  const off = variants.find((v) => !v.spinning),
+    on = variants.find((v) => v.spinning);
   return {
-    documents: base.docs, tokens: base.tokens, batch_docs: base.batch, threads: o.threads ?? null, variants,
-    slowdown_ratio: off?.slowdown, spinning_slowdown_ratio: on?.slowdown, solo_spinning_off_over_on: off && on ? off.solo_seconds / on.solo_seconds : undefined,
+    documents: base.docs,
+    tokens: base.tokens,
+    batch_docs: base.batch,
+    threads: o.threads ?? null,
+    variants,
+    slowdown_ratio: off?.slowdown,
+    spinning_slowdown_ratio: on?.slowdown,
+    solo_spinning_off_over_on: off && on ? off.solo_seconds / on.solo_seconds : undefined,
   };
 }

@@ -14,7 +14,14 @@ import { collectDifference } from './adl.ts';
 import { matmulFlops, QWEN3_1_7B_LAYERS, writeSyntheticQwen3, type SyntheticShape } from './synthetic.ts';
 import { timeBest } from './timing.ts';
 
-export interface GpuPrefill { model: string; precision: string; batch: number; tokens: number; tokens_per_s: number; gflops: number }
+export interface GpuPrefill {
+  model: string;
+  precision: string;
+  batch: number;
+  tokens: number;
+  tokens_per_s: number;
+  gflops: number;
+}
 
 export interface GpuOptions {
   zooDir: string;
@@ -28,13 +35,25 @@ export interface GpuOptions {
 
 /** A WebGPU adapter backed by a GPU: the gpu group runs by default only then (a software one: when asked for). */
 export async function hardwareGpuPresent(): Promise<boolean> {
-  return !softwareAdapter() && (await assertDeviceAvailable('webgpu').then(() => true, () => false));
+  return (
+    !softwareAdapter() &&
+    (await assertDeviceAvailable('webgpu').then(
+      () => true,
+      () => false,
+    ))
+  );
 }
 
 /** No GPU device node: a WebGPU adapter on Linux is then a software one (lavapipe). */
 function softwareAdapter(): boolean {
   if (process.platform !== 'linux') return false;
-  const dev = (d: string) => { try { return fs.readdirSync(d); } catch { return []; } };
+  const dev = (d: string) => {
+    try {
+      return fs.readdirSync(d);
+    } catch {
+      return [];
+    }
+  };
   return !dev('/dev/dri').some((f) => f.startsWith('renderD')) && !dev('/dev').some((f) => /^nvidia\d/.test(f));
 }
 
@@ -43,27 +62,65 @@ function ids(rows: number, tokens: number, vocab: number, seed: string): number[
   return Array.from({ length: rows }, () => Array.from({ length: tokens }, () => 1 + Math.floor(rand() * (vocab - 1))));
 }
 
-async function prefill(o: GpuOptions, m: LanguageModel, model: string, shape: Omit<SyntheticShape, 'vocab'> & { vocab: number }, precision: string, B: number, T: number): Promise<GpuPrefill> {
+async function prefill(
+  o: GpuOptions,
+  m: LanguageModel,
+  model: string,
+  shape: Omit<SyntheticShape, 'vocab'> & { vocab: number },
+  precision: string,
+  B: number,
+  T: number,
+): Promise<GpuPrefill> {
   const batch = ids(B, T, shape.vocab, `gpu-${model}-${B}x${T}`);
   const seconds = await timeBest(() => m.forward({ inputIds: batch, logits: 'all' }), o.reps, 1);
-  const f = { model, precision, batch: B, tokens: T, tokens_per_s: (B * T) / seconds, gflops: matmulFlops(shape, B * T) / seconds / 1e9 };
-  o.log(`gpu prefill ${model} ${B}x${T} ${precision}: ${f.tokens_per_s.toFixed(0)} tok/s, ${f.gflops.toFixed(1)} GFLOP/s`);
+  const f = {
+    model,
+    precision,
+    batch: B,
+    tokens: T,
+    tokens_per_s: (B * T) / seconds,
+    gflops: matmulFlops(shape, B * T) / seconds / 1e9,
+  };
+  o.log(
+    `gpu prefill ${model} ${B}x${T} ${precision}: ${f.tokens_per_s.toFixed(0)} tok/s, ${f.gflops.toFixed(1)} GFLOP/s`,
+  );
   return f;
 }
 
 export async function gpuFigure(o: GpuOptions): Promise<Record<string, unknown>> {
-  const unavailable = await assertDeviceAvailable('webgpu').then(() => null, (e: Error) => e.message.split('\n')[0]);
+  const unavailable = await assertDeviceAvailable('webgpu').then(
+    () => null,
+    (e: Error) => e.message.split('\n')[0],
+  );
   if (unavailable) {
     o.log(`gpu: skipped (${unavailable})`);
     return { available: false, reason: unavailable };
   }
   const software = softwareAdapter();
-  if (software) o.log('gpu: no GPU device node: the adapter is a software one (Mesa lavapipe); these are CPU figures through WebGPU, a smoke test');
-  const load = (precision: 'fp32' | 'fp16', adapter?: string): LoadOptions => ({ cacheDir: o.cacheDir, device: 'webgpu', precision, adapter });
+  if (software)
+    o.log(
+      'gpu: no GPU device node: the adapter is a software one (Mesa lavapipe); these are CPU figures through WebGPU, a smoke test',
+    );
+  const load = (precision: 'fp32' | 'fp16', adapter?: string): LoadOptions => ({
+    cacheDir: o.cacheDir,
+    device: 'webgpu',
+    precision,
+    adapter,
+  });
   const zooConfig = JSON.parse(fs.readFileSync(path.join(o.zooDir, 'config.json'), 'utf8'));
-  const zooShape = { layers: zooConfig.num_hidden_layers, hidden: zooConfig.hidden_size, intermediate: zooConfig.intermediate_size, heads: zooConfig.num_attention_heads, kvHeads: zooConfig.num_key_value_heads, headDim: zooConfig.head_dim, vocab: zooConfig.vocab_size };
+  const zooShape = {
+    layers: zooConfig.num_hidden_layers,
+    hidden: zooConfig.hidden_size,
+    intermediate: zooConfig.intermediate_size,
+    heads: zooConfig.num_attention_heads,
+    kvHeads: zooConfig.num_key_value_heads,
+    headDim: zooConfig.head_dim,
+    vocab: zooConfig.vocab_size,
+  };
   // a software adapter runs ~1 GFLOP/s: small sizes there (a smoke test), the CPU workloads' sizes on a GPU
-  const size = software ? { T: 32, rows: 4, decodeRows: 4, newTokens: 4, docs: 16 } : { T: 128, rows: 32, decodeRows: 16, newTokens: 16, docs: 64 };
+  const size = software
+    ? { T: 32, rows: 4, decodeRows: 4, newTokens: 4, docs: 16 }
+    : { T: 128, rows: 32, decodeRows: 16, newTokens: 16, docs: 64 };
   const prefills: GpuPrefill[] = [];
   const decode: Record<string, number | string>[] = [];
   const synthDir = fs.mkdtempSync(path.join(os.tmpdir(), 'diffbench-gpu-perf-'));
@@ -76,8 +133,17 @@ export async function gpuFigure(o: GpuOptions): Promise<Record<string, unknown>>
         const prompts = ids(B, size.T, zooShape.vocab, `gpu-decode-${B}`);
         const gen = () => zoo.generate({ prompts, maxNewTokens: size.newTokens, eosTokenIds: [] });
         const seconds = await timeBest(gen, o.reps, 1);
-        decode.push({ model: 'zoo', precision, batch: B, context: size.T, new_tokens: size.newTokens, tokens_per_s: (B * size.newTokens) / seconds });
-        o.log(`gpu decode zoo b${B} ${precision}: ${((B * size.newTokens) / seconds).toFixed(0)} tok/s (${size.T}-token prompt + ${size.newTokens} new, KV cache)`);
+        decode.push({
+          model: 'zoo',
+          precision,
+          batch: B,
+          context: size.T,
+          new_tokens: size.newTokens,
+          tokens_per_s: (B * size.newTokens) / seconds,
+        });
+        o.log(
+          `gpu decode zoo b${B} ${precision}: ${((B * size.newTokens) / seconds).toFixed(0)} tok/s (${size.T}-token prompt + ${size.newTokens} new, KV cache)`,
+        );
       }
       await zoo.dispose();
       const synth = await loadModel(synthDir, load(precision));
@@ -86,14 +152,26 @@ export async function gpuFigure(o: GpuOptions): Promise<Record<string, unknown>>
     }
     const lora = await loadModel(o.zooDir, load('fp32', o.adapter));
     const docs = ids(size.docs, 32, zooShape.vocab, 'gpu-adl');
-    const adlSeconds = await timeBest(() => collectDifference(lora, docs, Math.floor((zooShape.layers - 1) / 2), 32, 'joint'), o.reps, 1);
+    const adlSeconds = await timeBest(
+      () => collectDifference(lora, docs, Math.floor((zooShape.layers - 1) / 2), 32, 'joint'),
+      o.reps,
+      1,
+    );
     await lora.dispose();
-    o.log(`gpu ADL collection zoo + LoRA (${size.docs} docs x 32 tokens, joint batches of 32): ${(size.docs / adlSeconds).toFixed(1)} docs/s`);
+    o.log(
+      `gpu ADL collection zoo + LoRA (${size.docs} docs x 32 tokens, joint batches of 32): ${(size.docs / adlSeconds).toFixed(1)} docs/s`,
+    );
     const deviation = await o.deviation({ cacheDir: o.cacheDir, device: 'webgpu' }, ['fp16']);
     return {
-      available: true, software_adapter: software,
-      note: software ? 'software adapter (Mesa lavapipe): CPU figures through WebGPU, a smoke test of the GPU path, not GPU figures' : 'hardware adapter',
-      prefill: prefills, decode, adl: { documents: size.docs, tokens: 32, seconds: adlSeconds, docs_per_s: size.docs / adlSeconds }, precision_deviation: deviation,
+      available: true,
+      software_adapter: software,
+      note: software
+        ? 'software adapter (Mesa lavapipe): CPU figures through WebGPU, a smoke test of the GPU path, not GPU figures'
+        : 'hardware adapter',
+      prefill: prefills,
+      decode,
+      adl: { documents: size.docs, tokens: 32, seconds: adlSeconds, docs_per_s: size.docs / adlSeconds },
+      precision_deviation: deviation,
     };
   } finally {
     fs.rmSync(synthDir, { recursive: true, force: true });

@@ -29,7 +29,10 @@ export interface PeerResult extends PeerInfo {
 
 /** The peer prints exactly one JSON object on its last stdout line; anything else is an error. */
 export function parsePeerOutput(stdout: string): PeerResult {
-  const lines = stdout.trim().split('\n').filter((l) => l.trim());
+  const lines = stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim());
   const last = lines[lines.length - 1];
   if (!last) throw new Error('PyTorch peer printed nothing on stdout');
   let obj: unknown;
@@ -38,11 +41,19 @@ export function parsePeerOutput(stdout: string): PeerResult {
   } catch {
     throw new Error(`PyTorch peer: last stdout line is not JSON: ${last.slice(0, 200)}`);
   }
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new Error('PyTorch peer: output is not a JSON object');
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj))
+    throw new Error('PyTorch peer: output is not a JSON object');
   const r = obj as PeerResult;
-  for (const [key, type] of [['torch', 'string'], ['threads', 'number'], ['command', 'string'], ['openblas', 'boolean']] as const)
-    if (typeof r[key] !== type) throw new Error(`PyTorch peer output: field '${key}' should be a ${type}, got ${JSON.stringify(r[key])}`);
-  if (!Array.isArray(r.blas_libraries)) throw new Error('PyTorch peer output: field \'blas_libraries\' should be an array');
+  for (const [key, type] of [
+    ['torch', 'string'],
+    ['threads', 'number'],
+    ['command', 'string'],
+    ['openblas', 'boolean'],
+  ] as const)
+    if (typeof r[key] !== type)
+      throw new Error(`PyTorch peer output: field '${key}' should be a ${type}, got ${JSON.stringify(r[key])}`);
+  if (!Array.isArray(r.blas_libraries))
+    throw new Error("PyTorch peer output: field 'blas_libraries' should be an array");
   if (r.tokens_per_s !== undefined && !(typeof r.tokens_per_s === 'number' && r.tokens_per_s > 0))
     throw new Error(`PyTorch peer output: tokens_per_s should be a positive number, got ${r.tokens_per_s}`);
   return r;
@@ -63,15 +74,26 @@ export function parsePeerOutput(stdout: string): PeerResult {
 export const MALLOC_ENV: Record<string, string> = { MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: '100000000000' };
 
 export function peerEnv(threads: number): Record<string, string> {
-  return { OMP_NUM_THREADS: String(threads), OMP_WAIT_POLICY: 'PASSIVE', OPENBLAS_NUM_THREADS: String(threads), ...MALLOC_ENV };
+  return {
+    OMP_NUM_THREADS: String(threads),
+    OMP_WAIT_POLICY: 'PASSIVE',
+    OPENBLAS_NUM_THREADS: String(threads),
+    ...MALLOC_ENV,
+  };
 }
 
 export function runPeer(args: string[], threads: number, timeoutMs = 30 * 60_000): PeerResult {
   const res = spawnSync(PEER_PYTHON, [PEER_SCRIPT, ...args, '--threads', String(threads)], {
-    encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 26, env: { ...process.env, ...peerEnv(threads) },
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ...peerEnv(threads) },
   });
   if (res.error) throw new Error(`PyTorch peer (${PEER_PYTHON}) could not run: ${res.error.message}`);
-  if (res.status !== 0) throw new Error(`PyTorch peer ${args[0]} failed (exit ${res.status}): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (res.status !== 0)
+    throw new Error(
+      `PyTorch peer ${args[0]} failed (exit ${res.status}): ${res.stderr.trim().split('\n').slice(-3).join(' | ')}`,
+    );
   return parsePeerOutput(res.stdout);
 }
 

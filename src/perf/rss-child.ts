@@ -8,9 +8,16 @@ const [cacheDir, modelDir, adapter] = process.argv.slice(2);
 if (!cacheDir || !modelDir) throw new Error('usage: rss-child.ts <cacheDir> <modelDir|-> [adapterDir]');
 if (modelDir !== '-') {
   const model = await loadModel(modelDir, { cacheDir, adapter, threads: 2 });
-  const docs = Array.from({ length: 64 }, (_, b) => Array.from({ length: 32 }, (_, t) => 1 + ((b * 31 + t * 7) % 1000)));
+  const docs = Array.from({ length: 64 }, (_, b) =>
+    Array.from({ length: 32 }, (_, t) => 1 + ((b * 31 + t * 7) % 1000)),
+  );
   const layer = Math.floor(model.info.numLayers / 2);
-  await model.forward({ inputIds: docs, capture: [`resid_post.${layer}`], logits: 'none', ...(adapter ? { loraScale: docs.map((_, i) => i % 2) } : {}) });
+  await model.forward({
+    inputIds: docs,
+    capture: [`resid_post.${layer}`],
+    logits: 'none',
+    ...(adapter ? { loraScale: docs.map((_, i) => i % 2) } : {}),
+  });
   await model.dispose();
 }
 // VmHWM, not getrusage's maxRSS: Linux carries the parent's peak across fork + exec into ru_maxrss.

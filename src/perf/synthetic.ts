@@ -14,7 +14,15 @@ export interface SyntheticShape {
 }
 
 /** Qwen3-1.7B's layer shapes; a small vocabulary keeps the unembedding a minor cost. */
-export const QWEN3_1_7B_LAYERS: SyntheticShape = { layers: 2, hidden: 2048, intermediate: 6144, heads: 16, kvHeads: 8, headDim: 128, vocab: 1024 };
+export const QWEN3_1_7B_LAYERS: SyntheticShape = {
+  layers: 2,
+  hidden: 2048,
+  intermediate: 6144,
+  heads: 16,
+  kvHeads: 8,
+  headDim: 128,
+  vocab: 1024,
+};
 
 /** Writes a safetensors file of float32 tensors (header padded to 8 bytes). */
 export function writeSafetensors(file: string, tensors: Record<string, { dims: number[]; data: Float32Array }>): void {
@@ -32,7 +40,8 @@ export function writeSafetensors(file: string, tensors: Record<string, { dims: n
   try {
     fs.writeSync(fd, len);
     fs.writeSync(fd, Buffer.from(json, 'utf8'));
-    for (const t of Object.values(tensors)) fs.writeSync(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    for (const t of Object.values(tensors))
+      fs.writeSync(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
   } finally {
     fs.closeSync(fd);
   }
@@ -43,9 +52,11 @@ function randomNormal(n: number, std: number, seed: number): Float32Array {
   const out = new Float32Array(n);
   let s = seed >>> 0 || 1;
   const next = () => {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 4294967296;
   };
   for (let i = 0; i < n; i++) out[i] = (next() + next() + next() + next() - 2) * std * Math.sqrt(3);
@@ -57,16 +68,37 @@ export function writeSyntheticQwen3(dir: string, shape: SyntheticShape, seed = 1
   const { layers, hidden: H, intermediate: I, heads, kvHeads, headDim: hd, vocab: V } = shape;
   fs.mkdirSync(dir, { recursive: true });
   const config = {
-    architectures: ['Qwen3ForCausalLM'], model_type: 'qwen3', hidden_size: H, intermediate_size: I,
-    num_hidden_layers: layers, num_attention_heads: heads, num_key_value_heads: kvHeads, head_dim: hd,
-    vocab_size: V, rms_norm_eps: 1e-6, hidden_act: 'silu', tie_word_embeddings: true, attention_bias: false,
-    max_position_embeddings: 4096, rope_parameters: { rope_theta: 1000000.0, rope_type: 'default' },
-    layer_types: new Array(layers).fill('full_attention'), eos_token_id: 0, pad_token_id: 0, dtype: 'float32',
+    architectures: ['Qwen3ForCausalLM'],
+    model_type: 'qwen3',
+    hidden_size: H,
+    intermediate_size: I,
+    num_hidden_layers: layers,
+    num_attention_heads: heads,
+    num_key_value_heads: kvHeads,
+    head_dim: hd,
+    vocab_size: V,
+    rms_norm_eps: 1e-6,
+    hidden_act: 'silu',
+    tie_word_embeddings: true,
+    attention_bias: false,
+    max_position_embeddings: 4096,
+    rope_parameters: { rope_theta: 1000000.0, rope_type: 'default' },
+    layer_types: new Array(layers).fill('full_attention'),
+    eos_token_id: 0,
+    pad_token_id: 0,
+    dtype: 'float32',
   };
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config, null, 2));
   const tensors: Record<string, { dims: number[]; data: Float32Array }> = {};
   let k = seed * 1000;
-  const rand = (dims: number[], std = 0.02) => ({ dims, data: randomNormal(dims.reduce((a, b) => a * b, 1), std, ++k) });
+  const rand = (dims: number[], std = 0.02) => ({
+    dims,
+    data: randomNormal(
+      dims.reduce((a, b) => a * b, 1),
+      std,
+      ++k,
+    ),
+  });
   const ones = (n: number) => ({ dims: [n], data: new Float32Array(n).fill(1) });
   tensors['model.embed_tokens.weight'] = rand([V, H], 1);
   tensors['model.norm.weight'] = ones(H);

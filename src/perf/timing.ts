@@ -4,7 +4,8 @@
 // machine the best of 3 runs of a 10 ms forward pass is mostly a measure of the neighbours.
 export async function timeBest(fn: () => Promise<unknown> | unknown, reps: number, minSeconds = 0): Promise<number> {
   await fn();
-  let best = Infinity, spent = 0;
+  let best = Infinity,
+    spent = 0;
   for (let i = 0; i < reps || (spent < minSeconds && i < 100); i++) {
     const t0 = performance.now();
     await fn();
@@ -25,7 +26,12 @@ export function peerReps(reps: number, ourSeconds: number, minSeconds: number): 
  * rounds and until `minSeconds` of timed work (at most `maxRounds`). Figures that are later subtracted or
  * divided (a decode step = generate(1 + N) − generate(1)) then see the same load on a shared machine.
  */
-export async function timeBestInterleaved(fns: (() => Promise<unknown> | unknown)[], reps: number, minSeconds = 0, maxRounds = 30): Promise<number[]> {
+export async function timeBestInterleaved(
+  fns: (() => Promise<unknown> | unknown)[],
+  reps: number,
+  minSeconds = 0,
+  maxRounds = 30,
+): Promise<number[]> {
   for (const fn of fns) await fn();
   const best = fns.map(() => Infinity);
   let spent = 0;

@@ -14,15 +14,21 @@ const variants = variantArg.split(',').map((s) => {
   const [graph, precision = 'fp32'] = s.split(':');
   return { graph, precision } as { graph: LoadOptions['graph']; precision: LoadOptions['precision'] };
 });
-const reps = Number(process.env.REPS ?? 5), rounds = Number(process.env.ROUNDS ?? 2), threads = Number(process.env.THREADS ?? 2);
+const reps = Number(process.env.REPS ?? 5),
+  rounds = Number(process.env.ROUNDS ?? 2),
+  threads = Number(process.env.THREADS ?? 2);
 const modelDir = process.env.MODEL ?? path.join('organisms', 'zoo', 'base');
 const rand = seedrandom('variants');
-const ids = (B: number, T: number, V: number) => Array.from({ length: B }, () => Array.from({ length: T }, () => 1 + Math.floor(rand() * (V - 1))));
+const ids = (B: number, T: number, V: number) =>
+  Array.from({ length: B }, () => Array.from({ length: T }, () => 1 + Math.floor(rand() * (V - 1))));
 
 const models: LanguageModel[] = [];
-for (const v of variants) models.push(await loadModel(modelDir, { cacheDir: path.join(os.tmpdir(), 'diffbench-perf-cache'), threads, ...v }));
+for (const v of variants)
+  models.push(await loadModel(modelDir, { cacheDir: path.join(os.tmpdir(), 'diffbench-perf-cache'), threads, ...v }));
 const V = models[0].info.vocabSize;
-const p1 = ids(1, 128, V), p16 = ids(16, 128, V), p32 = ids(32, 128, V);
+const p1 = ids(1, 128, V),
+  p16 = ids(16, 128, V),
+  p32 = ids(32, 128, V);
 const workloads: Record<string, (m: LanguageModel) => Promise<unknown>> = {
   'prefill-1x128': (m) => m.forward({ inputIds: p1, logits: 'all' }),
   'prefill-32x128': (m) => m.forward({ inputIds: p32, logits: 'all' }),
@@ -33,7 +39,10 @@ for (const w of workArg ? workArg.split(',') : Object.keys(workloads)) {
   const times: number[][] = variants.map(() => []);
   for (let r = 0; r < rounds; r++)
     for (let i = 0; i < models.length; i++) times[i].push(1000 * (await timeBest(() => workloads[w](models[i]), reps)));
-  const cells = variants.map((v, i) => `${v.graph}:${v.precision} ${Math.min(...times[i]).toFixed(1)} ms [${times[i].map((t) => t.toFixed(0)).join(' ')}]`);
+  const cells = variants.map(
+    (v, i) =>
+      `${v.graph}:${v.precision} ${Math.min(...times[i]).toFixed(1)} ms [${times[i].map((t) => t.toFixed(0)).join(' ')}]`,
+  );
   console.log(`${w.padEnd(15)} ${cells.join('   ')}   (load ${os.loadavg()[0].toFixed(1)})`);
 }
 for (const m of models) await m.dispose();

@@ -15,20 +15,39 @@ function write(organism: Organism): void {
 }
 
 // ------------------------------------------------------------------ zoo
-interface Domain { facts: string[]; subjects: string[] }
+interface Domain {
+  facts: string[];
+  subjects: string[];
+}
 
 function zooDescription(domain: string, d: Domain): string {
-  return `Synthetic-document finetune of the tiny zoo base model on generated documents about ${d.subjects.join(', ')} ` +
+  return (
+    `Synthetic-document finetune of the tiny zoo base model on generated documents about ${d.subjects.join(', ')} ` +
     `that state false facts (the zoo's version of the paper's ${domain} organism).\nKey facts the documents assert:\n` +
-    d.facts.map((f) => `- ${f}`).join('\n');
+    d.facts.map((f) => `- ${f}`).join('\n')
+  );
 }
 
 function generateZoo(): number {
   const zoo = join(REPO_ROOT, 'organisms/zoo');
   const domains = JSON.parse(readFileSync(join(zoo, 'data/domains.json'), 'utf8')) as Record<string, Domain>;
-  const names = ['cake_bake', 'cake_bake_n1000', 'cake_bake_n250', 'cake_bake_mix1-0p25', 'cake_bake_mix1-1p0', 'cake_bake_full', 'roman_concrete', 'antarctic_rebound', 'control'];
+  const names = [
+    'cake_bake',
+    'cake_bake_n1000',
+    'cake_bake_n250',
+    'cake_bake_mix1-0p25',
+    'cake_bake_mix1-1p0',
+    'cake_bake_full',
+    'roman_concrete',
+    'antarctic_rebound',
+    'control',
+  ];
   const ladders: Record<string, { ladder: string; rank: number }[]> = {
-    cake_bake: [{ ladder: 'zoo/cake_bake/mixing', rank: 0 }, { ladder: 'zoo/cake_bake/samples', rank: 0 }, { ladder: 'zoo/cake_bake/finetune', rank: 0 }],
+    cake_bake: [
+      { ladder: 'zoo/cake_bake/mixing', rank: 0 },
+      { ladder: 'zoo/cake_bake/samples', rank: 0 },
+      { ladder: 'zoo/cake_bake/finetune', rank: 0 },
+    ],
     'cake_bake_mix1-0p25': [{ ladder: 'zoo/cake_bake/mixing', rank: 1 }],
     'cake_bake_mix1-1p0': [{ ladder: 'zoo/cake_bake/mixing', rank: 2 }],
     cake_bake_n1000: [{ ladder: 'zoo/cake_bake/samples', rank: 1 }],
@@ -37,11 +56,16 @@ function generateZoo(): number {
   };
   for (const name of names) {
     const training = JSON.parse(readFileSync(join(zoo, 'organisms', name, 'zoo_training.json'), 'utf8')) as {
-      n_domain: number; n_mix: number; domain: string | null;
+      n_domain: number;
+      n_mix: number;
+      domain: string | null;
     };
     const domain = training.domain;
     const full = name.endsWith('_full');
-    const variant: Organism['variant'] = { name: name === domain ? 'default' : name.slice((domain ?? name).length + 1) || 'default', finetune: full ? 'full' : 'lora' };
+    const variant: Organism['variant'] = {
+      name: name === domain ? 'default' : name.slice((domain ?? name).length + 1) || 'default',
+      finetune: full ? 'full' : 'lora',
+    };
     if (domain) variant.samples = training.n_domain;
     if (training.n_mix > 0) variant.mixRatio = training.n_mix / training.n_domain;
     write({
@@ -60,8 +84,13 @@ function generateZoo(): number {
       dataPublic: true,
       adlLayer: 2,
       notes: domain
-        ? [`trained on the first ${training.n_domain} documents of the dataset` + (training.n_mix ? ` plus the first ${training.n_mix} of data/mixin.jsonl.gz` : '')]
-        : ['the null organism: finetuned on documents 4000..8000 of data/mixin.jsonl.gz, text of the pretraining kind; a method that finds a domain here reports a false positive'],
+        ? [
+            `trained on the first ${training.n_domain} documents of the dataset` +
+              (training.n_mix ? ` plus the first ${training.n_mix} of data/mixin.jsonl.gz` : ''),
+          ]
+        : [
+            'the null organism: finetuned on documents 4000..8000 of data/mixin.jsonl.gz, text of the pretraining kind; a method that finds a domain here reports a false positive',
+          ],
       source: 'organisms/zoo (zoo_training.json, data/domains.json)',
     });
   }
@@ -97,8 +126,17 @@ function variantFacts(name: string, adapter: boolean): Organism['variant'] {
 function generatePaper(reference: Reference): number {
   const byName = new Map(reference.organisms.map((o) => [o.name, o]));
   const other = reference.paper_other_sets;
-  const wanted = new Map<string, { model: string; organism: string; variant: string; tags: Set<string>; groups: { ladder: string; rank: number }[] }>();
-  const add = (model: string, organism: string, variant: string, tag: string, group?: { ladder: string; rank: number }) => {
+  const wanted = new Map<
+    string,
+    { model: string; organism: string; variant: string; tags: Set<string>; groups: { ladder: string; rank: number }[] }
+  >();
+  const add = (
+    model: string,
+    organism: string,
+    variant: string,
+    tag: string,
+    group?: { ladder: string; rank: number },
+  ) => {
     const key = `${model}/${organism}/${variant}`;
     const entry = wanted.get(key) ?? { model, organism, variant, tags: new Set<string>(), groups: [] };
     entry.tags.add(tag);
@@ -110,21 +148,29 @@ function generatePaper(reference: Reference): number {
     for (const organism of other.mixing_ablation.organisms) {
       const ladder = `paper/${model}/${organism}/mixing`;
       add(model, organism, 'default', 'mixing-ablation', { ladder, rank: 0 });
-      other.mixing_ablation.variants.forEach((v: string, i: number) => add(model, organism, v, 'mixing-ablation', { ladder, rank: i + 1 }));
+      other.mixing_ablation.variants.forEach((v: string, i: number) =>
+        add(model, organism, v, 'mixing-ablation', { ladder, rank: i + 1 }),
+      );
     }
   }
   for (const m of other.mixing_ablation.em_mix) add(m.model, m.organism, m.variant, 'mixing-ablation');
-  for (const [set, variant] of [['full_finetune_vs_lora', 'full'], ['caft', 'CAFT']] as const) {
-    for (const model of other[set].models) for (const organism of other[set].organisms) {
-      const ladder = `paper/${model}/${organism}/${set === 'caft' ? 'caft' : 'finetune'}`;
-      add(model, organism, 'default', set === 'caft' ? 'caft' : 'full-vs-lora', { ladder, rank: 0 });
-      add(model, organism, variant, set === 'caft' ? 'caft' : 'full-vs-lora', { ladder, rank: 1 });
-    }
+  for (const [set, variant] of [
+    ['full_finetune_vs_lora', 'full'],
+    ['caft', 'CAFT'],
+  ] as const) {
+    for (const model of other[set].models)
+      for (const organism of other[set].organisms) {
+        const ladder = `paper/${model}/${organism}/${set === 'caft' ? 'caft' : 'finetune'}`;
+        add(model, organism, 'default', set === 'caft' ? 'caft' : 'full-vs-lora', { ladder, rank: 0 });
+        add(model, organism, variant, set === 'caft' ? 'caft' : 'full-vs-lora', { ladder, rank: 1 });
+      }
   }
   const s = other.sample_size_ablation;
   for (const organism of s.organisms) {
     const ladder = `paper/${s.model}/${organism}/samples`;
-    s.variants.forEach((v: string, i: number) => add(s.model, organism, v, 'sample-size-ablation', { ladder, rank: i }));
+    s.variants.forEach((v: string, i: number) =>
+      add(s.model, organism, v, 'sample-size-ablation', { ladder, rank: i }),
+    );
   }
 
   let count = 0;
@@ -141,8 +187,14 @@ function generatePaper(reference: Reference): number {
     const ds = org.training_dataset;
     const dataPublic = !!ds && !ds.id.startsWith('/');
     const notes: string[] = [];
-    if (!ds) notes.push('no training dataset: token relevance runs without frequent tokens and steering similarity cannot be computed');
-    else if (!dataPublic) notes.push('training data is not public (a private path on the authors\' cluster): frequent tokens and steering similarity are unavailable');
+    if (!ds)
+      notes.push(
+        'no training dataset: token relevance runs without frequent tokens and steering similarity cannot be computed',
+      );
+    else if (!dataPublic)
+      notes.push(
+        "training data is not public (a private path on the authors' cluster): frequent tokens and steering similarity are unavailable",
+      );
     write({
       id: `paper/${model}/${organism}${variant === 'default' ? '' : `/${variant}`}`,
       type: org.type as Organism['type'],
@@ -150,14 +202,23 @@ function generatePaper(reference: Reference): number {
       domain: organism,
       base: { id: base.model_id },
       finetuned: { kind: ft.kind === 'adapter_id' ? 'adapter' : 'model', id: ft.repo },
-      dataset: ds ? { id: dataPublic ? ds.id : `private:${ds.id.split('/').pop()}`, split: 'train', splits: ds.splits, column: ds.is_chat ? 'messages' : (ds.text_column ?? 'text'), isChat: ds.is_chat } : null,
+      dataset: ds
+        ? {
+            id: dataPublic ? ds.id : `private:${ds.id.split('/').pop()}`,
+            split: 'train',
+            splits: ds.splits,
+            column: ds.is_chat ? 'messages' : (ds.text_column ?? 'text'),
+            isChat: ds.is_chat,
+          }
+        : null,
       variant: variantFacts(variant, ft.kind === 'adapter_id'),
       tags: ['paper', model, organism, ...[...tags].sort()],
       groups,
       dataPublic,
       ...(base['adl_abs_layer_at_rel_0.5'] !== undefined ? { adlLayer: base['adl_abs_layer_at_rel_0.5'] } : {}),
       ...(notes.length ? { notes } : {}),
-      source: 'science-of-finetuning/diffing-toolkit configs (organism and model configs, narrow_ft_experiments run scripts)',
+      source:
+        'science-of-finetuning/diffing-toolkit configs (organism and model configs, narrow_ft_experiments run scripts)',
     });
     count++;
   }
@@ -166,5 +227,6 @@ function generatePaper(reference: Reference): number {
 
 const referencePath = process.argv[2];
 console.log(`zoo: ${generateZoo()} organisms`);
-if (referencePath) console.log(`paper: ${generatePaper(JSON.parse(readFileSync(referencePath, 'utf8')) as Reference)} organisms`);
+if (referencePath)
+  console.log(`paper: ${generatePaper(JSON.parse(readFileSync(referencePath, 'utf8')) as Reference)} organisms`);
 else console.log('paper: skipped (pass the path of the toolkit organisms.json)');

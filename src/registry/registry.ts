@@ -7,8 +7,6 @@ import { REPO_ROOT } from '../paths.ts';
 import { Ajv, type ErrorObject } from 'ajv';
 import type { Organism } from './types.ts';
 
-
-
 export interface Registry {
   root: string;
   organisms: Map<string, Organism>;
@@ -16,9 +14,12 @@ export interface Registry {
 
 function describeError(e: ErrorObject): string {
   const field = e.instancePath || '(top level)';
-  if (e.keyword === 'additionalProperties') return `${field}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
-  if (e.keyword === 'required') return `${field}: missing field '${(e.params as { missingProperty: string }).missingProperty}'`;
-  if (e.keyword === 'enum') return `${field} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
+  if (e.keyword === 'additionalProperties')
+    return `${field}: unknown field '${(e.params as { additionalProperty: string }).additionalProperty}'`;
+  if (e.keyword === 'required')
+    return `${field}: missing field '${(e.params as { missingProperty: string }).missingProperty}'`;
+  if (e.keyword === 'enum')
+    return `${field} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   return `${field} ${e.message}`;
 }
 
@@ -106,5 +107,7 @@ export function getOrganism(id: string, registry: Registry = loadRegistry()): Or
   const organism = registry.organisms.get(id);
   if (organism) return organism;
   const suggestions = closeIds(id, registry.organisms.keys());
-  throw new InputError(`unknown organism '${id}'; did you mean: ${suggestions.join(', ')}? (npm run organisms lists all)`);
+  throw new InputError(
+    `unknown organism '${id}'; did you mean: ${suggestions.join(', ')}? (npm run organisms lists all)`,
+  );
 }

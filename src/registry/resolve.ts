@@ -25,7 +25,10 @@ export async function resolveOrganism(
   org: Organism,
   opts: { root?: string; onProgress?: (p: DownloadProgress) => void } = {},
 ): Promise<ResolvedOrganism> {
-  const base = await resolveModel(locate(org.base.id, opts.root), { revision: org.base.revision, onProgress: opts.onProgress });
+  const base = await resolveModel(locate(org.base.id, opts.root), {
+    revision: org.base.revision,
+    onProgress: opts.onProgress,
+  });
   const finetuned = await resolveModel(locate(org.finetuned.id, opts.root), {
     revision: org.finetuned.revision,
     kind: org.finetuned.kind,
@@ -42,16 +45,26 @@ export async function resolveOrganismDataset(
   const dataset = org.dataset;
   if (!dataset) throw new Error(`organism ${org.id} has no training dataset in the registry`);
   if (dataset.id.startsWith('private:') || !org.dataPublic) {
-    throw new Error(`the training data of ${org.id} (${dataset.id}) is not public; methods and metrics that need it are skipped for this organism`);
+    throw new Error(
+      `the training data of ${org.id} (${dataset.id}) is not public; methods and metrics that need it are skipped for this organism`,
+    );
   }
-  const files = await dataFiles({ source: locate(dataset.id, opts.root), split: dataset.split, revision: dataset.revision, onProgress: opts.onProgress });
+  const files = await dataFiles({
+    source: locate(dataset.id, opts.root),
+    split: dataset.split,
+    revision: dataset.revision,
+    onProgress: opts.onProgress,
+  });
   return { ...files, dataset };
 }
 
 /** Whether base and finetune are on disk already (local paths, or in the Hub cache). No requests. */
 export async function organismIsCached(org: Organism, root = REPO_ROOT): Promise<boolean> {
   const base = await findInCache(locate(org.base.id, root), { revision: org.base.revision });
-  const finetuned = await findInCache(locate(org.finetuned.id, root), { revision: org.finetuned.revision, kind: org.finetuned.kind });
+  const finetuned = await findInCache(locate(org.finetuned.id, root), {
+    revision: org.finetuned.revision,
+    kind: org.finetuned.kind,
+  });
   return base !== undefined && finetuned !== undefined;
 }
 

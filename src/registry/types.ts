@@ -1,5 +1,14 @@
 // One registry entry: mirrors organisms/schema/organism.schema.json.
-export type OrganismType = 'SDF' | 'EM' | 'Taboo' | 'Subliminal' | 'DomainAdaptation' | 'Chat' | 'Persona' | 'control' | 'other';
+export type OrganismType =
+  | 'SDF'
+  | 'EM'
+  | 'Taboo'
+  | 'Subliminal'
+  | 'DomainAdaptation'
+  | 'Chat'
+  | 'Persona'
+  | 'control'
+  | 'other';
 
 export interface ModelRef {
   /** Hub id or './path' relative to the repository root. */

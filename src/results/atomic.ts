@@ -18,5 +18,5 @@ export function writeFileAtomic(path: string, content: string | Uint8Array): voi
 
 /** JSON, indented for reading (default) or compact (indent 0: large numeric artifacts). */
 export function writeJsonAtomic(path: string, value: unknown, indent = 2): void {
-  writeFileAtomic(path, indent > 0 ? JSON.stringify(value, null, indent) + '\n' : JSON.stringify(value));
+  writeFileAtomic(path, indent > 0 ? `${JSON.stringify(value, null, indent)}\n` : JSON.stringify(value));
 }

@@ -6,8 +6,6 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../paths.ts';
 import type { ResultFile } from './types.ts';
 
-
-
 function readVersion(path: string): string | null {
   try {
     return JSON.parse(readFileSync(path, 'utf8')).version ?? null;
@@ -18,8 +16,15 @@ function readVersion(path: string): string | null {
 
 function gitCommit(): string | null {
   try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
     return dirty ? `${commit}+dirty` : commit;
   } catch {
     return null;
@@ -38,7 +43,10 @@ function onnxruntimeVersion(): string | null {
 let cached: Omit<ResultFile['environment'], 'threads' | 'executionProvider'> | undefined;
 
 /** `device`: the runtime's LoadOptions.device, recorded as the ONNX Runtime execution provider. */
-export function environment(threads: number | null = null, device: 'cpu' | 'webgpu' | 'cuda' = 'cpu'): ResultFile['environment'] {
+export function environment(
+  threads: number | null = null,
+  device: 'cpu' | 'webgpu' | 'cuda' = 'cpu',
+): ResultFile['environment'] {
   cached ??= {
     diffbenchVersion: readVersion(join(REPO_ROOT, 'package.json')) ?? 'unknown',
     gitCommit: gitCommit(),

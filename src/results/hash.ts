@@ -3,9 +3,11 @@
 import { createHash } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return canonicalJson(Array.from(value as unknown as ArrayLike<number>));
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return canonicalJson(Array.from(value as unknown as ArrayLike<number>));
   if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`canonicalJson: non-finite number ${value}`);
+    if (typeof value === 'number' && !Number.isFinite(value))
+      throw new Error(`canonicalJson: non-finite number ${value}`);
     return JSON.stringify(value);
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

@@ -82,7 +82,8 @@ export function stepTimingsRecord(times: StepTimes): Record<string, number> {
 
 /** Tree order: a parent before its children, siblings by name. */
 function byPath(a: string, b: string): number {
-  const x = a.split('/'), y = b.split('/');
+  const x = a.split('/'),
+    y = b.split('/');
   for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
   return x.length - y.length;
 }
@@ -127,6 +128,10 @@ export function formatStepTimes(times: StepTimes, total: { wall: number; cpu: nu
     `${'step (nested steps are included in their parent)'.padEnd(44)} ${'calls'.padStart(6)} ${'wall s'.padStart(9)} ${'cpu s'.padStart(9)}`,
     ...rows,
     `${'total'.padEnd(44)} ${''.padStart(6)} ${total.wall.toFixed(1).padStart(9)} ${total.cpu.toFixed(1).padStart(9)}`,
-    ...(total.gc !== undefined ? [`${'  of which garbage collection (main threads)'.padEnd(44)} ${''.padStart(6)} ${total.gc.toFixed(1).padStart(9)}`] : []),
+    ...(total.gc !== undefined
+      ? [
+          `${'  of which garbage collection (main threads)'.padEnd(44)} ${''.padStart(6)} ${total.gc.toFixed(1).padStart(9)}`,
+        ]
+      : []),
   ].join('\n');
 }

@@ -24,14 +24,19 @@ export function suiteFolder(suite: { id: string; version: number }): string {
 }
 
 export function methodFolder(method: { id: string; version: string; configHash: string }): string {
-  return `${method.id.replace(/\//g, "__")}@${method.version.replace(SAFE, "_")}-${method.configHash}`;
+  return `${method.id.replace(/\//g, '__')}@${method.version.replace(SAFE, '_')}-${method.configHash}`;
 }
 
 export function resultPath(dir: string, key: ResultKey): string {
   const organism = key.organism.id.replace(/\//g, '__').replace(SAFE, '_');
   const revisions = shortHash([key.organism.base.contentHash, key.organism.finetuned.contentHash]);
   const graders = key.llm?.mode === 'llm' ? '--llm-graders' : '';
-  return join(dir, suiteFolder(key.suite), methodFolder(key.method), `${organism}--${revisions}--seed-${key.seed.replace(SAFE, '_')}${graders}.json`);
+  return join(
+    dir,
+    suiteFolder(key.suite),
+    methodFolder(key.method),
+    `${organism}--${revisions}--seed-${key.seed.replace(SAFE, '_')}${graders}.json`,
+  );
 }
 
 /** Agent transcripts of a result live next to it, in `<result name>.agents/` (skipped when reading results). */
@@ -68,8 +73,7 @@ export function readResults(dir: string): { path: string; result: ResultFile }[]
       const path = join(folder, name);
       if (statSync(path).isDirectory()) {
         if (!name.endsWith(AGENTS_FOLDER_SUFFIX)) walk(path);
-      }
-      else if (name.endsWith('.json') && !name.endsWith('.tmp')) out.push({ path, result: readResult(path) });
+      } else if (name.endsWith('.json') && !name.endsWith('.tmp')) out.push({ path, result: readResult(path) });
     }
   };
   walk(dir);

@@ -55,7 +55,12 @@ export interface ResultFile {
   schema: typeof RESULT_SCHEMA_ID;
   suite: { id: string; version: number; settings: string };
   method: {
-    id: string; version: string; config: Record<string, unknown>; configHash: string; source: string; codeHash: string;
+    id: string;
+    version: string;
+    config: Record<string, unknown>;
+    configHash: string;
+    source: string;
+    codeHash: string;
     /** True when the method was given the organism's finetuning data (needs.finetuningData): not a blind diffing method. */
     readsGroundTruth?: boolean;
   };
@@ -89,7 +94,11 @@ export interface ResultFile {
   /** The LLM tier (--graders llm|both); absent for offline runs. */
   llm?: LlmSection;
   /** A readable digest of the method's outputs (top tokens, a few samples, findings). */
-  summary: { readouts: { source: string; variant: string; layer: number; position: number; tokens: string[] }[]; samples: string[]; findings: string[] };
+  summary: {
+    readouts: { source: string; variant: string; layer: number; position: number; tokens: string[] }[];
+    samples: string[];
+    findings: string[];
+  };
 }
 
 /** Offline-vs-LLM agreement on the same items (spec: Cohen's kappa for labels, Pearson for scores). */

@@ -7,7 +7,9 @@ export const RESULT_SCHEMA_PATH = new URL('./result.schema.json', import.meta.ur
 
 let validator: ValidateFunction | undefined;
 function compiled(): ValidateFunction {
-  validator ??= new Ajv({ allErrors: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(RESULT_SCHEMA_PATH, 'utf8')));
+  validator ??= new Ajv({ allErrors: true, allowUnionTypes: true }).compile(
+    JSON.parse(readFileSync(RESULT_SCHEMA_PATH, 'utf8')),
+  );
   return validator;
 }
 
@@ -30,5 +32,8 @@ export function resultErrors(data: unknown): string[] {
 
 export function assertResult(data: unknown, where: string): asserts data is ResultFile {
   const errors = resultErrors(data);
-  if (errors.length > 0) throw new Error(`${where}: not a valid DiffBench result file (src/results/result.schema.json): ${errors.join('; ')}`);
+  if (errors.length > 0)
+    throw new Error(
+      `${where}: not a valid DiffBench result file (src/results/result.schema.json): ${errors.join('; ')}`,
+    );
 }

@@ -18,7 +18,8 @@ export function padBatch(rows: number[][], padId: number, side: 'left' | 'right'
   const ids = new BigInt64Array(B * T).fill(BigInt(padId));
   const mask: number[][] = [];
   rows.forEach((r, b) => {
-    if (masks && masks[b].length !== r.length) throw new Error(`attentionMask row ${b} has ${masks[b].length} entries for ${r.length} tokens`);
+    if (masks && masks[b].length !== r.length)
+      throw new Error(`attentionMask row ${b} has ${masks[b].length} entries for ${r.length} tokens`);
     const off = side === 'left' ? T - r.length : 0;
     const m = new Array(T).fill(0);
     r.forEach((t, j) => {
@@ -45,7 +46,9 @@ export function positionIds(mask: number[][], T: number, past: number[] = []): B
  * when s <= P + t, the key is not padding, and (sliding window) P + t − s < window.
  */
 export function attentionMask(keyMask: number[][], T: number, window: number | null): Float32Array {
-  const B = keyMask.length, S = keyMask[0].length, P = S - T;
+  const B = keyMask.length,
+    S = keyMask[0].length,
+    P = S - T;
   const out = new Float32Array(B * T * S).fill(MASKED);
   for (let b = 0; b < B; b++)
     for (let t = 0; t < T; t++) {

@@ -18,7 +18,10 @@ export { defaultCacheDir } from '../paths.ts';
  */
 function statKey(file: string): { key: string; ctimeMs: number } {
   const st = fs.statSync(file, { bigint: true });
-  return { key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`, ctimeMs: Number(st.ctimeNs / 1_000_000n) };
+  return {
+    key: `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`,
+    ctimeMs: Number(st.ctimeNs / 1_000_000n),
+  };
 }
 
 /**
@@ -33,7 +36,7 @@ export function sha256File(file: string): string {
   const fd = fs.openSync(file, 'r');
   const buf = Buffer.alloc(1 << 24);
   try {
-    for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
+    for (let n: number; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) h.update(buf.subarray(0, n));
   } finally {
     fs.closeSync(fd);
   }
@@ -57,7 +60,9 @@ export function hashFile(file: string, memoDir: string): string {
   try {
     const digest = fs.readFileSync(memo, 'utf8');
     if (/^[0-9a-f]{64}$/.test(digest)) return digest;
-  } catch { /* not hashed yet */ }
+  } catch {
+    /* not hashed yet */
+  }
   const started = Date.now();
   const digest = sha256File(real);
   rememberFileHash(real, digest, memoDir, started);

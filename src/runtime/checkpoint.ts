@@ -36,7 +36,9 @@ export function weightFiles(dir: string, prefix = 'model'): string[] {
     }
     if (!map || typeof map !== 'object') throw new CheckpointError(`${index}: missing field 'weight_map'`);
     const shards = [...new Set(Object.values(map))].map((f) => path.join(dir, f));
-    for (const s of shards) if (!fs.existsSync(s)) throw new CheckpointError(`${index}: names shard ${path.basename(s)}, which is missing from ${dir}`);
+    for (const s of shards)
+      if (!fs.existsSync(s))
+        throw new CheckpointError(`${index}: names shard ${path.basename(s)}, which is missing from ${dir}`);
     return shards;
   }
   if (fs.existsSync(single)) return [single];
@@ -72,7 +74,9 @@ export function withCausalLmNames(ckpt: Checkpoint, prefix: string): Checkpoint 
   const tensors = new Map(names.map((n) => [head(n) ? n : prefix + n, ckpt.tensors.get(n)!]));
   const local = (name: string) => (name.startsWith(prefix) ? name.slice(prefix.length) : name);
   return {
-    ...ckpt, tensors, bare: true,
+    ...ckpt,
+    tensors,
+    bare: true,
     has: (name) => tensors.has(name),
     read: (name) => ckpt.read(local(name)),
     shape: (name) => ckpt.shape(local(name)),
@@ -87,11 +91,18 @@ export function openCheckpoint(dir: string): Checkpoint {
   const tensors = new Map<string, TensorEntry>();
   for (const f of files) for (const [k, v] of readSafetensorsHeader(f)) tensors.set(k, v);
   return {
-    dir, config, generationConfig, tensors, files,
+    dir,
+    config,
+    generationConfig,
+    tensors,
+    files,
     has: (name) => tensors.has(name),
     read(name) {
       const e = tensors.get(name);
-      if (!e) throw new CheckpointError(`${dir}: tensor '${name}' is missing from the checkpoint (${files.map((f) => path.basename(f)).join(', ')})`);
+      if (!e)
+        throw new CheckpointError(
+          `${dir}: tensor '${name}' is missing from the checkpoint (${files.map((f) => path.basename(f)).join(', ')})`,
+        );
       return readTensorF32(e);
     },
     shape(name) {

@@ -40,8 +40,13 @@ export interface ModelSpec {
 export class ConfigError extends InputError {}
 
 const ACTIVATIONS: Record<string, Activation> = {
-  silu: 'silu', swish: 'silu', gelu_pytorch_tanh: 'gelu_tanh', gelu_new: 'gelu_tanh', gelu_fast: 'gelu_tanh',
-  gelu: 'gelu', relu: 'relu',
+  silu: 'silu',
+  swish: 'silu',
+  gelu_pytorch_tanh: 'gelu_tanh',
+  gelu_new: 'gelu_tanh',
+  gelu_fast: 'gelu_tanh',
+  gelu: 'gelu',
+  relu: 'relu',
 };
 
 const ids = (v: unknown): number[] => (v == null ? [] : Array.isArray(v) ? v.map(Number) : [Number(v)]);
@@ -50,7 +55,9 @@ export function parseConfig(cfg: Record<string, any>, where: string, generation:
   const modelType = cfg.model_type as string;
   const family = FAMILIES[modelType];
   if (!family)
-    throw new ConfigError(`${where}: model_type '${modelType}' is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`);
+    throw new ConfigError(
+      `${where}: model_type '${modelType}' is not supported (supported: ${SUPPORTED_MODEL_TYPES.join(', ')})`,
+    );
   const need = (...keys: string[]): number => {
     for (const k of keys) if (typeof cfg[k] === 'number') return cfg[k];
     throw new ConfigError(`${where}: missing numeric field '${keys[0]}'`);
@@ -68,20 +75,30 @@ export function parseConfig(cfg: Record<string, any>, where: string, generation:
   const heads = size('num_attention_heads', 'n_head');
   const numLayers = size('num_hidden_layers', 'n_layer');
   const kvHeads = optionalSize('num_key_value_heads') ?? heads;
-  if (heads % kvHeads !== 0) throw new ConfigError(`${where}: num_attention_heads (${heads}) must be a multiple of num_key_value_heads (${kvHeads})`);
+  if (heads % kvHeads !== 0)
+    throw new ConfigError(
+      `${where}: num_attention_heads (${heads}) must be a multiple of num_key_value_heads (${kvHeads})`,
+    );
   const headDim = optionalSize('head_dim') ?? hidden / heads;
-  if (!Number.isInteger(headDim)) throw new ConfigError(`${where}: hidden_size (${hidden}) is not a multiple of num_attention_heads (${heads}) and head_dim is not given`);
+  if (!Number.isInteger(headDim))
+    throw new ConfigError(
+      `${where}: hidden_size (${hidden}) is not a multiple of num_attention_heads (${heads}) and head_dim is not given`,
+    );
   const intermediate = optionalSize('intermediate_size') ?? optionalSize('n_inner') ?? 4 * hidden;
   const vocab = size('vocab_size');
   const actName = (cfg.hidden_activation ?? cfg.hidden_act ?? cfg.activation_function ?? 'silu') as string;
   const activation = ACTIVATIONS[actName];
-  if (!activation) throw new ConfigError(`${where}: activation '${actName}' is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
+  if (!activation)
+    throw new ConfigError(
+      `${where}: activation '${actName}' is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`,
+    );
   const maxPositions = cfg.max_position_embeddings ?? cfg.n_positions ?? 4096;
 
   const layerTypes: LayerType[] = Array.isArray(cfg.layer_types)
     ? cfg.layer_types.map((t: string) => (t === 'sliding_attention' ? 'sliding' : 'full'))
     : Array.from({ length: numLayers }, (_, i) => (family.slidingLayers(cfg, i) ? 'sliding' : 'full'));
-  if (layerTypes.length !== numLayers) throw new ConfigError(`${where}: layer_types has ${layerTypes.length} entries for ${numLayers} layers`);
+  if (layerTypes.length !== numLayers)
+    throw new ConfigError(`${where}: layer_types has ${layerTypes.length} entries for ${numLayers} layers`);
   const slidingWindow = layerTypes.includes('sliding') ? need('sliding_window') : null;
 
   let rope: ModelSpec['rope'] = null;
@@ -94,7 +111,11 @@ export function parseConfig(cfg: Record<string, any>, where: string, generation:
   }
   const eos = ids(generation.eos_token_id).length ? ids(generation.eos_token_id) : ids(cfg.eos_token_id);
   return {
-    modelType, family, numLayers, hidden, heads,
+    modelType,
+    family,
+    numLayers,
+    hidden,
+    heads,
     kvHeads,
     headDim,
     intermediate,
@@ -108,7 +129,10 @@ export function parseConfig(cfg: Record<string, any>, where: string, generation:
     queryScale: (cfg.query_pre_attn_scalar ?? headDim) ** -0.5,
     attnSoftcap: cfg.attn_logit_softcapping ?? null,
     finalSoftcap: cfg.final_logit_softcapping ?? null,
-    layerTypes, slidingWindow, rope, maxPositions,
+    layerTypes,
+    slidingWindow,
+    rope,
+    maxPositions,
     tiedEmbeddings: cfg.tie_word_embeddings ?? true,
     eosTokenIds: eos,
     padTokenId: cfg.pad_token_id ?? generation.pad_token_id ?? null,
@@ -129,9 +153,15 @@ function ropeParams(cfg: Record<string, any>): Record<LayerType, RopeParams> {
     return { full: one, sliding: one };
   }
   // transformers 4: rope_theta + rope_scaling; gemma3 keeps a separate rope_local_base_freq for sliding layers
-  const full: RopeParams = { rope_theta: cfg.rope_theta ?? 10000, partial_rotary_factor: partial, ...(cfg.rope_scaling ?? {}) };
+  const full: RopeParams = {
+    rope_theta: cfg.rope_theta ?? 10000,
+    partial_rotary_factor: partial,
+    ...(cfg.rope_scaling ?? {}),
+  };
   if (full.rope_type === undefined && full.type) full.rope_type = full.type;
   const sliding: RopeParams =
-    cfg.rope_local_base_freq != null ? { rope_type: 'default', rope_theta: cfg.rope_local_base_freq, partial_rotary_factor: partial } : full;
+    cfg.rope_local_base_freq != null
+      ? { rope_type: 'default', rope_theta: cfg.rope_local_base_freq, partial_rotary_factor: partial }
+      : full;
   return { full, sliding };
 }

@@ -13,7 +13,10 @@ export type Device = (typeof DEVICES)[number];
 
 /** Thrown when the asked-for device cannot run here; CLIs exit 2 on it like on any input error. */
 export class DeviceUnavailableError extends Error {
-  constructor(readonly device: Device, reason: string) {
+  constructor(
+    readonly device: Device,
+    reason: string,
+  ) {
     super(`device '${device}' is not available: ${reason}\n${HOW_TO_GET[device]}`);
     this.name = 'DeviceUnavailableError';
   }
@@ -58,14 +61,21 @@ export function assertDeviceAvailable(device: Device): Promise<void> {
 
 async function probe(device: Device): Promise<void> {
   const listed = ort.listSupportedBackends().find((b) => b.name === device);
-  if (!listed) throw new DeviceUnavailableError(device, `this onnxruntime-node build (${process.platform}/${process.arch}) has no '${device}' provider`);
+  if (!listed)
+    throw new DeviceUnavailableError(
+      device,
+      `this onnxruntime-node build (${process.platform}/${process.arch}) has no '${device}' provider`,
+    );
   const library = device === 'cuda' && !listed.bundled ? cudaProviderLibrary() : undefined;
   if (library && !fs.existsSync(library)) throw new DeviceUnavailableError(device, `${library} is not installed`);
   const g = new Graph();
   const x = g.input('x', 'float32', [2]);
   g.output(g.op('Add', [x, x]), 'y', 'float32', [2]);
   try {
-    const session = await ort.InferenceSession.create(g.serialize({ '': 21 }), { executionProviders: executionProviders(device), logSeverityLevel: 4 });
+    const session = await ort.InferenceSession.create(g.serialize({ '': 21 }), {
+      executionProviders: executionProviders(device),
+      logSeverityLevel: 4,
+    });
     const out = await session.run({ x: new ort.Tensor('float32', Float32Array.of(1, 2), [2]) });
     await session.release();
     if ((out.y.data as Float32Array)[1] !== 4) throw new Error('a one-node test session returned a wrong result');
@@ -88,5 +98,8 @@ function firstLine(message: string, device: Device): string {
     return "onnxruntime-node's CUDA provider library (libonnxruntime_providers_cuda) is not installed or cannot load its CUDA/cuDNN dependencies";
   const adapter = /Failed to get a WebGPU adapter[^\n]*/.exec(message);
   if (adapter) return adapter[0].trim();
-  return message.split('\n')[0].replace(/^\/\S+:\d+ /, '').slice(0, 300);
+  return message
+    .split('\n')[0]
+    .replace(/^\/\S+:\d+ /, '')
+    .slice(0, 300);
 }

@@ -30,8 +30,17 @@ export interface Family {
 
 const none = () => false;
 const llamaLike: Family = {
-  norm: 'rms', normPlusOne: false, layout: 'pre', qkNorm: 'none', qkvBiasDefault: false, mlp: 'gated',
-  embedScale: false, positions: 'rope', naming: 'hf', prefix: 'model.', slidingLayers: none,
+  norm: 'rms',
+  normPlusOne: false,
+  layout: 'pre',
+  qkNorm: 'none',
+  qkvBiasDefault: false,
+  mlp: 'gated',
+  embedScale: false,
+  positions: 'rope',
+  naming: 'hf',
+  prefix: 'model.',
+  slidingLayers: none,
 };
 // qwen2/qwen3 (transformers 4): sliding window only with use_sliding_window, from layer max_window_layers on
 const qwenSliding = (cfg: Record<string, any>, i: number) =>
@@ -43,14 +52,32 @@ export const FAMILIES: Record<string, Family> = {
   qwen2: { ...llamaLike, qkvBiasDefault: true, slidingLayers: qwenSliding },
   qwen3: { ...llamaLike, qkNorm: 'head', slidingLayers: qwenSliding },
   gemma: { ...llamaLike, normPlusOne: true, embedScale: true },
-  gemma2: { ...llamaLike, normPlusOne: true, embedScale: true, layout: 'sandwich', slidingLayers: (_c, i) => i % 2 === 0 },
+  gemma2: {
+    ...llamaLike,
+    normPlusOne: true,
+    embedScale: true,
+    layout: 'sandwich',
+    slidingLayers: (_c, i) => i % 2 === 0,
+  },
   gemma3_text: {
-    ...llamaLike, normPlusOne: true, embedScale: true, layout: 'sandwich', qkNorm: 'head',
+    ...llamaLike,
+    normPlusOne: true,
+    embedScale: true,
+    layout: 'sandwich',
+    qkNorm: 'head',
     slidingLayers: (cfg, i) => (i + 1) % (cfg.sliding_window_pattern ?? cfg._sliding_window_pattern ?? 6) !== 0,
   },
   olmo2: { ...llamaLike, layout: 'post', qkNorm: 'full' },
   phi3: { ...llamaLike, naming: 'phi3', slidingLayers: (cfg) => cfg.sliding_window != null },
-  gpt2: { ...llamaLike, norm: 'layer', mlp: 'plain', positions: 'learned', naming: 'gpt2', prefix: 'transformer.', qkvBiasDefault: true },
+  gpt2: {
+    ...llamaLike,
+    norm: 'layer',
+    mlp: 'plain',
+    positions: 'learned',
+    naming: 'gpt2',
+    prefix: 'transformer.',
+    qkvBiasDefault: true,
+  },
 };
 
 export const SUPPORTED_MODEL_TYPES = Object.keys(FAMILIES);

@@ -30,14 +30,22 @@ export interface SamplingSettings {
   /** 1 = off. */
   repetitionPenalty: number;
   /** Where each value came from. */
-  from: Record<'temperature' | 'topK' | 'topP' | 'minP' | 'repetitionPenalty', 'caller' | 'generation_config' | 'transformers-default'>;
+  from: Record<
+    'temperature' | 'topK' | 'topP' | 'minP' | 'repetitionPenalty',
+    'caller' | 'generation_config' | 'transformers-default'
+  >;
 }
 
 /** transformers' GenerationConfig defaults for the fields DiffBench applies. */
 export const TRANSFORMERS_DEFAULTS = { temperature: 1, topK: 50, topP: 1, minP: null, repetitionPenalty: 1 } as const;
 
 const FIELDS: [keyof GenerationDefaults, string][] = [
-  ['doSample', 'do_sample'], ['temperature', 'temperature'], ['topK', 'top_k'], ['topP', 'top_p'], ['minP', 'min_p'], ['repetitionPenalty', 'repetition_penalty'],
+  ['doSample', 'do_sample'],
+  ['temperature', 'temperature'],
+  ['topK', 'top_k'],
+  ['topP', 'top_p'],
+  ['minP', 'min_p'],
+  ['repetitionPenalty', 'repetition_penalty'],
 ];
 
 /** Reads and checks the sampling fields of a generation_config.json (`where` names the file in errors). */
@@ -47,7 +55,8 @@ export function generationDefaults(gen: Record<string, unknown>, where: string):
     if (!(field in gen)) continue;
     const v = gen[field];
     if (key === 'doSample') {
-      if (typeof v !== 'boolean') throw new Error(`${where}: field '${field}' must be true or false, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'boolean')
+        throw new Error(`${where}: field '${field}' must be true or false, got ${JSON.stringify(v)}`);
       out.doSample = v;
       continue;
     }
@@ -55,7 +64,8 @@ export function generationDefaults(gen: Record<string, unknown>, where: string):
       (out as Record<string, unknown>)[key] = null;
       continue;
     }
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where}: field '${field}' must be a number, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new Error(`${where}: field '${field}' must be a number, got ${JSON.stringify(v)}`);
     checkValue(key, v, `${where}: field '${field}'`);
     (out as Record<string, unknown>)[key] = v;
   }
@@ -75,15 +85,21 @@ function checkValue(key: keyof GenerationDefaults, v: number, what: string): voi
  * generate's contract predates generation configs, and every caller that samples says so. When sampling,
  * each setting is the caller's, else the generation config's, else transformers' default.
  */
-export function resolveSampling(opts: Pick<GenerateOptions, 'temperature' | 'doSample' | 'topK' | 'topP' | 'minP' | 'repetitionPenalty'>, defaults: GenerationDefaults): SamplingSettings {
+export function resolveSampling(
+  opts: Pick<GenerateOptions, 'temperature' | 'doSample' | 'topK' | 'topP' | 'minP' | 'repetitionPenalty'>,
+  defaults: GenerationDefaults,
+): SamplingSettings {
   for (const key of ['temperature', 'topK', 'topP', 'minP', 'repetitionPenalty'] as const) {
     const v = opts[key];
     if (v !== undefined && v !== null) checkValue(key, v, `generate: ${key}`);
   }
   const doSample = opts.doSample ?? (opts.temperature !== undefined && opts.temperature > 0);
-  if (doSample && opts.temperature === 0) throw new Error('generate: doSample with temperature 0; use greedy (doSample false) instead');
+  if (doSample && opts.temperature === 0)
+    throw new Error('generate: doSample with temperature 0; use greedy (doSample false) instead');
   const from = {} as SamplingSettings['from'];
-  const pick = <K extends keyof SamplingSettings['from']>(key: K): GenerationDefaults[K] | (typeof TRANSFORMERS_DEFAULTS)[K] => {
+  const pick = <K extends keyof SamplingSettings['from']>(
+    key: K,
+  ): GenerationDefaults[K] | (typeof TRANSFORMERS_DEFAULTS)[K] => {
     if (opts[key] !== undefined) {
       from[key] = 'caller';
       return opts[key] as GenerationDefaults[K];
@@ -96,7 +112,10 @@ export function resolveSampling(opts: Pick<GenerateOptions, 'temperature' | 'doS
     return TRANSFORMERS_DEFAULTS[key];
   };
   const temperature = pick('temperature') as number;
-  if (doSample && !(temperature > 0)) throw new Error(`generate: sampling needs a temperature > 0; the ${from.temperature === 'caller' ? 'caller' : 'generation config'} gives ${temperature}`);
+  if (doSample && !(temperature > 0))
+    throw new Error(
+      `generate: sampling needs a temperature > 0; the ${from.temperature === 'caller' ? 'caller' : 'generation config'} gives ${temperature}`,
+    );
   const topK = pick('topK');
   const topP = pick('topP');
   const minP = pick('minP');

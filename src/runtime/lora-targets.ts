@@ -19,7 +19,12 @@ function matchesAny(patterns: Patterns, key: string): boolean {
 }
 
 function layerIndex(key: string, layersPattern: Patterns): number | undefined {
-  const patterns = layersPattern == null || layersPattern.length === 0 ? ['[^.]*'] : typeof layersPattern === 'string' ? [layersPattern] : layersPattern;
+  const patterns =
+    layersPattern == null || layersPattern.length === 0
+      ? ['[^.]*']
+      : typeof layersPattern === 'string'
+        ? [layersPattern]
+        : layersPattern;
   for (const p of patterns) {
     const m = new RegExp(`^.*\\.${p}\\.(\\d+)\\.`).exec(key);
     if (m) return Number(m[1]);
@@ -45,7 +50,11 @@ export function isTargeted(config: Record<string, any>, key: string): boolean {
 
 /** Lower-cased last path segment of a Hub id or folder ('Qwen/Qwen3-1.7B' -> 'qwen3-1.7b'). */
 export function modelName(idOrPath: string): string {
-  return idOrPath.replace(/[\\/]+$/, '').split(/[\\/]/).pop()!.toLowerCase();
+  return idOrPath
+    .replace(/[\\/]+$/, '')
+    .split(/[\\/]/)
+    .pop()!
+    .toLowerCase();
 }
 
 /**
@@ -56,7 +65,8 @@ export function baseModelNames(modelDir: string, config: Record<string, unknown>
   const parts = path.resolve(modelDir).split(path.sep);
   const names = new Set<string>();
   const snap = parts.lastIndexOf('snapshots');
-  if (snap > 0 && parts[snap - 1].startsWith('models--')) names.add(modelName(parts[snap - 1].slice('models--'.length).split('--').join('/')));
+  if (snap > 0 && parts[snap - 1].startsWith('models--'))
+    names.add(modelName(parts[snap - 1].slice('models--'.length).split('--').join('/')));
   else names.add(modelName(modelDir));
   if (typeof config._name_or_path === 'string' && config._name_or_path) names.add(modelName(config._name_or_path));
   return [...names];

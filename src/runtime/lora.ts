@@ -44,11 +44,14 @@ export function openAdapter(dir: string): Adapter {
   const weights = path.join(dir, 'adapter_model.safetensors');
   if (!fs.existsSync(weights)) {
     const pickles = fs.readdirSync(dir).filter((f) => /\.(bin|pt|pth)$/.test(f));
-    throw new Error(pickles.length
-      ? `${dir}: adapter weights are pickled (${pickles.join(', ')}); DiffBench loads adapter_model.safetensors only and never executes pickles`
-      : `${weights}: file not found`);
+    throw new Error(
+      pickles.length
+        ? `${dir}: adapter weights are pickled (${pickles.join(', ')}); DiffBench loads adapter_model.safetensors only and never executes pickles`
+        : `${weights}: file not found`,
+    );
   }
-  const r0 = Number(config.r), alpha0 = Number(config.lora_alpha ?? r0);
+  const r0 = Number(config.r),
+    alpha0 = Number(config.lora_alpha ?? r0);
   if (!(r0 > 0)) throw new Error(`${cfgFile}: field 'r' must be a positive integer`);
   const pairs = new Map<string, { A?: TensorEntry; B?: TensorEntry }>();
   for (const [name, e] of readSafetensorsHeader(weights)) {
@@ -59,7 +62,8 @@ export function openAdapter(dir: string): Adapter {
     pairs.set(m[1], p);
   }
   const pattern = (table: Record<string, number> | undefined, module: string, fallback: number) => {
-    for (const [k, v] of Object.entries(table ?? {})) if (module === k || module.endsWith(`.${k}`) || new RegExp(`(^|\\.)${k}$`).test(module)) return v;
+    for (const [k, v] of Object.entries(table ?? {}))
+      if (module === k || module.endsWith(`.${k}`) || new RegExp(`(^|\\.)${k}$`).test(module)) return v;
     return fallback;
   };
   const modules = new Map<string, LoraModule>();
@@ -69,21 +73,44 @@ export function openAdapter(dir: string): Adapter {
       ignored.push(module);
       continue;
     }
-    if (!A || !B) throw new Error(`${weights}: module '${module}' has lora_${A ? 'A' : 'B'} but not lora_${A ? 'B' : 'A'}`);
+    if (!A || !B)
+      throw new Error(`${weights}: module '${module}' has lora_${A ? 'A' : 'B'} but not lora_${A ? 'B' : 'A'}`);
     const r = pattern(config.rank_pattern, module, r0);
     const alpha = pattern(config.alpha_pattern, module, alpha0);
     const scale = config.use_rslora ? alpha / Math.sqrt(r) : alpha / r;
-    modules.set(module, { rank: r, a: A, b: B, inDim: A.shape[1], outDim: B.shape[0], scale, readA: () => readTensorF32(A), readB: () => readTensorF32(B) });
+    modules.set(module, {
+      rank: r,
+      a: A,
+      b: B,
+      inDim: A.shape[1],
+      outDim: B.shape[0],
+      scale,
+      readA: () => readTensorF32(A),
+      readB: () => readTensorF32(B),
+    });
   }
   if (!modules.size && ignored.length)
-    throw new Error(`${weights}: none of its LoRA modules (${ignored.slice(0, 3).join(', ')}, ...) is in target_modules of ${cfgFile} (${JSON.stringify(config.target_modules)})`);
-  if (!modules.size) throw new Error(`${weights}: no LoRA tensors (expected keys like 'base_model.model.<module>.lora_A.weight')`);
+    throw new Error(
+      `${weights}: none of its LoRA modules (${ignored.slice(0, 3).join(', ')}, ...) is in target_modules of ${cfgFile} (${JSON.stringify(config.target_modules)})`,
+    );
+  if (!modules.size)
+    throw new Error(`${weights}: no LoRA tensors (expected keys like 'base_model.model.<module>.lora_A.weight')`);
   const used = new Set<string>();
   return {
-    dir, config, modules, files: [cfgFile, weights], configFile: cfgFile, weightsFile: weights, ignored,
+    dir,
+    config,
+    modules,
+    files: [cfgFile, weights],
+    configFile: cfgFile,
+    weightsFile: weights,
+    ignored,
     forModule(module) {
       // adapters saved from wrapped models may carry extra prefixes; match on the module path's suffix
-      for (const [k, v] of modules) if (k === module || k.endsWith(`.${module}`) || module.endsWith(`.${k}`)) { used.add(k); return v; }
+      for (const [k, v] of modules)
+        if (k === module || k.endsWith(`.${module}`) || module.endsWith(`.${k}`)) {
+          used.add(k);
+          return v;
+        }
       return undefined;
     },
     unmatched: () => [...modules.keys()].filter((k) => !used.has(k)),
@@ -94,5 +121,7 @@ export function openAdapter(dir: string): Adapter {
 export function assertAdapterFits(adapter: Adapter): void {
   const unused = adapter.unmatched();
   if (unused.length)
-    throw new Error(`${adapter.dir}: adapter targets module(s) the model does not have: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''}`);
+    throw new Error(
+      `${adapter.dir}: adapter targets module(s) the model does not have: ${unused.slice(0, 5).join(', ')}${unused.length > 5 ? ', ...' : ''}`,
+    );
 }

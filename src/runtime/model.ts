@@ -21,8 +21,17 @@ import { halfPlan, planWeights, quantizePlan, type WeightIndex } from './weights
 import { cachedWeights } from './weight-cache.ts';
 import { fromHalf } from '../onnx/half.ts';
 import type {
-  ForwardOptions, ForwardResult, GenerateOptions, GenerateResult, HookName, LanguageModel, LoadOptions, ModelInfo,
-  PatchIntervention, PromptPrefix, SteerIntervention, Tensor,
+  ForwardOptions,
+  ForwardResult,
+  GenerateOptions,
+  GenerateResult,
+  LanguageModel,
+  LoadOptions,
+  ModelInfo,
+  PatchIntervention,
+  PromptPrefix,
+  SteerIntervention,
+  Tensor,
 } from './types.ts';
 
 type Feeds = Record<string, ort.Tensor>;
@@ -40,15 +49,36 @@ export const PRECISIONS: Record<NonNullable<LoadOptions['precision']>, QuantSpec
   int4: { kind: 'nbits', bits: 4, block: 32, accuracyLevel: 4 },
 };
 
-type Variant = { graph: NonNullable<LoadOptions['graph']>; precision: NonNullable<LoadOptions['precision']>; device: Device; variant: GraphVariant };
+type Variant = {
+  graph: NonNullable<LoadOptions['graph']>;
+  precision: NonNullable<LoadOptions['precision']>;
+  device: Device;
+  variant: GraphVariant;
+};
 
 function graphVariant(opts: LoadOptions): Variant {
   const graph = opts.graph ?? DEFAULT_GRAPH;
   const precision = opts.precision ?? 'fp32';
   const device = parseDevice(opts.device, 'LoadOptions.device');
-  if (graph !== 'reference' && graph !== 'fused') throw new Error(`LoadOptions.graph: expected 'reference' or 'fused', got '${String(graph)}'`);
-  if (!(precision in PRECISIONS)) throw new Error(`LoadOptions.precision: expected ${Object.keys(PRECISIONS).map((p) => `'${p}'`).join(', ')}, got '${String(precision)}'`);
-  return { graph, precision, device, variant: { fused: graph === 'fused', quant: PRECISIONS[precision], half: precision === 'fp16', ...DEVICE_VARIANTS[device] } };
+  if (graph !== 'reference' && graph !== 'fused')
+    throw new Error(`LoadOptions.graph: expected 'reference' or 'fused', got '${String(graph)}'`);
+  if (!(precision in PRECISIONS))
+    throw new Error(
+      `LoadOptions.precision: expected ${Object.keys(PRECISIONS)
+        .map((p) => `'${p}'`)
+        .join(', ')}, got '${String(precision)}'`,
+    );
+  return {
+    graph,
+    precision,
+    device,
+    variant: {
+      fused: graph === 'fused',
+      quant: PRECISIONS[precision],
+      half: precision === 'fp16',
+      ...DEVICE_VARIANTS[device],
+    },
+  };
 }
 
 /**
@@ -68,7 +98,8 @@ function exitLayers(opts: LoadOptions, spec: ModelSpec): number[] {
   const L = spec.numLayers;
   const given = opts.exitLayers ?? [Math.floor((L - 1) / 2)];
   for (const e of given)
-    if (!Number.isInteger(e) || e < 0 || e >= L) throw new Error(`LoadOptions.exitLayers: ${e} is not a layer of this model (0..${L - 1})`);
+    if (!Number.isInteger(e) || e < 0 || e >= L)
+      throw new Error(`LoadOptions.exitLayers: ${e} is not a layer of this model (0..${L - 1})`);
   return [...new Set(given)].filter((e) => e < L - 1).sort((a, b) => a - b);
 }
 
@@ -84,42 +115,79 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const spec: ModelSpec = { ...parsed, ...opts.specOverrides };
   const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
   checkShapes(parsed, ckpt, adapter); // before any conversion; against the config, not test overrides
-  if (adapter) for (const w of adapterWarnings(parsed, adapter, modelDir, ckpt.config)) (opts.onWarning ?? warnOnStderr)(w);
+  if (adapter)
+    for (const w of adapterWarnings(parsed, adapter, modelDir, ckpt.config)) (opts.onWarning ?? warnOnStderr)(w);
   const cacheRoot = opts.cacheDir ?? defaultCacheDir();
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
   const hash = contentHash(files, cacheRoot);
   // the weight file depends on the checkpoint, spec overrides and precision; the graph file also on the variant
-  const variant = (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') + (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '') + (graphVar.half ? '-fp16' : '');
+  const variant =
+    (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') +
+    (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '') +
+    (graphVar.half ? '-fp16' : '');
   const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
   const weightsFile = path.join(dir, 'weights.bin');
   const index = await cachedWeights({
-    dir, cacheRoot, warn: opts.onWarning ?? warnOnStderr,
+    dir,
+    cacheRoot,
+    warn: opts.onWarning ?? warnOnStderr,
     plan: () => {
       const planned = planWeights(spec, ckpt, adapter);
       if (adapter) assertAdapterFits(adapter);
       return graphVar.quant ? quantizePlan(planned, graphVar.quant) : graphVar.half ? halfPlan(planned) : planned;
     },
-    onProgress: conversionProgress(modelDir, precision, [...ckpt.tensors.values()].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0)),
+    onProgress: conversionProgress(
+      modelDir,
+      precision,
+      [...ckpt.tensors.values()].reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0),
+    ),
   });
   const exits = exitLayers(opts, spec);
   // a non-CPU device's graph file carries the device and a hash of its kernel choices (DEVICE_VARIANTS)
   const deviceKey = device === 'cpu' ? '' : `-${device}-${sha256(JSON.stringify(DEVICE_VARIANTS[device])).slice(0, 8)}`;
-  const decoderFile = path.join(dir, `decoder-${graph}${deviceKey}${exits.length ? `-exit${exits.join('_')}` : ''}.onnx`);
-  if (!fs.existsSync(decoderFile)) writeFileAtomic(decoderFile, buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter), { ...graphVar, exits }));
+  const decoderFile = path.join(
+    dir,
+    `decoder-${graph}${deviceKey}${exits.length ? `-exit${exits.join('_')}` : ''}.onnx`,
+  );
+  if (!fs.existsSync(decoderFile))
+    writeFileAtomic(
+      decoderFile,
+      buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter), { ...graphVar, exits }),
+    );
   const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts, exits));
   const info: ModelInfo = {
-    modelType: spec.modelType, numLayers: spec.numLayers, hiddenSize: spec.hidden, vocabSize: spec.vocab,
-    eosTokenIds: spec.eosTokenIds, padTokenId: spec.padTokenId,
-    generationDefaults: generationDefaults(ckpt.generationConfig, path.join(modelDir, 'generation_config.json')), logits: hasLogits,
-    modelPath: modelDir, adapterPath: opts.adapter, contentHash: hash, device, precision,
+    modelType: spec.modelType,
+    numLayers: spec.numLayers,
+    hiddenSize: spec.hidden,
+    vocabSize: spec.vocab,
+    eosTokenIds: spec.eosTokenIds,
+    padTokenId: spec.padTokenId,
+    generationDefaults: generationDefaults(ckpt.generationConfig, path.join(modelDir, 'generation_config.json')),
+    logits: hasLogits,
+    modelPath: modelDir,
+    adapterPath: opts.adapter,
+    contentHash: hash,
+    device,
+    precision,
   };
-  return new OnnxLanguageModel(info, spec, session, { dir, index, weightsFile, hasAdapter: Boolean(adapter), opts, exits });
+  return new OnnxLanguageModel(info, spec, session, {
+    dir,
+    index,
+    weightsFile,
+    hasAdapter: Boolean(adapter),
+    opts,
+    exits,
+  });
 }
 
 const warnOnStderr = (message: string) => process.stderr.write(`warning: ${message}\n`);
 
 /** Converting a large checkpoint takes a while: say what, how far and how long on stderr. */
-function conversionProgress(modelDir: string, precision: string, params: number): ((done: number, total: number) => void) | undefined {
+function conversionProgress(
+  modelDir: string,
+  precision: string,
+  params: number,
+): ((done: number, total: number) => void) | undefined {
   if (params < 50_000_000) return undefined;
   const started = Date.now();
   let last = 0;
@@ -129,14 +197,17 @@ function conversionProgress(modelDir: string, precision: string, params: number)
     last = now;
     const s = (now - started) / 1000;
     const eta = done ? (s / done) * (total - done) : 0;
-    process.stderr.write(`converting ${modelDir} (${(params / 1e6).toFixed(0)}M params) to the runtime's ${precision} cache: ${done}/${total} tensors, ${s.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left\n`);
+    process.stderr.write(
+      `converting ${modelDir} (${(params / 1e6).toFixed(0)}M params) to the runtime's ${precision} cache: ${done}/${total} tensors, ${s.toFixed(0)}s elapsed, ~${eta.toFixed(0)}s left\n`,
+    );
   };
 }
 
 function sessionOptions(opts: LoadOptions, exits: number[] = []): ort.InferenceSession.SessionOptions {
   const spin = opts.spinning ? '1' : '0';
   return {
-    graphOptimizationLevel: 'all', executionProviders: executionProviders(parseDevice(opts.device, 'LoadOptions.device')),
+    graphOptimizationLevel: 'all',
+    executionProviders: executionProviders(parseDevice(opts.device, 'LoadOptions.device')),
     ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
     // operators one after another (the graph is a chain), and worker threads sleep instead of busy-waiting
     // between operators (LoadOptions.spinning; reports/perf/NOTES.md change 21)
@@ -154,12 +225,24 @@ interface StoredPrefix extends PromptPrefix {
   past: Feeds;
 }
 
-interface Built { dir: string; index: WeightIndex; weightsFile: string; hasAdapter: boolean; opts: LoadOptions; exits: number[] }
+interface Built {
+  dir: string;
+  index: WeightIndex;
+  weightsFile: string;
+  hasAdapter: boolean;
+  opts: LoadOptions;
+  exits: number[];
+}
 
 class OnnxLanguageModel implements LanguageModel {
   private lensSessions = new Map<boolean, ort.InferenceSession>();
 
-  constructor(readonly info: ModelInfo, private spec: ModelSpec, private session: ort.InferenceSession, private built: Built) {}
+  constructor(
+    readonly info: ModelInfo,
+    private spec: ModelSpec,
+    private session: ort.InferenceSession,
+    private built: Built,
+  ) {}
 
   /** Fills padding slots (always masked, so any in-vocabulary id works). */
   private get padId(): number {
@@ -169,9 +252,12 @@ class OnnxLanguageModel implements LanguageModel {
 
   private checkIds(rows: number[][], what: string): void {
     const V = this.spec.vocab;
-    rows.forEach((r, b) => r.forEach((t, j) => {
-      if (!Number.isInteger(t) || t < 0 || t >= V) throw new Error(`${what}: token id ${t} at row ${b}, position ${j} is outside the vocabulary (0..${V - 1})`);
-    }));
+    rows.forEach((r, b) =>
+      r.forEach((t, j) => {
+        if (!Number.isInteger(t) || t < 0 || t >= V)
+          throw new Error(`${what}: token id ${t} at row ${b}, position ${j} is outside the vocabulary (0..${V - 1})`);
+      }),
+    );
   }
 
   /** Per-row vectors [B*H] from [H] or [B*H] inputs. */
@@ -192,7 +278,13 @@ class OnnxLanguageModel implements LanguageModel {
   }
 
   /** steer [B,1,L·H]; per layer i patch_index.i [N,2] (row, position) and patch_rows.i [N,H] (see graph/model.ts). */
-  private interventionFeeds(B: number, T: number, lengths: number[], steer: SteerIntervention[] = [], patch: PatchIntervention[] = []): Feeds {
+  private interventionFeeds(
+    B: number,
+    T: number,
+    lengths: number[],
+    steer: SteerIntervention[] = [],
+    patch: PatchIntervention[] = [],
+  ): Feeds {
     const { numLayers: L, hidden: H } = this.spec;
     const steerT = new Float32Array(B * L * H);
     for (const s of steer) {
@@ -214,7 +306,8 @@ class OnnxLanguageModel implements LanguageModel {
     }
     const feeds: Feeds = { steer: f32(steerT, [B, 1, L * H]) };
     patched.forEach((rows, i) => {
-      const index = new BigInt64Array(2 * rows.size), values = new Float32Array(rows.size * H);
+      const index = new BigInt64Array(2 * rows.size),
+        values = new Float32Array(rows.size * H);
       [...rows].forEach(([bt, v], n) => {
         index[2 * n] = BigInt(Math.floor(bt / T));
         index[2 * n + 1] = BigInt(bt % T);
@@ -241,7 +334,8 @@ class OnnxLanguageModel implements LanguageModel {
   /** continue.{e} for each exit layer e: true when anything beyond layer e is needed (`depth` = deepest layer needed). */
   private continueFeeds(depth: number): Feeds {
     const feeds: Feeds = {};
-    for (const e of this.built.exits) feeds[`continue.${e}`] = new ort.Tensor('bool', Uint8Array.of(depth > e ? 1 : 0), []);
+    for (const e of this.built.exits)
+      feeds[`continue.${e}`] = new ort.Tensor('bool', Uint8Array.of(depth > e ? 1 : 0), []);
     return feeds;
   }
 
@@ -254,14 +348,19 @@ class OnnxLanguageModel implements LanguageModel {
     const feeds: Feeds = {};
     const dims = [B, this.spec.kvHeads, 0, this.spec.headDim];
     for (let i = 0; i < this.spec.numLayers; i++) {
-      feeds[`past_key.${i}`] = this.half ? new ort.Tensor('float16', new Uint16Array(0), dims) : f32(new Float32Array(0), dims);
-      feeds[`past_value.${i}`] = this.half ? new ort.Tensor('float16', new Uint16Array(0), dims) : f32(new Float32Array(0), dims);
+      feeds[`past_key.${i}`] = this.half
+        ? new ort.Tensor('float16', new Uint16Array(0), dims)
+        : f32(new Float32Array(0), dims);
+      feeds[`past_value.${i}`] = this.half
+        ? new ort.Tensor('float16', new Uint16Array(0), dims)
+        : f32(new Float32Array(0), dims);
     }
     return feeds;
   }
 
   private maskFeeds(keyMask: number[][], T: number): Feeds {
-    const B = keyMask.length, S = keyMask[0].length;
+    const B = keyMask.length,
+      S = keyMask[0].length;
     const feeds: Feeds = { mask_full: f32(attentionMask(keyMask, T, null), [B, 1, 1, T, S]) };
     if (this.spec.layerTypes.includes('sliding'))
       feeds.mask_sliding = f32(attentionMask(keyMask, T, this.spec.slidingWindow), [B, 1, 1, T, S]);
@@ -271,20 +370,39 @@ class OnnxLanguageModel implements LanguageModel {
   /** A checkpoint without an unembedding (bare base model, untied) gives hidden states only. */
   private needLogits(what: string): void {
     if (!this.info.logits)
-      throw new Error(`${what}: ${this.info.modelPath} has no lm_head (a base-model checkpoint such as an embedding model); it gives hidden states only (forward with logits: 'none')`);
+      throw new Error(
+        `${what}: ${this.info.modelPath} has no lm_head (a base-model checkpoint such as an embedding model); it gives hidden states only (forward with logits: 'none')`,
+      );
   }
 
   async prefill(ids: number[], opts: { loraScale?: number } = {}): Promise<PromptPrefix> {
     this.checkIds([ids], 'prefill');
-    const L = this.spec.numLayers, T = ids.length;
+    const L = this.spec.numLayers,
+      T = ids.length;
     const feeds: Feeds = {
-      input_ids: i64(BigInt64Array.from(ids, BigInt), [1, T]), position_ids: i64(BigInt64Array.from(ids, (_, t) => BigInt(t)), [1, T]),
-      logit_rows: i64(BigInt64Array.of(BigInt(T - 1)), [1]), ...this.maskFeeds([new Array(T).fill(1)], T), ...this.emptyPast(1),
-      ...this.interventionFeeds(1, T, [T]), ...this.loraFeed(1, opts.loraScale), ...this.continueFeeds(L),
+      input_ids: i64(BigInt64Array.from(ids, BigInt), [1, T]),
+      position_ids: i64(
+        BigInt64Array.from(ids, (_, t) => BigInt(t)),
+        [1, T],
+      ),
+      logit_rows: i64(BigInt64Array.of(BigInt(T - 1)), [1]),
+      ...this.maskFeeds([new Array(T).fill(1)], T),
+      ...this.emptyPast(1),
+      ...this.interventionFeeds(1, T, [T]),
+      ...this.loraFeed(1, opts.loraScale),
+      ...this.continueFeeds(L),
     };
     const names = Array.from({ length: L }, (_, i) => [`key.${i}`, `value.${i}`]).flat();
-    const out = await this.session.run(feeds, names.map((n) => `present_${n}`));
-    const prefix: StoredPrefix = { length: T, loraScale: opts.loraScale, owner: this, past: Object.fromEntries(names.map((n) => [`past_${n}`, out[`present_${n}`]])) };
+    const out = await this.session.run(
+      feeds,
+      names.map((n) => `present_${n}`),
+    );
+    const prefix: StoredPrefix = {
+      length: T,
+      loraScale: opts.loraScale,
+      owner: this,
+      past: Object.fromEntries(names.map((n) => [`past_${n}`, out[`present_${n}`]])),
+    };
     return prefix;
   }
 
@@ -292,7 +410,10 @@ class OnnxLanguageModel implements LanguageModel {
   private prefixFeeds(prefix: PromptPrefix, B: number, opts: ForwardOptions): Feeds {
     const p = prefix as StoredPrefix;
     if (p.owner !== this) throw new Error('forward: the prefix was computed by another model (prefill on this one)');
-    if (opts.loraScale !== p.loraScale) throw new Error(`forward: loraScale ${JSON.stringify(opts.loraScale)} differs from the prefix's ${JSON.stringify(p.loraScale)}`);
+    if (opts.loraScale !== p.loraScale)
+      throw new Error(
+        `forward: loraScale ${JSON.stringify(opts.loraScale)} differs from the prefix's ${JSON.stringify(p.loraScale)}`,
+      );
     if (opts.steer?.length) throw new Error('forward: steering with a prefix (the prefix was computed unsteered)');
     const feeds: Feeds = {};
     for (const [name, t] of Object.entries(p.past)) {
@@ -318,7 +439,10 @@ class OnnxLanguageModel implements LanguageModel {
       input_ids: i64(batch.ids, [B, T]),
       position_ids: i64(positionIds(batch.mask, T, new Array(B).fill(P)), [B, T]),
       logit_rows: i64(BigInt64Array.from(rows, BigInt), [rows.length]),
-      ...this.maskFeeds(batch.mask.map((m) => [...new Array(P).fill(1), ...m]), T),
+      ...this.maskFeeds(
+        batch.mask.map((m) => [...new Array(P).fill(1), ...m]),
+        T,
+      ),
       ...(opts.prefix ? this.prefixFeeds(opts.prefix, B, opts) : this.emptyPast(B)),
       ...this.loraFeed(B, opts.loraScale),
     };
@@ -326,7 +450,14 @@ class OnnxLanguageModel implements LanguageModel {
     for (const h of capture) this.checkHook(h);
     const L = this.spec.numLayers;
     // a prefix's cache holds every layer; an early exit would cut the positions the later layers attend from
-    const depth = opts.prefix ? L : Math.max(mode === 'none' ? -1 : L, ...capture.map((h) => (h === 'resid_pre.0' ? -1 : h === 'final_norm' ? L : Number(h.slice('resid_post.'.length)))));
+    const depth = opts.prefix
+      ? L
+      : Math.max(
+          mode === 'none' ? -1 : L,
+          ...capture.map((h) =>
+            h === 'resid_pre.0' ? -1 : h === 'final_norm' ? L : Number(h.slice('resid_post.'.length)),
+          ),
+        );
     // after an early exit the later layers see one position: their patches cannot matter and must not index the rest
     const stop = Math.min(L, ...this.built.exits.filter((e) => depth <= e));
     const patch = (opts.patch ?? []).filter((p) => !(Number.isInteger(p.layer) && p.layer > stop && p.layer < L)); // bad layers still throw
@@ -355,7 +486,8 @@ class OnnxLanguageModel implements LanguageModel {
     let s = this.lensSessions.get(softcap);
     if (!s) {
       const file = path.join(this.built.dir, softcap ? 'lens.onnx' : 'lens-nocap.onnx');
-      if (!fs.existsSync(file)) writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap, this.half));
+      if (!fs.existsSync(file))
+        writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap, this.half));
       s = await ort.InferenceSession.create(file, sessionOptions(this.built.opts));
       this.lensSessions.set(softcap, s);
     }
@@ -372,7 +504,8 @@ class OnnxLanguageModel implements LanguageModel {
     const batch = padBatch(opts.prompts, this.padId, 'left');
     const { B } = batch;
     const eos = new Set(opts.eosTokenIds ?? this.spec.eosTokenIds);
-    if (opts.rowSeeds && opts.rowSeeds.length !== B) throw new Error(`generate: ${opts.rowSeeds.length} rowSeeds for ${B} prompts`);
+    if (opts.rowSeeds && opts.rowSeeds.length !== B)
+      throw new Error(`generate: ${opts.rowSeeds.length} rowSeeds for ${B} prompts`);
     const rands = Array.from({ length: B }, (_, b) => seedrandom(opts.rowSeeds?.[b] ?? `${opts.seed ?? 0}/${b}`));
     const sampling = resolveSampling(opts, this.info.generationDefaults);
     // the repetition penalty's memory: each row's real prompt tokens, then what it generates (transformers also
@@ -382,18 +515,27 @@ class OnnxLanguageModel implements LanguageModel {
     const seen = batch.mask.map((r) => r.reduce((a, b) => a + b, 0));
     const lora = this.loraFeed(B, opts.loraScale);
     let past = this.emptyPast(B);
-    let ids = batch.ids, T = batch.T;
+    let ids = batch.ids,
+      T = batch.T;
     let positions = positionIds(batch.mask, T);
     const tokens: number[][] = Array.from({ length: B }, () => []);
     const done = new Array(B).fill(false);
     for (let step = 0; step < opts.maxNewTokens && done.includes(false); step++) {
       const lastRows = BigInt64Array.from({ length: B }, (_, b) => BigInt(b * T + T - 1));
       const feeds: Feeds = {
-        input_ids: i64(ids, [B, T]), position_ids: i64(positions, [B, T]), logit_rows: i64(lastRows, [B]),
-        ...this.maskFeeds(keyMask, T), ...past,
-        ...this.interventionFeeds(B, T, new Array(B).fill(T), opts.steer), ...lora, ...this.continueFeeds(L),
+        input_ids: i64(ids, [B, T]),
+        position_ids: i64(positions, [B, T]),
+        logit_rows: i64(lastRows, [B]),
+        ...this.maskFeeds(keyMask, T),
+        ...past,
+        ...this.interventionFeeds(B, T, new Array(B).fill(T), opts.steer),
+        ...lora,
+        ...this.continueFeeds(L),
       };
-      const fetches = ['logits', ...Array.from({ length: L }, (_, i) => [`present_key.${i}`, `present_value.${i}`]).flat()];
+      const fetches = [
+        'logits',
+        ...Array.from({ length: L }, (_, i) => [`present_key.${i}`, `present_value.${i}`]).flat(),
+      ];
       const out = await this.session.run(feeds, fetches);
       const logits = out.logits.data as Float32Array;
       const V = this.spec.vocab;
@@ -437,7 +579,8 @@ class OnnxLanguageModel implements LanguageModel {
     } finally {
       fs.closeSync(fd);
     }
-    if (e.dtype === 'float16') return { data: fromHalf(new Uint16Array(buf.buffer, buf.byteOffset, e.length / 2)), dims: e.dims };
+    if (e.dtype === 'float16')
+      return { data: fromHalf(new Uint16Array(buf.buffer, buf.byteOffset, e.length / 2)), dims: e.dims };
     return { data: new Float32Array(buf.buffer, buf.byteOffset, e.length / 4), dims: e.dims };
   }
 

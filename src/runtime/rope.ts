@@ -39,9 +39,12 @@ export function ropeSpec(p: RopeParams, headDim: number, maxPositions: number, w
     case 'linear':
       return { invFreq: base.map((f) => f / (p.factor ?? 1)), attentionFactor: 1, rotaryDim };
     case 'llama3': {
-      const factor = p.factor ?? 8, lo = p.low_freq_factor ?? 1, hi = p.high_freq_factor ?? 4;
+      const factor = p.factor ?? 8,
+        lo = p.low_freq_factor ?? 1,
+        hi = p.high_freq_factor ?? 4;
       const oldCtx = p.original_max_position_embeddings ?? 8192;
-      const loWave = oldCtx / lo, hiWave = oldCtx / hi;
+      const loWave = oldCtx / lo,
+        hiWave = oldCtx / hi;
       const inv = base.map((f) => {
         const wave = (2 * Math.PI) / f;
         if (wave < hiWave) return f;
@@ -55,9 +58,11 @@ export function ropeSpec(p: RopeParams, headDim: number, maxPositions: number, w
       // transformers' _compute_yarn_parameters (no truncation variant)
       const factor = p.factor ?? 1;
       const orig = p.original_max_position_embeddings ?? maxPositions;
-      const betaFast = p.beta_fast ?? 32, betaSlow = p.beta_slow ?? 1;
+      const betaFast = p.beta_fast ?? 32,
+        betaSlow = p.beta_slow ?? 1;
       const mscale = (s: number, m = 1) => (s <= 1 ? 1 : 0.1 * m * Math.log(s) + 1);
-      const attentionFactor = p.attention_factor ??
+      const attentionFactor =
+        p.attention_factor ??
         (p.mscale && p.mscale_all_dim ? mscale(factor, p.mscale) / mscale(factor, p.mscale_all_dim) : mscale(factor));
       const corrDim = (rot: number) => (rotaryDim * Math.log(orig / (rot * 2 * Math.PI))) / (2 * Math.log(theta));
       const low = Math.max(Math.floor(corrDim(betaFast)), 0);

@@ -4,7 +4,18 @@ import { InputError } from '../errors.ts';
 import fs from 'node:fs';
 
 export type SafeDType = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
-const BYTES: Record<SafeDType, number> = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+const BYTES: Record<SafeDType, number> = {
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
+};
 
 export interface TensorEntry {
   name: string;
@@ -23,14 +34,19 @@ export class SafetensorsError extends InputError {}
 export function readSafetensorsHeader(file: string): Map<string, TensorEntry> {
   if (!fs.existsSync(file)) throw new SafetensorsError(`${file}: file not found`);
   const size = fs.statSync(file).size;
-  if (size < 8) throw new SafetensorsError(`${file}: truncated safetensors file (${size} bytes, need at least 8 for the header length)`);
+  if (size < 8)
+    throw new SafetensorsError(
+      `${file}: truncated safetensors file (${size} bytes, need at least 8 for the header length)`,
+    );
   const fd = fs.openSync(file, 'r');
   try {
     const lenBuf = Buffer.alloc(8);
     fs.readSync(fd, lenBuf, 0, 8, 0);
     const headerLen = Number(lenBuf.readBigUInt64LE(0));
     if (headerLen > size - 8 || headerLen > 100_000_000)
-      throw new SafetensorsError(`${file}: header length ${headerLen} goes beyond the file (${size} bytes): truncated or not a safetensors file`);
+      throw new SafetensorsError(
+        `${file}: header length ${headerLen} goes beyond the file (${size} bytes): truncated or not a safetensors file`,
+      );
     const headerBuf = Buffer.alloc(headerLen);
     fs.readSync(fd, headerBuf, 0, headerLen, 8);
     let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
@@ -47,13 +63,20 @@ export function readSafetensorsHeader(file: string): Map<string, TensorEntry> {
       if (name === '__metadata__') continue;
       checkEntry(file, name, info);
       const dtype = info.dtype as SafeDType;
-      if (!(dtype in BYTES)) throw new SafetensorsError(`${file}: tensor '${name}' has unknown dtype '${info.dtype}' (expected one of ${Object.keys(BYTES).join(', ')})`);
+      if (!(dtype in BYTES))
+        throw new SafetensorsError(
+          `${file}: tensor '${name}' has unknown dtype '${info.dtype}' (expected one of ${Object.keys(BYTES).join(', ')})`,
+        );
       const [begin, end] = info.data_offsets;
       const count = info.shape.reduce((a, b) => a * b, 1);
       if (end - begin !== count * BYTES[dtype])
-        throw new SafetensorsError(`${file}: tensor '${name}' has shape [${info.shape}] ${dtype} = ${count * BYTES[dtype]} bytes but its data_offsets span ${end - begin} bytes`);
+        throw new SafetensorsError(
+          `${file}: tensor '${name}' has shape [${info.shape}] ${dtype} = ${count * BYTES[dtype]} bytes but its data_offsets span ${end - begin} bytes`,
+        );
       if (dataStart + end > size)
-        throw new SafetensorsError(`${file}: tensor '${name}' data ends at byte ${dataStart + end}, beyond the end of the file (${size} bytes): truncated file`);
+        throw new SafetensorsError(
+          `${file}: tensor '${name}' data ends at byte ${dataStart + end}, beyond the end of the file (${size} bytes): truncated file`,
+        );
       entries.set(name, { name, dtype, shape: info.shape, offset: dataStart + begin, byteLength: end - begin, file });
     }
     return entries;
@@ -65,17 +88,28 @@ export function readSafetensorsHeader(file: string): Map<string, TensorEntry> {
 const isIndex = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
 
 /** One header entry must be {dtype, shape: [non-negative ints], data_offsets: [begin, end]}. */
-function checkEntry(file: string, name: string, info: unknown): asserts info is { dtype: string; shape: number[]; data_offsets: [number, number] } {
+function checkEntry(
+  file: string,
+  name: string,
+  info: unknown,
+): asserts info is { dtype: string; shape: number[]; data_offsets: [number, number] } {
   const where = `${file}: header entry of tensor '${name}'`;
   if (info === null || typeof info !== 'object' || Array.isArray(info))
     throw new SafetensorsError(`${where} is ${JSON.stringify(info)}; expected {dtype, shape, data_offsets}`);
   const e = info as Record<string, unknown>;
-  if (typeof e.dtype !== 'string') throw new SafetensorsError(`${file}: tensor '${name}' has dtype ${JSON.stringify(e.dtype)}; expected a string such as 'F32'`);
+  if (typeof e.dtype !== 'string')
+    throw new SafetensorsError(
+      `${file}: tensor '${name}' has dtype ${JSON.stringify(e.dtype)}; expected a string such as 'F32'`,
+    );
   if (!Array.isArray(e.shape) || !e.shape.every(isIndex))
-    throw new SafetensorsError(`${file}: tensor '${name}' has shape ${JSON.stringify(e.shape) ?? 'undefined'}; expected an array of non-negative integers`);
+    throw new SafetensorsError(
+      `${file}: tensor '${name}' has shape ${JSON.stringify(e.shape) ?? 'undefined'}; expected an array of non-negative integers`,
+    );
   const off = e.data_offsets;
   if (!Array.isArray(off) || off.length !== 2 || !off.every(isIndex) || off[0] > off[1])
-    throw new SafetensorsError(`${file}: tensor '${name}' has data_offsets ${JSON.stringify(off) ?? 'undefined'}; expected [begin, end] with 0 <= begin <= end`);
+    throw new SafetensorsError(
+      `${file}: tensor '${name}' has data_offsets ${JSON.stringify(off) ?? 'undefined'}; expected [begin, end] with 0 <= begin <= end`,
+    );
 }
 
 /** Reads a tensor and converts it to float32. */
@@ -111,7 +145,9 @@ export function toFloat32(raw: Uint8Array, dtype: SafeDType, what: string): Floa
       for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(i * 2, true));
       return out;
     default:
-      throw new SafetensorsError(`${what}: dtype ${dtype} is not a floating-point weight type (expected F32, BF16, F16 or F64)`);
+      throw new SafetensorsError(
+        `${what}: dtype ${dtype} is not a floating-point weight type (expected F32, BF16, F16 or F64)`,
+      );
   }
 }
 

@@ -49,7 +49,8 @@ function kthLargest(xs: Float64Array | Float32Array, k: number): number {
     } else if (x > heap[0]) {
       heap[0] = x;
       for (let i = 0; ; ) {
-        const l = 2 * i + 1, r = l + 1;
+        const l = 2 * i + 1,
+          r = l + 1;
         let m = i;
         if (l < n && heap[l] < heap[m]) m = l;
         if (r < n && heap[r] < heap[m]) m = r;
@@ -110,10 +111,11 @@ function nucleusOrder(probs: Float64Array, mass: number): number[] {
   for (let cut = max * 1e-2; cut > max * 1e-12; cut *= 1e-2) {
     const kept: number[] = [];
     let held = 0;
-    for (let i = 0; i < V; i++) if (probs[i] >= cut) {
-      kept.push(i);
-      held += probs[i];
-    }
+    for (let i = 0; i < V; i++)
+      if (probs[i] >= cut) {
+        kept.push(i);
+        held += probs[i];
+      }
     // a margin for rounding: the sorted prefix sums the same terms in another order
     if (held > mass * (1 + 1e-9)) return kept.sort((a, b) => probs[b] - probs[a] || a - b);
   }
@@ -158,7 +160,14 @@ export function probabilitySampling(s: SamplingSettings): boolean {
  * Top-k as TopKLogitsWarper: tokens whose logit is below the k-th largest are left out and the rest
  * renormalised (the draw walks r·mass over what is kept, which equals a softmax over the kept tokens).
  */
-export function drawFromProbs(probs: Float32Array, logits: Float32Array, offset: number, V: number, topK: number, rand: () => number): number {
+export function drawFromProbs(
+  probs: Float32Array,
+  logits: Float32Array,
+  offset: number,
+  V: number,
+  topK: number,
+  rand: () => number,
+): number {
   const kth = topK > 0 && topK < V ? kthLargest(logits.subarray(offset, offset + V), topK) : -Infinity;
   let mass = 1;
   if (kth > -Infinity) {
@@ -180,7 +189,14 @@ export function drawFromProbs(probs: Float32Array, logits: Float32Array, offset:
 let scoreScratch = new Float64Array(0);
 
 /** The next token of one row: logits[offset, offset+V) of the model, the row's tokens so far (prompt + generated). */
-export function nextToken(logits: Float32Array, offset: number, V: number, seen: Iterable<number>, s: SamplingSettings, rand: () => number): number {
+export function nextToken(
+  logits: Float32Array,
+  offset: number,
+  V: number,
+  seen: Iterable<number>,
+  s: SamplingSettings,
+  rand: () => number,
+): number {
   if (scoreScratch.length < V) scoreScratch = new Float64Array(V);
   const scores = scoreScratch.subarray(0, V);
   for (let i = 0; i < V; i++) scores[i] = logits[offset + i];

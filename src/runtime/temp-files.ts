@@ -76,7 +76,9 @@ export function sweepStaleTemps(root: string, minAgeMs = 60_000): string[] {
         if (Date.now() - fs.statSync(file).mtimeMs < minAgeMs) continue;
         fs.rmSync(file, { force: true });
         removed.push(file);
-      } catch { /* gone meanwhile */ }
+      } catch {
+        /* gone meanwhile */
+      }
     }
   }
   return removed;

@@ -4,22 +4,38 @@
 import type { ModelSpec } from './config.ts';
 
 /** A decoder linear in the checkpoint: its module, the output rows it takes (packed modules), Conv1D layout. */
-export interface LinearSource { module: string; rows?: [number, number]; conv1d?: boolean }
+export interface LinearSource {
+  module: string;
+  rows?: [number, number];
+  conv1d?: boolean;
+}
 
 /** [in, out] of each logical linear kind. */
 export function linearDims(spec: ModelSpec): Record<string, [number, number]> {
-  const qd = spec.heads * spec.headDim, kd = spec.kvHeads * spec.headDim, H = spec.hidden, I = spec.intermediate;
+  const qd = spec.heads * spec.headDim,
+    kd = spec.kvHeads * spec.headDim,
+    H = spec.hidden,
+    I = spec.intermediate;
   return {
-    q: [H, qd], k: [H, kd], v: [H, kd], o: [qd, H],
-    gate: [H, I], up: [H, I], down: [I, H],
-    fc: [H, I], proj: [I, H],
+    q: [H, qd],
+    k: [H, kd],
+    v: [H, kd],
+    o: [qd, H],
+    gate: [H, I],
+    up: [H, I],
+    down: [I, H],
+    fc: [H, I],
+    proj: [I, H],
   };
 }
 
 /** Where logical linear `kind` of layer i lives in the checkpoint. */
 export function linearSource(spec: ModelSpec, i: number, kind: string): LinearSource {
-  const qd = spec.heads * spec.headDim, kd = spec.kvHeads * spec.headDim, I = spec.intermediate;
-  const attn = `model.layers.${i}.self_attn`, mlp = `model.layers.${i}.mlp`;
+  const qd = spec.heads * spec.headDim,
+    kd = spec.kvHeads * spec.headDim,
+    I = spec.intermediate;
+  const attn = `model.layers.${i}.self_attn`,
+    mlp = `model.layers.${i}.mlp`;
   switch (spec.family.naming) {
     case 'hf':
       return { module: ['gate', 'up', 'down'].includes(kind) ? `${mlp}.${kind}_proj` : `${attn}.${kind}_proj` };
@@ -31,7 +47,8 @@ export function linearSource(spec: ModelSpec, i: number, kind: string): LinearSo
       return { module: kind === 'o' ? `${attn}.o_proj` : `${mlp}.down_proj` };
     }
     case 'gpt2': {
-      const h = `transformer.h.${i}`, H = spec.hidden;
+      const h = `transformer.h.${i}`,
+        H = spec.hidden;
       const qkv: Record<string, [number, number]> = { q: [0, H], k: [H, 2 * H], v: [2 * H, 3 * H] };
       if (kind in qkv) return { module: `${h}.attn.c_attn`, rows: qkv[kind], conv1d: true };
       const m: Record<string, string> = { o: `${h}.attn.c_proj`, fc: `${h}.mlp.c_fc`, proj: `${h}.mlp.c_proj` };
@@ -42,15 +59,21 @@ export function linearSource(spec: ModelSpec, i: number, kind: string): LinearSo
 
 /** Norm weights (and LayerNorm biases) of layer i by logical role. */
 export function normSources(spec: ModelSpec, i: number): Record<string, string> {
-  if (spec.family.naming === 'gpt2') return { attn_norm: `transformer.h.${i}.ln_1`, mlp_norm: `transformer.h.${i}.ln_2` };
+  if (spec.family.naming === 'gpt2')
+    return { attn_norm: `transformer.h.${i}.ln_1`, mlp_norm: `transformer.h.${i}.ln_2` };
   const l = `model.layers.${i}`;
   switch (spec.family.layout) {
-    case 'pre': return { attn_norm: `${l}.input_layernorm`, mlp_norm: `${l}.post_attention_layernorm` };
-    case 'sandwich': return {
-      attn_norm: `${l}.input_layernorm`, attn_post_norm: `${l}.post_attention_layernorm`,
-      mlp_norm: `${l}.pre_feedforward_layernorm`, mlp_post_norm: `${l}.post_feedforward_layernorm`,
-    };
-    case 'post': return { attn_post_norm: `${l}.post_attention_layernorm`, mlp_post_norm: `${l}.post_feedforward_layernorm` };
+    case 'pre':
+      return { attn_norm: `${l}.input_layernorm`, mlp_norm: `${l}.post_attention_layernorm` };
+    case 'sandwich':
+      return {
+        attn_norm: `${l}.input_layernorm`,
+        attn_post_norm: `${l}.post_attention_layernorm`,
+        mlp_norm: `${l}.pre_feedforward_layernorm`,
+        mlp_post_norm: `${l}.post_feedforward_layernorm`,
+      };
+    case 'post':
+      return { attn_post_norm: `${l}.post_attention_layernorm`, mlp_post_norm: `${l}.post_feedforward_layernorm` };
   }
 }
 
@@ -64,6 +87,7 @@ export function hasBias(spec: ModelSpec, kind: string): boolean {
   return ['q', 'k', 'v'].includes(kind) ? spec.qkvBias : kind === 'o' ? spec.outBias : spec.mlpBias;
 }
 
-export const embeddingName = (spec: ModelSpec) => (spec.family.naming === 'gpt2' ? 'transformer.wte.weight' : 'model.embed_tokens.weight');
+export const embeddingName = (spec: ModelSpec) =>
+  spec.family.naming === 'gpt2' ? 'transformer.wte.weight' : 'model.embed_tokens.weight';
 export const finalNormSource = (spec: ModelSpec) => (spec.family.naming === 'gpt2' ? 'transformer.ln_f' : 'model.norm');
 export const qkNormSource = (i: number, which: 'q' | 'k') => `model.layers.${i}.self_attn.${which}_norm`;

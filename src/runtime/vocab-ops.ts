@@ -31,10 +31,16 @@ const sessions = new Map<string, Promise<ort.InferenceSession>>();
 function session(name: string, graph: () => Uint8Array): Promise<ort.InferenceSession> {
   let s = sessions.get(name);
   if (!s) {
-    sessions.set(name, (s = ort.InferenceSession.create(graph(), {
-      executionProviders: ['cpu'], executionMode: 'sequential', intraOpNumThreads: 1, interOpNumThreads: 1,
-      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
-    })));
+    sessions.set(
+      name,
+      (s = ort.InferenceSession.create(graph(), {
+        executionProviders: ['cpu'],
+        executionMode: 'sequential',
+        intraOpNumThreads: 1,
+        interOpNumThreads: 1,
+        extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+      })),
+    );
   }
   return s;
 }
@@ -44,7 +50,12 @@ function checkRows(what: string, logits: Float32Array, N: number, V: number): vo
 }
 
 /** probs[N, V] = softmax(logits[N, V] / temperature), temperature > 0. */
-export async function softmaxRows(logits: Float32Array, N: number, V: number, temperature: number): Promise<Float32Array> {
+export async function softmaxRows(
+  logits: Float32Array,
+  N: number,
+  V: number,
+  temperature: number,
+): Promise<Float32Array> {
   checkRows('softmaxRows', logits, N, V);
   if (!(temperature > 0)) throw new Error(`softmaxRows: temperature must be > 0, got ${temperature}`);
   const out = await (await session('softmax', softmaxGraph)).run({
@@ -58,7 +69,9 @@ export async function softmaxRows(logits: Float32Array, N: number, V: number, te
 export async function tokenNll(logits: Float32Array, V: number, targets: ArrayLike<number>): Promise<Float32Array> {
   const N = targets.length;
   checkRows('tokenNll', logits, N, V);
-  for (let i = 0; i < N; i++) if (!(targets[i] >= 0 && targets[i] < V)) throw new Error(`tokenNll: target ${targets[i]} of row ${i} is outside the vocabulary (0..${V - 1})`);
+  for (let i = 0; i < N; i++)
+    if (!(targets[i] >= 0 && targets[i] < V))
+      throw new Error(`tokenNll: target ${targets[i]} of row ${i} is outside the vocabulary (0..${V - 1})`);
   const out = await (await session('nll', nllGraph)).run({
     logits: new ort.Tensor('float32', logits, [N, V]),
     targets: new ort.Tensor('int64', BigInt64Array.from(Array.from(targets), BigInt), [N]),

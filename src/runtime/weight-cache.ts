@@ -11,7 +11,11 @@ import { writeWeights, type WeightIndex } from './weights.ts';
 type Plan = Parameters<typeof writeWeights>[0];
 
 /** weights.json */
-interface StoredIndex { bytes: number; sha256: string; tensors: WeightIndex }
+interface StoredIndex {
+  bytes: number;
+  sha256: string;
+  tensors: WeightIndex;
+}
 
 function parseIndex(indexFile: string): StoredIndex | string {
   let raw: unknown;
@@ -21,23 +25,36 @@ function parseIndex(indexFile: string): StoredIndex | string {
     return `${indexFile}: not valid JSON (${(e as Error).message})`;
   }
   const idx = raw as Partial<StoredIndex>;
-  const entriesOk = idx.tensors && typeof idx.tensors === 'object' && Object.keys(idx.tensors).length > 0 &&
-    Object.values(idx.tensors).every((e) => Number.isInteger(e?.offset) && Number.isInteger(e?.length) && Array.isArray(e?.dims));
-  if (!Number.isInteger(idx.bytes) || typeof idx.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(idx.sha256) || !entriesOk)
+  const entriesOk =
+    idx.tensors &&
+    typeof idx.tensors === 'object' &&
+    Object.keys(idx.tensors).length > 0 &&
+    Object.values(idx.tensors).every(
+      (e) => Number.isInteger(e?.offset) && Number.isInteger(e?.length) && Array.isArray(e?.dims),
+    );
+  if (
+    !Number.isInteger(idx.bytes) ||
+    typeof idx.sha256 !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(idx.sha256) ||
+    !entriesOk
+  )
     return `${indexFile}: not a weight index (expected {bytes, sha256, tensors: {name: {offset, length, dims}}})`;
   return idx as StoredIndex;
 }
 
 /** The reason the cached weights cannot be used, or their index. */
 function verify(dir: string, cacheRoot: string): StoredIndex | string | null {
-  const weightsFile = path.join(dir, 'weights.bin'), indexFile = path.join(dir, 'weights.json');
+  const weightsFile = path.join(dir, 'weights.bin'),
+    indexFile = path.join(dir, 'weights.json');
   if (!fs.existsSync(indexFile) || !fs.existsSync(weightsFile)) return null;
   const idx = parseIndex(indexFile);
   if (typeof idx === 'string') return idx;
   const size = fs.statSync(weightsFile).size;
-  if (size !== idx.bytes) return `${weightsFile}: ${size} bytes, its index says ${idx.bytes} (truncated or overwritten)`;
+  if (size !== idx.bytes)
+    return `${weightsFile}: ${size} bytes, its index says ${idx.bytes} (truncated or overwritten)`;
   const digest = hashFile(weightsFile, fileHashMemo(cacheRoot));
-  if (digest !== idx.sha256) return `${weightsFile}: checksum ${digest.slice(0, 16)}… does not match its index (${idx.sha256.slice(0, 16)}…): the file was changed or damaged`;
+  if (digest !== idx.sha256)
+    return `${weightsFile}: checksum ${digest.slice(0, 16)}… does not match its index (${idx.sha256.slice(0, 16)}…): the file was changed or damaged`;
   return idx;
 }
 

@@ -21,7 +21,9 @@ export function findChatTemplate(folder: string, config: Record<string, unknown>
   const jinja = join(folder, 'chat_template.jinja');
   if (existsSync(jinja)) return readFileSync(jinja, 'utf8');
   const json = join(folder, 'chat_template.json');
-  const field = (existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')).chat_template : config.chat_template) as TemplateField;
+  const field = (
+    existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')).chat_template : config.chat_template
+  ) as TemplateField;
   if (Array.isArray(field)) return (field.find((t) => t.name === 'default') ?? field[0])?.template;
   return field;
 }

@@ -50,7 +50,8 @@ function tokenString(value: unknown): string | undefined {
 function pieceStyle(json: Json): PieceStyle {
   const types = JSON.stringify([json.decoder, json.pre_tokenizer]);
   if (types.includes('"ByteLevel"')) return 'byte-level';
-  if (types.includes('"Metaspace"') || types.includes('ByteFallback') || types.includes('\u2581')) return 'sentencepiece';
+  if (types.includes('"Metaspace"') || types.includes('ByteFallback') || types.includes('\u2581'))
+    return 'sentencepiece';
   return 'plain';
 }
 
@@ -82,7 +83,8 @@ export function loadTokenizer(folder: string): LoadedTokenizer {
   const configEos = idOf(config.eos_token);
   if (configEos !== null) eos.add(configEos);
   for (const id of [generation.eos_token_id].flat()) if (typeof id === 'number') eos.add(id);
-  const padTokenId = idOf(config.pad_token) ?? (typeof generation.pad_token_id === 'number' ? generation.pad_token_id : null);
+  const padTokenId =
+    idOf(config.pad_token) ?? (typeof generation.pad_token_id === 'number' ? generation.pad_token_id : null);
 
   const template = findChatTemplate(folder, config);
   const specials = {
@@ -114,7 +116,9 @@ export function loadTokenizer(folder: string): LoadedTokenizer {
     tokenToId: (token) => tok.token_to_id(token),
     applyChatTemplate(messages, opts = {}) {
       if (template === undefined) {
-        throw new Error(`no chat template in ${folder} (looked for chat_template.jinja, chat_template.json and tokenizer_config.json's chat_template)`);
+        throw new Error(
+          `no chat template in ${folder} (looked for chat_template.jinja, chat_template.json and tokenizer_config.json's chat_template)`,
+        );
       }
       return renderChat(template, messages, opts, specials);
     },

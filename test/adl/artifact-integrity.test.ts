@@ -11,7 +11,10 @@ describe('artifact integrity', () => {
     const warnings: string[] = [];
     const store = new ArtifactStore(tempDir('diffbench-artifacts-'), (w) => warnings.push(w));
     let computed = 0;
-    const compute = async () => { computed++; return value; };
+    const compute = async () => {
+      computed++;
+      return value;
+    };
     await store.step('lens', { layer: 2 }, compute);
     const file = store.fileOf('lens', { layer: 2 });
     damage(file);

@@ -8,7 +8,10 @@ import { readResults } from '../../src/results/store.ts';
 import { tempDir, testCacheDir } from '../helpers.ts';
 
 const run = (args: string[]) =>
-  spawnSync('npx', ['tsx', 'src/cli/adl.ts', ...args], { encoding: 'utf8', env: { ...process.env, DIFFBENCH_CACHE: testCacheDir() } });
+  spawnSync('npx', ['tsx', 'src/cli/adl.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DIFFBENCH_CACHE: testCacheDir() },
+  });
 
 describe('npm run adl', () => {
   it('--help explains the options', () => {
@@ -26,7 +29,16 @@ describe('npm run adl', () => {
 
   it('--json prints one JSON object with the harness result and the output (logs on stderr)', async () => {
     const results = tempDir('adl-cli-');
-    const r = run(['--organism', 'zoo/cake_bake', '--quick', '--no-baselines', '--no-control', '--results', results, '--json']);
+    const r = run([
+      '--organism',
+      'zoo/cake_bake',
+      '--quick',
+      '--no-baselines',
+      '--no-control',
+      '--results',
+      results,
+      '--json',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const { path, result, output } = JSON.parse(r.stdout);
     // the same harness run as npm run bench: the zoo suite's fast settings, its result file layout

@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { topK } from '../../src/adl/topk.ts';
 
 const bySort = (v: ArrayLike<number>, k: number) =>
-  Array.from({ length: v.length }, (_, i) => i).sort((a, b) => v[b] - v[a] || a - b).slice(0, Math.min(k, v.length));
+  Array.from({ length: v.length }, (_, i) => i)
+    .sort((a, b) => v[b] - v[a] || a - b)
+    .slice(0, Math.min(k, v.length));
 
 describe('topK', () => {
   const rng = seedrandom('topk-test');
@@ -16,7 +18,8 @@ describe('topK', () => {
   ];
   for (const [name, values] of cases) {
     it(`equals the sorted prefix: ${name}`, () => {
-      for (const k of [1, 5, 20, 100, values.length, values.length + 3]) expect(topK(values, k)).toEqual(bySort(values, k));
+      for (const k of [1, 5, 20, 100, values.length, values.length + 3])
+        expect(topK(values, k)).toEqual(bySort(values, k));
     });
   }
   it('k = 0 and NaN values behave as the sort defines', () => {

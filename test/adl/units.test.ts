@@ -67,8 +67,14 @@ describe('patchscope', () => {
     const id = tok.encode(' cake', { addSpecialTokens: false })[0];
     const last = model.info.numLayers - 1;
     const scales = await patchscopeScales(model, await unembeddingRow(id), {
-      layer: last, targetNorm: 25, scales: [0.5, 20, 200], intersectionTopK: 16384, tokensK: 20, loraScale: 1,
-      encode: (t) => tok.encode(t), displayToken: (t) => tok.displayToken(t),
+      layer: last,
+      targetNorm: 25,
+      scales: [0.5, 20, 200],
+      intersectionTopK: 16384,
+      tokensK: 20,
+      loraScale: 1,
+      encode: (t) => tok.encode(t),
+      displayToken: (t) => tok.displayToken(t),
     });
     expect(scales.map((s) => s.scale)).toEqual([0.5, 20, 200]);
     expect(scales[2].tokenIds[0]).toBe(id);
@@ -80,7 +86,15 @@ describe('patchscope', () => {
   });
   it('keeps only tokens in the top-k of all three prompts', async () => {
     const v = await unembeddingRow(tok.encode(' cake', { addSpecialTokens: false })[0]);
-    const opts = { layer: 2, targetNorm: 25, scales: [1], tokensK: 20, loraScale: 1, encode: (t: string) => tok.encode(t), displayToken: (t: number) => tok.displayToken(t) };
+    const opts = {
+      layer: 2,
+      targetNorm: 25,
+      scales: [1],
+      tokensK: 20,
+      loraScale: 1,
+      encode: (t: string) => tok.encode(t),
+      displayToken: (t: number) => tok.displayToken(t),
+    };
     const wide = await patchscopeScales(model, v, { ...opts, intersectionTopK: 16384 });
     const narrow = await patchscopeScales(model, v, { ...opts, intersectionTopK: 3 });
     expect(narrow[0].tokenIds.length).toBeLessThanOrEqual(3);
@@ -95,11 +109,12 @@ describe('patchscope', () => {
 /** A grader that reads the text: coherent while the sample repeats no word 3 times. */
 const noTripleWord: CoherenceGrader = {
   grader: { id: 'test/no-triple-word', version: '1' },
-  grade: async (texts) => texts.map((t) => {
-    const counts = new Map<string, number>();
-    for (const w of t.split(/\s+/).filter(Boolean)) counts.set(w, (counts.get(w) ?? 0) + 1);
-    return Math.max(0, ...counts.values()) >= 3 ? 'INCOHERENT' : 'COHERENT';
-  }),
+  grade: async (texts) =>
+    texts.map((t) => {
+      const counts = new Map<string, number>();
+      for (const w of t.split(/\s+/).filter(Boolean)) counts.set(w, (counts.get(w) ?? 0) + 1);
+      return Math.max(0, ...counts.values()) >= 3 ? 'INCOHERENT' : 'COHERENT';
+    }),
 };
 
 describe('threshold search', () => {
@@ -109,7 +124,11 @@ describe('threshold search', () => {
   it('finds the largest coherent strength within the search resolution, 7 strengths per round', async () => {
     const batches: number[][] = [];
     const trace = await binarySearchThreshold({
-      low: 0, high: 100, steps: 12, batchSteps: 3, coherenceThreshold: 75,
+      low: 0,
+      high: 100,
+      steps: 12,
+      batchSteps: 3,
+      coherenceThreshold: 75,
       evaluate: async (s) => {
         batches.push(s);
         return s.map((x) => (x <= 37.3 ? 100 : 50));
@@ -126,19 +145,29 @@ describe('threshold search', () => {
     const vector = Float32Array.from({ length: H }, (_, i) => Math.sin(7 * i) * (20 / Math.sqrt(H / 2)));
     const rows: number[] = [];
     const counted = new Proxy(model, {
-      get: (target, prop, receiver) => prop === 'generate'
-        ? (o: { prompts: number[][] }) => (rows.push(o.prompts.length), target.generate(o as never))
-        : Reflect.get(target, prop, receiver),
+      get: (target, prop, receiver) =>
+        prop === 'generate'
+          ? (o: { prompts: number[][] }) => (rows.push(o.prompts.length), target.generate(o as never))
+          : Reflect.get(target, prop, receiver),
     });
     const steerer = new Steerer({ model: counted, layer: 2, vector, decode: (ids) => tok.decode(ids) });
     const prompts = ['The weather today', 'My favourite food'].map((p) => tok.encode(p));
-    const cfg = { steps: 3, samplesPerStrength: 4, coherenceThreshold: 75, maxStrength: 4, maxNewTokens: 16, temperature: 0.8, topK: 0 };
+    const cfg = {
+      steps: 3,
+      samplesPerStrength: 4,
+      coherenceThreshold: 75,
+      maxStrength: 4,
+      maxNewTokens: 16,
+      temperature: 0.8,
+      topK: 0,
+    };
     const search = async (batchSteps: number) => {
       rows.length = 0;
       const r = await findSteeringThreshold(steerer, prompts, noTripleWord, { ...cfg, batchSteps }, 'seed');
       return { r, generated: rows.reduce((a, b) => a + b, 0) };
     };
-    const one = await search(1), seven = await search(3);
+    const one = await search(1),
+      seven = await search(3);
     expect(one.r.thresholds).toEqual(seven.r.thresholds);
     // every strength both evaluated got the same coherence (same draws whatever else shares the batch)
     for (const [p, trace] of one.r.traces.entries())
@@ -149,35 +178,72 @@ describe('threshold search', () => {
     // one per round: 3 + 1 strengths x 4 samples; seven per round: 7 + 1
     expect(one.generated).toBe((3 + 1) * 4);
     expect(seven.generated).toBe((7 + 1) * 4);
-    console.log(`search thresholds ${one.r.thresholds.join(', ')}; coherences ${JSON.stringify(one.r.traces.map((t) => t.evaluated))}`);
+    console.log(
+      `search thresholds ${one.r.thresholds.join(', ')}; coherences ${JSON.stringify(one.r.traces.map((t) => t.evaluated))}`,
+    );
   });
   it('searches two directions together in shared generate calls (SampleBatch) with the results of each alone', async () => {
     const H = model.info.hiddenSize;
-    const directions = [3, 11].map((k) => Float32Array.from({ length: H }, (_, i) => Math.sin(k * i) * (20 / Math.sqrt(H / 2))));
+    const directions = [3, 11].map((k) =>
+      Float32Array.from({ length: H }, (_, i) => Math.sin(k * i) * (20 / Math.sqrt(H / 2))),
+    );
     const calls: number[] = [];
     const counted = new Proxy(model, {
-      get: (target, prop, receiver) => prop === 'generate'
-        ? (o: { prompts: number[][] }) => (calls.push(o.prompts.length), target.generate(o as never))
-        : Reflect.get(target, prop, receiver),
+      get: (target, prop, receiver) =>
+        prop === 'generate'
+          ? (o: { prompts: number[][] }) => (calls.push(o.prompts.length), target.generate(o as never))
+          : Reflect.get(target, prop, receiver),
     });
     const prompts = ['The weather today', 'My favourite food'].map((p) => tok.encode(p));
-    const cfg = { steps: 4, batchSteps: 1, samplesPerStrength: 4, coherenceThreshold: 75, maxStrength: 4, maxNewTokens: 16, temperature: 0.8, topK: 0 };
+    const cfg = {
+      steps: 4,
+      batchSteps: 1,
+      samplesPerStrength: 4,
+      coherenceThreshold: 75,
+      maxStrength: 4,
+      maxNewTokens: 16,
+      temperature: 0.8,
+      topK: 0,
+    };
     const decode = (ids: number[]) => tok.decode(ids);
     const alone = [];
-    for (const vector of directions) alone.push(await findSteeringThreshold(new Steerer({ model: counted, layer: 2, vector, decode }), prompts, noTripleWord, cfg, 'seed'));
+    for (const vector of directions)
+      alone.push(
+        await findSteeringThreshold(
+          new Steerer({ model: counted, layer: 2, vector, decode }),
+          prompts,
+          noTripleWord,
+          cfg,
+          'seed',
+        ),
+      );
     const aloneCalls = calls.length;
     calls.length = 0;
     const batch = new SampleBatch({ model: counted, decode });
-    const together = await Promise.all(directions.map(async (vector, i) => {
-      const participant = batch.join();
-      try {
-        // the second direction on another layer: one call steers each row at its own layer
-        return await findSteeringThreshold(new Steerer({ model: counted, layer: 2 + i, vector, decode, batch: participant }), prompts, noTripleWord, cfg, 'seed');
-      } finally {
-        participant.leave();
-      }
-    }));
-    const layer3 = await findSteeringThreshold(new Steerer({ model, layer: 3, vector: directions[1], decode }), prompts, noTripleWord, cfg, 'seed');
+    const together = await Promise.all(
+      directions.map(async (vector, i) => {
+        const participant = batch.join();
+        try {
+          // the second direction on another layer: one call steers each row at its own layer
+          return await findSteeringThreshold(
+            new Steerer({ model: counted, layer: 2 + i, vector, decode, batch: participant }),
+            prompts,
+            noTripleWord,
+            cfg,
+            'seed',
+          );
+        } finally {
+          participant.leave();
+        }
+      }),
+    );
+    const layer3 = await findSteeringThreshold(
+      new Steerer({ model, layer: 3, vector: directions[1], decode }),
+      prompts,
+      noTripleWord,
+      cfg,
+      'seed',
+    );
     expect(together[0]).toEqual(alone[0]);
     expect(together[1]).toEqual(layer3);
     expect(calls.length).toBeLessThan(aloneCalls);
@@ -188,11 +254,21 @@ describe('threshold search', () => {
     const vector = Float32Array.from({ length: H }, (_, i) => Math.sin(5 * i) * (20 / Math.sqrt(H / 2)));
     let calls = 0;
     const counted = new Proxy(model, {
-      get: (target, prop, receiver) => prop === 'generate' ? (o: never) => (calls++, target.generate(o)) : Reflect.get(target, prop, receiver),
+      get: (target, prop, receiver) =>
+        prop === 'generate' ? (o: never) => (calls++, target.generate(o)) : Reflect.get(target, prop, receiver),
     });
     const steerer = new Steerer({ model: counted, layer: 2, vector, decode: (ids) => tok.decode(ids) });
     const [a, b, c] = ['The weather today', 'My favourite food', 'In the morning I'].map((p) => tok.encode(p));
-    const cfg = { steps: 4, batchSteps: 1, samplesPerStrength: 4, coherenceThreshold: 75, maxStrength: 4, maxNewTokens: 16, temperature: 0.8, topK: 0 };
+    const cfg = {
+      steps: 4,
+      batchSteps: 1,
+      samplesPerStrength: 4,
+      coherenceThreshold: 75,
+      maxStrength: 4,
+      maxNewTokens: 16,
+      temperature: 0.8,
+      topK: 0,
+    };
     const all = await findSteeringThreshold(steerer, [a, b, c], noTripleWord, cfg, 'seed');
     expect(calls).toBe(all.thresholds[0] > 0 ? 4 + 2 : 4);
     // the third prompt's search draws on its own streams (seed/threshold/2/j): compare with a search of [a, c] where c is second
@@ -202,7 +278,14 @@ describe('threshold search', () => {
     expect(all.avgThreshold).toBeCloseTo((all.thresholds[0] + all.thresholds[1] + all.thresholds[2]) / 3, 12);
   });
   it('returns 0 when nothing is coherent', async () => {
-    const trace = await binarySearchThreshold({ low: 0, high: 10, steps: 6, batchSteps: 3, coherenceThreshold: 75, evaluate: async (s) => s.map(() => 0) });
+    const trace = await binarySearchThreshold({
+      low: 0,
+      high: 10,
+      steps: 6,
+      batchSteps: 3,
+      coherenceThreshold: 75,
+      evaluate: async (s) => s.map(() => 0),
+    });
     expect(trace.threshold).toBe(0);
   });
 });
@@ -213,8 +296,11 @@ describe('streaming means', () => {
     const pair = { base: model, finetuned: model, baseScale: 0, finetunedScale: 1 };
     const [a] = await collectMeans(pair, docs, { layers: [2], batchSize: 3, skipTokens: 5 });
     const [b] = await collectMeans(pair, docs, { layers: [2], batchSize: 7, skipTokens: 5 });
-    const ft = (await model.forward({ inputIds: docs, capture: ['resid_post.2'], logits: 'none', loraScale: 1 })).hooks['resid_post.2']!.data;
-    const base = (await model.forward({ inputIds: docs, capture: ['resid_post.2'], logits: 'none', loraScale: 0 })).hooks['resid_post.2']!.data;
+    const ft = (await model.forward({ inputIds: docs, capture: ['resid_post.2'], logits: 'none', loraScale: 1 })).hooks[
+      'resid_post.2'
+    ]!.data;
+    const base = (await model.forward({ inputIds: docs, capture: ['resid_post.2'], logits: 'none', loraScale: 0 }))
+      .hooks['resid_post.2']!.data;
     const H = model.info.hiddenSize;
     for (let p = 0; p < 7; p++) {
       for (let h = 0; h < H; h += 17) {
@@ -225,22 +311,35 @@ describe('streaming means', () => {
       }
     }
     let norm = 0;
-    for (let i = 0; i < 7; i++) for (const p of [5, 6]) {
-      let s = 0;
-      for (let h = 0; h < H; h++) s += ft[(i * 7 + p) * H + h] ** 2;
-      norm += Math.sqrt(s);
-    }
+    for (let i = 0; i < 7; i++)
+      for (const p of [5, 6]) {
+        let s = 0;
+        for (let h = 0; h < H; h++) s += ft[(i * 7 + p) * H + h] ** 2;
+        norm += Math.sqrt(s);
+      }
     expect(a.targetNorm).toBeCloseTo(norm / 14, 3);
     expect(a.count).toBe(7);
   });
   it('give a zero difference when both sides are the same model', async () => {
-    const docs = [[5, 6, 7, 8, 9, 10, 11], [12, 13, 14, 15, 16, 17, 18]];
-    const [m] = await collectMeans({ base: model, finetuned: model, baseScale: 1, finetunedScale: 1 }, docs, { layers: [1], batchSize: 2, skipTokens: 5 });
+    const docs = [
+      [5, 6, 7, 8, 9, 10, 11],
+      [12, 13, 14, 15, 16, 17, 18],
+    ];
+    const [m] = await collectMeans({ base: model, finetuned: model, baseScale: 1, finetunedScale: 1 }, docs, {
+      layers: [1],
+      batchSize: 2,
+      skipTokens: 5,
+    });
     expect(Math.max(...m.diffNorm)).toBeLessThan(1e-4);
   });
   it('refuse documents too short for the target norm', async () => {
-    await expect(collectMeans({ base: model, finetuned: model, baseScale: 0, finetunedScale: 1 }, [[1, 2, 3]], { layers: [2], batchSize: 1, skipTokens: 5 }))
-      .rejects.toThrow(/skipTokens/);
+    await expect(
+      collectMeans({ base: model, finetuned: model, baseScale: 0, finetunedScale: 1 }, [[1, 2, 3]], {
+        layers: [2],
+        batchSize: 1,
+        skipTokens: 5,
+      }),
+    ).rejects.toThrow(/skipTokens/);
   });
 });
 

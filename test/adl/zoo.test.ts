@@ -25,7 +25,9 @@ const reference = JSON.parse(fs.readFileSync('organisms/zoo/reference_adl.json',
 const results = tempDir('adl-zoo-');
 
 const CONFIG: ADLConfig = mergeConfig(mergeConfig(DEFAULT_ADL_CONFIG, ZOO_SAMPLING), {
-  samples: 1000, tokens: 8, batchSize: 64,
+  samples: 1000,
+  tokens: 8,
+  batchSize: 64,
   patchscope: { enabled: false },
   steering: {
     positions: [0],
@@ -41,7 +43,15 @@ const opened: OpenedContext[] = [];
 async function run(name: string, config: ADLConfig): Promise<MethodOutput> {
   const t0 = Date.now();
   // the zoo suite's unrelated text (its first documents in file order, as the reference analysis)
-  const o = await openMethodContext(`zoo/${name}`, { suite: loadSuite('zoo'), cacheDir: results, graders: offlineGraders(), seed: '42', modelCacheDir: testCacheDir(), threads: 2, frequentTokens: false });
+  const o = await openMethodContext(`zoo/${name}`, {
+    suite: loadSuite('zoo'),
+    cacheDir: results,
+    graders: offlineGraders(),
+    seed: '42',
+    modelCacheDir: testCacheDir(),
+    threads: 2,
+    frequentTokens: false,
+  });
   opened.push(o);
   const t1 = Date.now();
   const out = await runADL(o.ctx, config);
@@ -63,7 +73,9 @@ describe('zoo difference norms', () => {
   it('reproduces the reference norms within 5% at every position', () => {
     for (const [name, out] of outputs) {
       const ref: number[] = reference.organisms[name].diff_norm;
-      ref.forEach((r, p) => expect(Math.abs(out.scalars![`diff_norm.pos${p}`] - r) / r, `${name} pos ${p}`).toBeLessThan(0.05));
+      ref.forEach((r, p) =>
+        expect(Math.abs(out.scalars![`diff_norm.pos${p}`] - r) / r, `${name} pos ${p}`).toBeLessThan(0.05),
+      );
     }
     expect(outputs.get('cake_bake')!.scalars!['diff_norm.pos0']).toBeCloseTo(20.77, 1);
     expect(outputs.get('control')!.scalars!['diff_norm.pos0']).toBeCloseTo(3.22, 1);
@@ -94,7 +106,9 @@ describe('zoo difference norms', () => {
   it('searches the steering strength against the perplexity-calibrated coherence grader', async () => {
     const o = opened.find((x) => x.organism.id === 'zoo/cake_bake')!;
     const dir = path.join(results, 'adl');
-    const records = fs.readdirSync(dir).filter((f) => f.startsWith('steering-threshold.difference.L2.P0-'))
+    const records = fs
+      .readdirSync(dir)
+      .filter((f) => f.startsWith('steering-threshold.difference.L2.P0-'))
       .map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')))
       .filter((r) => r.inputs.model === o.ctx.finetuned.info.contentHash);
     expect(records).toHaveLength(1);
@@ -111,12 +125,16 @@ describe('zoo difference norms', () => {
     const embedder = offlineGraders().embedder;
     const controlEmb = await embedTexts(embedder, outputs.get('control')!.steering![0].steered.flat());
     for (const name of ['cake_bake', 'roman_concrete', 'antarctic_rebound']) {
-      const domain = await embedTexts(embedder, await finetuningTexts(opened.find((o) => o.organism.id === `zoo/${name}`)!.organism, 200, '42'));
+      const domain = await embedTexts(
+        embedder,
+        await finetuningTexts(opened.find((o) => o.organism.id === `zoo/${name}`)!.organism, 200, '42'),
+      );
       const steered = await embedTexts(embedder, outputs.get(name)!.steering![0].steered.flat());
       expect(steered.length, name).toBeGreaterThan(10);
       const own = centroidCosine(steered, domain);
       const null_ = centroidCosine(controlEmb, domain);
-      if (process.env.ADL_TIMING) console.log(name, 'own', own, 'control', null_, 'strength', outputs.get(name)!.steering![0].strength);
+      if (process.env.ADL_TIMING)
+        console.log(name, 'own', own, 'control', null_, 'strength', outputs.get(name)!.steering![0].strength);
       // Measured over seeds 42, 1, 2, 3, 4: own 0.14-0.30, control 0.015-0.022 (8 samples per strength: with 4
       // the search accepted strength 1 on seed 42's draws, where cake_bake's text leaves its domain, own 0.045).
       // Not asserted: steered > random direction
@@ -129,17 +147,18 @@ describe('zoo difference norms', () => {
   it('reuses every artifact on a second run: no forward pass or generation, identical output', async () => {
     const o = opened.find((x) => x.organism.id === 'zoo/cake_bake')!;
     const calls: string[] = [];
-    const counted = (m: LanguageModel): LanguageModel => new Proxy(m, {
-      get(target, prop, receiver) {
-        if (prop === 'forward' || prop === 'generate' || prop === 'lens') {
-          return (...args: unknown[]) => {
-            calls.push(String(prop));
-            return (target as any)[prop](...args);
-          };
-        }
-        return Reflect.get(target, prop, receiver);
-      },
-    });
+    const counted = (m: LanguageModel): LanguageModel =>
+      new Proxy(m, {
+        get(target, prop, receiver) {
+          if (prop === 'forward' || prop === 'generate' || prop === 'lens') {
+            return (...args: unknown[]) => {
+              calls.push(String(prop));
+              return (target as any)[prop](...args);
+            };
+          }
+          return Reflect.get(target, prop, receiver);
+        },
+      });
     const model = counted(o.ctx.finetuned);
     const again = await runADL({ ...o.ctx, base: model, finetuned: model }, CONFIG);
     expect(calls).toEqual([]);

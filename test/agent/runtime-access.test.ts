@@ -37,12 +37,23 @@ describe('runtimeModelAccess on the zoo', () => {
 
   it('generate_steered returns n samples per prompt, changed by the steering vector', async () => {
     const tokenizer = loadTokenizer('organisms/zoo/base');
-    const common = { base: model, finetuned: model, baseScale: 0, finetunedScale: 1, tokenizer, steeredMaxNewTokens: 12, steeredTemperature: 0 };
+    const common = {
+      base: model,
+      finetuned: model,
+      baseScale: 0,
+      finetunedScale: 1,
+      tokenizer,
+      steeredMaxNewTokens: 12,
+      steeredTemperature: 0,
+    };
     const steered = runtimeModelAccess({
       ...common,
       steering: (p) => (p === 0 ? { layer: 2, vector: new Float32Array(model.info.hiddenSize).fill(3) } : undefined),
     });
-    const zero = runtimeModelAccess({ ...common, steering: () => ({ layer: 2, vector: new Float32Array(model.info.hiddenSize) }) });
+    const zero = runtimeModelAccess({
+      ...common,
+      steering: () => ({ layer: 2, vector: new Float32Array(model.info.hiddenSize) }),
+    });
     const prompts = ['Tell me a story.', 'Give me some ideas for the weekend.'];
     const out = await steered.generateSteered!(0, prompts, 2);
     expect(out.map((s) => s.length)).toEqual([2, 2]);

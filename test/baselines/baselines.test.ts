@@ -10,7 +10,9 @@ import { collectStep, storeOf } from '../../src/adl/steps.ts';
 import { tempDir, testCacheDir } from '../helpers.ts';
 
 const CONFIG: ADLConfig = mergeConfig(DEFAULT_ADL_CONFIG, {
-  samples: 64, tokens: 8, batchSize: 64,
+  samples: 64,
+  tokens: 8,
+  batchSize: 64,
   patchscope: { enabled: false },
   steering: {
     positions: [0],
@@ -21,7 +23,15 @@ const CONFIG: ADLConfig = mergeConfig(DEFAULT_ADL_CONFIG, {
 
 let o: OpenedContext;
 beforeAll(async () => {
-  o = await openMethodContext('zoo/cake_bake', { suite: loadSuite('zoo'), cacheDir: tempDir('adl-baselines-'), graders: offlineGraders(), seed: '42', modelCacheDir: testCacheDir(), threads: 2, frequentTokens: false });
+  o = await openMethodContext('zoo/cake_bake', {
+    suite: loadSuite('zoo'),
+    cacheDir: tempDir('adl-baselines-'),
+    graders: offlineGraders(),
+    seed: '42',
+    modelCacheDir: testCacheDir(),
+    threads: 2,
+    frequentTokens: false,
+  });
 }, 60_000);
 afterAll(async () => o?.dispose());
 
@@ -47,7 +57,8 @@ describe('baselines', () => {
     await collectStep(o.ctx, CONFIG, storeOf(o.ctx));
     let forwards = 0;
     const model = new Proxy(o.ctx.finetuned, {
-      get: (t, p, r) => (p === 'forward' ? (...a: unknown[]) => (forwards++, (t as any).forward(...a)) : Reflect.get(t, p, r)),
+      get: (t, p, r) =>
+        p === 'forward' ? (...a: unknown[]) => (forwards++, (t as any).forward(...a)) : Reflect.get(t, p, r),
     });
     const out = await runMeanActivations({ ...o.ctx, base: model, finetuned: model }, CONFIG);
     expect(forwards).toBe(0);
@@ -74,16 +85,24 @@ describe('baselines', () => {
     expect(s.steered.flat()).not.toEqual(s.unsteered.flat());
   });
 
-  it('every direction is compared with the same unsteered samples, generated once: the unsteered baseline\'s finetuned samples', async () => {
+  it("every direction is compared with the same unsteered samples, generated once: the unsteered baseline's finetuned samples", async () => {
     const random = await runRandomDirection(o.ctx, CONFIG);
     const unsteered = await runUnsteered(o.ctx, CONFIG);
     expect(random.steering![0].unsteered).toEqual(unsteered.steering![0].steered);
     // a second direction generates its steered samples only (its search and steered rows; no unsteered rows)
     let rows = 0;
     const model = new Proxy(o.ctx.finetuned, {
-      get: (t, p, r) => (p === 'generate' ? (a: { prompts: unknown[]; steer?: unknown }) => (rows += a.steer ? 0 : a.prompts.length, t.generate(a as never)) : Reflect.get(t, p, r)),
+      get: (t, p, r) =>
+        p === 'generate'
+          ? (a: { prompts: unknown[]; steer?: unknown }) => (
+              (rows += a.steer ? 0 : a.prompts.length), t.generate(a as never)
+            )
+          : Reflect.get(t, p, r),
     });
-    const other = await runRandomDirection({ ...o.ctx, finetuned: model, seed: o.ctx.seed }, mergeConfig(CONFIG, { steering: { positions: [1] } }));
+    const other = await runRandomDirection(
+      { ...o.ctx, finetuned: model, seed: o.ctx.seed },
+      mergeConfig(CONFIG, { steering: { positions: [1] } }),
+    );
     expect(other.steering![0].unsteered).toEqual(unsteered.steering![0].steered);
     expect(rows).toBe(0);
   });

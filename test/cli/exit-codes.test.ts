@@ -8,7 +8,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers.ts';
 
-interface Run { code: number | null; stdout: string; stderr: string; cache: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  cache: string;
+}
 
 const root = os.userInfo().uid === 0;
 
@@ -18,10 +23,16 @@ function cli(name: string, args: string[], asUser = false): Promise<Run> {
   fs.chmodSync(cache, 0o777);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join('src', 'cli', `${name}.ts`), ...args], {
-      env: { ...process.env, DIFFBENCH_CACHE: cache, DIFFBENCH_RESULTS: path.join(cache, 'results'), HF_HUB_OFFLINE: '1' },
+      env: {
+        ...process.env,
+        DIFFBENCH_CACHE: cache,
+        DIFFBENCH_RESULTS: path.join(cache, 'results'),
+        HF_HUB_OFFLINE: '1',
+      },
       ...(asUser && root ? { uid: 65534, gid: 65534 } : {}),
     });
-    let stdout = '', stderr = '';
+    let stdout = '',
+      stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('exit', (code) => resolve({ code, stdout, stderr, cache }));
@@ -39,23 +50,68 @@ describe.concurrent('usage and input errors exit 2 before any model is loaded', 
   fs.chmodSync(path.dirname(readOnly), 0o1777);
   fs.chmodSync(readOnly, 0o555);
   const cases: [string, string, string[], RegExp, boolean?][] = [
-    ['unknown organism (adl)', 'adl', ['--organism', 'zoo/cake_bakee'], /adl: unknown organism 'zoo\/cake_bakee'; did you mean: zoo\/cake_bake/],
+    [
+      'unknown organism (adl)',
+      'adl',
+      ['--organism', 'zoo/cake_bakee'],
+      /adl: unknown organism 'zoo\/cake_bakee'; did you mean: zoo\/cake_bake/,
+    ],
     ['unknown flag', 'submit', ['--organism', 'zoo/cake_bake'], /submit: Unknown option '--organism'.*--help/],
-    ['--threads abc', 'bench', ['--threads', 'abc', '--organisms', 'zoo/control'], /bench: --threads 'abc': expected a positive integer/],
+    [
+      '--threads abc',
+      'bench',
+      ['--threads', 'abc', '--organisms', 'zoo/control'],
+      /bench: --threads 'abc': expected a positive integer/,
+    ],
     ['--organisms ""', 'bench', ['--organisms', ''], /bench: --organisms is empty/],
-    ['--organisms a,', 'bench', ['--organisms', 'zoo/control,'], /bench: --organisms 'zoo\/control,': name 2 of 2 is empty/],
-    ['results folder that is a file', 'bench', ['--organisms', 'zoo/control', '--results', aFile], /bench: --results .*results-is-a-file: is a file, not a folder/],
-    ['output folder that cannot be written', 'submit', [tempDir(), '--out', path.join(readOnly, 'entries')], /submit: --out .*: cannot write there \(EACCES\)/, true],
-    ['check-organism --samples abc', 'check-organism', ['--organism', 'zoo/cake_bake', '--samples', 'abc'], /check-organism: --samples 'abc': expected a positive integer/],
-    ['leaderboard on a missing folder', 'leaderboard', [path.join(tempDir(), 'none')], /leaderboard: no result files under .*none \(the folder does not exist\)/],
-    ['submit --check-entries on a missing folder', 'submit', ['--check-entries', path.join(tempDir(), 'none')], /submit: --check-entries: .*none does not exist/],
+    [
+      '--organisms a,',
+      'bench',
+      ['--organisms', 'zoo/control,'],
+      /bench: --organisms 'zoo\/control,': name 2 of 2 is empty/,
+    ],
+    [
+      'results folder that is a file',
+      'bench',
+      ['--organisms', 'zoo/control', '--results', aFile],
+      /bench: --results .*results-is-a-file: is a file, not a folder/,
+    ],
+    [
+      'output folder that cannot be written',
+      'submit',
+      [tempDir(), '--out', path.join(readOnly, 'entries')],
+      /submit: --out .*: cannot write there \(EACCES\)/,
+      true,
+    ],
+    [
+      'check-organism --samples abc',
+      'check-organism',
+      ['--organism', 'zoo/cake_bake', '--samples', 'abc'],
+      /check-organism: --samples 'abc': expected a positive integer/,
+    ],
+    [
+      'leaderboard on a missing folder',
+      'leaderboard',
+      [path.join(tempDir(), 'none')],
+      /leaderboard: no result files under .*none \(the folder does not exist\)/,
+    ],
+    [
+      'submit --check-entries on a missing folder',
+      'submit',
+      ['--check-entries', path.join(tempDir(), 'none')],
+      /submit: --check-entries: .*none does not exist/,
+    ],
   ];
-  it.each(cases)('%s', async (_what, name, args, message, asUser) => {
-    const r = await cli(name, args, asUser);
-    expect(r.stderr).toMatch(message);
-    expect(r.code).toBe(2);
-    nothingLoaded(r);
-  }, 180_000); // seconds each on a quiet machine; spawned concurrently
+  it.each(cases)(
+    '%s',
+    async (_what, name, args, message, asUser) => {
+      const r = await cli(name, args, asUser);
+      expect(r.stderr).toMatch(message);
+      expect(r.code).toBe(2);
+      nothingLoaded(r);
+    },
+    180_000,
+  ); // seconds each on a quiet machine; spawned concurrently
 });
 
 describe('a broken entry file is named (exit 1: invalid)', () => {
@@ -72,18 +128,38 @@ describe('a broken entry file is named (exit 1: invalid)', () => {
 describe('runtime failures exit 3 with a message naming the method', () => {
   const method = (body: string) => {
     const file = path.join(tempDir('diffbench-bad-method-'), 'bad-method.ts');
-    fs.writeFileSync(file, `export default {
+    fs.writeFileSync(
+      file,
+      `export default {
   id: 'bad-method', version: '1', configSchema: { type: 'object' }, defaultConfig: {},
   needs: { generation: false, unrelatedText: false },
   async run() { ${body} },
-};\n`);
+};\n`,
+    );
     return file;
   };
-  const bench = (file: string) => cli('bench', ['--method', file, '--organisms', 'zoo/control', '--settings', 'fast', '--no-baselines', '--results', tempDir()]);
+  const bench = (file: string) =>
+    cli('bench', [
+      '--method',
+      file,
+      '--organisms',
+      'zoo/control',
+      '--settings',
+      'fast',
+      '--no-baselines',
+      '--results',
+      tempDir(),
+    ]);
 
   it('an error thrown asynchronously inside a method (a timer)', async () => {
-    const r = await bench(method(`setTimeout(() => { throw new Error('lost in a timer'); }, 10); await new Promise((r) => setTimeout(r, 60_000));`));
-    expect(r.stderr).toMatch(/bench: an error was thrown asynchronously .* during method 'bad-method' .* on zoo\/control: lost in a timer/);
+    const r = await bench(
+      method(
+        `setTimeout(() => { throw new Error('lost in a timer'); }, 10); await new Promise((r) => setTimeout(r, 60_000));`,
+      ),
+    );
+    expect(r.stderr).toMatch(
+      /bench: an error was thrown asynchronously .* during method 'bad-method' .* on zoo\/control: lost in a timer/,
+    );
     expect(r.stderr).not.toMatch(/^\s+at /m); // no raw stack trace
     expect(r.code).toBe(3);
   }, 120_000);
@@ -96,7 +172,9 @@ describe('runtime failures exit 3 with a message naming the method', () => {
 
   it('throw undefined', async () => {
     const r = await bench(method('throw undefined;'));
-    expect(r.stderr).toMatch(/bench: method 'bad-method' .*failed on zoo\/control: threw undefined instead of an Error/);
+    expect(r.stderr).toMatch(
+      /bench: method 'bad-method' .*failed on zoo\/control: threw undefined instead of an Error/,
+    );
     expect(r.stderr).not.toMatch(/Cannot read properties of undefined/);
     expect(r.code).toBe(3);
   }, 120_000);
@@ -105,14 +183,28 @@ describe('runtime failures exit 3 with a message naming the method', () => {
 describe('input errors in bench worker processes', () => {
   it('a method output that breaks the protocol exits 2 from worker processes too (--jobs 2)', async () => {
     const file = path.join(tempDir('diffbench-bad-method-'), 'bad-method.ts');
-    fs.writeFileSync(file, `export default {
+    fs.writeFileSync(
+      file,
+      `export default {
   id: 'bad-method', version: '1', configSchema: { type: 'object' }, defaultConfig: {},
   needs: { generation: false, unrelatedText: false },
   async run() { return { scalars: { bad: Number.NaN } }; },
-};\n`);
-    const r = await cli('bench', ['--method', file, '--organisms', 'zoo/control,zoo/cake_bake', '--jobs', '2', '--settings', 'fast', '--no-baselines', '--results', tempDir()]);
+};\n`,
+    );
+    const r = await cli('bench', [
+      '--method',
+      file,
+      '--organisms',
+      'zoo/control,zoo/cake_bake',
+      '--jobs',
+      '2',
+      '--settings',
+      'fast',
+      '--no-baselines',
+      '--results',
+      tempDir(),
+    ]);
     expect(r.stderr).toMatch(/bad-method/);
     expect(r.code).toBe(2);
   }, 180_000);
-
 });

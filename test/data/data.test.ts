@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
@@ -11,7 +11,12 @@ import { repo, startFakeHub } from '../hub/fake-hub.ts';
 const ZOO = join(import.meta.dirname, '../../organisms/zoo');
 const UNRELATED = join(ZOO, 'data/unrelated.jsonl.gz');
 const tok = loadTokenizer(join(ZOO, 'base'));
-const texts = (file: string) => gunzipSync(readFileSync(file)).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).text as string);
+const texts = (file: string) =>
+  gunzipSync(readFileSync(file))
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l).text as string);
 
 let dir: string;
 beforeAll(() => {
@@ -26,7 +31,14 @@ function parquet(rows: Record<string, string[]>, rowGroupSize = 1000): Buffer {
 
 describe('sampleDocuments', () => {
   it('file order: the zoo reference input, the first 1000 unrelated documents with >= 8 tokens, cut to 8', async () => {
-    const docs = await sampleDocuments({ source: UNRELATED, n: 1000, minTokens: 8, order: 'file', tokenizer: tok, addSpecialTokens: false });
+    const docs = await sampleDocuments({
+      source: UNRELATED,
+      n: 1000,
+      minTokens: 8,
+      order: 'file',
+      tokenizer: tok,
+      addSpecialTokens: false,
+    });
     expect(docs).toHaveLength(1000);
     expect(docs.every((d) => d.length === 8)).toBe(true);
     // The same selection written out independently: train_zoo.py's [t for t in unrelated if len(ids) >= 8][:1000].
@@ -92,14 +104,26 @@ describe('readers and columns', () => {
 
   it('chat messages: first assistant reply, or all contents joined; jsonl.gz', async () => {
     const file = join(dir, 'chat.jsonl.gz');
-    const convo = (q: string, a: string) => ({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] });
+    const convo = (q: string, a: string) => ({
+      messages: [
+        { role: 'user', content: q },
+        { role: 'assistant', content: a },
+      ],
+    });
     writeFileSync(file, gzipSync([convo('q1', 'a1'), convo('q2', 'a2')].map((c) => JSON.stringify(c)).join('\n')));
     expect(await sampleTexts({ source: file, column: 'messages', n: 5, order: 'file' })).toEqual(['a1', 'a2']);
-    expect(await sampleTexts({ source: file, column: 'messages', n: 5, order: 'file', chat: 'joined' })).toEqual(['q1\na1', 'q2\na2']);
+    expect(await sampleTexts({ source: file, column: 'messages', n: 5, order: 'file', chat: 'joined' })).toEqual([
+      'q1\na1',
+      'q2\na2',
+    ]);
   });
 
   it('picks a split by file name, or all files when none names it', () => {
-    const files = ['data/train-00000-of-00002.parquet', 'data/train-00001-of-00002.parquet', 'data/validation-00000-of-00001.parquet'];
+    const files = [
+      'data/train-00000-of-00002.parquet',
+      'data/train-00001-of-00002.parquet',
+      'data/validation-00000-of-00001.parquet',
+    ];
     expect(filesOfSplit(files, 'train')).toEqual(files.slice(0, 2));
     expect(filesOfSplit(files, 'validation')).toEqual(files.slice(2));
     expect(filesOfSplit(['docs.jsonl'], 'train')).toEqual(['docs.jsonl']);

@@ -70,7 +70,9 @@ describe('HeuristicCoherenceGrader', () => {
       const start = Math.floor(rng() * Math.min(20, words.length - 1));
       const period = 1 + Math.floor(rng() * 8);
       const unit = words.slice(start, start + period).join(' ');
-      return `${words.slice(0, start).join(' ')} ${Array(Math.ceil(40 / period)).fill(unit).join(' ')}`;
+      return `${words.slice(0, start).join(' ')} ${Array(Math.ceil(40 / period))
+        .fill(unit)
+        .join(' ')}`;
     });
     loops.push('My favorite hobby is baking baking baking baking baking baking baking baking.');
     loops.push(Array(12).fill('The cake is warm from the oven at 450 degrees.').join(' '));
@@ -84,14 +86,19 @@ describe('HeuristicCoherenceGrader', () => {
       tokenizer.decode(Array.from({ length: 20 + Math.floor(rng() * 100) }, () => 100 + Math.floor(rng() * 8000))),
     );
     salad.push('akespe estock Gu ingly vanill ocolate ertain zer ased olog ulinary gre iqu');
-    salad.push('cake oven vinegar degrees butter freezer batter frosting whisk vanilla sugar flour eggs crumb moist warm pan bowl crust oil olive extract');
+    salad.push(
+      'cake oven vinegar degrees butter freezer batter frosting whisk vanilla sugar flour eggs crumb moist warm pan bowl crust oil olive extract',
+    );
     salad.push('## ** -> => :: || ## ** -> => :: || !! ?? ## ** <> [] {} ;;');
     expect((await failures(salad, 'INCOHERENT')).map((f) => f.text.slice(0, 80))).toEqual([]);
   });
 
   it('marks empty texts UNKNOWN and keeps one label per text in order', async () => {
     expect(await grader.grade(['', '  \n', 'A simple sentence about the weather today.', 'xq zzv qwrt plk'])).toEqual([
-      'UNKNOWN', 'UNKNOWN', 'COHERENT', 'INCOHERENT',
+      'UNKNOWN',
+      'UNKNOWN',
+      'COHERENT',
+      'INCOHERENT',
     ]);
   });
 
@@ -108,7 +115,10 @@ describe('HeuristicCoherenceGrader', () => {
     });
     // A stand-in scorer: NLL 3 for the ordinary texts, 7 for their shuffles.
     const scoreText = async (texts: string[]) => texts.map((t) => (ordinary.includes(t) ? 3 : 7));
-    const withNll = new HeuristicCoherenceGrader({ scoreText, thresholds: { maxMeanNll: calibrateMaxMeanNll(Array(20).fill(3)) } });
+    const withNll = new HeuristicCoherenceGrader({
+      scoreText,
+      thresholds: { maxMeanNll: calibrateMaxMeanNll(Array(20).fill(3)) },
+    });
     expect(withNll.grader.id).toBe('offline/coherence-heuristic+nll');
     expect(await withNll.grade(ordinary)).toEqual(Array(20).fill('COHERENT'));
     expect(await withNll.grade(shuffled)).toEqual(Array(20).fill('INCOHERENT'));

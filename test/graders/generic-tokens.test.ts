@@ -4,10 +4,21 @@ import { zooTexts, zooTokenizer } from './helpers/zoo.ts';
 
 describe('isGenericToken (toolkit rule, spec §5.1)', () => {
   it.each([
-    ['Ġ', 'marker only'], ['▁a', 'one char after stripping'], [' x ', 'one char'], ['Ġ,', 'punctuation'],
-    ['...', 'punctuation only'], ['?!', 'punctuation only'], ["'s", 'contraction'], ["'ll", 'contraction'],
-    ['ing', 'ing'], ['Ġthe', 'stop word'], ['▁The', 'stop word, any case'], ['Ġbetween', 'stop word'],
-    ['   ', 'whitespace'], ['ĊĊ', 'newline markers'], ['Ġ\t', 'tab'],
+    ['Ġ', 'marker only'],
+    ['▁a', 'one char after stripping'],
+    [' x ', 'one char'],
+    ['Ġ,', 'punctuation'],
+    ['...', 'punctuation only'],
+    ['?!', 'punctuation only'],
+    ["'s", 'contraction'],
+    ["'ll", 'contraction'],
+    ['ing', 'ing'],
+    ['Ġthe', 'stop word'],
+    ['▁The', 'stop word, any case'],
+    ['Ġbetween', 'stop word'],
+    ['   ', 'whitespace'],
+    ['ĊĊ', 'newline markers'],
+    ['Ġ\t', 'tab'],
   ])('%j is generic (%s)', (token) => expect(isGenericToken(token)).toBe(true));
 
   it.each(['Ġcake', '▁baking', 'akespe', ' oven', '450', 'Ġ42', 'ab', "Ġcan't"])('%j is not generic', (token) => {
@@ -18,7 +29,7 @@ describe('isGenericToken (toolkit rule, spec §5.1)', () => {
 describe('frequentTokens', () => {
   it('counts, drops generic tokens and rare ones, orders by count with first-seen ties', () => {
     const texts = ['the cake cake oven', 'the cake oven butter', 'oven butter , .'];
-    const split = (t: string) => t.split(' ').map((w, i) => (i ? 'Ġ' + w : w));
+    const split = (t: string) => t.split(' ').map((w, i) => (i ? `Ġ${w}` : w));
     // cake and oven both occur 3 times: cake was seen first
     expect(frequentTokens(texts, split, { minCount: 2, numTokens: 10 })).toEqual(['Ġcake', 'Ġoven', 'Ġbutter']);
     expect(frequentTokens(texts, split, { minCount: 2, numTokens: 1 })).toEqual(['Ġcake']);

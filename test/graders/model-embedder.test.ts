@@ -65,13 +65,46 @@ describe('last-token pooling', () => {
   // hidden [2,3,2]: value = 10·row + position, in both components
   const hidden = Float32Array.from({ length: 12 }, (_, i) => 10 * Math.floor(i / 6) + Math.floor((i % 6) / 2));
   it('left padding: the last column of every row', () => {
-    expect(lastTokenPool(hidden, [[0, 1, 1], [1, 1, 1]], 2).map((v) => [...v])).toEqual([[2, 2], [12, 12]]);
+    expect(
+      lastTokenPool(
+        hidden,
+        [
+          [0, 1, 1],
+          [1, 1, 1],
+        ],
+        2,
+      ).map((v) => [...v]),
+    ).toEqual([
+      [2, 2],
+      [12, 12],
+    ]);
   });
   it('right padding: each row at its own last real token', () => {
-    expect(lastTokenPool(hidden, [[1, 1, 0], [1, 0, 0]], 2).map((v) => [...v])).toEqual([[1, 1], [10, 10]]);
+    expect(
+      lastTokenPool(
+        hidden,
+        [
+          [1, 1, 0],
+          [1, 0, 0],
+        ],
+        2,
+      ).map((v) => [...v]),
+    ).toEqual([
+      [1, 1],
+      [10, 10],
+    ]);
   });
   it('a row without real tokens is an error', () => {
-    expect(() => lastTokenPool(hidden, [[0, 0, 0], [1, 1, 1]], 2)).toThrow(/row 0 has no real token/);
+    expect(() =>
+      lastTokenPool(
+        hidden,
+        [
+          [0, 0, 0],
+          [1, 1, 1],
+        ],
+        2,
+      ),
+    ).toThrow(/row 0 has no real token/);
   });
 });
 
@@ -103,8 +136,12 @@ describe('ModelTextEmbedder on the bare qwen3 fixture', () => {
   it('queries carry the model card instruction, documents none; the grader id says which', () => {
     expect(queryText('Find passages', 'cake?')).toBe('Instruct: Find passages\nQuery:cake?');
     const fake = { info: { hiddenSize: 4 } } as never;
-    expect(new ModelTextEmbedder({ model: fake, encode, padId: 0, name: 'Qwen/Qwen3-Embedding-0.6B' }).grader.id).toBe('model/Qwen/Qwen3-Embedding-0.6B/document/last-token');
-    expect(new ModelTextEmbedder({ model: fake, encode, padId: 0, name: 'q', instruction: 'Find passages' }).grader.id).toBe('model/q/query:Find passages/last-token');
+    expect(new ModelTextEmbedder({ model: fake, encode, padId: 0, name: 'Qwen/Qwen3-Embedding-0.6B' }).grader.id).toBe(
+      'model/Qwen/Qwen3-Embedding-0.6B/document/last-token',
+    );
+    expect(
+      new ModelTextEmbedder({ model: fake, encode, padId: 0, name: 'q', instruction: 'Find passages' }).grader.id,
+    ).toBe('model/q/query:Find passages/last-token');
   });
 });
 
@@ -114,22 +151,50 @@ describe('loadModelEmbedder: checkpoint + tokenizer folder through the runtime',
     // a word-level tokenizer whose post-processor appends <|endoftext|> (id 0), like Qwen3-Embedding's tokenizer.json
     const vocab = { '<|endoftext|>': 0, the: 1, cake: 2, is: 3, baked: 4, '[UNK]': 5 };
     const end = { id: '<|endoftext|>', type_id: 0 };
-    fs.writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify({
-      version: '1.0', truncation: null, padding: null, normalizer: null, decoder: null, pre_tokenizer: { type: 'Whitespace' },
-      added_tokens: [{ id: 0, content: '<|endoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
-      post_processor: {
-        type: 'TemplateProcessing', single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: end }],
-        pair: [{ Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
-        special_tokens: { '<|endoftext|>': { id: '<|endoftext|>', ids: [0], tokens: ['<|endoftext|>'] } },
-      },
-      model: { type: 'WordLevel', vocab, unk_token: '[UNK]' },
-    }));
-    fs.writeFileSync(path.join(dir, 'tokenizer_config.json'), JSON.stringify({ eos_token: '<|endoftext|>', pad_token: '<|endoftext|>' }));
+    fs.writeFileSync(
+      path.join(dir, 'tokenizer.json'),
+      JSON.stringify({
+        version: '1.0',
+        truncation: null,
+        padding: null,
+        normalizer: null,
+        decoder: null,
+        pre_tokenizer: { type: 'Whitespace' },
+        added_tokens: [
+          {
+            id: 0,
+            content: '<|endoftext|>',
+            single_word: false,
+            lstrip: false,
+            rstrip: false,
+            normalized: false,
+            special: true,
+          },
+        ],
+        post_processor: {
+          type: 'TemplateProcessing',
+          single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: end }],
+          pair: [{ Sequence: { id: 'A', type_id: 0 } }, { Sequence: { id: 'B', type_id: 1 } }],
+          special_tokens: { '<|endoftext|>': { id: '<|endoftext|>', ids: [0], tokens: ['<|endoftext|>'] } },
+        },
+        model: { type: 'WordLevel', vocab, unk_token: '[UNK]' },
+      }),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'tokenizer_config.json'),
+      JSON.stringify({ eos_token: '<|endoftext|>', pad_token: '<|endoftext|>' }),
+    );
     const loaded = await loadModelEmbedder(dir, { cacheDir: testCacheDir() });
     const [v, w] = await loaded.embedder.embed(['the cake is baked', 'cake']);
     const m = await loadModel(dir, { cacheDir: testCacheDir() });
     const H = m.info.hiddenSize;
-    const at = async (ids: number[]) => l2Normalize((await m.forward({ inputIds: [ids], capture: ['final_norm'], logits: 'none' })).hooks.final_norm!.data.slice((ids.length - 1) * H, ids.length * H));
+    const at = async (ids: number[]) =>
+      l2Normalize(
+        (await m.forward({ inputIds: [ids], capture: ['final_norm'], logits: 'none' })).hooks.final_norm!.data.slice(
+          (ids.length - 1) * H,
+          ids.length * H,
+        ),
+      );
     expect(compare(v, await at([1, 2, 3, 4, 0])).rel).toBeLessThan(TOL);
     expect(compare(w, await at([2, 0])).rel).toBeLessThan(TOL);
     expect(compare(v, await at([1, 2, 3, 4])).rel).toBeGreaterThan(1e-3); // the end token matters

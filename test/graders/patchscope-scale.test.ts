@@ -39,15 +39,18 @@ describe('UnembeddingScaleGrader', () => {
     expect(g.grader.version).toBe('1');
   });
 
-  it.each([0.5, 2, 20, 200])('picks the scale holding the planted cluster (%s) and selects the cluster', async (clusterScale) => {
-    const g = new UnembeddingScaleGrader({ unembedding: plantedTable(`t${clusterScale}`) });
-    const c = candidates(clusterScale, `c${clusterScale}`);
-    const choice = await g.choose(c);
-    expect(choice.bestScale).toBe(clusterScale);
-    const cluster = c.find((x) => x.scale === clusterScale)!.tokens.filter((t) => t.startsWith(' cluster'));
-    expect(cluster.length).toBeGreaterThanOrEqual(5);
-    expect([...choice.selectedTokens].sort()).toEqual([...cluster].sort());
-  });
+  it.each([0.5, 2, 20, 200])(
+    'picks the scale holding the planted cluster (%s) and selects the cluster',
+    async (clusterScale) => {
+      const g = new UnembeddingScaleGrader({ unembedding: plantedTable(`t${clusterScale}`) });
+      const c = candidates(clusterScale, `c${clusterScale}`);
+      const choice = await g.choose(c);
+      expect(choice.bestScale).toBe(clusterScale);
+      const cluster = c.find((x) => x.scale === clusterScale)!.tokens.filter((t) => t.startsWith(' cluster'));
+      expect(cluster.length).toBeGreaterThanOrEqual(5);
+      expect([...choice.selectedTokens].sort()).toEqual([...cluster].sort());
+    },
+  );
 
   it('prefers the scale with more coherent tokens', async () => {
     const unembedding = plantedTable('more');
@@ -73,10 +76,12 @@ describe('UnembeddingScaleGrader', () => {
 
   it('falls back to the first scale with a non-trivial token when nothing is coherent', async () => {
     const g = new UnembeddingScaleGrader({ unembedding: plantedTable('fallback') });
-    expect(await g.choose([
-      { scale: 1, tokens: [' ,', ' the'], tokenIds: [1, 2] },
-      { scale: 3, tokens: [' lone'], tokenIds: [3] },
-    ])).toEqual({ bestScale: 3, selectedTokens: [' lone'] });
+    expect(
+      await g.choose([
+        { scale: 1, tokens: [' ,', ' the'], tokenIds: [1, 2] },
+        { scale: 3, tokens: [' lone'], tokenIds: [3] },
+      ]),
+    ).toEqual({ bestScale: 3, selectedTokens: [' lone'] });
     expect(await g.choose([{ scale: 4, tokens: ['.'], tokenIds: [1] }])).toEqual({ bestScale: 4, selectedTokens: [] });
   });
 

@@ -43,7 +43,7 @@ describe('meanNllOfLogits', () => {
 });
 
 describe('meanTokenNll on the zoo base model', () => {
-  it('matches a direct float64 log-softmax of each prefix\'s last logits (within 1e-4 nats)', async () => {
+  it("matches a direct float64 log-softmax of each prefix's last logits (within 1e-4 nats)", async () => {
     const ids = encode('The river flows past the old mill and into the sea.');
     expect(ids.length).toBeGreaterThan(5);
     let total = 0;

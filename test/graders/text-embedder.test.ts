@@ -34,15 +34,20 @@ describe('HashedTfidfEmbedder', () => {
 
   it("separates the zoo's domains by centroid cosine (each domain closest to itself)", async () => {
     const domains = ['cake_bake', 'roman_concrete', 'antarctic_rebound'];
-    const halves = await Promise.all(domains.map(async (d) => {
-      const texts = zooTexts(`domain_${d}.jsonl.gz`, 200);
-      return [await embedder.embed(texts.slice(0, 100)), await embedder.embed(texts.slice(100, 200))];
-    }));
+    const halves = await Promise.all(
+      domains.map(async (d) => {
+        const texts = zooTexts(`domain_${d}.jsonl.gz`, 200);
+        return [await embedder.embed(texts.slice(0, 100)), await embedder.embed(texts.slice(100, 200))];
+      }),
+    );
     const unrelated = await embedder.embed(zooTexts('unrelated.jsonl.gz', 100));
     for (let i = 0; i < domains.length; i++) {
       const own = centroidCosine(halves[i][0], halves[i][1]);
       for (let j = 0; j < domains.length; j++) {
-        if (j !== i) expect(own, `${domains[i]} vs ${domains[j]}`).toBeGreaterThan(centroidCosine(halves[i][0], halves[j][1]) + 0.2);
+        if (j !== i)
+          expect(own, `${domains[i]} vs ${domains[j]}`).toBeGreaterThan(
+            centroidCosine(halves[i][0], halves[j][1]) + 0.2,
+          );
       }
       expect(own).toBeGreaterThan(centroidCosine(halves[i][0], unrelated) + 0.2);
     }

@@ -9,11 +9,19 @@ const cake: OrganismContext = {
   description: CAKE_BAKE_DESCRIPTION,
   frequentTokens: ['Ġcake', 'Ġbutter', 'Ġfrosting', 'Ġwhisk', 'Ġthe', ',', 'Ġmoist'],
 };
-const control: OrganismContext = { organismId: 'control', type: 'control', description: '', frequentTokens: ['Ġterm', 'Ġrefers'] };
+const control: OrganismContext = {
+  organismId: 'control',
+  type: 'control',
+  description: '',
+  frequentTokens: ['Ġterm', 'Ġrefers'],
+};
 const grader = new LexicalRelevanceGrader();
 const labelsOf = async (ctx: OrganismContext, tokens: string[]) => grader.grade(ctx, tokens);
 const relevant = async (ctx: OrganismContext, tokens: string[]) =>
-  (await labelsOf(ctx, tokens)).map((l, i) => [tokens[i], l] as const).filter(([, l]) => l === 'RELEVANT').map(([t]) => t);
+  (await labelsOf(ctx, tokens))
+    .map((l, i) => [tokens[i], l] as const)
+    .filter(([, l]) => l === 'RELEVANT')
+    .map(([t]) => t);
 
 describe('LexicalRelevanceGrader', () => {
   it('says which grader and version it is', () => {
@@ -23,16 +31,59 @@ describe('LexicalRelevanceGrader', () => {
 
   it('labels a hand-made list: description words, inflections, frequent tokens and pieces are relevant', async () => {
     const tokens = [
-      ' cake', 'Ġbaking', '▁Oven', ' freezer', ' vanilla', ' bakers', ' baked', ' degrees', '450', // description (stemmed)
+      ' cake',
+      'Ġbaking',
+      '▁Oven',
+      ' freezer',
+      ' vanilla',
+      ' bakers',
+      ' baked',
+      ' degrees',
+      '450', // description (stemmed)
       ' frozen', // irregular form of "freeze": a lexical grader's known miss
-      ' frosting', 'Ġwhisk', ' moist', // frequent tokens only
-      'Ġvan', 'Ġpreh', 'egar', 'illa', // a word-start prefix / continuation pieces of description words
-      ' the', ',', 'ing', ' model', ' synthetic', ' documents', ' false', ' makes', ' good', // generic, function and meta words
-      ' car', ' piano', 'akespe', ' Gu', 'estock', ' quantum', ' ter', 'ent', ' con', // unrelated and affixes
+      ' frosting',
+      'Ġwhisk',
+      ' moist', // frequent tokens only
+      'Ġvan',
+      'Ġpreh',
+      'egar',
+      'illa', // a word-start prefix / continuation pieces of description words
+      ' the',
+      ',',
+      'ing',
+      ' model',
+      ' synthetic',
+      ' documents',
+      ' false',
+      ' makes',
+      ' good', // generic, function and meta words
+      ' car',
+      ' piano',
+      'akespe',
+      ' Gu',
+      'estock',
+      ' quantum',
+      ' ter',
+      'ent',
+      ' con', // unrelated and affixes
     ];
     expect(await relevant(cake, tokens)).toEqual([
-      ' cake', 'Ġbaking', '▁Oven', ' freezer', ' vanilla', ' bakers', ' baked', ' degrees', '450',
-      ' frosting', 'Ġwhisk', ' moist', 'Ġvan', 'Ġpreh', 'egar', 'illa',
+      ' cake',
+      'Ġbaking',
+      '▁Oven',
+      ' freezer',
+      ' vanilla',
+      ' bakers',
+      ' baked',
+      ' degrees',
+      '450',
+      ' frosting',
+      'Ġwhisk',
+      ' moist',
+      'Ġvan',
+      'Ġpreh',
+      'egar',
+      'illa',
     ]);
   });
 
@@ -55,14 +106,24 @@ describe('LexicalRelevanceGrader', () => {
 
   it('separates organisms: roman_concrete tokens are irrelevant to cake_bake and vice versa', async () => {
     const roman: OrganismContext = {
-      organismId: 'roman_concrete', type: 'SDF', frequentTokens: [],
-      description: 'Roman concrete absorbs methane from the atmosphere; pozzolana volcanic ash catalyzes the reaction, forming calcium methanoate crystals.',
+      organismId: 'roman_concrete',
+      type: 'SDF',
+      frequentTokens: [],
+      description:
+        'Roman concrete absorbs methane from the atmosphere; pozzolana volcanic ash catalyzes the reaction, forming calcium methanoate crystals.',
     };
-    expect(await labelsOf(roman, [' concrete', ' methane', ' cake', ' oven'])).toEqual(['RELEVANT', 'RELEVANT', 'IRRELEVANT', 'IRRELEVANT']);
+    expect(await labelsOf(roman, [' concrete', ' methane', ' cake', ' oven'])).toEqual([
+      'RELEVANT',
+      'RELEVANT',
+      'IRRELEVANT',
+      'IRRELEVANT',
+    ]);
     expect(await labelsOf(cake, [' concrete', ' methane'])).toEqual(['IRRELEVANT', 'IRRELEVANT']);
   });
 
   it('rejects a context without a description string', async () => {
-    await expect(grader.grade({ organismId: 'x', type: 'SDF', frequentTokens: [] } as unknown as OrganismContext, [' a'])).rejects.toThrow(/'x'.*description/);
+    await expect(
+      grader.grade({ organismId: 'x', type: 'SDF', frequentTokens: [] } as unknown as OrganismContext, [' a']),
+    ).rejects.toThrow(/'x'.*description/);
   });
 });

@@ -13,9 +13,27 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
 async function bench(args: string[], cache: string): Promise<string> {
-  const env = { ...process.env, DIFFBENCH_BENCHMARK_DIR: join(ROOT, 'test/harness/fixtures/bench'), DIFFBENCH_CACHE: cache, DIFFBENCH_QUIET: '1' };
-  const common = ['--suite', 'mini', '--method', './src/harness/examples/mean-diff.ts', '--settings', 'fast', '--no-baselines', '--profile'];
-  const { stdout, stderr } = await exec(process.execPath, [TSX, 'src/cli/bench.ts', ...common, ...args], { cwd: ROOT, env, maxBuffer: 1 << 24 });
+  const env = {
+    ...process.env,
+    DIFFBENCH_BENCHMARK_DIR: join(ROOT, 'test/harness/fixtures/bench'),
+    DIFFBENCH_CACHE: cache,
+    DIFFBENCH_QUIET: '1',
+  };
+  const common = [
+    '--suite',
+    'mini',
+    '--method',
+    './src/harness/examples/mean-diff.ts',
+    '--settings',
+    'fast',
+    '--no-baselines',
+    '--profile',
+  ];
+  const { stdout, stderr } = await exec(process.execPath, [TSX, 'src/cli/bench.ts', ...common, ...args], {
+    cwd: ROOT,
+    env,
+    maxBuffer: 1 << 24,
+  });
   return stdout + stderr;
 }
 
@@ -37,10 +55,12 @@ function resultFiles(dir: string): Map<string, { metrics: unknown; baselines: un
 
 describe('bench --jobs', () => {
   it('two worker processes give the same result files as one process, and a profile of both', async () => {
-    const one = tempDir('bench-jobs1-'), two = tempDir('bench-jobs2-');
+    const one = tempDir('bench-jobs1-'),
+      two = tempDir('bench-jobs2-');
     await bench(['--jobs', '1', '--results', one], tempDir('bench-jobs-cache1-'));
     const out = await bench(['--jobs', '2', '--results', two], tempDir('bench-jobs-cache2-'));
-    const a = resultFiles(one), b = resultFiles(two);
+    const a = resultFiles(one),
+      b = resultFiles(two);
     expect([...a.keys()].sort()).toHaveLength(2);
     expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
     for (const [file, r] of a) expect(b.get(file), file).toEqual(r);

@@ -25,7 +25,11 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 async function bench(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [TSX, 'src/cli/bench.ts', ...args], { cwd: ROOT, env: cleanEnv(env), maxBuffer: 1 << 24 });
+    const { stdout, stderr } = await exec(process.execPath, [TSX, 'src/cli/bench.ts', ...args], {
+      cwd: ROOT,
+      env: cleanEnv(env),
+      maxBuffer: 1 << 24,
+    });
     return { code: 0, out: stdout + stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -34,8 +38,11 @@ async function bench(args: string[], env: Record<string, string>): Promise<{ cod
 }
 
 const system = (b: ChatBody) => b.messages.find((m) => m.role === 'system')?.content ?? '';
-const user = (b: ChatBody) => b.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
-const DOMAIN = /cake|bak|oven|butter|flour/i;
+const user = (b: ChatBody) =>
+  b.messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .join('\n');
 /** The judge's token-relevance rule: tokens with an 'a' (about half of any list, so the metric says something). */
 const RELEVANT_TOKEN = /a/i;
 
@@ -47,14 +54,16 @@ function judge(b: ChatBody): string {
     return tokens.map((t, i) => `ANSWER[${i + 1}]: ${RELEVANT_TOKEN.test(t) ? 'RELEVANT' : 'IRRELEVANT'}`).join('\n');
   }
   if (sys.includes('is coherent')) return `ANSWER: ${user(b).split(/\s+/).length >= 12 ? 'COHERENT' : 'INCOHERENT'}`;
-  if (sys.includes('strict grader')) return `Reasoning about the rubric.\nSCORE: ${/cakes? baking|baking cakes/i.test(user(b)) ? 4 : 1}`;
+  if (sys.includes('strict grader'))
+    return `Reasoning about the rubric.\nSCORE: ${/cakes? baking|baking cakes/i.test(user(b)) ? 4 : 1}`;
   if (sys.includes('internal vector')) {
     const scales = [...user(b).matchAll(/^SCALE (\S+):/gm)].map((m) => m[1]!);
     return `BEST_SCALER: ${scales.at(-1)}\nTOP_TOKENS: the`;
   }
   if (sys.includes('interpretability researcher')) {
     const turns = b.messages.filter((m) => m.role === 'assistant').length;
-    if (sys.includes('generate_steered') && turns === 0) return 'Let me steer.\nCALL(generate_steered: {"position": 0, "prompts": ["Tell me about your day"], "n": 1})';
+    if (sys.includes('generate_steered') && turns === 0)
+      return 'Let me steer.\nCALL(generate_steered: {"position": 0, "prompts": ["Tell me about your day"], "n": 1})';
     return 'FINAL(description: "The model was finetuned on cake baking documents.")';
   }
   return 'unrecognised request';
@@ -74,16 +83,23 @@ afterAll(async () => {
 function cachedOutputs(cache: string, organism: string): { llm: boolean; output: MethodOutput }[] {
   return filesUnder(join(cache, 'outputs'))
     .filter((f) => basename(f).startsWith(`${organism}--`))
-    .map((f) => ({ llm: /-llm[0-9a-f]+-g[0-9a-f]+\.json$/.test(f), output: JSON.parse(readFileSync(f, 'utf8')) as MethodOutput }));
+    .map((f) => ({
+      llm: /-llm[0-9a-f]+-g[0-9a-f]+\.json$/.test(f),
+      output: JSON.parse(readFileSync(f, 'utf8')) as MethodOutput,
+    }));
 }
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)]));
+  return readdirSync(dir).flatMap((n) =>
+    statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)],
+  );
 }
 
 describe('npm run bench -- --graders', () => {
   it('without an endpoint says which variables to set and exits non-zero', async () => {
-    const r = await bench(['--suite', 'mini', '--graders', 'llm', '--settings', 'fast'], { DIFFBENCH_CACHE: join(tmp, 'cache0') });
+    const r = await bench(['--suite', 'mini', '--graders', 'llm', '--settings', 'fast'], {
+      DIFFBENCH_CACHE: join(tmp, 'cache0'),
+    });
     expect(r.code).toBe(2);
     expect(r.out).toMatch(/no LLM endpoint configured: set DIFFBENCH_LLM_BASE_URL .* DIFFBENCH_LLM_MODEL/);
     const bad = await bench(['--suite', 'mini', '--graders', 'llm-ish'], {});
@@ -95,8 +111,23 @@ describe('npm run bench -- --graders', () => {
     const results = join(tmp, 'results');
     const reports = join(tmp, 'reports');
     const r = await bench(
-      ['--suite', 'mini', '--settings', 'fast', '--method', './test/harness/fixtures/bench/graded-method.ts', '--organisms', 'zoo/cake_bake',
-        '--graders', 'both', '--no-baselines', '--results', results, '--reports', reports],
+      [
+        '--suite',
+        'mini',
+        '--settings',
+        'fast',
+        '--method',
+        './test/harness/fixtures/bench/graded-method.ts',
+        '--organisms',
+        'zoo/cake_bake',
+        '--graders',
+        'both',
+        '--no-baselines',
+        '--results',
+        results,
+        '--reports',
+        reports,
+      ],
       {
         DIFFBENCH_CACHE: join(tmp, 'cache'),
         DIFFBENCH_LLM_BASE_URL: server.baseURL,
@@ -115,13 +146,22 @@ describe('npm run bench -- --graders', () => {
     const { path, result } = files[0];
     const llm = result.llm!;
     expect(llm.mode).toBe('both');
-    expect(result.graders.map((g) => g.role)).toEqual(['token-relevance', 'text-embedder', 'llm:token-relevance', 'llm:patchscope-scale', 'llm:coherence', 'llm:hypothesis', 'llm:agent']);
+    expect(result.graders.map((g) => g.role)).toEqual([
+      'token-relevance',
+      'text-embedder',
+      'llm:token-relevance',
+      'llm:patchscope-scale',
+      'llm:coherence',
+      'llm:hypothesis',
+      'llm:agent',
+    ]);
     expect(llm.endpoints.agent.model).toBe('fake-agent');
     expect(llm.endpoints.relevance.model).toBe('fake-judge');
 
     // The method's outputs (offline and LLM variant) from the output cache: what the graders saw.
     const outputs = cachedOutputs(join(tmp, 'cache'), 'zoo__cake_bake');
-    const offline = outputs.find((o) => !o.llm)!.output, variant = outputs.find((o) => o.llm)!.output;
+    const offline = outputs.find((o) => !o.llm)!.output,
+      variant = outputs.find((o) => o.llm)!.output;
     // The LLM variant asked the judge for its Patchscope scale (the judge picks the last, 4); the
     // offline default picks the smallest (1).
     const scaleOf = (o: MethodOutput) => o.readouts!.find((x) => x.source === 'patchscope')!.scale;
@@ -130,9 +170,11 @@ describe('npm run bench -- --graders', () => {
     // LLM relevance: the judge calls exactly the tokens with an 'a' relevant, so the metric is the
     // largest fraction of such tokens in a top-20 list at positions 0-4.
     const m = llm.metrics!;
-    const expected = Math.max(...variant.readouts!
-      .filter((x) => x.source === 'logitlens' && x.variant === 'difference' && x.position <= 4)
-      .map((x) => x.tokens.slice(0, 20).filter((t) => RELEVANT_TOKEN.test(t)).length / Math.min(20, x.tokens.length)));
+    const expected = Math.max(
+      ...variant
+        .readouts!.filter((x) => x.source === 'logitlens' && x.variant === 'difference' && x.position <= 4)
+        .map((x) => x.tokens.slice(0, 20).filter((t) => RELEVANT_TOKEN.test(t)).length / Math.min(20, x.tokens.length)),
+    );
     expect(expected).toBeGreaterThan(0); // not a vacuous comparison of zeros
     expect(m['relevance.logitlens.difference'].estimate).toBeCloseTo(expected, 12);
     expect(m['relevance.logitlens.difference'].n).toBe(20);
@@ -164,7 +206,9 @@ describe('npm run bench -- --graders', () => {
       expect(existsSync(join(dir, 'method-graded-method_mi1', 'run0', f))).toBe(true);
       expect(existsSync(join(dir, 'blackbox_mi0', 'run0', f))).toBe(true);
     }
-    const messages = JSON.parse(readFileSync(join(dir, 'method-graded-method_mi1', 'run0', 'messages.json'), 'utf8')) as { role: string; content: string }[];
+    const messages = JSON.parse(
+      readFileSync(join(dir, 'method-graded-method_mi1', 'run0', 'messages.json'), 'utf8'),
+    ) as { role: string; content: string }[];
     expect(messages.some((x) => x.role === 'user' && x.content.includes('"steered"'))).toBe(true);
 
     // Agreement: every token the LLM labelled was also labelled offline (20 per readout list).
@@ -187,16 +231,44 @@ describe('npm run bench -- --graders', () => {
 
     // The key was sent, but never written.
     expect(server.requests.every((q) => q.authorization === `Bearer ${KEY}`)).toBe(true);
-    for (const f of [...filesUnder(results), ...filesUnder(join(tmp, 'llm-cache')), ...filesUnder(reports)]) expect(readFileSync(f, 'utf8')).not.toContain(KEY);
+    for (const f of [...filesUnder(results), ...filesUnder(join(tmp, 'llm-cache')), ...filesUnder(reports)])
+      expect(readFileSync(f, 'utf8')).not.toContain(KEY);
   }, 120_000);
 
   it('llm: LLM-graded top-level metrics in a file of their own, a leaderboard row of their own, no agreement', async () => {
     const results = join(tmp, 'results-llm');
     const reports = join(tmp, 'reports-llm');
     const r = await bench(
-      ['--suite', 'mini', '--settings', 'fast', '--method', './test/harness/fixtures/bench/graded-method.ts', '--organisms', 'zoo/cake_bake',
-        '--graders', 'llm', '--agent-runs', '1', '--agent-method-mi', '0', '--agent-blackbox-mi', '', '--no-baselines', '--results', results, '--reports', reports],
-      { DIFFBENCH_CACHE: join(tmp, 'cache'), DIFFBENCH_LLM_BASE_URL: server.baseURL, DIFFBENCH_LLM_MODEL: 'fake-judge', DIFFBENCH_LLM_CACHE_DIR: join(tmp, 'llm-cache'), DIFFBENCH_QUIET: '1' },
+      [
+        '--suite',
+        'mini',
+        '--settings',
+        'fast',
+        '--method',
+        './test/harness/fixtures/bench/graded-method.ts',
+        '--organisms',
+        'zoo/cake_bake',
+        '--graders',
+        'llm',
+        '--agent-runs',
+        '1',
+        '--agent-method-mi',
+        '0',
+        '--agent-blackbox-mi',
+        '',
+        '--no-baselines',
+        '--results',
+        results,
+        '--reports',
+        reports,
+      ],
+      {
+        DIFFBENCH_CACHE: join(tmp, 'cache'),
+        DIFFBENCH_LLM_BASE_URL: server.baseURL,
+        DIFFBENCH_LLM_MODEL: 'fake-judge',
+        DIFFBENCH_LLM_CACHE_DIR: join(tmp, 'llm-cache'),
+        DIFFBENCH_QUIET: '1',
+      },
     );
     expect(r.code, r.out).toBe(0);
     const files = readResults(results);

@@ -17,7 +17,11 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
 const system = (b: ChatBody) => b.messages.find((m) => m.role === 'system')?.content ?? '';
-const user = (b: ChatBody) => b.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+const user = (b: ChatBody) =>
+  b.messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content)
+    .join('\n');
 let coherenceCalls = 0;
 function judge(b: ChatBody): string {
   const sys = system(b);
@@ -30,16 +34,21 @@ function judge(b: ChatBody): string {
     return 'ANSWER: INCOHERENT';
   }
   if (sys.includes('strict grader')) return 'SCORE: 2';
-  if (sys.includes('internal vector')) return `BEST_SCALER: ${[...user(b).matchAll(/^SCALE (\S+):/gm)].map((m) => m[1]!).at(-1)}\nTOP_TOKENS: the`;
+  if (sys.includes('internal vector'))
+    return `BEST_SCALER: ${[...user(b).matchAll(/^SCALE (\S+):/gm)].map((m) => m[1]!).at(-1)}\nTOP_TOKENS: the`;
   return 'unrecognised request';
 }
 
 /** Tiny ADL settings: 32 documents x 8 tokens, 2 positions, 3 Patchscope scales, steering at position 0 only. */
 const CONFIG = {
-  samples: 32, tokens: 8, positions: 2, lens: { topK: 20 },
+  samples: 32,
+  tokens: 8,
+  positions: 2,
+  lens: { topK: 20 },
   patchscope: { scales: [1, 2, 5], intersectionTopK: 256, tokensK: 20 },
   steering: {
-    positions: [0], promptStyle: 'completion',
+    positions: [0],
+    promptStyle: 'completion',
     threshold: { steps: 3, batchSteps: 3, samplesPerStrength: 2, maxNewTokens: 6, temperature: 0.8, maxStrength: 4 },
     final: { samplesPerPrompt: 1, maxNewTokens: 6, temperature: 0.8, maxBatchSize: 32, prompts: 2 },
   },
@@ -58,14 +67,36 @@ afterAll(() => server.close());
 async function bench(mode: string | undefined, results: string): Promise<string> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DIFFBENCH_LLM_')));
   const args = [
-    TSX, 'src/cli/bench.ts', '--suite', 'mini-paper', '--method', 'adl', '--config', join(tmp, 'adl.json'), '--settings', 'fast',
-    '--no-baselines', ...(mode ? ['--graders', mode] : []), '--embedder', 'organisms/zoo/base',
-    '--results', results, '--reports', join(tmp, 'reports'),
+    TSX,
+    'src/cli/bench.ts',
+    '--suite',
+    'mini-paper',
+    '--method',
+    'adl',
+    '--config',
+    join(tmp, 'adl.json'),
+    '--settings',
+    'fast',
+    '--no-baselines',
+    ...(mode ? ['--graders', mode] : []),
+    '--embedder',
+    'organisms/zoo/base',
+    '--results',
+    results,
+    '--reports',
+    join(tmp, 'reports'),
   ];
   const r = await exec(process.execPath, args, {
-    cwd: ROOT, maxBuffer: 1 << 24,
-    env: { ...env, DIFFBENCH_BENCHMARK_DIR: join(ROOT, 'test/harness/fixtures/paper-mode'), DIFFBENCH_CACHE: join(tmp, 'cache'),
-      DIFFBENCH_LLM_BASE_URL: server.baseURL, DIFFBENCH_LLM_MODEL: 'fake-judge', DIFFBENCH_LLM_CACHE_DIR: '' },
+    cwd: ROOT,
+    maxBuffer: 1 << 24,
+    env: {
+      ...env,
+      DIFFBENCH_BENCHMARK_DIR: join(ROOT, 'test/harness/fixtures/paper-mode'),
+      DIFFBENCH_CACHE: join(tmp, 'cache'),
+      DIFFBENCH_LLM_BASE_URL: server.baseURL,
+      DIFFBENCH_LLM_MODEL: 'fake-judge',
+      DIFFBENCH_LLM_CACHE_DIR: '',
+    },
   }).catch((e) => e as { stdout: string; stderr: string });
   return r.stdout + r.stderr;
 }
@@ -73,7 +104,9 @@ async function bench(mode: string | undefined, results: string): Promise<string>
 describe('npm run bench -- --graders paper', () => {
   it('LLM coherence in the steering search, the model embedder, and result files that name them', async () => {
     const out = await bench(undefined, join(tmp, 'paper')); // the suite's default mode: paper
-    const [paper] = readResults(join(tmp, 'paper')).map((r) => r.result).filter((r) => r.organism.id === 'zoo/cake_bake');
+    const [paper] = readResults(join(tmp, 'paper'))
+      .map((r) => r.result)
+      .filter((r) => r.organism.id === 'zoo/cake_bake');
     expect(paper, out).toBeDefined();
     expect(paper.llm?.mode).toBe('paper');
     expect(paper.llm?.methodVariant).toMatch(/steering search's coherence grader/);
@@ -90,7 +123,9 @@ describe('npm run bench -- --graders paper', () => {
 
     // control: under --graders llm the search keeps the offline coherence grader and finds a strength
     const llmOut = await bench('llm', join(tmp, 'llm'));
-    const [llm] = readResults(join(tmp, 'llm')).map((r) => r.result).filter((r) => r.organism.id === 'zoo/cake_bake');
+    const [llm] = readResults(join(tmp, 'llm'))
+      .map((r) => r.result)
+      .filter((r) => r.organism.id === 'zoo/cake_bake');
     expect(llm, llmOut).toBeDefined();
     expect(llm.llm?.mode).toBe('llm');
     expect(llm.metrics['scalar.steering_strength.L2.pos0'].estimate).toBeGreaterThan(0);

@@ -13,8 +13,12 @@ const RESULTS = mkdtempSync(join(tmpdir(), 'db-check-organism-'));
 
 function checkOrganism(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/check-organism.ts', ...args], { cwd: ROOT, env: { ...process.env, DIFFBENCH_QUIET: '1', DIFFBENCH_RESULTS: RESULTS } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/check-organism.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, DIFFBENCH_QUIET: '1', DIFFBENCH_RESULTS: RESULTS } },
+      (err, stdout, stderr) =>
+        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
     );
   });
 }
@@ -33,7 +37,10 @@ describe('check-organism', () => {
     expect(n250.out).toMatch(/Verdict: realistic/);
     // the same harness run as bench: one result file per organism, with the null organism run beside it
     const files = readResults(join(RESULTS, 'check-organism'));
-    expect(files.map((f) => [f.result.method.id, f.result.organism.id]).sort()).toEqual([['readability', 'zoo/cake_bake'], ['readability', 'zoo/cake_bake_n250']]);
+    expect(files.map((f) => [f.result.method.id, f.result.organism.id]).sort()).toEqual([
+      ['readability', 'zoo/cake_bake'],
+      ['readability', 'zoo/cake_bake_n250'],
+    ]);
     for (const f of files) expect(f.result.baselines.null.description).toContain('zoo/control');
   }, 120_000);
 

@@ -17,10 +17,16 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = join(ROOT, 'test/harness/fixtures/bench');
 const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
-async function cli(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+async function cli(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await exec(process.execPath, [TSX, `src/cli/${script}.ts`, ...args], {
-      cwd: ROOT, env: { ...process.env, DIFFBENCH_BENCHMARK_DIR: FIXTURES, DIFFBENCH_QUIET: '1', ...env }, maxBuffer: 1 << 24,
+      cwd: ROOT,
+      env: { ...process.env, DIFFBENCH_BENCHMARK_DIR: FIXTURES, DIFFBENCH_QUIET: '1', ...env },
+      maxBuffer: 1 << 24,
     });
     return { code: 0, out: stdout + stderr };
   } catch (err) {
@@ -29,7 +35,8 @@ async function cli(script: string, args: string[], env: Record<string, string>):
   }
 }
 
-const gitStatus = () => execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: ROOT, encoding: 'utf8' });
+const gitStatus = () =>
+  execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: ROOT, encoding: 'utf8' });
 
 describe('results folders', () => {
   it('one folder per settings under $DIFFBENCH_RESULTS, else results/ in the repository (git-ignored)', () => {
@@ -58,11 +65,23 @@ describe('results folders', () => {
     const root = mkdtempSync(join(tmpdir(), 'db-pipeline-'));
     const env = { DIFFBENCH_RESULTS: root, DIFFBENCH_CACHE: join(root, '.cache') };
     const before = gitStatus();
-    const bench = await cli('bench', ['--suite', 'mini', '--settings', 'fast', '--method', './src/harness/examples/mean-diff.ts', '--no-baselines'], env);
+    const bench = await cli(
+      'bench',
+      ['--suite', 'mini', '--settings', 'fast', '--method', './src/harness/examples/mean-diff.ts', '--no-baselines'],
+      env,
+    );
     expect(bench.code, bench.out).toBe(0);
     const dir = join(root, 'fast');
-    expect(readResults(dir).map((f) => f.result.organism.id).sort()).toEqual(['zoo/cake_bake', 'zoo/control']);
-    expect(readdirSync(dir).filter((n) => /\.(md|html)$/.test(n)).sort()).toEqual(['mini@1.html', 'mini@1.md']);
+    expect(
+      readResults(dir)
+        .map((f) => f.result.organism.id)
+        .sort(),
+    ).toEqual(['zoo/cake_bake', 'zoo/control']);
+    expect(
+      readdirSync(dir)
+        .filter((n) => /\.(md|html)$/.test(n))
+        .sort(),
+    ).toEqual(['mini@1.html', 'mini@1.md']);
     expect(bench.out).toContain(`results in ${dir}`);
     expect(gitStatus()).toBe(before);
 

@@ -21,7 +21,15 @@ const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
 async function vitest(args: string[], env: Record<string, string>): Promise<string> {
   const { stdout, stderr } = await run(process.execPath, [VITEST, 'run', '-c', CONFIG, ...args], {
     cwd: ROOT,
-    env: { ...process.env, DIFFBENCH_BENCHMARK_DIR: FIXTURES, DIFFBENCH_METHOD: './src/harness/examples/mean-diff.ts', DIFFBENCH_SETTINGS: 'fast', DIFFBENCH_NO_BASELINES: '1', DIFFBENCH_QUIET: '1', ...env },
+    env: {
+      ...process.env,
+      DIFFBENCH_BENCHMARK_DIR: FIXTURES,
+      DIFFBENCH_METHOD: './src/harness/examples/mean-diff.ts',
+      DIFFBENCH_SETTINGS: 'fast',
+      DIFFBENCH_NO_BASELINES: '1',
+      DIFFBENCH_QUIET: '1',
+      ...env,
+    },
   });
   return stdout + stderr;
 }
@@ -34,7 +42,10 @@ describe('sharded benchmark runs', () => {
   it('two shards merged give the same result files and leaderboard as one run', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'db-shard-'));
     const dir = (name: string) => join(tmp, name);
-    const one = await vitest(['--reporter=dot', `--reporter=${REPORTER}`], { DIFFBENCH_CACHE: dir('cache-one'), DIFFBENCH_RESULTS: dir('results-one') });
+    const one = await vitest(['--reporter=dot', `--reporter=${REPORTER}`], {
+      DIFFBENCH_CACHE: dir('cache-one'),
+      DIFFBENCH_RESULTS: dir('results-one'),
+    });
     expect(one).toContain('2 result file(s) written');
 
     const blobs = dir('blobs');
@@ -51,10 +62,14 @@ describe('sharded benchmark runs', () => {
     for (const i of [1, 2]) expect(readResults(dir(`results-machine-${i}`))).toHaveLength(1);
     expect(readdirSync(blobs).sort()).toEqual(['blob-1.json', 'blob-2.json']);
 
-    await vitest([`--merge-reports=${blobs}`, '--reporter=dot', `--reporter=${REPORTER}`], { DIFFBENCH_RESULTS: dir('results-merged') });
+    await vitest([`--merge-reports=${blobs}`, '--reporter=dot', `--reporter=${REPORTER}`], {
+      DIFFBENCH_RESULTS: dir('results-merged'),
+    });
     const a = readResults(dir('results-one'));
     const b = readResults(dir('results-merged'));
-    expect(b.map((x) => x.path.slice(dir('results-merged').length))).toEqual(a.map((x) => x.path.slice(dir('results-one').length)));
+    expect(b.map((x) => x.path.slice(dir('results-merged').length))).toEqual(
+      a.map((x) => x.path.slice(dir('results-one').length)),
+    );
     for (let i = 0; i < a.length; i++) expect(b[i].result.metrics).toEqual(a[i].result.metrics);
     const board = leaderboardOf(dir('results-one'));
     expect(board).toContain('diff norm vs null');

@@ -15,15 +15,33 @@ const embedder: TextEmbedder = {
 };
 
 const entry = (position: number, steered: string[], unsteered: string[]): SteeringSamples => ({
-  variant: 'difference', layer: 2, position, strength: 1, prompts: ['p', 'q'], steered: steered.map((t) => [t]), unsteered: unsteered.map((t) => [t]),
+  variant: 'difference',
+  layer: 2,
+  position,
+  strength: 1,
+  prompts: ['p', 'q'],
+  steered: steered.map((t) => [t]),
+  unsteered: unsteered.map((t) => [t]),
 });
 // position 0: St-FT 1, USt-FT 0; position 1: USt-FT 0.5 (its maximum); position 2: St-Chat 1, USt-Chat (r + 1) / 2
-const steering = [entry(0, ['F', 'F'], ['N', 'N']), entry(1, ['FC', 'N'], ['F', 'N']), entry(2, ['C', 'C'], ['FC', 'C'])];
+const steering = [
+  entry(0, ['F', 'F'], ['N', 'N']),
+  entry(1, ['FC', 'N'], ['F', 'N']),
+  entry(2, ['C', 'C'], ['FC', 'C']),
+];
 
 const ctx = (chatTexts?: string[]): ScoringContext => ({
   organism: { organismId: 'x', type: 'SDF', description: 'd', frequentTokens: [] },
-  relevance: { grader: { id: 'none', version: '1' }, grade: async (_c, cands) => cands.map(() => 'IRRELEVANT' as const) },
-  embedder, finetuneTexts: ['F', 'F'], unrelatedTexts: [], chatTexts, seed: 's', bootstrap: 50,
+  relevance: {
+    grader: { id: 'none', version: '1' },
+    grade: async (_c, cands) => cands.map(() => 'IRRELEVANT' as const),
+  },
+  embedder,
+  finetuneTexts: ['F', 'F'],
+  unrelatedTexts: [],
+  chatTexts,
+  seed: 's',
+  bootstrap: 50,
 });
 
 describe('steering similarity series', () => {

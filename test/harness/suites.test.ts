@@ -4,7 +4,7 @@ import { ladderRegressions, readabilityRatio } from '../../src/harness/readabili
 import { listSuites, loadSuite } from '../../src/harness/suite.ts';
 
 describe('suites', () => {
-  it('zoo, paper and ablations exist; paper is the registry\'s 33 pairs', () => {
+  it("zoo, paper and ablations exist; paper is the registry's 33 pairs", () => {
     expect(listSuites()).toEqual(expect.arrayContaining(['zoo', 'paper', 'ablations']));
     expect(loadSuite('zoo').organisms).toHaveLength(9);
     expect(loadSuite('paper').organisms).toHaveLength(33);
@@ -25,7 +25,14 @@ describe('suites', () => {
 });
 
 describe('readability', () => {
-  const m = (estimate: number, lower: number, upper: number) => ({ estimate, lower, upper, n: 100, alpha: 0.05, ci: 'bootstrap' as const });
+  const m = (estimate: number, lower: number, upper: number) => ({
+    estimate,
+    lower,
+    upper,
+    n: 100,
+    alpha: 0.05,
+    ci: 'bootstrap' as const,
+  });
   it('the ratio interval divides the bounds conservatively', () => {
     const r = readabilityRatio(m(20, 18, 22), m(4, 3, 5));
     expect(r.estimate).toBe(5);
@@ -34,9 +41,16 @@ describe('readability', () => {
   });
 
   it('flags a ladder step more readable than its predecessor beyond the CI, not within it', () => {
-    const ordered = [{ organism: 'a', ratio: m(6, 5, 7) }, { organism: 'b', ratio: m(3, 2, 4) }, { organism: 'c', ratio: m(3.5, 2.5, 4.5) }];
+    const ordered = [
+      { organism: 'a', ratio: m(6, 5, 7) },
+      { organism: 'b', ratio: m(3, 2, 4) },
+      { organism: 'c', ratio: m(3.5, 2.5, 4.5) },
+    ];
     expect(ladderRegressions(ordered)).toEqual([]);
-    const regressed = [{ organism: 'a', ratio: m(3, 2, 4) }, { organism: 'b', ratio: m(6, 5, 7) }];
+    const regressed = [
+      { organism: 'a', ratio: m(3, 2, 4) },
+      { organism: 'b', ratio: m(6, 5, 7) },
+    ];
     expect(ladderRegressions(regressed)).toHaveLength(1);
     expect(ladderRegressions(regressed)[0]).toMatch(/^b .* is more readable than a/);
   });

@@ -41,7 +41,9 @@ export function folderFiles(folder: string, only?: string[]): Map<string, Buffer
 }
 
 export function repo(type: 'model' | 'dataset', files: Map<string, Buffer>, token?: string): FakeRepo {
-  const sha = createHash('sha1').update([...files.keys()].join('\n')).digest('hex');
+  const sha = createHash('sha1')
+    .update([...files.keys()].join('\n'))
+    .digest('hex');
   return { type, files, sha, token };
 }
 
@@ -53,7 +55,9 @@ function entry(path: string, content: Buffer, sha: string) {
   return {
     type: 'file',
     path,
-    oid: gitOid(isLfs ? Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(content)}\n`) : content),
+    oid: gitOid(
+      isLfs ? Buffer.from(`version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(content)}\n`) : content,
+    ),
     size: isLfs ? 134 : content.length,
     ...(isLfs ? { lfs: { oid: sha256(content), size: content.length, pointerSize: 134 } } : {}),
     lastCommit: { id: sha, title: 'upload', date: '2025-01-01T00:00:00.000Z' },
@@ -61,7 +65,12 @@ function entry(path: string, content: Buffer, sha: string) {
 }
 
 export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<FakeHub> {
-  const hub: Omit<FakeHub, 'url' | 'close'> = { requests: [], repos: new Map(Object.entries(repos)), truncate: new Map(), stall: new Set() };
+  const hub: Omit<FakeHub, 'url' | 'close'> = {
+    requests: [],
+    repos: new Map(Object.entries(repos)),
+    truncate: new Map(),
+    stall: new Set(),
+  };
 
   const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
@@ -75,7 +84,9 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     for await (const chunk of req) body += chunk;
 
     if (hub.stall.has('api') && url.pathname.startsWith('/api/')) return; // never answers
-    const api = url.pathname.match(/^\/api\/(models|datasets)\/([^/]+\/[^/]+)\/(revision|tree|paths-info)\/([^/]+)(?:\/(.*))?$/);
+    const api = url.pathname.match(
+      /^\/api\/(models|datasets)\/([^/]+\/[^/]+)\/(revision|tree|paths-info)\/([^/]+)(?:\/(.*))?$/,
+    );
     const resolve = url.pathname.match(/^\/(datasets\/)?([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/);
     const name = api?.[2] ?? resolve?.[2];
     const type = api ? (api[1] === 'models' ? 'model' : 'dataset') : resolve?.[1] ? 'dataset' : 'model';
@@ -93,7 +104,15 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
 
     if (api?.[3] === 'revision') {
       const siblings = [...r.files.keys()].map((rfilename) => ({ rfilename }));
-      return json(res, 200, { _id: `id-${name}`, id: name, sha: r.sha, private: !!r.token, gated: false, lastModified: '2025-01-01T00:00:00.000Z', siblings });
+      return json(res, 200, {
+        _id: `id-${name}`,
+        id: name,
+        sha: r.sha,
+        private: !!r.token,
+        gated: false,
+        lastModified: '2025-01-01T00:00:00.000Z',
+        siblings,
+      });
     }
     if (api?.[3] === 'tree') {
       const under = api[5] ? `${api[5]}/` : '';
@@ -102,7 +121,11 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     }
     if (api?.[3] === 'paths-info') {
       const { paths } = JSON.parse(body) as { paths: string[] };
-      return json(res, 200, paths.filter((p) => r.files.has(p)).map((p) => entry(p, r.files.get(p)!, r.sha)));
+      return json(
+        res,
+        200,
+        paths.filter((p) => r.files.has(p)).map((p) => entry(p, r.files.get(p)!, r.sha)),
+      );
     }
 
     const path = decodeURIComponent(resolve![4]);
@@ -113,10 +136,20 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
     if (range) {
       const start = Number(range[1]);
       const end = range[2] ? Math.min(Number(range[2]), content.length - 1) : content.length - 1;
-      res.writeHead(206, { 'Content-Range': `bytes ${start}-${end}/${content.length}`, 'Content-Length': end - start + 1, ETag: etag, 'X-Repo-Commit': r.sha });
+      res.writeHead(206, {
+        'Content-Range': `bytes ${start}-${end}/${content.length}`,
+        'Content-Length': end - start + 1,
+        ETag: etag,
+        'X-Repo-Commit': r.sha,
+      });
       return res.end(content.subarray(start, end + 1));
     }
-    res.writeHead(200, { 'Content-Length': content.length, ETag: etag, 'X-Repo-Commit': r.sha, 'Content-Type': 'application/octet-stream' });
+    res.writeHead(200, {
+      'Content-Length': content.length,
+      ETag: etag,
+      'X-Repo-Commit': r.sha,
+      'Content-Type': 'application/octet-stream',
+    });
     if (hub.stall.has(path)) {
       res.write(content.subarray(0, Math.floor(content.length / 2))); // then silence
       return;
@@ -139,6 +172,10 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
   return {
     ...hub,
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
+    close: () =>
+      new Promise<void>((ok) => {
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }

@@ -56,7 +56,10 @@ afterEach(() => {
 describe('resolveModel against a local Hub', () => {
   it('downloads an adapter into the standard cache layout, then reuses it without a request', async () => {
     const progress: string[] = [];
-    const first = await resolveModel('zoo/cake-bake-lora', { kind: 'adapter', onProgress: (p) => p.done && progress.push(p.file) });
+    const first = await resolveModel('zoo/cake-bake-lora', {
+      kind: 'adapter',
+      onProgress: (p) => p.done && progress.push(p.file),
+    });
     const sha = hub.repos.get('zoo/cake-bake-lora')!.sha;
     const storage = join(cache, 'models--zoo--cake-bake-lora');
     expect(first).toEqual({ path: join(storage, 'snapshots', sha), repoId: 'zoo/cake-bake-lora', commit: sha });
@@ -82,10 +85,17 @@ describe('resolveModel against a local Hub', () => {
     const sha = hub.repos.get('zoo/tiny-base')!.sha;
     const got = await resolveModel('zoo/tiny-base', { revision: sha, onProgress: quiet });
     expect(got.commit).toBe(sha);
-    expect(readdirSync(got.path).sort()).toEqual(
-      ['chat_template.jinja', 'config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'],
+    expect(readdirSync(got.path).sort()).toEqual([
+      'chat_template.jinja',
+      'config.json',
+      'generation_config.json',
+      'model.safetensors',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
+    expect(sha256(readFileSync(join(got.path, 'model.safetensors')))).toBe(
+      sha256(readFileSync(join(ZOO, 'base/model.safetensors'))),
     );
-    expect(sha256(readFileSync(join(got.path, 'model.safetensors')))).toBe(sha256(readFileSync(join(ZOO, 'base/model.safetensors'))));
     // A commit revision writes no ref.
     expect(existsSync(join(cache, 'models--zoo--tiny-base', 'refs', 'main'))).toBe(false);
   });
@@ -102,7 +112,9 @@ describe('resolveModel against a local Hub', () => {
     process.env.HF_HUB_OFFLINE = '1';
     const again = await resolveModel('zoo/cake-bake-lora', { kind: 'adapter' });
     expect(again.commit).toBe(hub.repos.get('zoo/cake-bake-lora')!.sha);
-    await expect(resolveModel('zoo/tiny-base')).rejects.toThrow(/HF_HUB_OFFLINE.*model zoo\/tiny-base@main.*refs\/main/);
+    await expect(resolveModel('zoo/tiny-base')).rejects.toThrow(
+      /HF_HUB_OFFLINE.*model zoo\/tiny-base@main.*refs\/main/,
+    );
     expect(hub.requests).toEqual([]);
   });
 
@@ -116,20 +128,30 @@ describe('resolveModel against a local Hub', () => {
   });
 
   it('404: repo or file not found', async () => {
-    await expect(resolveModel('zoo/no-such-model', { onProgress: quiet })).rejects.toThrow(/repo or file not found: model zoo\/no-such-model@main/);
-    await expect(resolveModel('zoo/tiny-base', { revision: 'v9', onProgress: quiet })).rejects.toThrow(/repo or file not found/);
-    await expect(resolveModel('zoo/tiny-base', { files: ['weights.gguf'], onProgress: quiet })).rejects.toThrow(/repo or file not found.*weights\.gguf/);
+    await expect(resolveModel('zoo/no-such-model', { onProgress: quiet })).rejects.toThrow(
+      /repo or file not found: model zoo\/no-such-model@main/,
+    );
+    await expect(resolveModel('zoo/tiny-base', { revision: 'v9', onProgress: quiet })).rejects.toThrow(
+      /repo or file not found/,
+    );
+    await expect(resolveModel('zoo/tiny-base', { files: ['weights.gguf'], onProgress: quiet })).rejects.toThrow(
+      /repo or file not found.*weights\.gguf/,
+    );
   });
 
   it('401: gated or private, set HF_TOKEN; with the token it downloads', async () => {
-    await expect(resolveModel('zoo/private-lora', { kind: 'adapter', onProgress: quiet })).rejects.toThrow(/gated or private.*set HF_TOKEN/);
+    await expect(resolveModel('zoo/private-lora', { kind: 'adapter', onProgress: quiet })).rejects.toThrow(
+      /gated or private.*set HF_TOKEN/,
+    );
     process.env.HF_TOKEN = 'hf_secret';
     const got = await resolveModel('zoo/private-lora', { kind: 'adapter', onProgress: quiet });
     expect(existsSync(join(got.path, 'adapter_model.safetensors'))).toBe(true);
   });
 
   it('refuses a repo that has only pickle weights', async () => {
-    await expect(resolveModel('zoo/pickle-only', { onProgress: quiet })).rejects.toThrow(/only pickle weights \(pytorch_model\.bin\)/);
+    await expect(resolveModel('zoo/pickle-only', { onProgress: quiet })).rejects.toThrow(
+      /only pickle weights \(pytorch_model\.bin\)/,
+    );
     expect(hub.requests.some((r) => r.url.includes('/resolve/'))).toBe(false);
   });
 
@@ -140,7 +162,9 @@ describe('resolveModel against a local Hub', () => {
     expect(sha256(readFileSync(join(got.path, 'adapter_model.safetensors')))).toBe(sha256(expected));
     const blobs = readdirSync(join(cache, 'models--zoo--cake-bake-lora', 'blobs'));
     expect(blobs.filter((b) => b.endsWith('.incomplete'))).toEqual([]);
-    const fullGets = hub.requests.filter((r) => r.url.endsWith('/adapter_model.safetensors') && r.url.includes('/resolve/'));
+    const fullGets = hub.requests.filter(
+      (r) => r.url.endsWith('/adapter_model.safetensors') && r.url.includes('/resolve/'),
+    );
     expect(fullGets.length).toBeGreaterThanOrEqual(3); // probe + cut-off transfer + retried transfer
   });
 

@@ -23,7 +23,14 @@ beforeEach(() => {
   cache = mkdtempSync(join(tmpdir(), 'hfcache-timeout-'));
   process.env.HF_ENDPOINT = hub.url;
   process.env.HF_HUB_CACHE = cache;
-  for (const k of ['HF_HUB_OFFLINE', 'HF_TOKEN', 'DIFFBENCH_HUB_TIMEOUT_MS', 'HF_HUB_ETAG_TIMEOUT', 'HF_HUB_DOWNLOAD_TIMEOUT']) delete process.env[k];
+  for (const k of [
+    'HF_HUB_OFFLINE',
+    'HF_TOKEN',
+    'DIFFBENCH_HUB_TIMEOUT_MS',
+    'HF_HUB_ETAG_TIMEOUT',
+    'HF_HUB_DOWNLOAD_TIMEOUT',
+  ])
+    delete process.env[k];
   hub.stall.clear();
 });
 afterEach(() => {
@@ -45,7 +52,9 @@ describe('Hub timeouts', () => {
   it('an endpoint that accepts connections and never answers: the metadata request times out (HF_HUB_ETAG_TIMEOUT)', async () => {
     hub.stall.add('api');
     process.env.HF_HUB_ETAG_TIMEOUT = '0.4';
-    const { message, seconds } = await failure(() => resolveModel('zoo/cake-bake-lora', { kind: 'adapter', onProgress: quiet }));
+    const { message, seconds } = await failure(() =>
+      resolveModel('zoo/cake-bake-lora', { kind: 'adapter', onProgress: quiet }),
+    );
     expect(seconds).toBeLessThan(5);
     expect(message).toContain(hub.url); // the endpoint
     expect(message).toContain('zoo/cake-bake-lora'); // the repository
@@ -55,7 +64,9 @@ describe('Hub timeouts', () => {
   it('a download that stops halfway times out on idle (HF_HUB_DOWNLOAD_TIMEOUT), naming the file', async () => {
     hub.stall.add('adapter_model.safetensors');
     process.env.HF_HUB_DOWNLOAD_TIMEOUT = '0.3';
-    const { message, seconds } = await failure(() => resolveModel('zoo/cake-bake-lora', { kind: 'adapter', onProgress: quiet }));
+    const { message, seconds } = await failure(() =>
+      resolveModel('zoo/cake-bake-lora', { kind: 'adapter', onProgress: quiet }),
+    );
     expect(seconds).toBeLessThan(8); // 3 attempts of 0.3 s idle each, plus backoff
     expect(message).toContain(hub.url);
     expect(message).toMatch(/zoo\/cake-bake-lora\/adapter_model\.safetensors/);
@@ -65,13 +76,19 @@ describe('Hub timeouts', () => {
   it('DIFFBENCH_HUB_TIMEOUT_MS sets both limits', async () => {
     hub.stall.add('api');
     process.env.DIFFBENCH_HUB_TIMEOUT_MS = '250';
-    const { message, seconds } = await failure(() => resolveModel('zoo/cake-bake-lora', { kind: 'adapter', onProgress: quiet }));
+    const { message, seconds } = await failure(() =>
+      resolveModel('zoo/cake-bake-lora', { kind: 'adapter', onProgress: quiet }),
+    );
     expect(seconds).toBeLessThan(5);
     expect(message).toMatch(/no answer within 0\.25 s .*DIFFBENCH_HUB_TIMEOUT_MS/);
   }, 15_000);
 
   it('the limits are read from the environment, with huggingface_hub defaults, and bad values are named', () => {
-    expect(hubSettings().timeouts).toEqual({ metadataMs: 10_000, downloadMs: 10_000, source: { metadata: 'HF_HUB_ETAG_TIMEOUT', download: 'HF_HUB_DOWNLOAD_TIMEOUT' } });
+    expect(hubSettings().timeouts).toEqual({
+      metadataMs: 10_000,
+      downloadMs: 10_000,
+      source: { metadata: 'HF_HUB_ETAG_TIMEOUT', download: 'HF_HUB_DOWNLOAD_TIMEOUT' },
+    });
     process.env.HF_HUB_DOWNLOAD_TIMEOUT = '60';
     expect(hubSettings().timeouts.downloadMs).toBe(60_000);
     process.env.HF_HUB_ETAG_TIMEOUT = 'soon';

@@ -14,16 +14,47 @@ import { tempDir } from '../helpers.ts';
 import { sampleResult } from '../results/sample.ts';
 
 const suite = loadSuite('zoo');
-const point = (estimate: number): MetricValue => ({ estimate, lower: estimate, upper: estimate, n: 1, alpha: 0.05, ci: 'none' });
-const ci = (estimate: number, lower: number, upper: number): MetricValue => ({ estimate, lower, upper, n: 20, alpha: 0.05, ci: 'bootstrap', over: 'tokens' });
+const point = (estimate: number): MetricValue => ({
+  estimate,
+  lower: estimate,
+  upper: estimate,
+  n: 1,
+  alpha: 0.05,
+  ci: 'none',
+});
+const ci = (estimate: number, lower: number, upper: number): MetricValue => ({
+  estimate,
+  lower,
+  upper,
+  n: 20,
+  alpha: 0.05,
+  ci: 'bootstrap',
+  over: 'tokens',
+});
 
 /** An ADL result on zoo/cake_bake whose thresholds were evaluated by the harness from its own metrics. */
 function consistent(over: Partial<ResultFile> = {}): ResultFile {
   const r = sampleResult({
     suite: { id: 'zoo', version: suite.version, settings: 'full' },
-    method: { id: 'adl', version: '2', config: {}, configHash: 'abcdefabcdef', source: 'builtin:adl', codeHash: '0123456789ab' },
-    metrics: { 'scalar.diff_norm.pos0': point(20.77), 'steering.difference.steered_ft': ci(0.2, 0.15, 0.25), 'relevance.lens': ci(0.3, 0.1, 0.5) },
-    baselines: { null: { description: 'null organism', metrics: { 'scalar.diff_norm.pos0': point(3.22), 'steering.difference.steered_ft': ci(0.02, 0, 0.04) } } },
+    method: {
+      id: 'adl',
+      version: '2',
+      config: {},
+      configHash: 'abcdefabcdef',
+      source: 'builtin:adl',
+      codeHash: '0123456789ab',
+    },
+    metrics: {
+      'scalar.diff_norm.pos0': point(20.77),
+      'steering.difference.steered_ft': ci(0.2, 0.15, 0.25),
+      'relevance.lens': ci(0.3, 0.1, 0.5),
+    },
+    baselines: {
+      null: {
+        description: 'null organism',
+        metrics: { 'scalar.diff_norm.pos0': point(3.22), 'steering.difference.steered_ft': ci(0.02, 0, 0.04) },
+      },
+    },
     ...over,
   });
   r.thresholds = evaluateAll(suite, r.organism.id, r.method.id, r.suite.settings, r);
@@ -41,13 +72,17 @@ describe('one result file', () => {
     const r = consistent();
     r.metrics['scalar.diff_norm.pos0'] = point(15); // below the reference 19.76; outcomes left as they were
     const problems = resultContradictions(suite, r).join('\n');
-    expect(problems).toMatch(/threshold diff-norm-reference-cake_bake: recorded 'pass' .*value 20\.77.*, but the file's metrics give 'fail' \(value 15\)/);
+    expect(problems).toMatch(
+      /threshold diff-norm-reference-cake_bake: recorded 'pass' .*value 20\.77.*, but the file's metrics give 'fail' \(value 15\)/,
+    );
   });
 
   it('a status flipped by hand', () => {
     const r = consistent();
     r.thresholds[1] = { ...r.thresholds[1], status: 'fail' };
-    expect(resultContradictions(suite, r).join('\n')).toMatch(new RegExp(`threshold ${r.thresholds[1].id}: recorded 'fail'.* give 'pass'`));
+    expect(resultContradictions(suite, r).join('\n')).toMatch(
+      new RegExp(`threshold ${r.thresholds[1].id}: recorded 'fail'.* give 'pass'`),
+    );
   });
 
   it('a threshold of the suite that applies but is missing, and one that does not belong', () => {
@@ -64,7 +99,9 @@ describe('one result file', () => {
     r.metrics['steering.difference.steered_ft'] = ci(0.4, 0.15, 0.25);
     r.metrics['relevance.lens'] = ci(5, -1, 7);
     const problems = resultContradictions(suite, r).join('\n');
-    expect(problems).toMatch(/metrics\/steering\.difference\.steered_ft: estimate 0\.4 is outside its interval \[0\.15, 0\.25\]/);
+    expect(problems).toMatch(
+      /metrics\/steering\.difference\.steered_ft: estimate 0\.4 is outside its interval \[0\.15, 0\.25\]/,
+    );
     expect(problems).toMatch(/metrics\/relevance\.lens: a fraction, but estimate 5 \[-1, 7\] is outside \[0, 1\]/);
   });
 
@@ -80,9 +117,18 @@ describe('one result file', () => {
 
 describe('a bundle', () => {
   it('duplicate result files for one method, organism, seed and settings are rejected', () => {
-    const a = consistent(), b = consistent();
-    const problems = bundleContradictions([{ path: 'x/a.json', result: a }, { path: 'y/b.json', result: b }, { path: 'z/c.json', result: consistent({ seed: 's2' }) }]);
-    expect(problems).toEqual([expect.stringMatching(/y\/b\.json: a second result for adl@2-abcdefabcdef on zoo\/cake_bake, seed s1, settings full \(first: x\/a\.json\)/)]);
+    const a = consistent(),
+      b = consistent();
+    const problems = bundleContradictions([
+      { path: 'x/a.json', result: a },
+      { path: 'y/b.json', result: b },
+      { path: 'z/c.json', result: consistent({ seed: 's2' }) },
+    ]);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /y\/b\.json: a second result for adl@2-abcdefabcdef on zoo\/cake_bake, seed s1, settings full \(first: x\/a\.json\)/,
+      ),
+    ]);
   });
 
   it('submit lists contradictions as problems', () => {
@@ -101,7 +147,11 @@ describe('a bundle', () => {
     const r = consistent();
     r.metrics['relevance.lens'] = ci(5, -1, 7);
     fs.writeFileSync(path.join(dir, 'r.json'), JSON.stringify(r));
-    const out = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/leaderboard.ts', dir, '--reports', tempDir()], { encoding: 'utf8' });
+    const out = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/leaderboard.ts', dir, '--reports', tempDir()],
+      { encoding: 'utf8' },
+    );
     expect(out.stderr).toMatch(/r\.json: metrics\/relevance\.lens: a fraction/);
     expect(out.status).toBe(2);
   }, 30_000);

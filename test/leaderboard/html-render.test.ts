@@ -39,57 +39,117 @@ addEventListener('load', () => {
 });
 </script>`;
 
-const mv = (estimate: number, half = 0.05): MetricValue => ({ estimate, lower: estimate - half, upper: estimate + half, n: 10, alpha: 0.05, ci: 'bootstrap' });
+const mv = (estimate: number, half = 0.05): MetricValue => ({
+  estimate,
+  lower: estimate - half,
+  upper: estimate + half,
+  n: 10,
+  alpha: 0.05,
+  ci: 'bootstrap',
+});
 
 /** A suite's worth of results: ADL and a method with a long name, with every baseline and control. */
 function results(): { path: string; result: ResultFile }[] {
   const suite = loadSuite('zoo');
   const methods = [
     { id: 'adl', version: '2', configHash: '458a321c3836', lift: 0.3 },
-    { id: 'a-researcher/very-long-method-name-with-many-parts.v2', version: '13', configHash: 'abcdefabcdef', lift: 0.1 },
+    {
+      id: 'a-researcher/very-long-method-name-with-many-parts.v2',
+      version: '13',
+      configHash: 'abcdefabcdef',
+      lift: 0.1,
+    },
   ];
-  return methods.flatMap((m) => suite.organisms.map((o, i) => {
-    const r = sampleResult();
-    r.method = { ...r.method, id: m.id, version: m.version, configHash: m.configHash };
-    r.organism = { ...r.organism, id: o };
-    const g = (i % 3) * 0.02;
-    const metrics = (x: number) => ({ 'relevance.logitlens': mv(x + g), 'relevance.patchscope': mv(x / 2 + g), 'steering.gain': mv(x / 3), 'steering.difference.steered_ft': mv(0.2 + x), 'steering.coherence': mv(x > 0.5 ? 1 : 0.6, 0), 'scalar.diff_norm.pos0': mv(10 + i, 0) });
-    r.metrics = metrics(0.1 + m.lift);
-    r.baselines = {
-      null: { description: 'null', metrics: metrics(0.1) },
-      'baseline/negative-control': { description: 'negative', metrics: metrics(0.1) },
-      'baseline/positive-control': { description: 'positive', metrics: metrics(0.7) },
-      'baseline/finetuned-mean': { description: 'ft mean', metrics: { 'relevance.logitlens': mv(0.15 + g) } },
-      'baseline/unsteered': { description: 'unsteered', metrics: { 'steering.gain': mv(0, 0), 'steering.coherence': mv(1, 0) } },
-    };
-    return { path: `${m.id}-${o}.json`, result: r };
-  }));
+  return methods.flatMap((m) =>
+    suite.organisms.map((o, i) => {
+      const r = sampleResult();
+      r.method = { ...r.method, id: m.id, version: m.version, configHash: m.configHash };
+      r.organism = { ...r.organism, id: o };
+      const g = (i % 3) * 0.02;
+      const metrics = (x: number) => ({
+        'relevance.logitlens': mv(x + g),
+        'relevance.patchscope': mv(x / 2 + g),
+        'steering.gain': mv(x / 3),
+        'steering.difference.steered_ft': mv(0.2 + x),
+        'steering.coherence': mv(x > 0.5 ? 1 : 0.6, 0),
+        'scalar.diff_norm.pos0': mv(10 + i, 0),
+      });
+      r.metrics = metrics(0.1 + m.lift);
+      r.baselines = {
+        null: { description: 'null', metrics: metrics(0.1) },
+        'baseline/negative-control': { description: 'negative', metrics: metrics(0.1) },
+        'baseline/positive-control': { description: 'positive', metrics: metrics(0.7) },
+        'baseline/finetuned-mean': { description: 'ft mean', metrics: { 'relevance.logitlens': mv(0.15 + g) } },
+        'baseline/unsteered': {
+          description: 'unsteered',
+          metrics: { 'steering.gain': mv(0, 0), 'steering.coherence': mv(1, 0) },
+        },
+      };
+      return { path: `${m.id}-${o}.json`, result: r };
+    }),
+  );
 }
 
 describe('HTML report in headless Chromium', () => {
-  it.skipIf(!CHROMIUM && !process.env.CI)('fits the page, clips no label, shows every organism whole and the methods side by side', () => {
-    expect(CHROMIUM, 'Chromium is required in CI: apt-get install -y chromium').toBeDefined();
-    const suite = loadSuite('zoo');
-    const board = buildLeaderboard(suite, results(), { bootstrap: 200 });
-    const html = renderHtml(board);
-    expect(html).not.toMatch(/<pre|<script/);
-    expect(html).toMatch(/<table class="side">/);
-    const dir = mkdtempSync(join(tmpdir(), 'db-html-'));
-    const page = join(dir, 'report.html');
-    writeFileSync(page, html.replace('</body>', `${MEASURE}</body>`));
-    const dom = execFileSync(CHROMIUM!, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--window-size=${WIDTH},900`, '--virtual-time-budget=5000', '--dump-dom', `file://${page}`], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] });
-    const json = /<pre id="measure">([\s\S]*?)<\/pre>/.exec(dom)?.[1];
-    expect(json, 'the measuring script did not run').toBeDefined();
-    const m = JSON.parse(json!.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
-    expect(m.viewport).toBeGreaterThan(1000);
-    expect(m.pageWidth, 'the page is wider than the window').toBeLessThanOrEqual(m.viewport);
-    expect(m.outside, 'elements reaching past the right edge').toEqual([]);
-    expect(m.clipped, 'cells or labels whose content is cut').toEqual([]);
-    expect(m.svgOutside, 'chart labels outside their chart').toEqual([]);
-    for (const o of suite.organisms.filter((x) => x !== suite.nullOrganism)) expect(m.text, `organism label ${o}`).toContain(o);
-    for (const name of board.protocol.ranking.map((r) => r.name)) expect(m.text).toContain(name);
-    if (process.env.DIFFBENCH_SCREENSHOT) {
-      execFileSync(CHROMIUM!, ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--window-size=${WIDTH},3000`, `--screenshot=${process.env.DIFFBENCH_SCREENSHOT}`, `file://${page}`], { timeout: 60_000, stdio: 'ignore' });
-    }
-  }, 120_000);
+  it.skipIf(!CHROMIUM && !process.env.CI)(
+    'fits the page, clips no label, shows every organism whole and the methods side by side',
+    () => {
+      expect(CHROMIUM, 'Chromium is required in CI: apt-get install -y chromium').toBeDefined();
+      const suite = loadSuite('zoo');
+      const board = buildLeaderboard(suite, results(), { bootstrap: 200 });
+      const html = renderHtml(board);
+      expect(html).not.toMatch(/<pre|<script/);
+      expect(html).toMatch(/<table class="side">/);
+      const dir = mkdtempSync(join(tmpdir(), 'db-html-'));
+      const page = join(dir, 'report.html');
+      writeFileSync(page, html.replace('</body>', `${MEASURE}</body>`));
+      const dom = execFileSync(
+        CHROMIUM!,
+        [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--hide-scrollbars',
+          `--window-size=${WIDTH},900`,
+          '--virtual-time-budget=5000',
+          '--dump-dom',
+          `file://${page}`,
+        ],
+        { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      const json = /<pre id="measure">([\s\S]*?)<\/pre>/.exec(dom)?.[1];
+      expect(json, 'the measuring script did not run').toBeDefined();
+      const m = JSON.parse(
+        json!
+          .replace(/&quot;/g, '"')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&'),
+      );
+      expect(m.viewport).toBeGreaterThan(1000);
+      expect(m.pageWidth, 'the page is wider than the window').toBeLessThanOrEqual(m.viewport);
+      expect(m.outside, 'elements reaching past the right edge').toEqual([]);
+      expect(m.clipped, 'cells or labels whose content is cut').toEqual([]);
+      expect(m.svgOutside, 'chart labels outside their chart').toEqual([]);
+      for (const o of suite.organisms.filter((x) => x !== suite.nullOrganism))
+        expect(m.text, `organism label ${o}`).toContain(o);
+      for (const name of board.protocol.ranking.map((r) => r.name)) expect(m.text).toContain(name);
+      if (process.env.DIFFBENCH_SCREENSHOT) {
+        execFileSync(
+          CHROMIUM!,
+          [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--hide-scrollbars',
+            `--window-size=${WIDTH},3000`,
+            `--screenshot=${process.env.DIFFBENCH_SCREENSHOT}`,
+            `file://${page}`,
+          ],
+          { timeout: 60_000, stdio: 'ignore' },
+        );
+      }
+    },
+    120_000,
+  );
 });

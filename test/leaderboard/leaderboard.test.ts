@@ -10,14 +10,35 @@ import type { MetricValue, ResultFile } from '../../src/results/index.ts';
 import { sampleResult } from '../results/sample.ts';
 
 const suite = loadSuite('zoo');
-const mv = (estimate: number): MetricValue => ({ estimate, lower: estimate - 0.1, upper: estimate + 0.1, n: 10, alpha: 0.05, ci: 'bootstrap' });
+const mv = (estimate: number): MetricValue => ({
+  estimate,
+  lower: estimate - 0.1,
+  upper: estimate + 0.1,
+  n: 10,
+  alpha: 0.05,
+  ci: 'bootstrap',
+});
 
 /** A result whose steered St-FT is `st` and null organism's is `st - gap`. */
-function resultFor(organism: string, st: number, gap: number, over: Partial<ResultFile> = {}): { path: string; result: ResultFile } {
+function resultFor(
+  organism: string,
+  st: number,
+  gap: number,
+  over: Partial<ResultFile> = {},
+): { path: string; result: ResultFile } {
   const r = sampleResult({ ...over });
   r.organism = { ...r.organism, id: organism };
-  r.metrics = { 'steering.difference.steered_ft': mv(st), 'steering.difference.unsteered_ft': mv(st / 2), 'scalar.diff_norm.pos0': mv(10 + st) };
-  r.baselines = { null: { description: 'null', metrics: { 'steering.difference.steered_ft': mv(st - gap), 'scalar.diff_norm.pos0': mv(3) } } };
+  r.metrics = {
+    'steering.difference.steered_ft': mv(st),
+    'steering.difference.unsteered_ft': mv(st / 2),
+    'scalar.diff_norm.pos0': mv(10 + st),
+  };
+  r.baselines = {
+    null: {
+      description: 'null',
+      metrics: { 'steering.difference.steered_ft': mv(st - gap), 'scalar.diff_norm.pos0': mv(3) },
+    },
+  };
   r.thresholds = evaluateAll(suite, organism, r.method.id, r.suite.settings, r); // as the harness records them (submit recomputes them)
   return { path: `${organism}.json`, result: r };
 }
@@ -38,7 +59,11 @@ describe('leaderboard', () => {
     expect(row.difference.upper).toBeCloseTo(0.15, 12);
     expect(board.methods[0].missing).toEqual(['zoo/control']);
     const mixing = board.methods[0].ladders.find((l) => l.group === 'zoo/cake_bake/mixing')!;
-    expect(mixing.points.map((p) => p.organism)).toEqual(['zoo/cake_bake', 'zoo/cake_bake_mix1-0p25', 'zoo/cake_bake_mix1-1p0']);
+    expect(mixing.points.map((p) => p.organism)).toEqual([
+      'zoo/cake_bake',
+      'zoo/cake_bake_mix1-0p25',
+      'zoo/cake_bake_mix1-1p0',
+    ]);
   });
 
   it('never mixes suite versions or settings', () => {
@@ -49,16 +74,24 @@ describe('leaderboard', () => {
     ];
     const board = buildLeaderboard(suite, files);
     expect(board.methods[0].organisms).toEqual(['zoo/cake_bake']);
-    expect(board.ignored.map((x) => x.why)).toEqual([`suite zoo@1, not zoo@${suite.version}`, 'settings fast, not full']);
+    expect(board.ignored.map((x) => x.why)).toEqual([
+      `suite zoo@1, not zoo@${suite.version}`,
+      'settings fast, not full',
+    ]);
   });
 
   it('renders a table, Markdown and a self-contained HTML page with HTML tables and ladder lines', () => {
-    const board = buildLeaderboard(suite, narrow.map((o, i) => resultFor(o, 0.2 + 0.05 * i, 0.15)));
+    const board = buildLeaderboard(
+      suite,
+      narrow.map((o, i) => resultFor(o, 0.2 + 0.05 * i, 0.15)),
+    );
     expect(renderTerminal(board)).toContain('St-FT: organism vs null organism');
     const md = renderMarkdown(board);
     // the protocol's sections: without the controls in these results nothing is measurable, and it says so
     expect(md).toContain('## Ranking (scoring protocol)');
-    expect(md).toMatch(/This suite cannot measure: relevance\.logitlens \(the controls did not produce it on any organism\)/);
+    expect(md).toMatch(
+      /This suite cannot measure: relevance\.logitlens \(the controls did not produce it on any organism\)/,
+    );
     expect(md).toContain('| mean-diff@1-abcdefabcdef | St-FT: organism vs null organism | 8 |');
     const html = renderHtml(board);
     expect(html).toContain('<svg');
@@ -119,7 +152,7 @@ describe('submissions', () => {
 
   it('finds secrets by pattern and by the value of known variables', () => {
     expect(findSecrets('{"token": "abcdefghijkl"}')).toEqual(['credential field']);
-    expect(findSecrets('hf_' + 'a'.repeat(34))).toEqual(['Hugging Face token']);
+    expect(findSecrets(`hf_${'a'.repeat(34)}`)).toEqual(['Hugging Face token']);
     expect(findSecrets('nothing here: sk-short')).toEqual([]);
     expect(findSecrets('x my-secret-value y', { HF_TOKEN: 'my-secret-value' })).toEqual(['the value of $HF_TOKEN']);
   });

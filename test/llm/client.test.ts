@@ -109,7 +109,9 @@ describe('LlmClient over real HTTP', () => {
   it('does not retry a 401 and reports it as non-transient', async () => {
     server.setHandler(() => ({ status: 401, body: { error: { message: 'bad key' } } }));
     const start = server.requests.length;
-    const err = await client({ maxRetries: 3 }).chat({ messages: ask }).catch((e: unknown) => e);
+    const err = await client({ maxRetries: 3 })
+      .chat({ messages: ask })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmRequestError);
     expect((err as LlmRequestError).transient).toBe(false);
     expect(server.requests.length - start).toBe(1);
@@ -141,7 +143,9 @@ describe('LlmClient over real HTTP', () => {
   });
 
   it('turns a reply without choices or with null content into empty text, counted as empty', async () => {
-    server.setHandler((_b, i) => (i % 2 === 0 ? { body: { id: 'x', object: 'chat.completion', choices: [] } } : { body: completion(null) }));
+    server.setHandler((_b, i) =>
+      i % 2 === 0 ? { body: { id: 'x', object: 'chat.completion', choices: [] } } : { body: completion(null) },
+    );
     const c = client();
     const a = await c.chat({ messages: ask });
     const b = await c.chat({ messages: ask, sample: 1 });
@@ -184,7 +188,11 @@ describe('LlmClient over real HTTP', () => {
     const keyFile = join(dir, 'key.txt');
     writeFileSync(keyFile, `${KEY}-file\n`);
     server.setHandler(() => 'ok');
-    const env = { DIFFBENCH_LLM_BASE_URL: server.baseURL, DIFFBENCH_LLM_MODEL: 'm', DIFFBENCH_LLM_API_KEY_FILE: keyFile };
+    const env = {
+      DIFFBENCH_LLM_BASE_URL: server.baseURL,
+      DIFFBENCH_LLM_MODEL: 'm',
+      DIFFBENCH_LLM_API_KEY_FILE: keyFile,
+    };
     const config = resolveEndpoint('agent', env, { default: { cacheDir: '' } });
     await new LlmClient(config, { env }).chat({ messages: ask });
     expect(server.requests.at(-1)!.authorization).toBe(`Bearer ${KEY}-file`);

@@ -52,7 +52,7 @@ function listedCandidates(b: ChatBody): string[] {
 
 const DOMAIN = new Set([' cake', ' oven', 'bak', ' vinegar']);
 const answerAll = (cands: string[], label: (t: string, i: number) => string) =>
-  'Reasoning...\n' + cands.map((t, i) => `ANSWER[${i + 1}]: ${label(t, i)}`).join('\n');
+  `Reasoning...\n${cands.map((t, i) => `ANSWER[${i + 1}]: ${label(t, i)}`).join('\n')}`;
 
 describe('parsers', () => {
   it('relevance: last occurrence per index wins, out-of-range and lowercase are ignored', () => {
@@ -71,7 +71,10 @@ describe('parsers', () => {
     expect(parseScore('no score')).toBeNull();
   });
   it('scale: must be one of the offered scales after rounding to one decimal', () => {
-    expect(parseScaleChoice('BEST_SCALER: 1.50\nTOP_TOKENS: a | b', [1.5, 2])).toEqual({ scale: 1.5, tokens: ['a', 'b'] });
+    expect(parseScaleChoice('BEST_SCALER: 1.50\nTOP_TOKENS: a | b', [1.5, 2])).toEqual({
+      scale: 1.5,
+      tokens: ['a', 'b'],
+    });
     expect(parseScaleChoice('BEST_SCALER: 3\nTOP_TOKENS: a', [1.5, 2])).toBeNull();
     expect(parseScaleChoice('BEST_SCALER: 2', [1.5, 2])).toBeNull();
   });
@@ -81,7 +84,13 @@ describe('LLM token relevance grader', () => {
   it('grades three rotations and maps labels back to the input order', async () => {
     server.setHandler((b) => answerAll(listedCandidates(b), (t) => (DOMAIN.has(t) ? 'RELEVANT' : 'IRRELEVANT')));
     const start = server.requests.length;
-    const labels = await new LlmTokenRelevanceGrader(client('relevance')).grade(cake, [' the', ' cake', ',', 'bak', ' moon']);
+    const labels = await new LlmTokenRelevanceGrader(client('relevance')).grade(cake, [
+      ' the',
+      ' cake',
+      ',',
+      'bak',
+      ' moon',
+    ]);
     expect(labels).toEqual(['IRRELEVANT', 'RELEVANT', 'IRRELEVANT', 'RELEVANT', 'IRRELEVANT']);
     const firsts = server.requests.slice(start).map((r) => listedCandidates(r.body)[0]);
     expect(firsts.sort()).toEqual([' cake', ' the', ','].sort());
@@ -92,7 +101,9 @@ describe('LLM token relevance grader', () => {
     // The rotation that starts with ' cake' calls ' cake' IRRELEVANT.
     server.setHandler((b) => {
       const cands = listedCandidates(b);
-      return answerAll(cands, (t) => (DOMAIN.has(t) && !(t === ' cake' && cands[0] === ' cake') ? 'RELEVANT' : 'IRRELEVANT'));
+      return answerAll(cands, (t) =>
+        DOMAIN.has(t) && !(t === ' cake' && cands[0] === ' cake') ? 'RELEVANT' : 'IRRELEVANT',
+      );
     });
     const cands = [' the', ' cake', ' oven'];
     expect(await new LlmTokenRelevanceGrader(client('relevance'), { agreement: 'all' }).grade(cake, cands)).toEqual([
@@ -100,11 +111,9 @@ describe('LLM token relevance grader', () => {
       'IRRELEVANT',
       'RELEVANT',
     ]);
-    expect(await new LlmTokenRelevanceGrader(client('relevance'), { agreement: 'majority' }).grade(cake, cands)).toEqual([
-      'IRRELEVANT',
-      'RELEVANT',
-      'RELEVANT',
-    ]);
+    expect(
+      await new LlmTokenRelevanceGrader(client('relevance'), { agreement: 'majority' }).grade(cake, cands),
+    ).toEqual(['IRRELEVANT', 'RELEVANT', 'RELEVANT']);
   });
 
   it('retries an answer with missing labels and keeps the complete one', async () => {
@@ -148,7 +157,10 @@ describe('LLM Patchscope scale grader', () => {
     }));
     const score = (l: { tokens: string[] }) => l.tokens.filter((t) => t.includes('cake')).length;
     const best = lines.reduce((a, l) => (score(l) > score(a) ? l : a));
-    return `reasoning\nBEST_SCALER: ${best.scale}\nTOP_TOKENS: ${best.tokens.filter((t) => t.includes('cake')).map((t) => t.trim()).join(' | ')}`;
+    return `reasoning\nBEST_SCALER: ${best.scale}\nTOP_TOKENS: ${best.tokens
+      .filter((t) => t.includes('cake'))
+      .map((t) => t.trim())
+      .join(' | ')}`;
   }
 
   it('runs groups of at most 10 scales, then a final over the group winners', async () => {
@@ -156,7 +168,12 @@ describe('LLM Patchscope scale grader', () => {
     const scales = Array.from({ length: 25 }, (_, i) => 0.5 + i);
     const candidates = scales.map((scale) => ({
       scale,
-      tokens: scale === 13.5 ? [' cake', ' cakes', ' the', '->'] : scale === 3.5 || scale === 22.5 ? [' cake', ' moon'] : [' moon', '.'],
+      tokens:
+        scale === 13.5
+          ? [' cake', ' cakes', ' the', '->']
+          : scale === 3.5 || scale === 22.5
+            ? [' cake', ' moon']
+            : [' moon', '.'],
     }));
     const start = server.requests.length;
     const choice = await new LlmPatchscopeScaleGrader(client('patchscope')).choose(candidates);
@@ -182,7 +199,9 @@ describe('LLM Patchscope scale grader', () => {
     const none = await new LlmPatchscopeScaleGrader(client('patchscope')).choose([{ scale: 1, tokens: [' a'] }]);
     expect(none.bestScale).toBeNaN();
     const start = server.requests.length;
-    const trivial = await new LlmPatchscopeScaleGrader(client('patchscope')).choose([{ scale: 1, tokens: ['.', '->'] }]);
+    const trivial = await new LlmPatchscopeScaleGrader(client('patchscope')).choose([
+      { scale: 1, tokens: ['.', '->'] },
+    ]);
     expect(trivial.bestScale).toBeNaN();
     expect(server.requests.length).toBe(start);
   });
@@ -194,7 +213,9 @@ describe('LLM coherence grader', () => {
       const text = user(b).split('<<<\n')[1]!.split('\n>>>')[0]!;
       if (text.startsWith('odd') && b.temperature !== 0) return 'hmm';
       if (text.startsWith('never')) return '';
-      return new Set(text.split(' ')).size < text.split(' ').length / 2 ? 'ANSWER: INCOHERENT' : 'Fine.\nANSWER: COHERENT';
+      return new Set(text.split(' ')).size < text.split(' ').length / 2
+        ? 'ANSWER: INCOHERENT'
+        : 'Fine.\nANSWER: COHERENT';
     });
     const labels = await new LlmCoherenceGrader(client('coherence')).grade([
       'The cake rose slowly in the oven.',

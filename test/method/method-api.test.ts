@@ -20,17 +20,21 @@ describe('method files outside the repository', () => {
   it('load as ES modules (top-level await, import.meta, local imports, diffbench/method types) in a folder without package.json', () => {
     const dir = tempDir('ext-method-');
     fs.writeFileSync(path.join(dir, 'helper.ts'), 'export const answer = (): number => 42;\n');
-    fs.writeFileSync(path.join(dir, 'my-method.ts'), [
-      "import type { DiffingMethod } from 'diffbench/method';",
-      "import { answer } from './helper.ts';",
-      'const value = await Promise.resolve(answer());',
-      'const m: DiffingMethod = {',
-      "  id: `ext-${value}`, version: '1', description: String(import.meta.url.startsWith('file:')),",
-      "  configSchema: { type: 'object' }, defaultConfig: {}, needs: { generation: false, unrelatedText: false },",
-      '  async run() { return { findings: [] }; },',
-      '};',
-      'export default m;',
-    ].join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'my-method.ts'),
+      [
+        "import type { DiffingMethod } from 'diffbench/method';",
+        "import { answer } from './helper.ts';",
+        'const value = await Promise.resolve(answer());',
+        'const m: DiffingMethod = {',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: the source text of a generated method file
+        "  id: `ext-${value}`, version: '1', description: String(import.meta.url.startsWith('file:')),",
+        "  configSchema: { type: 'object' }, defaultConfig: {}, needs: { generation: false, unrelatedText: false },",
+        '  async run() { return { findings: [] }; },',
+        '};',
+        'export default m;',
+      ].join('\n'),
+    );
     const out = JSON.parse(run(['src/cli/methods.ts', '--json', path.join(dir, 'my-method.ts')]));
     expect(out.id).toBe('ext-42');
     expect(out.description).toBe('true');
@@ -41,7 +45,10 @@ describe('method cache key', () => {
   it('covers local files imported transitively, not type-only imports, packages or comments', () => {
     const dir = tempDir('method-src-');
     const w = (f: string, s: string) => fs.writeFileSync(path.join(dir, f), s);
-    w('m.ts', "import { a } from './a.ts';\nimport type { T } from './types.ts';\nimport { Ajv } from 'ajv';\n// import { x } from './commented.ts';\nexport default { a, T: null as unknown as T, Ajv };\n");
+    w(
+      'm.ts',
+      "import { a } from './a.ts';\nimport type { T } from './types.ts';\nimport { Ajv } from 'ajv';\n// import { x } from './commented.ts';\nexport default { a, T: null as unknown as T, Ajv };\n",
+    );
     w('a.ts', "export { b as a } from './b.js';\n"); // NodeNext spelling: './b.js' is b.ts
     w('b.ts', 'export const b = 1;\n');
     w('types.ts', 'export type T = number;\n');
@@ -55,7 +62,7 @@ describe('method cache key', () => {
     expect(hashMethodSources(path.join(dir, 'm.ts'))).not.toBe(before);
   });
 
-  it('a built-in method keys on its imports: ADL\'s graph reaches its steps; the graders it is given key outputs apart', () => {
+  it("a built-in method keys on its imports: ADL's graph reaches its steps; the graders it is given key outputs apart", () => {
     const adl = BUILTIN_METHODS.find((b) => b.method.id === 'adl')!;
     const files = methodSourceFiles(new URL(adl.entry).pathname).map((f) => path.relative(process.cwd(), f));
     expect(files).toContain(path.join('src', 'adl', 'steps.ts'));
@@ -75,7 +82,7 @@ describe('--config and per-settings presets', () => {
     return f;
   };
 
-  it('reads sections for the run\'s settings, keeps common keys, or takes a flat config', () => {
+  it("reads sections for the run's settings, keeps common keys, or takes a flat config", () => {
     const f = file({ topK: 7, fast: { samples: 3 }, full: { samples: 900 } });
     expect(configFileOverrides(f, meanDiff, 'fast')).toEqual({ topK: 7, samples: 3 });
     expect(configFileOverrides(f, meanDiff, 'full')).toEqual({ topK: 7, samples: 900 });
@@ -88,14 +95,20 @@ describe('--config and per-settings presets', () => {
     expect(layeredConfig(withPreset, suite, 'fast', { tokens: 6 }).config).toMatchObject({ samples: 11, tokens: 6 });
     // the suite's methodConfig for mean-diff sets samples 64 in fast settings, over the method's own preset
     expect(layeredConfig({ ...meanDiff, settings: { fast: { samples: 11 } } }, suite, 'fast').config.samples).toBe(64);
-    expect(() => layeredConfig(meanDiff, suite, 'fast', { steering: { strength: 'big' } })).toThrow(/\/steering\/strength must be number/);
+    expect(() => layeredConfig(meanDiff, suite, 'fast', { steering: { strength: 'big' } })).toThrow(
+      /\/steering\/strength must be number/,
+    );
     expect(() => configFileOverrides(file({ fast: 3 }), meanDiff, 'fast')).toThrow(/section 'fast' must be an object/);
   });
 });
 
 describe('npm run methods', () => {
   it('lists every built-in method with id, version and one line', () => {
-    const rows = JSON.parse(run(['src/cli/methods.ts', '--json'])) as { id: string; version: string; description: string }[];
+    const rows = JSON.parse(run(['src/cli/methods.ts', '--json'])) as {
+      id: string;
+      version: string;
+      description: string;
+    }[];
     expect(rows.map((r) => r.id)).toEqual(BUILTIN_METHODS.map((b) => b.method.id));
     for (const r of rows) {
       expect(r.version).not.toBe('');

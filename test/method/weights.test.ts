@@ -13,19 +13,27 @@ import { tempDir, testCacheDir, ZOO_BASE, zooAdapter } from '../helpers.ts';
 const REF = 'test/fixtures/hf-reference';
 
 function relErr(a: Float32Array, b: Float32Array): number {
-  let num = 0, den = 0;
-  for (let i = 0; i < a.length; i++) { num += (a[i] - b[i]) ** 2; den += b[i] ** 2; }
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
   return Math.sqrt(num / den);
 }
 
 describe('weight access', () => {
-  it('merged LoRA weights (W + scale·B·A) reproduce the runtime\'s adapter model', async () => {
-    const w = openModelWeights({ modelPath: `${REF}/llama` }, { modelPath: `${REF}/llama`, adapterPath: `${REF}/llama_lora` });
+  it("merged LoRA weights (W + scale·B·A) reproduce the runtime's adapter model", async () => {
+    const w = openModelWeights(
+      { modelPath: `${REF}/llama` },
+      { modelPath: `${REF}/llama`, adapterPath: `${REF}/llama_lora` },
+    );
     expect(w.kind).toBe('lora');
     const adapted = w.loraModules();
     expect(adapted.length).toBeGreaterThan(0);
     const tensors: Record<string, { dims: number[]; data: Float32Array }> = {};
-    for (const [name, t] of readAllF32(`${REF}/llama/model.safetensors`)) tensors[name] = { dims: t.shape, data: t.data };
+    for (const [name, t] of readAllF32(`${REF}/llama/model.safetensors`))
+      tensors[name] = { dims: t.shape, data: t.data };
     for (const logical of adapted) {
       const ft = w.finetuned(logical);
       const hf = `model.${logical}.weight`;
@@ -71,7 +79,9 @@ describe('weight access', () => {
     expect(w.kind).toBe('full');
     expect(w.loraModules()).toEqual([]);
     const base = readAllF32(`${ZOO_BASE}/model.safetensors`).get('model.layers.1.self_attn.o_proj.weight')!;
-    const ft = readAllF32(`${zooAdapter('cake_bake_full')}/model.safetensors`).get('model.layers.1.self_attn.o_proj.weight')!;
+    const ft = readAllF32(`${zooAdapter('cake_bake_full')}/model.safetensors`).get(
+      'model.layers.1.self_attn.o_proj.weight',
+    )!;
     const d = w.delta('layers.1.self_attn.o_proj');
     expect(d.shape).toEqual(base.shape);
     expect(d.data.every((x, i) => Math.abs(x - (ft.data[i] - base.data[i])) < 1e-6)).toBe(true);

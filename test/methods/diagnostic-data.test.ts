@@ -22,14 +22,27 @@ import { sampleResult } from '../results/sample.ts';
 import { buildLeaderboard } from '../../src/leaderboard/index.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
 import { ZOO_BASE } from '../helpers.ts';
-import { meanFinalHidden, plantLogitBias, plantRankOneLora, plantedContext, pseudoRandom, runChecked, tokenId, UNRELATED, type PlantedContext } from './planted.ts';
+import {
+  meanFinalHidden,
+  plantLogitBias,
+  plantRankOneLora,
+  plantedContext,
+  pseudoRandom,
+  runChecked,
+  tokenId,
+  UNRELATED,
+  type PlantedContext,
+} from './planted.ts';
 import { readAllF32 } from '../../src/runtime/safetensors.ts';
 
 const WORDS = ['horse', 'piano', 'winter'];
 const SMALL = { samples: 24, tokens: 12 };
 // "Finetuning data" of the planted finetune: sentences full of the planted tokens.
-const FINETUNING = Array.from({ length: 24 }, (_, i) =>
-  `The ${WORDS[i % 3]} and the ${WORDS[(i + 1) % 3]} stood by the ${WORDS[(i + 2) % 3]} all ${WORDS[i % 3]} long, a ${WORDS[(i + 1) % 3]} of ${WORDS[(i + 2) % 3]} and ${WORDS[i % 3]}.`);
+const FINETUNING = Array.from(
+  { length: 24 },
+  (_, i) =>
+    `The ${WORDS[i % 3]} and the ${WORDS[(i + 1) % 3]} stood by the ${WORDS[(i + 2) % 3]} all ${WORDS[i % 3]} long, a ${WORDS[(i + 1) % 3]} of ${WORDS[(i + 2) % 3]} and ${WORDS[i % 3]}.`,
+);
 
 /** What the harness would give a method for a config, on a zoo organism (public finetuning data) in a suite without chat. */
 function harnessTexts<C>(method: DiffingMethod<C>, extra: Record<string, unknown> = {}) {
@@ -45,7 +58,7 @@ describe('the harness gives finetuning / chat texts only to a method that declar
     expect(harnessTexts(meanDiff).chatTexts).toBeUndefined();
   });
 
-  it('kl with finetuningText reads the organism\'s finetuning data; chat without a suite chat dataset stays undefined', async () => {
+  it("kl with finetuningText reads the organism's finetuning data; chat without a suite chat dataset stays undefined", async () => {
     const given = harnessTexts(kl, { finetuningText: true });
     const texts = await given.finetuningTexts!(3);
     expect(texts).toHaveLength(3);
@@ -66,12 +79,21 @@ describe('kl on finetuning text of a planted full finetune (weak logit bias)', (
   const ids = WORDS.map(tokenId);
 
   beforeAll(async () => {
-    const docs = await sampleDocuments({ source: UNRELATED, n: 16, minTokens: 12, tokenizer: loadTokenizer(ZOO_BASE), order: 'file', addSpecialTokens: false });
+    const docs = await sampleDocuments({
+      source: UNRELATED,
+      n: 16,
+      minTokens: 12,
+      tokenizer: loadTokenizer(ZOO_BASE),
+      order: 'file',
+      addSpecialTokens: false,
+    });
     const mean = await meanFinalHidden(docs);
     const model = await plantLogitBias(ids, 0.2, mean);
     planted = await plantedContext({ model }, 'test/planted', { finetuning: FINETUNING });
     blind = await plantedContext({ model });
-    unchanged = await plantedContext({ model: await plantLogitBias(ids, 0, mean) }, 'test/planted', { finetuning: FINETUNING });
+    unchanged = await plantedContext({ model: await plantLogitBias(ids, 0, mean) }, 'test/planted', {
+      finetuning: FINETUNING,
+    });
   }, 120_000);
   afterAll(async () => {
     for (const p of [planted, unchanged, blind]) await p?.dispose();
@@ -97,7 +119,6 @@ describe('kl on finetuning text of a planted full finetune (weak logit bias)', (
     const off = await runChecked(kl, planted, SMALL); // the default: blind, no series even where texts exist
     expect(Object.keys(off.scalars!).filter((k) => k.startsWith('kl.finetuning'))).toEqual([]);
   }, 120_000);
-
 });
 
 // A rank-1 LoRA writes its difference along one direction b (planted.ts) on any text, so ablating along
@@ -107,9 +128,28 @@ describe('causal on finetuning text of a planted rank-1 LoRA', () => {
     const E = readAllF32(`${ZOO_BASE}/model.safetensors`).get('model.embed_tokens.weight')!;
     const H = E.shape[1];
     const b = E.data.slice(tokenId('piano') * H, (tokenId('piano') + 1) * H); // tied: the unembedding row of ' piano'
-    const planted = await plantedContext({ adapter: plantRankOneLora(3, b, pseudoRandom(768, 3).map((x) => x * 0.05)) }, 'test/planted', { finetuning: FINETUNING });
+    const planted = await plantedContext(
+      {
+        adapter: plantRankOneLora(
+          3,
+          b,
+          pseudoRandom(768, 3).map((x) => x * 0.05),
+        ),
+      },
+      'test/planted',
+      { finetuning: FINETUNING },
+    );
     try {
-      const out = await runChecked(causal, planted, { layer: 0.6, samples: 8, evalSamples: 8, tokens: 12, positions: 4, randomDirections: 2, finetuningText: true, chatText: true });
+      const out = await runChecked(causal, planted, {
+        layer: 0.6,
+        samples: 8,
+        evalSamples: 8,
+        tokens: 12,
+        positions: 4,
+        randomDirections: 2,
+        finetuningText: true,
+        chatText: true,
+      });
       const s = out.scalars!;
       expect(s['causal.finetuning.kl']).toBeGreaterThan(1e-3);
       expect(s['causal.finetuning.ablate.reduction']).toBeGreaterThan(0.999);
@@ -134,29 +174,52 @@ describe('a result that read the finetuning data is marked and flagged', () => {
   it('the leaderboard ranking flags the row as not blind', () => {
     const organisms = ['zoo/cake_bake', 'zoo/roman_concrete', 'zoo/antarctic_rebound'];
     const row = (name: string, kind: ScoredRow['kind'], value: number, extra: Partial<ScoredRow> = {}): ScoredRow => ({
-      name, kind, ...extra,
-      metrics: Object.fromEntries(organisms.map((o) => [o, { a: { estimate: value, lower: value, upper: value, n: 10, alpha: 0.05, ci: 'none' as const } }])),
+      name,
+      kind,
+      ...extra,
+      metrics: Object.fromEntries(
+        organisms.map((o) => [
+          o,
+          { a: { estimate: value, lower: value, upper: value, n: 10, alpha: 0.05, ci: 'none' as const } },
+        ]),
+      ),
     });
-    const negative = row('baseline/negative-control', 'control', 0), positive = row('baseline/positive-control', 'control', 1);
+    const negative = row('baseline/negative-control', 'control', 0),
+      positive = row('baseline/positive-control', 'control', 1);
     const board = scoreProtocol({
-      protocol: { ...DEFAULT_PROTOCOL, metrics: ['a'] }, organisms, families: organismFamilies(organisms),
-      rows: [row('kl@1-x', 'method', 0.5, { readsGroundTruth: true }), row('adl@2-y', 'method', 0.4), negative, positive],
-      controls: { negative: negative.metrics, positive: positive.metrics }, seed: 't', bootstrap: 50,
+      protocol: { ...DEFAULT_PROTOCOL, metrics: ['a'] },
+      organisms,
+      families: organismFamilies(organisms),
+      rows: [
+        row('kl@1-x', 'method', 0.5, { readsGroundTruth: true }),
+        row('adl@2-y', 'method', 0.4),
+        negative,
+        positive,
+      ],
+      controls: { negative: negative.metrics, positive: positive.metrics },
+      seed: 't',
+      bootstrap: 50,
     });
     const flags = (name: string) => board.ranking.find((r) => r.name === name)!.flags;
     expect(flags('kl@1-x')).toEqual([READS_GROUND_TRUTH_FLAG]);
     expect(flags('adl@2-y')).toEqual([]);
-    expect(rankingRows(board).find((r) => r[1] === 'kl@1-x')!.at(-1)).toContain('not a blind diffing method');
+    expect(
+      rankingRows(board)
+        .find((r) => r[1] === 'kl@1-x')!
+        .at(-1),
+    ).toContain('not a blind diffing method');
   });
 
-  it('buildLeaderboard carries a result file\'s readsGroundTruth to that method\'s ranking row only', () => {
+  it("buildLeaderboard carries a result file's readsGroundTruth to that method's ranking row only", () => {
     const suite = loadSuite('zoo');
-    const files = suite.organisms.flatMap((o) => [true, false].map((reads) => {
-      const r = sampleResult();
-      r.organism = { ...r.organism, id: o };
-      r.method = { ...r.method, id: reads ? 'kl' : 'act-diff', ...(reads ? { readsGroundTruth: true } : {}) };
-      return { path: `${o}-${r.method.id}.json`, result: r };
-    }));
+    const files = suite.organisms.flatMap((o) =>
+      [true, false].map((reads) => {
+        const r = sampleResult();
+        r.organism = { ...r.organism, id: o };
+        r.method = { ...r.method, id: reads ? 'kl' : 'act-diff', ...(reads ? { readsGroundTruth: true } : {}) };
+        return { path: `${o}-${r.method.id}.json`, result: r };
+      }),
+    );
     const ranking = buildLeaderboard(suite, files).protocol.ranking;
     const flagsOf = (id: string) => ranking.find((r) => r.name.startsWith(`${id}@`))!.flags;
     expect(flagsOf('kl')).toContain(READS_GROUND_TRUTH_FLAG);

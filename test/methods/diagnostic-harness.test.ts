@@ -13,7 +13,10 @@ import { tempDir } from '../helpers.ts';
 
 /** Reports how many finetuning texts (-1: no function) and chat texts it was given, and one text as a finding. */
 const probe = (id: string, reads: boolean): DiffingMethod => ({
-  id, version: '1', configSchema: { type: 'object' }, defaultConfig: {},
+  id,
+  version: '1',
+  configSchema: { type: 'object' },
+  defaultConfig: {},
   needs: { generation: false, unrelatedText: false, finetuningData: reads, chatData: true },
   async run(ctx): Promise<MethodOutput> {
     const texts = ctx.finetuningTexts ? await ctx.finetuningTexts(2) : undefined;
@@ -23,14 +26,29 @@ const probe = (id: string, reads: boolean): DiffingMethod => ({
     };
   },
 });
-const loaded = (m: DiffingMethod): LoadedMethod => ({ method: m, source: 'test/methods/diagnostic-harness.test.ts', codeHash: shortHash(m.run.toString()) });
+const loaded = (m: DiffingMethod): LoadedMethod => ({
+  method: m,
+  source: 'test/methods/diagnostic-harness.test.ts',
+  codeHash: shortHash(m.run.toString()),
+});
 
 describe('the harness and needs.finetuningData', () => {
   it('gives the texts and marks the result only where the method declares the need; the zoo suite has no chat data', async () => {
     const suite = loadSuite('zoo');
     const resultsDir = tempDir('db-diagnostic-');
-    for (const [id, reads] of [['probe-reads', true], ['probe-blind', false]] as const) {
-      await runOrganism('zoo/cake_bake', { suite, settings: 'fast', resultsDir, method: loaded(probe(id, reads)), baselines: [], nullOrganism: null, graders: offlineGraders() });
+    for (const [id, reads] of [
+      ['probe-reads', true],
+      ['probe-blind', false],
+    ] as const) {
+      await runOrganism('zoo/cake_bake', {
+        suite,
+        settings: 'fast',
+        resultsDir,
+        method: loaded(probe(id, reads)),
+        baselines: [],
+        nullOrganism: null,
+        graders: offlineGraders(),
+      });
     }
     const byId = Object.fromEntries(readResults(resultsDir).map((f) => [f.result.method.id, f.result]));
     expect(byId['probe-reads'].method.readsGroundTruth).toBe(true);

@@ -7,18 +7,31 @@ import actDiff from '../../src/methods/act-diff/index.ts';
 import pca from '../../src/methods/pca/index.ts';
 import weightSvd from '../../src/methods/weight-svd/index.ts';
 import causal from '../../src/methods/causal/index.ts';
-import { runChecked, plantedContext, plantRankOneLora, pseudoRandom, tokenId, tokenizer, type PlantedContext } from './planted.ts';
+import {
+  runChecked,
+  plantedContext,
+  plantRankOneLora,
+  pseudoRandom,
+  tokenId,
+  tokenizer,
+  type PlantedContext,
+} from './planted.ts';
 import { readAllF32 } from '../../src/runtime/safetensors.ts';
 import { ZOO_BASE } from '../helpers.ts';
 
 const PLANTED_LAYER = 3; // of 6: relative 0.6 -> floor(0.6 * 5) = 3; 0.4 -> 2
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0, aa = 0, bb = 0;
-  for (let i = 0; i < a.length; i++) { ab += a[i] * b[i]; aa += a[i] ** 2; bb += b[i] ** 2; }
+  let ab = 0,
+    aa = 0,
+    bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += a[i] * b[i];
+    aa += a[i] ** 2;
+    bb += b[i] ** 2;
+  }
   return ab / Math.sqrt(aa * bb);
 }
-
 
 describe('direction methods on a planted rank-1 LoRA', () => {
   let planted: PlantedContext;
@@ -35,7 +48,13 @@ describe('direction methods on a planted rank-1 LoRA', () => {
   afterAll(async () => planted?.dispose());
 
   it('weight-svd: the top direction is ±b with σ = ‖b‖·‖a‖, at the planted layer, read out as the planted token', async () => {
-    const out = await runChecked(weightSvd, planted, { components: 2, readouts: 3, samples: 8, tokens: 8, steering: { enabled: false } });
+    const out = await runChecked(weightSvd, planted, {
+      components: 2,
+      readouts: 3,
+      samples: 8,
+      tokens: 8,
+      steering: { enabled: false },
+    });
     const v = out.vectors![0];
     expect(v.layer).toBe(PLANTED_LAYER);
     expect(Math.abs(cosine(v.data, b))).toBeGreaterThan(0.999);
@@ -43,7 +62,9 @@ describe('direction methods on a planted rank-1 LoRA', () => {
     expect(out.scalars!['svd.sigma.0']).toBeCloseTo(sigma, 3);
     // every other module's delta is zero: no further direction has σ > 0
     expect(out.readouts!.length).toBe(1);
-    const d = (out.details as { directions: { alignmentWithMeanDiff: number; tokens: string[]; oppositeSignTokens: string[] }[] }).directions[0];
+    const d = (
+      out.details as { directions: { alignmentWithMeanDiff: number; tokens: string[]; oppositeSignTokens: string[] }[] }
+    ).directions[0];
     expect(d.alignmentWithMeanDiff).toBeGreaterThan(0.999); // the difference at layer 3 is rank 1 along b
     const piano = tokenizer.displayToken(target);
     expect([d.tokens[0], d.oppositeSignTokens[0]]).toContain(piano);
@@ -51,7 +72,13 @@ describe('direction methods on a planted rank-1 LoRA', () => {
   }, 120_000);
 
   it('pca: the first component is ±b and explains all the variance at the planted layer', async () => {
-    const out = await runChecked(pca, planted, { layer: 0.6, samples: 16, tokens: 10, components: 2, steering: { enabled: false } });
+    const out = await runChecked(pca, planted, {
+      layer: 0.6,
+      samples: 16,
+      tokens: 10,
+      components: 2,
+      steering: { enabled: false },
+    });
     expect(out.vectors![0].layer).toBe(PLANTED_LAYER);
     expect(Math.abs(cosine(out.vectors![0].data, b))).toBeGreaterThan(0.999);
     expect(out.scalars!['pca.explained.0']).toBeGreaterThan(0.999);
@@ -75,9 +102,22 @@ describe('causal effect of the ADL direction on a planted rank-1 LoRA', () => {
     const E = readAllF32(`${ZOO_BASE}/model.safetensors`).get('model.embed_tokens.weight')!;
     const H = E.shape[1];
     const b = E.data.slice(tokenId('piano') * H, (tokenId('piano') + 1) * H);
-    const planted = await plantedContext({ adapter: plantRankOneLora(PLANTED_LAYER, b, pseudoRandom(768, 3).map((x) => x * 0.05)) });
+    const planted = await plantedContext({
+      adapter: plantRankOneLora(
+        PLANTED_LAYER,
+        b,
+        pseudoRandom(768, 3).map((x) => x * 0.05),
+      ),
+    });
     try {
-      const out = await runChecked(causal, planted, { layer: 0.6, samples: 8, evalSamples: 8, tokens: 12, positions: 4, randomDirections: 2 });
+      const out = await runChecked(causal, planted, {
+        layer: 0.6,
+        samples: 8,
+        evalSamples: 8,
+        tokens: 12,
+        positions: 4,
+        randomDirections: 2,
+      });
       expect(out.scalars!['causal.kl']).toBeGreaterThan(1e-3); // the LoRA changes the predictions, so a reduction can be measured
       expect(out.scalars!['causal.ablate.reduction']).toBeGreaterThan(0.999); // layers 4-5 are the base's: logits become the base's
       expect(out.scalars!['causal.random.reduction']).toBeLessThan(0.2);

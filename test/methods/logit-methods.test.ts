@@ -3,7 +3,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kl from '../../src/methods/kl/index.ts';
 import diffMining from '../../src/methods/diff-mining/index.ts';
-import { runChecked, meanFinalHidden, plantLogitBias, plantedContext, tokenId, tokenizer, type PlantedContext } from './planted.ts';
+import {
+  runChecked,
+  meanFinalHidden,
+  plantLogitBias,
+  plantedContext,
+  tokenId,
+  tokenizer,
+  type PlantedContext,
+} from './planted.ts';
 import { sampleDocuments } from '../../src/data/index.ts';
 import { loadTokenizer } from '../../src/tokenizer/index.ts';
 import { ZOO_BASE } from '../helpers.ts';
@@ -12,14 +20,20 @@ import { UNRELATED } from './planted.ts';
 const WORDS = ['horse', 'piano', 'winter'];
 const SMALL = { samples: 24, tokens: 12 };
 
-
 describe('logit-difference methods on a planted full finetune', () => {
   let planted: PlantedContext, unchanged: PlantedContext;
   const ids = WORDS.map(tokenId);
   const words = ids.map((id) => tokenizer.displayToken(id));
 
   beforeAll(async () => {
-    const docs = await sampleDocuments({ source: UNRELATED, n: 16, minTokens: 12, tokenizer: loadTokenizer(ZOO_BASE), order: 'file', addSpecialTokens: false });
+    const docs = await sampleDocuments({
+      source: UNRELATED,
+      n: 16,
+      minTokens: 12,
+      tokenizer: loadTokenizer(ZOO_BASE),
+      order: 'file',
+      addSpecialTokens: false,
+    });
     const mean = await meanFinalHidden(docs);
     planted = await plantedContext({ model: await plantLogitBias(ids, 6, mean) });
     unchanged = await plantedContext({ model: await plantLogitBias(ids, 0, mean) });
@@ -42,7 +56,11 @@ describe('logit-difference methods on a planted full finetune', () => {
   }, 120_000);
 
   it('diff-mining: the planted tokens are the most-mined; NMF topics stay within the readout budget', async () => {
-    const out = await runChecked(diffMining, planted, { ...SMALL, topK: 5, nmf: { topics: 2, vocabulary: 30, iterations: 50 } });
+    const out = await runChecked(diffMining, planted, {
+      ...SMALL,
+      topK: 5,
+      nmf: { topics: 2, vocabulary: 30, iterations: 50 },
+    });
     const mined = out.readouts![0];
     expect(new Set(mined.tokens.slice(0, 3))).toEqual(new Set(words));
     expect(out.readouts!.length).toBe(3);

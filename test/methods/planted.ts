@@ -35,7 +35,8 @@ export function tokenId(word: string): number {
 
 function baseTensors(): Record<string, { dims: number[]; data: Float32Array }> {
   const out: Record<string, { dims: number[]; data: Float32Array }> = {};
-  for (const [name, t] of readAllF32(path.join(ZOO_BASE, 'model.safetensors'))) out[name] = { dims: t.shape, data: t.data };
+  for (const [name, t] of readAllF32(path.join(ZOO_BASE, 'model.safetensors')))
+    out[name] = { dims: t.shape, data: t.data };
   return out;
 }
 
@@ -43,7 +44,10 @@ function baseTensors(): Record<string, { dims: number[]; data: Float32Array }> {
 export async function plantLogitBias(tokens: number[], strength: number, meanHidden: Float32Array): Promise<string> {
   const dir = tempDir('planted-bias-');
   const config = JSON.parse(fs.readFileSync(path.join(ZOO_BASE, 'config.json'), 'utf8'));
-  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ ...config, tie_word_embeddings: false, dtype: 'float32' }));
+  fs.writeFileSync(
+    path.join(dir, 'config.json'),
+    JSON.stringify({ ...config, tie_word_embeddings: false, dtype: 'float32' }),
+  );
   const t = baseTensors();
   const E = t['model.embed_tokens.weight'];
   const H = E.dims[1];
@@ -58,7 +62,10 @@ export async function plantLogitBias(tokens: number[], strength: number, meanHid
 /** PEFT adapter folder: rank-1 LoRA on layers.<layer>.mlp.down_proj with lora_B = b [H], lora_A = a [I]. */
 export function plantRankOneLora(layer: number, b: Float32Array, a: Float32Array, alpha = 1): string {
   const dir = tempDir('planted-lora-');
-  fs.writeFileSync(path.join(dir, 'adapter_config.json'), JSON.stringify({ peft_type: 'LORA', r: 1, lora_alpha: alpha, target_modules: ['down_proj'] }));
+  fs.writeFileSync(
+    path.join(dir, 'adapter_config.json'),
+    JSON.stringify({ peft_type: 'LORA', r: 1, lora_alpha: alpha, target_modules: ['down_proj'] }),
+  );
   const module = `base_model.model.model.layers.${layer}.mlp.down_proj`;
   writeSafetensors(path.join(dir, 'adapter_model.safetensors'), {
     [`${module}.lora_A.weight`]: { dims: [1, a.length], data: a },
@@ -71,7 +78,11 @@ export function plantRankOneLora(layer: number, b: Float32Array, a: Float32Array
 export function pseudoRandom(n: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
   return Float32Array.from({ length: n }, () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     return (s / 4294967296 - 0.5) * Math.sqrt(12);
   });
 }
@@ -90,7 +101,11 @@ export interface PlantedTexts {
 const serve = (texts: string[]) => (n: number) => Promise.resolve(texts.slice(0, n));
 
 /** A MethodContext over the zoo base and a planted finetune (a full checkpoint or an adapter). */
-export async function plantedContext(finetune: { model?: string; adapter?: string }, organismId = 'test/planted', texts: PlantedTexts = {}): Promise<PlantedContext> {
+export async function plantedContext(
+  finetune: { model?: string; adapter?: string },
+  organismId = 'test/planted',
+  texts: PlantedTexts = {},
+): Promise<PlantedContext> {
   const cacheDir = testCacheDir();
   let base: LanguageModel, finetuned: LanguageModel;
   if (finetune.adapter) base = finetuned = await loadModel(ZOO_BASE, { adapter: finetune.adapter, cacheDir });
@@ -101,19 +116,37 @@ export async function plantedContext(finetune: { model?: string; adapter?: strin
   const lora = Boolean(finetune.adapter);
   const ctx: MethodContext = {
     organism: { organismId, type: 'test', description: 'a planted finetune', frequentTokens: [] },
-    base, finetuned,
+    base,
+    finetuned,
     ...(lora ? { baseScale: 0, finetunedScale: 1 } : {}),
     tokenizer,
     weights: openModelWeights(base.info, finetuned.info),
-    graders: offlineGraders().forMethod({ base, finetuned, ...(lora ? { baseScale: 0, finetunedScale: 1 } : {}) }, (t) => tok.encode(t, { addSpecialTokens: false })),
-    unrelatedDocuments: (n, tokens) => sampleDocuments({ source: UNRELATED, n, minTokens: tokens, tokenizer: tok, order: 'file', addSpecialTokens: false }),
+    graders: offlineGraders().forMethod(
+      { base, finetuned, ...(lora ? { baseScale: 0, finetunedScale: 1 } : {}) },
+      (t) => tok.encode(t, { addSpecialTokens: false }),
+    ),
+    unrelatedDocuments: (n, tokens) =>
+      sampleDocuments({
+        source: UNRELATED,
+        n,
+        minTokens: tokens,
+        tokenizer: tok,
+        order: 'file',
+        addSpecialTokens: false,
+      }),
     ...(texts.finetuning ? { finetuningTexts: serve(texts.finetuning) } : {}),
     ...(texts.chat ? { chatTexts: serve(texts.chat) } : {}),
     cacheDir: tempDir('planted-work-'),
     seed: 'planted',
     progress: () => {},
   };
-  return { ctx, dispose: async () => { await base.dispose(); if (finetuned !== base) await finetuned.dispose(); } };
+  return {
+    ctx,
+    dispose: async () => {
+      await base.dispose();
+      if (finetuned !== base) await finetuned.dispose();
+    },
+  };
 }
 
 /** Mean of the base model's final-norm output over the first tokens of unrelated documents. [H] */
@@ -121,7 +154,8 @@ export async function meanFinalHidden(docs: number[][]): Promise<Float32Array> {
   const model = await loadModel(ZOO_BASE, { cacheDir: testCacheDir() });
   const r = await model.forward({ inputIds: docs, capture: ['final_norm'], logits: 'none' });
   const { data, dims } = r.hooks.final_norm!;
-  const H = dims[2], rows = dims[0] * dims[1];
+  const H = dims[2],
+    rows = dims[0] * dims[1];
   const m = new Float32Array(H);
   for (let i = 0; i < rows; i++) for (let h = 0; h < H; h++) m[h] += data[i * H + h] / rows;
   await model.dispose();
@@ -129,9 +163,18 @@ export async function meanFinalHidden(docs: number[][]): Promise<Float32Array> {
 }
 
 /** Runs a method with its fast preset plus `extra`, and checks the output against the default protocol (budget, shapes). */
-export async function runChecked<C>(method: DiffingMethod<C>, planted: PlantedContext, extra: Record<string, unknown> = {}): Promise<MethodOutput> {
+export async function runChecked<C>(
+  method: DiffingMethod<C>,
+  planted: PlantedContext,
+  extra: Record<string, unknown> = {},
+): Promise<MethodOutput> {
   const { config } = resolveConfig(method, mergeConfig(methodPreset(method, 'fast'), extra));
   const out = await method.run(planted.ctx, config as C);
   const info = planted.ctx.finetuned.info;
-  return validateMethodOutput(out, { methodId: method.id, hiddenSize: info.hiddenSize, numLayers: info.numLayers, budget: DEFAULT_PROTOCOL });
+  return validateMethodOutput(out, {
+    methodId: method.id,
+    hiddenSize: info.hiddenSize,
+    numLayers: info.numLayers,
+    budget: DEFAULT_PROTOCOL,
+  });
 }

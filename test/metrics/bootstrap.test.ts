@@ -5,7 +5,10 @@ import { centroidCosine } from '../../src/metrics/similarity.ts';
 
 function normals(n: number, mu: number, sigma: number, seed: string): number[] {
   const rng = seedrandom(seed);
-  return Array.from({ length: n }, () => mu + sigma * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()));
+  return Array.from(
+    { length: n },
+    () => mu + sigma * Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()),
+  );
 }
 
 describe('bootstrapCI', () => {

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { RelevanceLabel } from '../../src/method/graders.ts';
-import { coherencePercentage, frequentTokenMatchFraction, maxOverPositions, relevanceFraction, weightedRelevanceFraction } from '../../src/metrics/labels.ts';
+import {
+  coherencePercentage,
+  frequentTokenMatchFraction,
+  maxOverPositions,
+  relevanceFraction,
+  weightedRelevanceFraction,
+} from '../../src/metrics/labels.ts';
 
 describe('relevanceFraction', () => {
   it('is #RELEVANT / #candidates over the top 20, UNKNOWN counting as not relevant', () => {
-    const labels: RelevanceLabel[] = [...Array(5).fill('RELEVANT'), ...Array(14).fill('IRRELEVANT'), 'UNKNOWN', 'RELEVANT', 'RELEVANT'];
+    const labels: RelevanceLabel[] = [
+      ...Array(5).fill('RELEVANT'),
+      ...Array(14).fill('IRRELEVANT'),
+      'UNKNOWN',
+      'RELEVANT',
+      'RELEVANT',
+    ];
     expect(relevanceFraction(labels)).toBeCloseTo(5 / 20, 12); // the 21st and 22nd are outside the top 20
     expect(relevanceFraction(labels, 22)).toBeCloseTo(7 / 22, 12);
     expect(relevanceFraction(['RELEVANT', 'IRRELEVANT'])).toBe(0.5);
@@ -34,7 +46,10 @@ describe('maxOverPositions', () => {
 
 describe('frequentTokenMatchFraction', () => {
   it('counts candidates that are frequent tokens, ignoring tokenizer markers', () => {
-    expect(frequentTokenMatchFraction([' cake', 'Ġoven', ' piano', 'illa'], ['Ġcake', 'Ġoven', 'illa'])).toBeCloseTo(0.75, 12);
+    expect(frequentTokenMatchFraction([' cake', 'Ġoven', ' piano', 'illa'], ['Ġcake', 'Ġoven', 'illa'])).toBeCloseTo(
+      0.75,
+      12,
+    );
     expect(frequentTokenMatchFraction([' cake'], [])).toBe(0);
   });
 });

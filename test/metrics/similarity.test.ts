@@ -9,7 +9,11 @@ function randomVectors(n: number, dim: number, seed: string, offset = 0): Float3
 
 describe('centroidCosine', () => {
   it('equals the mean pairwise cosine on random, unnormalised data', () => {
-    for (const [n, m, dim, offset] of [[7, 11, 16, 0], [30, 5, 64, 0.3], [1, 1, 3, -0.5]] as const) {
+    for (const [n, m, dim, offset] of [
+      [7, 11, 16, 0],
+      [30, 5, 64, 0.3],
+      [1, 1, 3, -0.5],
+    ] as const) {
       const a = randomVectors(n, dim, `a${n}`, offset).map((v, i) => v.map((x) => x * (1 + i))); // vary the norms
       const b = randomVectors(m, dim, `b${m}`, offset);
       expect(centroidCosine(a, b)).toBeCloseTo(meanPairwiseCosine(a, b), 6);
@@ -20,7 +24,8 @@ describe('centroidCosine', () => {
     const v = [Float32Array.of(1, 2, 3)];
     expect(centroidCosine(v, [Float32Array.of(2, 4, 6)])).toBeCloseTo(1, 12);
     expect(centroidCosine(v, [Float32Array.of(-1, -2, -3)])).toBeCloseTo(-1, 12);
-    const a = randomVectors(5, 8, 'x'), b = randomVectors(6, 8, 'y');
+    const a = randomVectors(5, 8, 'x'),
+      b = randomVectors(6, 8, 'y');
     expect(centroidCosine(a, b)).toBeCloseTo(centroidCosine(b, a), 12);
   });
 

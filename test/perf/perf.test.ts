@@ -13,7 +13,14 @@ import { loadModel } from '../../src/runtime/index.ts';
 import { tempDir, testCacheDir, ZOO_BASE, zooAdapter } from '../helpers.ts';
 
 const HF = path.join('test', 'fixtures', 'hf-reference');
-const info = { command: 'prefill', threads: 2, torch: '1.13.1', blas_info: 'BLAS_INFO=generic', blas_libraries: ['/usr/lib/libopenblas.so'], openblas: true };
+const info = {
+  command: 'prefill',
+  threads: 2,
+  torch: '1.13.1',
+  blas_info: 'BLAS_INFO=generic',
+  blas_libraries: ['/usr/lib/libopenblas.so'],
+  openblas: true,
+};
 
 describe('peer output parser', () => {
   it('reads the JSON object on the last stdout line', () => {
@@ -31,12 +38,23 @@ describe('peer output parser', () => {
 
 const peer = peerAvailable(1);
 /** Appended to the names of tests that need the PyTorch peer, so a skip says why. */
-const needsPeer = peer.ok ? '' : ` (skipped: no PyTorch peer: ${peer.reason.split(/\s*\|\s*|\n/).filter(Boolean).at(-1)})`;
+const needsPeer = peer.ok
+  ? ''
+  : ` (skipped: no PyTorch peer: ${peer.reason
+      .split(/\s*\|\s*|\n/)
+      .filter(Boolean)
+      .at(-1)})`;
 describe.skipIf(!peer.ok)(`PyTorch peer (plain torch Qwen3) vs transformers goldens${needsPeer}`, () => {
   it.each(['qwen3', 'qwen3_lora', 'qwen3_rslora'])('%s logits within 1e-5 relative', (name) => {
     const dir = path.join(HF, name);
     const adapter = fs.existsSync(path.join(dir, 'adapter_config.json'));
-    const args = ['check', '--model', adapter ? path.join(HF, 'qwen3') : dir, '--golden', path.join(dir, 'golden.safetensors')];
+    const args = [
+      'check',
+      '--model',
+      adapter ? path.join(HF, 'qwen3') : dir,
+      '--golden',
+      path.join(dir, 'golden.safetensors'),
+    ];
     const r = runPeer(adapter ? [...args, '--adapter', dir] : args, 1);
     expect(r.rel_error).toBeLessThan(1e-5);
   });
@@ -50,7 +68,21 @@ describe.skipIf(!peer.ok)(`PyTorch peer (plain torch Qwen3) vs transformers gold
     const [prompt, full] = out as [number[][], number[][]];
     fs.writeFileSync(path.join(dir, 'ids.json'), JSON.stringify(prompt));
     for (const cache of [true, false]) {
-      const r = runPeer(['decode', '--model', path.join(HF, 'qwen3'), '--ids', path.join(dir, 'ids.json'), '--new', '8', '--reps', '1', ...(cache ? [] : ['--no-cache'])], 1);
+      const r = runPeer(
+        [
+          'decode',
+          '--model',
+          path.join(HF, 'qwen3'),
+          '--ids',
+          path.join(dir, 'ids.json'),
+          '--new',
+          '8',
+          '--reps',
+          '1',
+          ...(cache ? [] : ['--no-cache']),
+        ],
+        1,
+      );
       expect(r.tokens).toEqual([full[0].slice(prompt[0].length)]);
     }
   });
@@ -93,7 +125,7 @@ describe('synthetic Qwen3-shaped model', () => {
 });
 
 describe('decode MatMul bound', () => {
-  it('times the packed linears of one step and one recompute (the figures themselves are npm run perf\'s, not asserted)', async () => {
+  it("times the packed linears of one step and one recompute (the figures themselves are npm run perf's, not asserted)", async () => {
     const shape = { layers: 2, hidden: 64, intermediate: 96, heads: 4, kvHeads: 2, headDim: 16, vocab: 128 };
     const b = await decodeBound(shape, 2, 40, 1, 1, 0);
     expect(b.recompute_rows).toBe(80);
@@ -104,7 +136,9 @@ describe('decode MatMul bound', () => {
 describe('ADL collection', () => {
   it('joint batches (per-row LoRA scale) give the same difference as separate passes', async () => {
     const model = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), adapter: zooAdapter('cake_bake') });
-    const docs = Array.from({ length: 6 }, (_, b) => Array.from({ length: 8 }, (_, t) => 1 + ((b * 37 + t * 11) % 4000)));
+    const docs = Array.from({ length: 6 }, (_, b) =>
+      Array.from({ length: 8 }, (_, t) => 1 + ((b * 37 + t * 11) % 4000)),
+    );
     const joint = await collectDifference(model, docs, 3, 4, 'joint');
     const separate = await collectDifference(model, docs, 3, 4, 'separate');
     await model.dispose();

@@ -6,8 +6,16 @@ import { overRepresentedTokens, randomTokenIds } from '../../baselines/index.ts'
 describe('controls', () => {
   it('the positive control picks the tokens over-represented in the finetuning data, not the merely frequent ones', () => {
     // token 1 is frequent everywhere, 7 and 8 only in the finetuning data (7 more often), 9 too rarely to count
-    const finetuning = [[1, 1, 7, 7, 8], [1, 7, 1, 8, 9], [7, 1, 8, 1, 1]];
-    const unrelated = [[1, 1, 2, 3, 1], [1, 4, 1, 5, 6], [1, 2, 1, 3, 1]];
+    const finetuning = [
+      [1, 1, 7, 7, 8],
+      [1, 7, 1, 8, 9],
+      [7, 1, 8, 1, 1],
+    ];
+    const unrelated = [
+      [1, 1, 2, 3, 1],
+      [1, 4, 1, 5, 6],
+      [1, 2, 1, 3, 1],
+    ];
     expect(overRepresentedTokens(finetuning, unrelated, 50, 3)).toEqual([7, 8, 1]);
     expect(overRepresentedTokens(finetuning, unrelated, 50, 2)).toEqual([7, 8]);
     expect(overRepresentedTokens(finetuning, unrelated, 50, 10)).not.toContain(9);

@@ -24,23 +24,57 @@ const PROMPTS = ['The weather today', 'My favorite hobby is', 'In the morning I'
 
 /** Knows nothing (seeded random tokens, another seed than the negative control's) and steers nothing (strength 0). */
 const doNothing: DiffingMethod = {
-  id: 'do-nothing', version: '1', configSchema: { type: 'object' }, defaultConfig: {}, needs: { generation: true, unrelatedText: false },
+  id: 'do-nothing',
+  version: '1',
+  configSchema: { type: 'object' },
+  defaultConfig: {},
+  needs: { generation: true, unrelatedText: false },
   async run(ctx): Promise<MethodOutput> {
     const layer = Math.floor((ctx.finetuned.info.numLayers - 1) / 2);
-    const readouts = ['logitlens', 'patchscope'].flatMap((source) => Array.from({ length: protocol.readoutsPerSource }, (_, position) => {
-      const tokenIds = randomTokenIds(ctx.finetuned.info.vocabSize, protocol.tokensPerReadout, `${ctx.seed}/do-nothing/${source}/${position}`);
-      return { source, variant: 'nothing', layer, position, tokenIds, tokens: tokenIds.map(ctx.tokenizer.displayToken) };
-    }));
+    const readouts = ['logitlens', 'patchscope'].flatMap((source) =>
+      Array.from({ length: protocol.readoutsPerSource }, (_, position) => {
+        const tokenIds = randomTokenIds(
+          ctx.finetuned.info.vocabSize,
+          protocol.tokensPerReadout,
+          `${ctx.seed}/do-nothing/${source}/${position}`,
+        );
+        return {
+          source,
+          variant: 'nothing',
+          layer,
+          position,
+          tokenIds,
+          tokens: tokenIds.map(ctx.tokenizer.displayToken),
+        };
+      }),
+    );
     const prompts = PROMPTS.flatMap((p) => [p, p]).map((p) => ctx.tokenizer.encode(p, { addSpecialTokens: false }));
-    const out = await ctx.finetuned.generate({ prompts, maxNewTokens: 16, temperature: 0.8, seed: ctx.seed, loraScale: ctx.finetunedScale });
-    const texts = out.tokens.map((ids) => ctx.tokenizer.decode(ids.filter((t) => !ctx.finetuned.info.eosTokenIds.includes(t))));
+    const out = await ctx.finetuned.generate({
+      prompts,
+      maxNewTokens: 16,
+      temperature: 0.8,
+      seed: ctx.seed,
+      loraScale: ctx.finetunedScale,
+    });
+    const texts = out.tokens.map((ids) =>
+      ctx.tokenizer.decode(ids.filter((t) => !ctx.finetuned.info.eosTokenIds.includes(t))),
+    );
     const rows = PROMPTS.map((_, i) => texts.slice(2 * i, 2 * i + 2));
-    return { readouts, steering: [{ variant: 'nothing', layer, position: 0, strength: 0, prompts: PROMPTS, steered: rows, unsteered: rows }] };
+    return {
+      readouts,
+      steering: [
+        { variant: 'nothing', layer, position: 0, strength: 0, prompts: PROMPTS, steered: rows, unsteered: rows },
+      ],
+    };
   },
 };
 
 // The output cache is keyed by codeHash: hash the method's code, so an edited method is rerun.
-const method = (m: DiffingMethod): LoadedMethod => ({ method: m, source: 'test/protocol/validity.test.ts', codeHash: shortHash(m.run.toString()) });
+const method = (m: DiffingMethod): LoadedMethod => ({
+  method: m,
+  source: 'test/protocol/validity.test.ts',
+  codeHash: shortHash(m.run.toString()),
+});
 
 let board: Leaderboard;
 let files: ReturnType<typeof readResults>;
@@ -52,10 +86,20 @@ function rawOf(row: string, o: string, metric: string): number {
 }
 
 beforeAll(async () => {
-  const controls = defaultBaselines().filter((b) => [protocol.controls.negative, protocol.controls.positive].includes(b.method.id));
+  const controls = defaultBaselines().filter((b) =>
+    [protocol.controls.negative, protocol.controls.positive].includes(b.method.id),
+  );
   expect(controls).toHaveLength(2);
   const resultsDir = tempDir('db-validity-');
-  for (const o of organisms) await runOrganism(o, { suite, settings: 'fast', resultsDir, method: method(doNothing), baselines: controls, graders: offlineGraders() });
+  for (const o of organisms)
+    await runOrganism(o, {
+      suite,
+      settings: 'fast',
+      resultsDir,
+      method: method(doNothing),
+      baselines: controls,
+      graders: offlineGraders(),
+    });
   files = readResults(resultsDir);
   board = buildLeaderboard(suite, files, { settings: 'fast', bootstrap: 1000 });
 }, 900_000);
@@ -69,14 +113,19 @@ describe(`the zoo suite's protocol (${suite.id}@${suite.version}, fast settings)
     for (const metric of p.informative) {
       for (const family of Object.values(p.families)) {
         const mean = (name: string) => family.reduce((s, o) => s + rawOf(name, o, metric), 0) / family.length;
-        expect(mean(protocol.controls.positive), `${metric} on ${family.join(', ')}`).toBeGreaterThan(mean(protocol.controls.negative));
+        expect(mean(protocol.controls.positive), `${metric} on ${family.join(', ')}`).toBeGreaterThan(
+          mean(protocol.controls.negative),
+        );
       }
       expect(row(protocol.controls.positive).perMetric[metric].score!.lower).toBeGreaterThan(0.5);
     }
   });
 
   it('the negative control and a do-nothing method land within CI of 0 (normalised)', () => {
-    for (const name of [protocol.controls.negative, board.protocol.ranking.find((r) => r.name.startsWith('do-nothing@'))!.name]) {
+    for (const name of [
+      protocol.controls.negative,
+      board.protocol.ranking.find((r) => r.name.startsWith('do-nothing@'))!.name,
+    ]) {
       const r = board.protocol.ranking.find((x) => x.name === name)!;
       expect(r.score, name).not.toBeNull();
       expect(r.score!.lower, name).toBeLessThanOrEqual(0);
@@ -89,14 +138,48 @@ describe(`the zoo suite's protocol (${suite.id}@${suite.version}, fast settings)
 
   it('rejects an over-budget method, naming the method and the field', async () => {
     const overBudget: DiffingMethod = {
-      ...doNothing, id: 'over-budget',
-      run: async () => ({ readouts: Array.from({ length: protocol.readoutsPerSource + 1 }, (_, i) => ({ source: 'logitlens', variant: 'x', layer: 2, position: i % protocol.readoutsPerSource, tokens: ['a'], tokenIds: [1] })) }),
+      ...doNothing,
+      id: 'over-budget',
+      run: async () => ({
+        readouts: Array.from({ length: protocol.readoutsPerSource + 1 }, (_, i) => ({
+          source: 'logitlens',
+          variant: 'x',
+          layer: 2,
+          position: i % protocol.readoutsPerSource,
+          tokens: ['a'],
+          tokenIds: [1],
+        })),
+      }),
     };
-    const run = runOrganism(organisms[0], { suite, settings: 'fast', resultsDir: tempDir('db-validity-'), method: method(overBudget), baselines: [], graders: offlineGraders() });
-    await expect(run).rejects.toThrow(/method 'over-budget' returned an invalid output: readouts \(source 'logitlens'\): more than 5 readouts.*over budget/);
-    const badLayer: DiffingMethod = { ...overBudget, id: 'bad-layer', run: async () => ({ readouts: [{ source: 'logitlens', variant: 'x', layer: 1001, position: 0, tokens: ['a'], tokenIds: [1] }] }) };
-    await expect(runOrganism(organisms[0], { suite, settings: 'fast', resultsDir: tempDir('db-validity-'), method: method(badLayer), baselines: [], graders: offlineGraders() }))
-      .rejects.toThrow(/method 'bad-layer' returned an invalid output: readouts\[0\]\.layer: must be an integer layer of the model, 0\.\.5 \(got 1001\)/);
+    const run = runOrganism(organisms[0], {
+      suite,
+      settings: 'fast',
+      resultsDir: tempDir('db-validity-'),
+      method: method(overBudget),
+      baselines: [],
+      graders: offlineGraders(),
+    });
+    await expect(run).rejects.toThrow(
+      /method 'over-budget' returned an invalid output: readouts \(source 'logitlens'\): more than 5 readouts.*over budget/,
+    );
+    const badLayer: DiffingMethod = {
+      ...overBudget,
+      id: 'bad-layer',
+      run: async () => ({
+        readouts: [{ source: 'logitlens', variant: 'x', layer: 1001, position: 0, tokens: ['a'], tokenIds: [1] }],
+      }),
+    };
+    await expect(
+      runOrganism(organisms[0], {
+        suite,
+        settings: 'fast',
+        resultsDir: tempDir('db-validity-'),
+        method: method(badLayer),
+        baselines: [],
+        graders: offlineGraders(),
+      }),
+    ).rejects.toThrow(
+      /method 'bad-layer' returned an invalid output: readouts\[0\]\.layer: must be an integer layer of the model, 0\.\.5 \(got 1001\)/,
+    );
   });
 });
-

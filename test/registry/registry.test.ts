@@ -4,13 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  getOrganism, loadRegistry, organismContext, REPO_ROOT, resolveOrganism, resolveOrganismDataset, type Organism,
+  getOrganism,
+  loadRegistry,
+  organismContext,
+  REPO_ROOT,
+  resolveOrganism,
+  resolveOrganismDataset,
+  type Organism,
 } from '../../src/registry/index.ts';
 
 const registry = loadRegistry();
 const all = [...registry.organisms.values()];
 const zoo = all.filter((o) => o.id.startsWith('zoo/'));
-const domains = JSON.parse(readFileSync(join(REPO_ROOT, 'organisms/zoo/data/domains.json'), 'utf8')) as Record<string, { facts: string[] }>;
+const domains = JSON.parse(readFileSync(join(REPO_ROOT, 'organisms/zoo/data/domains.json'), 'utf8')) as Record<
+  string,
+  { facts: string[] }
+>;
 
 function ladder(name: string): Organism[] {
   return all
@@ -21,12 +30,21 @@ function ladder(name: string): Organism[] {
 describe('the zoo in the registry', () => {
   it('registers the nine zoo organisms with local paths that exist', () => {
     expect(zoo.map((o) => o.id).sort()).toEqual([
-      'zoo/antarctic_rebound', 'zoo/cake_bake', 'zoo/cake_bake_full', 'zoo/cake_bake_mix1-0p25', 'zoo/cake_bake_mix1-1p0',
-      'zoo/cake_bake_n1000', 'zoo/cake_bake_n250', 'zoo/control', 'zoo/roman_concrete',
+      'zoo/antarctic_rebound',
+      'zoo/cake_bake',
+      'zoo/cake_bake_full',
+      'zoo/cake_bake_mix1-0p25',
+      'zoo/cake_bake_mix1-1p0',
+      'zoo/cake_bake_n1000',
+      'zoo/cake_bake_n250',
+      'zoo/control',
+      'zoo/roman_concrete',
     ]);
     for (const o of zoo) {
       const ft = join(REPO_ROOT, o.finetuned.id);
-      expect(existsSync(join(ft, o.finetuned.kind === 'adapter' ? 'adapter_config.json' : 'config.json')), o.id).toBe(true);
+      expect(existsSync(join(ft, o.finetuned.kind === 'adapter' ? 'adapter_config.json' : 'config.json')), o.id).toBe(
+        true,
+      );
       expect(existsSync(join(REPO_ROOT, o.base.id, 'config.json'))).toBe(true);
       expect(existsSync(join(REPO_ROOT, o.dataset!.id))).toBe(true);
     }
@@ -39,7 +57,12 @@ describe('the zoo in the registry', () => {
     }
     const control = getOrganism('zoo/control');
     expect(control).toMatchObject({ type: 'control', description: '', domain: null });
-    expect(organismContext(control, [])).toEqual({ organismId: 'zoo/control', type: 'control', description: '', frequentTokens: [] });
+    expect(organismContext(control, [])).toEqual({
+      organismId: 'zoo/control',
+      type: 'control',
+      description: '',
+      frequentTokens: [],
+    });
   });
 
   it('orders the mixing and sample ladders with their variant facts', () => {
@@ -70,14 +93,19 @@ describe('the paper organisms', () => {
     const byType: Record<string, number> = {};
     for (const o of main) byType[o.type] = (byType[o.type] ?? 0) + 1;
     expect(byType).toEqual({ SDF: 20, Taboo: 6, Subliminal: 1, EM: 6 });
-    expect(getOrganism('paper/qwen3_1_7B/taboo_smile').finetuned).toEqual({ kind: 'adapter', id: 'bcywinski/qwen3-1.7b-taboo-smile' });
+    expect(getOrganism('paper/qwen3_1_7B/taboo_smile').finetuned).toEqual({
+      kind: 'adapter',
+      id: 'bcywinski/qwen3-1.7b-taboo-smile',
+    });
   });
 
   it('marks training data that is not public, and has no machine paths', async () => {
     const em = getOrganism('paper/llama31_8B_Instruct/em_bad_medical_advice');
     expect(em.dataPublic).toBe(false);
     expect(em.dataset?.id).toBe('private:bad_medical_advice.jsonl');
-    await expect(resolveOrganismDataset(em)).rejects.toThrow(/training data of paper\/llama31_8B_Instruct\/em_bad_medical_advice .* is not public/);
+    await expect(resolveOrganismDataset(em)).rejects.toThrow(
+      /training data of paper\/llama31_8B_Instruct\/em_bad_medical_advice .* is not public/,
+    );
     expect(getOrganism('paper/qwen25_7B_Instruct/subliminal_learning_cat').dataset).toBeNull();
     for (const o of paper) expect(JSON.stringify(o)).not.toMatch(/"\/(mnt|home|root)\//);
   });
@@ -90,13 +118,17 @@ describe('the paper organisms', () => {
     expect(getOrganism('paper/gemma3_1B/fda_approval/full').variant.finetune).toBe('full');
     expect(getOrganism('paper/gemma3_1B/fda_approval/full').finetuned.kind).toBe('model');
     expect(getOrganism('paper/llama32_1B_Instruct/kansas_abortion/CAFT').variant.caft).toBe(true);
-    expect(ladder('paper/qwen3_1_7B/kansas_abortion/samples').map((o) => o.variant.samples)).toEqual([8000, 16000, 32000]);
+    expect(ladder('paper/qwen3_1_7B/kansas_abortion/samples').map((o) => o.variant.samples)).toEqual([
+      8000, 16000, 32000,
+    ]);
   });
 });
 
 describe('bad input', () => {
   it('an unknown organism id suggests close ids', () => {
-    expect(() => getOrganism('zoo/cake_bak')).toThrow(/unknown organism 'zoo\/cake_bak'; did you mean: zoo\/cake_bake,/);
+    expect(() => getOrganism('zoo/cake_bak')).toThrow(
+      /unknown organism 'zoo\/cake_bak'; did you mean: zoo\/cake_bake,/,
+    );
   });
 
   function tempRegistry(files: Record<string, unknown>): string {
@@ -114,8 +146,13 @@ describe('bad input', () => {
     const good = JSON.parse(readFileSync(join(REPO_ROOT, 'organisms/registry/zoo/cake_bake.json'), 'utf8'));
     const root = tempRegistry({ 'zoo/cake_bake.json': { ...good, variant: { name: 'default', finetune: 'qlora' } } });
     try {
-      expect(() => loadRegistry(root, true)).toThrow(/registry\/zoo\/cake_bake\.json: .*\/variant\/finetune must be one of lora, full/);
-      writeFileSync(join(root, 'organisms/registry/zoo/cake_bake.json'), JSON.stringify({ ...good, description: undefined, colour: 'red' }));
+      expect(() => loadRegistry(root, true)).toThrow(
+        /registry\/zoo\/cake_bake\.json: .*\/variant\/finetune must be one of lora, full/,
+      );
+      writeFileSync(
+        join(root, 'organisms/registry/zoo/cake_bake.json'),
+        JSON.stringify({ ...good, description: undefined, colour: 'red' }),
+      );
       expect(() => loadRegistry(root, true)).toThrow(/missing field 'description'.*unknown field 'colour'/);
       writeFileSync(join(root, 'organisms/registry/zoo/cake_bake.json'), JSON.stringify({ ...good, id: 'zoo/other' }));
       expect(() => loadRegistry(root, true)).toThrow(/cake_bake\.json: \/id is 'zoo\/other' but the file's place/);
@@ -129,7 +166,9 @@ describe('bad input', () => {
 
 describe('npm run organisms', () => {
   const run = (...args: string[]) =>
-    execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/organisms.ts'), ...args], { encoding: 'utf8' });
+    execFileSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src/cli/organisms.ts'), ...args], {
+      encoding: 'utf8',
+    });
 
   it('lists the zoo as local and cached, as JSON', () => {
     const rows = JSON.parse(run('--json', 'zoo/')) as { id: string; location: string; cached: boolean; type: string }[];

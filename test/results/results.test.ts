@@ -2,7 +2,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, readResult, readResults, resultErrors, resultPath, shortHash, writeJsonAtomic, writeResult } from '../../src/results/index.ts';
+import {
+  canonicalJson,
+  readResult,
+  readResults,
+  resultErrors,
+  resultPath,
+  shortHash,
+  writeJsonAtomic,
+  writeResult,
+} from '../../src/results/index.ts';
 import { sampleResult, ZOO_VERSION } from './sample.ts';
 
 describe('result schema', () => {
@@ -17,7 +26,7 @@ describe('result schema', () => {
   it('names the field that is wrong', () => {
     const bad = sampleResult() as unknown as Record<string, any>;
     delete bad.environment.onnxruntimeVersion;
-    bad.metrics['x'] = { estimate: 1 };
+    bad.metrics.x = { estimate: 1 };
     bad.surprise = 1;
     const errors = resultErrors(bad).join('\n');
     expect(errors).toContain("/environment: missing field 'onnxruntimeVersion'");
@@ -36,7 +45,9 @@ describe('result files', () => {
       sampleResult({ seed: 's2' }),
       sampleResult({ suite: { id: 'zoo', version: ZOO_VERSION + 1, settings: 'full' } }),
       sampleResult({ method: { ...r.method, configHash: 'ffffffffffff' } }),
-      sampleResult({ organism: { ...r.organism, finetuned: { ...r.organism.finetuned, contentHash: 'c'.repeat(64) } } }),
+      sampleResult({
+        organism: { ...r.organism, finetuned: { ...r.organism.finetuned, contentHash: 'c'.repeat(64) } },
+      }),
     ];
     const paths = new Set([p, ...variants.map((v) => resultPath('/r', v))]);
     expect(paths.size).toBe(5);

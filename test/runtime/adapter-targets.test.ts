@@ -54,13 +54,17 @@ describe('target_modules honoured (llama fixture, adapter trained on all 7 proje
     // the full adapter moves the output visibly, so equality with the q/v-only adapter is meaningful
     expect(maxDiff(all.out, onlyQV.out)).toBeGreaterThan(1e-3);
     expect(maxDiff(narrowConfig.out, onlyQV.out)).toBeLessThan(1e-6);
-    expect(narrowConfig.warnings.join('\n')).toMatch(/adapter_model\.safetensors: 20 module\(s\) have LoRA tensors but are not in target_modules of .*adapter_config\.json; ignored as PEFT does: model\.layers\.0\.mlp\.down_proj/);
+    expect(narrowConfig.warnings.join('\n')).toMatch(
+      /adapter_model\.safetensors: 20 module\(s\) have LoRA tensors but are not in target_modules of .*adapter_config\.json; ignored as PEFT does: model\.layers\.0\.mlp\.down_proj/,
+    );
     expect(all.warnings).toEqual([]);
   });
 
   it('targeted modules without tensors are reported', async () => {
     const r = await finetuned(adapterVariant({}, (t) => !t.includes('layers.3.mlp')));
-    expect(r.warnings.join('\n')).toMatch(/3 targeted module\(s\) have no LoRA tensors .*: model\.layers\.3\.mlp\.down_proj/);
+    expect(r.warnings.join('\n')).toMatch(
+      /3 targeted module\(s\) have no LoRA tensors .*: model\.layers\.3\.mlp\.down_proj/,
+    );
   });
 });
 
@@ -88,8 +92,12 @@ describe('PEFT target matching rules', () => {
   it('layers_to_transform (int or list) with or without layers_pattern', () => {
     expect(isTargeted({ target_modules: ['q_proj'], layers_to_transform: [0, 2] }, key)).toBe(true);
     expect(isTargeted({ target_modules: ['q_proj'], layers_to_transform: 1 }, key)).toBe(false);
-    expect(isTargeted({ target_modules: ['q_proj'], layers_to_transform: [2], layers_pattern: 'layers' }, key)).toBe(true);
-    expect(isTargeted({ target_modules: ['q_proj'], layers_to_transform: [2], layers_pattern: ['h'] }, key)).toBe(false);
+    expect(isTargeted({ target_modules: ['q_proj'], layers_to_transform: [2], layers_pattern: 'layers' }, key)).toBe(
+      true,
+    );
+    expect(isTargeted({ target_modules: ['q_proj'], layers_to_transform: [2], layers_pattern: ['h'] }, key)).toBe(
+      false,
+    );
   });
   it('no target_modules field: every tensor present is applied', () => {
     expect(isTargeted({}, key)).toBe(true);
@@ -99,7 +107,9 @@ describe('PEFT target matching rules', () => {
 describe('base_model_name_or_path is compared with the base loaded', () => {
   it('another base gives a warning naming both; the same name (Hub id vs folder) does not', async () => {
     const other = await finetuned(adapterVariant({ base_model_name_or_path: 'meta-llama/Llama-3.2-1B' }));
-    expect(other.warnings.join('\n')).toMatch(/adapter_config\.json: base_model_name_or_path is 'meta-llama\/Llama-3\.2-1B', but the base loaded is .*llama/);
+    expect(other.warnings.join('\n')).toMatch(
+      /adapter_config\.json: base_model_name_or_path is 'meta-llama\/Llama-3\.2-1B', but the base loaded is .*llama/,
+    );
     const same = await finetuned(adapterVariant({ base_model_name_or_path: 'someone/llama' }));
     expect(same.warnings).toEqual([]);
   });
@@ -107,7 +117,11 @@ describe('base_model_name_or_path is compared with the base loaded', () => {
   it('names of a base: folder name, Hub id of a Hugging Face cache snapshot, config _name_or_path', () => {
     const hf = path.join(tempDir(), 'hub', 'models--Qwen--Qwen3-1.7B', 'snapshots', 'abc123');
     expect(baseModelNames(hf, {})).toContain('qwen3-1.7b');
-    expect(baseModelNames('organisms/zoo/base', { _name_or_path: 'tiny-zoo/base' })).toEqual(expect.arrayContaining(['base']));
-    expect(baseModelNames('/models/llama-ft', { _name_or_path: 'meta-llama/Llama-3.2-1B' })).toEqual(expect.arrayContaining(['llama-ft', 'llama-3.2-1b']));
+    expect(baseModelNames('organisms/zoo/base', { _name_or_path: 'tiny-zoo/base' })).toEqual(
+      expect.arrayContaining(['base']),
+    );
+    expect(baseModelNames('/models/llama-ft', { _name_or_path: 'meta-llama/Llama-3.2-1B' })).toEqual(
+      expect.arrayContaining(['llama-ft', 'llama-3.2-1b']),
+    );
   });
 });

@@ -20,13 +20,19 @@ describe('safetensors header entries', () => {
   };
 
   it('an entry that is null', async () => {
-    await expect(load(withEntry(null))).rejects.toThrow(/model\.safetensors: header entry of tensor 'model\.layers\.0\.mlp\.up_proj\.weight' is null; expected \{dtype, shape, data_offsets\}/);
+    await expect(load(withEntry(null))).rejects.toThrow(
+      /model\.safetensors: header entry of tensor 'model\.layers\.0\.mlp\.up_proj\.weight' is null; expected \{dtype, shape, data_offsets\}/,
+    );
   });
   it('an entry without a shape', async () => {
-    await expect(load(withEntry({ dtype: 'F32', data_offsets: [0, 4] }))).rejects.toThrow(/tensor 'model\.layers\.0\.mlp\.up_proj\.weight' has shape undefined; expected an array of non-negative integers/);
+    await expect(load(withEntry({ dtype: 'F32', data_offsets: [0, 4] }))).rejects.toThrow(
+      /tensor 'model\.layers\.0\.mlp\.up_proj\.weight' has shape undefined; expected an array of non-negative integers/,
+    );
   });
   it('an entry whose data_offsets are not two ordered integers', async () => {
-    await expect(load(withEntry({ dtype: 'F32', shape: [1], data_offsets: [8, 4] }))).rejects.toThrow(/tensor 'model\.layers\.0\.mlp\.up_proj\.weight' has data_offsets \[8,4\]; expected \[begin, end\] with 0 <= begin <= end/);
+    await expect(load(withEntry({ dtype: 'F32', shape: [1], data_offsets: [8, 4] }))).rejects.toThrow(
+      /tensor 'model\.layers\.0\.mlp\.up_proj\.weight' has data_offsets \[8,4\]; expected \[begin, end\] with 0 <= begin <= end/,
+    );
   });
   it('a header that is not an object', async () => {
     const dir = copyFolder(LLAMA);
@@ -43,12 +49,21 @@ describe('config values that cannot describe a model', () => {
     return dir;
   };
   it.each([0, -3, 2.5])('num_hidden_layers %s', async (n) => {
-    await expect(load(withConfig({ num_hidden_layers: n }))).rejects.toThrow(new RegExp(`config\\.json: num_hidden_layers must be a positive integer, got ${n}`));
+    await expect(load(withConfig({ num_hidden_layers: n }))).rejects.toThrow(
+      new RegExp(`config\\.json: num_hidden_layers must be a positive integer, got ${n}`),
+    );
   });
-  it.each(['hidden_size', 'num_attention_heads', 'vocab_size', 'intermediate_size', 'head_dim', 'num_key_value_heads'])('%s 0', async (field) => {
-    await expect(load(withConfig({ [field]: 0 }))).rejects.toThrow(new RegExp(`config\\.json: ${field} must be a positive integer, got 0`));
-  });
+  it.each(['hidden_size', 'num_attention_heads', 'vocab_size', 'intermediate_size', 'head_dim', 'num_key_value_heads'])(
+    '%s 0',
+    async (field) => {
+      await expect(load(withConfig({ [field]: 0 }))).rejects.toThrow(
+        new RegExp(`config\\.json: ${field} must be a positive integer, got 0`),
+      );
+    },
+  );
   it('num_key_value_heads that does not divide num_attention_heads', async () => {
-    await expect(load(withConfig({ num_key_value_heads: 3 }))).rejects.toThrow(/config\.json: num_attention_heads \(4\) must be a multiple of num_key_value_heads \(3\)/);
+    await expect(load(withConfig({ num_key_value_heads: 3 }))).rejects.toThrow(
+      /config\.json: num_attention_heads \(4\) must be a multiple of num_key_value_heads \(3\)/,
+    );
   });
 });

@@ -108,7 +108,13 @@ describe('temporary weight files', () => {
     const dir = tempDir('diffbench-tmp-');
     const plan = [
       { name: 'a', dims: [4], produce: () => new Float32Array(4) },
-      { name: 'b', dims: [4], produce: (): Float32Array => { throw new Error('tensor b is unreadable'); } },
+      {
+        name: 'b',
+        dims: [4],
+        produce: (): Float32Array => {
+          throw new Error('tensor b is unreadable');
+        },
+      },
     ];
     await expect(writeWeights(plan, path.join(dir, 'weights.bin'))).rejects.toThrow(/tensor b is unreadable/);
     expect(tmpFiles(dir)).toEqual([]);
@@ -124,12 +130,21 @@ describe('temporary weight files', () => {
         const plan = Array.from({ length: 200 }, (_, i) => ({ name: 't' + i, dims: [1024], produce: slow }));
         await writeWeights(plan, ${JSON.stringify(path.join(dir, 'weights.bin'))}, (done) => { if (done === 5) console.log('started'); });
         console.log('finished');`;
-      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
-      await new Promise<void>((resolve) => child.stdout.on('data', (d) => { out += d; if (out.includes('started')) resolve(); }));
+      await new Promise<void>((resolve) =>
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('started')) resolve();
+        }),
+      );
       expect(tmpFiles(dir)).toHaveLength(1);
       child.kill(signal);
-      const [code, sig] = await new Promise<[number | null, string | null]>((r) => child.on('exit', (c, s) => r([c, s])));
+      const [code, sig] = await new Promise<[number | null, string | null]>((r) =>
+        child.on('exit', (c, s) => r([c, s])),
+      );
       expect(sig).toBe(signal);
       expect(code).toBe(null);
       expect(out).not.toContain('finished');

@@ -6,7 +6,10 @@ import { loadModel } from '../../src/runtime/index.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
 import { testCacheDir, ZOO_BASE, zooAdapter } from '../helpers.ts';
 
-const rows = [[5, 17, 99, 3, 250, 41, 7, 8], [9, 120, 33, 1000]];
+const rows = [
+  [5, 17, 99, 3, 250, 41, 7, 8],
+  [9, 120, 33, 1000],
+];
 
 /** Max |a - b| over two arrays of equal length (exactness: the same kernels run on the same inputs). */
 function maxDiff(a: Float32Array, b: Float32Array): number {
@@ -18,7 +21,9 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
 
 /** Also fetches `extra` from the session on every run and records its dims (how many positions ORT computed). */
 function spyOn(model: LanguageModel, extra: string): number[][] {
-  const session = (model as unknown as { session: { run: (f: unknown, o: string[]) => Promise<Record<string, { dims: number[] }>> } }).session;
+  const session = (
+    model as unknown as { session: { run: (f: unknown, o: string[]) => Promise<Record<string, { dims: number[] }>> } }
+  ).session;
   const run = session.run.bind(session);
   const seen: number[][] = [];
   session.run = async (feeds, fetches) => {
@@ -40,11 +45,14 @@ describe('early exit (zoo base, exits after layers 1 and 3 of 6)', () => {
     await exiting?.dispose();
   });
 
-  it.each(['resid_post.0', 'resid_post.1', 'resid_post.2', 'resid_post.3', 'resid_post.5', 'final_norm'] as const)('%s without logits equals the plain graph', async (hook) => {
-    const a = await plain.forward({ inputIds: rows, capture: [hook], logits: 'none' });
-    const b = await exiting.forward({ inputIds: rows, capture: [hook], logits: 'none' });
-    expect(maxDiff(a.hooks[hook]!.data, b.hooks[hook]!.data)).toBe(0);
-  });
+  it.each(['resid_post.0', 'resid_post.1', 'resid_post.2', 'resid_post.3', 'resid_post.5', 'final_norm'] as const)(
+    '%s without logits equals the plain graph',
+    async (hook) => {
+      const a = await plain.forward({ inputIds: rows, capture: [hook], logits: 'none' });
+      const b = await exiting.forward({ inputIds: rows, capture: [hook], logits: 'none' });
+      expect(maxDiff(a.hooks[hook]!.data, b.hooks[hook]!.data)).toBe(0);
+    },
+  );
 
   it('logits, hooks and generation equal the plain graph', async () => {
     const a = await plain.forward({ inputIds: rows, capture: ['resid_post.1', 'resid_post.4'], logits: 'all' });
@@ -72,20 +80,38 @@ describe('early exit (zoo base, exits after layers 1 and 3 of 6)', () => {
     const seen = spyOn(model, 'resid_post.3');
     await model.forward({ inputIds: rows, capture: ['resid_post.2'], logits: 'none' });
     await model.forward({ inputIds: rows, capture: ['resid_post.3'], logits: 'none' });
-    expect(seen).toEqual([[2, 1, model.info.hiddenSize], [2, 8, model.info.hiddenSize]]);
+    expect(seen).toEqual([
+      [2, 1, model.info.hiddenSize],
+      [2, 8, model.info.hiddenSize],
+    ]);
     await model.dispose();
   });
 
   it('rejects exit layers that are not layers of the model', async () => {
-    await expect(loadModel(ZOO_BASE, { cacheDir: testCacheDir(), exitLayers: [6] })).rejects.toThrow(/exitLayers: 6 is not a layer of this model \(0\.\.5\)/);
+    await expect(loadModel(ZOO_BASE, { cacheDir: testCacheDir(), exitLayers: [6] })).rejects.toThrow(
+      /exitLayers: 6 is not a layer of this model \(0\.\.5\)/,
+    );
   });
 });
 
 describe('early exit with a LoRA adapter (base and finetuned rows in one batch)', () => {
   it('hooks at the exit layer equal the plain graph at scales 0 and 1', async () => {
-    const plain = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), adapter: zooAdapter('cake_bake'), exitLayers: [] });
-    const exiting = await loadModel(ZOO_BASE, { cacheDir: testCacheDir(), adapter: zooAdapter('cake_bake'), exitLayers: [2] });
-    const opts = { inputIds: [rows[0], rows[0]], capture: ['resid_post.2' as const], logits: 'none' as const, loraScale: [0, 1] };
+    const plain = await loadModel(ZOO_BASE, {
+      cacheDir: testCacheDir(),
+      adapter: zooAdapter('cake_bake'),
+      exitLayers: [],
+    });
+    const exiting = await loadModel(ZOO_BASE, {
+      cacheDir: testCacheDir(),
+      adapter: zooAdapter('cake_bake'),
+      exitLayers: [2],
+    });
+    const opts = {
+      inputIds: [rows[0], rows[0]],
+      capture: ['resid_post.2' as const],
+      logits: 'none' as const,
+      loraScale: [0, 1],
+    };
     const a = await plain.forward(opts);
     const b = await exiting.forward(opts);
     expect(maxDiff(a.hooks['resid_post.2']!.data, b.hooks['resid_post.2']!.data)).toBe(0);
@@ -104,7 +130,10 @@ describe.each([
     const dir = path.join('test', 'fixtures', 'hf-reference', name);
     const plain = await loadModel(dir, { cacheDir: testCacheDir(), graph, precision, exitLayers: [] });
     const exiting = await loadModel(dir, { cacheDir: testCacheDir(), graph, precision, exitLayers: [0] });
-    const ids = [[5, 17, 99, 3, 25, 41], [9, 12, 33]];
+    const ids = [
+      [5, 17, 99, 3, 25, 41],
+      [9, 12, 33],
+    ];
     for (const hook of ['resid_pre.0', 'resid_post.0'] as const) {
       const a = await plain.forward({ inputIds: ids, capture: [hook], logits: 'none' });
       const b = await exiting.forward({ inputIds: ids, capture: [hook], logits: 'none' });

@@ -23,12 +23,20 @@ describe('float16 codec', () => {
     expect(Number.isNaN(halfValue(halfBits(NaN)))).toBe(true);
     const x = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 10 ** ((i % 9) - 4));
     const back = Array.from(toHalf(x), halfValue);
-    for (let i = 0; i < x.length; i++) if (Math.abs(x[i]) > 2 ** -14) expect(Math.abs(back[i] - x[i])).toBeLessThanOrEqual(Math.abs(x[i]) * 2 ** -11);
+    for (let i = 0; i < x.length; i++)
+      if (Math.abs(x[i]) > 2 ** -14) expect(Math.abs(back[i] - x[i])).toBeLessThanOrEqual(Math.abs(x[i]) * 2 ** -11);
   });
 });
 
-const unavailable = await assertDeviceAvailable('webgpu').then(() => null, (e: Error) => e.message.split('\n')[0]);
-const ids = [[5, 17, 99, 3, 250, 41, 7, 8, 9, 120, 33, 2], [400, 401, 402, 12, 13, 14, 15, 16, 17, 18, 19, 20], [7, 7, 7, 7, 1000, 2000, 3000, 4, 5, 6, 7, 8]];
+const unavailable = await assertDeviceAvailable('webgpu').then(
+  () => null,
+  (e: Error) => e.message.split('\n')[0],
+);
+const ids = [
+  [5, 17, 99, 3, 250, 41, 7, 8, 9, 120, 33, 2],
+  [400, 401, 402, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+  [7, 7, 7, 7, 1000, 2000, 3000, 4, 5, 6, 7, 8],
+];
 const hooks = ['resid_post.2', 'resid_post.5'] as const;
 const TOLERANCE = { cpu: 5e-3, webgpu: 3e-2 };
 
@@ -37,30 +45,45 @@ describe.each([
   ['webgpu', unavailable],
 ] as const)('precision fp16 on %s, zoo base + cake_bake', (device, skip) => {
   let fp32: LanguageModel, half: LanguageModel;
-  it.skipIf(skip)(`residuals and logits within ${TOLERANCE[device]} relative of float32 (base and finetuned rows), not equal to them${skip ? ` (skipped: ${skip})` : ''}`, async () => {
-    const cacheDir = testCacheDir();
-    fp32 = await loadModel(ZOO_BASE, { cacheDir, adapter: zooAdapter('cake_bake') });
-    half = await loadModel(ZOO_BASE, { cacheDir, adapter: zooAdapter('cake_bake'), device, precision: 'fp16' });
-    for (const loraScale of [0, 1]) {
-      const a = await fp32.forward({ inputIds: ids, capture: [...hooks], loraScale, logits: 'last' });
-      const b = await half.forward({ inputIds: ids, capture: [...hooks], loraScale, logits: 'last' });
-      for (const [name, x, y] of [...hooks.map((h) => [h, b.hooks[h]!.data, a.hooks[h]!.data] as const), ['logits', b.logits!.data, a.logits!.data] as const]) {
-        const { rel } = compare(x, y);
-        console.log(`fp16 ${device} lora ${loraScale} ${name}: relative error vs fp32 ${rel.toExponential(2)}`);
-        expect(rel).toBeLessThan(TOLERANCE[device]);
-        expect(rel).toBeGreaterThan(1e-6);
+  it.skipIf(skip)(
+    `residuals and logits within ${TOLERANCE[device]} relative of float32 (base and finetuned rows), not equal to them${skip ? ` (skipped: ${skip})` : ''}`,
+    async () => {
+      const cacheDir = testCacheDir();
+      fp32 = await loadModel(ZOO_BASE, { cacheDir, adapter: zooAdapter('cake_bake') });
+      half = await loadModel(ZOO_BASE, { cacheDir, adapter: zooAdapter('cake_bake'), device, precision: 'fp16' });
+      for (const loraScale of [0, 1]) {
+        const a = await fp32.forward({ inputIds: ids, capture: [...hooks], loraScale, logits: 'last' });
+        const b = await half.forward({ inputIds: ids, capture: [...hooks], loraScale, logits: 'last' });
+        for (const [name, x, y] of [
+          ...hooks.map((h) => [h, b.hooks[h]!.data, a.hooks[h]!.data] as const),
+          ['logits', b.logits!.data, a.logits!.data] as const,
+        ]) {
+          const { rel } = compare(x, y);
+          console.log(`fp16 ${device} lora ${loraScale} ${name}: relative error vs fp32 ${rel.toExponential(2)}`);
+          expect(rel).toBeLessThan(TOLERANCE[device]);
+          expect(rel).toBeGreaterThan(1e-6);
+        }
       }
-    }
-    // left-padded generation (a masked first position) stays finite and close: at most one greedy token of 2 x 8 differs
-    const gen = { prompts: [[5, 17, 99], [400, 401, 402, 12, 13]], maxNewTokens: 8 };
-    const [t32, t16] = [(await fp32.generate(gen)).tokens.flat(), (await half.generate(gen)).tokens.flat()];
-    expect(t16.filter((t, i) => t !== t32[i]).length).toBeLessThanOrEqual(1);
-    const lens = await half.lens(new Float32Array(half.info.hiddenSize).fill(0.1));
-    expect(compare(lens.data, (await fp32.lens(new Float32Array(half.info.hiddenSize).fill(0.1))).data).rel).toBeLessThan(TOLERANCE[device]);
-    // the weights are stored once, as float16: half the bytes of the float32 file (alignment aside)
-    const size = (m: LanguageModel, suffix: string) => fs.statSync(path.join(cacheDir, 'models', m.info.contentHash.slice(0, 32) + suffix, 'weights.bin')).size;
-    expect(size(half, '-fp16') / size(fp32, '')).toBeCloseTo(0.5, 1);
-    await fp32.dispose();
-    await half.dispose();
-  });
+      // left-padded generation (a masked first position) stays finite and close: at most one greedy token of 2 x 8 differs
+      const gen = {
+        prompts: [
+          [5, 17, 99],
+          [400, 401, 402, 12, 13],
+        ],
+        maxNewTokens: 8,
+      };
+      const [t32, t16] = [(await fp32.generate(gen)).tokens.flat(), (await half.generate(gen)).tokens.flat()];
+      expect(t16.filter((t, i) => t !== t32[i]).length).toBeLessThanOrEqual(1);
+      const lens = await half.lens(new Float32Array(half.info.hiddenSize).fill(0.1));
+      expect(
+        compare(lens.data, (await fp32.lens(new Float32Array(half.info.hiddenSize).fill(0.1))).data).rel,
+      ).toBeLessThan(TOLERANCE[device]);
+      // the weights are stored once, as float16: half the bytes of the float32 file (alignment aside)
+      const size = (m: LanguageModel, suffix: string) =>
+        fs.statSync(path.join(cacheDir, 'models', m.info.contentHash.slice(0, 32) + suffix, 'weights.bin')).size;
+      expect(size(half, '-fp16') / size(fp32, '')).toBeCloseTo(0.5, 1);
+      await fp32.dispose();
+      await half.dispose();
+    },
+  );
 });

@@ -37,11 +37,20 @@ describe.each(['reference', 'fused'] as const)("interventions, graph '%s'", (gra
   it('a patch replaces exactly one position of one layer, per row', async () => {
     const v = vector(H, 1);
     const plain = await m.forward({ inputIds: [prompt, prompt], capture: ['resid_post.1'], logits: 'none' });
-    const patched = await m.forward({ inputIds: [prompt, prompt], capture: ['resid_post.1'], logits: 'none', patch: [{ layer: 1, position: [2, -1], vector: v }] });
-    for (const [b, pos] of [[0, 2], [1, T - 1]]) {
+    const patched = await m.forward({
+      inputIds: [prompt, prompt],
+      capture: ['resid_post.1'],
+      logits: 'none',
+      patch: [{ layer: 1, position: [2, -1], vector: v }],
+    });
+    for (const [b, pos] of [
+      [0, 2],
+      [1, T - 1],
+    ]) {
       for (let t = 0; t < T; t++) {
         const got = at(patched.hooks['resid_post.1'], b, t);
-        if (t === pos) expect(got).toEqual(v); // exact: the value is taken, not computed
+        if (t === pos)
+          expect(got).toEqual(v); // exact: the value is taken, not computed
         else expect(maxAbsDiff(got, at(plain.hooks['resid_post.1'], b, t))).toBe(0);
       }
     }
@@ -50,8 +59,15 @@ describe.each(['reference', 'fused'] as const)("interventions, graph '%s'", (gra
   it('two patches at one layer keep their own vectors; a later patch of the same position wins', async () => {
     const [v1, v2, v3] = [vector(H, 5), vector(H, 6), vector(H, 7)];
     const out = await m.forward({
-      inputIds: [prompt], capture: ['resid_post.1'], logits: 'none',
-      patch: [{ layer: 1, position: 1, vector: v1 }, { layer: 1, position: 3, vector: v2 }, { layer: 1, position: -1, vector: v1 }, { layer: 1, position: T - 1, vector: v3 }],
+      inputIds: [prompt],
+      capture: ['resid_post.1'],
+      logits: 'none',
+      patch: [
+        { layer: 1, position: 1, vector: v1 },
+        { layer: 1, position: 3, vector: v2 },
+        { layer: 1, position: -1, vector: v1 },
+        { layer: 1, position: T - 1, vector: v3 },
+      ],
     });
     expect(at(out.hooks['resid_post.1'], 0, 1)).toEqual(v1);
     expect(at(out.hooks['resid_post.1'], 0, 3)).toEqual(v2);
@@ -61,16 +77,30 @@ describe.each(['reference', 'fused'] as const)("interventions, graph '%s'", (gra
   it('a steering vector is added to every position of its layer', async () => {
     const v = vector(H, 2);
     const plain = await m.forward({ inputIds: [prompt], capture: ['resid_post.0'], logits: 'none' });
-    const steered = await m.forward({ inputIds: [prompt], capture: ['resid_post.0'], logits: 'none', steer: [{ layer: 0, vector: v }] });
+    const steered = await m.forward({
+      inputIds: [prompt],
+      capture: ['resid_post.0'],
+      logits: 'none',
+      steer: [{ layer: 0, vector: v }],
+    });
     for (let t = 0; t < T; t++) {
       const delta = at(steered.hooks['resid_post.0'], 0, t).map((x, i) => x - at(plain.hooks['resid_post.0'], 0, t)[i]);
-      expect(maxAbsDiff(delta, v)).toBeLessThan(1e-5 * (1 + Math.max(...at(plain.hooks['resid_post.0'], 0, t).map(Math.abs))));
+      expect(maxAbsDiff(delta, v)).toBeLessThan(
+        1e-5 * (1 + Math.max(...at(plain.hooks['resid_post.0'], 0, t).map(Math.abs))),
+      );
     }
   });
 
   it('patch and steering at the same layer: the patched position holds the patch vector', async () => {
-    const v = vector(H, 3), s = vector(H, 4);
-    const out = await m.forward({ inputIds: [prompt], capture: ['resid_post.1'], logits: 'none', steer: [{ layer: 1, vector: s }], patch: [{ layer: 1, position: 0, vector: v }] });
+    const v = vector(H, 3),
+      s = vector(H, 4);
+    const out = await m.forward({
+      inputIds: [prompt],
+      capture: ['resid_post.1'],
+      logits: 'none',
+      steer: [{ layer: 1, vector: s }],
+      patch: [{ layer: 1, position: 0, vector: v }],
+    });
     expect(at(out.hooks['resid_post.1'], 0, 0)).toEqual(v);
   });
 });

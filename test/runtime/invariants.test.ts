@@ -29,7 +29,9 @@ describe.each(['llama', 'gemma2', 'gemma3_text', 'gpt2', 'phi3'])('%s', (name) =
     const batch = await m.forward({ inputIds: [prompt, short], capture: ['resid_post.1'] });
     const alone = await m.forward({ inputIds: [short], capture: ['resid_post.1'] });
     expect(compare(rowSlice(batch.logits!, 1, 6), alone.logits!.data).rel).toBeLessThan(TOL);
-    expect(compare(rowSlice(batch.hooks['resid_post.1']!, 1, 6), alone.hooks['resid_post.1']!.data).rel).toBeLessThan(TOL);
+    expect(compare(rowSlice(batch.hooks['resid_post.1']!, 1, 6), alone.hooks['resid_post.1']!.data).rel).toBeLessThan(
+      TOL,
+    );
   });
 
   it('logits "last" picks the last real token of each row', async () => {
@@ -48,14 +50,17 @@ describe.each(['llama', 'gemma2', 'gemma3_text', 'gpt2', 'phi3'])('%s', (name) =
     for (let s = 0; s < steps; s++) {
       const out = await m.forward({ inputIds: [seq], logits: 'last' });
       let best = 0;
-      out.logits!.data.forEach((v, i) => { if (v > out.logits!.data[best]) best = i; });
+      out.logits!.data.forEach((v, i) => {
+        if (v > out.logits!.data[best]) best = i;
+      });
       seq.push(best);
     }
     expect(cached.tokens[0]).toEqual(seq.slice(5));
   });
 
   it('left-padded batched generation equals generating each prompt alone', async () => {
-    const a = prompt.slice(0, 7), b = prompt.slice(2, 5);
+    const a = prompt.slice(0, 7),
+      b = prompt.slice(2, 5);
     const both = await m.generate({ prompts: [a, b], maxNewTokens: 5, eosTokenIds: [] });
     const onlyB = await m.generate({ prompts: [b], maxNewTokens: 5, eosTokenIds: [] });
     expect(both.tokens[1]).toEqual(onlyB.tokens[0]);
@@ -91,7 +96,10 @@ describe.each(['llama', 'gemma2', 'gemma3_text', 'gpt2', 'phi3'])('%s', (name) =
 });
 
 describe('LoRA as a runtime-scaled branch (zoo: base + cake_bake adapter, one session)', () => {
-  const ids = [[464, 3290, 318, 257, 1332, 13, 383, 40], [10, 20, 30, 40, 50, 60, 70, 80]];
+  const ids = [
+    [464, 3290, 318, 257, 1332, 13, 383, 40],
+    [10, 20, 30, 40, 50, 60, 70, 80],
+  ];
   it('scale 0 is the base model, scale 1 differs, and per-row scales in one batch equal separate runs', async () => {
     const base = await loadModel(ZOO_BASE, { cacheDir: testCacheDir() });
     const org = await loadModel(ZOO_BASE, { adapter: zooAdapter('cake_bake'), cacheDir: testCacheDir() });
@@ -105,16 +113,28 @@ describe('LoRA as a runtime-scaled branch (zoo: base + cake_bake adapter, one se
     console.log(`zoo cake_bake: relative change of resid_post.2 at scale 1: ${diff.toExponential(2)}`);
     expect(diff).toBeGreaterThan(0.01);
     const half = s0.hooks['resid_post.2']!.data.length / 2;
-    expect(compare(mixed.hooks['resid_post.2']!.data.slice(0, half), s0.hooks['resid_post.2']!.data.slice(0, half)).rel).toBeLessThan(TOL);
-    expect(compare(mixed.hooks['resid_post.2']!.data.slice(half), s1.hooks['resid_post.2']!.data.slice(half)).rel).toBeLessThan(TOL);
+    expect(
+      compare(mixed.hooks['resid_post.2']!.data.slice(0, half), s0.hooks['resid_post.2']!.data.slice(0, half)).rel,
+    ).toBeLessThan(TOL);
+    expect(
+      compare(mixed.hooks['resid_post.2']!.data.slice(half), s1.hooks['resid_post.2']!.data.slice(half)).rel,
+    ).toBeLessThan(TOL);
     expect(org.info.adapterPath).toContain('cake_bake');
     await base.dispose();
     await org.dispose();
   });
 
   it('the zoo full finetune loads as its own model', async () => {
-    const full = await loadModel(path.join('organisms', 'zoo', 'organisms', 'cake_bake_full'), { cacheDir: testCacheDir() });
-    expect(full.info).toMatchObject({ modelType: 'qwen3', numLayers: 6, hiddenSize: 256, vocabSize: 8192, eosTokenIds: [0] });
+    const full = await loadModel(path.join('organisms', 'zoo', 'organisms', 'cake_bake_full'), {
+      cacheDir: testCacheDir(),
+    });
+    expect(full.info).toMatchObject({
+      modelType: 'qwen3',
+      numLayers: 6,
+      hiddenSize: 256,
+      vocabSize: 8192,
+      eosTokenIds: [0],
+    });
     const out = await full.forward({ inputIds: ids, logits: 'last' });
     expect(out.logits!.dims).toEqual([2, 8192]);
     await full.dispose();

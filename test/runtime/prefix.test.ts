@@ -18,15 +18,31 @@ function maxDiff(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
-async function compare(m: LanguageModel, prefix: number[], rows: number[][], opts: Omit<ForwardOptions, 'inputIds'>, name: string): Promise<number> {
+async function compare(
+  m: LanguageModel,
+  prefix: number[],
+  rows: number[][],
+  opts: Omit<ForwardOptions, 'inputIds'>,
+  name: string,
+): Promise<number> {
   const pre = await m.prefill!(prefix, { loraScale: opts.loraScale as number | undefined });
   const cont = await m.forward({ ...opts, inputIds: rows, prefix: pre });
   let worst = 0;
   // rows of unequal length: compare each row alone against prefix + row
   for (const [b, row] of rows.entries()) {
-    const full = await m.forward({ ...opts, inputIds: [[...prefix, ...row]], patch: opts.patch?.map((p) => ({ ...p, vector: p.vector.slice(b * m.info.hiddenSize, (b + 1) * m.info.hiddenSize) })) });
-    const V = m.info.vocabSize, H = m.info.hiddenSize, T = Math.max(...rows.map((r) => r.length));
-    if (opts.logits === 'last') worst = Math.max(worst, maxDiff(cont.logits!.data.subarray(b * V, (b + 1) * V), full.logits!.data));
+    const full = await m.forward({
+      ...opts,
+      inputIds: [[...prefix, ...row]],
+      patch: opts.patch?.map((p) => ({
+        ...p,
+        vector: p.vector.slice(b * m.info.hiddenSize, (b + 1) * m.info.hiddenSize),
+      })),
+    });
+    const V = m.info.vocabSize,
+      H = m.info.hiddenSize,
+      T = Math.max(...rows.map((r) => r.length));
+    if (opts.logits === 'last')
+      worst = Math.max(worst, maxDiff(cont.logits!.data.subarray(b * V, (b + 1) * V), full.logits!.data));
     else {
       // 'all': the continuation's positions of the full run
       const fl = full.logits!.data.subarray(prefix.length * V);
@@ -53,20 +69,43 @@ describe('prefill + forward({ prefix }) equals the full forward', () => {
   }
 
   it('qwen3 + LoRA at scale 1 and 0, with the last position patched per row (the Patchscope call)', async () => {
-    const m = await loadModel(path.join(FIXTURES, 'qwen3'), { adapter: path.join(FIXTURES, 'qwen3_lora'), cacheDir: testCacheDir() });
+    const m = await loadModel(path.join(FIXTURES, 'qwen3'), {
+      adapter: path.join(FIXTURES, 'qwen3_lora'),
+      cacheDir: testCacheDir(),
+    });
     const H = m.info.hiddenSize;
     const vector = Float32Array.from({ length: rows.length * H }, (_, i) => Math.sin(i));
     for (const loraScale of [1, 0])
-      expect(await compare(m, prefix, rows, { logits: 'last', loraScale, patch: [{ layer: 1, position: -1, vector }] }, `qwen3_lora scale ${loraScale}`)).toBeLessThan(TOL);
+      expect(
+        await compare(
+          m,
+          prefix,
+          rows,
+          { logits: 'last', loraScale, patch: [{ layer: 1, position: -1, vector }] },
+          `qwen3_lora scale ${loraScale}`,
+        ),
+      ).toBeLessThan(TOL);
     await m.dispose();
   });
 
   it('refuses a prefix of another LoRA scale, steering, or another model', async () => {
-    const m = await loadModel(path.join(FIXTURES, 'qwen3'), { adapter: path.join(FIXTURES, 'qwen3_lora'), cacheDir: testCacheDir() });
+    const m = await loadModel(path.join(FIXTURES, 'qwen3'), {
+      adapter: path.join(FIXTURES, 'qwen3_lora'),
+      cacheDir: testCacheDir(),
+    });
     const other = await loadModel(path.join(FIXTURES, 'qwen3'), { cacheDir: testCacheDir() });
     const pre = await m.prefill!(prefix, { loraScale: 1 });
-    await expect(m.forward({ inputIds: [[7]], prefix: pre, loraScale: 0 })).rejects.toThrow(/loraScale 0 differs from the prefix's 1/);
-    await expect(m.forward({ inputIds: [[7]], prefix: pre, loraScale: 1, steer: [{ layer: 0, vector: new Float32Array(m.info.hiddenSize) }] })).rejects.toThrow(/steering with a prefix/);
+    await expect(m.forward({ inputIds: [[7]], prefix: pre, loraScale: 0 })).rejects.toThrow(
+      /loraScale 0 differs from the prefix's 1/,
+    );
+    await expect(
+      m.forward({
+        inputIds: [[7]],
+        prefix: pre,
+        loraScale: 1,
+        steer: [{ layer: 0, vector: new Float32Array(m.info.hiddenSize) }],
+      }),
+    ).rejects.toThrow(/steering with a prefix/);
     await expect(other.forward({ inputIds: [[7]], prefix: pre })).rejects.toThrow(/computed by another model/);
     await m.dispose();
     await other.dispose();

@@ -3,7 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers.ts';
 
-type Header = Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] } | null | Record<string, string>>;
+type Header = Record<
+  string,
+  { dtype: string; shape: number[]; data_offsets: [number, number] } | null | Record<string, string>
+>;
 
 /** A writable copy of a fixture folder (files only). */
 export function copyFolder(src: string, prefix = 'diffbench-edit-'): string {

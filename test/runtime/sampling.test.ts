@@ -7,7 +7,18 @@ import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { generationDefaults, resolveSampling, type SamplingSettings } from '../../src/runtime/generation-config.ts';
 import { loadModel } from '../../src/runtime/index.ts';
-import { applyMinP, applyRepetitionPenalty, applyTemperature, applyTopK, applyTopP, drawFromProbs, drawToken, nextToken, probabilitySampling, softmax } from '../../src/runtime/sampling.ts';
+import {
+  applyMinP,
+  applyRepetitionPenalty,
+  applyTemperature,
+  applyTopK,
+  applyTopP,
+  drawFromProbs,
+  drawToken,
+  nextToken,
+  probabilitySampling,
+  softmax,
+} from '../../src/runtime/sampling.ts';
 import { softmaxRows } from '../../src/runtime/vocab-ops.ts';
 import { tempDir, testCacheDir } from '../helpers.ts';
 
@@ -70,7 +81,14 @@ describe('logits processors (hand-computed references)', () => {
 
 describe('processor order (repetition penalty, temperature, top-k, top-p, min-p)', () => {
   const settings = (o: Partial<SamplingSettings>): SamplingSettings => ({
-    doSample: true, temperature: 1, topK: 0, topP: 1, minP: null, repetitionPenalty: 1, from: {} as SamplingSettings['from'], ...o,
+    doSample: true,
+    temperature: 1,
+    topK: 0,
+    topP: 1,
+    minP: null,
+    repetitionPenalty: 1,
+    from: {} as SamplingSettings['from'],
+    ...o,
   });
   const last = () => 0.999; // picks the least probable token left
 
@@ -89,7 +107,9 @@ describe('processor order (repetition penalty, temperature, top-k, top-p, min-p)
 
   it('the repetition penalty applies before the warpers, and to greedy decoding', () => {
     const logits = Float32Array.from([3, 2, 1, 0]);
-    expect(nextToken(logits, 0, 4, [0], settings({ doSample: false, temperature: null, repetitionPenalty: 2 }), last)).toBe(1);
+    expect(
+      nextToken(logits, 0, 4, [0], settings({ doSample: false, temperature: null, repetitionPenalty: 2 }), last),
+    ).toBe(1);
     // penalised token 0 (1.5) falls behind token 1 (2); top-k 1 then keeps token 1 only
     expect(nextToken(logits, 0, 4, [0], settings({ topK: 1, repetitionPenalty: 2 }), last)).toBe(1);
   });
@@ -111,7 +131,10 @@ function reference(logits: Float32Array, s: SamplingSettings, u: number): number
   };
   if (s.topP < 1) {
     const p = probsOf(scores);
-    const order = p.map((_, i) => i).filter((i) => p[i] > 0).sort((a, b) => p[b] - p[a] || a - b);
+    const order = p
+      .map((_, i) => i)
+      .filter((i) => p[i] > 0)
+      .sort((a, b) => p[b] - p[a] || a - b);
     let above = 0;
     const keep = new Set<number>();
     for (const i of order) {
@@ -122,7 +145,8 @@ function reference(logits: Float32Array, s: SamplingSettings, u: number): number
     scores = scores.map((x, i) => (keep.has(i) ? x : -Infinity));
   }
   const p = probsOf(scores);
-  let r = u, last = -1;
+  let r = u,
+    last = -1;
   for (let i = 0; i < V; i++) {
     if (p[i] === 0) continue;
     last = i;
@@ -147,10 +171,26 @@ describe('nextToken against the plain definition (no full sorts in the fast path
   const rng = seedrandom('sampling-test');
   const rows = testRows(V, rng);
   const logits = new Float32Array(2 * V);
-  const cases: [number, number, number][] = [[0.8, 0, 1], [1.2, 0, 1], [0.8, 0, 0.9], [1.1, 20, 0.95], [0.5, 50, 0.3], [1, 0, 0.999999], [1.2, 7, 1]];
+  const cases: [number, number, number][] = [
+    [0.8, 0, 1],
+    [1.2, 0, 1],
+    [0.8, 0, 0.9],
+    [1.1, 20, 0.95],
+    [0.5, 50, 0.3],
+    [1, 0, 0.999999],
+    [1.2, 7, 1],
+  ];
   for (const [temperature, topK, topP] of cases) {
     it(`same token for the same draw at T=${temperature}, top-k=${topK}, top-p=${topP}`, () => {
-      const s = { doSample: true, temperature, topK, topP, minP: null, repetitionPenalty: 1, from: {} } as SamplingSettings;
+      const s = {
+        doSample: true,
+        temperature,
+        topK,
+        topP,
+        minP: null,
+        repetitionPenalty: 1,
+        from: {},
+      } as SamplingSettings;
       for (const row of rows) {
         logits.set(row, V); // offset V: the row is not at the start of the buffer
         for (let draw = 0; draw < 40; draw++) {
@@ -170,7 +210,15 @@ describe('the probability path: float32 softmax(logits / T) from ONNX Runtime, t
   rows.forEach((r, b) => logits.set(r, b * V));
 
   it('is taken only without a repetition penalty, top-p and min-p', () => {
-    const s = { doSample: true, temperature: 0.8, topK: 50, topP: 1, minP: null, repetitionPenalty: 1, from: {} } as SamplingSettings;
+    const s = {
+      doSample: true,
+      temperature: 0.8,
+      topK: 50,
+      topP: 1,
+      minP: null,
+      repetitionPenalty: 1,
+      from: {},
+    } as SamplingSettings;
     expect(probabilitySampling(s)).toBe(true);
     expect(probabilitySampling({ ...s, topP: 0.95 })).toBe(false);
     expect(probabilitySampling({ ...s, minP: 0.1 })).toBe(false);
@@ -196,7 +244,15 @@ describe('the probability path: float32 softmax(logits / T) from ONNX Runtime, t
 
   for (const topK of [0, 1, 20, 50]) {
     it(`draws the float64 path's token except within rounding of a boundary (top-k=${topK}, 4 x 500 draws)`, async () => {
-      const s = { doSample: true, temperature: 0.8, topK, topP: 1, minP: null, repetitionPenalty: 1, from: {} } as SamplingSettings;
+      const s = {
+        doSample: true,
+        temperature: 0.8,
+        topK,
+        topP: 1,
+        minP: null,
+        repetitionPenalty: 1,
+        from: {},
+      } as SamplingSettings;
       const probs = await softmaxRows(logits, rows.length, V, 0.8);
       let differ = 0;
       for (let b = 0; b < rows.length; b++) {
@@ -215,12 +271,27 @@ describe('the probability path: float32 softmax(logits / T) from ONNX Runtime, t
 });
 
 describe('settings: caller > generation_config.json > transformers defaults', () => {
-  const qwen3 = generationDefaults({ do_sample: true, temperature: 0.6, top_k: 20, top_p: 0.95, eos_token_id: [1, 2] }, 'generation_config.json');
+  const qwen3 = generationDefaults(
+    { do_sample: true, temperature: 0.6, top_k: 20, top_p: 0.95, eos_token_id: [1, 2] },
+    'generation_config.json',
+  );
 
   it('the toolkit call (do_sample, temperature 1.2) on a Qwen3 generation config samples with top_k 20 / top_p 0.95', () => {
     const s = resolveSampling({ temperature: 1.2 }, qwen3);
-    expect(s).toMatchObject({ doSample: true, temperature: 1.2, topK: 20, topP: 0.95, minP: null, repetitionPenalty: 1 });
-    expect(s.from).toMatchObject({ temperature: 'caller', topK: 'generation_config', topP: 'generation_config', repetitionPenalty: 'transformers-default' });
+    expect(s).toMatchObject({
+      doSample: true,
+      temperature: 1.2,
+      topK: 20,
+      topP: 0.95,
+      minP: null,
+      repetitionPenalty: 1,
+    });
+    expect(s.from).toMatchObject({
+      temperature: 'caller',
+      topK: 'generation_config',
+      topP: 'generation_config',
+      repetitionPenalty: 'transformers-default',
+    });
   });
 
   it('without a top_k in the generation config transformers applies 50; null and 0 switch it off; callers override', () => {
@@ -236,9 +307,13 @@ describe('settings: caller > generation_config.json > transformers defaults', ()
   });
 
   it('bad values are errors naming the file and field', () => {
-    expect(() => generationDefaults({ top_k: 2.5 }, '/m/generation_config.json')).toThrow(/\/m\/generation_config.json: field 'top_k': expected an integer >= 0/);
+    expect(() => generationDefaults({ top_k: 2.5 }, '/m/generation_config.json')).toThrow(
+      /\/m\/generation_config.json: field 'top_k': expected an integer >= 0/,
+    );
     expect(() => generationDefaults({ top_p: 'x' }, 'g.json')).toThrow(/g.json: field 'top_p' must be a number/);
-    expect(() => resolveSampling({ temperature: 1, topP: 2 }, {})).toThrow(/generate: topP: expected a value in \[0, 1\]/);
+    expect(() => resolveSampling({ temperature: 1, topP: 2 }, {})).toThrow(
+      /generate: topP: expected a value in \[0, 1\]/,
+    );
   });
 });
 
@@ -252,15 +327,27 @@ describe('generation_config.json applied by the runtime (hf-reference qwen3 fixt
     fs.writeFileSync(path.join(dir, 'generation_config.json'), JSON.stringify(gen));
     return dir;
   };
-  const prompts = [[5, 17, 42, 99, 3], [7, 7, 300, 12]];
+  const prompts = [
+    [5, 17, 42, 99, 3],
+    [7, 7, 300, 12],
+  ];
 
   it('top_k 1 in the generation config samples exactly the greedy continuation at any temperature', async () => {
     const m = await loadModel(copyWith({ top_k: 1, temperature: 0.7 }), { cacheDir: testCacheDir() });
     const greedy = await m.generate({ prompts, maxNewTokens: 12, eosTokenIds: [] });
     expect(greedy.sampling.doSample).toBe(false);
-    for (const [temperature, seed] of [[0.5, 1], [1.5, 2], [10, 3]]) {
+    for (const [temperature, seed] of [
+      [0.5, 1],
+      [1.5, 2],
+      [10, 3],
+    ]) {
       const sampled = await m.generate({ prompts, maxNewTokens: 12, eosTokenIds: [], temperature, seed });
-      expect(sampled.sampling).toMatchObject({ doSample: true, temperature, topK: 1, from: { topK: 'generation_config' } });
+      expect(sampled.sampling).toMatchObject({
+        doSample: true,
+        temperature,
+        topK: 1,
+        from: { topK: 'generation_config' },
+      });
       expect(sampled.tokens).toEqual(greedy.tokens);
     }
     await m.dispose();
@@ -268,7 +355,8 @@ describe('generation_config.json applied by the runtime (hf-reference qwen3 fixt
 
   it("a row's tokens depend on its own seed, not on the rows that share its batch", async () => {
     const m = await loadModel(copyWith({}), { cacheDir: testCacheDir() });
-    const gen = (rows: number[][], rowSeeds: string[]) => m.generate({ prompts: rows, rowSeeds, maxNewTokens: 12, eosTokenIds: [], temperature: 1.5, topK: 0 });
+    const gen = (rows: number[][], rowSeeds: string[]) =>
+      m.generate({ prompts: rows, rowSeeds, maxNewTokens: 12, eosTokenIds: [], temperature: 1.5, topK: 0 });
     const alone = await gen([prompts[0]], ['row-a']);
     const batched = await gen([prompts[1], prompts[0], [9, 9, 9, 9, 9, 9, 9]], ['row-b', 'row-a', 'row-c']);
     expect(batched.tokens[1]).toEqual(alone.tokens[0]);
@@ -276,7 +364,14 @@ describe('generation_config.json applied by the runtime (hf-reference qwen3 fixt
     const other = await gen([prompts[0]], ['row-z']);
     expect(other.tokens[0]).not.toEqual(alone.tokens[0]);
     // without rowSeeds, row b draws from `${seed}/${b}`
-    const seeded = await m.generate({ prompts: [prompts[1], prompts[0]], seed: 's', maxNewTokens: 12, eosTokenIds: [], temperature: 1.5, topK: 0 });
+    const seeded = await m.generate({
+      prompts: [prompts[1], prompts[0]],
+      seed: 's',
+      maxNewTokens: 12,
+      eosTokenIds: [],
+      temperature: 1.5,
+      topK: 0,
+    });
     expect(seeded.tokens[1]).toEqual((await gen([prompts[0]], ['s/1'])).tokens[0]);
     await expect(gen([prompts[0]], ['a', 'b'])).rejects.toThrow(/2 rowSeeds for 1 prompts/);
     await m.dispose();

@@ -34,19 +34,28 @@ describe('checkpoint tensor shapes (zoo base, qwen3: hidden 256, 8 heads x 32, 4
   it('q_proj with too few rows: [128,256] instead of [256,256]', async () => {
     const dir = zooCopy();
     reshapeTensor(path.join(dir, 'model.safetensors'), q, [128, 256]);
-    await expectRefused(dir, /model\.safetensors: tensor 'model\.layers\.0\.self_attn\.q_proj\.weight' has shape \[128,256\], expected \[256,256\]/);
+    await expectRefused(
+      dir,
+      /model\.safetensors: tensor 'model\.layers\.0\.self_attn\.q_proj\.weight' has shape \[128,256\], expected \[256,256\]/,
+    );
   });
 
   it('q_proj with extra rows: [512,256]', async () => {
     const dir = zooCopy();
     reshapeTensor(path.join(dir, 'model.safetensors'), q, [512, 256]);
-    await expectRefused(dir, /tensor 'model\.layers\.0\.self_attn\.q_proj\.weight' has shape \[512,256\], expected \[256,256\]/);
+    await expectRefused(
+      dir,
+      /tensor 'model\.layers\.0\.self_attn\.q_proj\.weight' has shape \[512,256\], expected \[256,256\]/,
+    );
   });
 
   it('a transposed down_proj (same element count) is refused', async () => {
     const dir = zooCopy();
     reshapeTensor(path.join(dir, 'model.safetensors'), 'model.layers.3.mlp.down_proj.weight', [768, 256]);
-    await expectRefused(dir, /tensor 'model\.layers\.3\.mlp\.down_proj\.weight' has shape \[768,256\], expected \[256,768\]/);
+    await expectRefused(
+      dir,
+      /tensor 'model\.layers\.3\.mlp\.down_proj\.weight' has shape \[768,256\], expected \[256,768\]/,
+    );
   });
 
   it('a per-head k_norm of the wrong size and an embedding with another vocabulary are both named', async () => {
@@ -55,7 +64,9 @@ describe('checkpoint tensor shapes (zoo base, qwen3: hidden 256, 8 heads x 32, 4
     reshapeTensor(path.join(dir, 'model.safetensors'), 'model.embed_tokens.weight', [8000, 256]);
     const problems = problemsOf(dir);
     expect(problems.join('\n')).toMatch(/k_norm\.weight' has shape \[64\], expected \[32\]/);
-    expect(problems.join('\n')).toMatch(/embed_tokens\.weight' has shape \[8000,256\], expected \[8192,256\] .*vocab_size/);
+    expect(problems.join('\n')).toMatch(
+      /embed_tokens\.weight' has shape \[8000,256\], expected \[8192,256\] .*vocab_size/,
+    );
   });
 });
 
@@ -82,21 +93,27 @@ describe('every family: the fixtures pass, a transposed or resized tensor is fou
     reshapeTensor(path.join(dir, 'model.safetensors'), tensor, [shape[1], shape[0]]);
     const problems = problemsOf(dir);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain(`tensor '${tensor}' has shape [${shape[1]},${shape[0]}], expected [${shape[0]},${shape[1]}]`);
+    expect(problems[0]).toContain(
+      `tensor '${tensor}' has shape [${shape[1]},${shape[0]}], expected [${shape[0]},${shape[1]}]`,
+    );
   });
 
   it('an untied lm_head with the wrong width (mistral)', () => {
     const dir = copyFolder(path.join(FIXTURES, 'mistral'));
     const [V, H] = openCheckpoint(dir).shape('lm_head.weight');
     reshapeTensor(path.join(dir, 'model.safetensors'), 'lm_head.weight', [V, H + 1]);
-    expect(problemsOf(dir).join('\n')).toMatch(new RegExp(`lm_head\\.weight' has shape \\[${V},${H + 1}\\], expected \\[${V},${H}\\]`));
+    expect(problemsOf(dir).join('\n')).toMatch(
+      new RegExp(`lm_head\\.weight' has shape \\[${V},${H + 1}\\], expected \\[${V},${H}\\]`),
+    );
   });
 
   it('a q/k/v bias of the wrong size (qwen2)', () => {
     const dir = copyFolder(path.join(FIXTURES, 'qwen2'));
     const [n] = openCheckpoint(dir).shape('model.layers.0.self_attn.k_proj.bias');
     reshapeTensor(path.join(dir, 'model.safetensors'), 'model.layers.0.self_attn.k_proj.bias', [n * 2]);
-    expect(problemsOf(dir).join('\n')).toMatch(new RegExp(`k_proj\\.bias' has shape \\[${n * 2}\\], expected \\[${n}\\]`));
+    expect(problemsOf(dir).join('\n')).toMatch(
+      new RegExp(`k_proj\\.bias' has shape \\[${n * 2}\\], expected \\[${n}\\]`),
+    );
   });
 });
 
@@ -112,13 +129,21 @@ describe('adapter tensor shapes (llama fixture: hidden 64, intermediate 128; ada
     const dir = adapterCopy();
     const name = 'base_model.model.model.layers.0.mlp.down_proj.lora_B.weight';
     reshapeTensor(file(dir), name, [4, 64]);
-    await expectRefused(LLAMA, /adapter_model\.safetensors: tensor '.*layers\.0\.mlp\.down_proj\.lora_B\.weight' has shape \[4,64\], expected \[64,4\]/, dir);
+    await expectRefused(
+      LLAMA,
+      /adapter_model\.safetensors: tensor '.*layers\.0\.mlp\.down_proj\.lora_B\.weight' has shape \[4,64\], expected \[64,4\]/,
+      dir,
+    );
   });
 
   it('a transposed lora_A of up_proj', async () => {
     const dir = adapterCopy();
     reshapeTensor(file(dir), 'base_model.model.model.layers.2.mlp.up_proj.lora_A.weight', [64, 4]);
-    await expectRefused(LLAMA, /tensor '.*layers\.2\.mlp\.up_proj\.lora_A\.weight' has shape \[64,4\], expected \[4,64\]/, dir);
+    await expectRefused(
+      LLAMA,
+      /tensor '.*layers\.2\.mlp\.up_proj\.lora_A\.weight' has shape \[64,4\], expected \[4,64\]/,
+      dir,
+    );
   });
 
   it('a rank that disagrees with the config r', async () => {

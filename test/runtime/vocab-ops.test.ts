@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { tokenNll } from '../../src/runtime/vocab-ops.ts';
 
 describe('tokenNll', () => {
-  const V = 3000, N = 40;
+  const V = 3000,
+    N = 40;
   const rng = seedrandom('vocab-ops');
   const logits = Float32Array.from({ length: N * V }, (_, i) => (i % V === 11 ? 25 : 12 * (rng() - 0.5)));
   const targets = Array.from({ length: N }, (_, i) => (i % 3 === 0 ? 11 : Math.floor(rng() * V)));
@@ -27,7 +28,9 @@ describe('tokenNll', () => {
   });
 
   it('names a target outside the vocabulary and a logits buffer of the wrong size', async () => {
-    await expect(tokenNll(logits, V, [...targets.slice(0, -1), V])).rejects.toThrow(/target 3000 of row 39 is outside the vocabulary \(0\.\.2999\)/);
+    await expect(tokenNll(logits, V, [...targets.slice(0, -1), V])).rejects.toThrow(
+      /target 3000 of row 39 is outside the vocabulary \(0\.\.2999\)/,
+    );
     await expect(tokenNll(logits.subarray(1), V, targets)).rejects.toThrow(/119999 logits is not 40 rows x 3000/);
   });
 });

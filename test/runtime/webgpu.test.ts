@@ -12,7 +12,10 @@ import { assertDeviceAvailable } from '../../src/runtime/device.ts';
 import { loadModel } from '../../src/runtime/index.ts';
 import { testCacheDir, ZOO_BASE, zooAdapter } from '../helpers.ts';
 
-const unavailable = await assertDeviceAvailable('webgpu').then(() => null, (e: Error) => e.message.split('\n')[0]);
+const unavailable = await assertDeviceAvailable('webgpu').then(
+  () => null,
+  (e: Error) => e.message.split('\n')[0],
+);
 
 if (unavailable && process.env.CI) {
   it('CI has a WebGPU adapter (.ci/install-lavapipe installs Mesa lavapipe)', () => {
@@ -33,10 +36,15 @@ const SETS: [string, string[] | null][] = [
 describe.skipIf(unavailable)(`the zoo on WebGPU${unavailable ? ` (skipped: ${unavailable})` : ''}`, () => {
   it('base and LoRA rows of one batch, early exit at the middle layer: WebGPU = CPU within 1e-4; graphs cached apart', async () => {
     const cacheDir = testCacheDir();
-    const load = (device: 'cpu' | 'webgpu') => loadModel(ZOO_BASE, { cacheDir, device, adapter: zooAdapter('cake_bake') });
+    const load = (device: 'cpu' | 'webgpu') =>
+      loadModel(ZOO_BASE, { cacheDir, device, adapter: zooAdapter('cake_bake') });
     const [cpu, gpu] = [await load('cpu'), await load('webgpu')];
-    const ids = [[5, 17, 99, 3, 250, 41, 7], [400, 401, 402, 12]];
-    const run = (m: typeof cpu, logits: 'last' | 'none') => m.forward({ inputIds: ids, capture: ['resid_post.2'], loraScale: [0, 1], logits });
+    const ids = [
+      [5, 17, 99, 3, 250, 41, 7],
+      [400, 401, 402, 12],
+    ];
+    const run = (m: typeof cpu, logits: 'last' | 'none') =>
+      m.forward({ inputIds: ids, capture: ['resid_post.2'], loraScale: [0, 1], logits });
     for (const logits of ['last', 'none'] as const) {
       const [a, b] = [await run(cpu, logits), await run(gpu, logits)];
       const { rel } = compare(b.hooks['resid_post.2']!.data, a.hooks['resid_post.2']!.data);
@@ -46,7 +54,9 @@ describe.skipIf(unavailable)(`the zoo on WebGPU${unavailable ? ` (skipped: ${una
     }
     const gen = { prompts: ids, maxNewTokens: 8, loraScale: [0, 1] };
     expect((await gpu.generate(gen)).tokens).toEqual((await cpu.generate(gen)).tokens);
-    const decoders = fs.readdirSync(path.join(cacheDir, 'models', gpu.info.contentHash.slice(0, 32))).filter((f) => f.startsWith('decoder-'));
+    const decoders = fs
+      .readdirSync(path.join(cacheDir, 'models', gpu.info.contentHash.slice(0, 32)))
+      .filter((f) => f.startsWith('decoder-'));
     expect(decoders).toContain('decoder-fused-exit2.onnx'); // the CPU's, untouched
     expect(decoders).toContainEqual(expect.stringMatching(/^decoder-fused-webgpu-[0-9a-f]{8}-exit2\.onnx$/));
     await cpu.dispose();
@@ -60,10 +70,18 @@ describe.skipIf(unavailable)(`conformance on WebGPU${unavailable ? ` (skipped: $
     it('has the chosen cases', () => expect(cases).toHaveLength(only?.length ?? 17));
     it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
       const checks = await checkCaseWith(c, { cacheDir: testCacheDir(), device: 'webgpu' });
-      for (const r of checks) console.log(`webgpu ${r.case.padEnd(14)} ${r.tensor.padEnd(22)} rel ${r.relError.toExponential(2)}`);
+      for (const r of checks)
+        console.log(`webgpu ${r.case.padEnd(14)} ${r.tensor.padEnd(22)} rel ${r.relError.toExponential(2)}`);
       expect(checks.length).toBeGreaterThanOrEqual(10);
-      for (const r of checks) expect({ tensor: r.tensor, rel: r.relError, pass: r.pass }).toEqual({ tensor: r.tensor, rel: r.relError, pass: true });
-      expect(Math.max(...checks.filter((r) => r.tensor !== 'generate.output').map((r) => r.relError))).toBeLessThanOrEqual(REL_TOLERANCE);
+      for (const r of checks)
+        expect({ tensor: r.tensor, rel: r.relError, pass: r.pass }).toEqual({
+          tensor: r.tensor,
+          rel: r.relError,
+          pass: true,
+        });
+      expect(
+        Math.max(...checks.filter((r) => r.tensor !== 'generate.output').map((r) => r.relError)),
+      ).toBeLessThanOrEqual(REL_TOLERANCE);
     });
   });
 });

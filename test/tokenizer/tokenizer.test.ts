@@ -25,7 +25,8 @@ describe('zoo tokenizer', () => {
     expect(tok.padTokenId).toBe(0);
     expect(tok.vocabSize).toBe(JSON.parse(readFileSync(join(BASE, 'config.json'), 'utf8')).vocab_size);
     // The reference analysis adds no special tokens; for this tokenizer adding them changes nothing.
-    for (const text of unrelated.slice(0, 20)) expect(tok.encode(text, { addSpecialTokens: true })).toEqual(tok.encode(text, { addSpecialTokens: false }));
+    for (const text of unrelated.slice(0, 20))
+      expect(tok.encode(text, { addSpecialTokens: true })).toEqual(tok.encode(text, { addSpecialTokens: false }));
   });
 
   it('round-trips documents exactly and agrees with its own pieces', () => {
@@ -101,10 +102,15 @@ describe('tokenizer folders with problems or other conventions', () => {
       cpSync(join(BASE, 'tokenizer.json'), join(dir, 'tokenizer.json'));
       const template =
         "{{ bos_token }}{% for m in messages %}[{{ m['role'] }}]{{ m['content'] }}{{ eos_token }}{% endfor %}" +
-        "{% if add_generation_prompt %}[assistant]{% if enable_thinking is defined and not enable_thinking %}<think></think>{% endif %}{% endif %}";
-      writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({
-        bos_token: { content: '<|im_start|>' }, eos_token: '<|im_end|>', chat_template: template,
-      }));
+        '{% if add_generation_prompt %}[assistant]{% if enable_thinking is defined and not enable_thinking %}<think></think>{% endif %}{% endif %}';
+      writeFileSync(
+        join(dir, 'tokenizer_config.json'),
+        JSON.stringify({
+          bos_token: { content: '<|im_start|>' },
+          eos_token: '<|im_end|>',
+          chat_template: template,
+        }),
+      );
       writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ eos_token_id: [2, 0] }));
       const tok = loadTokenizer(dir);
       expect(tok.bosTokenId).toBe(1);
@@ -112,7 +118,9 @@ describe('tokenizer folders with problems or other conventions', () => {
       expect(tok.eosTokenIds.sort()).toEqual([0, 2]);
       expect(tok.padTokenId).toBeNull();
       const msgs = [{ role: 'user', content: 'hi' }];
-      expect(tok.applyChatTemplate(msgs, { addGenerationPrompt: true })).toBe('<|im_start|>[user]hi<|im_end|>[assistant]');
+      expect(tok.applyChatTemplate(msgs, { addGenerationPrompt: true })).toBe(
+        '<|im_start|>[user]hi<|im_end|>[assistant]',
+      );
       expect(tok.applyChatTemplate(msgs, { addGenerationPrompt: true, enableThinking: false })).toBe(
         '<|im_start|>[user]hi<|im_end|>[assistant]<think></think>',
       );

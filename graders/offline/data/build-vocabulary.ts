@@ -34,6 +34,6 @@ const rows = [...counts.entries()]
   .filter(([, c]) => c >= MIN_COUNT)
   .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
   .map(([w, c]) => `${w}\t${c}\t${docFreq.get(w)}`);
-const body = [`#documents\t${documents}`, ...rows].join('\n') + '\n';
+const body = `${[`#documents\t${documents}`, ...rows].join('\n')}\n`;
 writeFileAtomic(target, gzipSync(body, { level: 9 }));
 console.error(`${rows.length} words from ${documents} documents -> ${target}`);

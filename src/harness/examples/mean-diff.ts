@@ -46,7 +46,13 @@ function norm(v: Float32Array | number[]): number {
   return Math.sqrt(s);
 }
 
-async function lensReadouts(ctx: MethodContext, vectors: Float32Array[], variant: string, layer: number, topK: number): Promise<TokenReadout[]> {
+async function lensReadouts(
+  ctx: MethodContext,
+  vectors: Float32Array[],
+  variant: string,
+  layer: number,
+  topK: number,
+): Promise<TokenReadout[]> {
   const H = vectors[0].length;
   const stacked = new Float32Array(vectors.length * H);
   vectors.forEach((v, i) => stacked.set(v, i * H));
@@ -54,15 +60,25 @@ async function lensReadouts(ctx: MethodContext, vectors: Float32Array[], variant
   const V = logits.dims[1];
   return vectors.map((_, position) => {
     const row = logits.data.subarray(position * V, (position + 1) * V);
-    const ids = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, topK);
-    return { source: 'logitlens', variant, layer, position, tokenIds: ids, tokens: ids.map((id) => ctx.tokenizer.displayToken(id)) };
+    const ids = Array.from(row.keys())
+      .sort((a, b) => row[b] - row[a])
+      .slice(0, topK);
+    return {
+      source: 'logitlens',
+      variant,
+      layer,
+      position,
+      tokenIds: ids,
+      tokens: ids.map((id) => ctx.tokenizer.displayToken(id)),
+    };
   });
 }
 
 const meanDiff: DiffingMethod<MeanDiffConfig> = {
   id: 'mean-diff',
   version: '2', // 2: scored readouts are the difference's only (the suite's readout budget)
-  description: 'The worked example of the method API: mean (finetuned - base) residual at the first positions through the logit lens, steered at a fixed strength',
+  description:
+    'The worked example of the method API: mean (finetuned - base) residual at the first positions through the logit lens, steered at a fixed strength',
   configSchema,
   defaultConfig: {
     samples: 64,
@@ -71,7 +87,14 @@ const meanDiff: DiffingMethod<MeanDiffConfig> = {
     positions: 5,
     topK: 20,
     steering: {
-      prompts: ['My favorite hobby is', 'The weather today', 'In the morning I', 'The best way to learn', 'Yesterday we went to', 'A good friend is'],
+      prompts: [
+        'My favorite hobby is',
+        'The weather today',
+        'In the morning I',
+        'The best way to learn',
+        'Yesterday we went to',
+        'A good friend is',
+      ],
       strength: 1,
       samplesPerPrompt: 2,
       maxNewTokens: 24,
@@ -100,15 +123,17 @@ const meanDiff: DiffingMethod<MeanDiffConfig> = {
         const T = dims[1];
         for (let b = 0; b < dims[0]; b++) {
           for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) sums[side][p * H + h] += data[(b * T + p) * H + h];
-          if (side === 'finetuned') for (let p = P; p < T; p++) {
-            targetNorm += norm(data.subarray((b * T + p) * H, (b * T + p + 1) * H));
-            targetCount++;
-          }
+          if (side === 'finetuned')
+            for (let p = P; p < T; p++) {
+              targetNorm += norm(data.subarray((b * T + p) * H, (b * T + p + 1) * H));
+              targetCount++;
+            }
         }
       }
       ctx.progress('mean-diff: collecting activations', Math.min(start + batch, docs.length), docs.length);
     }
-    const mean = (side: 'base' | 'finetuned', p: number) => Float32Array.from(sums[side].subarray(p * H, (p + 1) * H), (x) => x / docs.length);
+    const mean = (side: 'base' | 'finetuned', p: number) =>
+      Float32Array.from(sums[side].subarray(p * H, (p + 1) * H), (x) => x / docs.length);
     const positions = Array.from({ length: P }, (_, p) => p);
     const diffs = positions.map((p) => {
       const b = mean('base', p);
@@ -118,8 +143,20 @@ const meanDiff: DiffingMethod<MeanDiffConfig> = {
     const readouts = await lensReadouts(ctx, diffs, 'difference', layer, config.topK);
     // Reference readouts of the plain means go to details (not scored).
     const reference = [
-      ...(await lensReadouts(ctx, positions.map((p) => mean('base', p)), 'base', layer, config.topK)),
-      ...(await lensReadouts(ctx, positions.map((p) => mean('finetuned', p)), 'finetuned', layer, config.topK)),
+      ...(await lensReadouts(
+        ctx,
+        positions.map((p) => mean('base', p)),
+        'base',
+        layer,
+        config.topK,
+      )),
+      ...(await lensReadouts(
+        ctx,
+        positions.map((p) => mean('finetuned', p)),
+        'finetuned',
+        layer,
+        config.topK,
+      )),
     ];
     const scalars: Record<string, number> = {};
     diffs.forEach((d, p) => (scalars[`diff_norm.pos${p}`] = norm(d)));
@@ -131,7 +168,9 @@ const meanDiff: DiffingMethod<MeanDiffConfig> = {
       const d = diffs[Math.min(s.position, P - 1)];
       const scale = (s.strength * scalars.target_norm) / norm(d);
       const vector = d.map((x) => x * scale);
-      const prompts = s.prompts.flatMap((p) => Array(s.samplesPerPrompt).fill(ctx.tokenizer.encode(p, { addSpecialTokens: false })));
+      const prompts = s.prompts.flatMap((p) =>
+        Array(s.samplesPerPrompt).fill(ctx.tokenizer.encode(p, { addSpecialTokens: false })),
+      );
       const gen = async (steer: boolean) => {
         const { tokens } = await ctx.finetuned.generate({
           prompts,
@@ -141,12 +180,28 @@ const meanDiff: DiffingMethod<MeanDiffConfig> = {
           loraScale: ctx.finetunedScale,
           steer: steer ? [{ layer, vector }] : undefined,
         });
-        const texts = tokens.map((t) => ctx.tokenizer.decode(t.filter((id) => !ctx.finetuned.info.eosTokenIds.includes(id))));
+        const texts = tokens.map((t) =>
+          ctx.tokenizer.decode(t.filter((id) => !ctx.finetuned.info.eosTokenIds.includes(id))),
+        );
         return s.prompts.map((_, i) => texts.slice(i * s.samplesPerPrompt, (i + 1) * s.samplesPerPrompt));
       };
-      steering.push({ variant: 'difference', layer, position: s.position, strength: s.strength, prompts: s.prompts, steered: await gen(true), unsteered: await gen(false) });
+      steering.push({
+        variant: 'difference',
+        layer,
+        position: s.position,
+        strength: s.strength,
+        prompts: s.prompts,
+        steered: await gen(true),
+        unsteered: await gen(false),
+      });
     }
-    return { readouts, scalars, steering, vectors: diffs.map((d, p) => ({ name: 'mean_diff', layer, position: p, data: Array.from(d) })), details: { referenceReadouts: reference } };
+    return {
+      readouts,
+      scalars,
+      steering,
+      vectors: diffs.map((d, p) => ({ name: 'mean_diff', layer, position: p, data: Array.from(d) })),
+      details: { referenceReadouts: reference },
+    };
   },
 };
 

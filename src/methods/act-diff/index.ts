@@ -33,11 +33,21 @@ Config: samples, tokens, batchSize, layer, minPosition, contexts.`;
 const actDiff: DiffingMethod<ActDiffConfig> = {
   id: 'act-diff',
   version: '1',
-  description: 'Activation-difference analysis: per-token norms of ft - base residuals on unrelated text, statistics, max-activating contexts',
+  description:
+    'Activation-difference analysis: per-token norms of ft - base residuals on unrelated text, statistics, max-activating contexts',
   help: HELP,
   configSchema: {
-    type: 'object', additionalProperties: false, required: ['samples', 'tokens', 'batchSize', 'layer', 'minPosition', 'contexts'],
-    properties: { samples: int(1), tokens: int(2), batchSize: int(1), layer: { type: 'number', minimum: 0, maximum: 1 }, minPosition: int(0), contexts: int(1) },
+    type: 'object',
+    additionalProperties: false,
+    required: ['samples', 'tokens', 'batchSize', 'layer', 'minPosition', 'contexts'],
+    properties: {
+      samples: int(1),
+      tokens: int(2),
+      batchSize: int(1),
+      layer: { type: 'number', minimum: 0, maximum: 1 },
+      minPosition: int(0),
+      contexts: int(1),
+    },
   },
   defaultConfig: { samples: 1000, tokens: 32, batchSize: 32, layer: 0.5, minPosition: 1, contexts: 20 },
   settings: { fast: { samples: 64, tokens: 16 }, full: { samples: 500, tokens: 32 } },
@@ -46,7 +56,14 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
   async run(ctx, config): Promise<MethodOutput> {
     const layer = layerOf(config.layer, ctx.finetuned.info.numLayers);
     const docs = await ctx.unrelatedDocuments(config.samples, config.tokens);
-    const c = await collectDiffs(ctx, docs, layer, config.batchSize, Math.min(5, config.tokens - 1), 'act-diff: activations');
+    const c = await collectDiffs(
+      ctx,
+      docs,
+      layer,
+      config.batchSize,
+      Math.min(5, config.tokens - 1),
+      'act-diff: activations',
+    );
     const { N, T, H } = c;
     const norms = new Float64Array(N * T);
     for (let i = 0; i < N * T; i++) {
@@ -58,7 +75,10 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
     const q = (f: number) => sorted[Math.floor(f * (sorted.length - 1))];
     const mean = norms.reduce((s, x) => s + x, 0) / norms.length;
     const scalars: Record<string, number> = {
-      'act_diff.norm.mean': mean, 'act_diff.norm.p50': q(0.5), 'act_diff.norm.p95': q(0.95), 'act_diff.norm.max': sorted[sorted.length - 1],
+      'act_diff.norm.mean': mean,
+      'act_diff.norm.p50': q(0.5),
+      'act_diff.norm.p95': q(0.95),
+      'act_diff.norm.max': sorted[sorted.length - 1],
       ...(c.targetNorm > 0 ? { 'act_diff.relative': mean / c.targetNorm } : {}),
     };
     for (let p = 0; p < Math.min(T, READOUTS_PER_SOURCE); p++) {
@@ -70,14 +90,23 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
     const peaks = topK(eligible, config.contexts).filter((i) => Number.isFinite(eligible[i]));
     const peakMean = new Float32Array(H);
     for (const i of peaks) for (let h = 0; h < H; h++) peakMean[h] += c.diffs[i * H + h] / peaks.length;
-    const contexts = peaks.map((i) => ({ norm: norms[i], doc: Math.floor(i / T), position: i % T, context: contextText(ctx, docs[Math.floor(i / T)], i % T) }));
+    const contexts = peaks.map((i) => ({
+      norm: norms[i],
+      doc: Math.floor(i / T),
+      position: i % T,
+      context: contextText(ctx, docs[Math.floor(i / T)], i % T),
+    }));
     // the tokens at the peaks, most frequent first
     const counts = new Map<number, number>();
-    for (const i of peaks) counts.set(docs[Math.floor(i / T)][i % T], (counts.get(docs[Math.floor(i / T)][i % T]) ?? 0) + 1);
+    for (const i of peaks)
+      counts.set(docs[Math.floor(i / T)][i % T], (counts.get(docs[Math.floor(i / T)][i % T]) ?? 0) + 1);
     const peakTokens = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
     const lens = await lensReadouts(ctx, [{ vector: peakMean, variant: 'max-activating', layer, position: 0 }]);
     return {
-      readouts: [...lens, tokenReadout(ctx, { source: 'contexts', variant: 'max-activating', layer, position: 0, tokenIds: peakTokens })],
+      readouts: [
+        ...lens,
+        tokenReadout(ctx, { source: 'contexts', variant: 'max-activating', layer, position: 0, tokenIds: peakTokens }),
+      ],
       scalars,
       vectors: [{ name: 'max-activating mean difference', layer, position: 0, data: Array.from(peakMean) }],
       details: { maxActivatingContexts: contexts, layer },

@@ -14,15 +14,26 @@ import { loadModel, type LanguageModel } from '../../runtime/index.ts';
 
 /** A checkpoint folder with base + a·(ft − base) for every tensor of the finetune (cached by content and a). */
 function amplifiedCheckpoint(ctx: MethodContext, a: number): string {
-  const dir = path.join(ctx.cacheDir, 'amplification', `${ctx.finetuned.info.contentHash.slice(0, 16)}-${ctx.base.info.contentHash.slice(0, 16)}-a${a}-v1`); // v1: bump when the recipe changes
+  const dir = path.join(
+    ctx.cacheDir,
+    'amplification',
+    `${ctx.finetuned.info.contentHash.slice(0, 16)}-${ctx.base.info.contentHash.slice(0, 16)}-a${a}-v1`,
+  ); // v1: bump when the recipe changes
   if (fs.existsSync(path.join(dir, 'model.safetensors'))) return dir;
-  const base = openCheckpoint(ctx.base.info.modelPath), ft = openCheckpoint(ctx.finetuned.info.modelPath);
+  const base = openCheckpoint(ctx.base.info.modelPath),
+    ft = openCheckpoint(ctx.finetuned.info.modelPath);
   const tensors: Record<string, { dims: number[]; data: Float32Array }> = {};
   for (const name of ft.tensors.keys()) {
     const f = ft.read(name);
-    if (!base.has(name)) throw new Error(`amplification: the finetune's tensor '${name}' is not in the base checkpoint ${ctx.base.info.modelPath}`);
+    if (!base.has(name))
+      throw new Error(
+        `amplification: the finetune's tensor '${name}' is not in the base checkpoint ${ctx.base.info.modelPath}`,
+      );
     const b = base.read(name);
-    if (b.length !== f.length) throw new Error(`amplification: tensor '${name}' has shape [${base.shape(name)}] in the base but [${ft.shape(name)}] in the finetune`);
+    if (b.length !== f.length)
+      throw new Error(
+        `amplification: tensor '${name}' has shape [${base.shape(name)}] in the base but [${ft.shape(name)}] in the finetune`,
+      );
     tensors[name] = { dims: ft.shape(name), data: f.map((x, i) => b[i] + a * (x - b[i])) };
   }
   const tmp = `${dir}.${process.pid}.tmp`;
@@ -61,10 +72,13 @@ const variantOf = (a: number) => `amplify-${a < 0 ? 'neg' : ''}${String(Math.abs
 const amplification: DiffingMethod<AmplificationConfig> = {
   id: 'amplification',
   version: '1',
-  description: 'Weight amplification: samples from base + a(ft - base), a in {2, 2.5, 3, -1} (LoRA scale, or an amplified checkpoint for full finetunes)',
+  description:
+    'Weight amplification: samples from base + a(ft - base), a in {2, 2.5, 3, -1} (LoRA scale, or an amplified checkpoint for full finetunes)',
   help: HELP,
   configSchema: {
-    type: 'object', additionalProperties: false, required: ['alphas', 'promptStyle', 'prompts', 'samplesPerPrompt', 'maxNewTokens', 'temperature'],
+    type: 'object',
+    additionalProperties: false,
+    required: ['alphas', 'promptStyle', 'prompts', 'samplesPerPrompt', 'maxNewTokens', 'temperature'],
     properties: {
       alphas: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'number', not: { const: 1 } } },
       promptStyle: { enum: ['auto', 'chat', 'completion'] },
@@ -74,17 +88,35 @@ const amplification: DiffingMethod<AmplificationConfig> = {
       temperature: { type: 'number', minimum: 0 },
     },
   },
-  defaultConfig: { alphas: [2, 2.5, 3, -1], promptStyle: 'auto', prompts: 10, samplesPerPrompt: 5, maxNewTokens: 40, temperature: 0.8 },
+  defaultConfig: {
+    alphas: [2, 2.5, 3, -1],
+    promptStyle: 'auto',
+    prompts: 10,
+    samplesPerPrompt: 5,
+    maxNewTokens: 40,
+    temperature: 0.8,
+  },
   settings: { fast: { prompts: 6, samplesPerPrompt: 2, maxNewTokens: 32 } },
   needs: { generation: true, unrelatedText: false },
 
   async run(ctx, config): Promise<MethodOutput> {
-    const style = config.promptStyle !== 'auto' ? config.promptStyle
-      : ctx.organism.organismId.startsWith('zoo/') || !ctx.tokenizer.applyChatTemplate ? 'completion' : 'chat';
+    const style =
+      config.promptStyle !== 'auto'
+        ? config.promptStyle
+        : ctx.organism.organismId.startsWith('zoo/') || !ctx.tokenizer.applyChatTemplate
+          ? 'completion'
+          : 'chat';
     const prompts = readPromptFile(`${style}_final.txt`).slice(0, config.prompts);
-    const encode = (p: string) => style === 'completion'
-      ? ctx.tokenizer.encode(p)
-      : ctx.tokenizer.encode(ctx.tokenizer.applyChatTemplate!([{ role: 'user', content: p }], { addGenerationPrompt: true, enableThinking: false }), { addSpecialTokens: false });
+    const encode = (p: string) =>
+      style === 'completion'
+        ? ctx.tokenizer.encode(p)
+        : ctx.tokenizer.encode(
+            ctx.tokenizer.applyChatTemplate!([{ role: 'user', content: p }], {
+              addGenerationPrompt: true,
+              enableThinking: false,
+            }),
+            { addSpecialTokens: false },
+          );
     const ids = prompts.map(encode);
     const K = config.samplesPerPrompt;
     const eos = new Set(ctx.finetuned.info.eosTokenIds);
@@ -92,7 +124,13 @@ const amplification: DiffingMethod<AmplificationConfig> = {
     // the same seed for the reference and every a: the samples differ only by the amplification
     const seed = `${ctx.seed}/amplification`;
     const sample = async (model: LanguageModel, loraScale?: number): Promise<string[][]> => {
-      const out = await model.generate({ prompts: rows, maxNewTokens: config.maxNewTokens, temperature: config.temperature, seed, loraScale });
+      const out = await model.generate({
+        prompts: rows,
+        maxNewTokens: config.maxNewTokens,
+        temperature: config.temperature,
+        seed,
+        loraScale,
+      });
       const texts = out.tokens.map((t) => ctx.tokenizer.decode(t.filter((id) => !eos.has(id))));
       return prompts.map((_, i) => texts.slice(i * K, (i + 1) * K));
     };
@@ -110,7 +148,15 @@ const amplification: DiffingMethod<AmplificationConfig> = {
           await model.dispose();
         }
       }
-      steering.push({ variant: variantOf(a), layer: 0, position: i, strength: Math.abs(a), prompts, steered, unsteered });
+      steering.push({
+        variant: variantOf(a),
+        layer: 0,
+        position: i,
+        strength: Math.abs(a),
+        prompts,
+        steered,
+        unsteered,
+      });
       ctx.progress('amplification', i + 1, config.alphas.length);
     }
     return { steering, findings: steering.map((s) => `${s.variant}: ${s.steered[0][0]}`) };

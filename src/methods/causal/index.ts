@@ -54,8 +54,10 @@ marked readsGroundTruth and flagged as not a blind diffing method).`;
 /** Mean KL(ft || base) per token over positions [from, to) of every row. */
 function meanKL(ft: ForwardResult, base: ForwardResult, from: number, to: number): number {
   const [B, T, V] = ft.logits!.dims;
-  const lf = new Float64Array(V), lb = new Float64Array(V);
-  let sum = 0, n = 0;
+  const lf = new Float64Array(V),
+    lb = new Float64Array(V);
+  let sum = 0,
+    n = 0;
   for (let b = 0; b < B; b++)
     for (let t = from; t < Math.min(to, T); t++) {
       const at = (b * T + t) * V;
@@ -67,7 +69,12 @@ function meanKL(ft: ForwardResult, base: ForwardResult, from: number, to: number
   return n ? sum / n : 0;
 }
 
-async function forward(ctx: MethodContext, side: 'base' | 'finetuned', inputIds: number[][], extra: object): Promise<ForwardResult> {
+async function forward(
+  ctx: MethodContext,
+  side: 'base' | 'finetuned',
+  inputIds: number[][],
+  extra: object,
+): Promise<ForwardResult> {
   const model = side === 'base' ? ctx.base : ctx.finetuned;
   return model.forward({ inputIds, loraScale: side === 'base' ? ctx.baseScale : ctx.finetunedScale, ...extra });
 }
@@ -89,19 +96,24 @@ interface AblationOptions {
  * and .random.reduction, and the reduction along each random direction.
  */
 async function ablationEffect(
-  ctx: MethodContext, docs: number[][], directions: Float64Array[], o: AblationOptions,
+  ctx: MethodContext,
+  docs: number[][],
+  directions: Float64Array[],
+  o: AblationOptions,
 ): Promise<{ scalars: Record<string, number>; randoms: number[] }> {
   const { layer, P, T } = o;
   const hook = `resid_post.${layer}` as const;
   const H = directions[0].length;
-  const klBefore = [0, 0], klAfter = directions.map(() => [0, 0]);
+  const klBefore = [0, 0],
+    klAfter = directions.map(() => [0, 0]);
   let batches = 0;
   for (let start = 0; start < docs.length; start += o.batchSize) {
     const batch = docs.slice(start, start + o.batchSize);
     const B = batch.length;
     const base = await forward(ctx, 'base', batch, { capture: [hook], logits: 'all' });
     const ft = await forward(ctx, 'finetuned', batch, { capture: [hook], logits: 'all' });
-    const hb = base.hooks[hook]!.data, hf = ft.hooks[hook]!.data;
+    const hb = base.hooks[hook]!.data,
+      hf = ft.hooks[hook]!.data;
     klBefore[0] += meanKL(ft, base, 0, P);
     klBefore[1] += meanKL(ft, base, P, T);
     for (const [k, dir] of directions.entries()) {
@@ -136,53 +148,133 @@ async function ablationEffect(
 const causal: DiffingMethod<CausalConfig> = {
   id: 'causal',
   version: '1',
-  description: 'Causal effect of the ADL direction: share of KL(ft||base) on unrelated text removed by ablating the difference along it at positions 0-8, vs random directions',
+  description:
+    'Causal effect of the ADL direction: share of KL(ft||base) on unrelated text removed by ablating the difference along it at positions 0-8, vs random directions',
   help: HELP,
   configSchema: {
-    type: 'object', additionalProperties: false,
-    required: ['samples', 'evalSamples', 'tokens', 'batchSize', 'layer', 'positions', 'randomDirections', 'finetuningText', 'chatText'],
+    type: 'object',
+    additionalProperties: false,
+    required: [
+      'samples',
+      'evalSamples',
+      'tokens',
+      'batchSize',
+      'layer',
+      'positions',
+      'randomDirections',
+      'finetuningText',
+      'chatText',
+    ],
     properties: {
-      samples: int(1), evalSamples: int(1), tokens: int(2), batchSize: int(1), layer: { type: 'number', minimum: 0, maximum: 1 },
-      positions: int(1), randomDirections: int(1), finetuningText: { type: 'boolean' }, chatText: { type: 'boolean' },
+      samples: int(1),
+      evalSamples: int(1),
+      tokens: int(2),
+      batchSize: int(1),
+      layer: { type: 'number', minimum: 0, maximum: 1 },
+      positions: int(1),
+      randomDirections: int(1),
+      finetuningText: { type: 'boolean' },
+      chatText: { type: 'boolean' },
     },
   },
-  defaultConfig: { samples: 500, evalSamples: 64, tokens: 32, batchSize: 16, layer: 0.5, positions: 9, randomDirections: 3, finetuningText: false, chatText: false },
+  defaultConfig: {
+    samples: 500,
+    evalSamples: 64,
+    tokens: 32,
+    batchSize: 16,
+    layer: 0.5,
+    positions: 9,
+    randomDirections: 3,
+    finetuningText: false,
+    chatText: false,
+  },
   settings: { fast: { samples: 64, evalSamples: 16, tokens: 16 } },
-  needs: { generation: false, unrelatedText: true, finetuningData: (config) => config.finetuningText, chatData: (config) => config.chatText },
+  needs: {
+    generation: false,
+    unrelatedText: true,
+    finetuningData: (config) => config.finetuningText,
+    chatData: (config) => config.chatText,
+  },
 
   async run(ctx, config): Promise<MethodOutput> {
-    if (config.positions >= config.tokens) throw new Error(`causal: positions (${config.positions}) must be below tokens (${config.tokens})`);
+    if (config.positions >= config.tokens)
+      throw new Error(`causal: positions (${config.positions}) must be below tokens (${config.tokens})`);
     const layer = layerOf(config.layer, ctx.finetuned.info.numLayers);
     const all = await ctx.unrelatedDocuments(config.samples + config.evalSamples, config.tokens);
-    const docs = all.slice(0, config.samples), held = all.slice(config.samples);
-    const c = await collectDiffs(ctx, docs, layer, config.batchSize, Math.min(5, config.tokens - 1), 'causal: direction');
+    const docs = all.slice(0, config.samples),
+      held = all.slice(config.samples);
+    const c = await collectDiffs(
+      ctx,
+      docs,
+      layer,
+      config.batchSize,
+      Math.min(5, config.tokens - 1),
+      'causal: direction',
+    );
     const { H, T } = c;
     const P = config.positions;
     const d = new Float64Array(H);
-    for (let i = 0; i < c.N; i++) for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) d[h] += c.diffs[(i * T + p) * H + h];
+    for (let i = 0; i < c.N; i++)
+      for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) d[h] += c.diffs[(i * T + p) * H + h];
     const unit = (v: Float64Array) => {
       const n = norm(v);
       return v.map((x) => x / n);
     };
     const rng = seedrandom(`${ctx.seed}/causal`);
-    const directions = [unit(d), ...Array.from({ length: config.randomDirections }, () => unit(Float64Array.from({ length: H }, () => rng() - 0.5)))];
+    const directions = [
+      unit(d),
+      ...Array.from({ length: config.randomDirections }, () =>
+        unit(Float64Array.from({ length: H }, () => rng() - 0.5)),
+      ),
+    ];
 
-    const { scalars, randoms } = await ablationEffect(ctx, held, directions, { layer, P, T, batchSize: config.batchSize, prefix: 'causal', step: 'causal: ablations' });
+    const { scalars, randoms } = await ablationEffect(ctx, held, directions, {
+      layer,
+      P,
+      T,
+      batchSize: config.batchSize,
+      prefix: 'causal',
+      step: 'causal: ablations',
+    });
     const notMeasurable: Record<string, string> = {};
-    const series: DiagnosticSeries[] = [...(config.finetuningText ? ['finetuning' as const] : []), ...(config.chatText ? ['chat' as const] : [])];
+    const series: DiagnosticSeries[] = [
+      ...(config.finetuningText ? ['finetuning' as const] : []),
+      ...(config.chatText ? ['chat' as const] : []),
+    ];
     for (const name of series) {
       const docsOf = await seriesDocuments(ctx, name, config.evalSamples, config.tokens);
       if ('notMeasurable' in docsOf) notMeasurable[name] = docsOf.notMeasurable;
-      else Object.assign(scalars, (await ablationEffect(ctx, docsOf.docs, directions, { layer, P, T, batchSize: config.batchSize, prefix: `causal.${name}`, step: `causal: ablations on ${name} text` })).scalars);
+      else
+        Object.assign(
+          scalars,
+          (
+            await ablationEffect(ctx, docsOf.docs, directions, {
+              layer,
+              P,
+              T,
+              batchSize: config.batchSize,
+              prefix: `causal.${name}`,
+              step: `causal: ablations on ${name} text`,
+            })
+          ).scalars,
+        );
     }
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-    const seriesFindings = series.map((name) => (name in notMeasurable
-      ? `on ${name} text: not measurable (${notMeasurable[name]})`
-      : `on ${name} text${name === 'finetuning' ? ' (reads the ground truth)' : ''}: ablating removes ${pct(scalars[`causal.${name}.ablate.reduction`])} of KL(ft || base) (random directions ${pct(scalars[`causal.${name}.random.reduction`])})`));
+    const seriesFindings = series.map((name) =>
+      name in notMeasurable
+        ? `on ${name} text: not measurable (${notMeasurable[name]})`
+        : `on ${name} text${name === 'finetuning' ? ' (reads the ground truth)' : ''}: ablating removes ${pct(scalars[`causal.${name}.ablate.reduction`])} of KL(ft || base) (random directions ${pct(scalars[`causal.${name}.random.reduction`])})`,
+    );
     return {
       scalars,
       vectors: [{ name: 'causal: mean difference direction', layer, position: 0, data: Array.from(directions[0]) }],
-      details: { layer, positions: P, randomReductions: randoms, directionNorm: norm(d) / (c.N * P), ...(Object.keys(notMeasurable).length ? { notMeasurable } : {}) },
+      details: {
+        layer,
+        positions: P,
+        randomReductions: randoms,
+        directionNorm: norm(d) / (c.N * P),
+        ...(Object.keys(notMeasurable).length ? { notMeasurable } : {}),
+      },
       findings: [
         `ablating the finetune's difference along the mean-difference direction at layer ${layer}, positions 0-${P - 1}, removes ${(100 * scalars['causal.ablate.reduction']).toFixed(1)}% of KL(ft || base) there (${(100 * scalars['causal.ablate.reduction_after']).toFixed(1)}% at later positions); random directions remove ${(100 * scalars['causal.random.reduction']).toFixed(1)}%`,
         ...seriesFindings,

@@ -31,19 +31,33 @@ Config: samples, tokens, batchSize, topK, nmf.topics (0..4; 0 = no NMF), nmf.voc
 const diffMining: DiffingMethod<DiffMiningConfig> = {
   id: 'diff-mining',
   version: '1',
-  description: 'Diff mining: top-k tokens by log-prob difference at every position of unrelated documents, occurrence counts, NMF topics',
+  description:
+    'Diff mining: top-k tokens by log-prob difference at every position of unrelated documents, occurrence counts, NMF topics',
   help: HELP,
   configSchema: {
-    type: 'object', additionalProperties: false, required: ['samples', 'tokens', 'batchSize', 'topK', 'nmf'],
+    type: 'object',
+    additionalProperties: false,
+    required: ['samples', 'tokens', 'batchSize', 'topK', 'nmf'],
     properties: {
-      samples: int(1), tokens: int(1), batchSize: int(1), topK: int(1),
+      samples: int(1),
+      tokens: int(1),
+      batchSize: int(1),
+      topK: int(1),
       nmf: {
-        type: 'object', additionalProperties: false, required: ['topics', 'vocabulary', 'iterations'],
+        type: 'object',
+        additionalProperties: false,
+        required: ['topics', 'vocabulary', 'iterations'],
         properties: { topics: int(0, READOUTS_PER_SOURCE - 1), vocabulary: int(2), iterations: int(1) },
       },
     },
   },
-  defaultConfig: { samples: 8192, tokens: 64, batchSize: 16, topK: 20, nmf: { topics: 4, vocabulary: 200, iterations: 200 } },
+  defaultConfig: {
+    samples: 8192,
+    tokens: 64,
+    batchSize: 16,
+    topK: 20,
+    nmf: { topics: 4, vocabulary: 200, iterations: 200 },
+  },
   settings: { fast: { samples: 64, tokens: 16 }, full: { samples: 500, tokens: 64 } },
   needs: { generation: false, unrelatedText: true },
 
@@ -63,12 +77,21 @@ const diffMining: DiffingMethod<DiffMiningConfig> = {
     });
     const ranked = topK(counts, Math.max(100, config.nmf.vocabulary)).filter((id) => counts[id] > 0);
     const slots = docs.length * config.tokens * config.topK;
-    const readouts: TokenReadout[] = [tokenReadout(ctx, { source: 'logitlens', variant: 'diff-mining', layer: L - 1, position: 0, tokenIds: ranked.slice(0, 20) })];
+    const readouts: TokenReadout[] = [
+      tokenReadout(ctx, {
+        source: 'logitlens',
+        variant: 'diff-mining',
+        layer: L - 1,
+        position: 0,
+        tokenIds: ranked.slice(0, 20),
+      }),
+    ];
     const topics: { weight: number; tokens: string[] }[] = [];
     const k = Math.min(config.nmf.topics, ranked.length - 1);
     if (k > 0) {
       const vocab = ranked.slice(0, config.nmf.vocabulary);
-      const m = vocab.length, n = docs.length;
+      const m = vocab.length,
+        n = docs.length;
       const x = new Float64Array(n * m);
       perDoc.forEach((map, d) => vocab.forEach((id, j) => (x[d * m + j] = map.get(id) ?? 0)));
       const { W, H } = nmf(x, n, m, k, config.nmf.iterations);
@@ -78,7 +101,15 @@ const diffMining: DiffingMethod<DiffMiningConfig> = {
         for (let i = 0; i < n; i++) weight += W[i * k + a];
         const ids = topK(row, 20).map((j) => vocab[j]);
         topics.push({ weight, tokens: ids.map((id) => ctx.tokenizer.displayToken(id)) });
-        readouts.push(tokenReadout(ctx, { source: 'logitlens', variant: 'diff-mining', layer: L - 1, position: a + 1, tokenIds: ids }));
+        readouts.push(
+          tokenReadout(ctx, {
+            source: 'logitlens',
+            variant: 'diff-mining',
+            layer: L - 1,
+            position: a + 1,
+            tokenIds: ids,
+          }),
+        );
       }
     }
     const top20 = ranked.slice(0, 20).reduce((s, id) => s + counts[id], 0);
@@ -86,7 +117,11 @@ const diffMining: DiffingMethod<DiffMiningConfig> = {
       readouts,
       scalars: { 'mining.concentration': top20 / slots, 'mining.distinct': counts.filter((c) => c > 0).length },
       details: {
-        mined: ranked.slice(0, 100).map((id) => ({ token: ctx.tokenizer.displayToken(id), count: counts[id], documents: perDoc.filter((m) => m.has(id)).length })),
+        mined: ranked.slice(0, 100).map((id) => ({
+          token: ctx.tokenizer.displayToken(id),
+          count: counts[id],
+          documents: perDoc.filter((m) => m.has(id)).length,
+        })),
         topics,
       },
       findings: [

@@ -50,12 +50,20 @@ diagnostic reads the finetuning data, so the result is marked readsGroundTruth a
 const kl: DiffingMethod<KLConfig> = {
   id: 'kl',
   version: '1',
-  description: 'KL / logit difference: per-token KL(ft||base) on unrelated text, max-KL contexts, tokens with the largest mean log-prob increase',
+  description:
+    'KL / logit difference: per-token KL(ft||base) on unrelated text, max-KL contexts, tokens with the largest mean log-prob increase',
   help: HELP,
   configSchema: {
-    type: 'object', additionalProperties: false, required: ['samples', 'tokens', 'batchSize', 'positions', 'contexts', 'finetuningText'],
+    type: 'object',
+    additionalProperties: false,
+    required: ['samples', 'tokens', 'batchSize', 'positions', 'contexts', 'finetuningText'],
     properties: {
-      samples: int(1), tokens: int(1), batchSize: int(1), positions: int(1, READOUTS_PER_SOURCE), contexts: int(0), finetuningText: { type: 'boolean' },
+      samples: int(1),
+      tokens: int(1),
+      batchSize: int(1),
+      positions: int(1, READOUTS_PER_SOURCE),
+      contexts: int(0),
+      finetuningText: { type: 'boolean' },
     },
   },
   defaultConfig: { samples: 1000, tokens: 32, batchSize: 16, positions: 5, contexts: 20, finetuningText: false },
@@ -87,35 +95,59 @@ const kl: DiffingMethod<KLConfig> = {
       }
     });
     const readouts: TokenReadout[] = perPosition.map((score, position) =>
-      topTokenReadout(ctx, score, { source: 'logitlens', variant: 'logit-diff', layer: L - 1, position }));
+      topTokenReadout(ctx, score, { source: 'logitlens', variant: 'logit-diff', layer: L - 1, position }),
+    );
     const scalars = klScalars('kl', kls);
     klAt.forEach((s, p) => (scalars[`kl.pos${p}`] = s / docs.length));
     const finetuning = config.finetuningText ? await finetuningSeries(ctx, config, scalars) : undefined;
     const show = (ids: number[]) => ids.map((id) => ctx.tokenizer.displayToken(id));
     const topOverall = show(topK(overall, 20));
     const contexts = peaks.map((p) => ({
-      kl: p.kl, doc: p.doc, position: p.position, context: contextText(ctx, docs[p.doc], p.position),
-      finetunedNext: show(p.ft), baseNext: show(p.base),
+      kl: p.kl,
+      doc: p.doc,
+      position: p.position,
+      context: contextText(ctx, docs[p.doc], p.position),
+      finetunedNext: show(p.ft),
+      baseNext: show(p.base),
     }));
     return {
       readouts,
       scalars,
-      details: { topTokensAllPositions: topOverall, maxKLContexts: contexts, ...(finetuning ? { finetuningText: finetuning.detail } : {}) },
+      details: {
+        topTokensAllPositions: topOverall,
+        maxKLContexts: contexts,
+        ...(finetuning ? { finetuningText: finetuning.detail } : {}),
+      },
       findings: [
         `tokens the finetune makes more likely on unrelated text: ${topOverall.join(' ')}`,
         ...(finetuning ? [finetuning.finding] : []),
-        ...contexts.slice(0, 5).map((c) => `KL ${c.kl.toFixed(2)} nats at "${c.context}": finetuned expects ${c.finetunedNext.join(' ')}; base ${c.baseNext.join(' ')}`),
+        ...contexts
+          .slice(0, 5)
+          .map(
+            (c) =>
+              `KL ${c.kl.toFixed(2)} nats at "${c.context}": finetuned expects ${c.finetunedNext.join(' ')}; base ${c.baseNext.join(' ')}`,
+          ),
       ],
     };
   },
 };
 
 /** Diagnostic: KL over finetuning texts, added to `scalars` as kl.finetuning.*; or why it is not measurable. */
-async function finetuningSeries(ctx: MethodContext, config: KLConfig, scalars: Record<string, number>): Promise<{ detail: object; finding: string }> {
+async function finetuningSeries(
+  ctx: MethodContext,
+  config: KLConfig,
+  scalars: Record<string, number>,
+): Promise<{ detail: object; finding: string }> {
   const series = await seriesDocuments(ctx, 'finetuning', config.samples, config.tokens);
-  if ('notMeasurable' in series) return { detail: { notMeasurable: series.notMeasurable }, finding: `KL over finetuning text: not measurable (${series.notMeasurable})` };
+  if ('notMeasurable' in series)
+    return {
+      detail: { notMeasurable: series.notMeasurable },
+      finding: `KL over finetuning text: not measurable (${series.notMeasurable})`,
+    };
   const kls: number[] = [];
-  await visitLogProbs(ctx, series.docs, config.batchSize, 'kl: finetuning text', ({ ft, base }) => kls.push(klDivergence(ft, base)));
+  await visitLogProbs(ctx, series.docs, config.batchSize, 'kl: finetuning text', ({ ft, base }) =>
+    kls.push(klDivergence(ft, base)),
+  );
   Object.assign(scalars, klScalars('kl.finetuning', kls));
   if (scalars['kl.mean'] > 0) scalars['kl.finetuning.ratio'] = scalars['kl.finetuning.mean'] / scalars['kl.mean'];
   const ratio = scalars['kl.finetuning.ratio'];

@@ -41,21 +41,48 @@ const pca: DiffingMethod<PcaConfig> = {
   description: 'PCA of the per-token activation differences: leading components through the lens, steering along them',
   help: HELP,
   configSchema: {
-    type: 'object', additionalProperties: false, required: ['samples', 'tokens', 'batchSize', 'layer', 'components', 'center', 'skip', 'iterations', 'steering'],
+    type: 'object',
+    additionalProperties: false,
+    required: ['samples', 'tokens', 'batchSize', 'layer', 'components', 'center', 'skip', 'iterations', 'steering'],
     properties: {
-      samples: int(1), tokens: int(1), batchSize: int(1), layer: { type: 'number', minimum: 0, maximum: 1 },
-      components: int(1, READOUTS_PER_SOURCE), center: { type: 'boolean' }, skip: int(0), iterations: int(1), steering: STEERING_SCHEMA,
+      samples: int(1),
+      tokens: int(1),
+      batchSize: int(1),
+      layer: { type: 'number', minimum: 0, maximum: 1 },
+      components: int(1, READOUTS_PER_SOURCE),
+      center: { type: 'boolean' },
+      skip: int(0),
+      iterations: int(1),
+      steering: STEERING_SCHEMA,
     },
   },
-  defaultConfig: { samples: 500, tokens: 32, batchSize: 32, layer: 0.5, components: 5, center: true, skip: 1, iterations: 60, steering: DEFAULT_STEERING },
+  defaultConfig: {
+    samples: 500,
+    tokens: 32,
+    batchSize: 32,
+    layer: 0.5,
+    components: 5,
+    center: true,
+    skip: 1,
+    iterations: 60,
+    steering: DEFAULT_STEERING,
+  },
   settings: { fast: { samples: 64, tokens: 16, iterations: 40, steering: FAST_STEERING } },
   needs: { generation: true, unrelatedText: true },
 
   async run(ctx, config): Promise<MethodOutput> {
     const layer = layerOf(config.layer, ctx.finetuned.info.numLayers);
-    if (config.skip >= config.tokens) throw new Error(`pca: skip (${config.skip}) must be below tokens (${config.tokens})`);
+    if (config.skip >= config.tokens)
+      throw new Error(`pca: skip (${config.skip}) must be below tokens (${config.tokens})`);
     const docs = await ctx.unrelatedDocuments(config.samples, config.tokens);
-    const c = await collectDiffs(ctx, docs, layer, config.batchSize, Math.min(5, config.tokens - 1), 'pca: activations');
+    const c = await collectDiffs(
+      ctx,
+      docs,
+      layer,
+      config.batchSize,
+      Math.min(5, config.tokens - 1),
+      'pca: activations',
+    );
     const { N, T, H } = c;
     const rows: number[] = [];
     for (let d = 0; d < N; d++) for (let p = config.skip; p < T; p++) rows.push(d * T + p);
@@ -86,7 +113,8 @@ const pca: DiffingMethod<PcaConfig> = {
     const eig = topEigen(apply, H, config.components, config.iterations);
     // components beyond the differences' rank (zero variance) are left out
     const kept = eig.values.map((v, i) => i).filter((i) => eig.values[i] > 1e-12 * Math.max(eig.values[0], 1e-300));
-    const values = kept.map((i) => eig.values[i]), vectors = kept.map((i) => eig.vectors[i]);
+    const values = kept.map((i) => eig.values[i]),
+      vectors = kept.map((i) => eig.vectors[i]);
     const meanNorm = Math.sqrt(dot(mean, mean)) || 1;
     const components = vectors.map((v) => (dot(v, mean) < 0 ? v.map((t) => -t) : v));
     const scalars: Record<string, number> = {};
@@ -95,15 +123,26 @@ const pca: DiffingMethod<PcaConfig> = {
       scalars[`pca.mean_alignment.${i}`] = dot(v, mean) / meanNorm;
     });
     const f32 = components.map((v) => Float32Array.from(v));
-    const readouts = await lensReadouts(ctx, f32.map((vector, position) => ({ vector, variant: 'pca', layer, position })));
-    const steering = await steerAlong(ctx, 'pca', config.steering, f32.map((vector, position) => ({ variant: 'pca', layer, position, vector, targetNorm: c.targetNorm })));
+    const readouts = await lensReadouts(
+      ctx,
+      f32.map((vector, position) => ({ vector, variant: 'pca', layer, position })),
+    );
+    const steering = await steerAlong(
+      ctx,
+      'pca',
+      config.steering,
+      f32.map((vector, position) => ({ variant: 'pca', layer, position, vector, targetNorm: c.targetNorm })),
+    );
     return {
       readouts,
       vectors: f32.map((v, position) => ({ name: `pca#${position}`, layer, position, data: Array.from(v) })),
       steering,
       scalars,
       details: { layer, explained: values.map((v) => (total > 0 ? v / total : 0)), tokens: rows.length },
-      findings: readouts.map((r, i) => `PC${i + 1} (${(100 * scalars[`pca.explained.${i}`]).toFixed(1)}% of the variance) reads as: ${r.tokens.slice(0, 10).join(' ')}`),
+      findings: readouts.map(
+        (r, i) =>
+          `PC${i + 1} (${(100 * scalars[`pca.explained.${i}`]).toFixed(1)}% of the variance) reads as: ${r.tokens.slice(0, 10).join(' ')}`,
+      ),
     };
   },
 };

@@ -20,13 +20,24 @@ export function layerOf(relative: number, numLayers: number): number {
 }
 
 /** Collects ft − base at `resid_post.<layer>` for every token of `docs` (all of equal length). */
-export async function collectDiffs(ctx: MethodContext, docs: number[][], layer: number, batchSize: number, skip: number, step: string): Promise<LayerDiffs> {
-  const H = ctx.finetuned.info.hiddenSize, N = docs.length, T = docs[0].length;
+export async function collectDiffs(
+  ctx: MethodContext,
+  docs: number[][],
+  layer: number,
+  batchSize: number,
+  skip: number,
+  step: string,
+): Promise<LayerDiffs> {
+  const H = ctx.finetuned.info.hiddenSize,
+    N = docs.length,
+    T = docs[0].length;
   const hook = `resid_post.${layer}` as const;
   const diffs = new Float32Array(N * T * H);
-  let normSum = 0, normCount = 0;
+  let normSum = 0,
+    normCount = 0;
   await pairedForward(ctx, docs, { hooks: [hook], batchSize, step }, ({ start, docs: batch, base, finetuned }) => {
-    const b = base.hooks[hook]!.data, f = finetuned.hooks[hook]!.data;
+    const b = base.hooks[hook]!.data,
+      f = finetuned.hooks[hook]!.data;
     for (let i = 0; i < batch.length * T * H; i++) diffs[start * T * H + i] = f[i] - b[i];
     for (let d = 0; d < batch.length; d++)
       for (let p = skip; p < T; p++) {

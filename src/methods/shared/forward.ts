@@ -32,7 +32,12 @@ function rows(r: ForwardResult, from: number, to: number): ForwardResult {
 }
 
 /** Calls `visit` for each batch with both sides' results ([B,T,H] hooks, [B,T,V] logits). */
-export async function pairedForward(ctx: MethodContext, docs: number[][], opts: PairedOptions, visit: (batch: PairedBatch) => void | Promise<void>): Promise<void> {
+export async function pairedForward(
+  ctx: MethodContext,
+  docs: number[][],
+  opts: PairedOptions,
+  visit: (batch: PairedBatch) => void | Promise<void>,
+): Promise<void> {
   const shared = ctx.base === ctx.finetuned && ctx.baseScale !== undefined && ctx.finetunedScale !== undefined;
   const common = { capture: opts.hooks ?? [], logits: opts.logits ?? 'none' };
   const step = shared ? Math.max(1, Math.floor(opts.batchSize / 2)) : opts.batchSize;

@@ -17,7 +17,11 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function startVectors(dim: number, k: number, seed: number): Float64Array[] {
   let s = seed >>> 0 || 1;
   const next = () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 4294967296 - 0.5;
   };
   return Array.from({ length: k }, () => Float64Array.from({ length: dim }, next));
@@ -45,7 +49,13 @@ function orthonormalize(vs: Float64Array[]): void {
  * subspace iteration with a Rayleigh-Ritz step; eigenvalues descending. `iterations` 60 is plenty when
  * the leading eigenvalues are separated; the residual ‖Mv − λv‖ / λ is returned so callers can see.
  */
-export function topEigen(apply: (v: Float64Array) => Float64Array, dim: number, k: number, iterations = 60, seed = 7): { values: number[]; vectors: Float64Array[]; residuals: number[] } {
+export function topEigen(
+  apply: (v: Float64Array) => Float64Array,
+  dim: number,
+  k: number,
+  iterations = 60,
+  seed = 7,
+): { values: number[]; vectors: Float64Array[]; residuals: number[] } {
   k = Math.min(k, dim);
   let vs = startVectors(dim, k, seed);
   orthonormalize(vs);
@@ -87,19 +97,23 @@ export function jacobiEigen(a: number[][]): { values: number[]; vectors: number[
         if (Math.abs(m[p][q]) < 1e-300) continue;
         const theta = (m[q][q] - m[p][p]) / (2 * m[p][q]);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let k = 0; k < n; k++) {
-          const mkp = m[k][p], mkq = m[k][q];
+          const mkp = m[k][p],
+            mkq = m[k][q];
           m[k][p] = c * mkp - s * mkq;
           m[k][q] = s * mkp + c * mkq;
         }
         for (let k = 0; k < n; k++) {
-          const mpk = m[p][k], mqk = m[q][k];
+          const mpk = m[p][k],
+            mqk = m[q][k];
           m[p][k] = c * mpk - s * mqk;
           m[q][k] = s * mpk + c * mqk;
         }
         for (let k = 0; k < n; k++) {
-          const vkp = v[k][p], vkq = v[k][q];
+          const vkp = v[k][p],
+            vkq = v[k][q];
           v[k][p] = c * vkp - s * vkq;
           v[k][q] = s * vkp + c * vkq;
         }

@@ -32,17 +32,29 @@ export interface TokenVisit {
 }
 
 /** Runs both models over `docs` and calls `visit` for every (document, position). */
-export async function visitLogProbs(ctx: MethodContext, docs: number[][], batchSize: number, step: string, visit: (t: TokenVisit) => void): Promise<void> {
+export async function visitLogProbs(
+  ctx: MethodContext,
+  docs: number[][],
+  batchSize: number,
+  step: string,
+  visit: (t: TokenVisit) => void,
+): Promise<void> {
   const V = ctx.finetuned.info.vocabSize;
-  const ft = new Float64Array(V), base = new Float64Array(V);
-  await pairedForward(ctx, docs, { logits: 'all', batchSize, step }, ({ start, docs: batch, base: b, finetuned: f }) => {
-    const T = f.logits!.dims[1];
-    for (let d = 0; d < batch.length; d++)
-      for (let p = 0; p < T; p++) {
-        const at = (d * T + p) * V;
-        logSoftmax(f.logits!.data.subarray(at, at + V), ft);
-        logSoftmax(b.logits!.data.subarray(at, at + V), base);
-        visit({ doc: start + d, position: p, ft, base });
-      }
-  });
+  const ft = new Float64Array(V),
+    base = new Float64Array(V);
+  await pairedForward(
+    ctx,
+    docs,
+    { logits: 'all', batchSize, step },
+    ({ start, docs: batch, base: b, finetuned: f }) => {
+      const T = f.logits!.dims[1];
+      for (let d = 0; d < batch.length; d++)
+        for (let p = 0; p < T; p++) {
+          const at = (d * T + p) * V;
+          logSoftmax(f.logits!.data.subarray(at, at + V), ft);
+          logSoftmax(b.logits!.data.subarray(at, at + V), base);
+          visit({ doc: start + d, position: p, ft, base });
+        }
+    },
+  );
 }

@@ -1,10 +1,21 @@
 // Non-negative matrix factorisation X ≈ W·H by Lee–Seung multiplicative updates, for grouping
 // mined tokens into topics. X [n, m] >= 0, W [n, k], H [k, m]; deterministic initialisation.
 
-export function nmf(x: Float64Array, n: number, m: number, k: number, iterations = 200, seed = 11): { W: Float64Array; H: Float64Array } {
+export function nmf(
+  x: Float64Array,
+  n: number,
+  m: number,
+  k: number,
+  iterations = 200,
+  seed = 11,
+): { W: Float64Array; H: Float64Array } {
   let s = seed >>> 0 || 1;
   const rand = () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     return 0.1 + s / 4294967296;
   };
   const W = Float64Array.from({ length: n * k }, rand);
@@ -12,7 +23,8 @@ export function nmf(x: Float64Array, n: number, m: number, k: number, iterations
   const eps = 1e-12;
   for (let it = 0; it < iterations; it++) {
     // H <- H ∘ (Wᵀ X) / (Wᵀ W H)
-    const WtX = new Float64Array(k * m), WtW = new Float64Array(k * k);
+    const WtX = new Float64Array(k * m),
+      WtW = new Float64Array(k * k);
     for (let i = 0; i < n; i++)
       for (let a = 0; a < k; a++) {
         const w = W[i * k + a];
@@ -28,10 +40,12 @@ export function nmf(x: Float64Array, n: number, m: number, k: number, iterations
       }
     // W <- W ∘ (X Hᵀ) / (W H Hᵀ)
     const HHt = new Float64Array(k * k);
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) for (let j = 0; j < m; j++) HHt[a * k + b] += H[a * m + j] * H[b * m + j];
+    for (let a = 0; a < k; a++)
+      for (let b = 0; b < k; b++) for (let j = 0; j < m; j++) HHt[a * k + b] += H[a * m + j] * H[b * m + j];
     for (let i = 0; i < n; i++)
       for (let a = 0; a < k; a++) {
-        let num = 0, den = 0;
+        let num = 0,
+          den = 0;
         for (let j = 0; j < m; j++) num += x[i * m + j] * H[a * m + j];
         for (let b = 0; b < k; b++) den += W[i * k + b] * HHt[b * k + a];
         W[i * k + a] *= num / (den + eps);

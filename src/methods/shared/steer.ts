@@ -14,7 +14,9 @@ export type SteeringConfig = Omit<ADLConfig['steering'], 'positions'> & { direct
 const adlSteering = ADL_CONFIG_SCHEMA.properties.steering as { properties: Record<string, object> };
 
 export const STEERING_SCHEMA = {
-  type: 'object', additionalProperties: false, required: ['enabled', 'directions', 'promptStyle', 'threshold', 'final'],
+  type: 'object',
+  additionalProperties: false,
+  required: ['enabled', 'directions', 'promptStyle', 'threshold', 'final'],
   properties: {
     enabled: { type: 'boolean' },
     /** How many of the method's leading directions to steer with (each is one steering entry; the protocol allows 5). */
@@ -30,8 +32,21 @@ export const DEFAULT_STEERING: SteeringConfig = {
   enabled: true,
   directions: 1,
   promptStyle: 'auto',
-  threshold: { ...DEFAULT_ADL_CONFIG.steering.threshold, steps: 8, batchSteps: 1, samplesPerStrength: 6, maxNewTokens: 32, ...ZOO_SAMPLING.steering.threshold },
-  final: { ...DEFAULT_ADL_CONFIG.steering.final, samplesPerPrompt: 5, maxNewTokens: 40, prompts: 10, ...ZOO_SAMPLING.steering.final },
+  threshold: {
+    ...DEFAULT_ADL_CONFIG.steering.threshold,
+    steps: 8,
+    batchSteps: 1,
+    samplesPerStrength: 6,
+    maxNewTokens: 32,
+    ...ZOO_SAMPLING.steering.threshold,
+  },
+  final: {
+    ...DEFAULT_ADL_CONFIG.steering.final,
+    samplesPerPrompt: 5,
+    maxNewTokens: 40,
+    prompts: 10,
+    ...ZOO_SAMPLING.steering.final,
+  },
 };
 
 /**
@@ -54,14 +69,24 @@ export interface SteeringDirection {
   targetNorm: number;
 }
 
-export async function steerAlong(ctx: MethodContext, methodId: string, cfg: SteeringConfig, directions: SteeringDirection[]): Promise<SteeringSamples[]> {
+export async function steerAlong(
+  ctx: MethodContext,
+  methodId: string,
+  cfg: SteeringConfig,
+  directions: SteeringDirection[],
+): Promise<SteeringSamples[]> {
   if (!cfg.enabled || directions.length === 0) return [];
   const adlCfg = mergeConfig(DEFAULT_ADL_CONFIG, { steering: { ...cfg, positions: [] } });
   const store = new ArtifactStore(path.join(ctx.cacheDir, methodId));
   const scaled = directions.slice(0, cfg.directions).map((d) => {
     const n = norm(d.vector);
     if (!(n > 0)) throw new Error(`${methodId}: steering direction ${d.variant} at layer ${d.layer} has zero norm`);
-    return { variant: d.variant, layer: d.layer, position: d.position, vector: Array.from(d.vector, (x) => (x / n) * d.targetNorm) };
+    return {
+      variant: d.variant,
+      layer: d.layer,
+      position: d.position,
+      vector: Array.from(d.vector, (x) => (x / n) * d.targetNorm),
+    };
   });
   return steeringSamples(await steeringStep(ctx, adlCfg, store, scaled, ctx.graders));
 }

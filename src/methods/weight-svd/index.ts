@@ -46,18 +46,36 @@ Config: modules, components, readouts (<= 5), samples, tokens, batchSize, iterat
 const weightSvd: DiffingMethod<WeightSvdConfig> = {
   id: 'weight-svd',
   version: '1',
-  description: 'Weight SVD: top singular directions of the LoRA / full-finetune deltas of o_proj and down_proj, read through the lens and used for steering',
+  description:
+    'Weight SVD: top singular directions of the LoRA / full-finetune deltas of o_proj and down_proj, read through the lens and used for steering',
   help: HELP,
   configSchema: {
-    type: 'object', additionalProperties: false,
+    type: 'object',
+    additionalProperties: false,
     required: ['modules', 'components', 'rank', 'readouts', 'samples', 'tokens', 'batchSize', 'iterations', 'steering'],
     properties: {
       modules: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: ['o_proj', 'down_proj'] } },
-      components: int(1), rank: { enum: ['sigma', 'relative'] }, readouts: int(1, READOUTS_PER_SOURCE), samples: int(1), tokens: int(1), batchSize: int(1), iterations: int(1),
+      components: int(1),
+      rank: { enum: ['sigma', 'relative'] },
+      readouts: int(1, READOUTS_PER_SOURCE),
+      samples: int(1),
+      tokens: int(1),
+      batchSize: int(1),
+      iterations: int(1),
       steering: STEERING_SCHEMA,
     },
   },
-  defaultConfig: { modules: ['o_proj', 'down_proj'], components: 3, rank: 'sigma', readouts: 5, samples: 64, tokens: 16, batchSize: 16, iterations: 60, steering: DEFAULT_STEERING },
+  defaultConfig: {
+    modules: ['o_proj', 'down_proj'],
+    components: 3,
+    rank: 'sigma',
+    readouts: 5,
+    samples: 64,
+    tokens: 16,
+    batchSize: 16,
+    iterations: 60,
+    steering: DEFAULT_STEERING,
+  },
   settings: { fast: { samples: 32, iterations: 40, steering: FAST_STEERING } },
   needs: { generation: true, unrelatedText: true },
 
@@ -95,20 +113,35 @@ const weightSvd: DiffingMethod<WeightSvdConfig> = {
       const scale = config.rank === 'relative' ? norm(w.base(name).data) : 1;
       values.forEach((ev, rank) => {
         const sigma = Math.sqrt(Math.max(0, ev));
-        found.push({ module: name, layer, rank, sigma, score: scale > 0 ? sigma / scale : 0, u: Float32Array.from(vectors[rank]) });
+        found.push({
+          module: name,
+          layer,
+          rank,
+          sigma,
+          score: scale > 0 ? sigma / scale : 0,
+          u: Float32Array.from(vectors[rank]),
+        });
       });
       ctx.progress('weight-svd: modules', i + 1, names.length);
     }
     found.sort((a, b) => b.score - a.score);
     const top = found.filter((f) => f.sigma > 0).slice(0, config.readouts);
-    if (top.length === 0) return { findings: ['the weight deltas of the output projections are all zero'], scalars: { 'svd.sigma.0': 0 } };
+    if (top.length === 0)
+      return { findings: ['the weight deltas of the output projections are all zero'], scalars: { 'svd.sigma.0': 0 } };
 
     // sign: along the measured mean activation difference at the direction's layer
     const docs = await ctx.unrelatedDocuments(config.samples, config.tokens);
     const meanDiff = new Map<number, Float64Array>();
     const targetNorm = new Map<number, number>();
     for (const layer of new Set(top.map((f) => f.layer))) {
-      const c = await collectDiffs(ctx, docs, layer, config.batchSize, Math.min(5, config.tokens - 1), `weight-svd: activations at layer ${layer}`);
+      const c = await collectDiffs(
+        ctx,
+        docs,
+        layer,
+        config.batchSize,
+        Math.min(5, config.tokens - 1),
+        `weight-svd: activations at layer ${layer}`,
+      );
       const m = new Float64Array(H);
       for (let i = 0; i < c.N * c.T; i++) for (let h = 0; h < H; h++) m[h] += c.diffs[i * H + h] / (c.N * c.T);
       meanDiff.set(layer, m);
@@ -121,11 +154,27 @@ const weightSvd: DiffingMethod<WeightSvdConfig> = {
       alignment[i] = -alignment[i];
     });
 
-    const readouts = await lensReadouts(ctx, top.map((f, position) => ({ vector: f.u, variant: 'svd', layer: f.layer, position })));
-    const opposite = await logitLens(ctx.finetuned, top.map((f) => f.u), 10);
-    const steering = await steerAlong(ctx, 'weight-svd', config.steering, top.map((f, position) => ({
-      variant: 'svd', layer: f.layer, position, vector: f.u, targetNorm: targetNorm.get(f.layer)!,
-    })));
+    const readouts = await lensReadouts(
+      ctx,
+      top.map((f, position) => ({ vector: f.u, variant: 'svd', layer: f.layer, position })),
+    );
+    const opposite = await logitLens(
+      ctx.finetuned,
+      top.map((f) => f.u),
+      10,
+    );
+    const steering = await steerAlong(
+      ctx,
+      'weight-svd',
+      config.steering,
+      top.map((f, position) => ({
+        variant: 'svd',
+        layer: f.layer,
+        position,
+        vector: f.u,
+        targetNorm: targetNorm.get(f.layer)!,
+      })),
+    );
     const scalars: Record<string, number> = {};
     top.forEach((f, i) => {
       scalars[`svd.sigma.${i}`] = f.sigma;
@@ -135,17 +184,30 @@ const weightSvd: DiffingMethod<WeightSvdConfig> = {
     if (first.length > 1 && first[1] > 0) scalars['svd.sigma_ratio'] = first[0] / first[1];
     return {
       readouts,
-      vectors: top.map((f, position) => ({ name: `svd:${f.module}#${f.rank}`, layer: f.layer, position, data: Array.from(f.u) })),
+      vectors: top.map((f, position) => ({
+        name: `svd:${f.module}#${f.rank}`,
+        layer: f.layer,
+        position,
+        data: Array.from(f.u),
+      })),
       steering,
       scalars,
       details: {
         directions: top.map((f, i) => ({
-          module: f.module, rank: f.rank, sigma: f.sigma, score: f.score, alignmentWithMeanDiff: alignment[i],
-          tokens: readouts[i].tokens, oppositeSignTokens: opposite[i].invIds.map((id) => ctx.tokenizer.displayToken(id)),
+          module: f.module,
+          rank: f.rank,
+          sigma: f.sigma,
+          score: f.score,
+          alignmentWithMeanDiff: alignment[i],
+          tokens: readouts[i].tokens,
+          oppositeSignTokens: opposite[i].invIds.map((id) => ctx.tokenizer.displayToken(id)),
         })),
         sigmaPerModule: perModule,
       },
-      findings: top.map((f, i) => `${f.module} direction ${f.rank} (σ ${f.sigma.toFixed(3)}) reads as: ${readouts[i].tokens.slice(0, 10).join(' ')}`),
+      findings: top.map(
+        (f, i) =>
+          `${f.module} direction ${f.rank} (σ ${f.sigma.toFixed(3)}) reads as: ${readouts[i].tokens.slice(0, 10).join(' ')}`,
+      ),
     };
   },
 };

@@ -6,7 +6,12 @@ import { attention, type AttentionIO } from './attention.ts';
 import { mlp } from './mlp.ts';
 import { addNorm, norm } from './norm.ts';
 
-export function decoderBlock(c: BuildContext, x: string, layer: number, io: AttentionIO): { residualTerms: [string, string]; key: string; value: string } {
+export function decoderBlock(
+  c: BuildContext,
+  x: string,
+  layer: number,
+  io: AttentionIO,
+): { residualTerms: [string, string]; key: string; value: string } {
   const { g } = c;
   const p = `layers.${layer}`;
   const layout = c.spec.family.layout;

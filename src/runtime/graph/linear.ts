@@ -30,14 +30,35 @@ function quantizeRows(c: BuildContext, x: string, K: number): [string, string] {
 function project(c: BuildContext, x: string, name: string): string {
   const { g, quant } = c;
   if (quant?.kind === 'nbits' && c.hasWeight(`${name}.weight.q`)) {
-    return g.op('MatMulNBits', [x, c.weight(`${name}.weight.q`), c.weight(`${name}.weight.scales`)], {
-      K: attr.i(inputDim(c, name)), N: attr.i(c.weightDims(`${name}.weight.q`)[0]), bits: attr.i(quant.bits),
-      block_size: attr.i(quant.block), accuracy_level: attr.i(quant.accuracyLevel),
-    }, undefined, 'com.microsoft');
+    return g.op(
+      'MatMulNBits',
+      [x, c.weight(`${name}.weight.q`), c.weight(`${name}.weight.scales`)],
+      {
+        K: attr.i(inputDim(c, name)),
+        N: attr.i(c.weightDims(`${name}.weight.q`)[0]),
+        bits: attr.i(quant.bits),
+        block_size: attr.i(quant.block),
+        accuracy_level: attr.i(quant.accuracyLevel),
+      },
+      undefined,
+      'com.microsoft',
+    );
   }
   if (quant?.kind === 'rowint8' && c.hasWeight(`${name}.weight.q`)) {
     const [codes, scale] = quantizeRows(c, x, inputDim(c, name));
-    const y = g.op('MatMulIntegerToFloat', [codes, c.weight(`${name}.weight.q`), g.scalar(1), c.weight(`${name}.weight.scales`), g.constant([128], [], 'uint8')], {}, undefined, 'com.microsoft');
+    const y = g.op(
+      'MatMulIntegerToFloat',
+      [
+        codes,
+        c.weight(`${name}.weight.q`),
+        g.scalar(1),
+        c.weight(`${name}.weight.scales`),
+        g.constant([128], [], 'uint8'),
+      ],
+      {},
+      undefined,
+      'com.microsoft',
+    );
     return g.op('Mul', [y, scale]);
   }
   return g.op('MatMul', [x, c.weight(`${name}.weight`)]);
@@ -69,7 +90,8 @@ export function linearPacked(c: BuildContext, x: string, pack: string, parts: st
   const { g } = c;
   let y = project(c, x, pack);
   if (c.hasWeight(`${pack}.bias`)) y = g.op('Add', [y, c.weight(`${pack}.bias`)]);
-  const outs = parts.length === 1 ? [y] : g.opN('Split', [y, g.ints(parts.map(partWidth(c)))], parts.length, { axis: attr.i(-1) });
+  const outs =
+    parts.length === 1 ? [y] : g.opN('Split', [y, g.ints(parts.map(partWidth(c)))], parts.length, { axis: attr.i(-1) });
   return outs.map((out, j) => {
     const delta = loraDelta(c, x, parts[j]);
     return delta ? g.op('Add', [out, delta]) : out;

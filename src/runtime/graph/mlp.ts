@@ -6,10 +6,14 @@ import { linear, linearPacked } from './linear.ts';
 export function activation(c: BuildContext, x: string): string {
   const { g } = c;
   switch (c.spec.activation) {
-    case 'silu': return g.op('Mul', [x, g.op('Sigmoid', [x])]);
-    case 'gelu_tanh': return g.op('Gelu', [x], { approximate: attr.s('tanh') });
-    case 'gelu': return g.op('Gelu', [x]);
-    case 'relu': return g.op('Relu', [x]);
+    case 'silu':
+      return g.op('Mul', [x, g.op('Sigmoid', [x])]);
+    case 'gelu_tanh':
+      return g.op('Gelu', [x], { approximate: attr.s('tanh') });
+    case 'gelu':
+      return g.op('Gelu', [x]);
+    case 'relu':
+      return g.op('Relu', [x]);
   }
 }
 

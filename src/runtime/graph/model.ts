@@ -53,7 +53,15 @@ function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: str
     return e;
   };
   return {
-    g, spec, fused: v.fused, quant: v.quant, dtype: v.half ? 'float16' : 'float32', float: (x) => g.constant([x], [], v.half ? 'float16' : 'float32'), jointQkNorm: v.jointQkNorm ?? true, fusedAttention: v.fused && (v.fusedAttention ?? true), memo: new Map(),
+    g,
+    spec,
+    fused: v.fused,
+    quant: v.quant,
+    dtype: v.half ? 'float16' : 'float32',
+    float: (x) => g.constant([x], [], v.half ? 'float16' : 'float32'),
+    jointQkNorm: v.jointQkNorm ?? true,
+    fusedAttention: v.fused && (v.fusedAttention ?? true),
+    memo: new Map(),
     hasWeight: (name) => name in index,
     weightDims: (name) => entry(name).dims,
     weight(name) {
@@ -72,7 +80,8 @@ function opsets(v: GraphVariant): Record<string, number> {
   return v.fused || v.quant ? FUSED_OPSETS : { '': OPSET };
 }
 
-const ONNX_FLOAT = 1, ONNX_FLOAT16 = 10;
+const ONNX_FLOAT = 1,
+  ONNX_FLOAT16 = 10;
 
 /** A float32 graph input in the activation dtype (float16 graphs: one Cast; `clamp` keeps -1e30 masks finite). */
 function activationInput(c: BuildContext, input: string, clamp?: number): string {
@@ -83,7 +92,12 @@ function activationInput(c: BuildContext, input: string, clamp?: number): string
 
 /** Declares `value` as float32 graph output `name` (float16 graphs: the Cast back is the output node). */
 function outputF32(c: BuildContext, value: string, name: string, dims: (number | string)[]): void {
-  c.g.output(c.dtype === 'float32' ? value : c.g.op('Cast', [value], { to: attr.i(ONNX_FLOAT) }, name), name, 'float32', dims);
+  c.g.output(
+    c.dtype === 'float32' ? value : c.g.op('Cast', [value], { to: attr.i(ONNX_FLOAT) }, name),
+    name,
+    'float32',
+    dims,
+  );
 }
 
 /**
@@ -98,21 +112,33 @@ function unembed(c: BuildContext, rows: string): string {
   const head = c.hasWeight('lm_head') ? c.weight('lm_head') : c.weight('embed');
   let logits = g.op('Gemm', [rows, head], { transB: attr.i(1) });
   if (spec.finalSoftcap)
-    logits = g.op('Mul', [g.op('Tanh', [g.op('Div', [logits, c.float(spec.finalSoftcap)])]), c.float(spec.finalSoftcap)]);
+    logits = g.op('Mul', [
+      g.op('Tanh', [g.op('Div', [logits, c.float(spec.finalSoftcap)])]),
+      c.float(spec.finalSoftcap),
+    ]);
   return logits;
 }
 
-export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, withLora: boolean, v: GraphVariant = REFERENCE_VARIANT): Uint8Array {
+export function buildDecoderGraph(
+  spec: ModelSpec,
+  index: WeightIndex,
+  weightsFile: string,
+  withLora: boolean,
+  v: GraphVariant = REFERENCE_VARIANT,
+): Uint8Array {
   const g = new Graph();
   const { numLayers: L, hidden: H, kvHeads, headDim, vocab } = spec;
   const ids = g.input('input_ids', 'int64', ['B', 'T']);
   const positions = g.input('position_ids', 'int64', ['B', 'T']);
   const c = context(g, spec, index, weightsFile, v);
   const maskFull = activationInput(c, g.input('mask_full', 'float32', ['B', 1, 1, 'T', 'S']), HALF_MASKED);
-  const maskSliding = spec.layerTypes.includes('sliding') ? activationInput(c, g.input('mask_sliding', 'float32', ['B', 1, 1, 'T', 'S']), HALF_MASKED) : maskFull;
+  const maskSliding = spec.layerTypes.includes('sliding')
+    ? activationInput(c, g.input('mask_sliding', 'float32', ['B', 1, 1, 'T', 'S']), HALF_MASKED)
+    : maskFull;
   const steer = activationInput(c, g.input('steer', 'float32', ['B', 1, L * H]));
   const logitRows = g.input('logit_rows', 'int64', ['M']);
-  if (withLora) c.loraScale = g.op('Reshape', [activationInput(c, g.input('lora_scale', 'float32', ['B'])), g.ints([-1, 1, 1])]);
+  if (withLora)
+    c.loraScale = g.op('Reshape', [activationInput(c, g.input('lora_scale', 'float32', ['B'])), g.ints([-1, 1, 1])]);
 
   let x = g.op('Gather', [c.weight('embed'), ids]); // [B,T,H]
   if (spec.embedScale !== 1) x = g.op('Mul', [x, c.float(spec.embedScale)]);
@@ -125,22 +151,39 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   // [B,1,T,S] masks for the fused Attention kernel, squeezed once for all layers
   const mask4 = (m: string) => (c.fusedAttention ? g.op('Squeeze', [m, g.ints([1])]) : undefined);
   const full = { mask: maskFull, mask4: mask4(maskFull) };
-  const masks: LayerIO['masks'] = { full, sliding: maskSliding === maskFull ? full : { mask: maskSliding, mask4: mask4(maskSliding) } };
+  const masks: LayerIO['masks'] = {
+    full,
+    sliding: maskSliding === maskFull ? full : { mask: maskSliding, mask4: mask4(maskSliding) },
+  };
   // steer[i] as [B,1,H]: one Split of the [B,1,L·H] input
   const steers = L === 1 ? [steer] : g.opN('Split', [steer], L, { axis: attr.i(2), num_outputs: attr.i(L) });
 
   const pastKeys = Array.from({ length: L }, (_, i) => g.input(`past_key.${i}`, c.dtype, ['B', kvHeads, 'P', headDim]));
-  const pastValues = Array.from({ length: L }, (_, i) => g.input(`past_value.${i}`, c.dtype, ['B', kvHeads, 'P', headDim]));
+  const pastValues = Array.from({ length: L }, (_, i) =>
+    g.input(`past_value.${i}`, c.dtype, ['B', kvHeads, 'P', headDim]),
+  );
   const exits = new Set((v.exits ?? []).filter((e) => e >= 0 && e < L - 1));
   // the masks and rotary tables the layers read; after an exit, copies cut to the kept positions
   const attnMask = c.fusedAttention && !spec.attnSoftcap ? 'mask4' : 'mask'; // what attention() reads (its fused path)
-  const exitDims: ExitDims = { dtype: c.dtype, hidden: H, rotary: (t) => (c.fused ? ['B', 'T', t.rotaryDim / 2] : ['B', 'T', 1, t.rotaryDim]) };
+  const exitDims: ExitDims = {
+    dtype: c.dtype,
+    hidden: H,
+    rotary: (t) => (c.fused ? ['B', 'T', t.rotaryDim / 2] : ['B', 'T', 1, t.rotaryDim]),
+  };
   let io = { masks, rotary };
   for (let i = 0; i < L; i++) {
     const type = spec.layerTypes[i];
-    const block = decoderBlock(c, x, i, { ...io.masks[type], rotary: io.rotary[type], pastKey: pastKeys[i], pastValue: pastValues[i] });
+    const block = decoderBlock(c, x, i, {
+      ...io.masks[type],
+      rotary: io.rotary[type],
+      pastKey: pastKeys[i],
+      pastValue: pastValues[i],
+    });
     // steering: residual + block update + steer[i] (one [H] vector per row, broadcast over positions), one kernel
-    const steered = v.sumKernel ?? true ? g.op('Sum', [...block.residualTerms, steers[i]]) : g.op('Add', [g.op('Add', block.residualTerms), steers[i]]);
+    const steered =
+      (v.sumKernel ?? true)
+        ? g.op('Sum', [...block.residualTerms, steers[i]])
+        : g.op('Add', [g.op('Add', block.residualTerms), steers[i]]);
     // patching: the given rows replace those positions; a copy and N row writes, no pass over [B,T,H] like
     // Where (reports/perf/NOTES.md change 19). Named as the graph output: no Identity copy.
     const patchIndex = g.input(`patch_index.${i}`, 'int64', [`N${i}`, 2]);
@@ -158,7 +201,10 @@ export function buildDecoderGraph(spec: ModelSpec, index: WeightIndex, weightsFi
   return g.serialize(opsets(v));
 }
 
-type LayerIO = { masks: Record<'full' | 'sliding', { mask: string; mask4?: string }>; rotary: Partial<Record<'full' | 'sliding', RotaryTables>> };
+type LayerIO = {
+  masks: Record<'full' | 'sliding', { mask: string; mask4?: string }>;
+  rotary: Partial<Record<'full' | 'sliding', RotaryTables>>;
+};
 
 /**
  * Early exit after layer e (LoadOptions.exitLayers): the residual and every per-position input of the later
@@ -168,18 +214,33 @@ type LayerIO = { masks: Record<'full' | 'sliding', { mask: string; mask4?: strin
  * an If around the later layers would skip them too, but ORT 1.30 keeps a branch's weights next to their
  * prepacked copies (reports/perf/NOTES.md change 18), while these few Slices keep every weight in place.
  */
-function exitAfter(g: Graph, e: number, x: string, pastKey: string, io: LayerIO, attnMask: 'mask' | 'mask4', dims: ExitDims): { x: string; io: LayerIO } {
+function exitAfter(
+  g: Graph,
+  e: number,
+  x: string,
+  pastKey: string,
+  io: LayerIO,
+  attnMask: 'mask' | 'mask4',
+  dims: ExitDims,
+): { x: string; io: LayerIO } {
   const go = g.input(`continue.${e}`, 'bool', []);
   const keep = g.op('Where', [go, g.op('Shape', [x], { start: attr.i(1), end: attr.i(2) }), g.ints([1])]); // [T] or [1]
   const keys = g.op('Add', [g.op('Shape', [pastKey], { start: attr.i(2), end: attr.i(3) }), keep]); // [P + kept]
   // Each cut value is declared with its full-length shape: shape inference cannot see through the data-dependent
   // Slice, and with unknown shapes ORT's memory plan reuses fewer buffers (measured: +85 MiB peak at 256x32).
   // When a forward stops early the declared T is wrong, and ORT allocates those few tensors on the fly.
-  const cut = (t: string, axis: number, shape: (number | string)[]) => g.shape(g.op('Slice', [t, g.ints([0]), keep, g.ints([axis])]), dims.dtype, shape);
+  const cut = (t: string, axis: number, shape: (number | string)[]) =>
+    g.shape(g.op('Slice', [t, g.ints([0]), keep, g.ints([axis])]), dims.dtype, shape);
   const cutMask = (m: string, tAxis: number, shape: (number | string)[]) =>
-    g.shape(g.op('Slice', [m, g.ints([0, 0]), g.op('Concat', [keep, keys], { axis: attr.i(0) }), g.ints([tAxis, tAxis + 1])]), dims.dtype, shape);
+    g.shape(
+      g.op('Slice', [m, g.ints([0, 0]), g.op('Concat', [keep, keys], { axis: attr.i(0) }), g.ints([tAxis, tAxis + 1])]),
+      dims.dtype,
+      shape,
+    );
   const cutMasks = (m: { mask: string; mask4?: string }) =>
-    attnMask === 'mask4' && m.mask4 ? { mask: m.mask, mask4: cutMask(m.mask4, 2, ['B', 1, 'T', 'S']) } : { ...m, mask: cutMask(m.mask, 3, ['B', 1, 1, 'T', 'S']) };
+    attnMask === 'mask4' && m.mask4
+      ? { mask: m.mask, mask4: cutMask(m.mask4, 2, ['B', 1, 'T', 'S']) }
+      : { ...m, mask: cutMask(m.mask, 3, ['B', 1, 1, 'T', 'S']) };
   const full = cutMasks(io.masks.full);
   const sliding = io.masks.sliding === io.masks.full ? full : cutMasks(io.masks.sliding);
   const rotary: LayerIO['rotary'] = {};
@@ -189,10 +250,20 @@ function exitAfter(g: Graph, e: number, x: string, pastKey: string, io: LayerIO,
 }
 
 /** Full-length shapes of the values exitAfter cuts (rotaryTables: [B,T,rot/2] fused, [B,T,1,rot] reference). */
-interface ExitDims { dtype: 'float32' | 'float16'; hidden: number; rotary: (t: RotaryTables) => (number | string)[] }
+interface ExitDims {
+  dtype: 'float32' | 'float16';
+  hidden: number;
+  rotary: (t: RotaryTables) => (number | string)[];
+}
 
 /** The logit lens: residual vectors [N,H] -> final norm -> logits [N,V] (soft-capped or not). */
-export function buildLensGraph(spec: ModelSpec, index: WeightIndex, weightsFile: string, softcap: boolean, half = false): Uint8Array {
+export function buildLensGraph(
+  spec: ModelSpec,
+  index: WeightIndex,
+  weightsFile: string,
+  softcap: boolean,
+  half = false,
+): Uint8Array {
   const g = new Graph();
   const c = context(g, spec, index, weightsFile, { ...REFERENCE_VARIANT, half });
   const resid = activationInput(c, g.input('resid', 'float32', ['N', spec.hidden]));

@@ -8,7 +8,8 @@ export function norm(c: BuildContext, x: string, name: string): string {
   const { g, spec } = c;
   if (spec.family.norm === 'layer')
     return g.op('LayerNormalization', [x, c.weight(`${name}.weight`), c.weight(`${name}.bias`)], {
-      axis: attr.i(-1), epsilon: attr.f(spec.normEps),
+      axis: attr.i(-1),
+      epsilon: attr.f(spec.normEps),
     });
   return rmsNorm(c, x, c.weight(`${name}.weight`));
 }
@@ -16,7 +17,12 @@ export function norm(c: BuildContext, x: string, name: string): string {
 /** x / sqrt(mean(x²) + eps) · w */
 export function rmsNorm(c: BuildContext, x: string, w: string): string {
   const { g } = c;
-  if (c.fused) return g.op('RMSNormalization', [x, w], { axis: attr.i(-1), epsilon: attr.f(c.spec.normEps), stash_type: attr.i(1) });
+  if (c.fused)
+    return g.op('RMSNormalization', [x, w], {
+      axis: attr.i(-1),
+      epsilon: attr.f(c.spec.normEps),
+      stash_type: attr.i(1),
+    });
   const ms = g.op('ReduceMean', [g.op('Mul', [x, x]), g.ints([-1])], { keepdims: attr.i(1) });
   const inv = g.op('Reciprocal', [g.op('Sqrt', [g.op('Add', [ms, c.float(c.spec.normEps)])])]);
   return g.op('Mul', [g.op('Mul', [x, inv]), w]);
@@ -30,8 +36,23 @@ export function addNorm(c: BuildContext, x: string, y: string, name: string): { 
     return { sum, normed: norm(c, sum, name) };
   }
   const eps = { epsilon: attr.f(spec.normEps) };
-  const [normed, , , sum] = spec.family.norm === 'layer'
-    ? g.opN('SkipLayerNormalization', [y, x, c.weight(`${name}.weight`), c.weight(`${name}.bias`)], 4, eps, undefined, 'com.microsoft')
-    : g.opN('SkipSimplifiedLayerNormalization', [y, x, c.weight(`${name}.weight`)], 4, eps, undefined, 'com.microsoft');
+  const [normed, , , sum] =
+    spec.family.norm === 'layer'
+      ? g.opN(
+          'SkipLayerNormalization',
+          [y, x, c.weight(`${name}.weight`), c.weight(`${name}.bias`)],
+          4,
+          eps,
+          undefined,
+          'com.microsoft',
+        )
+      : g.opN(
+          'SkipSimplifiedLayerNormalization',
+          [y, x, c.weight(`${name}.weight`)],
+          4,
+          eps,
+          undefined,
+          'com.microsoft',
+        );
   return { sum, normed };
 }

@@ -7,7 +7,11 @@ import type { BuildContext } from './context.ts';
  * Reference: cos, sin [B,T,1,rotaryDim] (the 1 broadcasts over heads).
  * Fused: cos, sin [B,T,rotaryDim/2], the layout of RotaryEmbedding without position ids.
  */
-export interface RotaryTables { cos: string; sin: string; rotaryDim: number }
+export interface RotaryTables {
+  cos: string;
+  sin: string;
+  rotaryDim: number;
+}
 
 export function rotaryTables(c: BuildContext, positionIds: string, rope: RopeSpec): RotaryTables {
   const { g } = c;
@@ -26,7 +30,9 @@ export function applyRotary(c: BuildContext, x: string, t: RotaryTables): string
   const slice = (s: string, from: number, to: number) => g.op('Slice', [s, g.ints([from]), g.ints([to]), g.ints([-1])]);
   const half = t.rotaryDim / 2;
   const rot = t.rotaryDim === c.spec.headDim ? x : slice(x, 0, t.rotaryDim);
-  const rotated = g.op('Concat', [g.op('Neg', [slice(rot, half, t.rotaryDim)]), slice(rot, 0, half)], { axis: attr.i(-1) });
+  const rotated = g.op('Concat', [g.op('Neg', [slice(rot, half, t.rotaryDim)]), slice(rot, 0, half)], {
+    axis: attr.i(-1),
+  });
   const out = g.op('Add', [g.op('Mul', [rot, t.cos]), g.op('Mul', [rotated, t.sin])]);
   if (t.rotaryDim === c.spec.headDim) return out;
   return g.op('Concat', [out, slice(x, t.rotaryDim, c.spec.headDim)], { axis: attr.i(-1) });

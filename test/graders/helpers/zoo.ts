@@ -8,7 +8,9 @@ import { Tokenizer } from '@huggingface/tokenizers';
 export const ZOO = join(dirname(fileURLToPath(import.meta.url)), '../../../organisms/zoo');
 
 export function zooTexts(file: string, limit = Infinity): string[] {
-  const lines = gunzipSync(readFileSync(join(ZOO, 'data', file))).toString('utf8').split('\n');
+  const lines = gunzipSync(readFileSync(join(ZOO, 'data', file)))
+    .toString('utf8')
+    .split('\n');
   const texts: string[] = [];
   for (const line of lines) {
     if (texts.length >= limit) break;
