@@ -9,6 +9,7 @@ import { loadModel, type LoadOptions } from '../runtime/index.ts';
 import { contentHash, defaultCacheDir } from '../runtime/cache.ts';
 import { openCheckpoint } from '../runtime/checkpoint.ts';
 import { openAdapter } from '../runtime/lora.ts';
+import { assertFiniteWeights } from '../runtime/finite-check.ts';
 import { loadTokenizer, type LoadedTokenizer } from '../tokenizer/index.ts';
 import type { ModelRevision } from '../results/types.ts';
 import type { MethodContext, ModelPair } from '../method/types.ts';
@@ -28,13 +29,17 @@ export interface LoadOrganismOptions {
   cacheDir?: string;
 }
 
-/** The runtime's content hash of a checkpoint (+ adapter) without loading it (same recipe as loadModel). */
+/**
+ * The runtime's content hash of a checkpoint (+ adapter) without loading it (same recipe as loadModel). Its weights
+ * are checked as loadModel checks them (finite, memoised by content), so a bad file stops a run before any model loads.
+ */
 export function checkpointHash(modelDir: string, adapterDir?: string, cacheDir?: string): string {
   const files = [
     join(modelDir, 'config.json'),
     ...openCheckpoint(modelDir).files,
     ...(adapterDir ? openAdapter(adapterDir).files : []),
   ];
+  assertFiniteWeights(files, cacheDir ?? defaultCacheDir());
   return contentHash(files, cacheDir ?? defaultCacheDir());
 }
 

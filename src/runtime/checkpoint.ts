@@ -34,11 +34,13 @@ export function weightFiles(dir: string, prefix = 'model'): string[] {
     } catch (e) {
       throw new CheckpointError(`${index}: not valid JSON (${(e as Error).message})`);
     }
-    if (!map || typeof map !== 'object') throw new CheckpointError(`${index}: missing field 'weight_map'`);
-    const shards = [...new Set(Object.values(map))].map((f) => path.join(dir, f));
+    if (!map || typeof map !== 'object' || Array.isArray(map))
+      throw new CheckpointError(`${index}: missing field 'weight_map'`);
+    const shards = [...new Set(Object.values(map))].map((f) => shardPath(index, dir, f));
     for (const s of shards)
       if (!fs.existsSync(s))
         throw new CheckpointError(`${index}: names shard ${path.basename(s)}, which is missing from ${dir}`);
+      else if (!fs.statSync(s).isFile()) throw new CheckpointError(`${index}: names shard ${s}, which is not a file`);
     return shards;
   }
   if (fs.existsSync(single)) return [single];
@@ -51,6 +53,28 @@ export function weightFiles(dir: string, prefix = 'model'): string[] {
       `${dir}: only pickle weights (${pickles.join(', ')}); DiffBench loads safetensors only and never executes pickled checkpoints. Convert it to safetensors first.`,
     );
   throw new CheckpointError(`${dir}: no ${prefix}.safetensors or ${prefix}.safetensors.index.json found`);
+}
+
+/**
+ * A shard named by an index: a file name inside the model folder (or a subfolder), never an absolute path or
+ * one that climbs out with '..', so that an index cannot make the loader read files elsewhere.
+ */
+function shardPath(index: string, dir: string, name: unknown): string {
+  if (typeof name !== 'string' || name === '')
+    throw new CheckpointError(`${index}: weight_map value ${JSON.stringify(name)} is not a shard file name`);
+  const resolved = path.resolve(dir, name);
+  const inside = path.relative(path.resolve(dir), resolved);
+  if (
+    path.isAbsolute(name) ||
+    inside === '' ||
+    inside === '..' ||
+    inside.startsWith(`..${path.sep}`) ||
+    path.isAbsolute(inside)
+  )
+    throw new CheckpointError(
+      `${index}: weight_map names shard '${name}', which is outside the model folder ${dir}; shards must be files in that folder`,
+    );
+  return path.join(dir, name);
 }
 
 export function readJson(file: string): Record<string, unknown> {

@@ -19,6 +19,7 @@ import { checkShapes } from './tensor-shapes.ts';
 import { adapterWarnings } from './adapter-warnings.ts';
 import { halfPlan, planWeights, quantizePlan, type WeightIndex } from './weights.ts';
 import { cachedWeights } from './weight-cache.ts';
+import { assertFiniteWeights } from './finite-check.ts';
 import { fromHalf } from '../onnx/half.ts';
 import type {
   ForwardOptions,
@@ -119,6 +120,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
     for (const w of adapterWarnings(parsed, adapter, modelDir, ckpt.config)) (opts.onWarning ?? warnOnStderr)(w);
   const cacheRoot = opts.cacheDir ?? defaultCacheDir();
   const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
+  assertFiniteWeights(files, cacheRoot);
   const hash = contentHash(files, cacheRoot);
   // the weight file depends on the checkpoint, spec overrides and precision; the graph file also on the variant
   const variant =

@@ -49,18 +49,25 @@ export function readSafetensorsHeader(file: string): Map<string, TensorEntry> {
       );
     const headerBuf = Buffer.alloc(headerLen);
     fs.readSync(fd, headerBuf, 0, headerLen, 8);
-    let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+    const text = headerBuf.toString('utf8');
+    let header: Record<string, unknown>;
     try {
-      header = JSON.parse(headerBuf.toString('utf8'));
+      header = JSON.parse(text);
     } catch {
       throw new SafetensorsError(`${file}: header is not valid JSON`);
     }
     if (!header || typeof header !== 'object' || Array.isArray(header))
       throw new SafetensorsError(`${file}: header is not a JSON object of tensor entries`);
+    if (!text.startsWith('{'))
+      throw new SafetensorsError(`${file}: header does not start with '{' (the reference library refuses it)`);
     const dataStart = 8 + headerLen;
     const entries = new Map<string, TensorEntry>();
+    const spans: { name: string; begin: number; end: number }[] = [];
     for (const [name, info] of Object.entries(header)) {
-      if (name === '__metadata__') continue;
+      if (name === '__metadata__') {
+        checkMetadata(file, info);
+        continue;
+      }
       checkEntry(file, name, info);
       const dtype = info.dtype as SafeDType;
       if (!(dtype in BYTES))
@@ -77,12 +84,55 @@ export function readSafetensorsHeader(file: string): Map<string, TensorEntry> {
         throw new SafetensorsError(
           `${file}: tensor '${name}' data ends at byte ${dataStart + end}, beyond the end of the file (${size} bytes): truncated file`,
         );
+      spans.push({ name, begin, end });
       entries.set(name, { name, dtype, shape: info.shape, offset: dataStart + begin, byteLength: end - begin, file });
     }
+    checkLayout(file, spans, size - dataStart);
     return entries;
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * The tensors' bytes must tile the data section exactly, as the reference library (safetensors'
+ * Metadata::validate) requires: sorted by offset, each starts where the previous one ended (the first at 0),
+ * and the last ends at the end of the file. So no two tensors share bytes (aliasing, overlaps), no bytes are
+ * unaccounted for (holes) and nothing trails the data.
+ */
+function checkLayout(file: string, spans: { name: string; begin: number; end: number }[], dataBytes: number): void {
+  const sorted = [...spans].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let expected = 0;
+  let previous: string | undefined;
+  for (const s of sorted) {
+    if (s.begin < expected)
+      throw new SafetensorsError(
+        `${file}: tensor '${s.name}' (data_offsets [${s.begin}, ${s.end}]) overlaps tensor '${previous}', which ends at ${expected}; tensors must not share bytes`,
+      );
+    if (s.begin > expected)
+      throw new SafetensorsError(
+        `${file}: tensor '${s.name}' starts at data offset ${s.begin}, but ${previous ? `tensor '${previous}' ends` : 'the data section starts'} at ${expected}: a hole of ${s.begin - expected} bytes (data_offsets must be contiguous from 0)`,
+      );
+    expected = s.end;
+    previous = s.name;
+  }
+  if (expected !== dataBytes)
+    throw new SafetensorsError(
+      `${file}: the tensors' data ends at offset ${expected}, but the file has ${dataBytes} data bytes after the header (${dataBytes - expected} bytes unaccounted for)`,
+    );
+}
+
+/** `__metadata__` is a map of strings to strings. */
+function checkMetadata(file: string, info: unknown): void {
+  if (
+    info === null ||
+    typeof info !== 'object' ||
+    Array.isArray(info) ||
+    !Object.values(info).every((v) => typeof v === 'string')
+  )
+    throw new SafetensorsError(
+      `${file}: header field '__metadata__' must be an object of strings, got ${JSON.stringify(info)}`,
+    );
 }
 
 const isIndex = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
