@@ -9,6 +9,7 @@ import { checkEntryFolder } from '../leaderboard/check-entries.ts';
 import { InputError } from '../errors.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
+import { methodFolder } from '../results/store.ts';
 import { REPO_ROOT, resultsDirFor } from '../paths.ts';
 
 const HELP = `Usage:
@@ -56,11 +57,7 @@ async function main(): Promise<number> {
     return 1;
   }
   for (const entry of entries) {
-    const path = join(
-      values.out,
-      entry.suite,
-      `${entry.method.id.replace(/\//g, '__')}@${entry.method.version}-${entry.method.configHash}.json`,
-    );
+    const path = join(values.out, entry.suite, `${methodFolder(entry.method)}.json`);
     writeJsonAtomic(path, entry);
     console.log(
       `valid: ${entry.method.id}@${entry.method.version} on ${entry.organisms.length} organism(s) -> ${path}`,

@@ -7,6 +7,7 @@ import type { OrganismContext } from '../method/graders.ts';
 import type { MethodOutput } from '../method/types.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { shortHash } from '../results/hash.ts';
+import { fileNameField } from '../results/file-name.ts';
 import { methodFolder } from '../results/store.ts';
 import type { HarnessGraders } from './graders.ts';
 import type { LoadedMethod } from './load-method.ts';
@@ -61,7 +62,7 @@ export async function methodOutput(
 ): Promise<ComputedOutput> {
   const { method } = req.method;
   const needs = dataNeeds(method, req.config);
-  const workName = `${loaded.organism.id.replace(/\//g, '__')}--${dataKey(env.suite, loaded, env.seed, needs.chatData)}`;
+  const workName = `${fileNameField(loaded.organism.id)}--${dataKey(env.suite, loaded, env.seed, needs.chatData)}`;
   const file = join(
     env.cacheDir,
     'outputs',
@@ -75,6 +76,7 @@ export async function methodOutput(
       hiddenSize: loaded.finetuned.info.hiddenSize,
       numLayers: loaded.finetuned.info.numLayers,
       budget: protocolOf(env.suite),
+      vocabulary: { size: loaded.finetuned.info.vocabSize, display: (id) => loaded.tokenizer.displayToken(id) },
     });
   if (existsSync(file)) {
     try {

@@ -13,7 +13,7 @@ import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import { environment } from '../results/environment.ts';
 import { shortHash } from '../results/hash.ts';
 import { stepDelta, stepSnapshot, stepTimingsRecord, timedMethod, timeStep } from '../results/step-timings.ts';
-import { agentsFolder, readResult, resultPath, writeResult, type ResultKey } from '../results/store.ts';
+import { agentsFolder, readResult, resultPath, sameKey, writeResult, type ResultKey } from '../results/store.ts';
 import type { AgreementEntry, LlmSection, Metrics, ResultFile } from '../results/types.ts';
 import { runAgentTier } from './agents.ts';
 import { cachedEmbedder } from './cached-embedder.ts';
@@ -91,6 +91,8 @@ interface RunPlan {
   /** The method with its own graders swapped for the LLM ones (absent offline). */
   llmMethod: LoadedMethod | undefined;
   revisions: LoadedOrganism['revisions'];
+  /** What the result file records and its path is made of (a reused file must record the same). */
+  key: ResultKey;
   path: string;
   timings: Record<string, number>;
 }
@@ -179,6 +181,7 @@ async function planRun(organismId: string | Organism, given: HarnessOptions): Pr
     cacheDir: opts.cacheDir ?? defaultCacheDir(),
     main: { method: opts.method, config, configHash },
     llmMethod: llm ? llmVariant(opts.method, llm, mode) : undefined,
+    key,
     path: resultPath(opts.resultsDir, key),
     timings: {},
   };
@@ -190,6 +193,7 @@ function reuseCachedResult(plan: RunPlan): OrganismRun | undefined {
   if (opts.recompute || !existsSync(plan.path)) return undefined;
   const result = readResult(plan.path);
   const gradedAsAsked = plan.mode === 'offline' || result.llm?.mode === plan.mode;
+  if (!sameKey(result, plan.key)) return undefined;
   if (result.suite.settings !== opts.settings || result.method.codeHash !== opts.method.codeHash || !gradedAsAsked)
     return undefined;
   // Thresholds may have changed since: evaluate the current ones on the stored metrics.

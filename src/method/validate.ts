@@ -12,12 +12,22 @@ export interface ReadoutBudget {
   tokensPerReadout: number;
 }
 
+/** The organism's token vocabulary: what a readout's ids may be and how each id is shown. */
+export interface ReadoutVocabulary {
+  /** Ids 0..size-1 exist (the model's vocabulary: rows of its unembedding). */
+  size: number;
+  /** The tokenizer's display string of an id (MethodContext['tokenizer'].displayToken). */
+  display(id: number): string;
+}
+
 export interface ValidationContext {
   methodId: string;
   /** The finetuned model's hidden size H and number of decoder layers L (layers 0..L-1 exist). */
   hiddenSize: number;
   numLayers: number;
   budget: ReadoutBudget;
+  /** Readouts are tokens: each id must be in the vocabulary and its token its display string. */
+  vocabulary: ReadoutVocabulary;
 }
 
 export class MethodOutputError extends Error {
@@ -30,6 +40,34 @@ export class MethodOutputError extends Error {
 }
 
 const isInt = (x: unknown): x is number => Number.isInteger(x);
+
+/**
+ * A readout is a list of token ids; `tokens` are their display strings, so the graders see what the
+ * model's vocabulary can say and the budget counts tokens, not characters or words.
+ */
+function checkTokenIds(
+  at: string,
+  tokens: string[],
+  ids: unknown,
+  vocabulary: ReadoutVocabulary,
+  fail: (field: string, what: string) => never,
+): void {
+  if (!Array.isArray(ids) || ids.length !== tokens.length)
+    fail(`${at}.tokenIds`, `must be an array of token ids, one per token (${tokens.length} tokens)`);
+  (ids as unknown[]).forEach((id, j) => {
+    if (!isInt(id) || id < 0 || id >= vocabulary.size)
+      fail(
+        `${at}.tokenIds[${j}]`,
+        `must be a token id of the model's vocabulary, 0..${vocabulary.size - 1} (got ${JSON.stringify(id)})`,
+      );
+    const shown = vocabulary.display(id);
+    if (tokens[j] !== shown)
+      fail(
+        `${at}.tokens[${j}]`,
+        `must be the display string of token id ${id}, ${JSON.stringify(shown)} (got ${JSON.stringify(tokens[j]).slice(0, 80)}); use ctx.tokenizer.displayToken`,
+      );
+  });
+}
 
 /** Throws a MethodOutputError for the first problem found; returns the output typed. */
 export function validateMethodOutput(output: unknown, ctx: ValidationContext): MethodOutput {
@@ -64,14 +102,17 @@ export function validateMethodOutput(output: unknown, ctx: ValidationContext): M
         `${at}.tokens`,
         `has ${r.tokens.length} tokens; the protocol scores at most ${T} per readout (return your top ${T})`,
       );
-    if (
-      r.tokenIds !== undefined &&
-      (!Array.isArray(r.tokenIds) || r.tokenIds.length !== r.tokens.length || !r.tokenIds.every(isInt))
-    ) {
-      fail(`${at}.tokenIds`, 'must be integers, one per token');
+    checkTokenIds(at, r.tokens, r.tokenIds, ctx.vocabulary, fail);
+    if (r.selectedTokens !== undefined) {
+      const own = new Set(r.tokens);
+      if (!Array.isArray(r.selectedTokens) || !r.selectedTokens.every((t) => typeof t === 'string' && own.has(t)))
+        fail(`${at}.selectedTokens`, "must be a subset of the readout's tokens");
     }
-    if (r.probs !== undefined && (!Array.isArray(r.probs) || !r.probs.every(Number.isFinite)))
-      fail(`${at}.probs`, 'must be finite numbers');
+    if (
+      r.probs !== undefined &&
+      (!Array.isArray(r.probs) || r.probs.length !== r.tokens.length || !r.probs.every(Number.isFinite))
+    )
+      fail(`${at}.probs`, 'must be finite numbers, one per token');
     checkLayer(at, r.layer);
     if (!isInt(r.position) || r.position < 0 || r.position >= K)
       fail(

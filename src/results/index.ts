@@ -7,6 +7,7 @@ export {
   agentsFolder,
   AGENTS_FOLDER_SUFFIX,
   resultPath,
+  sameKey,
   writeResult,
   readResult,
   readResults,

@@ -1,9 +1,12 @@
 // Where result files live and how they are found again. One file per
 // (suite version, method + version + config hash, organism + model revisions, seed):
 //   <dir>/<suite>@<version>/<method>@<methodVersion>-<configHash>/<organism>--<revisionsHash>--seed-<seed>.json
+// Every field is written by fileNameField: names are injective in every field (a value that cannot be
+// written readably is hashed), and a reused file's recorded key is compared too (sameKey).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from './atomic.ts';
+import { fileNameField } from './file-name.ts';
 import { shortHash } from './hash.ts';
 import type { ResultFile } from './types.ts';
 import { assertResult } from './validate.ts';
@@ -17,25 +20,40 @@ export interface ResultKey {
   llm?: { mode: string };
 }
 
-const SAFE = /[^A-Za-z0-9_.-]/g;
-
 export function suiteFolder(suite: { id: string; version: number }): string {
-  return `${suite.id}@${suite.version}`;
+  return `${fileNameField(suite.id)}@${suite.version}`;
 }
 
 export function methodFolder(method: { id: string; version: string; configHash: string }): string {
-  return `${method.id.replace(/\//g, '__')}@${method.version.replace(SAFE, '_')}-${method.configHash}`;
+  return `${fileNameField(method.id)}@${fileNameField(method.version)}-${fileNameField(method.configHash)}`;
 }
 
 export function resultPath(dir: string, key: ResultKey): string {
-  const organism = key.organism.id.replace(/\//g, '__').replace(SAFE, '_');
+  const organism = fileNameField(key.organism.id);
   const revisions = shortHash([key.organism.base.contentHash, key.organism.finetuned.contentHash]);
   const graders = key.llm?.mode === 'llm' ? '--llm-graders' : '';
   return join(
     dir,
     suiteFolder(key.suite),
     methodFolder(key.method),
-    `${organism}--${revisions}--seed-${key.seed.replace(SAFE, '_')}${graders}.json`,
+    `${organism}--${revisions}--seed-${fileNameField(key.seed)}${graders}.json`,
+  );
+}
+
+/** Whether a result file records exactly this key (its path is derived from it; this compares the values). */
+export function sameKey(result: ResultFile, key: ResultKey): boolean {
+  const { suite, method, organism } = result;
+  return (
+    suite.id === key.suite.id &&
+    suite.version === key.suite.version &&
+    method.id === key.method.id &&
+    method.version === key.method.version &&
+    method.configHash === key.method.configHash &&
+    organism.id === key.organism.id &&
+    organism.base.contentHash === key.organism.base.contentHash &&
+    organism.finetuned.contentHash === key.organism.finetuned.contentHash &&
+    result.seed === key.seed &&
+    (key.llm?.mode === 'llm') === (result.llm?.mode === 'llm')
   );
 }
 

@@ -176,6 +176,7 @@ describe('scoring', () => {
         hiddenSize: 4,
         numLayers: 6,
         budget: { readoutsPerSource: 5, tokensPerReadout: 20 },
+        vocabulary: { size: 10, display: (id) => `t${id}` },
       });
     expect(() => v({})).toThrow(/none of readouts, steering/);
     expect(() => v({ readouts: [{ source: 'logitlens', variant: 'd', layer: 2, position: 0, tokens: [1] }] })).toThrow(

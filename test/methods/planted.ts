@@ -176,5 +176,6 @@ export async function runChecked<C>(
     hiddenSize: info.hiddenSize,
     numLayers: info.numLayers,
     budget: DEFAULT_PROTOCOL,
+    vocabulary: { size: info.vocabSize, display: (id) => planted.ctx.tokenizer.displayToken(id) },
   });
 }

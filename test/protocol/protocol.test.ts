@@ -13,12 +13,14 @@ import { validateMethodOutput } from '../../src/method/validate.ts';
 import type { MetricValue } from '../../src/results/types.ts';
 
 const H = 8;
+const TEST_VOCABULARY = ['<s>', 'a', 'b', ' cake'];
 const validate = (o: unknown) =>
   validateMethodOutput(o, {
     methodId: 'my-method',
     hiddenSize: H,
     numLayers: 6,
     budget: { readoutsPerSource: 5, tokensPerReadout: 20 },
+    vocabulary: { size: 100, display: (id) => TEST_VOCABULARY[id] ?? `t${id}` },
   });
 const readout = (over: Record<string, unknown> = {}) => ({
   source: 'logitlens',
@@ -101,6 +103,28 @@ describe('method output validation (src/method/validate.ts)', () => {
       /steering\[0\]\.position: must be an integer >= 0/,
     ],
     ['nothing at all', {}, /none of readouts, steering/],
+    [
+      "a token that is not its id's display string (a bought multi-word readout)",
+      { readouts: [readout({ tokens: [' cake baking oven butter frosting', 'b'], tokenIds: [3, 2] })] },
+      /readouts\[0\]\.tokens\[0\]: must be the display string of token id 3, " cake"/,
+    ],
+    [
+      'a token id outside the vocabulary',
+      { readouts: [readout({ tokens: ['a', 't100'], tokenIds: [1, 100] })] },
+      /readouts\[0\]\.tokenIds\[1\]: must be a token id of the model's vocabulary, 0\.\.99 \(got 100\)/,
+    ],
+    ['a negative token id', { readouts: [readout({ tokens: ['a', 't-1'], tokenIds: [1, -1] })] }, /tokenIds\[1\]/],
+    [
+      'tokens without ids',
+      { readouts: [readout({ tokenIds: undefined })] },
+      /readouts\[0\]\.tokenIds: must be an array of token ids, one per token/,
+    ],
+    [
+      "selected tokens that are not among the readout's tokens",
+      { readouts: [readout({ selectedTokens: ['a', ' cake baking'] })] },
+      /readouts\[0\]\.selectedTokens: must be a subset/,
+    ],
+    ['probabilities that are not one per token', { readouts: [readout({ probs: [0.5] })] }, /readouts\[0\]\.probs/],
   ])('rejects %s, naming the method and the field', (_, output, error) => {
     expect(() => validate(output)).toThrow(/method 'my-method' returned an invalid output/);
     expect(() => validate(output)).toThrow(error);

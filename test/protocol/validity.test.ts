@@ -140,13 +140,13 @@ describe(`the zoo suite's protocol (${suite.id}@${suite.version}, fast settings)
     const overBudget: DiffingMethod = {
       ...doNothing,
       id: 'over-budget',
-      run: async () => ({
+      run: async (ctx) => ({
         readouts: Array.from({ length: protocol.readoutsPerSource + 1 }, (_, i) => ({
           source: 'logitlens',
           variant: 'x',
           layer: 2,
           position: i % protocol.readoutsPerSource,
-          tokens: ['a'],
+          tokens: [ctx.tokenizer.displayToken(1)],
           tokenIds: [1],
         })),
       }),
@@ -165,8 +165,17 @@ describe(`the zoo suite's protocol (${suite.id}@${suite.version}, fast settings)
     const badLayer: DiffingMethod = {
       ...overBudget,
       id: 'bad-layer',
-      run: async () => ({
-        readouts: [{ source: 'logitlens', variant: 'x', layer: 1001, position: 0, tokens: ['a'], tokenIds: [1] }],
+      run: async (ctx) => ({
+        readouts: [
+          {
+            source: 'logitlens',
+            variant: 'x',
+            layer: 1001,
+            position: 0,
+            tokens: [ctx.tokenizer.displayToken(1)],
+            tokenIds: [1],
+          },
+        ],
       }),
     };
     await expect(

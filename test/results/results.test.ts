@@ -9,9 +9,12 @@ import {
   resultErrors,
   resultPath,
   shortHash,
+  sameKey,
   writeJsonAtomic,
   writeResult,
 } from '../../src/results/index.ts';
+import { fileNameField } from '../../src/results/file-name.ts';
+import type { ResultFile } from '../../src/results/types.ts';
 import { sampleResult, ZOO_VERSION } from './sample.ts';
 
 describe('result schema', () => {
@@ -51,6 +54,55 @@ describe('result files', () => {
     ];
     const paths = new Set([p, ...variants.map((v) => resultPath('/r', v))]);
     expect(paths.size).toBe(5);
+  });
+
+  it('have names injective in every field: values that would collide when escaped are hashed', () => {
+    const r = sampleResult();
+    expect(resultPath('/r', r)).toMatch(/zoo__cake_bake--[0-9a-f]{12}--seed-s1\.json$/);
+    const distinct = (values: ResultFile[]) => new Set(values.map((v) => resultPath('/r', v))).size;
+    const seeds = ['s/1', 's_1', 's?1', 's__1', 's 1', 's-1', 's--1', 'x--llm-graders', '.', '..', 'S_1'];
+    expect(distinct(seeds.map((seed) => sampleResult({ seed })))).toBe(seeds.length);
+    // a seed that looks like the LLM-graded suffix is not the LLM-graded file of another seed
+    const llmFile = resultPath('/r', { ...sampleResult({ seed: 'x' }), llm: { mode: 'llm' } as ResultFile['llm'] });
+    expect(resultPath('/r', sampleResult({ seed: 'x--llm-graders' }))).not.toBe(llmFile);
+    const organisms = ['zoo/a_b', 'zoo/a/b', 'zoo__a__b', 'zoo/a__b', 'zoo/a?b'];
+    expect(distinct(organisms.map((id) => sampleResult({ organism: { ...r.organism, id } })))).toBe(organisms.length);
+    const methods = [
+      { id: 'm/x', version: '1' },
+      { id: 'm__x', version: '1' },
+      { id: 'm', version: '1/0' },
+      { id: 'm', version: '1_0' },
+    ];
+    expect(distinct(methods.map((m) => sampleResult({ method: { ...r.method, ...m } })))).toBe(methods.length);
+  });
+
+  it('fileNameField is injective on every short string of an awkward alphabet, and never longer than 64+13', () => {
+    const alphabet = ['a', '_', '/', '-', '.', '~', '?'];
+    const values: string[] = [''];
+    for (let len = 1; len <= 4; len++)
+      for (let i = 0; i < alphabet.length ** len; i++) {
+        let s = '';
+        for (let k = 0, j = i; k < len; k++, j = Math.floor(j / alphabet.length)) s += alphabet[j % alphabet.length];
+        values.push(s);
+      }
+    const names = new Map<string, string>();
+    for (const v of values) {
+      const name = fileNameField(v);
+      expect(names.get(name), `${JSON.stringify(v)} and ${JSON.stringify(names.get(name))} -> ${name}`).toBe(undefined);
+      names.set(name, v);
+      expect(name).not.toMatch(/--|^\.+$|\//);
+    }
+    expect(fileNameField('x'.repeat(500)).length).toBeLessThanOrEqual(64 + 13);
+  });
+
+  it('a reused file must record the key it is looked up by (compared by value, not by name)', () => {
+    const r = sampleResult();
+    const key = { suite: r.suite, method: r.method, organism: r.organism, seed: r.seed };
+    expect(sameKey(r, key)).toBe(true);
+    expect(sameKey(r, { ...key, seed: 's_1' })).toBe(false);
+    expect(sameKey(r, { ...key, organism: { ...r.organism, id: 'zoo/other' } })).toBe(false);
+    expect(sameKey(r, { ...key, method: { ...r.method, version: '9' } })).toBe(false);
+    expect(sameKey(r, { ...key, llm: { mode: 'llm' } })).toBe(false);
   });
 
   it('are written atomically, validated, and read back', () => {
