@@ -54,6 +54,44 @@ function edges(folders: string[]): Edge[] {
 
 const under = (path: string, folder: string) => path === folder || path.startsWith(`${folder}/`);
 
+/**
+ * The layers, lowest first: a module may import its own layer and those below, never one above. A path
+ * belongs to the layer of its longest matching entry (so the results folder's atomic writes and hashes
+ * sit in the foundation while the result files themselves sit above the runtime).
+ */
+const LAYERS: string[][] = [
+  ['src/errors.ts', 'src/paths.ts', 'src/merge-config.ts', 'src/results/atomic.ts', 'src/results/hash.ts'],
+  ['src/onnx', 'src/tokenizer', 'src/hub'],
+  ['src/runtime', 'src/data'],
+  ['src/method', 'src/results'],
+  ['src/metrics', 'src/registry', 'src/llm', 'src/conformance', 'src/perf'],
+  ['src/adl', 'src/agent', 'graders'],
+  ['src/methods', 'src/llm-tier', 'baselines'],
+  ['src/harness'],
+  ['src/leaderboard'],
+  ['src/cli'],
+];
+
+function layerOf(path: string): number | undefined {
+  let best: { layer: number; length: number } | undefined;
+  LAYERS.forEach((entries, layer) => {
+    for (const entry of entries)
+      if (under(path, entry) && (!best || entry.length > best.length)) best = { layer, length: entry.length };
+  });
+  return best?.layer;
+}
+
+/** Imports that run upward: from a module to one in a higher layer. */
+function upwardImports(all: Edge[]): string[] {
+  return all
+    .filter((e) => {
+      const from = layerOf(e.from);
+      const to = layerOf(e.to);
+      return from !== undefined && to !== undefined && to > from;
+    })
+    .map((e) => `${e.from} (layer ${layerOf(e.from)}) -> ${e.to} (layer ${layerOf(e.to)})`);
+}
+
 describe('one-way architecture', () => {
   it('finds the imports it checks (the parser is not blind)', () => {
     expect(
@@ -86,5 +124,32 @@ describe('one-way architecture', () => {
       ...edges(['baselines']).filter((e) => under(e.to, 'graders')),
     ];
     expect(bad.map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+  });
+});
+
+describe('layers', () => {
+  const LAYERED = ['src', 'graders', 'baselines'];
+
+  it('places every module in a layer', () => {
+    const unplaced = LAYERED.flatMap((folder) => tsFiles(join(ROOT, folder)))
+      .map((file) => relative(ROOT, file).split(sep).join('/'))
+      .filter((path) => layerOf(path) === undefined);
+    expect(unplaced).toEqual([]);
+  });
+
+  it('finds an upward import (the rule is not blind)', () => {
+    const planted = [
+      { from: 'src/runtime/model.ts', to: 'src/harness/run.ts' },
+      { from: 'src/results/hash.ts', to: 'src/results/types.ts' },
+      { from: 'src/harness/run.ts', to: 'src/runtime/model.ts' },
+    ];
+    expect(upwardImports(planted)).toEqual([
+      'src/runtime/model.ts (layer 2) -> src/harness/run.ts (layer 7)',
+      'src/results/hash.ts (layer 0) -> src/results/types.ts (layer 3)',
+    ]);
+  });
+
+  it('no module imports a layer above its own', () => {
+    expect(upwardImports(edges(LAYERED))).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { runCli } from './main.ts';
 import { DEFAULT_METHOD, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
 import { runOrganism } from '../harness/run.ts';
-import { agentTierFor, parseGraderMode, type AgentTierConfig, type LlmTier } from '../harness/llm-tier.ts';
+import { agentTierFor, parseGraderMode, type AgentTierConfig, type LlmTier } from '../llm-tier/tier.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { parseDevice } from '../runtime/device.ts';
 import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';

@@ -14,7 +14,7 @@ import { buildLlmGradersFromEnv } from '../../graders/llm/index.ts';
 import { loadModelEmbedder, PAPER_EMBEDDING_MODEL, type LoadedEmbedder } from '../../graders/embedding/load.ts';
 import type { ProgressFn } from '../harness/progress.ts';
 import type { HarnessGraders } from '../harness/graders.ts';
-import { llmTierFromEnv, type LlmTier, type LlmTierOptions } from '../harness/llm-tier.ts';
+import { llmTierFromEnv, type LlmTier, type LlmTierOptions } from '../llm-tier/tier.ts';
 import { assertDiffingMethod, type LoadedMethod } from '../harness/load-method.ts';
 import { hashMethodSources } from '../harness/method-sources.ts';
 import { sha256 } from '../results/hash.ts';

@@ -7,7 +7,7 @@
 //            search's coherence too, no offline calibration); the embedder is the caller's (the CLI's
 //            default under paper: Qwen3-Embedding-0.6B).
 import type { HarnessGraders } from './graders.ts';
-import type { GraderMode, LlmTier } from './llm-tier.ts';
+import type { GraderMode, LlmTier } from '../llm-tier/tier.ts';
 
 /** Modes whose top-level metrics are LLM-graded. */
 export function llmGraded(mode: GraderMode): boolean {

@@ -6,7 +6,7 @@ import { register } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { DiffingMethod } from '../method/types.ts';
 import { mergeConfig } from '../merge-config.ts';
-import { BUILTIN_METHODS, type BuiltinMethod, type MethodGraders } from '../methods/index.ts';
+import { BUILTIN_METHODS, type BuiltinMethod, type SwappedGraders } from '../methods/index.ts';
 import { shortHash } from '../results/hash.ts';
 import { hashMethodSources } from './method-sources.ts';
 
@@ -25,10 +25,10 @@ export interface LoadedMethod {
    * absent for methods that grade nothing themselves. A method file provides it as the named export
    * `withGraders(graders) => DiffingMethod`.
    */
-  withGraders?: (graders: MethodGraders) => DiffingMethod;
+  withGraders?: (graders: SwappedGraders) => DiffingMethod;
 }
 
-export type { MethodGraders };
+export type { SwappedGraders };
 
 const ID = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/;
 

@@ -15,7 +15,7 @@ import { shortHash } from '../results/hash.ts';
 import { stepDelta, stepSnapshot, stepTimingsRecord, timedMethod, timeStep } from '../results/step-timings.ts';
 import { agentsFolder, readResult, resultPath, sameKey, writeResult, type ResultKey } from '../results/store.ts';
 import type { AgreementEntry, LlmSection, Metrics, ResultFile } from '../results/types.ts';
-import { runAgentTier } from './agents.ts';
+import { runAgentTier } from '../llm-tier/agents.ts';
 import { cachedEmbedder } from './cached-embedder.ts';
 import { datasetRevisions } from './datasets.ts';
 import type { HarnessGraders } from './graders.ts';
@@ -27,14 +27,21 @@ import {
   patchscopeAgreement,
   RecordingRelevanceGrader,
   relevanceAgreement,
-} from './llm-scoring.ts';
+} from '../llm-tier/scoring.ts';
 import { gradersFor, llmGraded, methodVariantNote } from './grader-mode.ts';
-import type { GraderMode, LlmTier } from './llm-tier.ts';
+import type { GraderMode, LlmTier } from '../llm-tier/tier.ts';
 import { mergeConfig, type LoadedMethod } from './load-method.ts';
 import { layeredConfig } from './method-config.ts';
 import { methodOutput, type ComputedOutput, type OutputRequest } from './method-output.ts';
 import { dataNeeds } from '../method/needs.ts';
-import { finetuningTexts, groundTruth, loadOrganism, organismRevisions, type LoadedOrganism } from './organism.ts';
+import {
+  finetuningTexts,
+  groundTruth,
+  loadOrganism,
+  organismRevisions,
+  tokenizerView,
+  type LoadedOrganism,
+} from './organism.ts';
 import type { ProgressFn } from './progress.ts';
 import { samplingRecord } from './sampling-record.ts';
 import { scoreOutput, type ScoringContext } from './score.ts';
@@ -325,7 +332,8 @@ async function runLlmTier(
     runAgentTier({
       methodId: opts.method.method.id,
       output: variant.output,
-      loaded: on.loaded,
+      models: on.loaded,
+      tokenizer: tokenizerView(on.loaded.tokenizer),
       truth: on.truth,
       tier: llm,
       seed,

@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import { REPO_ROOT } from '../paths.ts';
 import { getOrganism, loadRegistry } from '../registry/index.ts';
 import { PROTOCOL_SCHEMA, type ScoringProtocol } from './protocol.ts';
-import { GRADER_MODES, type GraderMode } from './llm-tier.ts';
+import { GRADER_MODES, type GraderMode } from '../llm-tier/tier.ts';
 
 export interface SuiteSettings {
   /** Config overrides per method id (e.g. fewer documents under `fast`); a string reuses that method id's entry. */

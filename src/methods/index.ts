@@ -1,10 +1,10 @@
 // The built-in diffing methods: one list, imported statically by src/harness/load-method.ts and listed by
 // `npm run methods`. A method module lives in src/methods/<id>/ (config schema, defaults, per-settings
-// presets, help text, run) unless it predates this folder (ADL in src/adl/, the worked example).
+// presets, help text, run) unless it predates this folder (ADL in src/adl/).
 import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { DiffingMethod } from '../method/types.ts';
 import adl, { createADLMethod } from '../adl/method.ts';
-import meanDiff from '../harness/examples/mean-diff.ts';
+import meanDiff from './mean-diff/index.ts';
 import kl from './kl/index.ts';
 import weightSvd from './weight-svd/index.ts';
 import actDiff from './act-diff/index.ts';
@@ -13,8 +13,8 @@ import diffMining from './diff-mining/index.ts';
 import amplification from './amplification/index.ts';
 import causal from './causal/index.ts';
 
-/** Graders a method may use inside run() (ADL: the Patchscope scale choice). */
-export interface MethodGraders {
+/** The LLM graders a method that grades inside run() takes in place of its own (ADL: the Patchscope scale choice). */
+export interface SwappedGraders {
   patchscope: PatchscopeScaleGrader;
 }
 
@@ -25,7 +25,7 @@ export interface BuiltinMethod {
   /** Data files the method reads besides its code (e.g. prompt files): they key cached outputs too. */
   data?: URL[];
   /** The same method with graders it uses internally swapped (`--graders llm|both`); absent when it grades nothing. */
-  withGraders?: (graders: MethodGraders) => DiffingMethod<any>;
+  withGraders?: (graders: SwappedGraders) => DiffingMethod<any>;
 }
 
 /** The steering prompts (ADL's), read by the methods that steer or sample. */
@@ -38,7 +38,7 @@ export const BUILTIN_METHODS: BuiltinMethod[] = [
     // the steering search keeps the context's (offline, calibrated) coherence grader
     withGraders: (g) => createADLMethod({ scale: g.patchscope }),
   },
-  { method: meanDiff, entry: new URL('../harness/examples/mean-diff.ts', import.meta.url) },
+  { method: meanDiff, entry: new URL('./mean-diff/index.ts', import.meta.url) },
   { method: kl, entry: new URL('./kl/index.ts', import.meta.url) },
   { method: weightSvd, entry: new URL('./weight-svd/index.ts', import.meta.url), data: [PROMPTS] },
   { method: actDiff, entry: new URL('./act-diff/index.ts', import.meta.url) },

@@ -23,7 +23,7 @@ async function bench(args: string[], cache: string): Promise<string> {
     '--suite',
     'mini',
     '--method',
-    './src/harness/examples/mean-diff.ts',
+    './src/methods/mean-diff/index.ts',
     '--settings',
     'fast',
     '--no-baselines',

@@ -20,7 +20,7 @@ const tmp = (p: string) => mkdtempSync(join(tmpdir(), p));
 
 describe('method loading', () => {
   it('loads a method from a file path and hashes its code', async () => {
-    const m = await loadMethod('./src/harness/examples/mean-diff.ts');
+    const m = await loadMethod('./src/methods/mean-diff/index.ts');
     expect(m.method.id).toBe('mean-diff');
     expect(m.source).toMatch(/mean-diff\.ts$/);
     expect(m.codeHash).toMatch(/^[0-9a-f]{12}$/);
@@ -39,7 +39,7 @@ describe('method loading', () => {
   });
 
   it('validates config overrides against the method schema', async () => {
-    const { method } = await loadMethod('./src/harness/examples/mean-diff.ts');
+    const { method } = await loadMethod('./src/methods/mean-diff/index.ts');
     const a = resolveConfig(method, { samples: 10 });
     expect(a.config.samples).toBe(10);
     expect((a.config.steering as { strength: number }).strength).toBe(1);
@@ -197,7 +197,7 @@ describe('runOrganism on the zoo (mean-diff example method, tiny settings)', () 
   const cacheDir = tmp('db-cache-');
   const resultsDir = tmp('db-res-');
   beforeAll(async () => {
-    method = await loadMethod('./src/harness/examples/mean-diff.ts');
+    method = await loadMethod('./src/methods/mean-diff/index.ts');
   });
 
   it('scores the method, the null organism, checks thresholds, writes a valid result, reuses it', async () => {

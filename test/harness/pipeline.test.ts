@@ -67,7 +67,7 @@ describe('results folders', () => {
     const before = gitStatus();
     const bench = await cli(
       'bench',
-      ['--suite', 'mini', '--settings', 'fast', '--method', './src/harness/examples/mean-diff.ts', '--no-baselines'],
+      ['--suite', 'mini', '--settings', 'fast', '--method', './src/methods/mean-diff/index.ts', '--no-baselines'],
       env,
     );
     expect(bench.code, bench.out).toBe(0);

@@ -24,7 +24,7 @@ async function vitest(args: string[], env: Record<string, string>): Promise<stri
     env: {
       ...process.env,
       DIFFBENCH_BENCHMARK_DIR: FIXTURES,
-      DIFFBENCH_METHOD: './src/harness/examples/mean-diff.ts',
+      DIFFBENCH_METHOD: './src/methods/mean-diff/index.ts',
       DIFFBENCH_SETTINGS: 'fast',
       DIFFBENCH_NO_BASELINES: '1',
       DIFFBENCH_QUIET: '1',

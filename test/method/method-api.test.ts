@@ -8,7 +8,7 @@ import { configFileOverrides, layeredConfig } from '../../src/harness/method-con
 import { hashMethodSources, methodSourceFiles } from '../../src/harness/method-sources.ts';
 import { tokenizerView } from '../../src/harness/organism.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
-import meanDiff from '../../src/harness/examples/mean-diff.ts';
+import meanDiff from '../../src/methods/mean-diff/index.ts';
 import { BUILTIN_METHODS } from '../../src/methods/index.ts';
 import { loadTokenizer } from '../../src/tokenizer/index.ts';
 import { tempDir, ZOO_BASE } from '../helpers.ts';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kl from '../../src/methods/kl/index.ts';
 import causal from '../../src/methods/causal/index.ts';
-import meanDiff from '../../src/harness/examples/mean-diff.ts';
+import meanDiff from '../../src/methods/mean-diff/index.ts';
 import { diagnosticTexts } from '../../src/harness/method-context.ts';
 import { mergeConfig, resolveConfig } from '../../src/harness/load-method.ts';
 import { dataNeeds } from '../../src/method/needs.ts';

@@ -11,13 +11,11 @@ import {
   unsteeredExamples,
   type AgentRun,
 } from '../agent/index.ts';
-import type { MethodOutput } from '../method/types.ts';
+import type { MethodContext, MethodOutput, ModelPair } from '../method/types.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import type { AgentRecord, HypothesisGradeRecord } from '../results/types.ts';
 import type { SteerIntervention } from '../runtime/types.ts';
-import type { LlmTier } from './llm-tier.ts';
-import { tokenizerView, type LoadedOrganism } from './organism.ts';
-import type { ProgressFn } from './progress.ts';
+import type { LlmTier } from './tier.ts';
 
 function norm(v: ArrayLike<number>): number {
   let s = 0;
@@ -54,7 +52,8 @@ export interface AgentTierInput {
   methodId: string;
   /** The output the method agent reads (the LLM-graded variant's under --graders llm|both). */
   output: MethodOutput;
-  loaded: LoadedOrganism;
+  models: ModelPair;
+  tokenizer: MethodContext['tokenizer'];
   truth: OrganismContext;
   tier: LlmTier;
   seed: string;
@@ -62,7 +61,7 @@ export interface AgentTierInput {
   dir: string;
   /** Transcript paths in the result are relative to this folder (the result file's). */
   resultFolder: string;
-  progress?: ProgressFn;
+  progress?: MethodContext['progress'];
 }
 
 async function grade(
@@ -76,7 +75,7 @@ async function grade(
 }
 
 export async function runAgentTier(input: AgentTierInput): Promise<AgentRecord[]> {
-  const { tier, loaded, output } = input;
+  const { tier, models: loaded, output } = input;
   const client = tier.agentClient;
   if (!client) return [];
   const cfg = tier.agents;
@@ -85,7 +84,7 @@ export async function runAgentTier(input: AgentTierInput): Promise<AgentRecord[]
     finetuned: loaded.finetuned,
     baseScale: loaded.baseScale,
     finetunedScale: loaded.finetunedScale,
-    tokenizer: tokenizerView(loaded.tokenizer),
+    tokenizer: input.tokenizer,
     maxNewTokens: cfg.askMaxNewTokens,
     steeredMaxNewTokens: cfg.steeredMaxNewTokens,
     seed: `${input.seed}|agents`,

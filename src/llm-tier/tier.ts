@@ -5,7 +5,13 @@ import { agentClientFromEnv } from '../agent/index.ts';
 import type { LlmClient, LlmClientOptions } from '../llm/client.ts';
 import type { LlmGraderSet } from '../method/graders.ts';
 import { hasEndpoint, LlmConfigError, NO_ENDPOINT_MESSAGE } from '../llm/config.ts';
-import type { Suite } from './suite.ts';
+
+/** The parts of a suite its agent budgets depend on. */
+interface SuiteAgentSettings {
+  id: string;
+  organisms: string[];
+  settings: Record<string, unknown>;
+}
 
 export type GraderMode = 'offline' | 'llm' | 'both' | 'paper';
 export const GRADER_MODES: GraderMode[] = ['offline', 'llm', 'both', 'paper'];
@@ -60,7 +66,7 @@ export const ZOO_AGENT_TIER: AgentTierConfig = {
 
 /** The suite's settings' `agents` (partial) over the default: ZOO_AGENT_TIER for all-zoo suites, else SPEC_AGENT_TIER. */
 export function agentTierFor(
-  suite: Suite,
+  suite: SuiteAgentSettings,
   settings: string,
   overrides: Partial<AgentTierConfig> = {},
 ): AgentTierConfig {

@@ -8,7 +8,7 @@ import type {
   RelevanceLabel,
   TokenRelevanceGrader,
 } from '../../src/method/graders.ts';
-import { steeringIntervention } from '../../src/harness/agents.ts';
+import { steeringIntervention } from '../../src/llm-tier/agents.ts';
 import {
   agentMetrics,
   coherenceAgreement,
@@ -16,7 +16,7 @@ import {
   patchscopeAgreement,
   RecordingRelevanceGrader,
   relevanceAgreement,
-} from '../../src/harness/llm-scoring.ts';
+} from '../../src/llm-tier/scoring.ts';
 import type { AgentRecord } from '../../src/results/types.ts';
 
 const ctx: OrganismContext = { organismId: 'x', type: 'SDF', description: 'cakes', frequentTokens: [] };
