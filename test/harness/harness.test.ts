@@ -22,7 +22,7 @@ describe('method loading', () => {
   it('loads a method from a file path and hashes its code', async () => {
     const m = await loadMethod('./src/methods/mean-diff/index.ts');
     expect(m.method.id).toBe('mean-diff');
-    expect(m.source).toMatch(/mean-diff\.ts$/);
+    expect(m.source).toMatch(/mean-diff\/index\.ts$/);
     expect(m.codeHash).toMatch(/^[0-9a-f]{12}$/);
   });
 
