@@ -279,6 +279,8 @@ async function main(): Promise<number> {
   console.log(
     `  lens tokens of the difference at position 0: ${(lens0?.tokens ?? []).map((t) => JSON.stringify(t)).join(' ')}`,
   );
+  // an adapter without effect is "realistic" for the wrong reason: say so next to the verdict
+  for (const w of r.warnings ?? []) console.log(`  warning (recorded in the result file): ${w}`);
   console.log(
     tooReadable
       ? `Verdict: TOO READABLE: the position-0 difference is ${ratio.estimate.toFixed(1)}x the null organism's (CI lower ${ratio.lower.toFixed(2)} > ${maxRatio}); consider mixing pretraining data into the finetune`

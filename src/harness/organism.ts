@@ -19,6 +19,8 @@ export interface LoadedOrganism extends ModelPair {
   organism: Organism;
   tokenizer: LoadedTokenizer;
   revisions: { base: ModelRevision; finetuned: ModelRevision & { kind: 'adapter' | 'model' } };
+  /** What loading warned about (printed on stderr as it happened; result files record it). */
+  warnings: string[];
   dispose(): Promise<void>;
 }
 
@@ -67,7 +69,12 @@ export async function organismRevisions(organism: Organism, cacheDir?: string): 
 export async function loadOrganism(organism: Organism, opts: LoadOrganismOptions = {}): Promise<LoadedOrganism> {
   const resolved = await resolveOrganism(organism);
   const tokenizer = loadTokenizer(resolved.base.path);
-  const common = { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device };
+  const warnings: string[] = [];
+  const onWarning = (message: string) => {
+    warnings.push(message);
+    process.stderr.write(`warning: ${message}\n`);
+  };
+  const common = { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device, onWarning };
   if (resolved.finetuned.kind === 'adapter') {
     // One model, the LoRA branch scaled per call: 0 = base, 1 = finetuned.
     const model = await loadModel(resolved.base.path, { ...common, adapter: resolved.finetuned.path });
@@ -79,6 +86,7 @@ export async function loadOrganism(organism: Organism, opts: LoadOrganismOptions
       baseScale: 0,
       finetunedScale: 1,
       tokenizer,
+      warnings,
       revisions: {
         base: {
           id: organism.base.id,
@@ -102,6 +110,7 @@ export async function loadOrganism(organism: Organism, opts: LoadOrganismOptions
     base,
     finetuned,
     tokenizer,
+    warnings,
     revisions: {
       base: {
         id: organism.base.id,

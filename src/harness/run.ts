@@ -400,8 +400,10 @@ async function runNullOrganism(
   plan: RunPlan,
   nullOrganism: Organism,
   scoring: ScoringContext,
+  warnings: string[],
 ): Promise<ResultFile['baselines'][string]> {
   const on = await timed(plan, 'null', () => timeStep('null-organism', () => loadModels(plan, nullOrganism)));
+  warnings.push(...on.loaded.warnings.map((w) => `null organism ${nullOrganism.id}: ${w}`));
   try {
     const req = llmGraded(plan.mode) ? { ...plan.main, method: plan.llmMethod! } : plan.main;
     const computed = await timed(plan, 'null', () => timeStep('null-organism', () => output(plan, req, on)));
@@ -451,6 +453,8 @@ function gradersUsed(plan: RunPlan, relevance: TokenRelevanceGrader): ResultFile
 
 interface Scored {
   output: MethodOutput;
+  /** Load warnings of the organism and the null organism (recorded in the result file). */
+  warnings: string[];
   metrics: Metrics;
   baselines: ResultFile['baselines'];
   llm?: LlmSection;
@@ -494,6 +498,7 @@ async function writeResultFile(
     baselines: scored.baselines,
     thresholds,
     ...(samplingRecord(scored.output) ? { sampling: samplingRecord(scored.output) } : {}),
+    ...(scored.warnings.length ? { warnings: scored.warnings } : {}),
     ...(scored.llm ? { llm: scored.llm } : {}),
     summary: summarize(scored.output),
   };
@@ -524,12 +529,12 @@ export async function runOrganism(organismId: string | Organism, opts: HarnessOp
     const { computed, metrics } = await runMethod(plan, on, scoring);
     const llm = plan.llm ? await runLlmTier(plan, on, computed, metrics, scoring, llmRelevance!) : undefined;
     const baselines = await runBaselines(plan, on, scoring);
-    scored = { output: computed.output, metrics, baselines, llm, relevance };
+    scored = { output: computed.output, warnings: [...on.loaded.warnings], metrics, baselines, llm, relevance };
   } finally {
     await on.loaded.dispose();
   }
   const nullOrganism = nullOrganismOf(plan);
-  if (nullOrganism) scored.baselines.null = await runNullOrganism(plan, nullOrganism, scoring);
+  if (nullOrganism) scored.baselines.null = await runNullOrganism(plan, nullOrganism, scoring, scored.warnings);
   return writeResultFile(plan, scored, started, steps0);
 }
 

@@ -89,6 +89,8 @@ export interface ResultFile {
    * as the runtime resolved them (caller, else the checkpoint's generation_config.json, else transformers' defaults).
    */
   sampling?: Record<string, { final: SamplingRecord; search?: SamplingRecord }>;
+  /** What loading the organism (and the null organism) warned about, e.g. an adapter without effect; absent when nothing. */
+  warnings?: string[];
   /** The LLM tier (--graders llm|both); absent for offline runs. */
   llm?: LlmSection;
   /** A readable digest of the method's outputs (top tokens, a few samples, findings). */

@@ -1,7 +1,8 @@
 // What is worth a warning (not an error) when a LoRA adapter is loaded on a base: tensors PEFT would not
-// apply, targeted modules without tensors, and a base other than the one the adapter names.
+// apply, targeted modules without tensors, modules that add nothing, and a base other than the one the adapter names.
 import type { ModelSpec } from './config.ts';
 import type { Adapter } from './lora.ts';
+import { zeroEffectWarnings } from './adapter-effect.ts';
 import { baseModelNames, isTargeted, modelName } from './lora-targets.ts';
 import { expectedLinears } from './tensor-shapes.ts';
 
@@ -29,6 +30,7 @@ export function adapterWarnings(
         `${adapter.weightsFile}: ${missing.length} targeted module(s) have no LoRA tensors (left unchanged, as PEFT does after its "missing adapter keys" warning): ${list(missing)}`,
       );
   }
+  warnings.push(...zeroEffectWarnings(adapter));
   const named = adapter.config.base_model_name_or_path;
   if (typeof named === 'string' && named) {
     const names = baseModelNames(modelDir, baseConfig);
