@@ -12,8 +12,10 @@ import { adlBaseline } from './adl-baseline.ts';
 export async function runUnsteered(ctx: MethodContext, config: ADLConfig): Promise<MethodOutput> {
   const store = storeOf(ctx);
   const prompts = steeringPrompts(ctx, config);
-  const finetuned = await unsteeredSamples(ctx, config, store, prompts, 'finetuned');
-  const base = await unsteeredSamples(ctx, config, store, prompts, 'base');
+  // the draws of the first steering position (the only set unless the config draws per position)
+  const position = config.steering.positions[0] ?? 0;
+  const finetuned = await unsteeredSamples(ctx, config, store, prompts, 'finetuned', position);
+  const base = await unsteeredSamples(ctx, config, store, prompts, 'base', position);
   // Strength 0 at the layer ADL steers: no direction, so the protocol's steering gain is 0 by definition.
   const layer = absoluteLayer(config.layers[0], pairOf(ctx).finetuned.info.numLayers);
   return {
@@ -21,7 +23,7 @@ export async function runUnsteered(ctx: MethodContext, config: ADLConfig): Promi
       {
         variant: 'unsteered',
         layer,
-        position: 0,
+        position,
         strength: 0,
         prompts: prompts.final,
         steered: finetuned,

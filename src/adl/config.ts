@@ -1,4 +1,5 @@
 // ADL configuration: the toolkit's defaults (spec §1-4) and its JSON Schema.
+import type { SampleTextMode } from './sample-text.ts';
 
 export interface ThresholdSearchConfig {
   /** Binary-search steps for the first threshold prompt; the others get steps/2 over [0, 2·t1]. */
@@ -30,6 +31,13 @@ export interface FinalGenerationConfig {
   topP?: number;
   /** Use only the first this-many prompts of the prompt file (default: all). */
   prompts?: number;
+  /**
+   * 'shared' (default): one set of unsteered samples per model, the same draws as every position's steered
+   * samples; 'per-position': each steering position draws its own unsteered samples (and its steered ones
+   * from the same streams), as the toolkit generates them per position, so USt's maximum over positions is
+   * a maximum over independent draws.
+   */
+  unsteered?: 'shared' | 'per-position';
 }
 
 export interface ADLConfig {
@@ -52,6 +60,8 @@ export interface ADLConfig {
     positions: number[];
     /** 'auto': chat prompts through the chat template for chat models, completion prompts otherwise. */
     promptStyle: 'auto' | 'chat' | 'completion';
+    /** How sampled ids become text (src/adl/sample-text.ts); default 'plain' (EOS dropped). */
+    text?: SampleTextMode;
     threshold: ThresholdSearchConfig;
     final: FinalGenerationConfig;
   };
@@ -92,6 +102,12 @@ export const DEFAULT_ADL_CONFIG: ADLConfig = {
     final: { samplesPerPrompt: 5, maxNewTokens: 512, temperature: 1.1, maxBatchSize: 32 },
   },
 };
+
+/**
+ * What --graders paper changes (the harness merges it over the settings preset, under the suite's config):
+ * the toolkit's sample text (EOS kept, runs collapsed) and unsteered samples drawn per steering position.
+ */
+export const ADL_PAPER_CONFIG = { steering: { text: 'toolkit', final: { unsteered: 'per-position' } } } as const;
 
 /**
  * Sampling temperatures for the zoo's 6.8M-parameter base language models; merge over a config with
@@ -154,6 +170,7 @@ export const ADL_CONFIG_SCHEMA = {
         enabled: { type: 'boolean' },
         positions: { type: 'array', items: int(0) },
         promptStyle: { enum: ['auto', 'chat', 'completion'] },
+        text: { enum: ['plain', 'toolkit'] },
         threshold: {
           type: 'object',
           additionalProperties: false,
@@ -190,6 +207,7 @@ export const ADL_CONFIG_SCHEMA = {
             prompts: int(1),
             topK: int(0),
             topP: { type: 'number', minimum: 0, maximum: 1 },
+            unsteered: { enum: ['shared', 'per-position'] },
           },
         },
       },

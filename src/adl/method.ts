@@ -1,7 +1,7 @@
 // The Activation Difference Lens as a DiffingMethod: collect means, read them out through the logit
 // lens and Patchscope (difference, base mean and ft mean), steer with the difference.
 import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../method/types.ts';
-import { ADL_CONFIG_SCHEMA, DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from './config.ts';
+import { ADL_CONFIG_SCHEMA, ADL_PAPER_CONFIG, DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from './config.ts';
 import {
   collectStep,
   differenceDirections,
@@ -103,6 +103,7 @@ export function createADLMethod(swap: Partial<Graders> = {}): DiffingMethod<ADLC
       'Activation Difference Lens (default): mean (finetuned - base) residual on unrelated text through the logit lens and a token-identity Patchscope, and steering at a searched strength',
     configSchema: ADL_CONFIG_SCHEMA,
     defaultConfig: DEFAULT_ADL_CONFIG,
+    paperConfig: ADL_PAPER_CONFIG,
     needs: { generation: true, unrelatedText: true },
     run: async (ctx, config) => {
       const out = await runADL(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config), { ...ctx.graders, ...swap });

@@ -6,6 +6,7 @@ import { coherencePercentage } from '../metrics/labels.ts';
 import type { SamplingSettings } from '../runtime/generation-config.ts';
 import type { LanguageModel } from '../runtime/types.ts';
 import type { FinalGenerationConfig, ThresholdSearchConfig } from './config.ts';
+import { sampleText, type SampleTextMode } from './sample-text.ts';
 
 export function steeringVector(diff: Float32Array, targetNorm: number): Float32Array {
   const n = Math.sqrt(diff.reduce((s, x) => s + x * x, 0));
@@ -33,6 +34,8 @@ export interface SteeredModel {
   model: LanguageModel;
   loraScale?: number;
   decode: (ids: number[]) => string;
+  /** How token ids become text (src/adl/sample-text.ts); default 'plain': the EOS is dropped. */
+  text?: SampleTextMode;
 }
 
 /** Rows to steer with one vector (× each row's strength) added after `layer`. */
@@ -71,12 +74,8 @@ export async function sampleSteered(
     steer: perLayer.size ? [...perLayer].map(([layer, vector]) => ({ layer, vector })) : undefined,
     loraScale: m.loraScale,
   });
-  const eos = new Set(m.model.info.eosTokenIds);
-  // Generation stops at EOS; drop it (and any run of it) before decoding.
-  const texts = out.tokens.map((ids) => {
-    const kept = ids.filter((t) => !eos.has(t));
-    return kept.length ? m.decode(kept) : '';
-  });
+  const decoder = { decode: m.decode, eosTokenIds: m.model.info.eosTokenIds };
+  const texts = out.tokens.map((ids) => sampleText(ids, decoder, m.text));
   let at = 0;
   return { texts: requests.map((r) => texts.slice(at, (at += r.rows.length))), sampling: out.sampling };
 }

@@ -29,6 +29,19 @@ export const STEPS_VERSION = '2';
 /** The graders the steps use: the context's (ctx.graders) unless a caller swaps some (e.g. an LLM scale grader). */
 export type Graders = MethodGraders;
 
+/** The sample-text mode of the steering samples (src/adl/sample-text.ts). */
+const textOf = (cfg: ADLConfig) => cfg.steering.text ?? 'plain';
+/** Cache-key part for the text mode: absent for 'plain', so artifacts made before the option stay valid. */
+const textKey = (cfg: ADLConfig) => (textOf(cfg) === 'plain' ? {} : { text: textOf(cfg) });
+
+/**
+ * The seed of the final samples at a steering position: the run's seed when every position shares one set
+ * of unsteered samples, else one stream family per position (steered and unsteered sample j still paired).
+ */
+export function finalDrawSeed(seed: string, cfg: ADLConfig, position: number): string {
+  return cfg.steering.final.unsteered === 'per-position' ? `${seed}/position/${position}` : seed;
+}
+
 export function pairOf(ctx: MethodContext): ModelPair {
   return { base: ctx.base, finetuned: ctx.finetuned, baseScale: ctx.baseScale, finetunedScale: ctx.finetunedScale };
 }
@@ -317,6 +330,7 @@ export async function steeringStep(
     model: pair.finetuned,
     loraScale: pair.finetunedScale,
     decode: (ids) => ctx.tokenizer.decode(ids),
+    text: textOf(cfg),
   });
   const each = <T>(what: string, run: (i: number, steerer: Steerer, name: string, key: object) => Promise<T>) =>
     timeStep(what, () =>
@@ -330,6 +344,7 @@ export async function steeringStep(
               vector: Float32Array.from(d.vector),
               loraScale: pair.finetunedScale,
               decode: (ids) => ctx.tokenizer.decode(ids),
+              text: textOf(cfg),
               batch: participant,
             });
             const key = {
@@ -341,6 +356,7 @@ export async function steeringStep(
               seed: ctx.seed,
               style: prompts.style,
               generation: generationKey(pair.finetuned.info.generationDefaults),
+              ...textKey(cfg),
             };
             return await run(i, steerer, `${d.variant}.L${d.layer}.P${d.position}`, key);
           } finally {
@@ -365,10 +381,18 @@ export async function steeringStep(
       { timed: false },
     ),
   );
-  const unsteered = await unsteeredSamples(ctx, cfg, store, prompts, 'finetuned');
+  // per position when the config says so (the toolkit's per-position draws), else one shared set
+  const unsteeredAt = new Map<number, string[][]>();
+  for (const d of directions)
+    if (!unsteeredAt.has(drawPosition(cfg, d.position)))
+      unsteeredAt.set(
+        drawPosition(cfg, d.position),
+        await unsteeredSamples(ctx, cfg, store, prompts, 'finetuned', d.position),
+      );
+  const unsteeredOf = (d: Direction) => unsteeredAt.get(drawPosition(cfg, d.position))!;
   const steered = await each('steering-samples', (i, steerer, name, key) => {
     const strength = thresholds[i].avgThreshold;
-    if (strength === 0) return Promise.resolve(unsteered);
+    if (strength === 0) return Promise.resolve(unsteeredOf(directions[i]));
     return store.step(
       `steering-samples.${name}`,
       { ...key, prompts: prompts.final, cfg: cfg.steering.final, strength },
@@ -378,7 +402,7 @@ export async function steeringStep(
           prompts.final.map(prompts.encode),
           strength,
           cfg.steering.final,
-          ctx.seed,
+          finalDrawSeed(ctx.seed, cfg, directions[i].position),
           (done, total) => ctx.progress(`steering samples ${name}`, done, total),
         ),
       { timed: false },
@@ -393,17 +417,21 @@ export async function steeringStep(
     records.push({
       direction: { variant: d.variant, layer: d.layer, position: d.position },
       threshold: thresholds[i],
-      generations: { strength: thresholds[i].avgThreshold, steered: steered[i], unsteered, sampling },
+      generations: { strength: thresholds[i].avgThreshold, steered: steered[i], unsteered: unsteeredOf(d), sampling },
       prompts: prompts.final,
     }),
   );
   return records;
 }
 
+/** The position whose draws a steering position uses: its own (per-position), else one shared set (0). */
+const drawPosition = (cfg: ADLConfig, position: number) =>
+  cfg.steering.final.unsteered === 'per-position' ? position : 0;
+
 /**
- * Unsteered samples of one model on the final prompts with the final settings, the same draws as every
- * direction's steered samples (finalSeed). One cached step per model, shared by every direction and by
- * the unsteered baseline.
+ * Unsteered samples of one model on the final prompts with the final settings, the same draws as the
+ * steered samples at `position` (finalSeed of finalDrawSeed). One cached step per model (and position, under
+ * 'per-position'), shared by every direction there and by the unsteered baseline.
  */
 export async function unsteeredSamples(
   ctx: MethodContext,
@@ -411,6 +439,7 @@ export async function unsteeredSamples(
   store: ArtifactStore,
   prompts: SteeringPrompts,
   side: Side,
+  position = 0,
 ): Promise<string[][]> {
   const pair = pairOf(ctx);
   const model = side === 'base' ? pair.base : pair.finetuned;
@@ -424,17 +453,21 @@ export async function unsteeredSamples(
     prompts: prompts.final,
     cfg: cfg.steering.final,
     generation: generationKey(model.info.generationDefaults),
+    ...textKey(cfg),
   };
-  return store.step(`unsteered.${side}`, inputs, () => {
+  const at = drawPosition(cfg, position);
+  const seed = finalDrawSeed(ctx.seed, cfg, at);
+  return store.step(`unsteered.${side}${at ? `.P${at}` : ''}`, seed === ctx.seed ? inputs : { ...inputs, seed }, () => {
     const steerer = new Steerer({
       model,
       layer: 0,
       vector: new Float32Array(model.info.hiddenSize),
       loraScale,
       decode: (ids) => ctx.tokenizer.decode(ids),
+      text: textOf(cfg),
     });
-    return finalSamples(steerer, prompts.final.map(prompts.encode), 0, cfg.steering.final, ctx.seed, (done, total) =>
-      ctx.progress(`unsteered ${side}`, done, total),
+    return finalSamples(steerer, prompts.final.map(prompts.encode), 0, cfg.steering.final, seed, (done, total) =>
+      ctx.progress(`unsteered ${side}${at ? ` position ${at}` : ''}`, done, total),
     );
   });
 }
@@ -468,6 +501,7 @@ export async function coherenceCalibration(
     topK: t.topK ?? null,
     topP: t.topP ?? null,
     generation: generationKey(pair.finetuned.info.generationDefaults),
+    ...textKey(cfg),
   };
   return store.step('coherence-calibration', inputs, async () => {
     const steerer = new Steerer({
@@ -476,6 +510,7 @@ export async function coherenceCalibration(
       vector: new Float32Array(pair.finetuned.info.hiddenSize),
       loraScale: pair.finetunedScale,
       decode: (ids) => ctx.tokenizer.decode(ids),
+      text: textOf(cfg),
     });
     // the strength-0 point of the search's own draws (searchSeed)
     const rows = prompts.threshold.map(prompts.encode).flatMap((prompt, p) =>

@@ -1,5 +1,6 @@
 // A method's config for one run, in layers (later wins): the method's defaultConfig, its own preset for
-// the settings (DiffingMethod.settings.fast / .full), the suite's methodConfig for it, a --config file
+// the settings (DiffingMethod.settings.fast / .full), under --graders paper its paperConfig, the suite's
+// methodConfig for it, a --config file
 // (flat, or with per-settings sections), then --set. The result is validated against the method's
 // configSchema with ajv; an error names the field and where the value came from.
 import { readFileSync } from 'node:fs';
@@ -59,15 +60,17 @@ export function layeredConfig(
   suite: Suite,
   settings: string,
   overrides: Record<string, unknown> = {},
+  paperMode = false,
 ): ResolvedConfig {
   const all = suiteSettings(suite, settings).methodConfig;
   let fromSuite = all[method.id] ?? {};
   // A string entry reuses another method's overrides (ADL's baselines share ADL's config).
   if (typeof fromSuite === 'string') fromSuite = (all[fromSuite] as Record<string, unknown>) ?? {};
-  return resolveConfig(
-    method,
-    mergeConfig(mergeConfig(methodPreset(method, settings), fromSuite as Record<string, unknown>), overrides),
+  const preset = mergeConfig(
+    methodPreset(method, settings),
+    paperMode ? ((method.paperConfig as Record<string, unknown> | undefined) ?? {}) : {},
   );
+  return resolveConfig(method, mergeConfig(mergeConfig(preset, fromSuite as Record<string, unknown>), overrides));
 }
 
 /** Validates the overrides of a bench run up front, so a bad field fails before any model is loaded. */

@@ -127,6 +127,7 @@ function configFor(opts: HarnessOptions, method: DiffingMethod, extra: Record<st
     opts.suite,
     opts.settings,
     shared ? mergeConfig(opts.configOverrides ?? {}, extra) : extra,
+    opts.graderMode === 'paper',
   );
 }
 

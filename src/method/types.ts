@@ -115,6 +115,11 @@ export interface DiffingMethod<Config = Record<string, unknown>> {
    */
   settings?: Record<string, Partial<Config> | Record<string, unknown>>;
   /**
+   * What the method changes to compute as the paper's toolkit does, merged over the settings preset when a
+   * run grades in paper mode (--graders paper); the suite's methodConfig, --config and --set go on top.
+   */
+  paperConfig?: Partial<Config> | Record<string, unknown>;
+  /**
    * What the method needs: models in memory, generation, unrelated text; optionally the organism's
    * finetuning data (diagnostic: a method that reads it is not a blind diffing method and is flagged)
    * and the suite's chat data. Either may depend on the config (a function of it).

@@ -120,6 +120,10 @@ describe('npm run bench -- --graders paper', () => {
     expect(paper.metrics['scalar.steering_strength.L2.pos0'].estimate).toBe(0);
     expect(paper.metrics['steering.difference.steered_ft']).toBeDefined();
     expect(paper.sampling?.difference.search?.temperature).toBe(0.8);
+    // ADL's paper overlay: the toolkit's sample text and unsteered draws per position (recorded in the config)
+    const steering = paper.method.config.steering as { text?: string; final: { unsteered?: string } };
+    expect(steering.text).toBe('toolkit');
+    expect(steering.final.unsteered).toBe('per-position');
 
     // control: under --graders llm the search keeps the offline coherence grader and finds a strength
     const llmOut = await bench('llm', join(tmp, 'llm'));
@@ -129,5 +133,6 @@ describe('npm run bench -- --graders paper', () => {
     expect(llm, llmOut).toBeDefined();
     expect(llm.llm?.mode).toBe('llm');
     expect(llm.metrics['scalar.steering_strength.L2.pos0'].estimate).toBeGreaterThan(0);
+    expect((llm.method.config.steering as { text?: string }).text).toBeUndefined();
   }, 600_000);
 });
