@@ -25,7 +25,7 @@ export function exitCodeOf(err: unknown): number {
   return EXIT.runtime;
 }
 
-function report(command: string, err: unknown, context = ''): never {
+function report(command: string, err: unknown, context = ''): void {
   const debug = process.env.DIFFBENCH_DEBUG && err instanceof Error ? `\n${err.stack}` : '';
   const code = exitCodeOf(err);
   const hint =
@@ -33,11 +33,40 @@ function report(command: string, err: unknown, context = ''): never {
       ? ` (npm run ${command} -- --help)`
       : '';
   process.stderr.write(`${command}: ${context}${describeThrown(err)}${hint}${debug}\n`);
-  process.exit(code);
+  exitWhenFlushed(code);
+}
+
+/** Resolves once everything written to `stream` so far has reached the OS (or the stream failed or closed). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableEnded) return Promise.resolve();
+  // write callbacks run in order, so an empty write's runs after every earlier write's
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+let exiting = false;
+
+/**
+ * Ends the process with `code` once stdout and stderr are flushed. A pipe to a slow reader takes writes
+ * asynchronously, and process.exit() at once would cut what is still queued (at 64 KiB, the pipe's size).
+ * The explicit exit still follows: ONNX Runtime's threads or an HTTP agent may hold the event loop open.
+ * The first call decides the status.
+ */
+function exitWhenFlushed(code: number): void {
+  if (exiting) return;
+  exiting = true;
+  process.exitCode = code;
+  Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+}
+
+/** A reader that closed its end of stdout or stderr (`| head`) ends the command quietly: 3 while it runs, else its status. */
+function onClosedPipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(exiting ? Number(process.exitCode) : EXIT.runtime);
 }
 
 /**
- * Runs a command's main and exits with its status: the number main returns, or the code of what it throws.
+ * Runs a command's main and exits with its status: the number main returns, or the code of what it throws,
+ * once its output is flushed.
  * Errors thrown outside any awaited call (a timer, an un-awaited promise) end the command too, with 3 and
  * the activity they happened in.
  */
@@ -52,10 +81,12 @@ export function runCli(command: string, main: () => number | undefined | Promise
   };
   process.on('uncaughtException', (err) => stray(err));
   process.on('unhandledRejection', (err) => stray(err));
+  process.stdout.on('error', onClosedPipe);
+  process.stderr.on('error', onClosedPipe);
   Promise.resolve()
     .then(main)
     .then(
-      (code) => process.exit(code ?? EXIT.ok),
+      (code) => exitWhenFlushed(code ?? EXIT.ok),
       (err) => report(command, err),
     );
 }

@@ -42,6 +42,7 @@ Options:
 
 function parseArgs(argv: string[]) {
   const args = {
+    help: false,
     json: false,
     threads: Math.min(os.cpus().length, 2),
     reps: 3,
@@ -62,11 +63,8 @@ function parseArgs(argv: string[]) {
       if (!Number.isInteger(n) || n < 1) throw new Error(`${a}: expected a positive integer, got '${v}'`);
       return n;
     };
-    if (a === '--help' || a === '-h') {
-      process.stdout.write(`${HELP}\n`);
-      process.exit(0);
-    }
-    if (a === '--json') args.json = true;
+    if (a === '--help' || a === '-h') args.help = true;
+    else if (a === '--json') args.json = true;
     else if (a === '--threads') args.threads = int(value());
     else if (a === '--reps') args.reps = int(value());
     else if (a === '--only') args.only = value().split(',');
@@ -267,10 +265,14 @@ runCli('perf', async () => {
   let args: ReturnType<typeof parseArgs>;
   try {
     args = parseArgs(process.argv.slice(2));
-    writableDir('out', args.out);
+    if (!args.help) writableDir('out', args.out);
   } catch (err) {
     process.stderr.write(`perf: ${(err as Error).message}\n\n${HELP}\n`);
     return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
   }
   const report = await runBenchmark({
     threads: args.threads,
