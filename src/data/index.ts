@@ -7,6 +7,10 @@ export {
   allTexts,
   shuffled,
   type SampleDocumentsOptions,
+  type DocumentOrder,
   type SampleTextsOptions,
   type Encoder,
 } from './sample.ts';
+export { numpyPermutation } from './numpy-random.ts';
+export { permutedRecords, type PermutedRecord } from './permuted.ts';
+export { isPythonBlank, sliceCodePoints } from './python-text.ts';

@@ -54,3 +54,14 @@ async function* readParquet(file: string, columns?: string[]): AsyncGenerator<Da
     start = end;
   }
 }
+
+/** How many records readRecords yields for a file (parquet: from its metadata, without reading rows). */
+export async function countRecords(file: string): Promise<number> {
+  if (file.endsWith('.parquet')) {
+    const metadata = await parquetMetadataAsync(await asyncBufferFromFile(file));
+    return Number(metadata.num_rows);
+  }
+  let n = 0;
+  for await (const _ of readRecords(file)) n++;
+  return n;
+}

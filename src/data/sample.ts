@@ -4,6 +4,8 @@ import seedrandom from 'seedrandom';
 import { dataFiles, type DataSource } from './source.ts';
 import { readRecords, type DataRecord } from './records.ts';
 import { recordText, type ChatTextMode } from './text.ts';
+import { permutedRecords } from './permuted.ts';
+import { isPythonBlank, sliceCodePoints } from './python-text.ts';
 
 export interface Encoder {
   encode(text: string, opts?: { addSpecialTokens?: boolean }): number[];
@@ -17,14 +19,21 @@ export interface SampleDocumentsOptions extends DataSource {
   /** Keep only documents of at least this many tokens, truncated to exactly this many. */
   minTokens: number;
   tokenizer: Encoder;
-  /** 'file': the first n qualifying documents in file order; 'shuffled' (default): seeded shuffle first. */
-  order?: 'file' | 'shuffled';
+  /**
+   * 'file': the first n qualifying documents in file order; 'shuffled' (default): seeded shuffle first;
+   * 'numpy': the datasets library's `Dataset.shuffle(seed)` order (numpy's default_rng(seed).permutation
+   * over the files' rows), skipping empty and whitespace-only texts as the toolkit does; needs an integer seed.
+   */
+  order?: DocumentOrder;
   seed?: string | number;
   /** Add the tokenizer's special tokens (BOS) as transformers' encode does by default. Default true. */
   addSpecialTokens?: boolean;
-  /** Cut each text to this many characters before encoding, for speed (the toolkit uses 10 x minTokens). */
+  /** Cut each text to this many characters (Unicode code points, as Python counts) before encoding, for speed
+   *  (the toolkit cuts to 10 x minTokens). */
   maxChars?: number;
 }
+
+export type DocumentOrder = 'file' | 'shuffled' | 'numpy';
 
 interface Doc {
   record: DataRecord;
@@ -47,13 +56,24 @@ export function shuffled<T>(items: T[], seed: string | number): T[] {
   return out;
 }
 
+/** The numpy order's seed: an integer, as `Dataset.shuffle(seed=...)` takes. */
+function numpySeed(seed: string | number, source: string): bigint {
+  if (typeof seed === 'number' ? Number.isSafeInteger(seed) && seed >= 0 : /^[0-9]+$/.test(seed)) return BigInt(seed);
+  throw new Error(`${source}: the 'numpy' document order needs a non-negative integer seed, got '${seed}'`);
+}
+
 async function orderedDocs(
   ds: DataSource,
   column: string,
-  order: 'file' | 'shuffled',
+  order: DocumentOrder,
   seed: string | number,
+  expected = 1024,
 ): Promise<AsyncIterable<Doc> | Doc[]> {
   if (order === 'file') return documents(ds, column);
+  if (order === 'numpy') {
+    const { files } = await dataFiles(ds);
+    return permutedRecords(files, [column], numpySeed(seed, ds.source), { firstChunk: expected });
+  }
   const all: Doc[] = [];
   for await (const doc of documents(ds, column)) all.push(doc);
   return shuffled(all, seed);
@@ -66,11 +86,13 @@ async function orderedDocs(
 export async function sampleDocuments(opts: SampleDocumentsOptions): Promise<number[][]> {
   const column = opts.column ?? 'text';
   const out: number[][] = [];
-  const docs = await orderedDocs(opts, column, opts.order ?? 'shuffled', opts.seed ?? 42);
+  const order = opts.order ?? 'shuffled';
+  // a quarter more rows than documents asked for: most pass the length filter, and a shortfall costs another pass
+  const docs = await orderedDocs(opts, column, order, opts.seed ?? 42, Math.ceil(opts.n * 1.25) + 64);
   for await (const { record, file } of docs) {
     const text = recordText(record, column, file, 'joined');
-    if (text === undefined) continue;
-    const ids = opts.tokenizer.encode(opts.maxChars ? text.slice(0, opts.maxChars) : text, {
+    if (text === undefined || (order === 'numpy' && isPythonBlank(text))) continue;
+    const ids = opts.tokenizer.encode(opts.maxChars ? sliceCodePoints(text, opts.maxChars) : text, {
       addSpecialTokens: opts.addSpecialTokens ?? true,
     });
     if (ids.length < opts.minTokens) continue;
@@ -89,14 +111,14 @@ export interface SampleTextsOptions extends DataSource {
   seed?: string | number;
   /** For chat data: 'assistant' (first assistant message, as the steering-similarity metric uses) or 'joined'. */
   chat?: ChatTextMode;
-  order?: 'file' | 'shuffled';
+  order?: DocumentOrder;
 }
 
 /** Texts of a dataset (e.g. the finetuning documents), seeded-shuffled by default. */
 export async function sampleTexts(opts: SampleTextsOptions): Promise<string[]> {
   const column = opts.column ?? 'text';
   const out: string[] = [];
-  const docs = await orderedDocs(opts, column, opts.order ?? 'shuffled', opts.seed ?? 42);
+  const docs = await orderedDocs(opts, column, opts.order ?? 'shuffled', opts.seed ?? 42, opts.n + 64);
   for await (const { record, file } of docs) {
     const text = recordText(record, column, file, opts.chat ?? 'assistant');
     if (text === undefined) continue;

@@ -25,7 +25,7 @@ async function revisionOf(
 }
 
 export async function datasetRevisions(organism: Organism, suite: Suite): Promise<DatasetRevision[]> {
-  const out: DatasetRevision[] = [await revisionOf('unrelated', suite.unrelated.source)];
+  const out: DatasetRevision[] = [await revisionOf('unrelated', suite.unrelated.source, suite.unrelated.split)];
   const ds = organism.dataset;
   if (ds && organism.dataPublic && !ds.id.startsWith('private:'))
     out.push(await revisionOf('finetuning', ds.id, ds.split, ds.revision ?? undefined));

@@ -1,7 +1,7 @@
 // The MethodContext a method runs in: the organism's models, tokenizer and ground truth, the suite's
 // unrelated text, a content-keyed work folder in the cache, and the graders for these models; for a
 // method that declares needs.finetuningData / chatData (diagnostic), the finetuning and chat texts.
-import { sampleDocuments, sampleTexts } from '../data/index.ts';
+import { sampleDocuments, sampleTexts, type SampleDocumentsOptions } from '../data/index.ts';
 import type { DataNeeds } from '../method/needs.ts';
 import type { OrganismContext } from '../method/graders.ts';
 import type { MethodContext } from '../method/types.ts';
@@ -10,7 +10,7 @@ import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import type { HarnessGraders } from './graders.ts';
 import { finetuningTexts, groundTruth, loadOrganism, tokenizerView, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
-import type { Suite } from './suite.ts';
+import type { Suite, UnrelatedText } from './suite.ts';
 
 export interface ContextOptions {
   /** The suite's unrelated text is what ctx.unrelatedDocuments samples (the one rule for every command). */
@@ -63,6 +63,21 @@ function cachedDocuments(key: string, load: () => Promise<number[][]>): Promise<
   return docs.then((d) => d.map((row) => row.slice()));
 }
 
+/** How a suite's unrelated documents are drawn: the 'numpy' order takes the suite's shuffle seed, not the run's. */
+export function documentSampling(
+  unrelated: UnrelatedText,
+  runSeed: string,
+  tokens: number,
+): Pick<SampleDocumentsOptions, 'split' | 'order' | 'seed' | 'maxChars' | 'addSpecialTokens'> {
+  return {
+    split: unrelated.split,
+    order: unrelated.order,
+    seed: unrelated.order === 'numpy' ? unrelated.shuffleSeed : runSeed,
+    maxChars: unrelated.charsPerToken ? unrelated.charsPerToken * tokens : undefined,
+    addSpecialTokens: unrelated.addSpecialTokens,
+  };
+}
+
 export function methodContext(loaded: LoadedOrganism, organism: OrganismContext, opts: ContextOptions): MethodContext {
   const { unrelated, seed } = opts;
   const tok = loaded.tokenizer;
@@ -83,9 +98,7 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
           n,
           minTokens: tokens,
           tokenizer: tok,
-          order: unrelated.order,
-          seed,
-          addSpecialTokens: unrelated.addSpecialTokens,
+          ...documentSampling(unrelated, seed, tokens),
         }),
       ),
     ...diagnosticTexts(loaded.organism, opts),

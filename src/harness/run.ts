@@ -257,6 +257,7 @@ async function scoringContext(
         ? await sampleTexts({
             source: locate(suite.unrelated.source),
             column: suite.unrelated.column,
+            split: suite.unrelated.split,
             n: settings.unrelatedTexts,
             seed: `${seed}|unrelated-texts`,
           })

@@ -7,6 +7,7 @@ import { REPO_ROOT } from '../paths.ts';
 import { getOrganism, loadRegistry } from '../registry/index.ts';
 import { PROTOCOL_SCHEMA, type ScoringProtocol } from './protocol.ts';
 import { GRADER_MODES, type GraderMode } from '../llm-tier/tier.ts';
+import type { DocumentOrder } from '../data/index.ts';
 
 export interface SuiteSettings {
   /** Config overrides per method id (e.g. fewer documents under `fast`); a string reuses that method id's entry. */
@@ -41,7 +42,7 @@ export interface Suite {
   select?: { tags: string[] };
   nullOrganism: string | null;
   /** Unrelated text for methods (ctx.unrelatedDocuments) and for the steered-vs-unrelated metric. */
-  unrelated: { source: string; column: string; order: 'file' | 'shuffled'; addSpecialTokens?: boolean };
+  unrelated: UnrelatedText;
   /**
    * A chat dataset whose assistant replies the St-Chat / USt-Chat series compare with (as many as the settings'
    * finetuneTexts); absent = those series are not measurable (the zoo has none).
@@ -59,6 +60,24 @@ export interface Suite {
   requiresHub?: boolean;
   /** The folder it was loaded from (set by loadSuite). */
   folder?: string;
+}
+
+export interface UnrelatedText {
+  source: string;
+  column: string;
+  /** Read only this split's files (e.g. 'train'), when the file names say which split they hold. */
+  split?: string;
+  /**
+   * 'file', 'shuffled' (seeded by the run's seed) or 'numpy': the datasets library's `Dataset.shuffle(shuffleSeed)`
+   * order, blank texts skipped, as the toolkit samples its documents.
+   */
+  order: DocumentOrder;
+  /** The seed of the 'numpy' order (the toolkit's cfg.seed: 42). */
+  shuffleSeed?: number;
+  /** Cut each text to this many characters per token asked for before encoding (the toolkit: 10). */
+  charsPerToken?: number;
+  /** Encode with the tokenizer's special tokens (BOS); default true. */
+  addSpecialTokens?: boolean;
 }
 
 export interface Threshold {
@@ -102,6 +121,22 @@ const SUITE_SCHEMA = {
       properties: { tags: { type: 'array', items: { type: 'string' }, minItems: 1 } },
     },
     nullOrganism: { type: ['string', 'null'] },
+    unrelated: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['source', 'column', 'order'],
+      properties: {
+        source: { type: 'string' },
+        column: { type: 'string' },
+        split: { type: 'string' },
+        order: { enum: ['file', 'shuffled', 'numpy'] },
+        shuffleSeed: { type: 'integer', minimum: 0 },
+        charsPerToken: { type: 'integer', minimum: 1 },
+        addSpecialTokens: { type: 'boolean' },
+      },
+      // the 'numpy' order needs its seed
+      anyOf: [{ properties: { order: { not: { const: 'numpy' } } } }, { required: ['shuffleSeed'] }],
+    },
     graders: { enum: GRADER_MODES },
     chat: {
       type: 'object',
