@@ -63,7 +63,7 @@ const LAYERS: string[][] = [
   ['src/errors.ts', 'src/paths.ts', 'src/merge-config.ts', 'src/results/atomic.ts', 'src/results/hash.ts'],
   ['src/onnx', 'src/tokenizer', 'src/hub'],
   ['src/runtime', 'src/data'],
-  ['src/method', 'src/results'],
+  ['src/method', 'src/results', 'src/toolkit'],
   ['src/metrics', 'src/registry', 'src/llm', 'src/conformance', 'src/perf'],
   ['src/adl', 'src/agent', 'graders'],
   ['src/methods', 'src/llm-tier', 'baselines'],

@@ -13,4 +13,4 @@ export {
 } from './sample.ts';
 export { numpyPermutation } from './numpy-random.ts';
 export { permutedRecords, type PermutedRecord } from './permuted.ts';
-export { isPythonBlank, sliceCodePoints } from './python-text.ts';
+export { isPythonBlank, pythonSplitLines, pythonStrip, sliceCodePoints } from './python-text.ts';

@@ -25,3 +25,28 @@ export function sliceCodePoints(text: string, k: number): string {
   }
   return text.slice(0, units);
 }
+
+/** `str.strip()`: Python's whitespace removed from both ends. */
+export function pythonStrip(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && PYTHON_SPACE.has(text.charCodeAt(start))) start++;
+  while (end > start && PYTHON_SPACE.has(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+const LINE_BREAKS = new Set([0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029]);
+
+/** `str.splitlines()`: lines split at every line boundary Python knows (\r\n counts once). */
+export function pythonSplitLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (!LINE_BREAKS.has(text.charCodeAt(i))) continue;
+    lines.push(text.slice(start, i));
+    if (text[i] === '\r' && text[i + 1] === '\n') i++;
+    start = i + 1;
+  }
+  if (start < text.length) lines.push(text.slice(start));
+  return lines;
+}

@@ -1,0 +1,5 @@
+export { loadToolkitText, type ToolkitText } from './text.ts';
+export { readToolkitFiles, toolkitSourceFromEnv, type ToolkitFile, type ToolkitSource } from './files.ts';
+export { loadManifest, MANIFEST_PATH, type TextLocation, type ToolkitManifest } from './manifest.ts';
+export { extractPythonLiteral, PythonLiteralError } from './python-literal.ts';
+export { extractYamlBlock, yamlKeys, YamlBlockError } from './yaml-block.ts';

@@ -1,0 +1,93 @@
+// The toolkit's own prompts, graders' instructions, rubrics and agent prompts, read out of its verified files
+// (never copied into this repository): what --graders paper and --prompts toolkit use.
+import { InputError } from '../errors.ts';
+import { pythonSplitLines, pythonStrip } from '../data/index.ts';
+import { readToolkitFiles, type ToolkitSource } from './files.ts';
+import { loadManifest, type TextLocation, type ToolkitManifest } from './manifest.ts';
+import { extractPythonLiteral, PythonLiteralError } from './python-literal.ts';
+import { extractYamlBlock, YamlBlockError, yamlKeys } from './yaml-block.ts';
+
+export interface ToolkitText {
+  repository: string;
+  commit: string;
+  /** path -> sha256 of every file read (what result files record). */
+  files: Record<string, string>;
+  steering: { final: string[]; threshold: string[] };
+  /** The graders' system prompts. */
+  graders: { coherence: string; relevance: string; patchscope: string; hypothesis: string };
+  /** Hypothesis-grading rubric per toolkit organism type (SDF, EM, Taboo, ...). */
+  rubrics: Record<string, string>;
+  agent: { system: string; postToolResult: string; postOverview: string; adl: string; blackbox: string };
+}
+
+type TextValue = string | string[] | Record<string, string>;
+
+function readText(name: string, loc: TextLocation, text: string): TextValue {
+  try {
+    if ('lines' in loc)
+      return pythonSplitLines(text)
+        .map(pythonStrip)
+        .filter((l) => l.length > 0);
+    if ('python' in loc) return extractPythonLiteral(text, loc.python, loc.file);
+    const out: Record<string, string> = {};
+    for (const key of yamlKeys(text, loc.yamlBlocks, loc.file))
+      out[key] = extractYamlBlock(text, [...loc.yamlBlocks, key], loc.file);
+    return out;
+  } catch (err) {
+    if (err instanceof PythonLiteralError || err instanceof YamlBlockError)
+      throw new InputError(`toolkit text '${name}': ${err.message}`);
+    throw err;
+  }
+}
+
+/** Reads every text the manifest names from the toolkit's files (checked against their sha256). */
+export async function loadToolkitText(
+  source: ToolkitSource,
+  manifest: ToolkitManifest = loadManifest(),
+): Promise<ToolkitText> {
+  const files = await readToolkitFiles(manifest, source);
+  const values = new Map<string, TextValue>();
+  for (const [name, loc] of Object.entries(manifest.texts))
+    values.set(name, readText(name, loc, files.get(loc.file)!.text));
+  const value = (name: string): TextValue => {
+    const v = values.get(name);
+    if (v === undefined)
+      throw new InputError(`toolkit manifest: no text '${name}' (texts: ${[...values.keys()].join(', ')})`);
+    return v;
+  };
+  const str = (name: string): string => {
+    const v = value(name);
+    if (typeof v !== 'string' || v.trim() === '')
+      throw new InputError(`toolkit text '${name}' must be a non-empty string`);
+    return v;
+  };
+  const list = (name: string): string[] => {
+    const v = value(name);
+    if (!Array.isArray(v) || v.length === 0)
+      throw new InputError(`toolkit text '${name}' must be a non-empty list of prompts`);
+    return v;
+  };
+  const rubrics = value('rubrics');
+  if (typeof rubrics !== 'object' || Array.isArray(rubrics) || Object.keys(rubrics).length === 0)
+    throw new InputError("toolkit text 'rubrics' must be a mapping of organism types to rubric text");
+  return {
+    repository: manifest.repository,
+    commit: manifest.commit,
+    files: Object.fromEntries([...files.values()].map((f) => [f.path, f.sha256])),
+    steering: { final: list('steering.final'), threshold: list('steering.threshold') },
+    graders: {
+      coherence: str('grader.coherence'),
+      relevance: str('grader.relevance'),
+      patchscope: str('grader.patchscope'),
+      hypothesis: str('grader.hypothesis'),
+    },
+    rubrics,
+    agent: {
+      system: str('agent.system'),
+      postToolResult: str('agent.postToolResult'),
+      postOverview: str('agent.postOverview'),
+      adl: str('agent.adl'),
+      blackbox: str('agent.blackbox'),
+    },
+  };
+}
