@@ -12,6 +12,8 @@ import pca from './pca/index.ts';
 import diffMining from './diff-mining/index.ts';
 import amplification from './amplification/index.ts';
 import causal from './causal/index.ts';
+import crosscoder from './crosscoder/index.ts';
+import saeDiff from './sae-diff/index.ts';
 
 /** The LLM graders a method that grades inside run() takes in place of its own (ADL: the Patchscope scale choice). */
 export interface SwappedGraders {
@@ -46,4 +48,6 @@ export const BUILTIN_METHODS: BuiltinMethod[] = [
   { method: diffMining, entry: new URL('./diff-mining/index.ts', import.meta.url) },
   { method: amplification, entry: new URL('./amplification/index.ts', import.meta.url), data: [PROMPTS] },
   { method: causal, entry: new URL('./causal/index.ts', import.meta.url) },
+  { method: crosscoder, entry: new URL('./crosscoder/index.ts', import.meta.url), data: [PROMPTS] },
+  { method: saeDiff, entry: new URL('./sae-diff/index.ts', import.meta.url), data: [PROMPTS] },
 ];

@@ -163,7 +163,8 @@ export function loadDictionary(dir: string): { weights: DictionaryWeights; meta:
       pickles.length
         ? `${dir}: only pickle checkpoints (${pickles.join(', ')}); DiffBench never loads pickle (it can run code). ` +
             `Save the dictionary with save_pretrained / push_to_hub (model.safetensors + config.json)`
-        : `${dir}: no model.safetensors (expected a dictionary_learning save_pretrained folder: model.safetensors + config.json)`,
+        : `${dir}: no model.safetensors (expected a dictionary_learning save_pretrained folder: model.safetensors + ` +
+            'config.json; DiffBench never loads pickle checkpoints such as model_final.pt)',
     );
   }
   const configFile = path.join(dir, 'config.json');
