@@ -12,6 +12,7 @@ import { runOrganism } from '../harness/run.ts';
 import { loadSuite, suiteOf } from '../harness/suite.ts';
 import type { MethodOutput } from '../method/types.ts';
 import { parseDevice, type Device } from '../runtime/device.ts';
+import { describePlacement, providersUsed } from '../runtime/placement.ts';
 import { resultsDirFor } from '../paths.ts';
 import { getOrganism } from '../registry/index.ts';
 import type { Metrics, ResultFile } from '../results/types.ts';
@@ -41,7 +42,8 @@ options:
   --seed s                 seed (default: the suite's)
   --threads n              ONNX Runtime intra-op threads
   --device d               where models run: cpu (default), webgpu or cuda (README "GPU execution")
-  --json                   one JSON object on stdout (logs stay on stderr)
+  --json                   one JSON object on stdout: path, result, output and ranOn (the device and the nodes
+                           each ONNX Runtime execution provider ran); logs stay on stderr
   -h, --help               this help
 
 Exit status: 0 ok, 2 on usage or input errors (checked before any model is loaded), 3 when the run fails.`;
@@ -176,10 +178,11 @@ async function main(): Promise<number> {
     recompute: true,
     progress: createProgress(`  ${organism.id}`),
   });
-  process.stderr.write(`result written to ${run.path}\n`);
-  if (args.json)
-    process.stdout.write(`${JSON.stringify({ path: run.path, result: run.result, output: run.output })}\n`);
-  else printRun(run.result, run.output!);
+  process.stderr.write(`result written to ${run.path}; ran on ${describePlacement(device)}\n`);
+  if (args.json) {
+    const ranOn = { device, executionProviders: providersUsed() };
+    process.stdout.write(`${JSON.stringify({ path: run.path, result: run.result, output: run.output, ranOn })}\n`);
+  } else printRun(run.result, run.output!);
   return 0;
 }
 

@@ -11,6 +11,7 @@ import { runOrganism } from '../harness/run.ts';
 import { agentTierFor, parseGraderMode, type AgentTierConfig, type LlmTier } from '../llm-tier/tier.ts';
 import { loadSuite } from '../harness/suite.ts';
 import { parseDevice } from '../runtime/device.ts';
+import { addPlacement, describePlacement, providersUsed } from '../runtime/placement.ts';
 import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
 import { summarizeOutcomes } from '../harness/thresholds.ts';
 import type { ThresholdOutcome } from '../results/types.ts';
@@ -24,7 +25,7 @@ import {
   trackGc,
   type StepTimes,
 } from '../results/step-timings.ts';
-import { runInWorkers, serveWorker, type OrganismSummary } from './organism-pool.ts';
+import { runInWorkers, serveWorker, type OrganismSummary, type WorkerTotals } from './organism-pool.ts';
 import { resultsDirFor } from '../paths.ts';
 import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
 import { writeLeaderboard } from './reports.ts';
@@ -220,7 +221,7 @@ async function main(): Promise<number> {
     return (c.user + c.system) / 1e6;
   };
   if (values.worker) {
-    await serveWorker(runOne, () => ({ cpu: cpuSeconds(), gc: gcSeconds() }));
+    await serveWorker(runOne, () => ({ cpu: cpuSeconds(), gc: gcSeconds(), placement: providersUsed() }));
     await (await embedding)?.dispose();
     return 0;
   }
@@ -246,7 +247,7 @@ async function main(): Promise<number> {
     overall('organisms', ++finished, organisms.length);
   };
   overall('organisms', 0, organisms.length);
-  let workers = { cpu: 0, gc: 0 };
+  let workers: WorkerTotals = { cpu: 0, gc: 0, placement: {} };
   if (jobs > 1 && organisms.length > 1) {
     // the null organism first: every other organism's null-organism step reuses its output
     const queue = [...organisms].sort((a, b) => Number(b === suite.nullOrganism) - Number(a === suite.nullOrganism));
@@ -267,7 +268,7 @@ async function main(): Promise<number> {
   const board = writeLeaderboard(suite, resultsDir, values.reports ?? resultsDir, values.settings);
   console.log(board.table);
   console.log(
-    `summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${board.files.join(' and ')}`,
+    `summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${board.files.join(' and ')}; ran on ${describePlacement(device, addPlacement(providersUsed(), workers.placement))}`,
   );
   const summary = summarizeOutcomes(outcomes);
   console.log(`thresholds: ${summary.pass} pass / ${summary.fail} fail / ${summary.notScored} not scored`);

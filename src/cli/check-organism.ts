@@ -22,6 +22,7 @@ import type { DiffingMethod } from '../method/types.ts';
 import type { Metrics, MetricValue, ResultFile } from '../results/types.ts';
 import { offlineGraders } from './compose.ts';
 import { parseDevice, type Device } from '../runtime/device.ts';
+import { describePlacement } from '../runtime/placement.ts';
 
 const HELP = `Usage:
   npm run check-organism -- --organism <registry id> [options]
@@ -237,6 +238,7 @@ async function main(): Promise<number> {
         ? `ladder ${values.ladder}: no step is more readable than its predecessor beyond the CI`
         : `ladder ${values.ladder}: REGRESSION\n${regressions.map((r) => `  ${r}`).join('\n')}`,
     );
+    console.error(`ran on ${describePlacement(device)}`);
     return regressions.length === 0 ? 0 : 1;
   }
 
@@ -286,7 +288,7 @@ async function main(): Promise<number> {
       ? `Verdict: TOO READABLE: the position-0 difference is ${ratio.estimate.toFixed(1)}x the null organism's (CI lower ${ratio.lower.toFixed(2)} > ${maxRatio}); consider mixing pretraining data into the finetune`
       : `Verdict: realistic: the readability ratio's CI lower bound ${ratio.lower.toFixed(2)} is not above ${maxRatio}`,
   );
-  console.error(`result file: ${r.path}`);
+  console.error(`result file: ${r.path}; ran on ${describePlacement(device)}`);
   return tooReadable ? 1 : 0;
 }
 

@@ -4,6 +4,7 @@ import { table } from 'table';
 import { discoverCases } from '../conformance/cases.ts';
 import { checkCaseWith, REL_TOLERANCE, type TensorCheck } from '../conformance/check.ts';
 import { assertDeviceAvailable, parseDevice } from '../runtime/device.ts';
+import { describePlacement } from '../runtime/placement.ts';
 import { runCli } from './main.ts';
 
 const HELP = `Usage: npm run conformance -- [DIR] [--case NAME] [--failures-only] [--device cpu|webgpu|cuda]
@@ -65,7 +66,7 @@ async function main(): Promise<number> {
   const failed = all.filter((r) => !r.pass);
   const worst = Math.max(...all.filter((r) => r.tensor !== 'generate.output').map((r) => r.relError));
   console.log(
-    `${cases.length} cases, ${all.length} checks: ${all.length - failed.length} passed, ${failed.length} failed; worst relative error ${worst.toExponential(2)} (tolerance ${REL_TOLERANCE})`,
+    `${cases.length} cases, ${all.length} checks: ${all.length - failed.length} passed, ${failed.length} failed; worst relative error ${worst.toExponential(2)} (tolerance ${REL_TOLERANCE}); ran on ${describePlacement(device)}`,
   );
   return failed.length ? 1 : 0;
 }

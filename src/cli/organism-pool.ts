@@ -9,6 +9,7 @@ import { fork } from 'node:child_process';
 import type { ThresholdOutcome } from '../results/types.ts';
 import type { StepTime } from '../results/step-timings.ts';
 import { describeThrown, InputError } from '../errors.ts';
+import { addPlacement, type Placement } from '../runtime/placement.ts';
 import { EXIT, exitCodeOf } from './main.ts';
 
 /** What the parent needs from one organism's run (whichever process ran it). */
@@ -27,6 +28,8 @@ export interface OrganismSummary {
 export interface WorkerTotals {
   cpu: number;
   gc: number;
+  /** Where the worker's model sessions ran (src/runtime/placement.ts). */
+  placement: Placement;
 }
 
 type FromWorker =
@@ -48,7 +51,7 @@ export async function runInWorkers(
   onDone: (s: OrganismSummary) => void,
 ): Promise<WorkerTotals> {
   const queue = [...organisms];
-  const totals: WorkerTotals = { cpu: 0, gc: 0 };
+  const totals: WorkerTotals = { cpu: 0, gc: 0, placement: {} };
   const workers = Array.from({ length: Math.min(jobs, organisms.length) }, () =>
     fork(script, [...args, '--worker'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
@@ -65,6 +68,7 @@ export async function runInWorkers(
             if (m.kind === 'totals') {
               totals.cpu += m.cpu;
               totals.gc += m.gc;
+              addPlacement(totals.placement, m.placement);
               return;
             }
             // an input error in a worker (e.g. a method output that breaks the protocol) stays one: exit 2, not 3

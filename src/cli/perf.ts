@@ -13,6 +13,7 @@ import type { GpuPrefill } from '../perf/gpu.ts';
 import { parseDevice } from '../runtime/device.ts';
 import { writableDir } from './args.ts';
 import { runCli } from './main.ts';
+import { describePlacement } from '../runtime/placement.ts';
 
 const HELP = `Usage: npm run perf -- [options]
 
@@ -289,9 +290,12 @@ runCli('perf', async () => {
   const body = `${JSON.stringify(report, null, 2)}\n`;
   writeFileAtomic(path.join(args.out, `perf-${stamp}.json`), body);
   writeFileAtomic(path.join(args.out, 'latest.json'), body);
-  if (args.json) process.stdout.write(body);
-  else {
+  const ranOn = `ran on ${describePlacement(args.load.device ?? 'cpu')}`;
+  if (args.json) {
+    process.stdout.write(body);
+    process.stderr.write(`${ranOn}\n`);
+  } else {
     printTables(report);
-    process.stdout.write(`figures written to ${path.join(args.out, 'latest.json')}\n`);
+    process.stdout.write(`figures written to ${path.join(args.out, 'latest.json')}; ${ranOn}\n`);
   }
 });

@@ -16,6 +16,7 @@ import { generationDefaults, resolveSampling } from './generation-config.ts';
 import { drawFromProbs, nextToken, probabilitySampling } from './sampling.ts';
 import { softmaxRows } from './vocab-ops.ts';
 import { checkShapes } from './tensor-shapes.ts';
+import { PlacedSession } from './placement.ts';
 import { adapterWarnings } from './adapter-warnings.ts';
 import { halfPlan, planWeights, quantizePlan, type WeightIndex } from './weights.ts';
 import { cachedWeights } from './weight-cache.ts';
@@ -156,7 +157,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
       decoderFile,
       buildDecoderGraph(spec, index, 'weights.bin', Boolean(adapter), { ...graphVar, exits }),
     );
-  const session = await ort.InferenceSession.create(decoderFile, sessionOptions(opts, exits));
+  const session = await PlacedSession.create(decoderFile, sessionOptions(opts, exits));
   const info: ModelInfo = {
     modelType: spec.modelType,
     numLayers: spec.numLayers,
@@ -237,12 +238,12 @@ interface Built {
 }
 
 class OnnxLanguageModel implements LanguageModel {
-  private lensSessions = new Map<boolean, ort.InferenceSession>();
+  private lensSessions = new Map<boolean, PlacedSession>();
 
   constructor(
     readonly info: ModelInfo,
     private spec: ModelSpec,
-    private session: ort.InferenceSession,
+    private session: PlacedSession,
     private built: Built,
   ) {}
 
@@ -490,7 +491,7 @@ class OnnxLanguageModel implements LanguageModel {
       const file = path.join(this.built.dir, softcap ? 'lens.onnx' : 'lens-nocap.onnx');
       if (!fs.existsSync(file))
         writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap, this.half));
-      s = await ort.InferenceSession.create(file, sessionOptions(this.built.opts));
+      s = await PlacedSession.create(file, sessionOptions(this.built.opts));
       this.lensSessions.set(softcap, s);
     }
     const H = this.spec.hidden;

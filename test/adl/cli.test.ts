@@ -40,7 +40,7 @@ describe('npm run adl', () => {
       '--json',
     ]);
     expect(r.status, r.stderr).toBe(0);
-    const { path, result, output } = JSON.parse(r.stdout);
+    const { path, result, output, ranOn } = JSON.parse(r.stdout);
     // the same harness run as npm run bench: the zoo suite's fast settings, its result file layout
     expect(result.organism.id).toBe('zoo/cake_bake');
     expect(result.suite).toEqual({ id: 'zoo', version: loadSuite('zoo').version, settings: 'fast' });
@@ -56,6 +56,11 @@ describe('npm run adl', () => {
     expect(result.metrics['scalar.diff_norm.pos0'].estimate).toBe(output.scalars['diff_norm.pos0']);
     expect(result.metrics['relevance.logitlens.difference'].ci).toBe('bootstrap');
     expect(result.baselines).toEqual({});
-    expect(r.stderr).toMatch(/result written to/);
+    // what ran: no model at all when the method output came from the shared test cache
+    expect(r.stderr).toMatch(
+      /result written to .*; ran on cpu(: CPUExecutionProvider ran all \d+ nodes| \(no model ran\))\n/,
+    );
+    expect(ranOn.device).toBe('cpu');
+    for (const provider of Object.keys(ranOn.executionProviders)) expect(provider).toBe('CPUExecutionProvider');
   });
 });

@@ -68,5 +68,7 @@ describe('bench --jobs', () => {
     // both organisms' method steps are in the summed profile (the null organism's output is computed once)
     expect(out).toMatch(/^method\s+2\s/m);
     expect(out).toMatch(/^total\s+[\d.]+\s+[\d.]+$/m);
+    // the models ran in the workers: the parent's summary line counts their nodes
+    expect(out).toMatch(/^summary: .*; ran on cpu: CPUExecutionProvider ran all \d+ nodes$/m);
   }, 600_000); // two bench runs: ~30 s on a quiet 2-core machine, minutes on a loaded one
 });

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { compare } from '../../src/conformance/check.ts';
 import { assertDeviceAvailable } from '../../src/runtime/device.ts';
 import { loadModel } from '../../src/runtime/index.ts';
+import { describePlacement, providersUsed } from '../../src/runtime/placement.ts';
 import { testCacheDir, ZOO_BASE, zooAdapter } from '../helpers.ts';
 
 const unavailable = await assertDeviceAvailable('webgpu').then(
@@ -39,6 +40,8 @@ describe.skipIf(unavailable)(`the zoo on WebGPU${unavailable ? ` (skipped: ${una
     const load = (device: 'cpu' | 'webgpu') =>
       loadModel(ZOO_BASE, { cacheDir, device, adapter: zooAdapter('cake_bake') });
     const [cpu, gpu] = [await load('cpu'), await load('webgpu')];
+    const webgpuNodes = () => providersUsed().WebGpuExecutionProvider ?? 0;
+    const webgpuBefore = webgpuNodes();
     const ids = [
       [5, 17, 99, 3, 250, 41, 7],
       [400, 401, 402, 12],
@@ -52,6 +55,9 @@ describe.skipIf(unavailable)(`the zoo on WebGPU${unavailable ? ` (skipped: ${una
       expect(rel).toBeLessThan(REL_TOLERANCE);
       if (logits === 'last') expect(compare(b.logits!.data, a.logits!.data).rel).toBeLessThan(REL_TOLERANCE);
     }
+    // the WebGPU session's first run put nodes on ORT's WebGPU provider (not a silent CPU fallback)
+    console.log(`zoo cake_bake on ${describePlacement('webgpu')}`);
+    expect(webgpuNodes()).toBeGreaterThan(webgpuBefore);
     const gen = { prompts: ids, maxNewTokens: 8, loraScale: [0, 1] };
     expect((await gpu.generate(gen)).tokens).toEqual((await cpu.generate(gen)).tokens);
     const decoders = fs
