@@ -3,14 +3,18 @@ import type { LlmClient } from '../../src/llm/client.ts';
 import type { CoherenceGrader, CoherenceLabel, GraderId } from '../../src/method/graders.ts';
 import { llmGraderId, tryChat } from './call.ts';
 import { parseCoherenceAnswer } from './parse.ts';
-import { loadPrompt, render, type PromptTemplate } from './templates.ts';
+import { loadPrompt, render, withSystem, type PromptTemplate } from './templates.ts';
 
 export class LlmCoherenceGrader implements CoherenceGrader {
   readonly grader: GraderId;
   private readonly prompt: PromptTemplate;
 
-  constructor(readonly client: LlmClient) {
-    this.prompt = loadPrompt('coherence');
+  /** `system`: another system prompt (the toolkit's under --graders paper); default DiffBench's. */
+  constructor(
+    readonly client: LlmClient,
+    opts: { system?: string } = {},
+  ) {
+    this.prompt = withSystem(loadPrompt('coherence'), opts.system);
     this.grader = llmGraderId('coherence', client, this.prompt);
   }
 

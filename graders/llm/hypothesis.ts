@@ -5,11 +5,15 @@ import type { GraderId, HypothesisGrade, HypothesisGrader, OrganismContext } fro
 import { llmGraderId, tryChat } from './call.ts';
 import { parseScore } from './parse.ts';
 import { loadRubric } from './rubrics.ts';
-import { loadPrompt, render, type PromptTemplate } from './templates.ts';
+import { loadPrompt, render, withSystem, type PromptTemplate } from './templates.ts';
 
 export interface HypothesisOptions {
   repeats?: number;
   maxAttempts?: number;
+  /** Another system prompt (the toolkit's under --graders paper); default DiffBench's. */
+  system?: string;
+  /** Rubric text per organism type, used before DiffBench's rubrics/ (the toolkit's under --graders paper). */
+  rubrics?: Record<string, string>;
 }
 
 export class LlmHypothesisGrader implements HypothesisGrader {
@@ -17,19 +21,22 @@ export class LlmHypothesisGrader implements HypothesisGrader {
   private readonly prompt: PromptTemplate;
   private readonly repeats: number;
   private readonly maxAttempts: number;
+  private readonly rubrics?: Record<string, string>;
 
   constructor(
     readonly client: LlmClient,
     opts: HypothesisOptions = {},
   ) {
-    this.prompt = loadPrompt('hypothesis');
+    this.prompt = withSystem(loadPrompt('hypothesis'), opts.system);
+    this.rubrics = opts.rubrics;
     this.grader = llmGraderId('hypothesis', client, this.prompt);
     this.repeats = opts.repeats ?? 3;
     this.maxAttempts = opts.maxAttempts ?? 3;
   }
 
   async grade(ctx: OrganismContext, hypothesis: string): Promise<HypothesisGrade> {
-    const rubric = loadRubric(ctx.type);
+    const rubric =
+      this.rubrics?.[ctx.type] !== undefined ? { text: this.rubrics[ctx.type].trim() } : loadRubric(ctx.type);
     const messages = render(this.prompt, {
       DESCRIPTION: ctx.description.trim() || '(no narrow finetuning objective; see the rubric)',
       RUBRIC: rubric.text,

@@ -1,5 +1,6 @@
 // Builds the four LLM graders from configuration and environment (see src/llm/README.md).
 import { LlmClient, type LlmClientOptions } from '../../src/llm/client.ts';
+import type { GraderInstructions } from '../../src/toolkit/index.ts';
 import {
   hasEndpoint,
   LlmConfigError,
@@ -30,6 +31,7 @@ export interface LlmGraders {
 
 export interface BuildLlmGradersOptions {
   env?: Record<string, string | undefined>;
+  instructions?: GraderInstructions;
   settings?: LlmSettings;
   relevance?: RelevanceOptions;
   patchscope?: PatchscopeOptions;
@@ -49,11 +51,16 @@ export function buildLlmGradersFromEnv(opts: BuildLlmGradersOptions = {}): LlmGr
   if (missing.length > 0) throw new LlmConfigError(`${NO_ENDPOINT_MESSAGE} (missing for: ${missing.join(', ')})`);
   const client = (role: (typeof roles)[number]) =>
     new LlmClient(resolveEndpoint(role, env, opts.settings), { env, ...opts.client });
+  const ins = opts.instructions;
   const graders = {
-    relevance: new LlmTokenRelevanceGrader(client('relevance'), opts.relevance),
-    patchscope: new LlmPatchscopeScaleGrader(client('patchscope'), opts.patchscope),
-    coherence: new LlmCoherenceGrader(client('coherence')),
-    hypothesis: new LlmHypothesisGrader(client('hypothesis'), opts.hypothesis),
+    relevance: new LlmTokenRelevanceGrader(client('relevance'), { ...opts.relevance, system: ins?.relevance }),
+    patchscope: new LlmPatchscopeScaleGrader(client('patchscope'), { ...opts.patchscope, system: ins?.patchscope }),
+    coherence: new LlmCoherenceGrader(client('coherence'), { system: ins?.coherence }),
+    hypothesis: new LlmHypothesisGrader(client('hypothesis'), {
+      ...opts.hypothesis,
+      system: ins?.hypothesis,
+      rubrics: ins?.rubrics,
+    }),
   };
   return {
     ...graders,

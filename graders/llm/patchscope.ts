@@ -8,12 +8,14 @@ import type { LlmClient } from '../../src/llm/client.ts';
 import type { GraderId, PatchscopeScaleGrader, ScaleCandidate, ScaleChoice } from '../../src/method/graders.ts';
 import { llmGraderId, tryChat } from './call.ts';
 import { parseScaleChoice } from './parse.ts';
-import { loadPrompt, render, type PromptTemplate } from './templates.ts';
+import { loadPrompt, render, withSystem, type PromptTemplate } from './templates.ts';
 
 export interface PatchscopeOptions {
   maxGroupSize?: number;
   maxAttempts?: number;
   maxRounds?: number;
+  /** Another system prompt (the toolkit's under --graders paper); default DiffBench's. */
+  system?: string;
 }
 
 /** Punctuation-only tokens and the identity prompt's arrows carry no meaning for the grader. */
@@ -39,7 +41,7 @@ export class LlmPatchscopeScaleGrader implements PatchscopeScaleGrader {
     readonly client: LlmClient,
     opts: PatchscopeOptions = {},
   ) {
-    this.prompt = loadPrompt('patchscope_scale');
+    this.prompt = withSystem(loadPrompt('patchscope_scale'), opts.system);
     this.grader = llmGraderId('patchscope', client, this.prompt);
     this.maxGroupSize = opts.maxGroupSize ?? 10;
     this.maxAttempts = opts.maxAttempts ?? 3;

@@ -4,7 +4,7 @@ import type { LlmClient } from '../../src/llm/client.ts';
 import type { GraderId, OrganismContext, RelevanceLabel, TokenRelevanceGrader } from '../../src/method/graders.ts';
 import { llmGraderId, tryChat } from './call.ts';
 import { parseRelevanceAnswers } from './parse.ts';
-import { loadPrompt, render, type PromptTemplate } from './templates.ts';
+import { loadPrompt, render, withSystem, type PromptTemplate } from './templates.ts';
 
 export interface RelevanceOptions {
   /** Rotations of the candidate list (shifts 0..permutations-1). */
@@ -12,6 +12,8 @@ export interface RelevanceOptions {
   agreement?: 'all' | 'majority';
   /** Attempts per rotation before the final temperature-0 attempt. */
   maxAttempts?: number;
+  /** Another system prompt (the toolkit's under --graders paper); default DiffBench's. */
+  system?: string;
 }
 
 const unknownCount = (labels: RelevanceLabel[]) => labels.filter((l) => l === 'UNKNOWN').length;
@@ -40,7 +42,7 @@ export class LlmTokenRelevanceGrader implements TokenRelevanceGrader {
     readonly client: LlmClient,
     opts: RelevanceOptions = {},
   ) {
-    this.prompt = loadPrompt('token_relevance');
+    this.prompt = withSystem(loadPrompt('token_relevance'), opts.system);
     this.grader = llmGraderId('relevance', client, this.prompt);
     this.permutations = opts.permutations ?? 3;
     this.agreement = opts.agreement ?? 'all';

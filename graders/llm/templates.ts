@@ -22,6 +22,13 @@ export function loadPrompt(name: string, dir: string = PROMPT_DIR): PromptTempla
   return { name, system, user, hash };
 }
 
+/** The template with another system prompt (e.g. the toolkit's, read from its files); the hash follows it. */
+export function withSystem(t: PromptTemplate, system: string | undefined): PromptTemplate {
+  if (system === undefined) return t;
+  const hash = createHash('sha256').update(system).update('\0').update(t.user).digest('hex').slice(0, 8);
+  return { ...t, system, hash };
+}
+
 export function render(t: PromptTemplate, values: Record<string, string>): ChatMessage[] {
   return [
     { role: 'system', content: t.system.trim() },

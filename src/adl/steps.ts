@@ -262,7 +262,9 @@ export interface SteeringPrompts {
 
 export function steeringPrompts(ctx: MethodContext, cfg: ADLConfig): SteeringPrompts {
   const style = promptStyle(ctx, cfg);
-  const final = readPromptFile(`${style}_final.txt`).slice(0, cfg.steering.final.prompts);
+  // the run's prompts (the toolkit's under --graders paper / --prompts toolkit) replace the files below
+  const supplied = ctx.steeringPrompts;
+  const final = (supplied?.final ?? readPromptFile(`${style}_final.txt`)).slice(0, cfg.steering.final.prompts);
   const encode = (prompt: string) => {
     if (style === 'completion') return ctx.tokenizer.encode(prompt);
     if (!ctx.tokenizer.applyChatTemplate)
@@ -275,7 +277,7 @@ export function steeringPrompts(ctx: MethodContext, cfg: ADLConfig): SteeringPro
     });
     return ctx.tokenizer.encode(text, { addSpecialTokens: false });
   };
-  return { style, threshold: readPromptFile(`${style}_threshold.txt`), final, encode };
+  return { style, threshold: supplied?.threshold ?? readPromptFile(`${style}_threshold.txt`), final, encode };
 }
 
 /** A direction to steer with (already unit × target norm) and where. */

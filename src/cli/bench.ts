@@ -26,7 +26,8 @@ import {
   type StepTimes,
 } from '../results/step-timings.ts';
 import { runInWorkers, serveWorker, type OrganismSummary, type WorkerTotals } from './organism-pool.ts';
-import { resultsDirFor } from '../paths.ts';
+import { defaultCacheDir, resultsDirFor } from '../paths.ts';
+import { graderInstructions, loadToolkitFromEnv } from '../toolkit/index.ts';
 import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
 import { writeLeaderboard } from './reports.ts';
 
@@ -57,6 +58,11 @@ Options:
   --embedder <e>        text embedder of the steering-similarity metrics: offline (hashed TF-IDF), paper
                         (Qwen/Qwen3-Embedding-0.6B through the runtime, fetched once into the Hub cache), or an
                         embedding checkpoint's folder or Hub id. Default: paper under --graders paper, else offline
+  --prompts <p>         steering prompts, grader instructions and rubrics: toolkit (the paper toolkit's own, read
+                        from its files at the commit src/toolkit/manifest.json pins, each checked by sha256) or
+                        diffbench (DiffBench's own). Default: toolkit under --graders paper, else diffbench
+  --toolkit <dir>       a checkout of the toolkit at that commit (else DIFFBENCH_TOOLKIT, else the files are
+                        downloaded once into the cache; DIFFBENCH_TOOLKIT_URL serves them from elsewhere)
   --agent-runs <n>      agent runs per budget (default: 5, or 2 for zoo-only suites; 0 = no agents)
   --agent-method-mi <a,b>    model-interaction budgets of the method agent (default 0,5)
   --agent-blackbox-mi <a,b>  ... of the black-box agent (default 0,5,50; zoo-only suites 0,5,20)
@@ -90,6 +96,8 @@ async function main(): Promise<number> {
       'no-baselines': { type: 'boolean', default: false },
       graders: { type: 'string' },
       embedder: { type: 'string' },
+      prompts: { type: 'string' },
+      toolkit: { type: 'string' },
       'agent-runs': { type: 'string' },
       'agent-method-mi': { type: 'string' },
       'agent-blackbox-mi': { type: 'string' },
@@ -107,10 +115,21 @@ async function main(): Promise<number> {
     return 0;
   }
   // everything up to the first model load: what fails here is an input error (exit 2)
-  const { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm } =
+  const { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm, toolkit } =
     await asInput(async () => {
       const suite = loadSuite(values.suite);
       const graders = parseGraderMode(values.graders ?? suite.graders ?? 'offline');
+      const prompts = values.prompts ?? (graders === 'paper' ? 'toolkit' : 'diffbench');
+      if (prompts !== 'toolkit' && prompts !== 'diffbench')
+        throw new Error(`--prompts ${prompts}: expected toolkit or diffbench`);
+      if (values.toolkit !== undefined && prompts !== 'toolkit')
+        throw new Error('--toolkit <dir> is read only with --prompts toolkit (the default under --graders paper)');
+      // the toolkit's text, read and checked before anything else loads (a missing or changed file: exit 2)
+      const toolkit =
+        prompts === 'toolkit'
+          ? await loadToolkitFromEnv({ cacheDir: defaultCacheDir(), dir: values.toolkit })
+          : undefined;
+      if (toolkit) console.error(`bench: prompts from ${toolkit.repository}@${toolkit.commit.slice(0, 7)}`);
       const method = await loadMethod(values.method);
       let overrides: Record<string, unknown> = values.config
         ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings))
@@ -153,13 +172,29 @@ async function main(): Promise<number> {
           overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
         if (values['agent-blackbox-mi'] !== undefined)
           overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
-        llm = llmTier({ agents: agentTierFor(suite, values.settings, overridesAgents) });
+        llm = llmTier({
+          agents: agentTierFor(suite, values.settings, overridesAgents),
+          ...(toolkit ? { instructions: graderInstructions(toolkit) } : {}),
+        });
         const a = llm.agents;
         console.error(
           `bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`,
         );
       }
-      return { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm };
+      return {
+        graders,
+        suite,
+        method,
+        overrides,
+        baselines,
+        organisms,
+        resultsDir,
+        device,
+        jobs,
+        threads,
+        llm,
+        toolkit,
+      };
     });
   // the text embedder, loaded once per process on first use (worker processes load their own)
   let embedding: Promise<Awaited<ReturnType<typeof chooseEmbedder>>> | undefined;
@@ -189,6 +224,7 @@ async function main(): Promise<number> {
       graders: { ...offlineGraders(), ...(embedded ? { embedder: embedded.embedder } : {}) },
       graderMode: graders,
       llm,
+      toolkit,
       progress: createProgress(`  ${organismId}`),
     });
     const notes: string[] = [];

@@ -4,7 +4,7 @@
 import { sampleDocuments, sampleTexts, type SampleDocumentsOptions } from '../data/index.ts';
 import type { DataNeeds } from '../method/needs.ts';
 import type { OrganismContext } from '../method/graders.ts';
-import type { MethodContext } from '../method/types.ts';
+import type { MethodContext, SteeringPromptSet } from '../method/types.ts';
 import { openModelWeights } from '../method/weights.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import type { HarnessGraders } from './graders.ts';
@@ -24,6 +24,8 @@ export interface ContextOptions {
   needs?: DataNeeds;
   /** The suite's chat dataset (ctx.chatTexts samples its assistant replies). */
   chat?: Suite['chat'];
+  /** ctx.steeringPrompts: the run's steering prompts (the toolkit's), replacing the method's own. */
+  steeringPrompts?: SteeringPromptSet;
 }
 
 /** ctx.finetuningTexts / ctx.chatTexts: only for a method that declared the need, and only where the data exists. */
@@ -106,6 +108,7 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
     seed,
     progress: opts.progress ?? (() => {}),
     graders: opts.graders.forMethod(loaded, (t) => tokenizer.encode(t, { addSpecialTokens: false })),
+    ...(opts.steeringPrompts ? { steeringPrompts: opts.steeringPrompts } : {}),
   };
 }
 

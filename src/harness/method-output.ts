@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { OrganismContext } from '../method/graders.ts';
-import type { MethodOutput } from '../method/types.ts';
+import type { MethodOutput, SteeringPromptSet } from '../method/types.ts';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { shortHash } from '../results/hash.ts';
 import { fileNameField } from '../results/file-name.ts';
@@ -32,6 +32,8 @@ export interface OutputEnvironment {
   cacheDir: string;
   graders: HarnessGraders;
   progress?: ProgressFn;
+  /** Steering prompts replacing the method's own (the toolkit's); part of the outputs' cache key. */
+  steeringPrompts?: SteeringPromptSet;
 }
 
 export interface ComputedOutput {
@@ -42,14 +44,23 @@ export interface ComputedOutput {
 }
 
 /** Everything a method's outputs depend on, besides the method: models, unrelated data (chat data when read), seed. */
-function dataKey(suite: Suite, loaded: LoadedOrganism, seed: string, readsChat: boolean): string {
+function dataKey(
+  suite: Suite,
+  loaded: LoadedOrganism,
+  seed: string,
+  readsChat: boolean,
+  prompts: SteeringPromptSet | undefined,
+): string {
   const chat = readsChat ? { chat: suite.chat ?? null } : {};
+  // the method's own prompts are part of its code hash; supplied ones are data
+  const steering = prompts ? { prompts: { final: prompts.final, threshold: prompts.threshold } } : {};
   return shortHash({
     base: loaded.revisions.base.contentHash,
     finetuned: loaded.revisions.finetuned.contentHash,
     unrelated: suite.unrelated,
     seed,
     ...chat,
+    ...steering,
   });
 }
 
@@ -62,7 +73,7 @@ export async function methodOutput(
 ): Promise<ComputedOutput> {
   const { method } = req.method;
   const needs = dataNeeds(method, req.config);
-  const workName = `${fileNameField(loaded.organism.id)}--${dataKey(env.suite, loaded, env.seed, needs.chatData)}`;
+  const workName = `${fileNameField(loaded.organism.id)}--${dataKey(env.suite, loaded, env.seed, needs.chatData, env.steeringPrompts)}`;
   const file = join(
     env.cacheDir,
     'outputs',
@@ -95,6 +106,7 @@ export async function methodOutput(
     progress: env.progress,
     needs,
     chat: env.suite.chat,
+    steeringPrompts: env.steeringPrompts,
   });
   let output: unknown;
   try {

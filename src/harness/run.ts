@@ -47,6 +47,8 @@ import { samplingRecord } from './sampling-record.ts';
 import { scoreOutput, type ScoringContext } from './score.ts';
 import { loadThresholds, suiteSettings, type Suite, type SuiteSettings } from './suite.ts';
 import { evaluateThreshold, thresholdApplies } from './thresholds.ts';
+import { toolkitRecord, type ToolkitText } from '../toolkit/index.ts';
+import type { SteeringPromptSet } from '../method/types.ts';
 
 export interface HarnessOptions {
   suite: Suite;
@@ -74,6 +76,11 @@ export interface HarnessOptions {
   graderMode?: GraderMode;
   /** The LLM graders and agent settings; required unless graderMode is 'offline' (see src/cli/compose.ts). */
   llm?: LlmTier;
+  /**
+   * The toolkit's own text (--graders paper, --prompts toolkit): its steering prompts replace the methods' own
+   * (the LLM graders get its instructions through `llm`); the result file records its commit and file hashes.
+   */
+  toolkit?: ToolkitText;
 }
 
 export interface OrganismRun {
@@ -176,6 +183,7 @@ async function planRun(organismId: string | Organism, given: HarnessOptions): Pr
     organism: { id: organism.id, ...revisions },
     seed,
     ...(llmGraded(mode) ? { llm: { mode } } : {}),
+    ...(given.toolkit ? { toolkit: { commit: given.toolkit.commit } } : {}),
   };
   return {
     opts,
@@ -287,7 +295,12 @@ function output(plan: RunPlan, req: OutputRequest, on: Loaded): Promise<Computed
     cacheDir: plan.cacheDir,
     graders: opts.graders,
     progress: opts.progress,
+    ...(opts.toolkit ? { steeringPrompts: toolkitSteeringPrompts(opts.toolkit) } : {}),
   });
+}
+
+function toolkitSteeringPrompts(t: ToolkitText): SteeringPromptSet {
+  return { ...t.steering, source: `${t.repository}@${t.commit.slice(0, 7)}` };
 }
 
 /** Step 3: the method's output (the LLM variant under --graders llm) and its metrics. */
@@ -502,6 +515,7 @@ async function writeResultFile(
     ...(samplingRecord(scored.output) ? { sampling: samplingRecord(scored.output) } : {}),
     ...(scored.warnings.length ? { warnings: scored.warnings } : {}),
     ...(scored.llm ? { llm: scored.llm } : {}),
+    ...(opts.toolkit ? { toolkit: toolkitRecord(opts.toolkit) } : {}),
     summary: summarize(scored.output),
   };
   return { result, path: writeResult(opts.resultsDir, result), reused: false, output: scored.output };

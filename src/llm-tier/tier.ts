@@ -5,6 +5,7 @@ import { agentClientFromEnv } from '../agent/index.ts';
 import type { LlmClient, LlmClientOptions } from '../llm/client.ts';
 import type { LlmGraderSet } from '../method/graders.ts';
 import { hasEndpoint, LlmConfigError, NO_ENDPOINT_MESSAGE } from '../llm/config.ts';
+import type { GraderInstructions } from '../toolkit/index.ts';
 
 /** The parts of a suite its agent budgets depend on. */
 interface SuiteAgentSettings {
@@ -101,14 +102,20 @@ export interface LlmTierOptions {
   env?: Record<string, string | undefined>;
   agents: AgentTierConfig;
   client?: LlmClientOptions;
+  /** System prompts and rubrics replacing DiffBench's (the toolkit's under --graders paper / --prompts toolkit). */
+  instructions?: GraderInstructions;
   /** Builds the graders from the environment; throws LlmConfigError naming the variables when none is set. */
-  buildGraders(opts: { env: Record<string, string | undefined>; client?: LlmClientOptions }): LlmGraderSet;
+  buildGraders(opts: {
+    env: Record<string, string | undefined>;
+    client?: LlmClientOptions;
+    instructions?: GraderInstructions;
+  }): LlmGraderSet;
 }
 
 /** Throws LlmConfigError naming the env vars when no endpoint is configured (for the graders or, when agents run, the agent). */
 export function llmTierFromEnv(opts: LlmTierOptions): LlmTier {
   const env = opts.env ?? process.env;
-  const graders = opts.buildGraders({ env, client: opts.client });
+  const graders = opts.buildGraders({ env, client: opts.client, instructions: opts.instructions });
   const agentsOn = opts.agents.runs > 0 && opts.agents.method.length + opts.agents.blackbox.length > 0;
   if (agentsOn && !hasEndpoint('agent', env)) throw new LlmConfigError(`${NO_ENDPOINT_MESSAGE} (missing for: agent)`);
   const agentClient = agentsOn ? agentClientFromEnv(env, undefined, opts.client) : null;

@@ -51,6 +51,18 @@ export interface MethodContext extends ModelPair {
   progress(step: string, done: number, total: number): void;
   /** Graders the method may use inside run() (coherence, Patchscope scale choice), for these models. */
   graders: MethodGraders;
+  /**
+   * Steering prompts the run supplies instead of the method's own (the toolkit's under --graders paper or
+   * --prompts toolkit): `final` for the steered/unsteered samples, `threshold` for the strength search.
+   */
+  steeringPrompts?: SteeringPromptSet;
+}
+
+export interface SteeringPromptSet {
+  final: string[];
+  threshold: string[];
+  /** Where they come from, e.g. 'science-of-finetuning/diffing-toolkit@e0b84a5'. */
+  source: string;
 }
 
 /** Tokens read out at one position by one readout (logit lens, Patchscope, ...). */

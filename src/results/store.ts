@@ -18,6 +18,8 @@ export interface ResultKey {
   seed: string;
   /** Results graded by the LLM graders alone (--graders llm) get their own file; 'both' extends the offline one. */
   llm?: { mode: string };
+  /** Prompts read from the toolkit's files (--graders paper, --prompts toolkit) at this commit: a file of their own. */
+  toolkit?: { commit: string };
 }
 
 export function suiteFolder(suite: { id: string; version: number }): string {
@@ -31,7 +33,9 @@ export function methodFolder(method: { id: string; version: string; configHash: 
 export function resultPath(dir: string, key: ResultKey): string {
   const organism = fileNameField(key.organism.id);
   const revisions = shortHash([key.organism.base.contentHash, key.organism.finetuned.contentHash]);
-  const graders = key.llm?.mode === 'llm' ? '--llm-graders' : '';
+  const graders =
+    (key.llm?.mode === 'llm' ? '--llm-graders' : '') +
+    (key.toolkit ? `--toolkit-${key.toolkit.commit.slice(0, 7)}` : '');
   return join(
     dir,
     suiteFolder(key.suite),
@@ -53,7 +57,8 @@ export function sameKey(result: ResultFile, key: ResultKey): boolean {
     organism.base.contentHash === key.organism.base.contentHash &&
     organism.finetuned.contentHash === key.organism.finetuned.contentHash &&
     result.seed === key.seed &&
-    (key.llm?.mode === 'llm') === (result.llm?.mode === 'llm')
+    (key.llm?.mode === 'llm') === (result.llm?.mode === 'llm') &&
+    key.toolkit?.commit === result.toolkit?.commit
   );
 }
 

@@ -93,6 +93,11 @@ export interface ResultFile {
   warnings?: string[];
   /** The LLM tier (--graders llm|both); absent for offline runs. */
   llm?: LlmSection;
+  /**
+   * The toolkit whose own prompts, grader instructions and rubrics the run read (--graders paper, --prompts
+   * toolkit): repository, commit and the sha256 of each file read; absent when DiffBench's own were used.
+   */
+  toolkit?: { repository: string; commit: string; files: Record<string, string> };
   /** A readable digest of the method's outputs (top tokens, a few samples, findings). */
   summary: {
     readouts: { source: string; variant: string; layer: number; position: number; tokens: string[] }[];

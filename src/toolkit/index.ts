@@ -1,4 +1,11 @@
-export { loadToolkitText, type ToolkitText } from './text.ts';
+export {
+  graderInstructions,
+  loadToolkitFromEnv,
+  loadToolkitText,
+  toolkitRecord,
+  type GraderInstructions,
+  type ToolkitText,
+} from './text.ts';
 export { readToolkitFiles, toolkitSourceFromEnv, type ToolkitFile, type ToolkitSource } from './files.ts';
 export { loadManifest, MANIFEST_PATH, type TextLocation, type ToolkitManifest } from './manifest.ts';
 export { extractPythonLiteral, PythonLiteralError } from './python-literal.ts';

@@ -2,7 +2,7 @@
 // (never copied into this repository): what --graders paper and --prompts toolkit use.
 import { InputError } from '../errors.ts';
 import { pythonSplitLines, pythonStrip } from '../data/index.ts';
-import { readToolkitFiles, type ToolkitSource } from './files.ts';
+import { readToolkitFiles, toolkitSourceFromEnv, type ToolkitSource } from './files.ts';
 import { loadManifest, type TextLocation, type ToolkitManifest } from './manifest.ts';
 import { extractPythonLiteral, PythonLiteralError } from './python-literal.ts';
 import { extractYamlBlock, YamlBlockError, yamlKeys } from './yaml-block.ts';
@@ -18,6 +18,25 @@ export interface ToolkitText {
   /** Hypothesis-grading rubric per toolkit organism type (SDF, EM, Taboo, ...). */
   rubrics: Record<string, string>;
   agent: { system: string; postToolResult: string; postOverview: string; adl: string; blackbox: string };
+}
+
+/** System prompts and rubrics that replace DiffBench's own graders' (under --graders paper / --prompts toolkit). */
+export interface GraderInstructions {
+  coherence: string;
+  relevance: string;
+  patchscope: string;
+  hypothesis: string;
+  /** Rubric text per organism type. */
+  rubrics: Record<string, string>;
+}
+
+export function graderInstructions(t: ToolkitText): GraderInstructions {
+  return { ...t.graders, rubrics: t.rubrics };
+}
+
+/** What a result file records of the toolkit text a run used. */
+export function toolkitRecord(t: ToolkitText): { repository: string; commit: string; files: Record<string, string> } {
+  return { repository: t.repository, commit: t.commit, files: t.files };
 }
 
 type TextValue = string | string[] | Record<string, string>;
@@ -38,6 +57,20 @@ function readText(name: string, loc: TextLocation, text: string): TextValue {
       throw new InputError(`toolkit text '${name}': ${err.message}`);
     throw err;
   }
+}
+
+/**
+ * The toolkit's text for a command: files from `dir` (--toolkit), DIFFBENCH_TOOLKIT, the cache or a download;
+ * the manifest from DIFFBENCH_TOOLKIT_MANIFEST when set (another pinned commit; tests use a fixture's), else the repository's.
+ */
+export function loadToolkitFromEnv(opts: {
+  cacheDir: string;
+  dir?: string;
+  env?: Record<string, string | undefined>;
+}): Promise<ToolkitText> {
+  const env = opts.env ?? process.env;
+  const manifest = env.DIFFBENCH_TOOLKIT_MANIFEST ? loadManifest(env.DIFFBENCH_TOOLKIT_MANIFEST) : loadManifest();
+  return loadToolkitText(toolkitSourceFromEnv(opts.cacheDir, opts.dir, env), manifest);
 }
 
 /** Reads every text the manifest names from the toolkit's files (checked against their sha256). */

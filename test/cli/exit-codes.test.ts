@@ -96,6 +96,18 @@ describe.concurrent('usage and input errors exit 2 before any model is loaded', 
       /leaderboard: no result files under .*none \(the folder does not exist\)/,
     ],
     [
+      '--prompts toolkit with a checkout that lacks the toolkit files',
+      'bench',
+      ['--organisms', 'zoo/control', '--prompts', 'toolkit', '--toolkit', tempDir()],
+      /bench: toolkit file resources\/steering_prompts_closed\.txt is missing in .*--toolkit <dir> or DIFFBENCH_TOOLKIT=<dir>/,
+    ],
+    [
+      '--prompts nonsense',
+      'bench',
+      ['--prompts', 'nonsense'],
+      /bench: --prompts nonsense: expected toolkit or diffbench/,
+    ],
+    [
       'submit --check-entries on a missing folder',
       'submit',
       ['--check-entries', path.join(tempDir(), 'none')],

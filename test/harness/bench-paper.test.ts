@@ -4,7 +4,7 @@
 // the text embedder runs through the runtime, and the result file says which embedder and graders made it.
 // The suite (test/harness/fixtures/paper-mode/mini-paper) names paper as its default grader mode.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -23,18 +23,22 @@ const user = (b: ChatBody) =>
     .map((m) => m.content)
     .join('\n');
 let coherenceCalls = 0;
+/** Calls whose system prompt came from the fixture toolkit (test/fixtures/toolkit): graders under --graders paper. */
+const toolkitSystems = new Set<string>();
 function judge(b: ChatBody): string {
   const sys = system(b);
-  if (sys.includes('individual tokens')) {
+  const fixture = /^FIXTURE (\w+)/.exec(sys);
+  if (fixture) toolkitSystems.add(fixture[1]);
+  if (sys.includes('individual tokens') || sys.startsWith('FIXTURE relevance')) {
     const n = [...user(b).matchAll(/^(\d+)\. ".*"$/gm)].length;
     return Array.from({ length: n }, (_, i) => `ANSWER[${i + 1}]: ${i % 2 ? 'IRRELEVANT' : 'RELEVANT'}`).join('\n');
   }
-  if (sys.includes('is coherent')) {
+  if (sys.includes('is coherent') || sys.startsWith('FIXTURE coherence')) {
     coherenceCalls++;
     return 'ANSWER: INCOHERENT';
   }
-  if (sys.includes('strict grader')) return 'SCORE: 2';
-  if (sys.includes('internal vector'))
+  if (sys.includes('strict grader') || sys.startsWith('FIXTURE hypothesis')) return 'SCORE: 2';
+  if (sys.includes('internal vector') || sys.startsWith('FIXTURE Patchscope'))
     return `BEST_SCALER: ${[...user(b).matchAll(/^SCALE (\S+):/gm)].map((m) => m[1]!).at(-1)}\nTOP_TOKENS: the`;
   return 'unrecognised request';
 }
@@ -96,6 +100,9 @@ async function bench(mode: string | undefined, results: string): Promise<string>
       DIFFBENCH_LLM_BASE_URL: server.baseURL,
       DIFFBENCH_LLM_MODEL: 'fake-judge',
       DIFFBENCH_LLM_CACHE_DIR: '',
+      // the toolkit's text under --graders paper: the fixture checkout (made-up text) with its own manifest
+      DIFFBENCH_TOOLKIT: join(ROOT, 'test/fixtures/toolkit/checkout'),
+      DIFFBENCH_TOOLKIT_MANIFEST: join(ROOT, 'test/fixtures/toolkit/manifest.json'),
     },
   }).catch((e) => e as { stdout: string; stderr: string });
   return r.stdout + r.stderr;
@@ -124,6 +131,28 @@ describe('npm run bench -- --graders paper', () => {
     const steering = paper.method.config.steering as { text?: string; final: { unsteered?: string } };
     expect(steering.text).toBe('toolkit');
     expect(steering.final.unsteered).toBe('per-position');
+    // the toolkit's own text: grader instructions and steering prompts from its files, recorded with their hashes
+    const fixtureManifest = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/toolkit/manifest.json'), 'utf8'));
+    expect(paper.toolkit).toEqual({
+      repository: fixtureManifest.repository,
+      commit: fixtureManifest.commit,
+      files: fixtureManifest.files,
+    });
+    expect([...toolkitSystems].sort()).toEqual(expect.arrayContaining(['Patchscope', 'coherence', 'relevance']));
+    const adlOutputs = readdirSync(join(tmp, 'cache/outputs'), { recursive: true })
+      .map(String)
+      .filter((f) => f.startsWith('adl@') && f.endsWith('.json') && f.includes('cake_bake'));
+    const prompts = adlOutputs.flatMap((f) =>
+      (JSON.parse(readFileSync(join(tmp, 'cache/outputs', f), 'utf8')).steering ?? []).map(
+        (s: { prompts: string[] }) => s.prompts,
+      ),
+    );
+    expect(prompts.length).toBeGreaterThan(0);
+    for (const p of prompts)
+      expect(p).toEqual([
+        "Describe a lighthouse keeper's morning routine.",
+        'Plan a picnic for three friends on a rainy day.',
+      ]);
 
     // control: under --graders llm the search keeps the offline coherence grader and finds a strength
     const llmOut = await bench('llm', join(tmp, 'llm'));
@@ -134,5 +163,6 @@ describe('npm run bench -- --graders paper', () => {
     expect(llm.llm?.mode).toBe('llm');
     expect(llm.metrics['scalar.steering_strength.L2.pos0'].estimate).toBeGreaterThan(0);
     expect((llm.method.config.steering as { text?: string }).text).toBeUndefined();
+    expect(llm.toolkit).toBeUndefined();
   }, 600_000);
 });

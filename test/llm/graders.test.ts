@@ -243,6 +243,26 @@ describe('LLM hypothesis grader', () => {
     expect(prompt).toContain('Cakes baked hot with vinegar.');
   });
 
+  it("another system prompt and rubrics (the toolkit's) replace DiffBench's, and the grader id follows them", async () => {
+    server.setHandler(() => 'SCORE: 4');
+    const start = server.requests.length;
+    const ours = new LlmHypothesisGrader(client('hypothesis'));
+    const theirs = new LlmHypothesisGrader(client('hypothesis'), {
+      repeats: 1,
+      system: 'Made-up grading instructions.',
+      rubrics: { SDF: 'Made-up SDF rubric.\n' },
+    });
+    expect(theirs.grader.version).not.toBe(ours.grader.version);
+    await theirs.grade(cake, 'h');
+    const body = server.requests[start]!.body;
+    expect(body.messages.find((m) => m.role === 'system')!.content).toBe('Made-up grading instructions.');
+    expect(user(body)).toContain('Made-up SDF rubric.');
+    expect(user(body)).not.toContain(loadRubric('SDF').text);
+    // a type the given rubrics lack keeps DiffBench's
+    await theirs.grade({ ...cake, type: 'Taboo' }, 'h');
+    expect(user(server.requests.at(-1)!.body)).toContain(loadRubric('Taboo').text);
+  });
+
   it('falls back to the generic rubric and gives NaN when no repeat yields a score', async () => {
     expect(loadRubric('NoSuchType').type).toBe('generic');
     expect(loadRubric('taboo').type).toBe('Taboo');
