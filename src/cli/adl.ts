@@ -3,7 +3,7 @@
 // baselines, the offline graders); prints what it reads out and the metrics, writes the result file.
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors.ts';
-import { asInput, positiveInt, writableDir } from './args.ts';
+import { asInput, threadCount, writableDir } from './args.ts';
 import { runCli } from './main.ts';
 import { DEFAULT_ADL_CONFIG } from '../adl/config.ts';
 import { loadMethod } from '../harness/load-method.ts';
@@ -136,7 +136,7 @@ async function main(): Promise<number> {
   const tokens = numbers('tokens', args.tokens, true)?.[0];
   const layers = numbers('layers', args.layers, false);
   const steerPositions = numbers('steer-positions', args['steer-positions'], true);
-  const threads = positiveInt('threads', args.threads);
+  const threads = threadCount(args.threads);
   let device: Device;
   try {
     device = parseDevice(args.device);

@@ -1,6 +1,7 @@
 // Command-line values checked before any work starts (before a model is loaded): each helper throws an
 // InputError (exit 2) naming the flag and what was expected.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
 import { getOrganism } from '../registry/index.ts';
@@ -11,6 +12,17 @@ export function positiveInt(flag: string, value: string | undefined): number | u
   const n = Number(value);
   if (value.trim() === '' || !Number.isSafeInteger(n) || n <= 0)
     throw new InputError(`--${flag} '${value}': expected a positive integer`);
+  return n;
+}
+
+/**
+ * --threads n: a positive integer up to the machine's cores (os.availableParallelism()): more ONNX Runtime
+ * intra-op threads than cores only contend, and each costs memory (--threads 100000 grew to 4 GB).
+ */
+export function threadCount(value: string | undefined, cores = os.availableParallelism()): number | undefined {
+  const n = positiveInt('threads', value);
+  if (n !== undefined && n > cores)
+    throw new InputError(`--threads ${n}: at most ${cores}, the number of cores this machine offers`);
   return n;
 }
 
@@ -25,6 +37,8 @@ export function nameList(flag: string, value: string | undefined): string[] | un
   const empty = names.indexOf('');
   if (empty >= 0)
     throw new InputError(`--${flag} '${value}': name ${empty + 1} of ${names.length} is empty (a stray comma?)`);
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) throw new InputError(`--${flag} '${value}': '${twice}' is named more than once`);
   return names;
 }
 

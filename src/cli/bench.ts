@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { asInput, nameList, positiveInt, writableDir } from './args.ts';
+import { asInput, nameList, positiveInt, threadCount, writableDir } from './args.ts';
 import { runCli } from './main.ts';
 import { DEFAULT_METHOD, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
@@ -16,6 +16,7 @@ import { checkMethodConfig, configFileOverrides } from '../harness/method-config
 import { summarizeOutcomes } from '../harness/thresholds.ts';
 import type { ThresholdOutcome } from '../results/types.ts';
 import { rerunWithAllocatorEnv } from './allocator.ts';
+import { inactivitySeconds } from '../harness/watchdog.ts';
 import {
   addStepTimes,
   formatStepTimes,
@@ -153,7 +154,8 @@ async function main(): Promise<number> {
       const jobs =
         positiveInt('jobs', values.jobs) ??
         (device === 'cpu' && organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1);
-      const threads = positiveInt('threads', values.threads) ?? (jobs > 1 ? 1 : undefined);
+      const threads = threadCount(values.threads) ?? (jobs > 1 ? 1 : undefined);
+      inactivitySeconds(); // DIFFBENCH_METHOD_INACTIVITY_S checked now, not after the models load
       let llm: LlmTier | undefined;
       if (graders !== 'offline') {
         const overridesAgents: Partial<AgentTierConfig> = {};
@@ -271,7 +273,9 @@ async function main(): Promise<number> {
   const outcomes: { label: string; outcome: ThresholdOutcome }[] = [];
   const steps: StepTimes = new Map();
   let finished = 0;
+  const reported = new Set<string>();
   const report = (s: OrganismSummary) => {
+    reported.add(s.organism);
     const mine = s.thresholds.map((outcome) => ({ label: s.organism, outcome }));
     outcomes.push(...mine);
     addStepTimes(steps, s.steps);
@@ -287,10 +291,21 @@ async function main(): Promise<number> {
   if (jobs > 1 && organisms.length > 1) {
     // the null organism first: every other organism's null-organism step reuses its output
     const queue = [...organisms].sort((a, b) => Number(b === suite.nullOrganism) - Number(a === suite.nullOrganism));
-    workers = await runInWorkers(queue, jobs, fileURLToPath(import.meta.url), process.argv.slice(2), report);
+    workers = await runInWorkers(
+      queue,
+      jobs,
+      fileURLToPath(import.meta.url),
+      process.argv.slice(2),
+      report,
+      inactivitySeconds(),
+    );
   } else {
     for (const organismId of organisms) report(await runOne(organismId));
   }
+  // completion is proven, not assumed: every organism asked for has a result
+  const missing = organisms.filter((o) => !reported.has(o));
+  if (missing.length > 0)
+    throw new Error(`no result for ${missing.length} of ${organisms.length} organism(s): ${missing.join(', ')}`);
   await (await embedding)?.dispose(); // on errors the process exits right away
   if (values.profile) {
     const wall = (performance.now() - started) / 1000;

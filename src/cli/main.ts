@@ -10,6 +10,8 @@ import { HubError } from '../hub/errors.ts';
 import { currentActivity, describeThrown, InputError } from '../errors.ts';
 import { MethodOutputError } from '../method/validate.ts';
 import { DeviceUnavailableError } from '../runtime/device.ts';
+import { waitingForReexecutedChild } from './allocator.ts';
+import { commandFinished, guardCompletion } from './completion.ts';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, runtime: 3 } as const;
 
@@ -26,6 +28,7 @@ export function exitCodeOf(err: unknown): number {
 }
 
 function report(command: string, err: unknown, context = ''): void {
+  commandFinished();
   const debug = process.env.DIFFBENCH_DEBUG && err instanceof Error ? `\n${err.stack}` : '';
   const code = exitCodeOf(err);
   const hint =
@@ -71,6 +74,7 @@ function onClosedPipe(err: NodeJS.ErrnoException): void {
  * the activity they happened in.
  */
 export function runCli(command: string, main: () => number | undefined | Promise<number | undefined>): void {
+  if (waitingForReexecutedChild()) return; // src/cli/allocator.ts: the child runs the command
   const stray = (err: unknown) => {
     const during = currentActivity();
     report(
@@ -83,10 +87,14 @@ export function runCli(command: string, main: () => number | undefined | Promise
   process.on('unhandledRejection', (err) => stray(err));
   process.stdout.on('error', onClosedPipe);
   process.stderr.on('error', onClosedPipe);
+  guardCompletion(command);
   Promise.resolve()
     .then(main)
     .then(
-      (code) => exitWhenFlushed(code ?? EXIT.ok),
+      (code) => {
+        commandFinished();
+        exitWhenFlushed(code ?? EXIT.ok);
+      },
       (err) => report(command, err),
     );
 }

@@ -3,11 +3,12 @@
 // method that declares needs.finetuningData / chatData (diagnostic), the finetuning and chat texts.
 import { sampleDocuments, sampleTexts, type SampleDocumentsOptions } from '../data/index.ts';
 import type { DataNeeds } from '../method/needs.ts';
-import type { OrganismContext } from '../method/graders.ts';
+import type { MethodGraders, OrganismContext } from '../method/graders.ts';
 import type { MethodContext, SteeringPromptSet } from '../method/types.ts';
 import { openModelWeights } from '../method/weights.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import type { HarnessGraders } from './graders.ts';
+import { deepFrozenCopy, ownView, readOnly } from './own-view.ts';
 import { finetuningTexts, groundTruth, loadOrganism, tokenizerView, type LoadedOrganism } from './organism.ts';
 import type { ProgressFn } from './progress.ts';
 import type { Suite, UnrelatedText } from './suite.ts';
@@ -26,6 +27,30 @@ export interface ContextOptions {
   chat?: Suite['chat'];
   /** ctx.steeringPrompts: the run's steering prompts (the toolkit's), replacing the method's own. */
   steeringPrompts?: SteeringPromptSet;
+  /** Called on every progress report and model or grader call of the method (the inactivity watchdog). */
+  touch?: () => void;
+}
+
+const HARNESS_OWNS_MODELS =
+  'a method cannot dispose the models: the harness owns them and disposes them after every step';
+
+/**
+ * The method's own views of the models, the ground truth and the graders (src/harness/own-view.ts): what it
+ * does to them cannot change what the baselines, the null organism or the scoring see. For a LoRA
+ * organism base and finetuned stay one object.
+ */
+function ownModels(loaded: LoadedOrganism, touch?: () => void): Pick<MethodContext, 'base' | 'finetuned'> {
+  const view = (m: LoadedOrganism['base']) => ownView(m, { touch, refuse: { dispose: HARNESS_OWNS_MODELS } });
+  const finetuned = view(loaded.finetuned);
+  return { base: loaded.base === loaded.finetuned ? finetuned : view(loaded.base), finetuned };
+}
+
+function ownGraders(graders: MethodGraders, touch?: () => void): MethodGraders {
+  return readOnly({
+    coherence: ownView(graders.coherence, { touch }),
+    scale: ownView(graders.scale, { touch }),
+    ...(graders.calibratedCoherence ? { calibratedCoherence: ownView(graders.calibratedCoherence, { touch }) } : {}),
+  });
 }
 
 /** ctx.finetuningTexts / ctx.chatTexts: only for a method that declared the need, and only where the data exists. */
@@ -83,11 +108,12 @@ export function documentSampling(
 export function methodContext(loaded: LoadedOrganism, organism: OrganismContext, opts: ContextOptions): MethodContext {
   const { unrelated, seed } = opts;
   const tok = loaded.tokenizer;
-  const tokenizer = tokenizerView(tok);
+  const tokenizer = readOnly(tokenizerView(tok));
+  const touch = opts.touch;
+  const progress = opts.progress ?? (() => {});
   return {
-    organism,
-    base: loaded.base,
-    finetuned: loaded.finetuned,
+    organism: deepFrozenCopy(organism),
+    ...ownModels(loaded, touch),
     baseScale: loaded.baseScale,
     finetunedScale: loaded.finetunedScale,
     tokenizer,
@@ -106,9 +132,15 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
     ...diagnosticTexts(loaded.organism, opts),
     cacheDir: opts.cacheDir,
     seed,
-    progress: opts.progress ?? (() => {}),
-    graders: opts.graders.forMethod(loaded, (t) => tokenizer.encode(t, { addSpecialTokens: false })),
-    ...(opts.steeringPrompts ? { steeringPrompts: opts.steeringPrompts } : {}),
+    progress: (step, done, total) => {
+      touch?.();
+      progress(step, done, total);
+    },
+    graders: ownGraders(
+      opts.graders.forMethod(loaded, (t) => tokenizer.encode(t, { addSpecialTokens: false })),
+      touch,
+    ),
+    ...(opts.steeringPrompts ? { steeringPrompts: deepFrozenCopy(opts.steeringPrompts) } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import { validateMethodOutput } from '../method/validate.ts';
 import { protocolOf } from './protocol.ts';
 import type { Suite } from './suite.ts';
 import { describeThrown, during } from '../errors.ts';
+import { InactivityError, inactivitySeconds, withInactivityWatchdog } from './watchdog.ts';
 
 export interface OutputRequest {
   method: LoadedMethod;
@@ -34,6 +35,8 @@ export interface OutputEnvironment {
   progress?: ProgressFn;
   /** Steering prompts replacing the method's own (the toolkit's); part of the outputs' cache key. */
   steeringPrompts?: SteeringPromptSet;
+  /** Seconds without progress or a model or grader call before the method step fails (src/harness/watchdog.ts). */
+  inactivitySeconds?: number;
 }
 
 export interface ComputedOutput {
@@ -97,26 +100,33 @@ export async function methodOutput(
     }
   }
   const started = performance.now();
-  // One work folder per organism and data, shared by all methods: ADL's baselines reuse ADL's collected means.
-  const ctx = methodContext(loaded, truth, {
-    unrelated: env.suite.unrelated,
-    cacheDir: join(env.cacheDir, 'work', workName),
-    seed: env.seed,
-    graders: env.graders,
-    progress: env.progress,
-    needs,
-    chat: env.suite.chat,
-    steeringPrompts: env.steeringPrompts,
-  });
+  const label = `method '${method.id}' (${req.method.source}) on ${loaded.organism.id}`;
   let output: unknown;
   try {
-    output = await during(`method '${method.id}' (${req.method.source}) on ${loaded.organism.id}`, () =>
-      method.run(ctx, req.config),
+    output = await during(label, () =>
+      withInactivityWatchdog(label, env.inactivitySeconds ?? inactivitySeconds(), (touch) => {
+        // One work folder per organism and data, shared by all methods: ADL's baselines reuse ADL's collected means.
+        const ctx = methodContext(loaded, truth, {
+          unrelated: env.suite.unrelated,
+          cacheDir: join(env.cacheDir, 'work', workName),
+          seed: env.seed,
+          graders: env.graders,
+          progress: env.progress,
+          needs,
+          chat: env.suite.chat,
+          steeringPrompts: env.steeringPrompts,
+          touch,
+        });
+        return method.run(ctx, req.config);
+      }),
     );
   } catch (err) {
+    if (err instanceof InactivityError) throw err;
     throw new Error(
       `method '${method.id}' (${req.method.source}) failed on ${loaded.organism.id}: ${describeThrown(err)}`,
-      { cause: err },
+      {
+        cause: err,
+      },
     );
   }
   const valid = validate(output);

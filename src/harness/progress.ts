@@ -26,8 +26,22 @@ export function progressLine(label: string, step: string, done: number, total: n
   return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${step}${eta}`;
 }
 
+let last: string | undefined;
+const listeners = new Set<(line: string) => void>();
+
+/** The last progress line of this process (printed or not): named when a run ends before it finished. */
+export function lastProgress(): string | undefined {
+  return last;
+}
+
+/** Calls `listener` with every progress line (a bench worker forwards them to its parent); returns the unsubscribe. */
+export function onProgress(listener: (line: string) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressFn {
-  if (process.env.DIFFBENCH_QUIET === '1') return () => {};
+  const quiet = process.env.DIFFBENCH_QUIET === '1';
   const starts = new Map<string, number>();
   let lastPrint = 0;
   return (step, done, total) => {
@@ -35,6 +49,9 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
     // ETA from the rate since the step began (the first call with done = 0 marks the start).
     if (!starts.has(step) || (done === 0 && total > 0)) starts.set(step, now);
     const line = progressLine(label, step, done, total, (now - starts.get(step)!) / 1000);
+    last = line.trim();
+    for (const l of listeners) l(last);
+    if (quiet) return;
     if (stream.isTTY) {
       stream.write(`\r\x1b[2K${line}${done >= total ? '\n' : ''}`);
     } else if (done >= total || now - lastPrint > 5000) {
