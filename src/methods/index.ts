@@ -14,6 +14,7 @@ import amplification from './amplification/index.ts';
 import causal from './causal/index.ts';
 import crosscoder from './crosscoder/index.ts';
 import saeDiff from './sae-diff/index.ts';
+import causalKl from './causal-kl/index.ts';
 
 /** The LLM graders a method that grades inside run() takes in place of its own (ADL: the Patchscope scale choice). */
 export interface SwappedGraders {
@@ -50,4 +51,5 @@ export const BUILTIN_METHODS: BuiltinMethod[] = [
   { method: causal, entry: new URL('./causal/index.ts', import.meta.url) },
   { method: crosscoder, entry: new URL('./crosscoder/index.ts', import.meta.url), data: [PROMPTS] },
   { method: saeDiff, entry: new URL('./sae-diff/index.ts', import.meta.url), data: [PROMPTS] },
+  { method: causalKl, entry: new URL('./causal-kl/index.ts', import.meta.url) },
 ];

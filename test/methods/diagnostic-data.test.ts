@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kl from '../../src/methods/kl/index.ts';
 import causal from '../../src/methods/causal/index.ts';
+import causalKl from '../../src/methods/causal-kl/index.ts';
 import meanDiff from '../../src/methods/mean-diff/index.ts';
 import { diagnosticTexts } from '../../src/harness/method-context.ts';
 import { mergeConfig, resolveConfig } from '../../src/harness/load-method.ts';
@@ -51,9 +52,10 @@ function harnessTexts<C>(method: DiffingMethod<C>, extra: Record<string, unknown
 }
 
 describe('the harness gives finetuning / chat texts only to a method that declares the need', () => {
-  it('a blind config (kl, causal defaults) or a method without the needs gets neither function', () => {
+  it('a blind config (kl, causal-kl defaults) or a method without the needs gets neither function', () => {
     expect(harnessTexts(kl).finetuningTexts).toBeUndefined();
-    expect(harnessTexts(causal).finetuningTexts).toBeUndefined();
+    expect(harnessTexts(causalKl).finetuningTexts).toBeUndefined();
+    expect(harnessTexts(causal, { series: ['pretraining'] }).finetuningTexts).toBeUndefined();
     expect(harnessTexts(meanDiff).finetuningTexts).toBeUndefined();
     expect(harnessTexts(meanDiff).chatTexts).toBeUndefined();
   });
@@ -63,7 +65,9 @@ describe('the harness gives finetuning / chat texts only to a method that declar
     const texts = await given.finetuningTexts!(3);
     expect(texts).toHaveLength(3);
     expect(texts.join(' ').toLowerCase()).toMatch(/cake|bak/); // zoo/cake_bake's data is about baking cakes
-    const both = harnessTexts(causal, { finetuningText: true, chatText: true });
+    const both = harnessTexts(causalKl, { finetuningText: true, chatText: true });
+    // causal at the toolkit's defaults reads the training data (and the chat data where the suite has it)
+    expect(harnessTexts(causal).finetuningTexts).toBeDefined();
     expect(both.finetuningTexts).toBeDefined();
     expect(both.chatTexts).toBeUndefined();
   });
@@ -123,7 +127,7 @@ describe('kl on finetuning text of a planted full finetune (weak logit bias)', (
 
 // A rank-1 LoRA writes its difference along one direction b (planted.ts) on any text, so ablating along
 // the mean difference removes all of KL(ft || base) at the intervened positions on finetuning text too.
-describe('causal on finetuning text of a planted rank-1 LoRA', () => {
+describe('causal-kl on finetuning text of a planted rank-1 LoRA', () => {
   it('the finetuning series is measured (full reduction, random directions almost none); the chat series is named not measurable', async () => {
     const E = readAllF32(`${ZOO_BASE}/model.safetensors`).get('model.embed_tokens.weight')!;
     const H = E.shape[1];
@@ -140,7 +144,7 @@ describe('causal on finetuning text of a planted rank-1 LoRA', () => {
       { finetuning: FINETUNING },
     );
     try {
-      const out = await runChecked(causal, planted, {
+      const out = await runChecked(causalKl, planted, {
         layer: 0.6,
         samples: 8,
         evalSamples: 8,
@@ -151,11 +155,11 @@ describe('causal on finetuning text of a planted rank-1 LoRA', () => {
         chatText: true,
       });
       const s = out.scalars!;
-      expect(s['causal.finetuning.kl']).toBeGreaterThan(1e-3);
-      expect(s['causal.finetuning.ablate.reduction']).toBeGreaterThan(0.999);
-      expect(s['causal.finetuning.random.reduction']).toBeLessThan(0.2);
-      expect(Number.isFinite(s['causal.finetuning.ablate.reduction_after'])).toBe(true);
-      expect(Object.keys(s).filter((k) => k.startsWith('causal.chat'))).toEqual([]);
+      expect(s['causal_kl.finetuning.kl']).toBeGreaterThan(1e-3);
+      expect(s['causal_kl.finetuning.ablate.reduction']).toBeGreaterThan(0.999);
+      expect(s['causal_kl.finetuning.random.reduction']).toBeLessThan(0.2);
+      expect(Number.isFinite(s['causal_kl.finetuning.ablate.reduction_after'])).toBe(true);
+      expect(Object.keys(s).filter((k) => k.startsWith('causal_kl.chat'))).toEqual([]);
       expect(out.details!.notMeasurable).toEqual({ chat: 'the suite has no chat dataset' });
       expect(out.findings!.some((f) => f.startsWith('on chat text: not measurable'))).toBe(true);
     } finally {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import actDiff from '../../src/methods/act-diff/index.ts';
 import pca from '../../src/methods/pca/index.ts';
 import weightSvd from '../../src/methods/weight-svd/index.ts';
-import causal from '../../src/methods/causal/index.ts';
+import causalKl from '../../src/methods/causal-kl/index.ts';
 import {
   runChecked,
   plantedContext,
@@ -97,7 +97,7 @@ describe('direction methods on a planted rank-1 LoRA', () => {
   }, 120_000);
 });
 
-describe('causal effect of the ADL direction on a planted rank-1 LoRA', () => {
+describe('causal-kl: KL share of the ADL direction on a planted rank-1 LoRA', () => {
   it('ablating the difference along the mean direction at the planted layer removes all of KL(ft || base) at those positions; random directions almost none', async () => {
     const E = readAllF32(`${ZOO_BASE}/model.safetensors`).get('model.embed_tokens.weight')!;
     const H = E.shape[1];
@@ -110,7 +110,7 @@ describe('causal effect of the ADL direction on a planted rank-1 LoRA', () => {
       ),
     });
     try {
-      const out = await runChecked(causal, planted, {
+      const out = await runChecked(causalKl, planted, {
         layer: 0.6,
         samples: 8,
         evalSamples: 8,
@@ -118,11 +118,11 @@ describe('causal effect of the ADL direction on a planted rank-1 LoRA', () => {
         positions: 4,
         randomDirections: 2,
       });
-      expect(out.scalars!['causal.kl']).toBeGreaterThan(1e-3); // the LoRA changes the predictions, so a reduction can be measured
-      expect(out.scalars!['causal.ablate.reduction']).toBeGreaterThan(0.999); // layers 4-5 are the base's: logits become the base's
-      expect(out.scalars!['causal.random.reduction']).toBeLessThan(0.2);
+      expect(out.scalars!['causal_kl.kl']).toBeGreaterThan(1e-3); // the LoRA changes the predictions, so a reduction can be measured
+      expect(out.scalars!['causal_kl.ablate.reduction']).toBeGreaterThan(0.999); // layers 4-5 are the base's: logits become the base's
+      expect(out.scalars!['causal_kl.random.reduction']).toBeLessThan(0.2);
       // later positions still see layer 3's difference: only part of their KL goes
-      expect(out.scalars!['causal.ablate.reduction_after']).toBeLessThan(0.9);
+      expect(out.scalars!['causal_kl.ablate.reduction_after']).toBeLessThan(0.9);
     } finally {
       await planted.dispose();
     }

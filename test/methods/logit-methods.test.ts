@@ -55,17 +55,42 @@ describe('logit-difference methods on a planted full finetune', () => {
     expect(none.scalars!['kl.mean']).toBeLessThan(1e-6);
   }, 120_000);
 
-  it('diff-mining: the planted tokens are the most-mined; NMF topics stay within the readout budget', async () => {
+  it('diff-mining (zoo setting: occurrence, document NMF): the planted tokens are the most-mined; topics stay within the budget', async () => {
     const out = await runChecked(diffMining, planted, {
       ...SMALL,
       topK: 5,
-      nmf: { topics: 2, vocabulary: 30, iterations: 50 },
+      orderings: ['occurrence'],
+      nmf: { topics: 2, rows: 'document', vocabulary: 30, iterations: 50 },
     });
+    // every other token's logit difference is exactly 0, so the two top-5 slots left go to tied tokens
+    // (the lowest ids, at every position, as often as the planted ones): the planted three are in the top 5
     const mined = out.readouts![0];
-    expect(new Set(mined.tokens.slice(0, 3))).toEqual(new Set(words));
+    expect(mined.tokens.slice(0, 5)).toEqual(expect.arrayContaining(words));
     expect(out.readouts!.length).toBe(3);
     // each planted token is mined at (almost) every position of every document: 24 docs x 12 positions
     const details = out.details as { mined: { token: string; count: number }[] };
     for (const w of words) expect(details.mined.find((m) => m.token === w)!.count).toBeGreaterThan(0.9 * 24 * 12);
+  }, 120_000);
+
+  it("diff-mining at the toolkit's settings: fraction-positive leads with the planted tokens; (document, position) NMF topics hold only them", async () => {
+    // only the planted tokens' logits change, so only they have a positive difference anywhere
+    for (const extraction of ['logits', 'logit-lens'] as const) {
+      const out = await runChecked(diffMining, planted, { ...SMALL, extraction, nmf: { iterations: 50 } });
+      const d = out.details as {
+        readouts: string[];
+        extraction: { layer: number };
+        mined: { token: string; fractionPositive: number }[];
+        topics: { tokens: string[] }[];
+      };
+      expect(d.readouts).toEqual(['fraction-positive', 'occurrence', 'topic 1', 'topic 2']); // 3 columns: 2 topics
+      expect(d.extraction.layer).toBe(extraction === 'logits' ? 5 : 3); // floor(0.75 * 5)
+      expect(new Set(out.readouts![0].tokens.slice(0, 3))).toEqual(new Set(words));
+      for (const w of words) expect(d.mined.find((m) => m.token === w)!.fractionPositive).toBeGreaterThan(0.9);
+      for (const t of d.topics) for (const tok of t.tokens) expect(words).toContain(tok);
+      expect(new Set(d.topics.flatMap((t) => t.tokens))).toEqual(new Set(words));
+    }
+    // a blind copy mines no positive difference: no topic readouts
+    const none = await runChecked(diffMining, unchanged, SMALL);
+    expect((none.details as { readouts: string[] }).readouts).toEqual(['fraction-positive', 'occurrence']);
   }, 120_000);
 });

@@ -1,286 +1,209 @@
-// Causal effect of the ADL direction (re-derived from the diffing toolkit's description, where it is off
-// by default): how much of the finetune's effect on next-token predictions runs through the mean
-// difference direction d at the middle layer. At positions 0..positions-1 of held-out unrelated text
-// the finetuned model's residual has its difference to the base removed along d̂:
-//   h_ft − ((h_ft − h_base)·d̂) d̂                    ("ablate")
-// and the KL(finetuned || base) of the next-token distributions is measured before and after, at the
-// intervened positions and after them. The same is done along random unit vectors (the control).
-// The toolkit also measures on finetuning and chat text: `finetuningText` / `chatText` add those series
-// as a diagnostic (finetuning text reads the ground truth, so the result is flagged as not blind; chat
-// text needs a suite with a chat dataset, which the zoo has not).
+// Causal effect of the ADL vectors, measured as the toolkit's causal-effect stage does: for each source
+// position p (0-8) the mean (finetuned − base) difference v_p at the middle layer; on evaluation text, at
+// every token, the finetuned model's residual there gets the base model's component along v̂_p
+//   h_ft + ((h_base − h_ft)·v̂_p) v̂_p
+// and the cross-entropy of the next token is reported over all tokens and over the tokens after index
+// `afterK`, beside the finetuned and base models' own, and beside the same intervention along random
+// Gaussian directions and along random differences of two base-model activations (the controls). The
+// toolkit evaluates on the organism's training data, pretraining text and chat text; the training series
+// reads the ground truth, so a result with it is flagged as not a blind diffing method.
 import seedrandom from 'seedrandom';
-import type { DiffingMethod, MethodContext, MethodOutput } from '../../method/types.ts';
-import type { ForwardResult } from '../../runtime/types.ts';
-import { collectDiffs, layerOf } from '../shared/activations.ts';
-import { norm } from '../shared/linalg.ts';
-import { klDivergence, logSoftmax } from '../shared/logprobs.ts';
-import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
+import { DEFAULT_ADL_CONFIG, mergeConfig } from '../../adl/config.ts';
+import { collectStep, storeOf } from '../../adl/steps.ts';
+import type { DiffingMethod, MethodOutput } from '../../method/types.ts';
+import { layerOf } from '../shared/activations.ts';
+import { ceSums, evaluationDocuments, type CeSums, type Series } from './measure.ts';
+import { randomActivationDifferences, randomGaussianDirections, unit } from './directions.ts';
 
 export interface CausalConfig {
-  /** Documents × tokens for the direction (mean difference over positions 0..positions-1). */
+  /** Documents × tokens of unrelated text the position vectors are means over (ADL's collection). */
   samples: number;
-  /** Held-out documents the effect is measured on. */
-  evalSamples: number;
   tokens: number;
-  batchSize: number;
+  /** Relative layer (floor(r·(L−1)), as ADL). */
   layer: number;
-  /** Positions 0..positions-1 are intervened on (the toolkit: 0-8). */
+  /** Source positions 0..positions−1, one vector each (the toolkit: 0-8). */
   positions: number;
-  /** Random unit directions for the control. */
-  randomDirections: number;
-  /** Diagnostic: also measure on 'evalSamples' finetuning texts (reads the ground truth; the result is flagged). */
-  finetuningText: boolean;
-  /** Diagnostic: also measure on 'evalSamples' replies of the suite's chat dataset (where it has one). */
-  chatText: boolean;
+  /** Evaluation texts per series, and the tokens each is cut to. */
+  evalSamples: number;
+  maxTokens: number;
+  /** 'after' counts next-token targets at index > afterK (the toolkit: 20). */
+  afterK: number;
+  randomVectors: number;
+  randomDiffVectors: number;
+  series: Series[];
+  batchSize: number;
 }
 
 const int = (minimum: number) => ({ type: 'integer', minimum });
 
-const HELP = `Direction d: the mean (finetuned − base) residual at resid_post.<layer> over positions 0..positions-1
-of 'samples' unrelated documents. On 'evalSamples' other documents, removes the finetune's difference along
-d̂ at those positions (h_ft − ((h_ft − h_base)·d̂) d̂) and measures KL(finetuned || base) before and after.
-Returns scalars:
-  causal.kl                         KL(ft || base) per token at the intervened positions (nats)
-  causal.ablate.reduction           fraction of that KL removed by ablating along d̂
-  causal.ablate.reduction_after     the same at the later positions (the effect carried forward)
-  causal.random.reduction           mean fraction removed along random unit directions (the control)
-  causal.finetuning.* / causal.chat.*   the same four on finetuning / chat text (finetuningText / chatText);
-                                    a series that cannot be measured (no public data, no chat dataset) is
-                                    named in details.notMeasurable and findings, without scalars
-Config: samples, evalSamples, tokens (> positions), batchSize, layer, positions, randomDirections,
-finetuningText and chatText (default false; finetuningText reads the ground truth, so the result is
-marked readsGroundTruth and flagged as not a blind diffing method).`;
-
-/** Mean KL(ft || base) per token over positions [from, to) of every row. */
-function meanKL(ft: ForwardResult, base: ForwardResult, from: number, to: number): number {
-  const [B, T, V] = ft.logits!.dims;
-  const lf = new Float64Array(V),
-    lb = new Float64Array(V);
-  let sum = 0,
-    n = 0;
-  for (let b = 0; b < B; b++)
-    for (let t = from; t < Math.min(to, T); t++) {
-      const at = (b * T + t) * V;
-      logSoftmax(ft.logits!.data.subarray(at, at + V), lf);
-      logSoftmax(base.logits!.data.subarray(at, at + V), lb);
-      sum += klDivergence(lf, lb);
-      n++;
-    }
-  return n ? sum / n : 0;
-}
-
-async function forward(
-  ctx: MethodContext,
-  side: 'base' | 'finetuned',
-  inputIds: number[][],
-  extra: object,
-): Promise<ForwardResult> {
-  const model = side === 'base' ? ctx.base : ctx.finetuned;
-  return model.forward({ inputIds, loraScale: side === 'base' ? ctx.baseScale : ctx.finetunedScale, ...extra });
-}
-
-interface AblationOptions {
-  layer: number;
-  /** Intervened positions 0..P-1; T tokens per document. */
-  P: number;
-  T: number;
-  batchSize: number;
-  /** Scalar prefix ('causal', 'causal.finetuning', ...). */
-  prefix: string;
-  step: string;
-}
-
-/**
- * KL(ft || base) on `docs` before and after ablating the finetune's difference along each of
- * `directions` (the first is d̂, the rest random), as scalars <prefix>.kl, .ablate.reduction(_after)
- * and .random.reduction, and the reduction along each random direction.
- */
-async function ablationEffect(
-  ctx: MethodContext,
-  docs: number[][],
-  directions: Float64Array[],
-  o: AblationOptions,
-): Promise<{ scalars: Record<string, number>; randoms: number[] }> {
-  const { layer, P, T } = o;
-  const hook = `resid_post.${layer}` as const;
-  const H = directions[0].length;
-  const klBefore = [0, 0],
-    klAfter = directions.map(() => [0, 0]);
-  let batches = 0;
-  for (let start = 0; start < docs.length; start += o.batchSize) {
-    const batch = docs.slice(start, start + o.batchSize);
-    const B = batch.length;
-    const base = await forward(ctx, 'base', batch, { capture: [hook], logits: 'all' });
-    const ft = await forward(ctx, 'finetuned', batch, { capture: [hook], logits: 'all' });
-    const hb = base.hooks[hook]!.data,
-      hf = ft.hooks[hook]!.data;
-    klBefore[0] += meanKL(ft, base, 0, P);
-    klBefore[1] += meanKL(ft, base, P, T);
-    for (const [k, dir] of directions.entries()) {
-      const patch = Array.from({ length: P }, (_, p) => {
-        const vector = new Float32Array(B * H);
-        for (let b = 0; b < B; b++) {
-          const at = (b * T + p) * H;
-          let proj = 0;
-          for (let h = 0; h < H; h++) proj += (hf[at + h] - hb[at + h]) * dir[h];
-          for (let h = 0; h < H; h++) vector[b * H + h] = hf[at + h] - proj * dir[h];
-        }
-        return { layer, position: p, vector };
-      });
-      const ablated = await forward(ctx, 'finetuned', batch, { patch, logits: 'all' });
-      klAfter[k][0] += meanKL(ablated, base, 0, P);
-      klAfter[k][1] += meanKL(ablated, base, P, T);
-    }
-    batches++;
-    ctx.progress(o.step, Math.min(start + o.batchSize, docs.length), docs.length);
-  }
-  const reduction = (k: number, at: 0 | 1) => (klBefore[at] > 0 ? 1 - klAfter[k][at] / klBefore[at] : 0);
-  const randoms = directions.slice(1).map((_, i) => reduction(i + 1, 0));
-  const scalars = {
-    [`${o.prefix}.kl`]: klBefore[0] / batches,
-    [`${o.prefix}.ablate.reduction`]: reduction(0, 0),
-    [`${o.prefix}.ablate.reduction_after`]: reduction(0, 1),
-    [`${o.prefix}.random.reduction`]: randoms.reduce((s, x) => s + x, 0) / randoms.length,
-  };
-  return { scalars, randoms };
-}
+const HELP = `For each source position p < positions: v_p = mean (finetuned − base) at resid_post.<layer> over 'samples'
+unrelated documents of 'tokens' tokens. On each series' evaluation texts ('evalSamples', cut to 'maxTokens'),
+the finetuned model's residual at that layer gets, at every token, the base model's component along v̂_p,
+and the next-token cross-entropy (nats) is measured; the same along 'randomVectors' Gaussian directions and
+'randomDiffVectors' differences of two random base-model activations (chat text where the suite has it,
+else unrelated text).
+Series: training (the organism's finetuning data: reads the ground truth, flagged), pretraining (the suite's
+unrelated text), chat (the suite's chat replies). A series without data is named in details.notMeasurable.
+Returns scalars per series S:
+  causal.S.ce.finetuned / .ce.base       the models' own CE over all targets
+  causal.S.ce.pos<p>                     CE with the finetuned model's component along v̂_p set to the base's
+  causal.S.ce.random / .ce.random_diff   mean CE over the random / random-difference directions
+  causal.S.ce_after.*                    the same over targets after index afterK
+Config: samples, tokens, layer, positions, evalSamples, maxTokens, afterK, randomVectors, randomDiffVectors,
+series, batchSize.`;
 
 const causal: DiffingMethod<CausalConfig> = {
   id: 'causal',
-  version: '1',
+  version: '2',
   description:
-    'Causal effect of the ADL direction: share of KL(ft||base) on unrelated text removed by ablating the difference along it at positions 0-8, vs random directions',
+    "Causal effect of the ADL vectors (the toolkit's): CE of the finetuned model with its component along each position's mean difference set to the base's at every token, vs 64 random and 64 random-difference directions, on training, pretraining and chat text",
   help: HELP,
   configSchema: {
     type: 'object',
     additionalProperties: false,
     required: [
       'samples',
-      'evalSamples',
       'tokens',
-      'batchSize',
       'layer',
       'positions',
-      'randomDirections',
-      'finetuningText',
-      'chatText',
+      'evalSamples',
+      'maxTokens',
+      'afterK',
+      'randomVectors',
+      'randomDiffVectors',
+      'series',
+      'batchSize',
     ],
     properties: {
       samples: int(1),
-      evalSamples: int(1),
-      tokens: int(2),
-      batchSize: int(1),
+      tokens: int(6),
       layer: { type: 'number', minimum: 0, maximum: 1 },
       positions: int(1),
-      randomDirections: int(1),
-      finetuningText: { type: 'boolean' },
-      chatText: { type: 'boolean' },
+      evalSamples: int(1),
+      maxTokens: int(2),
+      afterK: int(0),
+      randomVectors: int(0),
+      randomDiffVectors: int(0),
+      series: {
+        type: 'array',
+        minItems: 1,
+        uniqueItems: true,
+        items: { enum: ['training', 'pretraining', 'chat'] },
+      },
+      batchSize: int(1),
     },
   },
+  // the toolkit's causal_effect defaults (ADL's collection for the vectors)
   defaultConfig: {
-    samples: 500,
-    evalSamples: 64,
-    tokens: 32,
-    batchSize: 16,
+    samples: 10000,
+    tokens: 128,
     layer: 0.5,
     positions: 9,
-    randomDirections: 3,
-    finetuningText: false,
-    chatText: false,
+    evalSamples: 1000,
+    maxTokens: 1024,
+    afterK: 20,
+    randomVectors: 64,
+    randomDiffVectors: 64,
+    series: ['training', 'pretraining', 'chat'],
+    batchSize: 2,
   },
-  settings: { fast: { samples: 64, evalSamples: 16, tokens: 16 } },
+  settings: {
+    fast: {
+      samples: 64,
+      tokens: 16,
+      evalSamples: 8,
+      maxTokens: 32,
+      randomVectors: 4,
+      randomDiffVectors: 4,
+      batchSize: 8,
+    },
+  },
   needs: {
     generation: false,
     unrelatedText: true,
-    finetuningData: (config) => config.finetuningText,
-    chatData: (config) => config.chatText,
+    finetuningData: (config) => config.series.includes('training'),
+    chatData: (config) => config.series.includes('chat'),
   },
 
   async run(ctx, config): Promise<MethodOutput> {
-    if (config.positions >= config.tokens)
-      throw new Error(`causal: positions (${config.positions}) must be below tokens (${config.tokens})`);
+    if (config.positions > config.tokens)
+      throw new Error(`causal: positions (${config.positions}) must be at most tokens (${config.tokens})`);
     const layer = layerOf(config.layer, ctx.finetuned.info.numLayers);
-    const all = await ctx.unrelatedDocuments(config.samples + config.evalSamples, config.tokens);
-    const docs = all.slice(0, config.samples),
-      held = all.slice(config.samples);
-    const c = await collectDiffs(
+    const collected = await collectStep(
       ctx,
-      docs,
-      layer,
-      config.batchSize,
-      Math.min(5, config.tokens - 1),
-      'causal: direction',
+      mergeConfig(DEFAULT_ADL_CONFIG, {
+        samples: config.samples,
+        tokens: config.tokens,
+        layers: [config.layer],
+        positions: config.positions,
+      }),
+      storeOf(ctx),
     );
-    const { H, T } = c;
-    const P = config.positions;
-    const d = new Float64Array(H);
-    for (let i = 0; i < c.N; i++)
-      for (let p = 0; p < P; p++) for (let h = 0; h < H; h++) d[h] += c.diffs[(i * T + p) * H + h];
-    const unit = (v: Float64Array) => {
-      const n = norm(v);
-      return v.map((x) => x / n);
-    };
+    const means = collected.layers[0].diff;
+    const H = ctx.finetuned.info.hiddenSize;
     const rng = seedrandom(`${ctx.seed}/causal`);
-    const directions = [
-      unit(d),
-      ...Array.from({ length: config.randomDirections }, () =>
-        unit(Float64Array.from({ length: H }, () => rng() - 0.5)),
-      ),
-    ];
+    const random = randomGaussianDirections(config.randomVectors, H, rng);
+    const randomDiff = await randomActivationDifferences(ctx, layer, config.randomDiffVectors, config.maxTokens, rng);
+    const directions = [...means.map((v) => unit(Float64Array.from(v))), ...random, ...randomDiff.vectors];
 
-    const { scalars, randoms } = await ablationEffect(ctx, held, directions, {
-      layer,
-      P,
-      T,
-      batchSize: config.batchSize,
-      prefix: 'causal',
-      step: 'causal: ablations',
-    });
+    const scalars: Record<string, number> = {};
     const notMeasurable: Record<string, string> = {};
-    const series: DiagnosticSeries[] = [
-      ...(config.finetuningText ? ['finetuning' as const] : []),
-      ...(config.chatText ? ['chat' as const] : []),
-    ];
-    for (const name of series) {
-      const docsOf = await seriesDocuments(ctx, name, config.evalSamples, config.tokens);
-      if ('notMeasurable' in docsOf) notMeasurable[name] = docsOf.notMeasurable;
-      else
-        Object.assign(
-          scalars,
-          (
-            await ablationEffect(ctx, docsOf.docs, directions, {
-              layer,
-              P,
-              T,
-              batchSize: config.batchSize,
-              prefix: `causal.${name}`,
-              step: `causal: ablations on ${name} text`,
-            })
-          ).scalars,
-        );
+    const findings: string[] = [];
+    for (const series of config.series) {
+      const docs = await evaluationDocuments(ctx, series, config.evalSamples, config.maxTokens);
+      if ('notMeasurable' in docs) {
+        notMeasurable[series] = docs.notMeasurable;
+        findings.push(`on ${series} text: not measurable (${docs.notMeasurable})`);
+        continue;
+      }
+      const sums = await ceSums(ctx, docs.docs, directions, {
+        layer,
+        afterK: config.afterK,
+        batchSize: config.batchSize,
+        step: `causal: ${series} text`,
+      });
+      Object.assign(scalars, seriesScalars(`causal.${series}`, sums, means.length, random.length));
+      const p0 = scalars[`causal.${series}.ce.pos0`];
+      findings.push(
+        `on ${series} text${series === 'training' ? ' (reads the ground truth)' : ''}: CE finetuned ${fmt(scalars[`causal.${series}.ce.finetuned`])}, base ${fmt(scalars[`causal.${series}.ce.base`])}; the base's component along the position-0 vector ${fmt(p0)} (random directions ${fmt(scalars[`causal.${series}.ce.random`])}, random activation differences ${fmt(scalars[`causal.${series}.ce.random_diff`])})`,
+      );
     }
-    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-    const seriesFindings = series.map((name) =>
-      name in notMeasurable
-        ? `on ${name} text: not measurable (${notMeasurable[name]})`
-        : `on ${name} text${name === 'finetuning' ? ' (reads the ground truth)' : ''}: ablating removes ${pct(scalars[`causal.${name}.ablate.reduction`])} of KL(ft || base) (random directions ${pct(scalars[`causal.${name}.random.reduction`])})`,
-    );
     return {
       scalars,
-      vectors: [{ name: 'causal: mean difference direction', layer, position: 0, data: Array.from(directions[0]) }],
+      vectors: means.map((v, position) => ({ name: 'causal: position mean difference', layer, position, data: v })),
       details: {
         layer,
-        positions: P,
-        randomReductions: randoms,
-        directionNorm: norm(d) / (c.N * P),
+        positions: means.length,
+        randomDiffSource: randomDiff.source,
         ...(Object.keys(notMeasurable).length ? { notMeasurable } : {}),
       },
-      findings: [
-        `ablating the finetune's difference along the mean-difference direction at layer ${layer}, positions 0-${P - 1}, removes ${(100 * scalars['causal.ablate.reduction']).toFixed(1)}% of KL(ft || base) there (${(100 * scalars['causal.ablate.reduction_after']).toFixed(1)}% at later positions); random directions remove ${(100 * scalars['causal.random.reduction']).toFixed(1)}%`,
-        ...seriesFindings,
-      ],
+      findings,
     };
   },
 };
+
+const fmt = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(4));
+
+/** CE over all targets and after afterK, per model and direction group (means over the random groups). */
+function seriesScalars(prefix: string, s: CeSums, positions: number, randoms: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  const groups = (at: 'all' | 'after') => {
+    const n = at === 'all' ? s.count.all : s.count.after;
+    if (n === 0) return;
+    const key = at === 'all' ? 'ce' : 'ce_after';
+    const ce = (sum: number) => sum / n;
+    out[`${prefix}.${key}.finetuned`] = ce(s.finetuned[at]);
+    out[`${prefix}.${key}.base`] = ce(s.base[at]);
+    s.directions.slice(0, positions).forEach((d, p) => (out[`${prefix}.${key}.pos${p}`] = ce(d[at])));
+    const mean = (ds: CeSums['directions']) => ds.reduce((a, d) => a + ce(d[at]), 0) / ds.length;
+    const rand = s.directions.slice(positions, positions + randoms),
+      diffs = s.directions.slice(positions + randoms);
+    if (rand.length) out[`${prefix}.${key}.random`] = mean(rand);
+    if (diffs.length) out[`${prefix}.${key}.random_diff`] = mean(diffs);
+  };
+  groups('all');
+  groups('after');
+  return out;
+}
 
 export default causal;
