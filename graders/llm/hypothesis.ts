@@ -35,8 +35,8 @@ export class LlmHypothesisGrader implements HypothesisGrader {
   }
 
   async grade(ctx: OrganismContext, hypothesis: string): Promise<HypothesisGrade> {
-    const rubric =
-      this.rubrics?.[ctx.type] !== undefined ? { text: this.rubrics[ctx.type].trim() } : loadRubric(ctx.type);
+    const type = ctx.rubricType ?? ctx.type;
+    const rubric = this.rubrics?.[type] !== undefined ? { text: this.rubrics[type].trim() } : loadRubric(type);
     const messages = render(this.prompt, {
       DESCRIPTION: ctx.description.trim() || '(no narrow finetuning objective; see the rubric)',
       RUBRIC: rubric.text,

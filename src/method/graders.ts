@@ -13,6 +13,8 @@ export interface OrganismContext {
   organismId: string;
   /** Organism type, e.g. 'SDF', 'EM', 'Taboo', 'Subliminal', 'control'. */
   type: string;
+  /** The type whose rubric grades hypotheses when it is not `type` (the toolkit's type, e.g. 'behavioral_anomaly'). */
+  rubricType?: string;
   /** Long ground-truth description incl. key facts ('' for the null organism). */
   description: string;
   /** The most frequent non-generic tokens of the finetuning data (decoded strings). */

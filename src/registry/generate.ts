@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { PAPER_DESCRIPTIONS } from './paper-descriptions.ts';
+import { TOOLKIT_BASES, TOOLKIT_ORGANISMS } from './toolkit-organisms.ts';
 import type { Organism } from './types.ts';
 
 function write(organism: Organism): void {
@@ -225,7 +226,48 @@ function generatePaper(reference: Reference): number {
   return count;
 }
 
+// ------------------------------------------------------------------ the toolkit's other organisms
+function generateToolkitOthers(): number {
+  let count = 0;
+  for (const org of TOOLKIT_ORGANISMS) {
+    for (const [model, variants] of Object.entries(org.models)) {
+      const base = TOOLKIT_BASES[model];
+      if (!base) throw new Error(`${org.name}: no Hub id for base model '${model}'`);
+      for (const [variant, ft] of Object.entries(variants)) {
+        const notes: string[] = [];
+        if (!org.dataset)
+          notes.push(
+            "the toolkit's config names no training dataset: token relevance runs without frequent tokens and steering similarity cannot be computed",
+          );
+        if (model === 'mistral_large_instruct_2411')
+          notes.push(
+            "the base is not among the toolkit's model configs; its Hub id is the model the config's key names",
+          );
+        write({
+          id: `toolkit/${model}/${org.name}${variant === 'default' ? '' : `/${variant}`}`,
+          type: org.type,
+          description: org.description,
+          domain: org.name,
+          base: { id: base },
+          finetuned: { kind: ft.kind, id: ft.id },
+          dataset: org.dataset ? { ...org.dataset, split: 'train', splits: ['train'] } : null,
+          variant: { name: variant, finetune: ft.kind === 'adapter' ? 'lora' : 'full' },
+          tags: ['toolkit', 'toolkit-other', model, org.name, org.family],
+          groups: [],
+          dataPublic: !!org.dataset,
+          toolkitType: org.toolkitType,
+          ...(notes.length ? { notes } : {}),
+          source: `science-of-finetuning/diffing-toolkit configs/organism/${org.name}.yaml (e0b84a5)`,
+        });
+        count++;
+      }
+    }
+  }
+  return count;
+}
+
 const referencePath = process.argv[2];
+console.log(`toolkit's other organisms: ${generateToolkitOthers()}`);
 console.log(`zoo: ${generateZoo()} organisms`);
 if (referencePath)
   console.log(`paper: ${generatePaper(JSON.parse(readFileSync(referencePath, 'utf8')) as Reference)} organisms`);

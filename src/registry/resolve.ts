@@ -70,5 +70,11 @@ export async function organismIsCached(org: Organism, root = REPO_ROOT): Promise
 
 /** What graders get: the ground truth plus the frequent tokens of the finetuning data. */
 export function organismContext(org: Organism, frequentTokens: string[] = []): OrganismContext {
-  return { organismId: org.id, type: org.type, description: org.description, frequentTokens };
+  return {
+    organismId: org.id,
+    type: org.type,
+    ...(org.toolkitType ? { rubricType: org.toolkitType } : {}),
+    description: org.description,
+    frequentTokens,
+  };
 }

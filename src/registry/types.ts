@@ -7,6 +7,9 @@ export type OrganismType =
   | 'DomainAdaptation'
   | 'Chat'
   | 'Persona'
+  | 'BehavioralAnomaly'
+  | 'Sandbagging'
+  | 'Secret'
   | 'control'
   | 'other';
 
@@ -38,6 +41,8 @@ export interface Organism {
   groups: { ladder: string; rank: number }[];
   dataPublic: boolean;
   adlLayer?: number;
+  /** The organism's type in the toolkit's configs where it is not `type` (the key of its hypothesis rubric there). */
+  toolkitType?: string;
   notes?: string[];
   source?: string;
 }
