@@ -14,6 +14,9 @@ export function describeThrown(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   if (err === undefined || err === null) return `threw ${err} instead of an Error (no message)`;
   if (typeof err === 'string') return err;
+  // JSON.stringify gives undefined for a symbol (and a function): name it by its description instead
+  if (typeof err === 'symbol' || typeof err === 'function')
+    return `threw a ${typeof err} instead of an Error: ${String(err)}`;
   try {
     return `threw a ${typeof err} instead of an Error: ${JSON.stringify(err)}`;
   } catch {

@@ -105,6 +105,7 @@ export function createADLMethod(swap: Partial<Graders> = {}): DiffingMethod<ADLC
     defaultConfig: DEFAULT_ADL_CONFIG,
     paperConfig: ADL_PAPER_CONFIG,
     needs: { generation: true, unrelatedText: true },
+    checkConfig: (config) => checkConfig(mergeConfig(DEFAULT_ADL_CONFIG, config)),
     run: async (ctx, config) => {
       const out = await runADL(ctx, mergeConfig(DEFAULT_ADL_CONFIG, config), { ...ctx.graders, ...swap });
       return {

@@ -3,10 +3,11 @@
 // baselines, the offline graders); prints what it reads out and the metrics, writes the result file.
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors.ts';
-import { asInput, threadCount, writableDir } from './args.ts';
+import { asInput, checkedCacheDir, threadCount, writableDir } from './args.ts';
 import { runCli } from './main.ts';
 import { DEFAULT_ADL_CONFIG } from '../adl/config.ts';
 import { loadMethod } from '../harness/load-method.ts';
+import { checkMethodConfig } from '../harness/method-config.ts';
 import { createProgress } from '../harness/progress.ts';
 import { runOrganism } from '../harness/run.ts';
 import { loadSuite, suiteOf } from '../harness/suite.ts';
@@ -158,6 +159,9 @@ async function main(): Promise<number> {
     ...(layers && { layers }),
     ...(steerPositions && { steering: { positions: steerPositions } }),
   };
+  checkedCacheDir();
+  const method = await loadMethod('adl');
+  checkMethodConfig(method.method, suite, settings, overrides);
   const resultsDir = writableDir('results', args.results ?? resultsDirFor('adl'));
   process.stderr.write(
     `adl: ${organism.id} in ${suite.id}@${suite.version} with ${settings} settings${args['no-control'] ? '' : `, null organism ${suite.nullOrganism ?? '(none)'}`}\n`,
@@ -166,7 +170,7 @@ async function main(): Promise<number> {
     suite,
     settings,
     resultsDir,
-    method: await loadMethod('adl'),
+    method,
     configOverrides: overrides,
     baselines: args['no-baselines'] ? [] : defaultBaselines(),
     graders: offlineGraders(),

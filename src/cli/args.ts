@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
+import { defaultCacheDir } from '../paths.ts';
 import { getOrganism } from '../registry/index.ts';
 
 /** --flag n: a positive integer (undefined stays undefined). */
@@ -73,6 +74,20 @@ export function writableDir(flag: string, dir: string): string {
     );
   }
   return dir;
+}
+
+/**
+ * The cache folder ($DIFFBENCH_CACHE, else ~/.cache/diffbench), checked like an output folder: one that is a
+ * file, lies under a file or cannot be written is an input error naming the variable, before any work starts.
+ */
+export function checkedCacheDir(): string {
+  const dir = defaultCacheDir();
+  const what = process.env.DIFFBENCH_CACHE ? 'DIFFBENCH_CACHE' : 'the cache folder';
+  try {
+    return writableDir('cache', dir);
+  } catch (err) {
+    throw new InputError(`${what} ${(err as Error).message.replace(/^--cache /, '')}`);
+  }
 }
 
 /** Runs the argument checking and loading of a command's inputs: whatever fails there is an input error (exit 2). */

@@ -3,7 +3,7 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { asInput, nameList, positiveInt, threadCount, writableDir } from './args.ts';
+import { asInput, checkedCacheDir, nameList, positiveInt, threadCount, writableDir } from './args.ts';
 import { runCli } from './main.ts';
 import { DEFAULT_METHOD, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
@@ -149,6 +149,7 @@ async function main(): Promise<number> {
           `--settings ${values.settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`,
         );
       const resultsDir = writableDir('results', values.results ?? resultsDirFor(values.settings));
+      checkedCacheDir();
       if (values.reports) writableDir('reports', values.reports);
       const device = parseDevice(values.device);
       const jobs =

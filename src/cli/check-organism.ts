@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors.ts';
-import { asInput, positiveInt } from './args.ts';
+import { asInput, checkedCacheDir, positiveInt } from './args.ts';
 import { runCli } from './main.ts';
 import type { LoadedMethod } from '../harness/load-method.ts';
 import { hashMethodSources } from '../harness/method-sources.ts';
@@ -204,7 +204,9 @@ async function main(): Promise<number> {
   if (!(layer >= 0 && layer <= 1))
     throw new InputError(`--layer must be a relative layer in [0, 1], got ${values.layer}`);
   const maxRatio = Number(values['max-ratio']);
-  if (!(maxRatio > 0)) throw new InputError(`--max-ratio must be a positive number, got ${values['max-ratio']}`);
+  if (!(maxRatio > 0 && Number.isFinite(maxRatio)))
+    throw new InputError(`--max-ratio must be a positive finite number, got ${values['max-ratio']}`);
+  checkedCacheDir();
 
   if (values.ladder) {
     const steps = [...loadRegistry().organisms.values()]

@@ -6,6 +6,7 @@ import { register } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 import type { DiffingMethod } from '../method/types.ts';
 import { mergeConfig } from '../merge-config.ts';
+import { describeThrown, InputError } from '../errors.ts';
 import { BUILTIN_METHODS, type BuiltinMethod, type SwappedGraders } from '../methods/index.ts';
 import { shortHash } from '../results/hash.ts';
 import { hashMethodSources } from './method-sources.ts';
@@ -53,9 +54,11 @@ export function assertDiffingMethod(value: unknown, where: string): asserts valu
         problems.push(`needs.${key} must be a boolean or a function of the config (got ${typeof need})`);
     }
     if (typeof m.run !== 'function') problems.push('run(ctx, config) must be a function');
+    if (m.checkConfig !== undefined && typeof m.checkConfig !== 'function')
+      problems.push('checkConfig, when given, must be a function of the config');
   }
   if (problems.length > 0) {
-    throw new Error(
+    throw new InputError(
       `${where} is not a DiffingMethod (see src/method/types.ts and src/harness/README.md): ${problems.join('; ')}`,
     );
   }
@@ -70,7 +73,15 @@ async function importFile(path: string): Promise<Record<string, unknown>> {
     register(new URL('./esm-hooks.mjs', import.meta.url));
     esmHooks = true;
   }
-  return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  try {
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (err) {
+    // a file that does not compile (tsx/esbuild: "Transform failed"; Node: SyntaxError) is bad input
+    const message = describeThrown(err);
+    if (err instanceof SyntaxError || /^Transform failed/.test(message))
+      throw new InputError(`method file ${path} does not compile: ${message}`, { cause: err });
+    throw err;
+  }
 }
 
 /** The built-in method with this id, or undefined. */
@@ -94,16 +105,16 @@ export async function loadMethod(spec: string, cwd = process.cwd()): Promise<Loa
   }
   const looksLikePath = /[\\/]|\.(ts|js|mjs|mts)$/.test(spec);
   if (!looksLikePath) {
-    throw new Error(
+    throw new InputError(
       `unknown method '${spec}': built-in methods are ${BUILTIN_METHODS.map((b) => b.method.id).join(', ')} (npm run methods); to score your own method pass a file path, e.g. --method ./my-method.ts`,
     );
   }
   const path = isAbsolute(spec) ? spec : resolve(cwd, spec);
-  if (!existsSync(path)) throw new Error(`method file not found: ${path}`);
+  if (!existsSync(path)) throw new InputError(`method file not found: ${path}`);
   const mod = await importFile(path);
   const method = mod.default;
   if (method === undefined)
-    throw new Error(`${path} has no default export; write \`export default myMethod\` (a DiffingMethod)`);
+    throw new InputError(`${path} has no default export; write \`export default myMethod\` (a DiffingMethod)`);
   assertDiffingMethod(method, path);
   const withGraders =
     typeof mod.withGraders === 'function' ? (mod.withGraders as LoadedMethod['withGraders']) : undefined;
@@ -133,9 +144,16 @@ export function resolveConfig(method: DiffingMethod<any>, overrides: Record<stri
       (e) =>
         `${e.instancePath || '(top level)'} ${e.message}${e.keyword === 'additionalProperties' ? ` '${(e.params as { additionalProperty: string }).additionalProperty}'` : ''}`,
     );
-    throw new Error(
+    throw new InputError(
       `method '${method.id}': config does not match its configSchema: ${errors.join('; ')} (config: ${JSON.stringify(overrides)} over the defaults)`,
     );
+  }
+  try {
+    method.checkConfig?.(config);
+  } catch (err) {
+    throw new InputError(`method '${method.id}': config rejected by its checkConfig: ${describeThrown(err)}`, {
+      cause: err,
+    });
   }
   return { config, configHash: shortHash({ id: method.id, version: method.version, config }) };
 }

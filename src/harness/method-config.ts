@@ -3,6 +3,7 @@
 // methodConfig for it, a --config file
 // (flat, or with per-settings sections), then --set. The result is validated against the method's
 // configSchema with ajv; an error names the field and where the value came from.
+import { InputError } from '../errors.ts';
 import { readFileSync } from 'node:fs';
 import type { DiffingMethod } from '../method/types.ts';
 import { mergeConfig, resolveConfig, type ResolvedConfig } from './load-method.ts';
@@ -84,6 +85,8 @@ export function checkMethodConfig(
   try {
     layeredConfig(method, suite, settings, overrides);
   } catch (err) {
-    throw new Error(`${configFile ? `--config ${configFile}` : 'the method config'}: ${(err as Error).message}`);
+    throw new InputError(`${configFile ? `--config ${configFile}` : 'the method config'}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

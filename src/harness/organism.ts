@@ -1,15 +1,14 @@
 // One organism made ready for a method: models loaded through the runtime, tokenizer, ground truth
 // (description + frequent tokens of the finetuning data) and texts for the metrics.
 import { join } from 'node:path';
+import { InputError } from '../errors.ts';
 import type { OrganismContext } from '../method/graders.ts';
 import { allTexts, sampleTexts } from '../data/index.ts';
 import { resolveOrganism, locate, organismContext } from '../registry/index.ts';
 import type { Organism } from '../registry/index.ts';
 import { loadModel, type LoadOptions } from '../runtime/index.ts';
 import { contentHash, defaultCacheDir } from '../runtime/cache.ts';
-import { openCheckpoint } from '../runtime/checkpoint.ts';
-import { openAdapter } from '../runtime/lora.ts';
-import { assertFiniteWeights } from '../runtime/finite-check.ts';
+import { openModel } from '../runtime/open-model.ts';
 import { loadTokenizer, type LoadedTokenizer } from '../tokenizer/index.ts';
 import type { ModelRevision } from '../results/types.ts';
 import type { MethodContext, ModelPair } from '../method/types.ts';
@@ -32,24 +31,33 @@ export interface LoadOrganismOptions {
 }
 
 /**
- * The runtime's content hash of a checkpoint (+ adapter) without loading it (same recipe as loadModel). Its weights
- * are checked as loadModel checks them (finite, memoised by content), so a bad file stops a run before any model loads.
+ * The runtime's content hash of a checkpoint (+ adapter) without loading it (same recipe as loadModel). The files
+ * are checked as loadModel checks them before converting (layout, configs, shapes, finite weights; memoised by
+ * content), so a bad file stops a run before any model loads.
  */
 export function checkpointHash(modelDir: string, adapterDir?: string, cacheDir?: string): string {
-  const files = [
-    join(modelDir, 'config.json'),
-    ...openCheckpoint(modelDir).files,
-    ...(adapterDir ? openAdapter(adapterDir).files : []),
-  ];
-  assertFiniteWeights(files, cacheDir ?? defaultCacheDir());
-  return contentHash(files, cacheDir ?? defaultCacheDir());
+  const cacheRoot = cacheDir ?? defaultCacheDir();
+  return contentHash(openModel(modelDir, adapterDir, cacheRoot).files, cacheRoot);
 }
 
-/** Model revisions of an organism (what result files are keyed by), without loading the models. */
+/** Every id the tokenizer can produce must be a row of the model's embedding. */
+function checkTokenizerFits(tokenizer: LoadedTokenizer, modelDir: string, cacheRoot: string): void {
+  const { spec } = openModel(modelDir, undefined, cacheRoot);
+  const maxId = tokenizer.maxTokenId;
+  if (maxId >= spec.vocab)
+    throw new InputError(
+      `${join(modelDir, 'config.json')}: vocab_size ${spec.vocab} is smaller than the tokenizer's vocabulary (${join(tokenizer.folder, 'tokenizer.json')} has ids up to ${maxId}); the model cannot embed every token`,
+    );
+}
+
+/**
+ * Model revisions of an organism (what result files are keyed by), without loading the models. The files are
+ * checked on the way (checkpointHash), and the base's tokenizer against both models' vocabularies.
+ */
 export async function organismRevisions(organism: Organism, cacheDir?: string): Promise<LoadedOrganism['revisions']> {
   const resolved = await resolveOrganism(organism);
   const adapter = resolved.finetuned.kind === 'adapter';
-  return {
+  const revisions: LoadedOrganism['revisions'] = {
     base: {
       id: organism.base.id,
       revision: resolved.base.commit ?? organism.base.revision ?? null,
@@ -64,6 +72,11 @@ export async function organismRevisions(organism: Organism, cacheDir?: string): 
       kind: resolved.finetuned.kind,
     },
   };
+  const tokenizer = loadTokenizer(resolved.base.path);
+  const cacheRoot = cacheDir ?? defaultCacheDir();
+  checkTokenizerFits(tokenizer, resolved.base.path, cacheRoot);
+  if (!adapter) checkTokenizerFits(tokenizer, resolved.finetuned.path, cacheRoot);
+  return revisions;
 }
 
 export async function loadOrganism(organism: Organism, opts: LoadOrganismOptions = {}): Promise<LoadedOrganism> {

@@ -531,6 +531,9 @@ export async function runOrganism(organismId: string | Organism, opts: HarnessOp
   const reused = reuseCachedResult(plan);
   if (reused) return reused;
 
+  // the null organism's files are checked now too, so that a bad one stops the run before any model loads
+  const nullOrganism = nullOrganismOf(plan);
+  if (nullOrganism) await organismRevisions(nullOrganism, plan.opts.cacheDir);
   const steps0 = stepSnapshot();
   const on = await timed(plan, 'load', () => timeStep('load', () => loadModels(plan, plan.organism)));
   let scored: Scored;
@@ -549,7 +552,6 @@ export async function runOrganism(organismId: string | Organism, opts: HarnessOp
   } finally {
     await on.loaded.dispose();
   }
-  const nullOrganism = nullOrganismOf(plan);
   if (nullOrganism) scored.baselines.null = await runNullOrganism(plan, nullOrganism, scoring, scored.warnings);
   return writeResultFile(plan, scored, started, steps0);
 }

@@ -4,6 +4,7 @@
 // Python's) is used without any request. Otherwise the commit is resolved, the needed files are
 // downloaded into the standard layout, and refs/<revision> is written last.
 import { stat } from 'node:fs/promises';
+import { InputError } from '../errors.ts';
 import { join, resolve as resolvePath } from 'node:path';
 import { datasetInfo, listFiles, modelInfo } from '@huggingface/hub';
 import { COMMIT_HASH, listFolder, readRef, readShardIndex, repoFolder, writeRef } from './cache.ts';
@@ -48,7 +49,7 @@ async function isFolder(path: string): Promise<boolean> {
 /** 'org/name' or 'org/name/sub/folder' (a folder inside the repo, as the toolkit's ids use). */
 export function parseHubId(id: string): { repoId: string; subfolder: string } {
   if (!HUB_ID.test(id) || id.split('/').includes('..')) {
-    throw new Error(`'${id}' is neither an existing local folder nor a Hub id of the form org/name[/subfolder]`);
+    throw new InputError(`'${id}' is neither an existing local folder nor a Hub id of the form org/name[/subfolder]`);
   }
   const [org, name, ...rest] = id.split('/');
   return { repoId: `${org}/${name}`, subfolder: rest.join('/') };
@@ -61,7 +62,15 @@ export async function resolveModel(idOrPath: string, opts: ResolveOptions = {}):
     if (kind !== 'dataset') selectFiles(await listFolder(path), kind, `local folder ${path}`, opts.files);
     return { path };
   }
-  if (PATH_LIKE.test(idOrPath)) throw new Error(`local folder not found: ${idOrPath}`);
+  if (PATH_LIKE.test(idOrPath)) {
+    const isFile = await stat(idOrPath).then(
+      (st) => !st.isDirectory(),
+      () => false,
+    );
+    throw new InputError(
+      isFile ? `${idOrPath} is a file, not a ${kind} folder` : `local folder not found: ${idOrPath}`,
+    );
+  }
 
   const { repoId, subfolder } = parseHubId(idOrPath);
   const settings = hubSettings();

@@ -8,6 +8,7 @@ import type { AgreementEntry, MetricValue, ResultFile } from '../results/types.t
 import { protocolOf } from '../harness/protocol.ts';
 import { organismFamilies } from './families.ts';
 import { scoreProtocol, type OrganismMetrics, type ProtocolBoard, type ScoredRow } from './protocol.ts';
+import { type LeftOut, screenResults } from './screen.ts';
 
 export interface ComparisonRow {
   name: string;
@@ -81,6 +82,8 @@ export interface Leaderboard {
   methods: MethodRow[];
   /** Result files left out, with why (other suite versions, other settings). */
   ignored: { path: string; why: string }[];
+  /** Metric values left out of the aggregates (not finite or beyond the protocol's bound), or aggregates that failed. */
+  leftOut: LeftOut[];
   /** Normalised scores, informative metrics and the ranking (the suite's scoring protocol). */
   protocol: ProtocolBoard;
 }
@@ -123,6 +126,13 @@ function compare(
   };
 }
 
+/** A method's leaderboard row. Results graded by the LLM graders alone are a row of their own, never mixed with offline-graded ones. */
+function rowKey(result: ResultFile): string {
+  const graders =
+    result.llm?.mode === 'llm' ? ' [llm graders]' : result.llm?.mode === 'paper' ? ' [paper graders]' : '';
+  return `${result.method.id}@${result.method.version}-${result.method.configHash}${graders}`;
+}
+
 export interface LeaderboardOptions {
   /** Which settings' results to use (default: 'full' when there are any, else 'fast'). */
   settings?: string;
@@ -148,11 +158,14 @@ export function buildLeaderboard(
     return result.suite.settings === settings;
   });
 
+  const screened = screenResults(selected, rowKey);
+  const leftOut = screened.leftOut;
   const byMethod = new Map<string, ResultFile[]>();
-  for (const { result } of selected) {
-    // Results graded by the LLM graders alone are a row of their own, never mixed with offline-graded ones.
-    const key = `${result.method.id}@${result.method.version}-${result.method.configHash}${result.llm?.mode === 'llm' ? ' [llm graders]' : result.llm?.mode === 'paper' ? ' [paper graders]' : ''}`;
+  const pathsOf = new Map<string, string[]>();
+  for (const { path, result } of screened.files) {
+    const key = rowKey(result);
     byMethod.set(key, [...(byMethod.get(key) ?? []), result]);
+    pathsOf.set(key, [...(pathsOf.get(key) ?? []), path]);
   }
   const refs = [
     ...new Set([...suite.comparisons.flatMap((c) => [c.metric, c.baseline]), ...suite.ladders.map((l) => l.metric)]),
@@ -201,7 +214,15 @@ export function buildLeaderboard(
             .map((t) => `${t.organism}: ${t.id}: ${t.reason}`),
         },
         comparisons: suite.comparisons
-          .map((c) => compare(c, perOrganism, organisms, suite.seed, bootstrap))
+          .map((c) => {
+            try {
+              return compare(c, perOrganism, organisms, suite.seed, bootstrap);
+            } catch (err) {
+              const why = `comparison '${c.name}' (${c.metric} vs ${c.baseline}) could not be computed: ${(err as Error).message}`;
+              leftOut.push({ path: (pathsOf.get(key) ?? []).join(', '), method: key, metric: c.metric, why });
+              return undefined;
+            }
+          })
           .filter((c): c is ComparisonRow => c !== undefined),
         perOrganism,
         ladders,
@@ -213,6 +234,7 @@ export function buildLeaderboard(
     settings,
     methods,
     ignored,
+    leftOut,
     protocol: protocolBoard(suite, [...byMethod.entries()], bootstrap),
   };
 }

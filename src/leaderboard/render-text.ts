@@ -44,8 +44,20 @@ export function renderTerminal(board: Leaderboard): string {
     `Metrics:\n${table([METRICS_HEADER, ...metricRows(board.protocol)], { drawHorizontalLine: line })}` +
     protocolNotes(board.protocol).join('\n') +
     '\n\nComparisons:\n' +
-    table([HEADER, ...rows(board)], { drawHorizontalLine: line })
+    table([HEADER, ...rows(board)], { drawHorizontalLine: line }) +
+    leftOutLines(board)
+      .map((l) => `${l}\n`)
+      .join('')
   );
+}
+
+/** Metric values the aggregates could not use, each with its file, method and metric. */
+function leftOutLines(board: Leaderboard): string[] {
+  if (board.leftOut.length === 0) return [];
+  return [
+    `Left out of the aggregates (${board.leftOut.length} value(s); the rest is ranked):`,
+    ...board.leftOut.map((l) => `- ${l.path}: method ${l.method}, metric ${l.metric}: ${l.why}`),
+  ];
 }
 
 const mdRow = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
@@ -107,6 +119,7 @@ export function renderMarkdown(board: Leaderboard): string {
   );
   lines.push(`| ${HEADER.join(' | ')} |`, `|${HEADER.map(() => '---').join('|')}|`);
   for (const r of rows(board)) lines.push(`| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
+  if (board.leftOut.length) lines.push('', ...leftOutLines(board));
   for (const m of board.methods) {
     lines.push('', `## ${m.key}`, '', `source: ${m.source}; seeds: ${m.seeds.join(', ')}`, '');
     const metrics = [...new Set(Object.values(m.perOrganism).flatMap((x) => Object.keys(x)))].sort();

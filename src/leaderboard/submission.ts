@@ -101,6 +101,8 @@ export function checkBundle(suite: Suite, files: string[]): BundleCheck {
     results.map(({ path, result }) => ({ path, result })),
     {},
   );
+  for (const l of board.leftOut)
+    problems.push(`${l.path}: method ${l.method}, metric ${l.metric}: ${l.why}; it cannot be aggregated`);
   const entries: Entry[] = [];
   for (const m of board.methods) {
     if (m.missing.length)

@@ -102,7 +102,7 @@ export interface MethodOutput {
   vectors?: { name: string; layer: number; position: number; data: number[] }[];
   /** Free-text hypotheses about the finetune. */
   findings?: string[];
-  /** Scalar signals (e.g. 'diff_norm.pos0'). */
+  /** Scalar signals (e.g. 'diff_norm.pos0'): finite, within ±1e15 (MAGNITUDE_BOUND in src/method/validate.ts). */
   scalars?: Record<string, number>;
   /** Method-specific detail for reports and agents (e.g. Patchscope tokens per scale, search traces); JSON. */
   details?: Record<string, unknown>;
@@ -142,5 +142,10 @@ export interface DiffingMethod<Config = Record<string, unknown>> {
     finetuningData?: boolean | ConfigPredicate<Config>;
     chatData?: boolean | ConfigPredicate<Config>;
   };
+  /**
+   * Checks JSON Schema cannot express (relations between fields); throws to reject the config. Called with the
+   * resolved config before anything runs, so a bad value is an input error (exit 2) rather than a failed run.
+   */
+  checkConfig?(config: Config): void;
   run(ctx: MethodContext, config: Config): Promise<MethodOutput>;
 }

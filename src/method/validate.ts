@@ -30,6 +30,13 @@ export interface ValidationContext {
   vocabulary: ReadoutVocabulary;
 }
 
+/**
+ * The protocol bounds every scalar a method returns to ±1e15: far beyond any real measurement, and small enough
+ * that sums over organisms, seeds and bootstrap resamples stay finite (1e308 is finite, twice it is not). The
+ * leaderboard leaves any metric value beyond it out of its aggregates, naming the file, method and metric.
+ */
+export const MAGNITUDE_BOUND = 1e15;
+
 export class MethodOutputError extends Error {
   constructor(methodId: string, field: string, what: string) {
     super(
@@ -178,9 +185,31 @@ export function validateMethodOutput(output: unknown, ctx: ValidationContext): M
   for (const [k, v] of Object.entries(o.scalars ?? {})) {
     if (typeof v !== 'number' || !Number.isFinite(v))
       fail(`scalars.${k}`, `must be a finite number (got ${String(v)})`);
+    if (Math.abs(v) > MAGNITUDE_BOUND)
+      fail(`scalars.${k}`, `must be within ±${MAGNITUDE_BOUND} (the protocol's bound on magnitudes; got ${v})`);
   }
   o.findings?.forEach((f, i) => {
     if (typeof f !== 'string') fail(`findings[${i}]`, 'must be a string');
   });
+  if (o.details !== undefined) checkJsonData('details', o.details, [], fail);
   return o;
+}
+
+/**
+ * `details` is stored in the method-output cache as JSON: a BigInt or a cycle would make the write fail later
+ * with a message naming neither the method nor the field, so both are protocol errors here.
+ */
+function checkJsonData(
+  at: string,
+  value: unknown,
+  ancestors: { value: object; at: string }[],
+  fail: (field: string, what: string) => never,
+): void {
+  if (typeof value === 'bigint') fail(at, `is a BigInt (${value}n), which JSON cannot hold; use a number or a string`);
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
+  const loop = ancestors.find((a) => a.value === value);
+  if (loop) fail(at, `refers back to ${loop.at} (a cycle), which JSON cannot hold`);
+  const path = [...ancestors, { value, at }];
+  if (Array.isArray(value)) value.forEach((v, i) => checkJsonData(`${at}[${i}]`, v, path, fail));
+  else for (const [k, v] of Object.entries(value)) checkJsonData(`${at}.${k}`, v, path, fail);
 }

@@ -49,6 +49,16 @@ const ACTIVATIONS: Record<string, Activation> = {
   relu: 'relu',
 };
 
+/** The norm epsilon: a positive finite number (a negative one makes the norm divide by ~0 or NaN). */
+function normEps(cfg: Record<string, unknown>, where: string): number {
+  const field = ['rms_norm_eps', 'layer_norm_epsilon', 'layer_norm_eps'].find((k) => cfg[k] != null);
+  if (!field) return 1e-6;
+  const v = cfg[field];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+    throw new ConfigError(`${where}: ${field} must be a positive number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 const ids = (v: unknown): number[] => (v == null ? [] : Array.isArray(v) ? v.map(Number) : [Number(v)]);
 
 export function parseConfig(cfg: Record<string, any>, where: string, generation: Record<string, any> = {}): ModelSpec {
@@ -120,7 +130,7 @@ export function parseConfig(cfg: Record<string, any>, where: string, generation:
     headDim,
     intermediate,
     vocab,
-    normEps: cfg.rms_norm_eps ?? cfg.layer_norm_epsilon ?? cfg.layer_norm_eps ?? 1e-6,
+    normEps: normEps(cfg, where),
     activation,
     qkvBias: gpt2 || (cfg.attention_bias ?? family.qkvBiasDefault),
     outBias: gpt2 || Boolean(cfg.attention_bias),

@@ -4,6 +4,7 @@
 //
 // The paper's toolkit passes only `do_sample` and a temperature, so a Qwen3 checkpoint samples with its
 // shipped top_k 20 / top_p 0.95, and a checkpoint whose generation config names no top_k with top_k 50.
+import { InputError } from '../errors.ts';
 import type { GenerateOptions } from './types.ts';
 
 /** The sampling fields of a generation_config.json, as given there (absent = not set; null = explicitly off). */
@@ -56,7 +57,7 @@ export function generationDefaults(gen: Record<string, unknown>, where: string):
     const v = gen[field];
     if (key === 'doSample') {
       if (typeof v !== 'boolean')
-        throw new Error(`${where}: field '${field}' must be true or false, got ${JSON.stringify(v)}`);
+        throw new InputError(`${where}: field '${field}' must be true or false, got ${JSON.stringify(v)}`);
       out.doSample = v;
       continue;
     }
@@ -65,15 +66,21 @@ export function generationDefaults(gen: Record<string, unknown>, where: string):
       continue;
     }
     if (typeof v !== 'number' || !Number.isFinite(v))
-      throw new Error(`${where}: field '${field}' must be a number, got ${JSON.stringify(v)}`);
-    checkValue(key, v, `${where}: field '${field}'`);
+      throw new InputError(`${where}: field '${field}' must be a number, got ${JSON.stringify(v)}`);
+    checkValue(key, v, `${where}: field '${field}'`, InputError);
     (out as Record<string, unknown>)[key] = v;
   }
   return out;
 }
 
-function checkValue(key: keyof GenerationDefaults, v: number, what: string): void {
-  const bad = (expected: string) => new Error(`${what}: expected ${expected}, got ${v}`);
+/** `Fault`: the error kind (a file's field is an input error; a caller's value a runtime one). */
+function checkValue(
+  key: keyof GenerationDefaults,
+  v: number,
+  what: string,
+  Fault: new (message: string) => Error = Error,
+): void {
+  const bad = (expected: string) => new Fault(`${what}: expected ${expected}, got ${v}`);
   if (key === 'temperature' && !(v >= 0)) throw bad('a temperature >= 0');
   if (key === 'topK' && !(Number.isInteger(v) && v >= 0)) throw bad('an integer >= 0 (0 = off)');
   if ((key === 'topP' || key === 'minP') && !(v >= 0 && v <= 1)) throw bad('a value in [0, 1]');

@@ -2,6 +2,7 @@
 // x·Aᵀ·Bᵀ·scale whose overall scale is a runtime input (0 = base, 1 = finetuned).
 import fs from 'node:fs';
 import path from 'node:path';
+import { InputError } from '../errors.ts';
 import { readJson } from './checkpoint.ts';
 import { isTargeted } from './lora-targets.ts';
 import { readSafetensorsHeader, readTensorF32, type TensorEntry } from './safetensors.ts';
@@ -33,18 +34,22 @@ export interface Adapter {
   ignored: string[];
 }
 
+/** An adapter that cannot be used as given: an input error (exit 2). */
+export class AdapterError extends InputError {}
+
 const KEY = /^(?:base_model\.model\.)?(.*)\.lora_([AB])(?:\.default)?\.weight$/;
 
 export function openAdapter(dir: string): Adapter {
   const cfgFile = path.join(dir, 'adapter_config.json');
   const config = readJson(cfgFile) as Record<string, any>;
   if (config.peft_type && config.peft_type !== 'LORA')
-    throw new Error(`${cfgFile}: peft_type '${config.peft_type}' is not supported (expected LORA)`);
-  if (config.use_dora) throw new Error(`${cfgFile}: DoRA adapters are not supported`);
+    throw new AdapterError(`${cfgFile}: field 'peft_type' is '${config.peft_type}'; only LORA adapters are supported`);
+  if (config.use_dora)
+    throw new AdapterError(`${cfgFile}: field 'use_dora' is true; DoRA adapters are not supported (only plain LoRA)`);
   const weights = path.join(dir, 'adapter_model.safetensors');
   if (!fs.existsSync(weights)) {
     const pickles = fs.readdirSync(dir).filter((f) => /\.(bin|pt|pth)$/.test(f));
-    throw new Error(
+    throw new AdapterError(
       pickles.length
         ? `${dir}: adapter weights are pickled (${pickles.join(', ')}); DiffBench loads adapter_model.safetensors only and never executes pickles`
         : `${weights}: file not found`,
@@ -52,7 +57,10 @@ export function openAdapter(dir: string): Adapter {
   }
   const r0 = Number(config.r),
     alpha0 = Number(config.lora_alpha ?? r0);
-  if (!(r0 > 0)) throw new Error(`${cfgFile}: field 'r' must be a positive integer`);
+  if (!(Number.isInteger(r0) && r0 > 0))
+    throw new AdapterError(`${cfgFile}: field 'r' must be a positive integer, got ${JSON.stringify(config.r)}`);
+  if (Array.isArray(config.target_modules) && config.target_modules.length === 0)
+    throw new AdapterError(`${cfgFile}: field 'target_modules' is empty: the adapter would apply to no module`);
   const pairs = new Map<string, { A?: TensorEntry; B?: TensorEntry }>();
   for (const [name, e] of readSafetensorsHeader(weights)) {
     const m = KEY.exec(name);
@@ -74,7 +82,7 @@ export function openAdapter(dir: string): Adapter {
       continue;
     }
     if (!A || !B)
-      throw new Error(`${weights}: module '${module}' has lora_${A ? 'A' : 'B'} but not lora_${A ? 'B' : 'A'}`);
+      throw new AdapterError(`${weights}: module '${module}' has lora_${A ? 'A' : 'B'} but not lora_${A ? 'B' : 'A'}`);
     const r = pattern(config.rank_pattern, module, r0);
     const alpha = pattern(config.alpha_pattern, module, alpha0);
     const scale = config.use_rslora ? alpha / Math.sqrt(r) : alpha / r;
@@ -89,12 +97,18 @@ export function openAdapter(dir: string): Adapter {
       readB: () => readTensorF32(B),
     });
   }
+  if (!modules.size && ignored.length && ignored.some((m) => isTargeted({ ...config, layers_to_transform: null }, m)))
+    throw new AdapterError(
+      `${cfgFile}: field 'layers_to_transform' (${JSON.stringify(config.layers_to_transform)}) selects none of the layers of its LoRA modules (${layerRange(ignored)}); no module would be applied`,
+    );
   if (!modules.size && ignored.length)
-    throw new Error(
+    throw new AdapterError(
       `${weights}: none of its LoRA modules (${ignored.slice(0, 3).join(', ')}, ...) is in target_modules of ${cfgFile} (${JSON.stringify(config.target_modules)})`,
     );
   if (!modules.size)
-    throw new Error(`${weights}: no LoRA tensors (expected keys like 'base_model.model.<module>.lora_A.weight')`);
+    throw new AdapterError(
+      `${weights}: no LoRA tensors (expected keys like 'base_model.model.<module>.lora_A.weight')`,
+    );
   const used = new Set<string>();
   return {
     dir,
@@ -115,6 +129,12 @@ export function openAdapter(dir: string): Adapter {
     },
     unmatched: () => [...modules.keys()].filter((k) => !used.has(k)),
   };
+}
+
+/** The layer indices the module names carry ('layers 0..5'), for messages. */
+function layerRange(modules: string[]): string {
+  const layers = modules.map((m) => Number(/\.(\d+)\./.exec(m)?.[1])).filter(Number.isInteger);
+  return layers.length ? `layers ${Math.min(...layers)}..${Math.max(...layers)}` : 'no layer index in their names';
 }
 
 /** After planning, every adapter module must have been matched to a model weight. */

@@ -7,20 +7,18 @@ import seedrandom from 'seedrandom';
 import { attentionMask, padBatch, positionIds } from './batch.ts';
 import { contentHash, defaultCacheDir, sha256, writeFileAtomic } from './cache.ts';
 import { assertDeviceAvailable, executionProviders, parseDevice, type Device } from './device.ts';
-import { openCheckpoint, withCausalLmNames } from './checkpoint.ts';
-import { parseConfig, type ModelSpec } from './config.ts';
+import type { ModelSpec } from './config.ts';
 import type { QuantSpec } from './graph/context.ts';
 import { buildDecoderGraph, buildLensGraph, type GraphVariant } from './graph/model.ts';
-import { assertAdapterFits, openAdapter } from './lora.ts';
-import { generationDefaults, resolveSampling } from './generation-config.ts';
+import { assertAdapterFits } from './lora.ts';
+import { resolveSampling } from './generation-config.ts';
 import { drawFromProbs, nextToken, probabilitySampling } from './sampling.ts';
 import { softmaxRows } from './vocab-ops.ts';
-import { checkShapes } from './tensor-shapes.ts';
 import { PlacedSession } from './placement.ts';
 import { adapterWarnings } from './adapter-warnings.ts';
 import { halfPlan, planWeights, quantizePlan, type WeightIndex } from './weights.ts';
 import { cachedWeights } from './weight-cache.ts';
-import { assertFiniteWeights } from './finite-check.ts';
+import { openModel } from './open-model.ts';
 import { fromHalf } from '../onnx/half.ts';
 import type {
   ForwardOptions,
@@ -108,20 +106,19 @@ function exitLayers(opts: LoadOptions, spec: ModelSpec): number[] {
 export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promise<LanguageModel> {
   const { graph, precision, device, variant: graphVar } = graphVariant(opts);
   await assertDeviceAvailable(device);
-  const opened = openCheckpoint(modelDir);
-  const config = parseConfig(opened.config, path.join(modelDir, 'config.json'), opened.generationConfig);
-  const ckpt = withCausalLmNames(opened, config.family.prefix);
-  // a bare base-model checkpoint with untied embeddings (an embedding model) has no unembedding: hidden states only
-  const hasLogits = config.tiedEmbeddings || ckpt.has('lm_head.weight');
-  const parsed: ModelSpec = hasLogits ? config : { ...config, tiedEmbeddings: true };
+  const cacheRoot = opts.cacheDir ?? defaultCacheDir();
+  // before any conversion; shapes against the config, not test overrides
+  const {
+    ckpt,
+    spec: parsed,
+    hasLogits,
+    adapter,
+    generationDefaults,
+    files,
+  } = openModel(modelDir, opts.adapter, cacheRoot);
   const spec: ModelSpec = { ...parsed, ...opts.specOverrides };
-  const adapter = opts.adapter ? openAdapter(opts.adapter) : undefined;
-  checkShapes(parsed, ckpt, adapter); // before any conversion; against the config, not test overrides
   if (adapter)
     for (const w of adapterWarnings(parsed, adapter, modelDir, ckpt.config)) (opts.onWarning ?? warnOnStderr)(w);
-  const cacheRoot = opts.cacheDir ?? defaultCacheDir();
-  const files = [path.join(modelDir, 'config.json'), ...ckpt.files, ...(adapter?.files ?? [])];
-  assertFiniteWeights(files, cacheRoot);
   const hash = contentHash(files, cacheRoot);
   // the weight file depends on the checkpoint, spec overrides and precision; the graph file also on the variant
   const variant =
@@ -165,7 +162,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
     vocabSize: spec.vocab,
     eosTokenIds: spec.eosTokenIds,
     padTokenId: spec.padTokenId,
-    generationDefaults: generationDefaults(ckpt.generationConfig, path.join(modelDir, 'generation_config.json')),
+    generationDefaults,
     logits: hasLogits,
     modelPath: modelDir,
     adapterPath: opts.adapter,

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
+import { InputError } from '../errors.ts';
 import { findChatTemplate, renderChat, type ChatMessage, type ChatTemplateOptions } from './chat.ts';
 import { pieceBytes, renderBytes, type PieceStyle } from './display.ts';
 
@@ -12,6 +13,8 @@ export interface LoadedTokenizer {
   /** Folder it was loaded from. */
   readonly folder: string;
   readonly vocabSize: number;
+  /** The largest id the tokenizer can produce (added tokens included); the model's vocabulary must cover it. */
+  readonly maxTokenId: number;
   readonly bosTokenId: number | null;
   /** Whether encode(..., {addSpecialTokens: true}) puts BOS first (Llama, Gemma: yes; Qwen: no). */
   readonly addsBos: boolean;
@@ -36,7 +39,7 @@ function readJson(path: string): Json {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new Error(`cannot parse ${path}: ${(err as Error).message}`);
+    throw new InputError(`cannot parse ${path}: ${(err as Error).message}`);
   }
 }
 
@@ -58,7 +61,7 @@ function pieceStyle(json: Json): PieceStyle {
 export function loadTokenizer(folder: string): LoadedTokenizer {
   const tokenizerPath = join(folder, 'tokenizer.json');
   if (!existsSync(tokenizerPath)) {
-    throw new Error(
+    throw new InputError(
       `tokenizer.json not found in ${folder}: DiffBench needs a fast-tokenizer file (tokenizer.json); ` +
         `save one with transformers (tokenizer.save_pretrained) if the model has only a slow tokenizer`,
     );
@@ -68,7 +71,14 @@ export function loadTokenizer(folder: string): LoadedTokenizer {
   const config = existsSync(configPath) ? readJson(configPath) : {};
   const generationPath = join(folder, 'generation_config.json');
   const generation = existsSync(generationPath) ? readJson(generationPath) : {};
-  const tok = new Tokenizer(json, config);
+  let tok: Tokenizer;
+  try {
+    tok = new Tokenizer(json, config);
+  } catch (err) {
+    throw new InputError(
+      `${tokenizerPath}: not a tokenizer the tokenizers library can read (${(err as Error).message})`,
+    );
+  }
   const style = pieceStyle(json);
 
   const idOf = (value: unknown): number | null => {
@@ -98,6 +108,7 @@ export function loadTokenizer(folder: string): LoadedTokenizer {
   return {
     folder,
     vocabSize: tok.get_vocab(true).size,
+    maxTokenId: [...tok.get_vocab(true).values()].reduce((a, b) => Math.max(a, b), -1),
     bosTokenId,
     addsBos,
     eosTokenIds: [...eos],
