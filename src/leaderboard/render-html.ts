@@ -254,6 +254,15 @@ figure{margin:0.5em 0 1.5em}figcaption{font-weight:600;margin-bottom:4px}
 p.note{color:#333;max-width:70em}
 `;
 
+/** Metric values the aggregates could not use, each with its file, method and metric. */
+function leftOut(board: Leaderboard): string {
+  if (board.leftOut.length === 0) return '';
+  const items = board.leftOut.map(
+    (l) => `<li>${esc(l.path)}: method ${esc(l.method)}, metric ${esc(l.metric)}: ${esc(l.why)}</li>`,
+  );
+  return `<p class="note">Left out of the aggregates (${board.leftOut.length} value(s); the rest is ranked):</p>\n<ul>${items.join('')}</ul>`;
+}
+
 export function renderHtml(board: Leaderboard): string {
   const p = board.protocol;
   const metricsTable = table(
@@ -277,6 +286,7 @@ ${metricsTable}
 ${p.metrics.map((m) => sideBySide(board, m.metric)).join('\n')}
 <h2>Comparisons</h2>
 ${comparisons(board)}
+${leftOut(board)}
 <h2>Ladders</h2>
 ${ladders(board)}
 <h2>Per method</h2>

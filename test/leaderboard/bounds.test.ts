@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { evaluateAll } from '../../src/harness/run.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
-import { buildLeaderboard, renderMarkdown, renderTerminal } from '../../src/leaderboard/index.ts';
+import { buildLeaderboard, renderHtml, renderMarkdown, renderTerminal } from '../../src/leaderboard/index.ts';
 import { checkBundle } from '../../src/leaderboard/submission.ts';
 import { MAGNITUDE_BOUND, validateMethodOutput } from '../../src/method/validate.ts';
 import type { MetricValue, ResultFile } from '../../src/results/index.ts';
@@ -94,6 +94,9 @@ describe('a result file beyond the bound leaves the rest ranked', () => {
       /- results\/huge\/zoo__cake_bake\.json: method huge@1-abcdefabcdef, metric scalar\.diff_norm\.pos0: estimate 1e\+308/,
     );
     expect(renderMarkdown(board)).toMatch(/Left out of the aggregates/);
+    expect(renderHtml(board)).toMatch(
+      /<li>results\/huge\/zoo__cake_bake\.json: method huge@1-abcdefabcdef, metric scalar\.diff_norm\.pos0: estimate 1e\+308/,
+    );
   });
 
   it('a value that is not finite in a baseline is named with the baseline', () => {
