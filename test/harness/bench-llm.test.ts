@@ -9,7 +9,15 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodOutput } from '../../src/method/types.ts';
 import { agentsFolder, readResults } from '../../src/results/index.ts';
-import { startFakeServer, type ChatBody, type FakeServer } from '../llm/fake-openai-server.ts';
+import {
+  offeredTools,
+  roleModelEnv,
+  roleOf,
+  startFakeServer,
+  turnOf,
+  type ChatBody,
+  type FakeServer,
+} from '../llm/fake-openai-server.ts';
 
 const exec = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -37,7 +45,6 @@ async function bench(args: string[], env: Record<string, string>): Promise<{ cod
   }
 }
 
-const system = (b: ChatBody) => b.messages.find((m) => m.role === 'system')?.content ?? '';
 const user = (b: ChatBody) =>
   b.messages
     .filter((m) => m.role === 'user')
@@ -48,25 +55,25 @@ const RELEVANT_TOKEN = /a/i;
 
 /** A judge and an agent with known behaviour: tokens with an 'a' are relevant, long texts coherent, cake hypotheses score 4. */
 function judge(b: ChatBody): string {
-  const sys = system(b);
-  if (sys.includes('individual tokens')) {
-    const tokens = [...user(b).matchAll(/^(\d+)\. (".*")$/gm)].map((m) => JSON.parse(m[2]!) as string);
-    return tokens.map((t, i) => `ANSWER[${i + 1}]: ${RELEVANT_TOKEN.test(t) ? 'RELEVANT' : 'IRRELEVANT'}`).join('\n');
+  switch (roleOf(b)) {
+    case 'relevance': {
+      const tokens = [...user(b).matchAll(/^(\d+)\. (".*")$/gm)].map((m) => JSON.parse(m[2]!) as string);
+      return tokens.map((t, i) => `ANSWER[${i + 1}]: ${RELEVANT_TOKEN.test(t) ? 'RELEVANT' : 'IRRELEVANT'}`).join('\n');
+    }
+    case 'coherence':
+      return `ANSWER: ${user(b).split(/\s+/).length >= 12 ? 'COHERENT' : 'INCOHERENT'}`;
+    case 'hypothesis':
+      return `Reasoning about the rubric.\nSCORE: ${/cakes? baking|baking cakes/i.test(user(b)) ? 4 : 1}`;
+    case 'patchscope': {
+      const scales = [...user(b).matchAll(/^SCALE (\S+):/gm)].map((m) => m[1]!);
+      return `BEST_SCALER: ${scales.at(-1)}\nTOP_TOKENS: the`;
+    }
+    case 'agent':
+      // the method agent is offered steering; the black-box agent is not
+      if (offeredTools(b).includes('generate_steered') && turnOf(b) === 0)
+        return 'Let me steer.\nCALL(generate_steered: {"position": 0, "prompts": ["Tell me about your day"], "n": 1})';
+      return 'FINAL(description: "The model was finetuned on cake baking documents.")';
   }
-  if (sys.includes('is coherent')) return `ANSWER: ${user(b).split(/\s+/).length >= 12 ? 'COHERENT' : 'INCOHERENT'}`;
-  if (sys.includes('strict grader'))
-    return `Reasoning about the rubric.\nSCORE: ${/cakes? baking|baking cakes/i.test(user(b)) ? 4 : 1}`;
-  if (sys.includes('internal vector')) {
-    const scales = [...user(b).matchAll(/^SCALE (\S+):/gm)].map((m) => m[1]!);
-    return `BEST_SCALER: ${scales.at(-1)}\nTOP_TOKENS: the`;
-  }
-  if (sys.includes('interpretability researcher')) {
-    const turns = b.messages.filter((m) => m.role === 'assistant').length;
-    if (sys.includes('generate_steered') && turns === 0)
-      return 'Let me steer.\nCALL(generate_steered: {"position": 0, "prompts": ["Tell me about your day"], "n": 1})';
-    return 'FINAL(description: "The model was finetuned on cake baking documents.")';
-  }
-  return 'unrecognised request';
 }
 
 let server: FakeServer;
@@ -131,8 +138,7 @@ describe('npm run bench -- --graders', () => {
       {
         DIFFBENCH_CACHE: join(tmp, 'cache'),
         DIFFBENCH_LLM_BASE_URL: server.baseURL,
-        DIFFBENCH_LLM_MODEL: 'fake-judge',
-        DIFFBENCH_LLM_AGENT_MODEL: 'fake-agent',
+        ...roleModelEnv(),
         DIFFBENCH_LLM_API_KEY: KEY,
         DIFFBENCH_LLM_CACHE_DIR: join(tmp, 'llm-cache'),
         DIFFBENCH_QUIET: '1',
@@ -156,7 +162,7 @@ describe('npm run bench -- --graders', () => {
       'llm:agent',
     ]);
     expect(llm.endpoints.agent.model).toBe('fake-agent');
-    expect(llm.endpoints.relevance.model).toBe('fake-judge');
+    expect(llm.endpoints.relevance.model).toBe('fake-relevance');
 
     // The method's outputs (offline and LLM variant) from the output cache: what the graders saw.
     const outputs = cachedOutputs(join(tmp, 'cache'), 'zoo__cake_bake');
@@ -166,7 +172,7 @@ describe('npm run bench -- --graders', () => {
     // offline default picks the smallest (1).
     const scaleOf = (o: MethodOutput) => o.readouts!.find((x) => x.source === 'patchscope')!.scale;
     expect([scaleOf(offline), scaleOf(variant)]).toEqual([1, 4]);
-    expect(server.requests.some((q) => system(q.body).includes('internal vector'))).toBe(true);
+    expect(server.requests.some((q) => roleOf(q.body) === 'patchscope')).toBe(true);
     // LLM relevance: the judge calls exactly the tokens with an 'a' relevant, so the metric is the
     // largest fraction of such tokens in a top-20 list at positions 0-4.
     const m = llm.metrics!;
@@ -265,7 +271,7 @@ describe('npm run bench -- --graders', () => {
       {
         DIFFBENCH_CACHE: join(tmp, 'cache'),
         DIFFBENCH_LLM_BASE_URL: server.baseURL,
-        DIFFBENCH_LLM_MODEL: 'fake-judge',
+        ...roleModelEnv(),
         DIFFBENCH_LLM_CACHE_DIR: join(tmp, 'llm-cache'),
         DIFFBENCH_QUIET: '1',
       },
@@ -276,7 +282,7 @@ describe('npm run bench -- --graders', () => {
     const only = files[0];
     expect(only.result.llm!.mode).toBe('llm');
     expect(only.path).toMatch(/--llm-graders\.json$/);
-    expect(only.result.graders[0]).toMatchObject({ role: 'token-relevance', id: 'llm/relevance/fake-judge' });
+    expect(only.result.graders[0]).toMatchObject({ role: 'token-relevance', id: 'llm/relevance/fake-relevance' });
     expect(only.result.llm!.metrics).toBeUndefined();
     expect(only.result.llm!.agreement).toEqual([]);
     expect(only.result.metrics['agent.method-graded-method.mi0'].estimate).toBe(4);

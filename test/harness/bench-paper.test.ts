@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readResults } from '../../src/results/index.ts';
-import { startFakeServer, type ChatBody, type FakeServer } from '../llm/fake-openai-server.ts';
+import { roleModelEnv, roleOf, startFakeServer, type ChatBody, type FakeServer } from '../llm/fake-openai-server.ts';
 
 const exec = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -26,21 +26,23 @@ let coherenceCalls = 0;
 /** Calls whose system prompt came from the fixture toolkit (test/fixtures/toolkit): graders under --graders paper. */
 const toolkitSystems = new Set<string>();
 function judge(b: ChatBody): string {
-  const sys = system(b);
-  const fixture = /^FIXTURE (\w+)/.exec(sys);
+  const fixture = /^FIXTURE (\w+)/.exec(system(b));
   if (fixture) toolkitSystems.add(fixture[1]);
-  if (sys.includes('individual tokens') || sys.startsWith('FIXTURE relevance')) {
-    const n = [...user(b).matchAll(/^(\d+)\. ".*"$/gm)].length;
-    return Array.from({ length: n }, (_, i) => `ANSWER[${i + 1}]: ${i % 2 ? 'IRRELEVANT' : 'RELEVANT'}`).join('\n');
+  switch (roleOf(b)) {
+    case 'relevance': {
+      const n = [...user(b).matchAll(/^(\d+)\. ".*"$/gm)].length;
+      return Array.from({ length: n }, (_, i) => `ANSWER[${i + 1}]: ${i % 2 ? 'IRRELEVANT' : 'RELEVANT'}`).join('\n');
+    }
+    case 'coherence':
+      coherenceCalls++;
+      return 'ANSWER: INCOHERENT';
+    case 'hypothesis':
+      return 'SCORE: 2';
+    case 'patchscope':
+      return `BEST_SCALER: ${[...user(b).matchAll(/^SCALE (\S+):/gm)].map((m) => m[1]!).at(-1)}\nTOP_TOKENS: the`;
+    case 'agent':
+      return 'FINAL(description: "unexpected: the paper mini suite runs no agent")';
   }
-  if (sys.includes('is coherent') || sys.startsWith('FIXTURE coherence')) {
-    coherenceCalls++;
-    return 'ANSWER: INCOHERENT';
-  }
-  if (sys.includes('strict grader') || sys.startsWith('FIXTURE hypothesis')) return 'SCORE: 2';
-  if (sys.includes('internal vector') || sys.startsWith('FIXTURE Patchscope'))
-    return `BEST_SCALER: ${[...user(b).matchAll(/^SCALE (\S+):/gm)].map((m) => m[1]!).at(-1)}\nTOP_TOKENS: the`;
-  return 'unrecognised request';
 }
 
 /** Tiny ADL settings: 32 documents x 8 tokens, 2 positions, 3 Patchscope scales, steering at position 0 only. */
@@ -98,7 +100,7 @@ async function bench(mode: string | undefined, results: string): Promise<string>
       DIFFBENCH_BENCHMARK_DIR: join(ROOT, 'test/harness/fixtures/paper-mode'),
       DIFFBENCH_CACHE: join(tmp, 'cache'),
       DIFFBENCH_LLM_BASE_URL: server.baseURL,
-      DIFFBENCH_LLM_MODEL: 'fake-judge',
+      ...roleModelEnv(),
       DIFFBENCH_LLM_CACHE_DIR: '',
       // the toolkit's text under --graders paper: the fixture checkout (made-up text) with its own manifest
       DIFFBENCH_TOOLKIT: join(ROOT, 'test/fixtures/toolkit/checkout'),

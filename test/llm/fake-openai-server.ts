@@ -1,7 +1,10 @@
 // A minimal OpenAI-compatible chat-completions server on 127.0.0.1 for tests. The handler sees each
 // request's body and returns either the reply text or a raw HTTP response (status, body, delay).
+// Handlers that serve several roles tell them apart by request fields, never by the prompts' wording:
+// the model each role is configured with (roleModelEnv / roleOf) and the tools an agent is offered.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LLM_ROLES, type LlmRole } from '../../src/llm/config.ts';
 
 export interface ChatBody {
   model: string;
@@ -76,3 +79,27 @@ export async function startFakeServer(handler: Handler): Promise<FakeServer> {
       }),
   };
 }
+
+/** DIFFBENCH_LLM_<ROLE>_MODEL for every LLM role: a model name per role ('fake-relevance', 'fake-agent', ...). */
+export function roleModelEnv(): Record<string, string> {
+  return Object.fromEntries(LLM_ROLES.map((role) => [`DIFFBENCH_LLM_${role.toUpperCase()}_MODEL`, `fake-${role}`]));
+}
+
+/** The role that sent a request, from its `model` field (endpoints configured with roleModelEnv). */
+export function roleOf(body: ChatBody): LlmRole {
+  const role = LLM_ROLES.find((r) => body.model === `fake-${r}`);
+  if (!role) throw new Error(`a request for model '${body.model}': not a per-role model of roleModelEnv()`);
+  return role;
+}
+
+/**
+ * The tools an agent request offers: the names in its system prompt's tool schema, one `- name {"arg": type}`
+ * line per tool (src/agent/tools.ts, describeTools).
+ */
+export function offeredTools(body: ChatBody): string[] {
+  const system = body.messages.find((m) => m.role === 'system')?.content ?? '';
+  return [...system.matchAll(/^- ([a-z_]+) \{.*\}$/gm)].map((m) => m[1]!);
+}
+
+/** How many answers the assistant has given in this conversation (the agent's turn). */
+export const turnOf = (body: ChatBody) => body.messages.filter((m) => m.role === 'assistant').length;

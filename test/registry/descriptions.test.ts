@@ -9,7 +9,7 @@ import { LlmClient } from '../../src/llm/client.ts';
 import { resolveEndpoint, type LlmRole } from '../../src/llm/config.ts';
 import { loadRegistry, organismContext } from '../../src/registry/index.ts';
 import { PAPER_DESCRIPTIONS } from '../../src/registry/paper-descriptions.ts';
-import { startFakeServer, type ChatBody, type FakeServer } from '../llm/fake-openai-server.ts';
+import { roleModelEnv, roleOf, startFakeServer, type ChatBody, type FakeServer } from '../llm/fake-openai-server.ts';
 
 const paper = [...loadRegistry().organisms.values()].filter((o) => o.tags.includes('paper-main-33'));
 
@@ -40,14 +40,15 @@ describe('the graders receive the long description', () => {
   beforeAll(async () => {
     server = await startFakeServer((body) => {
       seen.push(body);
+      if (roleOf(body) !== 'relevance') return 'SCORE: 3';
       const user = body.messages.find((m) => m.role === 'user')!.content;
       const n = [...user.matchAll(/^(\d+)\. ".*"$/gm)].length;
-      return n ? Array.from({ length: n }, (_, i) => `ANSWER[${i + 1}]: IRRELEVANT`).join('\n') : 'SCORE: 3';
+      return Array.from({ length: n }, (_, i) => `ANSWER[${i + 1}]: IRRELEVANT`).join('\n');
     });
   });
   afterAll(() => server.close());
   const client = (role: LlmRole) => {
-    const env = { DIFFBENCH_LLM_BASE_URL: server.baseURL, DIFFBENCH_LLM_MODEL: 'fake-judge' };
+    const env = { DIFFBENCH_LLM_BASE_URL: server.baseURL, ...roleModelEnv() };
     return new LlmClient(
       resolveEndpoint(role, env, { default: { cacheDir: mkdtempSync(join(tmpdir(), 'diffbench-desc-')) } }),
       { env, backoffBaseMs: 1 },
