@@ -1,36 +1,11 @@
 // npm run bench -- [options]: score a diffing method (default ADL) and the baselines on a suite
-// (default zoo), write one result file per organism, print the leaderboard. See --help.
-import os from 'node:os';
-import { fileURLToPath } from 'node:url';
+// (default zoo), write one result file per organism, print the leaderboard. See --help. The run itself
+// is runBench (src/cli/run-bench.ts); this file parses the flags.
 import { parseArgs } from 'node:util';
-import { asInput, checkedCacheDir, nameList, positiveInt, threadCount, writableDir } from './args.ts';
 import { runCli } from './main.ts';
-import { DEFAULT_METHOD, loadMethod, mergeConfig, parseSetting } from '../harness/load-method.ts';
-import { createProgress, formatSeconds } from '../harness/progress.ts';
-import { runOrganism } from '../harness/run.ts';
-import { agentTierFor, parseGraderMode, type AgentTierConfig, type LlmTier } from '../llm-tier/tier.ts';
-import { loadSuite } from '../harness/suite.ts';
-import { parseDevice } from '../runtime/device.ts';
-import { addPlacement, describePlacement, providersUsed } from '../runtime/placement.ts';
-import { checkMethodConfig, configFileOverrides } from '../harness/method-config.ts';
-import { summarizeOutcomes } from '../harness/thresholds.ts';
-import type { ThresholdOutcome } from '../results/types.ts';
+import { DEFAULT_METHOD } from '../harness/load-method.ts';
 import { rerunWithAllocatorEnv } from './allocator.ts';
-import { inactivitySeconds } from '../harness/watchdog.ts';
-import {
-  addStepTimes,
-  formatStepTimes,
-  gcSeconds,
-  stepDelta,
-  stepSnapshot,
-  trackGc,
-  type StepTimes,
-} from '../results/step-timings.ts';
-import { runInWorkers, serveWorker, type OrganismSummary, type WorkerTotals } from './organism-pool.ts';
-import { defaultCacheDir, resultsDirFor } from '../paths.ts';
-import { graderInstructions, loadToolkitFromEnv } from '../toolkit/index.ts';
-import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
-import { writeLeaderboard } from './reports.ts';
+import { runBench, serveBenchWorker, type BenchOptions } from './run-bench.ts';
 
 const HELP = `Usage: npm run bench -- [options]
 
@@ -105,7 +80,8 @@ async function main(): Promise<number> {
       threads: { type: 'string' },
       device: { type: 'string' },
       jobs: { type: 'string' },
-      worker: { type: 'boolean', default: false },
+      // a worker process of --jobs N: the parent's options as JSON (src/cli/organism-pool.ts)
+      'worker-options': { type: 'string' },
       recompute: { type: 'boolean', default: false },
       profile: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -115,229 +91,34 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  // everything up to the first model load: what fails here is an input error (exit 2)
-  const { graders, suite, method, overrides, baselines, organisms, resultsDir, device, jobs, threads, llm, toolkit } =
-    await asInput(async () => {
-      const suite = loadSuite(values.suite);
-      const graders = parseGraderMode(values.graders ?? suite.graders ?? 'offline');
-      const prompts = values.prompts ?? (graders === 'paper' ? 'toolkit' : 'diffbench');
-      if (prompts !== 'toolkit' && prompts !== 'diffbench')
-        throw new Error(`--prompts ${prompts}: expected toolkit or diffbench`);
-      if (values.toolkit !== undefined && prompts !== 'toolkit')
-        throw new Error('--toolkit <dir> is read only with --prompts toolkit (the default under --graders paper)');
-      // the toolkit's text, read and checked before anything else loads (a missing or changed file: exit 2)
-      const toolkit =
-        prompts === 'toolkit'
-          ? await loadToolkitFromEnv({ cacheDir: defaultCacheDir(), dir: values.toolkit })
-          : undefined;
-      if (toolkit) console.error(`bench: prompts from ${toolkit.repository}@${toolkit.commit.slice(0, 7)}`);
-      const method = await loadMethod(values.method);
-      let overrides: Record<string, unknown> = values.config
-        ? configFileOverrides(values.config, method.method, values.settings, Object.keys(suite.settings))
-        : {};
-      for (const s of values.set) overrides = mergeConfig(overrides, parseSetting(s));
-      checkMethodConfig(method.method, suite, values.settings, overrides, values.config);
-      const baselines = values['no-baselines'] ? [] : defaultBaselines();
-      const organisms = nameList('organisms', values.organisms) ?? suite.organisms;
-      for (const o of organisms)
-        if (!suite.organisms.includes(o))
-          throw new Error(
-            `--organisms: ${o} is not in suite ${suite.id}; its organisms are: ${suite.organisms.join(', ')}`,
-          );
-      if (!suite.settings[values.settings])
-        throw new Error(
-          `--settings ${values.settings}: suite ${suite.id} has settings ${Object.keys(suite.settings).join(', ')}`,
-        );
-      const resultsDir = writableDir('results', values.results ?? resultsDirFor(values.settings));
-      checkedCacheDir();
-      if (values.reports) writableDir('reports', values.reports);
-      const device = parseDevice(values.device);
-      const jobs =
-        positiveInt('jobs', values.jobs) ??
-        (device === 'cpu' && organisms.every((o) => o.startsWith('zoo/')) ? Math.min(2, os.availableParallelism()) : 1);
-      const threads = threadCount(values.threads) ?? (jobs > 1 ? 1 : undefined);
-      inactivitySeconds(); // DIFFBENCH_METHOD_INACTIVITY_S checked now, not after the models load
-      let llm: LlmTier | undefined;
-      if (graders !== 'offline') {
-        const overridesAgents: Partial<AgentTierConfig> = {};
-        const list = (flag: string, s: string) =>
-          s
-            .split(',')
-            .filter((x) => x.trim() !== '')
-            .map((x) => {
-              const n = Number(x);
-              if (!Number.isInteger(n) || n < 0)
-                throw new Error(`--${flag} ${s}: expected comma-separated integers >= 0`);
-              return n;
-            });
-        if (values['agent-runs'] !== undefined) overridesAgents.runs = list('agent-runs', values['agent-runs'])[0] ?? 0;
-        if (values['agent-method-mi'] !== undefined)
-          overridesAgents.method = list('agent-method-mi', values['agent-method-mi']);
-        if (values['agent-blackbox-mi'] !== undefined)
-          overridesAgents.blackbox = list('agent-blackbox-mi', values['agent-blackbox-mi']);
-        llm = llmTier({
-          agents: agentTierFor(suite, values.settings, overridesAgents),
-          ...(toolkit ? { instructions: graderInstructions(toolkit) } : {}),
-        });
-        const a = llm.agents;
-        console.error(
-          `bench: graders ${graders}; agents: ${a.runs} run(s) x method agent at ${a.method.join('/') || '-'} and black-box at ${a.blackbox.join('/') || '-'} model interactions`,
-        );
-      }
-      return {
-        graders,
-        suite,
-        method,
-        overrides,
-        baselines,
-        organisms,
-        resultsDir,
-        device,
-        jobs,
-        threads,
-        llm,
-        toolkit,
-      };
-    });
-  // the text embedder, loaded once per process on first use (worker processes load their own)
-  let embedding: Promise<Awaited<ReturnType<typeof chooseEmbedder>>> | undefined;
-  const loadEmbedder = () =>
-    (embedding ??= chooseEmbedder(values.embedder ?? (graders === 'paper' ? 'paper' : 'offline'), {
-      threads,
-      progress: createProgress('  embedding'),
-    }).then((e) => {
-      if (e) console.error(`bench: text embedder ${e.embedder.grader.id} (${e.source.path})`);
-      return e;
-    }));
-  const runOne = async (organismId: string): Promise<OrganismSummary> => {
-    const embedded = await loadEmbedder();
-    console.error(`  ${organismId} ...`);
-    const before = stepSnapshot();
-    const run = await runOrganism(organismId, {
-      suite,
-      settings: values.settings,
-      resultsDir,
-      method,
-      configOverrides: overrides,
-      baselines,
-      seed: values.seed,
-      threads,
-      device,
-      recompute: values.recompute,
-      graders: { ...offlineGraders(), ...(embedded ? { embedder: embedded.embedder } : {}) },
-      graderMode: graders,
-      llm,
-      toolkit,
-      progress: createProgress(`  ${organismId}`),
-    });
-    const notes: string[] = [];
-    const llmTier = run.result.llm;
-    if (llmTier) {
-      const grades = Object.entries(llmTier.metrics ?? run.result.metrics).filter(
-        ([k]) => k.startsWith('agent.') || k === 'hypothesis.findings',
-      );
-      const agreement = llmTier.agreement.map(
-        (a) =>
-          `${a.role} ${a.statistic === 'cohen-kappa' ? 'kappa' : 'r'}=${a.value === null ? 'n/a' : a.value.toFixed(2)} (n=${a.n})`,
-      );
-      notes.push(
-        `  ${organismId}: hypothesis grades ${grades.map(([k, v]) => `${k}=${v.estimate.toFixed(2)}`).join(', ') || '(none)'}${agreement.length ? `; agreement ${agreement.join(', ')}` : ''}`,
-      );
-    }
-    return {
-      organism: organismId,
-      path: run.path,
-      reused: run.reused,
-      seconds: run.result.timings.total,
-      thresholds: run.result.thresholds,
-      notes,
-      steps: [...stepDelta(before)],
-    };
-  };
-  if (values.profile) trackGc();
-  const cpuSeconds = () => {
-    const c = process.cpuUsage();
-    return (c.user + c.system) / 1e6;
-  };
-  if (values.worker) {
-    await serveWorker(runOne, () => ({ cpu: cpuSeconds(), gc: gcSeconds(), placement: providersUsed() }));
-    await (await embedding)?.dispose();
+  if (values['worker-options']) {
+    await serveBenchWorker(JSON.parse(values['worker-options']) as BenchOptions);
     return 0;
   }
-  console.error(
-    `bench: ${method.method.id}@${method.method.version} (${method.source}) + ${baselines.length} baseline(s) on ${suite.id}@${suite.version}, ${organisms.length} organism(s), ${values.settings} settings${jobs > 1 ? `, ${jobs} jobs` : ''}`,
-  );
-
-  const overall = createProgress('bench');
-  const started = performance.now();
-  const cpu0 = cpuSeconds();
-  const outcomes: { label: string; outcome: ThresholdOutcome }[] = [];
-  const steps: StepTimes = new Map();
-  let finished = 0;
-  const reported = new Set<string>();
-  const report = (s: OrganismSummary) => {
-    reported.add(s.organism);
-    const mine = s.thresholds.map((outcome) => ({ label: s.organism, outcome }));
-    outcomes.push(...mine);
-    addStepTimes(steps, s.steps);
-    const counts = summarizeOutcomes(mine);
-    console.error(
-      `  ${s.organism}: ${s.reused ? 'reused' : `${s.seconds.toFixed(1)}s`}, thresholds ${counts.pass} pass / ${counts.fail} fail / ${counts.notScored} not scored -> ${s.path}`,
-    );
-    for (const n of s.notes) console.error(n);
-    overall('organisms', ++finished, organisms.length);
-  };
-  overall('organisms', 0, organisms.length);
-  let workers: WorkerTotals = { cpu: 0, gc: 0, placement: {} };
-  if (jobs > 1 && organisms.length > 1) {
-    // the null organism first: every other organism's null-organism step reuses its output
-    const queue = [...organisms].sort((a, b) => Number(b === suite.nullOrganism) - Number(a === suite.nullOrganism));
-    workers = await runInWorkers(
-      queue,
-      jobs,
-      fileURLToPath(import.meta.url),
-      process.argv.slice(2),
-      report,
-      inactivitySeconds(),
-    );
-  } else {
-    for (const organismId of organisms) report(await runOne(organismId));
-  }
-  // completion is proven, not assumed: every organism asked for has a result
-  const missing = organisms.filter((o) => !reported.has(o));
-  if (missing.length > 0)
-    throw new Error(`no result for ${missing.length} of ${organisms.length} organism(s): ${missing.join(', ')}`);
-  await (await embedding)?.dispose(); // on errors the process exits right away
-  if (values.profile) {
-    const wall = (performance.now() - started) / 1000;
-    const where =
-      jobs > 1 && organisms.length > 1 ? `${jobs} worker processes; CPU and GC include them` : 'one process';
-    console.log(
-      `profile (${organisms.length} organism(s), ${values.settings} settings, ${where}):\n${formatStepTimes(steps, { wall, cpu: cpuSeconds() - cpu0 + workers.cpu, gc: gcSeconds() + workers.gc })}`,
-    );
-  }
-
-  const board = writeLeaderboard(suite, resultsDir, values.reports ?? resultsDir, values.settings);
-  console.log(board.table);
-  console.log(
-    `summary: ${organisms.length} organism(s) in ${formatSeconds((performance.now() - started) / 1000)}; results in ${resultsDir}; leaderboard in ${board.files.join(' and ')}; ran on ${describePlacement(device, addPlacement(providersUsed(), workers.placement))}`,
-  );
-  const summary = summarizeOutcomes(outcomes);
-  console.log(`thresholds: ${summary.pass} pass / ${summary.fail} fail / ${summary.notScored} not scored`);
-  if (summary.fail > 0)
-    console.log(`FAILED thresholds (${summary.fail}):\n${summary.failures.map((f) => `  ${f}`).join('\n')}`);
-  // Nothing missing passes: a threshold whose metric is missing or not finite is counted, never a pass.
-  if (summary.notScored > 0)
-    console.log(
-      `NOT SCORED thresholds (${summary.notScored}; a metric they name is missing or not finite):\n${summary.unscored.map((f) => `  ${f}`).join('\n')}`,
-    );
-  if (summary.fail > 0 || summary.notScored > 0) return 1;
-  console.log(
-    summary.allPass
-      ? 'all pass thresholds hold'
-      : `no pass thresholds apply to ${method.method.id} on ${suite.id}@${suite.version}; see the ranking above`,
-  );
-  return 0;
+  return runBench({
+    suite: values.suite,
+    method: values.method,
+    set: values.set,
+    config: values.config,
+    organisms: values.organisms,
+    settings: values.settings,
+    seed: values.seed,
+    results: values.results,
+    reports: values.reports,
+    noBaselines: values['no-baselines'],
+    graders: values.graders,
+    embedder: values.embedder,
+    prompts: values.prompts,
+    toolkit: values.toolkit,
+    agentRuns: values['agent-runs'],
+    agentMethodMi: values['agent-method-mi'],
+    agentBlackboxMi: values['agent-blackbox-mi'],
+    threads: values.threads,
+    device: values.device,
+    jobs: values.jobs,
+    recompute: values.recompute,
+    profile: values.profile,
+  });
 }
 
 rerunWithAllocatorEnv();

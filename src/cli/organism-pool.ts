@@ -1,7 +1,7 @@
 // Organisms of a bench run in parallel worker processes (npm run bench -- --jobs N). One process runs
 // JavaScript (sampling, grading, scoring) on one core while ONNX Runtime waits, so a single process
 // leaves a core idle much of the time; N workers with one intra-op thread each keep both cores of a
-// small machine busy and never oversubscribe them. Each worker is this CLI again (`--worker`), built
+// small machine busy and never oversubscribe them. Each worker is the bench CLI again (`--worker-options`), built
 // with the same options, taking organism ids from a queue over the IPC channel, so the run's order
 // and results do not depend on N (results are content-keyed; ONNX Runtime gives the same numbers with
 // one thread as with two: reports/perf/NOTES.md, change 20).
@@ -53,7 +53,7 @@ function endOf(code: number | null, signal: NodeJS.Signals | null): string {
 }
 
 /**
- * Runs every organism in `jobs` workers started as `script args --worker`; calls onDone as each one
+ * Runs every organism in `jobs` workers started as `script args`; calls onDone as each one
  * finishes. The first organisms of the queue start first (put the null organism first: every other
  * organism reuses its output). Rejects on the first failure, naming the organism (a worker that exits,
  * dies or stops answering while it runs one included), after stopping the workers. SIGINT, SIGTERM and
@@ -71,7 +71,7 @@ export async function runInWorkers(
   const queue = [...organisms];
   const totals: WorkerTotals = { cpu: 0, gc: 0, placement: {} };
   const workers = Array.from({ length: Math.min(jobs, organisms.length) }, () =>
-    fork(script, [...args, '--worker'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+    fork(script, args, { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
   const stopAll = (signal: NodeJS.Signals = 'SIGTERM') => {
     for (const w of workers) if (w.exitCode === null && w.signalCode === null) w.kill(signal);
