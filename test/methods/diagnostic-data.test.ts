@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kl from '../../src/methods/kl/index.ts';
 import causal from '../../src/methods/causal/index.ts';
 import causalKl from '../../src/methods/causal-kl/index.ts';
+import actDiff from '../../src/methods/act-diff/index.ts';
 import meanDiff from '../../src/methods/mean-diff/index.ts';
 import { diagnosticTexts } from '../../src/harness/method-context.ts';
 import { mergeConfig, resolveConfig } from '../../src/harness/load-method.ts';
@@ -52,8 +53,8 @@ function harnessTexts<C>(method: DiffingMethod<C>, extra: Record<string, unknown
 }
 
 describe('the harness gives finetuning / chat texts only to a method that declares the need', () => {
-  it('a blind config (kl, causal-kl defaults) or a method without the needs gets neither function', () => {
-    expect(harnessTexts(kl).finetuningTexts).toBeUndefined();
+  it('a blind config (kl and act-diff in the zoo setting, causal-kl defaults) or a method without the needs gets neither function', () => {
+    expect(harnessTexts(kl, { finetuningText: false, chatText: false }).finetuningTexts).toBeUndefined();
     expect(harnessTexts(causalKl).finetuningTexts).toBeUndefined();
     expect(harnessTexts(causal, { series: ['pretraining'] }).finetuningTexts).toBeUndefined();
     expect(harnessTexts(meanDiff).finetuningTexts).toBeUndefined();
@@ -120,8 +121,13 @@ describe('kl on finetuning text of a planted full finetune (weak logit bias)', (
     expect(Object.keys(out.scalars!).filter((k) => k.startsWith('kl.finetuning'))).toEqual([]);
     expect(out.details!.finetuningText).toEqual({ notMeasurable: 'the organism has no public finetuning data' });
     expect(out.findings!.some((f) => f.includes('not measurable'))).toBe(true);
-    const off = await runChecked(kl, planted, SMALL); // the default: blind, no series even where texts exist
+    // the zoo's setting: blind, no series even where texts exist
+    const off = await runChecked(kl, planted, { ...SMALL, finetuningText: false, chatText: false });
     expect(Object.keys(off.scalars!).filter((k) => k.startsWith('kl.finetuning'))).toEqual([]);
+    // the toolkit's default: both series; a context without a chat dataset names that one not measurable
+    const both = await runChecked(kl, planted, SMALL);
+    expect(both.scalars!['kl.finetuning.mean']).toBeGreaterThan(3 * both.scalars!['kl.mean']);
+    expect(both.details!.chatText).toEqual({ notMeasurable: 'the suite has no chat dataset' });
   }, 120_000);
 });
 
@@ -162,6 +168,15 @@ describe('causal-kl on finetuning text of a planted rank-1 LoRA', () => {
       expect(Object.keys(s).filter((k) => k.startsWith('causal_kl.chat'))).toEqual([]);
       expect(out.details!.notMeasurable).toEqual({ chat: 'the suite has no chat dataset' });
       expect(out.findings!.some((f) => f.startsWith('on chat text: not measurable'))).toBe(true);
+      // act-diff's norm statistics on the finetuning text: zero before the planted layer, positive at it
+      const before = await runChecked(actDiff, planted, { layer: 0.4, samples: 8, tokens: 12 });
+      expect(before.scalars!['act_diff.finetuning.norm.max']).toBeLessThan(1e-4);
+      const at = await runChecked(actDiff, planted, { layer: 0.6, samples: 8, tokens: 12 });
+      expect(at.scalars!['act_diff.finetuning.norm.mean']).toBeGreaterThan(0.01);
+      expect(at.scalars!['act_diff.finetuning.norm.p99']).toBeLessThanOrEqual(
+        at.scalars!['act_diff.finetuning.norm.max'],
+      );
+      expect(at.details!.notMeasurable).toEqual({ chat: 'the suite has no chat dataset' });
     } finally {
       await planted.dispose();
     }

@@ -1,11 +1,14 @@
-// Activation-difference analysis (re-derived from the diffing toolkit's description): per-token norms
-// of the finetuned − base residual at a layer over unrelated text, their statistics per position, and
-// the contexts where the difference peaks (max-activating examples), with what the peak differences
-// read as through the logit lens.
+// Activation-difference analysis (the toolkit's activation_analysis): per-token norms of the finetuned −
+// base residual at a layer over unrelated text, their statistics (overall and per position), and the
+// contexts where the difference peaks (max-activating examples), with what the peak differences read as
+// through the logit lens. As the toolkit, the norm statistics also cover the organism's training text
+// (reads the ground truth: the result is flagged) and the suite's chat text.
 import type { DiffingMethod, MethodOutput } from '../../method/types.ts';
 import { collectDiffs, layerOf } from '../shared/activations.ts';
 import { contextText, lensReadouts, READOUTS_PER_SOURCE, tokenReadout } from '../shared/readouts.ts';
 import { topK } from '../../adl/topk.ts';
+import { diffNorms, normStatistics } from '../shared/norm-stats.ts';
+import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
 
 export interface ActDiffConfig {
   samples: number;
@@ -17,18 +20,25 @@ export interface ActDiffConfig {
   minPosition: number;
   /** Max-activating contexts kept. */
   contexts: number;
+  /** Norm statistics on 'samples' finetuning texts too (reads the ground truth; the result is flagged). */
+  finetuningText: boolean;
+  /** Norm statistics on 'samples' replies of the suite's chat dataset too (where it has one). */
+  chatText: boolean;
 }
 
 const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
 
 const HELP = `Collects finetuned − base at resid_post.<layer> for every token of N unrelated documents of n tokens.
 Returns:
-  scalars   act_diff.norm.mean / .p50 / .p95 / .max over all tokens, act_diff.norm.pos<p> (mean per position, p < 5),
-            act_diff.relative (mean ‖diff‖ / mean ‖ft activation‖)
+  scalars   act_diff.norm.mean / .std / .p25 / .p50 / .p75 / .p90 / .p95 / .p99 / .max / .min over all tokens,
+            act_diff.norm.pos<p> (mean per position, p < 5), act_diff.relative (mean ‖diff‖ / mean ‖ft activation‖);
+            act_diff.finetuning.norm.* / act_diff.chat.norm.* the same statistics on finetuning / chat text
+            (finetuningText / chatText; a series without data is named in details.notMeasurable)
   readouts  source logitlens, variant max-activating (position 0): the lens of the mean difference over the top
             'contexts' tokens by norm; source contexts, variant max-activating (position 0): the tokens at those peaks
   details   the max-activating contexts (text, norm, position)
-Config: samples, tokens, batchSize, layer, minPosition, contexts.`;
+Config: samples, tokens, batchSize, layer, minPosition, contexts, finetuningText, chatText (the toolkit's default:
+both; finetuningText marks the result readsGroundTruth).`;
 
 const actDiff: DiffingMethod<ActDiffConfig> = {
   id: 'act-diff',
@@ -39,7 +49,7 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
   configSchema: {
     type: 'object',
     additionalProperties: false,
-    required: ['samples', 'tokens', 'batchSize', 'layer', 'minPosition', 'contexts'],
+    required: ['samples', 'tokens', 'batchSize', 'layer', 'minPosition', 'contexts', 'finetuningText', 'chatText'],
     properties: {
       samples: int(1),
       tokens: int(2),
@@ -47,11 +57,29 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
       layer: { type: 'number', minimum: 0, maximum: 1 },
       minPosition: int(0),
       contexts: int(1),
+      finetuningText: { type: 'boolean' },
+      chatText: { type: 'boolean' },
     },
   },
-  defaultConfig: { samples: 1000, tokens: 32, batchSize: 32, layer: 0.5, minPosition: 1, contexts: 20 },
-  settings: { fast: { samples: 64, tokens: 16 }, full: { samples: 500, tokens: 32 } },
-  needs: { generation: false, unrelatedText: true },
+  // the toolkit's series (chat, pretraining, training text) and its 100 max-activating examples; its 50,000
+  // samples are not the default because every difference of the main series is held in memory
+  defaultConfig: {
+    samples: 1000,
+    tokens: 32,
+    batchSize: 32,
+    layer: 0.5,
+    minPosition: 1,
+    contexts: 100,
+    finetuningText: true,
+    chatText: true,
+  },
+  settings: { fast: { samples: 64, tokens: 16 } },
+  needs: {
+    generation: false,
+    unrelatedText: true,
+    finetuningData: (config) => config.finetuningText,
+    chatData: (config) => config.chatText,
+  },
 
   async run(ctx, config): Promise<MethodOutput> {
     const layer = layerOf(config.layer, ctx.finetuned.info.numLayers);
@@ -71,16 +99,26 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
       for (let h = 0; h < H; h++) s += c.diffs[i * H + h] ** 2;
       norms[i] = Math.sqrt(s);
     }
-    const sorted = Float64Array.from(norms).sort();
-    const q = (f: number) => sorted[Math.floor(f * (sorted.length - 1))];
-    const mean = norms.reduce((s, x) => s + x, 0) / norms.length;
-    const scalars: Record<string, number> = {
-      'act_diff.norm.mean': mean,
-      'act_diff.norm.p50': q(0.5),
-      'act_diff.norm.p95': q(0.95),
-      'act_diff.norm.max': sorted[sorted.length - 1],
-      ...(c.targetNorm > 0 ? { 'act_diff.relative': mean / c.targetNorm } : {}),
-    };
+    const scalars: Record<string, number> = normStatistics('act_diff.norm', norms);
+    const mean = scalars['act_diff.norm.mean'];
+    if (c.targetNorm > 0) scalars['act_diff.relative'] = mean / c.targetNorm;
+    const notMeasurable: Record<string, string> = {};
+    const series: DiagnosticSeries[] = [
+      ...(config.finetuningText ? ['finetuning' as const] : []),
+      ...(config.chatText ? ['chat' as const] : []),
+    ];
+    for (const name of series) {
+      const texts = await seriesDocuments(ctx, name, config.samples, config.tokens);
+      if ('notMeasurable' in texts) notMeasurable[name] = texts.notMeasurable;
+      else
+        Object.assign(
+          scalars,
+          normStatistics(
+            `act_diff.${name}.norm`,
+            await diffNorms(ctx, texts.docs, layer, config.batchSize, `act-diff: ${name} text`),
+          ),
+        );
+    }
     for (let p = 0; p < Math.min(T, READOUTS_PER_SOURCE); p++) {
       let s = 0;
       for (let d = 0; d < N; d++) s += norms[d * T + p];
@@ -109,11 +147,20 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
       ],
       scalars,
       vectors: [{ name: 'max-activating mean difference', layer, position: 0, data: Array.from(peakMean) }],
-      details: { maxActivatingContexts: contexts, layer },
+      details: {
+        maxActivatingContexts: contexts,
+        layer,
+        ...(Object.keys(notMeasurable).length ? { notMeasurable } : {}),
+      },
       findings: [
         `mean ‖ft − base‖ at layer ${layer}: ${mean.toFixed(3)} (${((scalars['act_diff.relative'] ?? 0) * 100).toFixed(1)}% of the activation norm); max ${scalars['act_diff.norm.max'].toFixed(3)}`,
         `the largest differences read as: ${lens[0].tokens.slice(0, 10).join(' ')}`,
         ...contexts.slice(0, 5).map((x) => `‖diff‖ ${x.norm.toFixed(2)} at "${x.context}"`),
+        ...series.map((name) =>
+          name in notMeasurable
+            ? `on ${name} text: not measurable (${notMeasurable[name]})`
+            : `mean ‖ft − base‖ on ${name} text${name === 'finetuning' ? ' (reads the ground truth)' : ''}: ${scalars[`act_diff.${name}.norm.mean`].toFixed(3)}`,
+        ),
       ],
     };
   },

@@ -1,13 +1,13 @@
-// KL / logit difference (re-derived from the diffing toolkit's description): per-token KL(finetuned ||
-// base) of the next-token distributions over unrelated text, where it peaks (max-activating contexts),
-// and the tokens whose log-probability the finetune raises most on average. By default the method is
-// blind (it sees no finetuning data); `finetuningText: true` adds the toolkit's KL over finetuning text
-// as a diagnostic series (the harness then gives ctx.finetuningTexts and flags the result as not blind).
+// KL / logit difference (the toolkit's kl method): per-token KL(finetuned || base) of the next-token
+// distributions over unrelated (pretraining) text, where it peaks (max-activating contexts), and the tokens
+// whose log-probability the finetune raises most on average. As the toolkit, it also measures KL over the
+// organism's training text (`finetuningText`: the harness then gives ctx.finetuningTexts and flags the
+// result as not blind) and the suite's chat text (`chatText`); the zoo's setting turns both off.
 import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../../method/types.ts';
 import { visitLogProbs, klDivergence } from '../shared/logprobs.ts';
 import { contextText, READOUTS_PER_SOURCE, topTokenReadout } from '../shared/readouts.ts';
 import { topK } from '../../adl/topk.ts';
-import { seriesDocuments } from '../shared/texts.ts';
+import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
 
 export interface KLConfig {
   samples: number;
@@ -17,8 +17,10 @@ export interface KLConfig {
   positions: number;
   /** Max-activating contexts kept (highest per-token KL). */
   contexts: number;
-  /** Diagnostic: also measure KL over 'samples' finetuning texts (reads the ground truth; the result is flagged). */
+  /** Also measure KL over 'samples' finetuning texts (reads the ground truth; the result is flagged). */
   finetuningText: boolean;
+  /** Also measure KL over 'samples' replies of the suite's chat dataset (where it has one). */
+  chatText: boolean;
 }
 
 /** mean, p95 and max of per-token KLs, as scalars under `prefix`. */
@@ -39,13 +41,13 @@ Returns:
   readouts  source logitlens, variant logit-diff, positions 0..positions-1 (layer = last): the 20 tokens
             whose log-probability the finetune raises most on average at that document position
   scalars   kl.mean (nats per token), kl.p95, kl.max, kl.pos<p> (mean KL at position p)
-            with finetuningText: kl.finetuning.mean / .p95 / .max over finetuning texts of 'tokens'
-            tokens, and kl.finetuning.ratio (finetuning mean / unrelated mean)
+            with finetuningText / chatText: kl.finetuning.* / kl.chat.* (mean / p95 / max) over finetuning /
+            chat texts of 'tokens' tokens, and .ratio (that mean / the unrelated mean)
   details   the top tokens over all positions, the max-KL contexts with each model's top next tokens;
-            finetuningText: the finetuning series' size, or why it is not measurable (no public data)
+            each extra series' size, or why it is not measurable (no public data, no chat dataset)
   findings  the same in words
-Config: samples, tokens, batchSize, positions (<= 5), contexts, finetuningText (default false: the
-diagnostic reads the finetuning data, so the result is marked readsGroundTruth and flagged as not blind).`;
+Config: samples, tokens, batchSize, positions (<= 5), contexts, finetuningText, chatText (the toolkit's
+default: both; finetuningText reads the finetuning data, so the result is marked readsGroundTruth).`;
 
 const kl: DiffingMethod<KLConfig> = {
   id: 'kl',
@@ -56,7 +58,7 @@ const kl: DiffingMethod<KLConfig> = {
   configSchema: {
     type: 'object',
     additionalProperties: false,
-    required: ['samples', 'tokens', 'batchSize', 'positions', 'contexts', 'finetuningText'],
+    required: ['samples', 'tokens', 'batchSize', 'positions', 'contexts', 'finetuningText', 'chatText'],
     properties: {
       samples: int(1),
       tokens: int(1),
@@ -64,11 +66,26 @@ const kl: DiffingMethod<KLConfig> = {
       positions: int(1, READOUTS_PER_SOURCE),
       contexts: int(0),
       finetuningText: { type: 'boolean' },
+      chatText: { type: 'boolean' },
     },
   },
-  defaultConfig: { samples: 1000, tokens: 32, batchSize: 16, positions: 5, contexts: 20, finetuningText: false },
-  settings: { fast: { samples: 64, tokens: 16 }, full: { samples: 500, tokens: 32 } },
-  needs: { generation: false, unrelatedText: true, finetuningData: (config) => config.finetuningText },
+  // the toolkit's kl defaults: 10,000 samples of up to 1,024 tokens, batch 4, chat + pretraining + training text
+  defaultConfig: {
+    samples: 10000,
+    tokens: 1024,
+    batchSize: 4,
+    positions: 5,
+    contexts: 100,
+    finetuningText: true,
+    chatText: true,
+  },
+  settings: { fast: { samples: 64, tokens: 16, batchSize: 16 } },
+  needs: {
+    generation: false,
+    unrelatedText: true,
+    finetuningData: (config) => config.finetuningText,
+    chatData: (config) => config.chatText,
+  },
 
   async run(ctx, config): Promise<MethodOutput> {
     const { vocabSize: V, numLayers: L } = ctx.finetuned.info;
@@ -99,7 +116,12 @@ const kl: DiffingMethod<KLConfig> = {
     );
     const scalars = klScalars('kl', kls);
     klAt.forEach((s, p) => (scalars[`kl.pos${p}`] = s / docs.length));
-    const finetuning = config.finetuningText ? await finetuningSeries(ctx, config, scalars) : undefined;
+    const extra: { name: DiagnosticSeries; detail: object; finding: string }[] = [];
+    for (const name of [
+      ...(config.finetuningText ? ['finetuning' as const] : []),
+      ...(config.chatText ? ['chat' as const] : []),
+    ])
+      extra.push({ name, ...(await textSeries(ctx, name, config, scalars)) });
     const show = (ids: number[]) => ids.map((id) => ctx.tokenizer.displayToken(id));
     const topOverall = show(topK(overall, 20));
     const contexts = peaks.map((p) => ({
@@ -116,11 +138,11 @@ const kl: DiffingMethod<KLConfig> = {
       details: {
         topTokensAllPositions: topOverall,
         maxKLContexts: contexts,
-        ...(finetuning ? { finetuningText: finetuning.detail } : {}),
+        ...Object.fromEntries(extra.map((e) => [`${e.name}Text`, e.detail])),
       },
       findings: [
         `tokens the finetune makes more likely on unrelated text: ${topOverall.join(' ')}`,
-        ...(finetuning ? [finetuning.finding] : []),
+        ...extra.map((e) => e.finding),
         ...contexts
           .slice(0, 5)
           .map(
@@ -132,28 +154,29 @@ const kl: DiffingMethod<KLConfig> = {
   },
 };
 
-/** Diagnostic: KL over finetuning texts, added to `scalars` as kl.finetuning.*; or why it is not measurable. */
-async function finetuningSeries(
+/** KL over finetuning or chat texts, added to `scalars` as kl.<name>.*; or why it is not measurable. */
+async function textSeries(
   ctx: MethodContext,
+  name: DiagnosticSeries,
   config: KLConfig,
   scalars: Record<string, number>,
 ): Promise<{ detail: object; finding: string }> {
-  const series = await seriesDocuments(ctx, 'finetuning', config.samples, config.tokens);
+  const series = await seriesDocuments(ctx, name, config.samples, config.tokens);
   if ('notMeasurable' in series)
     return {
       detail: { notMeasurable: series.notMeasurable },
-      finding: `KL over finetuning text: not measurable (${series.notMeasurable})`,
+      finding: `KL over ${name} text: not measurable (${series.notMeasurable})`,
     };
   const kls: number[] = [];
-  await visitLogProbs(ctx, series.docs, config.batchSize, 'kl: finetuning text', ({ ft, base }) =>
+  await visitLogProbs(ctx, series.docs, config.batchSize, `kl: ${name} text`, ({ ft, base }) =>
     kls.push(klDivergence(ft, base)),
   );
-  Object.assign(scalars, klScalars('kl.finetuning', kls));
-  if (scalars['kl.mean'] > 0) scalars['kl.finetuning.ratio'] = scalars['kl.finetuning.mean'] / scalars['kl.mean'];
-  const ratio = scalars['kl.finetuning.ratio'];
+  Object.assign(scalars, klScalars(`kl.${name}`, kls));
+  if (scalars['kl.mean'] > 0) scalars[`kl.${name}.ratio`] = scalars[`kl.${name}.mean`] / scalars['kl.mean'];
+  const ratio = scalars[`kl.${name}.ratio`];
   return {
     detail: { documents: series.docs.length, tokens: config.tokens },
-    finding: `KL over finetuning text (reads the ground truth): ${scalars['kl.finetuning.mean'].toFixed(3)} nats per token${ratio === undefined ? '' : `, ${ratio.toFixed(2)}x that on unrelated text`}`,
+    finding: `KL over ${name} text${name === 'finetuning' ? ' (reads the ground truth)' : ''}: ${scalars[`kl.${name}.mean`].toFixed(3)} nats per token${ratio === undefined ? '' : `, ${ratio.toFixed(2)}x that on unrelated text`}`,
   };
 }
 

@@ -1,0 +1,46 @@
+// Statistics of per-token ‖finetuned − base‖ at one layer, as the toolkit's activation analysis reports
+// them (mean, std, median, percentiles 25/75/90/95/99, max, min), streamed batch by batch.
+import type { MethodContext } from '../../method/types.ts';
+import { pairedForward } from './forward.ts';
+
+/** The statistics of `values` under `prefix` (prefix.mean, .std, .p50, ...); {} when there are none. */
+export function normStatistics(prefix: string, values: ArrayLike<number>): Record<string, number> {
+  const n = values.length;
+  if (n === 0) return {};
+  const sorted = Float64Array.from(values).sort();
+  const q = (f: number) => sorted[Math.floor(f * (n - 1))];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += sorted[i];
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (sorted[i] - mean) ** 2;
+  const out: Record<string, number> = { [`${prefix}.mean`]: mean, [`${prefix}.std`]: Math.sqrt(ss / n) };
+  for (const p of [25, 50, 75, 90, 95, 99]) out[`${prefix}.p${p}`] = q(p / 100);
+  out[`${prefix}.max`] = sorted[n - 1];
+  out[`${prefix}.min`] = sorted[0];
+  return out;
+}
+
+/** Per-token ‖ft − base‖ at resid_post.<layer> over every token of `docs` (equal lengths). */
+export async function diffNorms(
+  ctx: MethodContext,
+  docs: number[][],
+  layer: number,
+  batchSize: number,
+  step: string,
+): Promise<Float32Array> {
+  const H = ctx.finetuned.info.hiddenSize,
+    T = docs[0].length;
+  const hook = `resid_post.${layer}` as const;
+  const norms = new Float32Array(docs.length * T);
+  await pairedForward(ctx, docs, { hooks: [hook], batchSize, step }, ({ start, docs: batch, base, finetuned }) => {
+    const b = base.hooks[hook]!.data,
+      f = finetuned.hooks[hook]!.data;
+    for (let i = 0; i < batch.length * T; i++) {
+      let s = 0;
+      for (let h = 0; h < H; h++) s += (f[i * H + h] - b[i * H + h]) ** 2;
+      norms[start * T + i] = Math.sqrt(s);
+    }
+  });
+  return norms;
+}
