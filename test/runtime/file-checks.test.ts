@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { assertFiniteWeights, firstNonFinite } from '../../src/runtime/finite-check.ts';
 import { loadModel } from '../../src/runtime/index.ts';
 import { readSafetensorsHeader } from '../../src/runtime/safetensors.ts';
-import { tempDir } from '../helpers.ts';
+import { tempDir, ZOO_BASE, zooAdapter } from '../helpers.ts';
 import { copyFolder, readHeader, writeSafetensors } from './safetensors-edit.ts';
 
 const LLAMA = path.join('test', 'fixtures', 'hf-reference', 'llama');
@@ -168,6 +168,19 @@ describe('non-finite weights are rejected at load, naming file and tensor', () =
     const dir = poisoned(LLAMA_BF16, GATE, 3, [0x80, 0x7f]);
     await expect(load(dir)).rejects.toThrow(
       /tensor 'model\.layers\.0\.mlp\.gate_proj\.weight' holds a non-finite weight \(an infinity at element 3/,
+    );
+  });
+
+  it('a NaN in an adapter names the adapter file and its tensor', async () => {
+    const adapter = copyFolder(zooAdapter('cake_bake'));
+    const file = path.join(adapter, 'adapter_model.safetensors');
+    const { header, data } = readHeader(file);
+    const name = 'base_model.model.model.layers.2.self_attn.v_proj.lora_B.weight';
+    const out = Buffer.from(data);
+    out.writeFloatLE(Number.NaN, (header[name] as Entry).data_offsets[0] + 4 * 5);
+    writeSafetensors(file, header, out);
+    await expect(loadModel(ZOO_BASE, { adapter, cacheDir: tempDir('diffbench-files-cache-') })).rejects.toThrow(
+      /adapter_model\.safetensors: tensor 'base_model\.model\.model\.layers\.2\.self_attn\.v_proj\.lora_B\.weight' holds a non-finite weight \(NaN at element 5/,
     );
   });
 
