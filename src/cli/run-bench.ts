@@ -4,6 +4,8 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { asInput, checkedCacheDir, nameList, positiveInt, threadCount, writableDir } from './args.ts';
+import { organismRevisions } from '../harness/organism.ts';
+import { getOrganism, organismIsCached } from '../registry/index.ts';
 import { DEFAULT_METHOD, loadMethod, mergeConfig, parseSetting, type LoadedMethod } from '../harness/load-method.ts';
 import { createProgress, formatSeconds } from '../harness/progress.ts';
 import { runOrganism } from '../harness/run.ts';
@@ -254,8 +256,20 @@ const cpuSeconds = () => {
  * leaderboard. Returns 0 when every pass threshold holds, 1 when one fails or is not scored; throws on
  * input errors (InputError and the like: exit 2, before any model is loaded) and runtime failures (exit 3).
  */
+/**
+ * The files of every organism already on disk, and of the null organism, checked now (memoised by content), so
+ * that a bad one stops the bench before any model loads; one still to download is checked when it is planned.
+ */
+async function checkOrganismFiles({ organisms, suite }: BenchPlan): Promise<void> {
+  for (const id of new Set([...organisms, ...(suite.nullOrganism ? [suite.nullOrganism] : [])])) {
+    const organism = getOrganism(id);
+    if (await organismIsCached(organism)) await organismRevisions(organism);
+  }
+}
+
 export async function runBench(o: BenchOptions = {}, io: BenchIO = consoleIO): Promise<number> {
   const plan = await planBench(o, io);
+  await checkOrganismFiles(plan);
   const { suite, method, baselines, organisms, jobs, settings, resultsDir } = plan;
   if (o.profile) trackGc();
   io.err(
