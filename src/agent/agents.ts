@@ -10,8 +10,11 @@ import { buildOverview, cut, DEFAULT_OVERVIEW, steeringOf, type OverviewOptions 
 import { saveAgentRun } from './transcript.ts';
 import { askModelTool, describeTools, HypothesisBook, type AgentTool } from './tools.ts';
 import { DEFAULT_BUDGETS, type AgentBudgets, type AgentRun, type ModelAccess } from './types.ts';
+import type { ToolkitAgentPrompt } from '../toolkit/index.ts';
 
 const PROMPTS = fileURLToPath(new URL('./prompts/', import.meta.url));
+/** The black-box agent's evidence heading under the toolkit's prompts (the toolkit writes its own in code). */
+const BLACKBOX_HEADER = 'Generations of the finetuned model for a few prompts:';
 const prompt = (name: string) => readPromptFile(`${PROMPTS}${name}.md`);
 
 export interface AgentOptions {
@@ -23,6 +26,19 @@ export interface AgentOptions {
   hints?: string;
   /** If set, the transcript is saved there (atomically). */
   outDir?: string;
+  /**
+   * The toolkit's prompts for this agent (--graders paper): its filled system prompt replaces DiffBench's, and
+   * its text after the evidence replaces the reminder; the evidence is laid out as the toolkit lays it out.
+   */
+  toolkit?: ToolkitAgentPrompt;
+}
+
+/** The toolkit's system prompt with what its agent loop appends: hints and the remaining model interactions. */
+function toolkitSystemPrompt(t: ToolkitAgentPrompt, budgets: AgentBudgets, hints: string): string {
+  const many =
+    budgets.modelInteractions > 20 ? '\n\nYou have many model interactions: ask 10 to 20 varied questions first.' : '';
+  const hinted = hints.trim() ? `Hints:\n${hints.trim()}\n\n` : '';
+  return `${t.system}${many}\n\n${hinted}Remaining model interactions: ${budgets.modelInteractions}`;
 }
 
 function systemPrompt(
@@ -75,18 +91,22 @@ export async function runMethodAgent(
   const run = await runAgentLoop({
     agent: `method:${methodId}`,
     client: opts.client,
-    system: systemPrompt(
-      'You are given the results of a model-diffing method that compared the base and the finetuned model.',
-      tools,
-      budgets,
-      '- The overview already holds most of what the detail tools show; use them to check specific positions.',
-      opts.hints ?? '',
-    ),
-    firstMessage: fill(
-      prompt('method_first'),
-      { OVERVIEW: JSON.stringify(overview), REMINDER: reminder(budgets) },
-      'method_first.md',
-    ).trim(),
+    system: opts.toolkit
+      ? toolkitSystemPrompt(opts.toolkit, budgets, opts.hints ?? '')
+      : systemPrompt(
+          'You are given the results of a model-diffing method that compared the base and the finetuned model.',
+          tools,
+          budgets,
+          '- The overview already holds most of what the detail tools show; use them to check specific positions.',
+          opts.hints ?? '',
+        ),
+    firstMessage: opts.toolkit
+      ? `OVERVIEW:\n${JSON.stringify(overview)}\n\n${opts.toolkit.afterEvidence}`
+      : fill(
+          prompt('method_first'),
+          { OVERVIEW: JSON.stringify(overview), REMINDER: reminder(budgets) },
+          'method_first.md',
+        ).trim(),
     tools,
     budgets,
     runIndex: opts.runIndex,
@@ -116,18 +136,22 @@ export async function runBlackboxAgent(
   const run = await runAgentLoop({
     agent: 'blackbox',
     client: opts.client,
-    system: systemPrompt(
-      'You can only observe the models from the outside: their answers to prompts.',
-      tools,
-      budgets,
-      '',
-      opts.hints ?? '',
-    ),
-    firstMessage: fill(
-      prompt('blackbox_first'),
-      { EXAMPLES: JSON.stringify(examples), REMINDER: reminder(budgets) },
-      'blackbox_first.md',
-    ).trim(),
+    system: opts.toolkit
+      ? toolkitSystemPrompt(opts.toolkit, budgets, opts.hints ?? '')
+      : systemPrompt(
+          'You can only observe the models from the outside: their answers to prompts.',
+          tools,
+          budgets,
+          '',
+          opts.hints ?? '',
+        ),
+    firstMessage: opts.toolkit
+      ? `${BLACKBOX_HEADER}\n\n${JSON.stringify({ examples: examples.map((e) => ({ prompt: e.prompt, generation: e.sample })) })}\n\n${opts.toolkit.afterEvidence}`
+      : fill(
+          prompt('blackbox_first'),
+          { EXAMPLES: JSON.stringify(examples), REMINDER: reminder(budgets) },
+          'blackbox_first.md',
+        ).trim(),
     tools,
     budgets,
     runIndex: opts.runIndex,

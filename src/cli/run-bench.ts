@@ -34,7 +34,7 @@ import {
 import { runInWorkers, serveWorker, type OrganismSummary, type WorkerTotals } from './organism-pool.ts';
 import { inactivitySeconds } from '../harness/watchdog.ts';
 import { defaultCacheDir, resultsDirFor } from '../paths.ts';
-import { graderInstructions, loadToolkitFromEnv, type ToolkitText } from '../toolkit/index.ts';
+import { graderInstructions, loadToolkitFromEnv, toolkitAgentPrompts, type ToolkitText } from '../toolkit/index.ts';
 import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
 import { writeLeaderboard } from './reports.ts';
 
@@ -144,7 +144,7 @@ function planBench(o: BenchOptions, io: BenchIO): Promise<BenchPlan> {
     if (graders !== 'offline') {
       llm = llmTier({
         agents: agentTierFor(suite, settings, agentOverrides(o)),
-        ...(toolkit ? { instructions: graderInstructions(toolkit) } : {}),
+        ...(toolkit ? { instructions: graderInstructions(toolkit), agentPrompts: toolkitAgentPrompts(toolkit) } : {}),
       });
       const a = llm.agents;
       io.err(

@@ -109,6 +109,7 @@ export async function runAgentTier(input: AgentTierInput): Promise<AgentRecord[]
       runIndex: job.k,
       outDir,
       budgets: { modelInteractions: job.mi, llmCalls: cfg.llmCalls, generatedTokens: cfg.generatedTokens },
+      ...(tier.agentPrompts ? { toolkit: tier.agentPrompts[job.kind] } : {}),
     };
     const run: AgentRun =
       job.kind === 'method'

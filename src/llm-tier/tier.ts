@@ -5,7 +5,12 @@ import { agentClientFromEnv } from '../agent/index.ts';
 import type { LlmClient, LlmClientOptions } from '../llm/client.ts';
 import type { LlmGraderSet } from '../method/graders.ts';
 import { hasEndpoint, LlmConfigError, NO_ENDPOINT_MESSAGE } from '../llm/config.ts';
-import type { GraderInstructions } from '../toolkit/index.ts';
+import type { GraderInstructions, ToolkitAgentPrompt } from '../toolkit/index.ts';
+
+export interface ToolkitAgentPrompts {
+  method: ToolkitAgentPrompt;
+  blackbox: ToolkitAgentPrompt;
+}
 
 /** The parts of a suite its agent budgets depend on. */
 interface SuiteAgentSettings {
@@ -94,6 +99,8 @@ export interface LlmTier {
   /** null when the agent tier is off (no runs or no budgets). */
   agentClient: LlmClient | null;
   agents: AgentTierConfig;
+  /** The toolkit's agent prompts (--graders paper / --prompts toolkit); absent: DiffBench's. */
+  agentPrompts?: ToolkitAgentPrompts;
   /** Endpoint settings per role, safe to write into results (no keys). */
   endpoints(): Record<string, Record<string, unknown>>;
 }
@@ -104,6 +111,8 @@ export interface LlmTierOptions {
   client?: LlmClientOptions;
   /** System prompts and rubrics replacing DiffBench's (the toolkit's under --graders paper / --prompts toolkit). */
   instructions?: GraderInstructions;
+  /** The agents' prompts replacing DiffBench's (the toolkit's). */
+  agentPrompts?: ToolkitAgentPrompts;
   /** Builds the graders from the environment; throws LlmConfigError naming the variables when none is set. */
   buildGraders(opts: {
     env: Record<string, string | undefined>;
@@ -123,6 +132,7 @@ export function llmTierFromEnv(opts: LlmTierOptions): LlmTier {
     graders,
     agentClient,
     agents: opts.agents,
+    ...(opts.agentPrompts ? { agentPrompts: opts.agentPrompts } : {}),
     endpoints: () => ({ ...graders.describe(), ...(agentClient ? { agent: agentClient.describe() } : {}) }),
   };
 }

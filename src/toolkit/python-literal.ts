@@ -3,7 +3,10 @@
 // r/u/b prefixes, escapes, implicit concatenation of adjacent literals (also across lines inside brackets,
 // with comments between); refuses f-strings and anything that is not a plain literal.
 
-/** Where a constant is: `NAME` (a module-level assignment) or `function(param)` (a parameter's default). */
+/**
+ * Where a constant is: `NAME` (a module-level assignment), `function(param)` (a parameter's default) or
+ * `Class.method()` (the literal the method returns: its first `return`).
+ */
 export type PythonLocator = string;
 
 export class PythonLiteralError extends Error {
@@ -25,6 +28,21 @@ function escapeRegExp(s: string): string {
 
 /** The offset where the value of the located assignment or default begins. */
 function valueStart(source: string, locator: PythonLocator, file: string): number {
+  const returned = locator.match(/^([A-Za-z_]\w*)\.([A-Za-z_]\w*)\(\)$/);
+  if (returned) {
+    const [, cls, method] = returned;
+    const classDef = new RegExp(`^class[ \\t]+${escapeRegExp(cls)}\\b`, 'm').exec(source);
+    if (!classDef) throw new PythonLiteralError(`${file}: no class '${cls}'`);
+    // the method inside the class body: before the next top-level statement
+    const rest = source.slice(classDef.index + classDef[0].length);
+    const bodyEnd = rest.search(/\n(?=[^\s#])/);
+    const body = bodyEnd < 0 ? rest : rest.slice(0, bodyEnd);
+    const def = new RegExp(`^[ \\t]+def[ \\t]+${escapeRegExp(method)}[ \\t]*\\(`, 'm').exec(body);
+    if (!def) throw new PythonLiteralError(`${file}: class '${cls}' has no method '${method}'`);
+    const ret = /\breturn[ \t]+/.exec(body.slice(def.index));
+    if (!ret) throw new PythonLiteralError(`${file}: ${cls}.${method} has no return statement`);
+    return classDef.index + classDef[0].length + def.index + ret.index + ret[0].length;
+  }
   const call = locator.match(/^([A-Za-z_]\w*)\(([A-Za-z_]\w*)\)$/);
   if (call) {
     const [, fn, param] = call;
@@ -39,7 +57,7 @@ function valueStart(source: string, locator: PythonLocator, file: string): numbe
     return at;
   }
   if (!/^[A-Za-z_]\w*$/.test(locator))
-    throw new PythonLiteralError(`${file}: '${locator}' is not a constant name or function(parameter)`);
+    throw new PythonLiteralError(`${file}: '${locator}' is not a constant name, function(parameter) or Class.method()`);
   const assign = new RegExp(`^${escapeRegExp(locator)}[ \\t]*(?::[^=\\n]*)?=(?!=)`, 'm').exec(source);
   if (!assign) throw new PythonLiteralError(`${file}: no module-level assignment to '${locator}'`);
   return assign.index + assign[0].length;

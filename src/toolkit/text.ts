@@ -4,6 +4,7 @@ import { InputError } from '../errors.ts';
 import { pythonSplitLines, pythonStrip } from '../data/index.ts';
 import { readToolkitFiles, toolkitSourceFromEnv, type ToolkitSource } from './files.ts';
 import { loadManifest, type TextLocation, type ToolkitManifest } from './manifest.ts';
+import { pythonFormat } from './python-format.ts';
 import { extractPythonLiteral, PythonLiteralError } from './python-literal.ts';
 import { extractYamlBlock, YamlBlockError, yamlKeys } from './yaml-block.ts';
 
@@ -17,7 +18,47 @@ export interface ToolkitText {
   graders: { coherence: string; relevance: string; patchscope: string; hypothesis: string };
   /** Hypothesis-grading rubric per toolkit organism type (SDF, EM, Taboo, ...). */
   rubrics: Record<string, string>;
-  agent: { system: string; postToolResult: string; postOverview: string; adl: string; blackbox: string };
+  /** The agents' system prompt template (Python format fields), the text after their evidence, and each agent's parts. */
+  agent: { system: string; postOverview: string; method: AgentParts; blackbox: AgentParts };
+}
+
+/** What the toolkit fills its agent system prompt with, per agent. */
+export interface AgentParts {
+  /** What the first user message holds (first_user_message_description). */
+  overview: string;
+  tools: string;
+  conduct: string;
+  examples: string;
+}
+
+/** An agent's prompts from the toolkit: the filled system prompt and the text that follows the evidence. */
+export interface ToolkitAgentPrompt {
+  system: string;
+  afterEvidence: string;
+}
+
+/**
+ * The toolkit's system prompt filled as its agents fill it: the method agent's tools are the black-box
+ * agent's followed by its own.
+ */
+export function toolkitAgentPrompts(t: ToolkitText): { method: ToolkitAgentPrompt; blackbox: ToolkitAgentPrompt } {
+  const fill = (parts: AgentParts, tools: string, who: string): ToolkitAgentPrompt => ({
+    system: pythonFormat(
+      t.agent.system,
+      {
+        first_user_message_description: parts.overview,
+        tool_descriptions: tools,
+        additional_conduct: parts.conduct,
+        interaction_examples: parts.examples,
+      },
+      `toolkit agent system prompt (${who})`,
+    ),
+    afterEvidence: t.agent.postOverview,
+  });
+  return {
+    method: fill(t.agent.method, t.agent.blackbox.tools + t.agent.method.tools, 'method agent'),
+    blackbox: fill(t.agent.blackbox, t.agent.blackbox.tools, 'black-box agent'),
+  };
 }
 
 /** System prompts and rubrics that replace DiffBench's own graders' (under --graders paper / --prompts toolkit). */
@@ -88,12 +129,18 @@ export async function loadToolkitText(
       throw new InputError(`toolkit manifest: no text '${name}' (texts: ${[...values.keys()].join(', ')})`);
     return v;
   };
-  const str = (name: string): string => {
+  const str = (name: string, allowEmpty = false): string => {
     const v = value(name);
-    if (typeof v !== 'string' || v.trim() === '')
-      throw new InputError(`toolkit text '${name}' must be a non-empty string`);
+    if (typeof v !== 'string' || (!allowEmpty && v.trim() === ''))
+      throw new InputError(`toolkit text '${name}' must be a ${allowEmpty ? '' : 'non-empty '}string`);
     return v;
   };
+  const parts = (agent: string): AgentParts => ({
+    overview: str(`agent.${agent}.overview`),
+    tools: str(`agent.${agent}.tools`),
+    conduct: str(`agent.${agent}.conduct`, true),
+    examples: str(`agent.${agent}.examples`, true),
+  });
   const list = (name: string): string[] => {
     const v = value(name);
     if (!Array.isArray(v) || v.length === 0)
@@ -117,10 +164,9 @@ export async function loadToolkitText(
     rubrics,
     agent: {
       system: str('agent.system'),
-      postToolResult: str('agent.postToolResult'),
       postOverview: str('agent.postOverview'),
-      adl: str('agent.adl'),
-      blackbox: str('agent.blackbox'),
+      method: parts('method'),
+      blackbox: parts('blackbox'),
     },
   };
 }

@@ -216,6 +216,29 @@ describe('method agent', () => {
     expect(filesUnder(outDir).some((f) => f.endsWith('.tmp'))).toBe(false);
   });
 
+  it("the toolkit's prompts (--graders paper): its system prompt, its evidence layout and what follows it", async () => {
+    server.setHandler(() => 'FINAL(description: "Baking.")');
+    const toolkit = { system: 'Made-up toolkit agent prompt.', afterEvidence: 'Made-up closing words.' };
+    const start = server.requests.length;
+    await runMethodAgent('adl', output, {
+      client: client(),
+      models: fakeModels(),
+      budgets: { modelInteractions: 5 },
+      hints: 'a hint',
+      toolkit,
+    });
+    const body = server.requests[start]!.body;
+    expect(body.messages[0]).toEqual({
+      role: 'system',
+      content: 'Made-up toolkit agent prompt.\n\nHints:\na hint\n\nRemaining model interactions: 5',
+    });
+    expect(body.messages[1]!.content).toMatch(/^OVERVIEW:\n\{.*\}\n\nMade-up closing words\.$/s);
+    const bb = server.requests.length;
+    await runBlackboxAgent([{ prompt: 'Hi', sample: 'Cake!' }], { client: client(), models: fakeModels(), toolkit });
+    const first = server.requests[bb]!.body.messages[1]!.content;
+    expect(first).toContain('{"examples":[{"prompt":"Hi","generation":"Cake!"}]}\n\nMade-up closing words.');
+  });
+
   it('a rerun with the same cache makes no request and reproduces the run', async () => {
     server.setHandler((b) =>
       turn(b) === 0 ? 'CALL(get_patchscope_details: {"position": 1})' : 'FINAL(description: "Baking: flour.")',

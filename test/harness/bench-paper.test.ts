@@ -26,7 +26,7 @@ let coherenceCalls = 0;
 /** Calls whose system prompt came from the fixture toolkit (test/fixtures/toolkit): graders under --graders paper. */
 const toolkitSystems = new Set<string>();
 function judge(b: ChatBody): string {
-  const fixture = /^FIXTURE (\w+)/.exec(system(b));
+  const fixture = /^\s*FIXTURE (\w+)/.exec(system(b));
   if (fixture) toolkitSystems.add(fixture[1]);
   switch (roleOf(b)) {
     case 'relevance': {
@@ -41,7 +41,7 @@ function judge(b: ChatBody): string {
     case 'patchscope':
       return `BEST_SCALER: ${[...user(b).matchAll(/^SCALE (\S+):/gm)].map((m) => m[1]!).at(-1)}\nTOP_TOKENS: the`;
     case 'agent':
-      return 'FINAL(description: "unexpected: the paper mini suite runs no agent")';
+      return 'FINAL(description: "Cakes.")';
   }
 }
 
@@ -70,7 +70,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** `mode` undefined: the suite's default (paper). */
-async function bench(mode: string | undefined, results: string): Promise<string> {
+async function bench(mode: string | undefined, results: string, extra: string[] = []): Promise<string> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('DIFFBENCH_LLM_')));
   const args = [
     TSX,
@@ -84,6 +84,7 @@ async function bench(mode: string | undefined, results: string): Promise<string>
     '--settings',
     'fast',
     '--no-baselines',
+    ...extra,
     ...(mode ? ['--graders', mode] : []),
     '--embedder',
     'organisms/zoo/base',
@@ -112,7 +113,15 @@ async function bench(mode: string | undefined, results: string): Promise<string>
 
 describe('npm run bench -- --graders paper', () => {
   it('LLM coherence in the steering search, the model embedder, and result files that name them', async () => {
-    const out = await bench(undefined, join(tmp, 'paper')); // the suite's default mode: paper
+    // the suite's default mode: paper; one method and one black-box agent run without model interactions
+    const out = await bench(undefined, join(tmp, 'paper'), [
+      '--agent-runs',
+      '1',
+      '--agent-method-mi',
+      '0',
+      '--agent-blackbox-mi',
+      '0',
+    ]);
     const [paper] = readResults(join(tmp, 'paper'))
       .map((r) => r.result)
       .filter((r) => r.organism.id === 'zoo/cake_bake');
@@ -140,7 +149,9 @@ describe('npm run bench -- --graders paper', () => {
       commit: fixtureManifest.commit,
       files: fixtureManifest.files,
     });
-    expect([...toolkitSystems].sort()).toEqual(expect.arrayContaining(['Patchscope', 'coherence', 'relevance']));
+    expect([...toolkitSystems].sort()).toEqual(
+      expect.arrayContaining(['Patchscope', 'agent', 'coherence', 'relevance']),
+    );
     const adlOutputs = readdirSync(join(tmp, 'cache/outputs'), { recursive: true })
       .map(String)
       .filter((f) => f.startsWith('adl@') && f.endsWith('.json') && f.includes('cake_bake'));

@@ -14,6 +14,8 @@ import {
   extractYamlBlock,
   loadManifest,
   loadToolkitText,
+  pythonFormat,
+  toolkitAgentPrompts,
   toolkitSourceFromEnv,
   yamlKeys,
 } from '../../src/toolkit/index.ts';
@@ -63,6 +65,10 @@ describe('Python literal extraction', () => {
     );
     expect(() => extractPythonLiteral(read(STEERING), 'nope(prompts)', 's.py')).toThrow(/no function 'nope'/);
     expect(() => extractPythonLiteral('X = """open\n', 'X', 'm.py')).toThrow(/unterminated string/);
+    const agents = read('src/diffing/methods/activation_difference_lens/agents.py');
+    expect(extractPythonLiteral(agents, 'ADLBlackboxAgent.name()', 'a.py')).toBe('Blackbox');
+    expect(() => extractPythonLiteral(agents, 'ADLBlackboxAgent.missing()', 'a.py')).toThrow(/has no method 'missing'/);
+    expect(() => extractPythonLiteral(agents, 'Nope.name()', 'a.py')).toThrow(/no class 'Nope'/);
   });
 
   const python = spawnSync('python3', ['-c', 'import ast'], { encoding: 'utf8' });
@@ -73,12 +79,22 @@ describe('Python literal extraction', () => {
       ['src/diffing/utils/graders/patch_scope_grader.py', 'SYSTEM_PROMPT'],
       ['src/diffing/utils/agents/prompts.py', 'POST_OVERVIEW_PROMPT'],
       [STEERING, 'find_steering_threshold(prompts)'],
+      [
+        'src/diffing/methods/activation_difference_lens/agents.py',
+        'ADLBlackboxAgent.get_first_user_message_description()',
+      ],
+      ['src/diffing/utils/agents/blackbox_agent.py', 'ADDITIONAL_CONDUCT'],
     ];
     const script = `import ast, json, sys
 out = []
 for path, name in json.loads(sys.argv[1]):
     tree = ast.parse(open(path, encoding='utf-8').read())
-    if name.endswith(')'):
+    if name.endswith('()'):
+        cls, meth = name[:-2].split('.')
+        c = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls)
+        m = next(n for n in c.body if isinstance(n, ast.FunctionDef) and n.name == meth)
+        out.append(ast.literal_eval(next(n for n in ast.walk(m) if isinstance(n, ast.Return)).value))
+    elif name.endswith(')'):
         fn, param = name[:-1].split('(')
         f = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == fn)
         args = f.args.args[len(f.args.args) - len(f.args.defaults):]
@@ -144,8 +160,28 @@ describe('loadToolkitText', () => {
       'FIXTURE hypothesis grading: score 1..5 against the rubric.\nEnd with SCORE: <n>.\n',
     );
     expect(Object.keys(t.rubrics)).toEqual(['SDF', 'EM', 'behavioral_anomaly']);
-    expect(t.agent.adl).toContain('FIXTURE ADL agent prompt');
-    expect(t.agent.blackbox).toContain('FIXTURE black-box agent prompt');
+    // a method's returned literal, and an empty constant where the toolkit has one
+    expect(t.agent.blackbox.overview).toBe(
+      '- FIXTURE black-box evidence description:\n  generations of the finetuned model.',
+    );
+    expect(t.agent.blackbox.conduct).toBe('');
+  });
+
+  it("fills the agents' system prompt as the toolkit's agents do (Python str.format)", async () => {
+    const t = await loadToolkitText({ dir: CHECKOUT, cacheDir: tmp }, manifest);
+    const { method, blackbox } = toolkitAgentPrompts(t);
+    expect(method.system).toBe(
+      '\nFIXTURE agent system prompt.\nEvidence: - FIXTURE overview description: per-position tokens and samples.\n\n' +
+        'Tools:\n\n- FIXTURE ask_model: ask both models.\n\n- FIXTURE get_logitlens_details: tokens at one position.\n\n' +
+        'Conduct: \n- FIXTURE conduct: check the overview first.\n\n' +
+        'Examples: \n- FIXTURE example: CALL(ask_model: {"prompts": ["What do you like?"]})\n\n' +
+        'Answer with FINAL(description: "..."); literal braces: {reason}.\n',
+    );
+    expect(blackbox.system).toContain('Tools:\n\n- FIXTURE ask_model: ask both models.\n\nConduct: \nExamples:');
+    expect(method.afterEvidence).toBe('\nFIXTURE: ask several questions.\n');
+    expect(() => pythonFormat('a {b:>3}', { b: 'x' }, 'w')).toThrow(/w: unsupported format field/);
+    expect(() => pythonFormat('a {c}', { b: 'x' }, 'w')).toThrow(/no value for '\{c\}'/);
+    expect(() => pythonFormat('a } b', {}, 'w')).toThrow(/a single '\}'/);
   });
 
   it('a changed or missing file is an input error naming it and how to supply the toolkit', async () => {
