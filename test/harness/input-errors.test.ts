@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/cli/main.ts';
 import { describeThrown } from '../../src/errors.ts';
-import { resolveConfig } from '../../src/harness/load-method.ts';
+import { builtinMethod, resolveConfig } from '../../src/harness/load-method.ts';
 import { resolveModel } from '../../src/hub/resolve.ts';
 import { validateMethodOutput } from '../../src/method/validate.ts';
 import adl from '../../src/adl/method.ts';
@@ -132,6 +132,19 @@ describe('method configs checked before anything runs', () => {
   ])('adl %j', async (overrides, message) => {
     const r = await failure(() => resolveConfig(adl, overrides));
     expect(r.message).toMatch(message);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe("built-in methods' relations between config fields are checked up front", () => {
+  it.each([
+    ['pca', { skip: 10, tokens: 5 }, /pca: skip \(10\) must be below tokens \(5\)/],
+    ['amplification', { layers: [0.8, 0.2] }, /amplification: layers \[0\.8,0\.2\] must be a range/],
+    ['causal-kl', { positions: 9, tokens: 5 }, /causal-kl: positions \(9\) must be below tokens \(5\)/],
+    ['causal', { positions: 9, tokens: 8 }, /causal: positions \(9\) must be at most tokens \(8\)/],
+  ])('%s %j', async (id, overrides, message) => {
+    const r = await failure(() => resolveConfig(builtinMethod(id)!.method, overrides));
+    expect(r.message).toMatch(new RegExp(`method '${id}': config rejected by its checkConfig: ${message.source}`));
     expect(r.code).toBe(2);
   });
 });

@@ -62,6 +62,12 @@ function encoderOf(ctx: MethodContext, config: AmplificationConfig) {
   return { style, encode };
 }
 
+/** Relations between config fields (the harness calls it before anything runs, so a bad value is exit 2). */
+function checkConfig(config: AmplificationConfig): void {
+  if (config.layers[0] > config.layers[1])
+    throw new Error(`amplification: layers [${config.layers}] must be a range [start, end] with start <= end`);
+}
+
 const amplification: DiffingMethod<AmplificationConfig> = {
   id: 'amplification',
   version: '2',
@@ -106,9 +112,10 @@ const amplification: DiffingMethod<AmplificationConfig> = {
   settings: { fast: { prompts: 6, samplesPerPrompt: 2, maxNewTokens: 32 } },
   needs: { generation: true, unrelatedText: false },
 
+  checkConfig,
+
   async run(ctx, config): Promise<MethodOutput> {
-    if (config.layers[0] > config.layers[1])
-      throw new Error(`amplification: layers [${config.layers}] must be a range [start, end] with start <= end`);
+    checkConfig(config);
     const { encode } = encoderOf(ctx, config);
     const prompts = readPromptFile(`${encoderOf(ctx, config).style}_final.txt`).slice(0, config.prompts);
     const K = config.samplesPerPrompt;

@@ -145,6 +145,12 @@ async function ablationEffect(
   return { scalars, randoms };
 }
 
+/** Relations between config fields (the harness calls it before anything runs, so a bad value is exit 2). */
+function checkConfig(config: CausalKlConfig): void {
+  if (config.positions >= config.tokens)
+    throw new Error(`causal-kl: positions (${config.positions}) must be below tokens (${config.tokens})`);
+}
+
 const causalKl: DiffingMethod<CausalKlConfig> = {
   id: 'causal-kl',
   version: '1',
@@ -196,9 +202,10 @@ const causalKl: DiffingMethod<CausalKlConfig> = {
     chatData: (config) => config.chatText,
   },
 
+  checkConfig,
+
   async run(ctx, config): Promise<MethodOutput> {
-    if (config.positions >= config.tokens)
-      throw new Error(`causal-kl: positions (${config.positions}) must be below tokens (${config.tokens})`);
+    checkConfig(config);
     const layer = layerOf(config.layer, ctx.finetuned.info.numLayers);
     const all = await ctx.unrelatedDocuments(config.samples + config.evalSamples, config.tokens);
     const docs = all.slice(0, config.samples),

@@ -52,6 +52,12 @@ Returns scalars per series S:
 Config: samples, tokens, layer, positions, evalSamples, maxTokens, afterK, randomVectors, randomDiffVectors,
 series, batchSize.`;
 
+/** Relations between config fields (the harness calls it before anything runs, so a bad value is exit 2). */
+function checkConfig(config: CausalConfig): void {
+  if (config.positions > config.tokens)
+    throw new Error(`causal: positions (${config.positions}) must be at most tokens (${config.tokens})`);
+}
+
 const causal: DiffingMethod<CausalConfig> = {
   id: 'causal',
   version: '2',
@@ -125,9 +131,10 @@ const causal: DiffingMethod<CausalConfig> = {
     chatData: (config) => config.series.includes('chat'),
   },
 
+  checkConfig,
+
   async run(ctx, config): Promise<MethodOutput> {
-    if (config.positions > config.tokens)
-      throw new Error(`causal: positions (${config.positions}) must be at most tokens (${config.tokens})`);
+    checkConfig(config);
     const layer = layerOf(config.layer, ctx.finetuned.info.numLayers);
     const collected = await collectStep(
       ctx,

@@ -35,6 +35,12 @@ Returns:
   scalars   pca.explained.<i> (fraction of the total variance), pca.mean_alignment.<i> (cosine with the mean difference)
 Config: samples, tokens, batchSize, layer, components (<= 5), center, skip, iterations, steering.`;
 
+/** Relations between config fields (the harness calls it before anything runs, so a bad value is exit 2). */
+function checkConfig(config: PcaConfig): void {
+  if (config.skip >= config.tokens)
+    throw new Error(`pca: skip (${config.skip}) must be below tokens (${config.tokens})`);
+}
+
 const pca: DiffingMethod<PcaConfig> = {
   id: 'pca',
   version: '1',
@@ -70,10 +76,11 @@ const pca: DiffingMethod<PcaConfig> = {
   settings: { fast: { samples: 64, tokens: 16, iterations: 40, steering: FAST_STEERING } },
   needs: { generation: true, unrelatedText: true },
 
+  checkConfig,
+
   async run(ctx, config): Promise<MethodOutput> {
     const layer = layerOf(config.layer, ctx.finetuned.info.numLayers);
-    if (config.skip >= config.tokens)
-      throw new Error(`pca: skip (${config.skip}) must be below tokens (${config.tokens})`);
+    checkConfig(config);
     const docs = await ctx.unrelatedDocuments(config.samples, config.tokens);
     const c = await collectDiffs(
       ctx,
