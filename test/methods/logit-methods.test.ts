@@ -3,6 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import kl from '../../src/methods/kl/index.ts';
 import diffMining from '../../src/methods/diff-mining/index.ts';
+import { patchscopeLogits } from '../../src/methods/diff-mining/mine.ts';
+import { IDENTITY_WORDS, repeatPrompt } from '../../src/adl/patchscope.ts';
+import { pseudoRandom } from './planted.ts';
 import {
   runChecked,
   meanFinalHidden,
@@ -74,7 +77,7 @@ describe('logit-difference methods on a planted full finetune', () => {
 
   it("diff-mining at the toolkit's settings: fraction-positive leads with the planted tokens; (document, position) NMF topics hold only them", async () => {
     // only the planted tokens' logits change, so only they have a positive difference anywhere
-    for (const extraction of ['logits', 'logit-lens'] as const) {
+    for (const extraction of ['logits', 'logit-lens', 'patchscope'] as const) {
       const out = await runChecked(diffMining, planted, { ...SMALL, extraction, nmf: { iterations: 50 } });
       const d = out.details as {
         readouts: string[];
@@ -94,3 +97,33 @@ describe('logit-difference methods on a planted full finetune', () => {
     expect((none.details as { readouts: string[] }).readouts).toEqual(['fraction-positive', 'occurrence']);
   }, 120_000);
 });
+
+it("diff-mining's Patchscope: the prompt's prefix cache + the patched '?' equals one forward over the whole prompt with '?' patched", async () => {
+  const planted = await plantedContext({ model: ZOO_BASE });
+  try {
+    const { ctx } = planted;
+    const model = ctx.finetuned;
+    const { hiddenSize: H, vocabSize: V } = model.info;
+    const ids = ctx.tokenizer.encode(repeatPrompt(IDENTITY_WORDS[0]));
+    const hidden = pseudoRandom(3 * H, 9).map((x) => x * 4);
+    const prefix = await model.prefill!(ids.slice(0, -1));
+    const got = await patchscopeLogits(model, undefined, prefix, ids[ids.length - 1], 3, hidden);
+    for (let r = 0; r < 3; r++) {
+      const ref = await model.forward({
+        inputIds: [ids],
+        patch: [{ layer: 3, position: ids.length - 1, vector: hidden.subarray(r * H, (r + 1) * H) }],
+        logits: 'last',
+      });
+      const row = got.subarray(r * V, (r + 1) * V);
+      let err = 0,
+        norm = 0;
+      for (let v = 0; v < V; v++) {
+        err += (row[v] - ref.logits!.data[v]) ** 2;
+        norm += ref.logits!.data[v] ** 2;
+      }
+      expect(Math.sqrt(err / norm)).toBeLessThan(1e-4);
+    }
+  } finally {
+    await planted.dispose();
+  }
+}, 60_000);

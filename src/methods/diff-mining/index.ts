@@ -19,7 +19,7 @@ export interface DiffMiningConfig {
   batchSize: number;
   /** Tokens mined per position. */
   topK: number;
-  extraction: 'logits' | 'logit-lens';
+  extraction: 'logits' | 'logit-lens' | 'patchscope';
   /** Relative layer of the logit lens (floor(r·(L−1))). */
   extractionLayer: number;
   /** The orderings read out, one readout each, before the topics. */
@@ -36,7 +36,7 @@ export interface DiffMiningConfig {
 const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
 
 const HELP = `Runs base and finetuned over N unrelated documents of n tokens; at every position takes the topK
-tokens by logit difference (extraction: final logits, or the logit lens at extractionLayer), counts how often
+tokens by logit difference (extraction: final logits, or the logit lens or Patchscope at extractionLayer), counts how often
 each token is mined and at how many positions its difference is positive.
 Returns:
   readouts  source logitlens, variant diff-mining: first one per ordering (occurrence: most mined;
@@ -62,7 +62,7 @@ const diffMining: DiffingMethod<DiffMiningConfig> = {
       tokens: int(1),
       batchSize: int(1),
       topK: int(1),
-      extraction: { enum: ['logits', 'logit-lens'] },
+      extraction: { enum: ['logits', 'logit-lens', 'patchscope'] },
       extractionLayer: { type: 'number', minimum: 0, maximum: 1 },
       orderings: {
         type: 'array',
