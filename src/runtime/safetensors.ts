@@ -49,7 +49,12 @@ export function readSafetensorsHeader(file: string): Map<string, TensorEntry> {
       );
     const headerBuf = Buffer.alloc(headerLen);
     fs.readSync(fd, headerBuf, 0, headerLen, 8);
-    const text = headerBuf.toString('utf8');
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(headerBuf);
+    } catch {
+      throw new SafetensorsError(`${file}: header is not valid UTF-8`);
+    }
     let header: Record<string, unknown>;
     try {
       header = JSON.parse(text);

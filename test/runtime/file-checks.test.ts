@@ -83,6 +83,18 @@ describe('safetensors layout, as the reference library checks it', () => {
     expect(() => readSafetensorsHeader(file)).toThrow(/model\.safetensors: header does not start with '\{'/);
   });
 
+  it('a header that is not UTF-8', () => {
+    const dir = copyFolder(LLAMA);
+    const file = path.join(dir, 'model.safetensors');
+    const { header, data } = readHeader(file);
+    const h = Buffer.from(JSON.stringify({ ...header, __metadata__: { note: 'xx' } }));
+    h[h.indexOf('"xx"') + 1] = 0xff; // a byte that is never UTF-8, inside a string
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(h.length));
+    fs.writeFileSync(file, Buffer.concat([len, h, data]));
+    expect(() => readSafetensorsHeader(file)).toThrow(/model\.safetensors: header is not valid UTF-8/);
+  });
+
   it('__metadata__ that is not a map of strings', () => {
     const dir = edited((h) => {
       (h as Record<string, unknown>).__metadata__ = { format: 1 };
