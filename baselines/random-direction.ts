@@ -17,13 +17,14 @@ import {
 import type { MethodContext, MethodOutput } from '../src/method/types.ts';
 import { adlBaseline } from './adl-baseline.ts';
 import { steerLikeADL } from './steer.ts';
+import { norm } from '../src/vector.ts';
 
-/** A seeded Gaussian vector (Box-Muller) rescaled to `norm`. */
-export function randomVector(dim: number, norm: number, seed: string): number[] {
+/** A seeded Gaussian vector (Box-Muller) rescaled to `targetNorm`. */
+export function randomVector(dim: number, targetNorm: number, seed: string): number[] {
   const rng = seedrandom(seed);
   const v = Array.from({ length: dim }, () => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng()));
-  const n = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-  return v.map((x) => (x / n) * norm);
+  const n = norm(v);
+  return v.map((x) => (x / n) * targetNorm);
 }
 
 /** One seeded random vector per collected layer and position, with the difference's norm there. */

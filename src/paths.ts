@@ -12,7 +12,7 @@ export function defaultCacheDir(): string {
 }
 
 /** $DIFFBENCH_RESULTS, else ./results in the repository (git-ignored). */
-export function resultsRoot(): string {
+function resultsRoot(): string {
   return process.env.DIFFBENCH_RESULTS || join(REPO_ROOT, 'results');
 }
 

@@ -60,7 +60,14 @@ const under = (path: string, folder: string) => path === folder || path.startsWi
  * sit in the foundation while the result files themselves sit above the runtime).
  */
 const LAYERS: string[][] = [
-  ['src/errors.ts', 'src/paths.ts', 'src/merge-config.ts', 'src/results/atomic.ts', 'src/results/hash.ts'],
+  [
+    'src/errors.ts',
+    'src/paths.ts',
+    'src/merge-config.ts',
+    'src/vector.ts',
+    'src/results/atomic.ts',
+    'src/results/hash.ts',
+  ],
   ['src/onnx', 'src/tokenizer', 'src/hub'],
   ['src/runtime', 'src/data'],
   ['src/method', 'src/results', 'src/toolkit'],

@@ -4,6 +4,7 @@
 // steering texts this way (sentence-transformers, prompt "document" = no instruction).
 import type { GraderId, TextEmbedder } from '../../src/method/graders.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
+import { norm } from '../../src/vector.ts';
 
 /** The model card's query format; documents are embedded as they are. */
 export function queryText(instruction: string, query: string): string {
@@ -24,9 +25,7 @@ export function lastTokenPool(hidden: Float32Array, mask: number[][], H: number)
 }
 
 export function l2Normalize(v: Float32Array): Float32Array {
-  let n = 0;
-  for (const x of v) n += x * x;
-  n = Math.sqrt(n);
+  const n = norm(v);
   return n > 0 ? v.map((x) => x / n) : v;
 }
 

@@ -19,7 +19,7 @@ export interface PatchscopeOptions {
 }
 
 /** Punctuation-only tokens and the identity prompt's arrows carry no meaning for the grader. */
-export function isTrivialToken(token: string): boolean {
+function isTrivialToken(token: string): boolean {
   const t = token.trim();
   return t === '' || /^[\p{P}\p{S}]+$/u.test(t) || t.includes('->') || t.includes('=>');
 }

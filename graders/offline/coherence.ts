@@ -117,7 +117,7 @@ export function measureCoherence(text: string, words: WordList): CoherenceMeasur
 }
 
 /** The rules a text fails (empty: coherent). */
-export function failedRules(m: CoherenceMeasures, t: CoherenceThresholds): string[] {
+function failedRules(m: CoherenceMeasures, t: CoherenceThresholds): string[] {
   const reasons: string[] = [];
   if (m.tokens === 0) reasons.push('no words or numbers');
   else if (m.alphabeticWords >= t.minWordsForVocabulary) {

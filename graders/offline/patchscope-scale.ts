@@ -4,6 +4,7 @@
 import type { GraderId, PatchscopeScaleGrader, ScaleCandidate, ScaleChoice } from '../../src/method/graders.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
 import { isGenericToken } from './generic-tokens.ts';
+import { dot, unit } from '../../src/vector.ts';
 
 export interface UnembeddingScaleOptions {
   /** The unembedding (output embedding) row of a token id. */
@@ -28,19 +29,9 @@ export function isScaleGradingNoise(token: string): boolean {
   return token.includes('->') || token.includes('=>') || isGenericToken(token);
 }
 
-function unit(v: Float32Array): Float64Array {
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  norm = Math.sqrt(norm);
-  const out = new Float64Array(v.length);
-  if (norm > 0) for (let i = 0; i < v.length; i++) out[i] = v[i] / norm;
-  return out;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
+/** v / ‖v‖, the zero vector for a zero v. */
+function unitOrZero(v: Float32Array): Float64Array {
+  return unit(v) ?? new Float64Array(v.length);
 }
 
 function meanPairwise(sim: number[][], members: number[]): number {
@@ -105,7 +96,7 @@ export class UnembeddingScaleGrader implements PatchscopeScaleGrader {
     c.tokens.forEach((token, i) => {
       const id = c.tokenIds![i];
       if (isScaleGradingNoise(token) || ids.includes(id)) return;
-      if (!vectors.has(id)) vectors.set(id, unit(this.unembedding(id)));
+      if (!vectors.has(id)) vectors.set(id, unitOrZero(this.unembedding(id)));
       tokens.push(token);
       ids.push(id);
     });

@@ -12,6 +12,7 @@
 import type { GraderId, TextEmbedder } from '../../src/method/graders.ts';
 import { loadWordList, type WordList } from './vocabulary.ts';
 import { wordsOf } from './words.ts';
+import { norm } from '../../src/vector.ts';
 
 export interface HashedTfidfOptions {
   /** Number of hash slots (default 4096). */
@@ -89,10 +90,8 @@ export class HashedTfidfEmbedder implements TextEmbedder {
       const sign = h & 0x80000000 ? -1 : 1;
       v[h % this.dim] += sign * kindWeight * (1 + Math.log(count)) * (idfSum / count);
     }
-    let norm = 0;
-    for (const x of v) norm += x * x;
-    norm = Math.sqrt(norm);
-    if (norm > 0) for (let i = 0; i < v.length; i++) v[i] /= norm;
+    const n = norm(v);
+    if (n > 0) for (let i = 0; i < v.length; i++) v[i] /= n;
     return v;
   }
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { withoutClitic } from './words.ts';
 
-export const DEFAULT_WORD_LIST = join(dirname(fileURLToPath(import.meta.url)), 'data', 'english-words.tsv.gz');
+const DEFAULT_WORD_LIST = join(dirname(fileURLToPath(import.meta.url)), 'data', 'english-words.tsv.gz');
 
 export interface WordList {
   /** Documents in the corpus the list was counted on. */

@@ -3,6 +3,7 @@
 // so memory never grows with the number of documents.
 import type { HookName } from '../runtime/types.ts';
 import { modelOf, scaleOf, sharesBatch, type ModelPair, type Side } from './pair.ts';
+import { norm } from '../vector.ts';
 
 export interface LayerMeans {
   layer: number;
@@ -86,7 +87,6 @@ class Accumulator {
     const meanRows = (sum: Float64Array) =>
       Array.from({ length: T }, (_, t) => Float32Array.from(sum.subarray(t * H, (t + 1) * H), (x) => x / count));
     const diff = meanRows(this.diff);
-    const norm = (v: Float32Array) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
     const baseActNorm = Array.from(this.baseNormByPos, (x) => x / count);
     const ftActNorm = Array.from(this.ftNormByPos, (x) => x / count);
     const tail = (xs: number[]) => xs.slice(skipTokens).reduce((s, x) => s + x, 0) / (T - skipTokens);

@@ -1,4 +1,5 @@
 // ADL configuration: the toolkit's defaults (spec §1-4) and its JSON Schema.
+import { int, num } from '../method/schema.ts';
 import type { SampleTextMode } from './sample-text.ts';
 
 export interface ThresholdSearchConfig {
@@ -135,9 +136,6 @@ export function absoluteLayer(relative: number, numLayers: number): number {
 }
 
 export { mergeConfig } from '../merge-config.ts';
-
-const int = (minimum: number) => ({ type: 'integer', minimum });
-const num = { type: 'number' };
 
 export const ADL_CONFIG_SCHEMA = {
   type: 'object',

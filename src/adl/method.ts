@@ -17,7 +17,7 @@ import {
 
 // 2: the scored readouts are the difference's top 20 tokens per source and position (the protocol's
 // budget, src/method/validate.ts); the base/finetuned means and the full top-k lists are in details.
-export const ADL_VERSION = '2';
+const ADL_VERSION = '2';
 
 /** Tokens per scored readout: the toolkit grades the top 20. */
 export const SCORED_TOKENS = 20;
@@ -33,7 +33,7 @@ export function topTokens(readouts: TokenReadout[], n = SCORED_TOKENS): TokenRea
 }
 
 /** The readouts a suite scores: the difference's top tokens; the base and finetuned means are reference detail. */
-export function scoredReadouts(readouts: TokenReadout[]): TokenReadout[] {
+function scoredReadouts(readouts: TokenReadout[]): TokenReadout[] {
   return topTokens(readouts.filter((r) => r.variant === 'difference'));
 }
 
@@ -61,7 +61,7 @@ export function collectedScalars(collected: Collected): Record<string, number> {
   return scalars;
 }
 
-export function collectedVectors(collected: Collected): NonNullable<MethodOutput['vectors']> {
+function collectedVectors(collected: Collected): NonNullable<MethodOutput['vectors']> {
   return collected.layers.flatMap((m) =>
     m.diff.flatMap((_, position) => [
       { name: 'mean_diff', layer: m.layer, position, data: m.diff[position] },

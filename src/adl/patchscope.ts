@@ -6,6 +6,7 @@ import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { LanguageModel, PromptPrefix } from '../runtime/types.ts';
 import { softmaxRows } from '../runtime/vocab-ops.ts';
 import { topK } from './topk.ts';
+import { unit } from '../vector.ts';
 
 /** The toolkit's identity prompts: nnterp's repeat_prompt over three word triples. */
 export const IDENTITY_WORDS: string[][] = [
@@ -47,10 +48,10 @@ export interface PatchscopeOptions {
   displayToken: (id: number) => string;
 }
 
-function unit(v: Float32Array): Float32Array {
-  const n = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-  if (!(n > 0)) throw new Error('patchscope: the latent has zero norm');
-  return v.map((x) => x / n);
+function unitLatent(v: Float32Array): Float32Array {
+  const u = unit(v);
+  if (!u) throw new Error('patchscope: the latent has zero norm');
+  return Float32Array.from(u);
 }
 
 // The identity prompts' KV caches per model and LoRA scale: every latent and scale patches only the last
@@ -109,7 +110,7 @@ export async function patchscopeScales(
 ): Promise<ScaleTokens[]> {
   const H = model.info.hiddenSize;
   const V = model.info.vocabSize;
-  const direction = unit(latent);
+  const direction = unitLatent(latent);
   const S = opts.scales.length;
   const vectors = new Float32Array(S * H);
   opts.scales.forEach((s, i) =>

@@ -7,9 +7,10 @@ import type { SamplingSettings } from '../runtime/generation-config.ts';
 import type { LanguageModel } from '../runtime/types.ts';
 import type { FinalGenerationConfig, ThresholdSearchConfig } from './config.ts';
 import { sampleText, type SampleTextMode } from './sample-text.ts';
+import { norm } from '../vector.ts';
 
 export function steeringVector(diff: Float32Array, targetNorm: number): Float32Array {
-  const n = Math.sqrt(diff.reduce((s, x) => s + x * x, 0));
+  const n = norm(diff);
   if (!(n > 0)) throw new Error('steering: the difference vector has zero norm');
   return diff.map((x) => (x / n) * targetNorm);
 }
@@ -162,7 +163,7 @@ export interface BracketSearch {
  * batchSteps and running brackets together change only how much is evaluated at once: batchSteps 1 evaluates
  * exactly the `steps` midpoints a binary search visits, b evaluates up to (2^b − 1)/b times as many in fewer rounds.
  */
-export async function binarySearchThresholds(
+async function binarySearchThresholds(
   brackets: BracketSearch[],
   opts: { batchSteps: number; coherenceThreshold: number; evaluate: (strengths: number[][]) => Promise<number[][]> },
 ): Promise<SearchTrace[]> {

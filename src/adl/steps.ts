@@ -479,7 +479,7 @@ export async function unsteeredSamples(
  * (samplesPerStrength per prompt), and the coherence calibration made from them. Shared by every
  * direction (ADL's and the random baseline's), so both are searched against the same grader.
  */
-export async function coherenceCalibration(
+async function coherenceCalibration(
   ctx: MethodContext,
   cfg: ADLConfig,
   store: ArtifactStore,

@@ -14,7 +14,7 @@ export const DEFAULT_OVERVIEW: OverviewOptions = { topK: 10, maxSampleChars: 128
 export const cut = (text: string, n: number) => (text.length > n ? `${text.slice(0, n)}…` : text);
 
 /** The 'difference' variant when the method has one (the toolkit shows only that), else everything. */
-export function differenceOnly<T extends { variant: string }>(items: T[]): T[] {
+function differenceOnly<T extends { variant: string }>(items: T[]): T[] {
   const diff = items.filter((r) => r.variant === 'difference');
   return diff.length ? diff : items;
 }
@@ -27,7 +27,7 @@ export function steeringOf(output: MethodOutput): SteeringSamples[] {
   return differenceOnly(output.steering ?? []);
 }
 
-export function positionsOf(output: MethodOutput): number[] {
+function positionsOf(output: MethodOutput): number[] {
   const all = [...(output.readouts ?? []).map((r) => r.position), ...(output.steering ?? []).map((s) => s.position)];
   return [...new Set(all)].sort((a, b) => a - b);
 }

@@ -10,7 +10,7 @@ import { mergeConfig, resolveConfig, type ResolvedConfig } from './load-method.t
 import { suiteSettings, type Suite } from './suite.ts';
 
 /** Settings names a config file may use as sections. */
-export const SETTINGS_SECTIONS = ['fast', 'full'];
+const SETTINGS_SECTIONS = ['fast', 'full'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);

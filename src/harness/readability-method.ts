@@ -19,7 +19,7 @@ export interface ReadabilityConfig {
   bootstrap: number;
 }
 
-export const READABILITY_SCHEMA = {
+const READABILITY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['samples', 'tokens', 'layer', 'positions', 'bootstrap'],

@@ -3,8 +3,6 @@
 // the middle layer, with a bootstrap CI over documents; the logit lens of the mean difference (and of
 // the plain base / finetuned means, the baselines) graded for relevance is shown as evidence.
 import seedrandom from 'seedrandom';
-import type { OrganismContext, TokenRelevanceGrader } from '../method/graders.ts';
-import { relevanceFraction } from '../metrics/index.ts';
 import type { MetricValue } from '../results/types.ts';
 import type { ModelPair } from '../method/types.ts';
 
@@ -119,20 +117,6 @@ export async function measureReadability(
     }
   }
   return { layer, diffNorm, lens };
-}
-
-/** Max over positions of the top-20 relevance fraction, per lens variant. */
-export async function lensRelevance(
-  r: Readability,
-  ctx: OrganismContext,
-  grader: TokenRelevanceGrader,
-): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const entry of r.lens) {
-    const fraction = relevanceFraction(await grader.grade(ctx, entry.tokens));
-    out[entry.variant] = Math.max(out[entry.variant] ?? 0, fraction);
-  }
-  return out;
 }
 
 /** organism / null ratio of position-0 norms, with a conservative CI from the two CIs. */

@@ -26,6 +26,7 @@ import { bootstrapCI, pairedBootstrapCI, relevanceFraction, selfSimilarity } fro
 import type { MethodOutput, SteeringSamples, TokenReadout } from '../method/types.ts';
 import type { MetricValue, Metrics } from '../results/types.ts';
 import { DEFAULT_PROTOCOL } from './protocol.ts';
+import { dot, unit } from '../vector.ts';
 
 export interface ScoringContext {
   organism: OrganismContext;
@@ -59,26 +60,10 @@ function fromCI(
   return { estimate: ci.estimate, lower: ci.lower, upper: ci.upper, n, alpha: ci.alpha, ci: kind, over };
 }
 
-function unit(v: Float32Array): Float64Array | undefined {
-  let norm = 0;
-  for (const x of v) norm += x * x;
-  norm = Math.sqrt(norm);
-  if (!(norm > 0)) return undefined;
-  const out = new Float64Array(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = v[i] / norm;
-  return out;
-}
-
 function centroid(vectors: Float64Array[]): Float64Array {
   const c = new Float64Array(vectors[0].length);
   for (const v of vectors) for (let k = 0; k < c.length; k++) c[k] += v[k] / vectors.length;
   return c;
-}
-
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let k = 0; k < a.length; k++) s += a[k] * b[k];
-  return s;
 }
 
 interface GradedReadout {

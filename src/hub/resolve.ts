@@ -47,7 +47,7 @@ async function isFolder(path: string): Promise<boolean> {
 }
 
 /** 'org/name' or 'org/name/sub/folder' (a folder inside the repo, as the toolkit's ids use). */
-export function parseHubId(id: string): { repoId: string; subfolder: string } {
+function parseHubId(id: string): { repoId: string; subfolder: string } {
   if (!HUB_ID.test(id) || id.split('/').includes('..')) {
     throw new InputError(`'${id}' is neither an existing local folder nor a Hub id of the form org/name[/subfolder]`);
   }

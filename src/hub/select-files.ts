@@ -19,7 +19,7 @@ const PICKLE = /\.(bin|pt|pth|ckpt|pkl)$/;
 const DATA = /\.(parquet|jsonl|jsonl\.gz|json\.gz|json)$/;
 
 /** Match a path against a simple glob: `*` matches within one path segment, `**` across segments. */
-export function globMatch(pattern: string, path: string): boolean {
+function globMatch(pattern: string, path: string): boolean {
   const re = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*\*\/?/g, '\u0000')

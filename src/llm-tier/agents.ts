@@ -16,12 +16,7 @@ import { writeJsonAtomic } from '../results/atomic.ts';
 import type { AgentRecord, HypothesisGradeRecord } from '../results/types.ts';
 import type { SteerIntervention } from '../runtime/types.ts';
 import type { LlmTier } from './tier.ts';
-
-function norm(v: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
+import { norm } from '../vector.ts';
 
 /**
  * The vector the method steered with at `position`, rebuilt from its output: the steering entry's layer

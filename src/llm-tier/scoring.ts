@@ -38,7 +38,7 @@ export class RecordingRelevanceGrader implements TokenRelevanceGrader {
 }
 
 /** The steered and unsteered samples of an output, grouped per (variant, position, prompt, side). */
-export function sampleGroups(
+function sampleGroups(
   output: MethodOutput,
 ): { variant: string; side: 'steered' | 'unsteered'; key: string; texts: string[] }[] {
   return (output.steering ?? []).flatMap((s) =>

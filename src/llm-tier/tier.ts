@@ -45,7 +45,7 @@ export interface AgentTierConfig {
 }
 
 /** Spec §7.1: 5 runs, ADL at 0 and 5 model interactions, black-box at 0 / 5 / 50, ask_model 1024 tokens, steering 512. */
-export const SPEC_AGENT_TIER: AgentTierConfig = {
+const SPEC_AGENT_TIER: AgentTierConfig = {
   runs: 5,
   method: [0, 5],
   blackbox: [0, 5, 50],
@@ -60,7 +60,7 @@ export const SPEC_AGENT_TIER: AgentTierConfig = {
  * noise) and run on a CPU, and 50 questions to them add cost, not evidence. 2 runs, black-box at most 20
  * interactions, 30 agent calls, 96 / 64 new tokens.
  */
-export const ZOO_AGENT_TIER: AgentTierConfig = {
+const ZOO_AGENT_TIER: AgentTierConfig = {
   runs: 2,
   method: [0, 5],
   blackbox: [0, 5, 20],

@@ -31,7 +31,7 @@ interface CacheEntry {
   createdAt: string;
 }
 
-export function cacheHash(key: CacheKey): string {
+function cacheHash(key: CacheKey): string {
   return sha256(canonicalJson(key));
 }
 

@@ -1,4 +1,5 @@
 // Embedding-similarity metrics for steering (spec §6).
+import { norm } from '../vector.ts';
 
 function unitMean(vectors: ArrayLike<number>[], name: string): Float64Array {
   if (vectors.length === 0) throw new Error(`${name}: no vectors`);
@@ -6,12 +7,9 @@ function unitMean(vectors: ArrayLike<number>[], name: string): Float64Array {
   const mean = new Float64Array(dim);
   vectors.forEach((v, i) => {
     if (v.length !== dim) throw new Error(`${name}: vector ${i} has dimension ${v.length}, expected ${dim}`);
-    let norm = 0;
-    for (let k = 0; k < dim; k++) norm += v[k] * v[k];
-    norm = Math.sqrt(norm);
-    if (!(norm > 0))
-      throw new Error(`${name}: vector ${i} has zero or invalid norm (drop empty texts before embedding)`);
-    for (let k = 0; k < dim; k++) mean[k] += v[k] / norm / vectors.length;
+    const n = norm(v);
+    if (!(n > 0)) throw new Error(`${name}: vector ${i} has zero or invalid norm (drop empty texts before embedding)`);
+    for (let k = 0; k < dim; k++) mean[k] += v[k] / n / vectors.length;
   });
   return mean;
 }

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { REPO_ROOT } from '../paths.ts';
 
 /** Debian's python3-torch installs for the system interpreter, not necessarily the first python3 on PATH. */
-export const PEER_PYTHON = process.env.DIFFBENCH_PEER_PYTHON ?? '/usr/bin/python3';
-export const PEER_SCRIPT = path.join('src', 'perf', 'peer', 'qwen3_peer.py');
+const PEER_PYTHON = process.env.DIFFBENCH_PEER_PYTHON ?? '/usr/bin/python3';
+const PEER_SCRIPT = path.join('src', 'perf', 'peer', 'qwen3_peer.py');
 
 export interface PeerInfo {
   torch: string;

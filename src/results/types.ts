@@ -1,7 +1,7 @@
 // One result file: a method scored on one organism of one suite version with one seed.
 // Mirrors result.schema.json (validated with ajv on every write and read).
 
-export const RESULT_SCHEMA_ID = 'diffbench-result@1';
+const RESULT_SCHEMA_ID = 'diffbench-result@1';
 
 /** A metric with its confidence interval. `ci: 'none'` for values without a sampling distribution (n = 1). */
 export interface MetricValue {

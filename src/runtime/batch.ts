@@ -1,6 +1,6 @@
 // Batching helpers: padding, position ids and additive attention masks.
 
-export const MASKED = -1e30;
+const MASKED = -1e30;
 
 export interface PaddedBatch {
   ids: BigInt64Array; // [B,T]

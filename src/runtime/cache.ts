@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../results/atomic.ts';
 import { sha256 } from '../results/hash.ts';
 
 /** Bump when the weight layout or graph structure changes. */
-export const GRAPH_FORMAT_VERSION = 14; // 14: LoRA tensors outside target_modules are no longer applied
+const GRAPH_FORMAT_VERSION = 14; // 14: LoRA tensors outside target_modules are no longer applied
 
 export { defaultCacheDir } from '../paths.ts';
 

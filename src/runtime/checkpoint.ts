@@ -23,7 +23,7 @@ export interface Checkpoint {
 const PICKLE = /\.(bin|pt|pth|ckpt|pkl)$/;
 
 /** Lists the safetensors weight files of a folder, refusing pickle-only checkpoints. */
-export function weightFiles(dir: string, prefix = 'model'): string[] {
+function weightFiles(dir: string, prefix = 'model'): string[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new CheckpointError(`${dir}: not a folder`);
   const index = path.join(dir, `${prefix}.safetensors.index.json`);
   const single = path.join(dir, `${prefix}.safetensors`);

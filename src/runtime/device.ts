@@ -8,7 +8,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { Graph } from '../onnx/graph.ts';
 
-export const DEVICES = ['cpu', 'webgpu', 'cuda'] as const;
+const DEVICES = ['cpu', 'webgpu', 'cuda'] as const;
 export type Device = (typeof DEVICES)[number];
 
 /** Thrown when the asked-for device cannot run here; CLIs exit 2 on it like on any input error. */

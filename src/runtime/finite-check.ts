@@ -47,7 +47,7 @@ export function firstNonFinite(bytes: Uint8Array, dtype: TensorEntry['dtype']): 
 const ELEMENT: Partial<Record<TensorEntry['dtype'], number>> = { F32: 4, BF16: 2, F16: 2, F64: 8 };
 
 /** Throws naming the file, tensor and first bad element when a floating-point tensor holds NaN or ±Inf. */
-export function assertFiniteTensors(file: string): void {
+function assertFiniteTensors(file: string): void {
   const entries = [...readSafetensorsHeader(file).values()].filter((e) => ELEMENT[e.dtype]);
   const fd = fs.openSync(file, 'r');
   const buf = new Uint8Array(CHUNK);

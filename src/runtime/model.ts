@@ -42,7 +42,7 @@ const i64 = (data: BigInt64Array, dims: number[]) => new ort.Tensor('int64', dat
 export const DEFAULT_GRAPH: NonNullable<LoadOptions['graph']> = 'fused';
 
 /** Weight-only quantisation of each precision (block and accuracy level measured in reports/perf/NOTES.md). */
-export const PRECISIONS: Record<NonNullable<LoadOptions['precision']>, QuantSpec | null> = {
+const PRECISIONS: Record<NonNullable<LoadOptions['precision']>, QuantSpec | null> = {
   fp32: null,
   fp16: null, // not a quantisation: float16 weights and compute (GraphVariant.half)
   int8: { kind: 'rowint8' },

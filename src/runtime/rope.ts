@@ -24,7 +24,7 @@ export interface RopeParams {
   mscale_all_dim?: number;
 }
 
-export const SUPPORTED_ROPE_TYPES = ['default', 'linear', 'llama3', 'yarn'];
+const SUPPORTED_ROPE_TYPES = ['default', 'linear', 'llama3', 'yarn'];
 
 export function ropeSpec(p: RopeParams, headDim: number, maxPositions: number, where: string): RopeSpec {
   const type = p.rope_type ?? p.type ?? 'default';

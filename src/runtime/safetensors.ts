@@ -179,7 +179,7 @@ export function readTensorF32(entry: TensorEntry): Float32Array {
   return toFloat32(raw, entry.dtype, `${entry.file}: tensor '${entry.name}'`);
 }
 
-export function toFloat32(raw: Uint8Array, dtype: SafeDType, what: string): Float32Array {
+function toFloat32(raw: Uint8Array, dtype: SafeDType, what: string): Float32Array {
   const n = raw.byteLength / BYTES[dtype];
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out = new Float32Array(n);

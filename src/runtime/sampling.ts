@@ -6,7 +6,7 @@
 // top-p sorts only the tokens above a cut (nucleusOrder), never the whole vocabulary.
 import type { SamplingSettings } from './generation-config.ts';
 
-export function argmax(logits: Float32Array | Float64Array, offset: number, V: number): number {
+function argmax(logits: Float32Array | Float64Array, offset: number, V: number): number {
   let best = offset;
   for (let i = offset + 1; i < offset + V; i++) if (logits[i] > logits[best]) best = i;
   return best - offset;

@@ -18,7 +18,7 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 
 /** Removes `file` if the process is stopped by SIGINT/SIGTERM before `untrack(file)`. */
-export function trackTemp(file: string): void {
+function trackTemp(file: string): void {
   live.add(file);
   if (!handlersInstalled) {
     for (const s of SIGNALS) process.on(s, onSignal);
@@ -26,7 +26,7 @@ export function trackTemp(file: string): void {
   }
 }
 
-export function untrackTemp(file: string): void {
+function untrackTemp(file: string): void {
   live.delete(file);
   if (!live.size && handlersInstalled) {
     for (const s of SIGNALS) process.removeListener(s, onSignal);

@@ -89,7 +89,7 @@ export function expectedLinears(spec: ModelSpec): Map<string, ExpectedLinear> {
 }
 
 /** Every tensor the runtime reads from the checkpoint, with its exact shape. */
-export function expectedTensors(spec: ModelSpec): Map<string, ExpectedTensor> {
+function expectedTensors(spec: ModelSpec): Map<string, ExpectedTensor> {
   const out = new Map<string, ExpectedTensor>();
   const H = spec.hidden,
     hidden = { shape: [H], why: '[hidden_size]' };
@@ -152,7 +152,7 @@ export function checkpointShapeProblems(spec: ModelSpec, ckpt: Checkpoint): stri
 }
 
 /** Shape problems of a LoRA adapter against the model: lora_A [r, in], lora_B [out, r], r from adapter_config.json. */
-export function adapterShapeProblems(spec: ModelSpec, adapter: Adapter): string[] {
+function adapterShapeProblems(spec: ModelSpec, adapter: Adapter): string[] {
   const linears = expectedLinears(spec);
   const cfgFile = path.join(adapter.dir, 'adapter_config.json');
   const problems: string[] = [];

@@ -6,7 +6,6 @@
 //   LoRA A is stored as [in, r] and B as [r, out], with B pre-multiplied by lora_alpha / r (or / sqrt(r)).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Checkpoint } from './checkpoint.ts';
 import type { ModelSpec } from './config.ts';
 import type { Adapter } from './lora.ts';
@@ -42,13 +41,13 @@ interface Planned {
  * [in, Σout] weight (`layers.i.qkv`, `layers.i.gate_up`) so that one MatMul computes them; each part keeps
  * its own bias slice and LoRA factors under its own name (`layers.i.q.lora_a`).
  */
-export const PACKS_GATED: [string, string[]][] = [
+const PACKS_GATED: [string, string[]][] = [
   ['qkv', ['q', 'k', 'v']],
   ['o', ['o']],
   ['gate_up', ['gate', 'up']],
   ['down', ['down']],
 ];
-export const PACKS_PLAIN: [string, string[]][] = [
+const PACKS_PLAIN: [string, string[]][] = [
   ['qkv', ['q', 'k', 'v']],
   ['o', ['o']],
   ['fc', ['fc']],
@@ -320,8 +319,4 @@ export async function writeWeights(
   });
   fs.renameSync(tmp, file);
   return written;
-}
-
-export function weightsFileName(dir: string): string {
-  return path.join(dir, 'weights.bin');
 }

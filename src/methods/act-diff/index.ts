@@ -9,6 +9,7 @@ import { contextText, lensReadouts, READOUTS_PER_SOURCE, tokenReadout } from '..
 import { topK } from '../../adl/topk.ts';
 import { diffNorms, normStatistics } from '../shared/norm-stats.ts';
 import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
+import { int } from '../../method/schema.ts';
 
 export interface ActDiffConfig {
   samples: number;
@@ -26,7 +27,6 @@ export interface ActDiffConfig {
   chatText: boolean;
 }
 
-const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
 
 const HELP = `Collects finetuned − base at resid_post.<layer> for every token of N unrelated documents of n tokens.
 Returns:

@@ -12,9 +12,10 @@ import seedrandom from 'seedrandom';
 import type { DiffingMethod, MethodContext, MethodOutput } from '../../method/types.ts';
 import type { ForwardResult } from '../../runtime/types.ts';
 import { collectDiffs, layerOf } from '../shared/activations.ts';
-import { norm } from '../shared/linalg.ts';
+import { norm } from '../../vector.ts';
 import { klDivergence, logSoftmax } from '../shared/logprobs.ts';
 import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
+import { int } from '../../method/schema.ts';
 
 export interface CausalKlConfig {
   /** Documents × tokens for the direction (mean difference over positions 0..positions-1). */
@@ -33,8 +34,6 @@ export interface CausalKlConfig {
   /** Diagnostic: also measure on 'evalSamples' replies of the suite's chat dataset (where it has one). */
   chatText: boolean;
 }
-
-const int = (minimum: number) => ({ type: 'integer', minimum });
 
 const HELP = `Direction d: the mean (finetuned − base) residual at resid_post.<layer> over positions 0..positions-1
 of 'samples' unrelated documents. On 'evalSamples' other documents, removes the finetune's difference along

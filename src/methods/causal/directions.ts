@@ -1,7 +1,7 @@
 // The directions `causal` intervenes along besides the position vectors: random Gaussian directions and
 // random differences of two base-model activations (the toolkit's two controls).
 import type { MethodContext } from '../../method/types.ts';
-import { norm } from '../shared/linalg.ts';
+import { norm } from '../../vector.ts';
 
 export function unit(v: Float64Array): Float64Array {
   const n = norm(v);

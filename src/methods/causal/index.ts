@@ -14,6 +14,7 @@ import type { DiffingMethod, MethodOutput } from '../../method/types.ts';
 import { layerOf } from '../shared/activations.ts';
 import { ceSums, evaluationDocuments, type CeSums, type Series } from './measure.ts';
 import { randomActivationDifferences, randomGaussianDirections, unit } from './directions.ts';
+import { int } from '../../method/schema.ts';
 
 export interface CausalConfig {
   /** Documents × tokens of unrelated text the position vectors are means over (ADL's collection). */
@@ -33,8 +34,6 @@ export interface CausalConfig {
   series: Series[];
   batchSize: number;
 }
-
-const int = (minimum: number) => ({ type: 'integer', minimum });
 
 const HELP = `For each source position p < positions: v_p = mean (finetuned − base) at resid_post.<layer> over 'samples'
 unrelated documents of 'tokens' tokens. On each series' evaluation texts ('evalSamples', cut to 'maxTokens'),

@@ -20,6 +20,7 @@ import { decoderRow, rankCrosscoder, rankSaeDiff, type LatentStats } from './ran
 import { trainDictionary, type TrainOptions } from './train.ts';
 import type { DictionaryKind, DictionaryWeights } from './types.ts';
 import fs from 'node:fs';
+import { int } from '../../method/schema.ts';
 
 /** Bump when trained dictionaries change for the same inputs. */
 const TRAINING_VERSION = '1';
@@ -50,7 +51,6 @@ export interface DictionaryMethodConfig {
   steering: SteeringConfig;
 }
 
-const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
 const num = (exclusiveMinimum: number) => ({ type: 'number', exclusiveMinimum });
 
 export const DICTIONARY_CONFIG_SCHEMA = {

@@ -11,6 +11,7 @@
 // Latents that never fire on the rows are not ranked (their decoders were never trained on this data).
 import type { Encoded } from './encode.ts';
 import type { DictionaryWeights } from './types.ts';
+import { norm } from '../../vector.ts';
 
 export interface LatentStats {
   latent: number;
@@ -55,12 +56,6 @@ function activationStats(e: Encoded, N: number, F: number): LatentStats[] {
   }
   return stats;
 }
-
-const norm = (v: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-};
 
 /** Decoder row of latent f on one side [H]. */
 export function decoderRow(w: DictionaryWeights, f: number, side = w.sides - 1): Float32Array {

@@ -10,6 +10,7 @@ import { dictionarySession } from './graphs.ts';
 import { geometricMedian, initialWeights } from './init.ts';
 import { fitNormalizer, normalizeRows } from './normalize.ts';
 import { sidesOf, type DictionaryKind, type DictionaryWeights } from './types.ts';
+import { dot } from '../../vector.ts';
 
 export interface TrainOptions {
   kind: DictionaryKind;
@@ -78,12 +79,6 @@ export function unitRows(decW: Float32Array, F: number, D: number): void {
     if (n > 0) for (let d = 0; d < D; d++) decW[f * D + d] /= n;
   }
 }
-
-const sumSq = (a: Float32Array) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * a[i];
-  return s;
-};
 
 /**
  * Trains a dictionary on activation rows [N, S·H] (crosscoder: base then finetuned per row; SAE: the
@@ -159,7 +154,7 @@ export async function trainDictionary(
     for (let f = 0; f < F; f++) sinceFired[f] = fired[f] > 0 ? 0 : sinceFired[f] + B;
 
     if (opts.kind === 'sae-diff') removeParallel(w.decW, grads[2], F, D);
-    const gNorm = Math.sqrt(grads.reduce((s, g) => s + sumSq(g), 0));
+    const gNorm = Math.sqrt(grads.reduce((s, g) => s + dot(g, g), 0));
     if (gNorm > 1) for (const g of grads) for (let i = 0; i < g.length; i++) g[i] /= gNorm;
     const lr = opts.lr * (step < opts.warmupSteps ? step / opts.warmupSteps : 1);
     params.forEach((p, i) => adam(p, grads[i], m[i], v[i], lr, step + 1));

@@ -10,6 +10,7 @@ import { absoluteLayer } from '../../adl/config.ts';
 import { nmf, sparseNmf } from '../shared/nmf.ts';
 import { READOUTS_PER_SOURCE, tokenReadout } from '../shared/readouts.ts';
 import { mine } from './mine.ts';
+import { int } from '../../method/schema.ts';
 
 export type Ordering = 'fraction-positive' | 'occurrence';
 
@@ -32,8 +33,6 @@ export interface DiffMiningConfig {
     iterations: number;
   };
 }
-
-const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
 
 const HELP = `Runs base and finetuned over N unrelated documents of n tokens; at every position takes the topK
 tokens by logit difference (extraction: final logits, or the logit lens or Patchscope at extractionLayer), counts how often

@@ -8,6 +8,7 @@ import { visitLogProbs, klDivergence } from '../shared/logprobs.ts';
 import { contextText, READOUTS_PER_SOURCE, topTokenReadout } from '../shared/readouts.ts';
 import { topK } from '../../adl/topk.ts';
 import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
+import { int } from '../../method/schema.ts';
 
 export interface KLConfig {
   samples: number;
@@ -33,7 +34,6 @@ function klScalars(prefix: string, kls: number[]): Record<string, number> {
   };
 }
 
-const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
 
 const HELP = `Runs base and finetuned over N unrelated documents of n tokens and compares their next-token
 distributions at every position.

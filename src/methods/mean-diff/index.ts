@@ -4,6 +4,7 @@
 // lens, and steers the finetuned model with the position's difference scaled to the activation norm.
 // ADL (src/adl/) does all of this properly (Patchscope, a coherence search for the steering strength).
 import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../../method/types.ts';
+import { norm } from '../../vector.ts';
 
 export interface MeanDiffConfig {
   samples: number;
@@ -39,12 +40,6 @@ const configSchema = {
     },
   },
 };
-
-function norm(v: Float32Array | number[]): number {
-  let s = 0;
-  for (const x of v) s += x * x;
-  return Math.sqrt(s);
-}
 
 async function lensReadouts(
   ctx: MethodContext,

@@ -4,9 +4,11 @@
 // the mean difference (a component's sign is otherwise arbitrary).
 import type { DiffingMethod, MethodOutput } from '../../method/types.ts';
 import { collectDiffs, layerOf } from '../shared/activations.ts';
-import { dot, topEigen } from '../shared/linalg.ts';
+import { dot } from '../../vector.ts';
+import { topEigen } from '../shared/linalg.ts';
 import { lensReadouts, READOUTS_PER_SOURCE } from '../shared/readouts.ts';
 import { DEFAULT_STEERING, FAST_STEERING, STEERING_SCHEMA, steerAlong, type SteeringConfig } from '../shared/steer.ts';
+import { int } from '../../method/schema.ts';
 
 export interface PcaConfig {
   samples: number;
@@ -22,8 +24,6 @@ export interface PcaConfig {
   iterations: number;
   steering: SteeringConfig;
 }
-
-const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
 
 const HELP = `Collects finetuned − base at resid_post.<layer> for every token (positions >= skip) of N unrelated
 documents, and takes the top principal components of these differences (covariance eigenvectors by subspace

@@ -1,17 +1,7 @@
 // Small dense linear algebra for the methods: top eigenvectors of a symmetric operator by subspace
-// iteration (PCA of activation differences, SVD of weight deltas), vector helpers.
+// iteration (PCA of activation differences, SVD of weight deltas).
 
-export function norm(v: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
-}
-
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
+import { dot, norm } from '../../vector.ts';
 
 /** Deterministic pseudo-random start vectors (xorshift), so results do not depend on Math.random. */
 function startVectors(dim: number, k: number, seed: number): Float64Array[] {
@@ -84,7 +74,7 @@ export function topEigen(
 }
 
 /** Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations: A = V diag(values) Vᵀ (V's columns). */
-export function jacobiEigen(a: number[][]): { values: number[]; vectors: number[][] } {
+function jacobiEigen(a: number[][]): { values: number[]; vectors: number[][] } {
   const n = a.length;
   const m = a.map((row) => [...row]);
   const v: number[][] = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));

@@ -5,7 +5,7 @@ import { topK } from '../../adl/topk.ts';
 import type { MethodContext, TokenReadout } from '../../method/types.ts';
 
 /** The protocol scores at most this many tokens per readout (and 5 readouts per source). */
-export const READOUT_TOKENS = 20;
+const READOUT_TOKENS = 20;
 export const READOUTS_PER_SOURCE = 5;
 
 export function tokenReadout(ctx: MethodContext, r: Omit<TokenReadout, 'tokens'>): TokenReadout {

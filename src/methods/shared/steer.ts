@@ -7,7 +7,7 @@ import { ArtifactStore } from '../../adl/cache.ts';
 import { ADL_CONFIG_SCHEMA, DEFAULT_ADL_CONFIG, mergeConfig, ZOO_SAMPLING, type ADLConfig } from '../../adl/config.ts';
 import { steeringSamples, steeringStep } from '../../adl/steps.ts';
 import type { MethodContext, SteeringSamples } from '../../method/types.ts';
-import { norm } from './linalg.ts';
+import { norm } from '../../vector.ts';
 
 export type SteeringConfig = Omit<ADLConfig['steering'], 'positions'> & { directions: number };
 

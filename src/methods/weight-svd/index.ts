@@ -6,10 +6,12 @@
 // measured mean activation difference at that layer (a few unrelated documents).
 import type { DiffingMethod, MethodOutput } from '../../method/types.ts';
 import { collectDiffs } from '../shared/activations.ts';
-import { dot, norm, topEigen } from '../shared/linalg.ts';
+import { dot, norm } from '../../vector.ts';
+import { topEigen } from '../shared/linalg.ts';
 import { lensReadouts, READOUTS_PER_SOURCE } from '../shared/readouts.ts';
 import { DEFAULT_STEERING, FAST_STEERING, STEERING_SCHEMA, steerAlong, type SteeringConfig } from '../shared/steer.ts';
 import { logitLens } from '../../adl/lens.ts';
+import { int } from '../../method/schema.ts';
 
 export interface WeightSvdConfig {
   /** Which output projections: 'o_proj' (attention) and/or 'down_proj' (MLP). */
@@ -27,8 +29,6 @@ export interface WeightSvdConfig {
   iterations: number;
   steering: SteeringConfig;
 }
-
-const int = (minimum: number, maximum?: number) => ({ type: 'integer', minimum, ...(maximum ? { maximum } : {}) });
 
 const HELP = `For every layer and output projection (o_proj, down_proj) takes the weight delta ΔW [hidden, in]
 (LoRA: scale·B·A; full finetune: W_ft − W_base, through MethodContext.weights) and its top singular

@@ -43,7 +43,7 @@ export interface GraphVariant {
    */
   half?: boolean;
 }
-export const REFERENCE_VARIANT: GraphVariant = { fused: false, quant: null };
+const REFERENCE_VARIANT: GraphVariant = { fused: false, quant: null };
 
 function context(g: Graph, spec: ModelSpec, index: WeightIndex, weightsFile: string, v: GraphVariant): BuildContext {
   const names = new Map<string, string>();
