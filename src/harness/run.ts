@@ -28,7 +28,7 @@ import {
   RecordingRelevanceGrader,
   relevanceAgreement,
 } from '../llm-tier/scoring.ts';
-import { gradersFor, llmGraded, methodVariantNote } from './grader-mode.ts';
+import { graderPlan, type GraderPlan, type LlmPlan } from './grader-plan.ts';
 import type { GraderMode, LlmTier } from '../llm-tier/tier.ts';
 import { mergeConfig, type LoadedMethod } from './load-method.ts';
 import { layeredConfig } from './method-config.ts';
@@ -99,11 +99,9 @@ interface RunPlan {
   settings: SuiteSettings;
   seed: string;
   cacheDir: string;
-  mode: GraderMode;
-  llm: LlmTier | undefined;
+  /** Which graders, embedder, search grader and agent tier run (the grader mode, resolved). */
+  grading: GraderPlan;
   main: OutputRequest;
-  /** The method with its own graders swapped for the LLM ones (absent offline). */
-  llmMethod: LoadedMethod | undefined;
   revisions: LoadedOrganism['revisions'];
   /** What the result file records and its path is made of (a reused file must record the same). */
   key: ResultKey;
@@ -150,28 +148,11 @@ export function evaluateAll(
     .map((th) => evaluateThreshold(th, scored));
 }
 
-/**
- * The method with its internal graders swapped for the LLM ones (ADL: Patchscope scale choice); its outputs are
- * cached apart. Under paper the context's graders are the LLM ones already (gradersFor), the search's coherence too.
- */
-function llmVariant(method: LoadedMethod, llm: LlmTier, mode: GraderMode): LoadedMethod {
-  const { patchscope, coherence } = llm.graders;
-  const tag =
-    mode === 'paper'
-      ? `paper${shortHash([patchscope.grader, coherence.grader])}`
-      : `llm${shortHash(patchscope.grader)}`;
-  if (!method.withGraders) return mode === 'paper' ? { ...method, codeHash: `${method.codeHash}-${tag}` } : method;
-  return { ...method, method: method.withGraders({ patchscope }), codeHash: `${method.codeHash}-${tag}` };
-}
-
 /** Step 0: config, model revisions and the result file's path, without loading anything. */
 async function planRun(organismId: string | Organism, given: HarnessOptions): Promise<RunPlan> {
   const { suite } = given;
-  const mode = given.graderMode ?? 'offline';
-  if (mode !== 'offline' && !given.llm)
-    throw new Error(`runOrganism: graderMode '${mode}' needs opts.llm (build it with llmTier in src/cli/compose.ts)`);
-  const llm = mode === 'offline' ? undefined : given.llm;
-  const opts = { ...given, graders: gradersFor(mode, given.graders, llm) };
+  const opts = given;
+  const grading = graderPlan(given.graderMode ?? 'offline', given.graders, given.method, given.llm);
   const organism = typeof organismId === 'string' ? getOrganism(organismId) : organismId;
   const seed = opts.seed ?? suite.seed;
   const { method } = opts.method;
@@ -182,7 +163,7 @@ async function planRun(organismId: string | Organism, given: HarnessOptions): Pr
     method: { id: method.id, version: method.version, configHash },
     organism: { id: organism.id, ...revisions },
     seed,
-    ...(llmGraded(mode) ? { llm: { mode } } : {}),
+    ...(grading.llm && grading.metricsGradedBy === 'llm' ? { llm: { mode: grading.llm.mode } } : {}),
     ...(given.toolkit ? { toolkit: { commit: given.toolkit.commit } } : {}),
   };
   return {
@@ -190,13 +171,11 @@ async function planRun(organismId: string | Organism, given: HarnessOptions): Pr
     suite,
     organism,
     seed,
-    mode,
-    llm,
+    grading,
     revisions,
     settings: suiteSettings(suite, opts.settings),
     cacheDir: opts.cacheDir ?? defaultCacheDir(),
     main: { method: opts.method, config, configHash },
-    llmMethod: llm ? llmVariant(opts.method, llm, mode) : undefined,
     key,
     path: resultPath(opts.resultsDir, key),
     timings: {},
@@ -208,7 +187,7 @@ function reuseCachedResult(plan: RunPlan): OrganismRun | undefined {
   const { opts } = plan;
   if (opts.recompute || !existsSync(plan.path)) return undefined;
   const result = readResult(plan.path);
-  const gradedAsAsked = plan.mode === 'offline' || result.llm?.mode === plan.mode;
+  const gradedAsAsked = !plan.grading.llm || result.llm?.mode === plan.grading.llm.mode;
   if (!sameKey(result, plan.key)) return undefined;
   if (result.suite.settings !== opts.settings || result.method.codeHash !== opts.method.codeHash || !gradedAsAsked)
     return undefined;
@@ -228,7 +207,9 @@ async function loadModels(plan: RunPlan, organism: Organism): Promise<Loaded> {
   const loaded = await loadOrganism(organism, { threads: opts.threads, cacheDir: opts.cacheDir, device: opts.device });
   try {
     const truth = await timeStep('ground-truth', () =>
-      groundTruth(organism, loaded.tokenizer, (texts, tokenize) => opts.graders.frequentTokens(texts, tokenize)),
+      groundTruth(organism, loaded.tokenizer, (texts, tokenize) =>
+        plan.grading.graders.frequentTokens(texts, tokenize),
+      ),
     );
     return { loaded, truth };
   } catch (err) {
@@ -258,7 +239,7 @@ async function scoringContext(
     organism: truth,
     relevance,
     // one cache per organism: the method, each baseline and the null organism embed the same texts
-    embedder: timedMethod(cachedEmbedder(plan.opts.graders.embedder), 'embed', 'grader:embedder'),
+    embedder: timedMethod(cachedEmbedder(plan.grading.embedder), 'embed', 'grader:embedder'),
     finetuneTexts: await timeStep('scoring-texts', () => finetuningTexts(plan.organism, settings.finetuneTexts, seed)),
     unrelatedTexts:
       settings.unrelatedTexts > 0
@@ -270,7 +251,7 @@ async function scoringContext(
             seed: `${seed}|unrelated-texts`,
           })
         : [],
-    // the toolkit's chat series: first assistant replies, as many as finetuning texts (spec §6)
+    // the toolkit's chat series: first assistant replies, as many as finetuning texts (docs/toolkit.md#steering-similarity)
     chatTexts: suite.chat
       ? await sampleTexts({
           source: locate(suite.chat.source),
@@ -283,7 +264,7 @@ async function scoringContext(
       : [],
     seed,
     bootstrap: settings.bootstrap,
-    coherence: plan.opts.graders.coherence,
+    coherence: plan.grading.graders.coherence,
   };
 }
 
@@ -293,7 +274,7 @@ function output(plan: RunPlan, req: OutputRequest, on: Loaded): Promise<Computed
     suite: plan.suite,
     seed: plan.seed,
     cacheDir: plan.cacheDir,
-    graders: opts.graders,
+    graders: plan.grading.graders,
     progress: opts.progress,
     ...(opts.toolkit ? { steeringPrompts: toolkitSteeringPrompts(opts.toolkit) } : {}),
   });
@@ -309,7 +290,7 @@ async function runMethod(
   on: Loaded,
   scoring: ScoringContext,
 ): Promise<{ computed: ComputedOutput; metrics: Metrics }> {
-  const req = llmGraded(plan.mode) ? { ...plan.main, method: plan.llmMethod! } : plan.main;
+  const req = { ...plan.main, method: plan.grading.scoredMethod };
   const computed = await timeStep('method', () => output(plan, req, on));
   plan.timings.method = computed.seconds;
   const metrics = await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring)));
@@ -324,17 +305,18 @@ async function runLlmTier(
   metrics: Metrics,
   scoring: ScoringContext,
   llmRelevance: RecordingRelevanceGrader,
+  tierPlan: LlmPlan,
 ): Promise<LlmSection> {
-  const { opts, mode, seed, settings } = plan;
-  const llm = plan.llm!;
-  const llmMethod = plan.llmMethod!;
+  const { opts, seed, settings } = plan;
+  const { tier: llm, alongsideOffline } = tierPlan;
   const variant =
-    mode === 'both' && llmMethod !== opts.method ? await output(plan, { ...plan.main, method: llmMethod }, on) : main;
+    alongsideOffline && tierPlan.swapsMethodGraders
+      ? await output(plan, { ...plan.main, method: tierPlan.method }, on)
+      : main;
   plan.timings.method += variant === main ? 0 : variant.seconds;
-  const llmMetrics =
-    mode === 'both'
-      ? await timed(plan, 'llm-grading', () => scoreOutput(variant.output, { ...scoring, relevance: llmRelevance }))
-      : metrics;
+  const llmMetrics = alongsideOffline
+    ? await timed(plan, 'llm-grading', () => scoreOutput(variant.output, { ...scoring, relevance: llmRelevance }))
+    : metrics;
   const coherence = await timed(plan, 'llm-grading', () =>
     gradeCoherence(variant.output, llm.graders.coherence, seed, settings.bootstrap),
   );
@@ -359,19 +341,20 @@ async function runLlmTier(
   );
   Object.assign(llmMetrics, agentMetrics(agents, seed, settings.bootstrap));
   const agreement: AgreementEntry[] = [];
-  if (mode === 'both') {
+  if (alongsideOffline) {
     await timed(plan, 'agreement', async () => {
-      agreement.push(...(await relevanceAgreement(llmRelevance, opts.graders.relevance)));
-      const offlineCoherence = await gradeCoherence(variant.output, opts.graders.coherence, seed, settings.bootstrap);
+      const offline = plan.grading.graders;
+      agreement.push(...(await relevanceAgreement(llmRelevance, offline.relevance)));
+      const offlineCoherence = await gradeCoherence(variant.output, offline.coherence, seed, settings.bootstrap);
       agreement.push(...coherenceAgreement(offlineCoherence.labels, coherence.labels));
       agreement.push(...patchscopeAgreement(main.output, variant.output));
     });
   }
   return {
-    mode: mode as LlmSection['mode'],
+    mode: tierPlan.mode,
     endpoints: llm.endpoints(),
-    methodVariant: methodVariantNote(mode, llmMethod !== opts.method),
-    ...(mode === 'both' ? { metrics: llmMetrics } : {}),
+    methodVariant: tierPlan.methodVariantNote,
+    ...(alongsideOffline ? { metrics: llmMetrics } : {}),
     findings: findings.record,
     agents,
     agreement,
@@ -379,7 +362,7 @@ async function runLlmTier(
 }
 
 /** The key of a baseline in the result file. */
-export function baselineKey(id: string): string {
+function baselineKey(id: string): string {
   return id.startsWith('baseline/') ? id : `baseline/${id}`;
 }
 
@@ -420,7 +403,7 @@ async function runNullOrganism(
   const on = await timed(plan, 'null', () => timeStep('null-organism', () => loadModels(plan, nullOrganism)));
   warnings.push(...on.loaded.warnings.map((w) => `null organism ${nullOrganism.id}: ${w}`));
   try {
-    const req = llmGraded(plan.mode) ? { ...plan.main, method: plan.llmMethod! } : plan.main;
+    const req = { ...plan.main, method: plan.grading.scoredMethod };
     const computed = await timed(plan, 'null', () => timeStep('null-organism', () => output(plan, req, on)));
     return {
       description: `the method on the null organism ${nullOrganism.id}, scored against ${plan.organism.id}'s ground truth`,
@@ -446,16 +429,15 @@ function summarize(output: MethodOutput): ResultFile['summary'] {
 }
 
 function gradersUsed(plan: RunPlan, relevance: TokenRelevanceGrader): ResultFile['graders'] {
-  const { llm, mode } = plan;
+  const tierPlan = plan.grading.llm;
+  const llm = tierPlan?.tier;
   return [
     { role: 'token-relevance', ...relevance.grader },
-    { role: 'text-embedder', ...plan.opts.graders.embedder.grader },
-    ...(llm
+    { role: 'text-embedder', ...plan.grading.embedder.grader },
+    ...(tierPlan && llm
       ? [
-          ...(mode === 'both' ? [{ role: 'llm:token-relevance', ...llm.graders.relevance.grader }] : []),
-          ...(plan.llmMethod !== plan.opts.method
-            ? [{ role: 'llm:patchscope-scale', ...llm.graders.patchscope.grader }]
-            : []),
+          ...(tierPlan.alongsideOffline ? [{ role: 'llm:token-relevance', ...llm.graders.relevance.grader }] : []),
+          ...(tierPlan.swapsMethodGraders ? [{ role: 'llm:patchscope-scale', ...llm.graders.patchscope.grader }] : []),
           { role: 'llm:coherence', ...llm.graders.coherence.grader },
           { role: 'llm:hypothesis', ...llm.graders.hypothesis.grader },
           ...(llm.agentClient
@@ -540,13 +522,18 @@ export async function runOrganism(organismId: string | Organism, opts: HarnessOp
   let scoring: ScoringContext;
   try {
     checkRevisions(plan, on.loaded);
-    const llmRelevance = plan.llm ? new RecordingRelevanceGrader(plan.llm.graders.relevance) : undefined;
-    const relevance = llmGraded(plan.mode)
-      ? llmRelevance!
-      : timedMethod(plan.opts.graders.relevance, 'grade', 'grader:relevance');
+    const tierPlan = plan.grading.llm;
+    const llmRelevance = tierPlan ? new RecordingRelevanceGrader(tierPlan.tier.graders.relevance) : undefined;
+    const relevance =
+      llmRelevance && plan.grading.metricsGradedBy === 'llm'
+        ? llmRelevance
+        : timedMethod(plan.grading.graders.relevance, 'grade', 'grader:relevance');
     scoring = await timed(plan, 'scoring', () => scoringContext(plan, on.truth, relevance));
     const { computed, metrics } = await runMethod(plan, on, scoring);
-    const llm = plan.llm ? await runLlmTier(plan, on, computed, metrics, scoring, llmRelevance!) : undefined;
+    const llm =
+      tierPlan && llmRelevance
+        ? await runLlmTier(plan, on, computed, metrics, scoring, llmRelevance, tierPlan)
+        : undefined;
     const baselines = await runBaselines(plan, on, scoring);
     scored = { output: computed.output, warnings: [...on.loaded.warnings], metrics, baselines, llm, relevance };
   } finally {
