@@ -1,5 +1,5 @@
 // Baselines: plain mean activations (base model, finetuned model) instead of their difference, through
-// the same logit lens and Patchscope (spec §5.1 "grade_base"/"grade_ft"). Reuses ADL's collected means.
+// the same logit lens and Patchscope (docs/toolkit.md#token-relevance "grade_base"/"grade_ft"). Reuses ADL's collected means.
 // One baseline per mean, so each stays within the protocol's readout budget (K readouts per source).
 import type { ADLConfig } from '../src/adl/config.ts';
 import { collectedScalars, checkConfig, topTokens } from '../src/adl/method.ts';

@@ -7,7 +7,7 @@ import { loadModel } from '../../src/runtime/index.ts';
 import { loadTokenizer } from '../../src/tokenizer/index.ts';
 import { ModelTextEmbedder, type ModelEmbedderOptions } from './model-embedder.ts';
 
-/** The toolkit's embedding model for the steering-similarity series (spec §6). */
+/** The toolkit's embedding model for the steering-similarity series (docs/toolkit.md#steering-similarity). */
 export const PAPER_EMBEDDING_MODEL = 'Qwen/Qwen3-Embedding-0.6B';
 
 export interface LoadedEmbedder {

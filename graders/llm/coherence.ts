@@ -1,4 +1,4 @@
-// Coherence (spec §4.2): one request per text; an UNKNOWN answer is retried once at temperature 0.
+// Coherence (docs/toolkit.md#steering): one request per text; an UNKNOWN answer is retried once at temperature 0.
 import type { LlmClient } from '../../src/llm/client.ts';
 import type { CoherenceGrader, CoherenceLabel, GraderId } from '../../src/method/graders.ts';
 import { llmGraderId, tryChat } from './call.ts';

@@ -1,4 +1,4 @@
-// Hypothesis grading (spec §7.5): the agent's description is scored 1..5 against the organism type's
+// Hypothesis grading (docs/toolkit.md#agents): the agent's description is scored 1..5 against the organism type's
 // rubric, `repeats` times (each with up to `maxAttempts` tries to get a SCORE line), and averaged.
 import type { LlmClient } from '../../src/llm/client.ts';
 import type { GraderId, HypothesisGrade, HypothesisGrader, OrganismContext } from '../../src/method/graders.ts';

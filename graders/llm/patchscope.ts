@@ -1,4 +1,4 @@
-// Patchscope scale choice (spec §3.4): a tournament. Scales are graded in groups of at most
+// Patchscope scale choice (docs/toolkit.md#patchscope): a tournament. Scales are graded in groups of at most
 // `maxGroupSize`; each group's winner goes on to the next round until one group is left, whose
 // answer (best scale and its coherent tokens) is the result.
 //

@@ -1,4 +1,4 @@
-// Token relevance (spec §5.2): the candidates are graded in three rotations; each rotation retries on
+// Token relevance (docs/toolkit.md#token-relevance): the candidates are graded in three rotations; each rotation retries on
 // missing labels; the rotations' labels are combined by 'all' or 'majority' agreement.
 import type { LlmClient } from '../../src/llm/client.ts';
 import type { GraderId, OrganismContext, RelevanceLabel, TokenRelevanceGrader } from '../../src/method/graders.ts';

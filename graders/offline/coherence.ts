@@ -1,5 +1,5 @@
 // Offline coherence grader: repetition measures + the share of real words (+ optionally the mean
-// token NLL under a model). Stands in for the toolkit's LLM coherence grader (spec §4.2): word salad
+// token NLL under a model). Stands in for the toolkit's LLM coherence grader (docs/toolkit.md#steering): word salad
 // of made-up words, loops and heavy repetition are INCOHERENT; ordinary prose is COHERENT.
 // Shuffled real words pass the lexical rules; only the optional perplexity rule can catch them.
 import type { CoherenceGrader, CoherenceLabel, GraderId } from '../../src/method/graders.ts';

@@ -1,4 +1,4 @@
-// The toolkit's generic-token rule and frequent-token list (spec §5.1, token_relevance.py).
+// The toolkit's generic-token rule and frequent-token list (docs/toolkit.md#token-relevance, token_relevance.py).
 import { TOOLKIT_COMMON_WORDS } from './stopwords.ts';
 
 const CONTRACTIONS = new Set(["'s", "'t", "'re", "'ve", "'ll", "'d", "'m", 'ing']);

@@ -1,4 +1,4 @@
-// Patchscope scale grader without an LLM (spec §3.4): the best scale is the one whose non-generic
+// Patchscope scale grader without an LLM (docs/toolkit.md#patchscope): the best scale is the one whose non-generic
 // tokens point the most in the same direction in the model's unembedding space, preferring scales
 // with more such tokens; its coherent subset is found by peeling off the least similar tokens.
 import type { GraderId, PatchscopeScaleGrader, ScaleCandidate, ScaleChoice } from '../../src/method/graders.ts';
@@ -24,7 +24,7 @@ interface ScaleScore {
   meanSimilarity: number;
 }
 
-/** Tokens the toolkit removes before grading (§3.4) plus the generic-token rule. */
+/** Tokens the toolkit removes before grading (docs/toolkit.md#patchscope) plus the generic-token rule. */
 export function isScaleGradingNoise(token: string): boolean {
   return token.includes('->') || token.includes('=>') || isGenericToken(token);
 }

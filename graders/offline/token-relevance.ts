@@ -1,5 +1,5 @@
 // Deterministic token-relevance grader: lexical match of a candidate token against the organism's
-// description and its frequent finetuning tokens. Stands in for the toolkit's LLM grader (spec §5.2).
+// description and its frequent finetuning tokens. Stands in for the toolkit's LLM grader (docs/toolkit.md#token-relevance).
 import type { GraderId, OrganismContext, RelevanceLabel, TokenRelevanceGrader } from '../../src/method/graders.ts';
 import { isGenericToken } from './generic-tokens.ts';
 import { COMMON_AFFIXES, DESCRIPTION_META_WORDS, FUNCTION_WORDS } from './stopwords.ts';

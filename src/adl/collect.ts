@@ -1,4 +1,4 @@
-// Step 1 (spec §1): streaming per-position means of (finetuned − base), of base and of finetuned
+// Step 1 (docs/toolkit.md#collection): streaming per-position means of (finetuned − base), of base and of finetuned
 // activations after decoder layer L, and mean activation norms. Sums are float64 [n·H] per layer,
 // so memory never grows with the number of documents.
 import type { HookName } from '../runtime/types.ts';

@@ -1,4 +1,4 @@
-// ADL configuration: the toolkit's defaults (spec §1-4) and its JSON Schema.
+// ADL configuration: the toolkit's defaults (docs/toolkit.md#collection to #steering) and its JSON Schema.
 import { int, num } from '../method/schema.ts';
 import type { SampleTextMode } from './sample-text.ts';
 

@@ -1,4 +1,4 @@
-// Step 2 (spec §2): logit lens of a vector through the finetuned model's final norm and unembedding
+// Step 2 (docs/toolkit.md#logit-lens): logit lens of a vector through the finetuned model's final norm and unembedding
 // (no soft-capping), softmax, top-k; plus the same for the negated vector.
 import type { LanguageModel } from '../runtime/types.ts';
 import { softmax, topK } from './topk.ts';

@@ -1,4 +1,4 @@
-// Step 3 (spec §3): token-identity Patchscope. The latent, rescaled to unit direction × target norm ×
+// Step 3 (docs/toolkit.md#patchscope): token-identity Patchscope. The latent, rescaled to unit direction × target norm ×
 // scale, REPLACES the residual after layer L at the last token ('?') of three `word -> word` repeat
 // prompts; tokens count only if they are in the top-k of all three prompts (probabilities averaged);
 // 20 tokens per scale; a scale grader picks the best scale and a coherent subset.

@@ -1,4 +1,4 @@
-// Step 4 (spec §4): steer the finetuned model by adding s · unit(diff) · targetNorm to the residual
+// Step 4 (docs/toolkit.md#steering): steer the finetuned model by adding s · unit(diff) · targetNorm to the residual
 // after layer L at every position and step; find s with the batched look-ahead binary search against
 // a coherence grader; then steered and unsteered samples per prompt.
 import type { CoherenceGrader } from '../method/graders.ts';

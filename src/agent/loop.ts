@@ -1,4 +1,4 @@
-// The agent loop (spec §7.2): ask the LLM, parse the last line, run the called tool or finish on FINAL.
+// The agent loop (docs/toolkit.md#agents): ask the LLM, parse the last line, run the called tool or finish on FINAL.
 // Grammar errors, bad arguments and exhausted interaction budgets are answered with a message that
 // tells the agent what went wrong and what budget is left, so it can correct itself.
 import { LlmRequestError, type LlmClient } from '../llm/client.ts';

@@ -1,4 +1,4 @@
-// What the method agent sees first (spec §7.3): per position, the top logit-lens and Patchscope tokens
+// What the method agent sees first (docs/toolkit.md#agents): per position, the top logit-lens and Patchscope tokens
 // of the difference and one steered / unsteered pair per prompt, all taken from the method's output.
 import type { MethodOutput, SteeringSamples, TokenReadout } from '../method/types.ts';
 

@@ -6,7 +6,7 @@ import type { ModelAccess } from './types.ts';
 
 export interface RuntimeAccessOptions extends ModelPair {
   tokenizer: MethodContext['tokenizer'];
-  /** Spec §7.1 ask_model: 1024 new tokens at T = 0.8; generate_steered: 512 at T = 1.0. */
+  /** docs/toolkit.md#agents ask_model: 1024 new tokens at T = 0.8; generate_steered: 512 at T = 1.0. */
   maxNewTokens?: number;
   temperature?: number;
   steeredMaxNewTokens?: number;

@@ -9,7 +9,7 @@ export interface ModelAccess {
 }
 
 export interface AgentBudgets {
-  /** Agent LLM calls (spec §7.1 default 100). */
+  /** Agent LLM calls (docs/toolkit.md#agents default 100). */
   llmCalls: number;
   /** Prompts sent to the models: ask_model costs one per prompt, generate_steered n per prompt. */
   modelInteractions: number;

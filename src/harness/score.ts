@@ -10,7 +10,7 @@
 //   steering.<variant>.steered_minus_unsteered_ft   paired over prompts;
 //                                          these at the position with the highest St-FT; CI: bootstrap over prompts
 //   steering.<variant>.unsteered_ft        unsteered samples vs finetuning texts (USt-FT), maximised over
-//                                          positions on its own, as the paper's series is (spec §6)
+//                                          positions on its own, as the paper's series is (docs/toolkit.md#steering-similarity)
 //   steering.<variant>.steered_chat, .unsteered_chat   St-Chat / USt-Chat: steered / unsteered samples vs the
 //                                          replies of a chat dataset (the suite's `chat`), each maximised over
 //                                          positions on its own; not measurable without one (the zoo has none)
@@ -232,7 +232,7 @@ function steeringMetrics(
 
 /**
  * One similarity series at the entry (position) where it is highest, independently of St-FT's choice: the
- * paper takes each series' max over positions 0-4 (spec §6). CI: bootstrap over that entry's prompts.
+ * paper takes each series' max over positions 0-4 (docs/toolkit.md#steering-similarity). CI: bootstrap over that entry's prompts.
  */
 function ownMaximum(
   entries: ScoredEntry[],

@@ -1,4 +1,4 @@
-// The agent tier on one organism (spec §7): the method agent (the method's overview, drill-down tools and
+// The agent tier on one organism (docs/toolkit.md#agents): the method agent (the method's overview, drill-down tools and
 // live steered generation through the runtime) and the black-box agent (unsteered samples + ask_model),
 // `runs` times at each model-interaction budget; each description graded against the organism-type rubric.
 // Transcripts go to `<result name>.agents/<agent>_mi<budget>/run<k>/` next to the result file.

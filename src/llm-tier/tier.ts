@@ -44,7 +44,7 @@ export interface AgentTierConfig {
   steeredMaxNewTokens: number;
 }
 
-/** Spec §7.1: 5 runs, ADL at 0 and 5 model interactions, black-box at 0 / 5 / 50, ask_model 1024 tokens, steering 512. */
+/** docs/toolkit.md#agents: 5 runs, ADL at 0 and 5 model interactions, black-box at 0 / 5 / 50, ask_model 1024 tokens, steering 512. */
 const SPEC_AGENT_TIER: AgentTierConfig = {
   runs: 5,
   method: [0, 5],

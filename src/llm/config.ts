@@ -19,7 +19,7 @@ const ROLE_ENV: Record<LlmRole, { name: string; group?: string }> = {
 };
 
 /**
- * Defaults follow the toolkit (spec §4.2, §5.2, §7.1): the graders send no temperature (the endpoint's
+ * Defaults follow the toolkit (docs/toolkit.md#steering, docs/toolkit.md#token-relevance, docs/toolkit.md#agents): the graders send no temperature (the endpoint's
  * default, so that repeats can differ; their retries go to T = 0), the agent runs at T = 0.7.
  */
 const ROLE_DEFAULTS: Record<LlmRole, { temperature: number | null; maxTokens: number }> = {

@@ -1,4 +1,4 @@
-// Scores computed from grader labels (spec §4.2, §5.3).
+// Scores computed from grader labels (docs/toolkit.md#steering, docs/toolkit.md#token-relevance).
 import type { CoherenceLabel, RelevanceLabel } from '../method/graders.ts';
 
 /**

@@ -1,4 +1,4 @@
-// Embedding-similarity metrics for steering (spec §6).
+// Embedding-similarity metrics for steering (docs/toolkit.md#steering-similarity).
 import { norm } from '../vector.ts';
 
 function unitMean(vectors: ArrayLike<number>[], name: string): Float64Array {

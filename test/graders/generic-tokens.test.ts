@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { frequentTokens, isGenericToken } from '../../graders/offline/generic-tokens.ts';
 import { zooTexts, zooTokenizer } from './helpers/zoo.ts';
 
-describe('isGenericToken (toolkit rule, spec §5.1)', () => {
+describe('isGenericToken (toolkit rule, docs/toolkit.md#token-relevance)', () => {
   it.each([
     ['Ġ', 'marker only'],
     ['▁a', 'one char after stripping'],

@@ -21,7 +21,7 @@ describe('paper suite thresholds', () => {
   it('each cites the spec section it comes from and applies to ADL on every paper organism (full settings)', () => {
     expect(thresholds.length).toBeGreaterThanOrEqual(6);
     for (const t of thresholds) {
-      expect(t.source, t.id).toMatch(/§\d+/);
+      expect(t.source, t.id).toMatch(/docs\/toolkit\.md#[a-z-]+/);
       for (const o of suite.organisms) expect(thresholdApplies(t, o, 'adl', 'full', suite.nullOrganism)).toBe(true);
       expect(thresholdApplies(t, suite.organisms[0], 'adl', 'fast', suite.nullOrganism)).toBe(false);
     }

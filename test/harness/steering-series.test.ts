@@ -1,4 +1,4 @@
-// The steering-similarity series as the paper takes them (spec §6): St-FT, USt-FT, St-Chat and USt-Chat each
+// The steering-similarity series as the paper takes them (docs/toolkit.md#steering-similarity): St-FT, USt-FT, St-Chat and USt-Chat each
 // maximised over positions on its own; the chat series only with a chat dataset. A lookup embedder makes every
 // value computable by hand.
 import { describe, expect, it } from 'vitest';
