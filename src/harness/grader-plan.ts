@@ -46,6 +46,8 @@ export interface GraderPlan {
   metricsGradedBy: 'llm' | 'offline';
   /** The coherence grader of the method's steering-strength search: 'llm' only under paper. */
   searchCoherence: 'llm' | 'offline';
+  /** Methods run with their `paperConfig` over the settings preset (the toolkit's computation; paper only). */
+  paperConfig: boolean;
   /** Absent offline. */
   llm?: LlmPlan;
 }
@@ -93,6 +95,7 @@ export function graderPlan(
     scoredMethod: method,
     metricsGradedBy: 'offline',
     searchCoherence: 'offline',
+    paperConfig: false,
   };
   if (mode === 'offline') return offline;
   if (!llm) throw new Error(`graderMode '${mode}' needs opts.llm (build it with llmTier in src/cli/compose.ts)`);
@@ -107,6 +110,7 @@ export function graderPlan(
     scoredMethod: alongsideOffline ? method : variant,
     metricsGradedBy: alongsideOffline ? 'offline' : 'llm',
     searchCoherence: paper ? 'llm' : 'offline',
+    paperConfig: paper,
     llm: {
       tier: llm,
       mode,

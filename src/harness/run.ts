@@ -124,7 +124,12 @@ async function timed<T>(plan: RunPlan, name: string, f: () => Promise<T>): Promi
  * suite entry reuses the running method's (ADL's baselines share ADL's config) gets the run's
  * overrides (--set, --config) too, so it always sees the data the method saw.
  */
-function configFor(opts: HarnessOptions, method: DiffingMethod, extra: Record<string, unknown> = {}) {
+function configFor(
+  opts: HarnessOptions,
+  grading: GraderPlan,
+  method: DiffingMethod,
+  extra: Record<string, unknown> = {},
+) {
   const alias = suiteSettings(opts.suite, opts.settings).methodConfig[method.id];
   const shared = method !== opts.method.method && alias === opts.method.method.id;
   return layeredConfig(
@@ -132,7 +137,7 @@ function configFor(opts: HarnessOptions, method: DiffingMethod, extra: Record<st
     opts.suite,
     opts.settings,
     shared ? mergeConfig(opts.configOverrides ?? {}, extra) : extra,
-    opts.graderMode === 'paper',
+    grading.paperConfig,
   );
 }
 
@@ -156,7 +161,7 @@ async function planRun(organismId: string | Organism, given: HarnessOptions): Pr
   const organism = typeof organismId === 'string' ? getOrganism(organismId) : organismId;
   const seed = opts.seed ?? suite.seed;
   const { method } = opts.method;
-  const { config, configHash } = configFor(opts, method, opts.configOverrides);
+  const { config, configHash } = configFor(opts, grading, method, opts.configOverrides);
   const revisions = await organismRevisions(organism, opts.cacheDir);
   const key: ResultKey = {
     suite: { id: suite.id, version: suite.version },
@@ -370,7 +375,7 @@ function baselineKey(id: string): string {
 async function runBaselines(plan: RunPlan, on: Loaded, scoring: ScoringContext): Promise<ResultFile['baselines']> {
   const out: ResultFile['baselines'] = {};
   for (const baseline of plan.opts.baselines ?? []) {
-    const { config, configHash } = configFor(plan.opts, baseline.method);
+    const { config, configHash } = configFor(plan.opts, plan.grading, baseline.method);
     const computed = await timeStep(`baseline:${baseline.method.id.replace(/^baseline\//, '')}`, () =>
       output(plan, { method: baseline, config, configHash }, on),
     );

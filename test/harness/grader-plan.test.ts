@@ -58,6 +58,7 @@ describe('grader plan', () => {
     expect(plan.scoredMethod).toBe(grading);
     expect(plan.metricsGradedBy).toBe('offline');
     expect(plan.searchCoherence).toBe('offline');
+    expect(plan.paperConfig).toBe(false);
     expect(plan.llm).toBeUndefined();
   });
 
@@ -98,6 +99,7 @@ describe('grader plan', () => {
     expect(forMethod.calibratedCoherence).toBeUndefined();
     expect(plan.metricsGradedBy).toBe('llm');
     expect(plan.searchCoherence).toBe('llm');
+    expect(plan.paperConfig).toBe(true);
     // cached apart from the offline outputs even for a method that grades nothing itself
     expect(plan.scoredMethod.codeHash).toMatch(/^abc-paper[0-9a-f]+$/);
     expect(plan.llm).toMatchObject({ mode: 'paper', swapsMethodGraders: true });
