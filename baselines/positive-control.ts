@@ -7,7 +7,7 @@
 import { absoluteLayer, type ADLConfig } from '../src/adl/config.ts';
 import { contentKey } from '../src/adl/cache.ts';
 import { checkConfig, SCORED_TOKENS } from '../src/adl/method.ts';
-import { pairOf, STEPS_VERSION, collectStep, storeOf, type Graders } from '../src/adl/steps.ts';
+import { pairOf, collectStep, storeOf, type Graders } from '../src/adl/steps.ts';
 import { steeringVector } from '../src/adl/steering.ts';
 import { sampleDocuments, sampleTexts } from '../src/data/index.ts';
 import type { MethodContext, MethodOutput } from '../src/method/types.ts';
@@ -16,6 +16,9 @@ import { locate } from '../src/registry/resolve.ts';
 import { adlBaseline } from './adl-baseline.ts';
 import { CONTROL_SOURCES } from './negative-control.ts';
 import { steerLikeADL } from './steer.ts';
+
+/** The direction's artifact is computed here (meanActivation): this module and its imports key it. */
+const POSITIVE_CONTROL_CODE = { modules: [new URL(import.meta.url)] };
 
 /** A finetuning token must occur this often to count (rare tokens have noisy ratios). */
 const MIN_COUNT = 3;
@@ -126,14 +129,13 @@ export async function runPositiveControl(
     const collected = await collectStep(ctx, config, store);
     const targetNorm = collected.layers.find((m) => m.layer === layer)!.targetNorm;
     const inputs = {
-      v: STEPS_VERSION,
       model: ctx.finetuned.info.contentHash,
       loraScale: ctx.finetunedScale ?? null,
       layer,
       finetuning: contentKey(finetuning),
       unrelated: contentKey(unrelated),
     };
-    const diff = await store.step('positive-control.direction', inputs, async () => {
+    const diff = await store.step('positive-control.direction', POSITIVE_CONTROL_CODE, inputs, async () => {
       const [ft, un] = [
         await meanActivation(ctx, finetuning, layer, config.batchSize),
         await meanActivation(ctx, unrelated, layer, config.batchSize),

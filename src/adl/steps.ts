@@ -6,6 +6,7 @@ import type { CoherenceCalibration, CoherenceGrader, MethodGraders } from '../me
 import { resolveSampling, TRANSFORMERS_DEFAULTS, type GenerationDefaults } from '../runtime/generation-config.ts';
 import type { MethodContext, SteeringSamples, TokenReadout } from '../method/types.ts';
 import { timeStep } from '../results/step-timings.ts';
+import type { CodeSpec } from '../code-hash.ts';
 import { ArtifactStore, contentKey } from './cache.ts';
 import { collectMeans } from './collect.ts';
 import { absoluteLayer, type ADLConfig } from './config.ts';
@@ -23,8 +24,18 @@ import {
   type ThresholdResult,
 } from './steering.ts';
 
-/** Bumped when a step's computation changes, so stale artifacts are not reused. */
-export const STEPS_VERSION = '2';
+/**
+ * The code of each step, part of its artifacts' key (src/adl/cache.ts): the module that computes it with
+ * everything it imports, and this file (which builds the step's inputs and calls it) on its own.
+ */
+const stepCode = (module: string): CodeSpec => ({
+  modules: [new URL(module, import.meta.url)],
+  files: [new URL(import.meta.url)],
+});
+export const COLLECT_CODE = stepCode('./collect.ts');
+const LENS_CODE = stepCode('./lens.ts');
+const PATCHSCOPE_CODE = stepCode('./patchscope.ts');
+export const STEERING_CODE = stepCode('./steering.ts');
 
 /** The graders the steps use: the context's (ctx.graders) unless a caller swaps some (e.g. an LLM scale grader). */
 export type Graders = MethodGraders;
@@ -76,14 +87,13 @@ export async function collectStep(ctx: MethodContext, cfg: ADLConfig, store: Art
   const layers = [...new Set(cfg.layers.map((r) => absoluteLayer(r, ctx.finetuned.info.numLayers)))];
   const pair = pairOf(ctx);
   const inputs = {
-    v: STEPS_VERSION,
     models: pairKey(pair),
     documentsKey,
     layers,
     skipTokens: cfg.skipTokens,
     positions: cfg.positions,
   };
-  const stored = await store.step('collect', inputs, async () => {
+  const stored = await store.step('collect', COLLECT_CODE, inputs, async () => {
     const means = await collectMeans(pair, documents, {
       layers,
       batchSize: cfg.batchSize,
@@ -150,12 +160,11 @@ export async function lensStep(
   latents: Latent[],
 ): Promise<TokenReadout[]> {
   const inputs = {
-    v: STEPS_VERSION,
     lens: ctx.finetuned.info.contentHash,
     topK: cfg.lens.topK,
     latents: contentKey(latents.map((l) => l.vector)),
   };
-  const results = await store.step('lens', inputs, async () =>
+  const results = await store.step('lens', LENS_CODE, inputs, async () =>
     logitLens(
       ctx.finetuned,
       latents.map((l) => Float32Array.from(l.vector)),
@@ -188,7 +197,6 @@ export async function patchscopeStep(
     const model = l.side === 'base' ? pair.base : pair.finetuned;
     const loraScale = l.side === 'base' ? pair.baseScale : pair.finetunedScale;
     const inputs = {
-      v: STEPS_VERSION,
       model: model.info.contentHash,
       loraScale: loraScale ?? null,
       vector: contentKey(l.vector),
@@ -197,17 +205,21 @@ export async function patchscopeStep(
       cfg: cfg.patchscope,
       grader: graders.scale.grader,
     };
-    const r = await store.step<PatchscopeResult>(`patchscope.${l.variant}.L${l.layer}.P${l.position}`, inputs, () =>
-      patchscope(model, Float32Array.from(l.vector), graders.scale, {
-        layer: l.layer,
-        targetNorm: l.targetNorm,
-        scales: cfg.patchscope.scales,
-        intersectionTopK: cfg.patchscope.intersectionTopK,
-        tokensK: cfg.patchscope.tokensK,
-        loraScale,
-        encode: (t) => ctx.tokenizer.encode(t),
-        displayToken: (id) => ctx.tokenizer.displayToken(id),
-      }),
+    const r = await store.step<PatchscopeResult>(
+      `patchscope.${l.variant}.L${l.layer}.P${l.position}`,
+      PATCHSCOPE_CODE,
+      inputs,
+      () =>
+        patchscope(model, Float32Array.from(l.vector), graders.scale, {
+          layer: l.layer,
+          targetNorm: l.targetNorm,
+          scales: cfg.patchscope.scales,
+          intersectionTopK: cfg.patchscope.intersectionTopK,
+          tokensK: cfg.patchscope.tokensK,
+          loraScale,
+          encode: (t) => ctx.tokenizer.encode(t),
+          displayToken: (id) => ctx.tokenizer.displayToken(id),
+        }),
     );
     ctx.progress('patchscope', i + 1, latents.length);
     out.push({
@@ -350,7 +362,6 @@ export async function steeringStep(
               batch: participant,
             });
             const key = {
-              v: STEPS_VERSION,
               model: pair.finetuned.info.contentHash,
               loraScale: pair.finetunedScale ?? null,
               layer: d.layer,
@@ -370,6 +381,7 @@ export async function steeringStep(
   const thresholds = await each('steering-threshold', (_i, steerer, name, key) =>
     store.step(
       `steering-threshold.${name}`,
+      STEERING_CODE,
       { ...key, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: coherence.grader },
       () =>
         findSteeringThreshold(
@@ -397,6 +409,7 @@ export async function steeringStep(
     if (strength === 0) return Promise.resolve(unsteeredOf(directions[i]));
     return store.step(
       `steering-samples.${name}`,
+      STEERING_CODE,
       { ...key, prompts: prompts.final, cfg: cfg.steering.final, strength },
       () =>
         finalSamples(
@@ -447,7 +460,6 @@ export async function unsteeredSamples(
   const model = side === 'base' ? pair.base : pair.finetuned;
   const loraScale = side === 'base' ? pair.baseScale : pair.finetunedScale;
   const inputs = {
-    v: STEPS_VERSION,
     model: model.info.contentHash,
     loraScale: loraScale ?? null,
     seed: ctx.seed,
@@ -459,19 +471,24 @@ export async function unsteeredSamples(
   };
   const at = drawPosition(cfg, position);
   const seed = finalDrawSeed(ctx.seed, cfg, at);
-  return store.step(`unsteered.${side}${at ? `.P${at}` : ''}`, seed === ctx.seed ? inputs : { ...inputs, seed }, () => {
-    const steerer = new Steerer({
-      model,
-      layer: 0,
-      vector: new Float32Array(model.info.hiddenSize),
-      loraScale,
-      decode: (ids) => ctx.tokenizer.decode(ids),
-      text: textOf(cfg),
-    });
-    return finalSamples(steerer, prompts.final.map(prompts.encode), 0, cfg.steering.final, seed, (done, total) =>
-      ctx.progress(`unsteered ${side}${at ? ` position ${at}` : ''}`, done, total),
-    );
-  });
+  return store.step(
+    `unsteered.${side}${at ? `.P${at}` : ''}`,
+    STEERING_CODE,
+    seed === ctx.seed ? inputs : { ...inputs, seed },
+    () => {
+      const steerer = new Steerer({
+        model,
+        layer: 0,
+        vector: new Float32Array(model.info.hiddenSize),
+        loraScale,
+        decode: (ids) => ctx.tokenizer.decode(ids),
+        text: textOf(cfg),
+      });
+      return finalSamples(steerer, prompts.final.map(prompts.encode), 0, cfg.steering.final, seed, (done, total) =>
+        ctx.progress(`unsteered ${side}${at ? ` position ${at}` : ''}`, done, total),
+      );
+    },
+  );
 }
 
 /**
@@ -489,7 +506,6 @@ async function coherenceCalibration(
   const pair = pairOf(ctx);
   const t = cfg.steering.threshold;
   const inputs = {
-    v: STEPS_VERSION,
     calibrator: c.id,
     model: pair.finetuned.info.contentHash,
     loraScale: pair.finetunedScale ?? null,
@@ -505,7 +521,7 @@ async function coherenceCalibration(
     generation: generationKey(pair.finetuned.info.generationDefaults),
     ...textKey(cfg),
   };
-  return store.step('coherence-calibration', inputs, async () => {
+  return store.step('coherence-calibration', STEERING_CODE, inputs, async () => {
     const steerer = new Steerer({
       model: pair.finetuned,
       layer: 0,

@@ -10,7 +10,7 @@ import { InputError } from '../errors.ts';
 import { asInput, checkedCacheDir, positiveInt } from './args.ts';
 import { runCli } from './main.ts';
 import type { LoadedMethod } from '../harness/load-method.ts';
-import { hashMethodSources } from '../harness/method-sources.ts';
+import { hashMethodSources } from '../code-hash.ts';
 import { createProgress } from '../harness/progress.ts';
 import { READABILITY_SOURCES, readabilityMethod } from '../harness/readability-method.ts';
 import { ladderRegressions, readabilityRatio } from '../harness/readability.ts';

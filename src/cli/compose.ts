@@ -16,7 +16,7 @@ import type { ProgressFn } from '../harness/progress.ts';
 import type { HarnessGraders } from '../harness/graders.ts';
 import { llmTierFromEnv, type LlmTier, type LlmTierOptions } from '../llm-tier/tier.ts';
 import { assertDiffingMethod, type LoadedMethod } from '../harness/load-method.ts';
-import { hashMethodSources } from '../harness/method-sources.ts';
+import { hashMethodSources } from '../code-hash.ts';
 import { sha256 } from '../results/hash.ts';
 import { timedMethod } from '../results/step-timings.ts';
 

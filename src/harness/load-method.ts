@@ -9,7 +9,7 @@ import { mergeConfig } from '../merge-config.ts';
 import { describeThrown, InputError } from '../errors.ts';
 import { BUILTIN_METHODS, type BuiltinMethod, type SwappedGraders } from '../methods/index.ts';
 import { shortHash } from '../results/hash.ts';
-import { hashMethodSources } from './method-sources.ts';
+import { hashMethodSources } from '../code-hash.ts';
 
 export { mergeConfig };
 

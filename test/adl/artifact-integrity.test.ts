@@ -6,6 +6,7 @@ import { ArtifactStore } from '../../src/adl/cache.ts';
 import { tempDir } from '../helpers.ts';
 
 describe('artifact integrity', () => {
+  const CODE = { modules: [new URL('../../src/adl/lens.ts', import.meta.url)] };
   const value = { tokens: [[1, 2], [3]], norm: 20.77 };
   async function damagedThenReread(damage: (file: string) => void) {
     const warnings: string[] = [];
@@ -15,10 +16,10 @@ describe('artifact integrity', () => {
       computed++;
       return value;
     };
-    await store.step('lens', { layer: 2 }, compute);
-    const file = store.fileOf('lens', { layer: 2 });
+    await store.step('lens', CODE, { layer: 2 }, compute);
+    const file = store.fileOf('lens', CODE, { layer: 2 });
     damage(file);
-    const again = await store.step('lens', { layer: 2 }, compute);
+    const again = await store.step('lens', CODE, { layer: 2 }, compute);
     return { again, computed, warnings, file };
   }
 

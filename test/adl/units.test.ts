@@ -344,19 +344,20 @@ describe('streaming means', () => {
 });
 
 describe('artifact store', () => {
+  const CODE = { modules: [new URL('../../src/adl/lens.ts', import.meta.url)] };
   it('computes a step once per content key and writes it atomically', async () => {
     const dir = tempDir('adl-store-');
     const store = new ArtifactStore(dir);
     let calls = 0;
     const compute = async () => ({ n: ++calls });
-    expect(await store.step('s', { a: 1, b: [1, 2] }, compute)).toEqual({ n: 1 });
-    expect(await new ArtifactStore(dir).step('s', { b: [1, 2], a: 1 }, compute)).toEqual({ n: 1 });
-    expect(await store.step('s', { a: 2, b: [1, 2] }, compute)).toEqual({ n: 2 });
+    expect(await store.step('s', CODE, { a: 1, b: [1, 2] }, compute)).toEqual({ n: 1 });
+    expect(await new ArtifactStore(dir).step('s', CODE, { b: [1, 2], a: 1 }, compute)).toEqual({ n: 1 });
+    expect(await store.step('s', CODE, { a: 2, b: [1, 2] }, compute)).toEqual({ n: 2 });
     expect(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(fs.readdirSync(dir)).toHaveLength(2);
     // a damaged record is recomputed (test/adl/artifact-integrity.test.ts covers the cases)
     for (const f of fs.readdirSync(dir)) fs.writeFileSync(path.join(dir, f), '{broken');
     const quiet = new ArtifactStore(dir, () => {});
-    expect(await quiet.step('s', { a: 1, b: [1, 2] }, compute)).toEqual({ n: 3 });
+    expect(await quiet.step('s', CODE, { a: 1, b: [1, 2] }, compute)).toEqual({ n: 3 });
   });
 });

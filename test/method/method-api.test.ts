@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFileOverrides, layeredConfig } from '../../src/harness/method-config.ts';
-import { hashMethodSources, methodSourceFiles } from '../../src/harness/method-sources.ts';
+import { hashMethodSources, methodSourceFiles } from '../../src/code-hash.ts';
 import { tokenizerView } from '../../src/harness/organism.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
 import meanDiff from '../../src/methods/mean-diff/index.ts';

@@ -1,11 +1,12 @@
-// The local source files a method's code consists of: its module and every file it imports by a relative
-// or absolute path, transitively (static imports, re-exports, dynamic import() of a string literal,
+// The code a cached artifact was produced by, as a hash of sources: a module and every file it imports by a
+// relative or absolute path, transitively (static imports, re-exports, dynamic import() of a string literal,
 // require() and `new URL('./x', import.meta.url)`). Type-only imports are left out: they change no output.
-// Packages (bare specifiers, node:) are not followed. The method's cache key hashes these files, so
-// editing a helper the method imports recomputes its outputs.
+// Packages (bare specifiers, node:) are not followed. Method outputs and every ADL step are keyed by
+// their inputs and this hash, so editing a helper they import recomputes them.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { sha256 } from '../results/hash.ts';
+import { fileURLToPath } from 'node:url';
+import { sha256 } from './results/hash.ts';
 
 const SPECIFIERS = [
   /\b(?:import|export)\s+(?!type\b)(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/g,
@@ -73,4 +74,38 @@ function listFiles(folder: string): string[] {
   return readdirSync(folder, { recursive: true, encoding: 'utf8' })
     .map((f) => join(folder, f))
     .filter((f) => statSync(f).isFile());
+}
+
+/** What produced an artifact: modules with everything they import, and single files without their imports. */
+export interface CodeSpec {
+  modules: (string | URL)[];
+  files?: (string | URL)[];
+}
+
+const memo = new Map<string, { files: string[]; stamps: string; hash: string }>();
+
+const pathOf = (p: string | URL) => resolve(typeof p === 'string' ? p : fileURLToPath(p));
+const stamp = (f: string) => {
+  if (!existsSync(f)) return 'missing';
+  const st = statSync(f);
+  return `${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+};
+
+/**
+ * sha256 (hex) over the sources of `spec` (paths relative to the first module's folder, so a moved checkout
+ * keys the same). Memoised per process, and recomputed when any of its files' size or times change.
+ */
+export function hashCode(spec: CodeSpec): string {
+  const modules = spec.modules.map(pathOf);
+  const single = (spec.files ?? []).map(pathOf);
+  const key = JSON.stringify([modules, single]);
+  const known = memo.get(key);
+  if (known && known.files.map(stamp).join('\n') === known.stamps) return known.hash;
+  const files = [...new Set([...modules.flatMap(methodSourceFiles), ...single])].sort();
+  // stamped before reading: a file edited while it is read gets a new stamp, so the next call rehashes
+  const stamps = files.map(stamp).join('\n');
+  const root = dirname(modules[0] ?? single[0]);
+  const hash = sha256(files.map((f) => `${relative(root, f)}:${sha256(readFileSync(f, 'utf8'))}`).join('\n'));
+  memo.set(key, { files, stamps, hash });
+  return hash;
 }
