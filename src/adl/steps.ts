@@ -32,10 +32,10 @@ const stepCode = (module: string): CodeSpec => ({
   modules: [new URL(module, import.meta.url)],
   files: [new URL(import.meta.url)],
 });
-export const COLLECT_CODE = stepCode('./collect.ts');
+const COLLECT_CODE = stepCode('./collect.ts');
 const LENS_CODE = stepCode('./lens.ts');
 const PATCHSCOPE_CODE = stepCode('./patchscope.ts');
-export const STEERING_CODE = stepCode('./steering.ts');
+const STEERING_CODE = stepCode('./steering.ts');
 
 /** The graders the steps use: the context's (ctx.graders) unless a caller swaps some (e.g. an LLM scale grader). */
 export type Graders = MethodGraders;

@@ -6,13 +6,13 @@ import { ADL_PAPER_CONFIG, DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } fro
 import adl from '../../src/adl/method.ts';
 import { sampleText } from '../../src/adl/sample-text.ts';
 import { Steerer } from '../../src/adl/steering.ts';
-import { offlineGraders } from '../../src/cli/compose.ts';
 import { layeredConfig } from '../../src/harness/method-config.ts';
-import { openMethodContext, type OpenedContext } from '../../src/harness/method-context.ts';
+import type { OpenedContext } from '../../src/harness/method-context.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
 import { loadTokenizer } from '../../src/tokenizer/index.ts';
-import { tempDir, testCacheDir, ZOO_BASE } from '../helpers.ts';
+import { ZOO_BASE } from '../helpers.ts';
+import { openZooContext } from './zoo-context.ts';
 
 const tok = loadTokenizer(ZOO_BASE);
 const EOS = tok.eosTokenIds[0];
@@ -81,15 +81,7 @@ const CONFIG: ADLConfig = mergeConfig(DEFAULT_ADL_CONFIG, {
 
 let o: OpenedContext;
 beforeAll(async () => {
-  o = await openMethodContext('zoo/cake_bake', {
-    suite: loadSuite('zoo'),
-    cacheDir: tempDir('adl-paper-series-'),
-    graders: offlineGraders(),
-    seed: '42',
-    modelCacheDir: testCacheDir(),
-    threads: 2,
-    frequentTokens: false,
-  });
+  o = await openZooContext('adl-paper-series-');
 }, 60_000);
 afterAll(async () => o?.dispose());
 

@@ -7,10 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactStore } from '../../src/adl/cache.ts';
 import { DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from '../../src/adl/config.ts';
-import { offlineGraders } from '../../src/cli/compose.ts';
-import { openMethodContext, type OpenedContext } from '../../src/harness/method-context.ts';
-import { loadSuite } from '../../src/harness/suite.ts';
-import { tempDir, testCacheDir } from '../helpers.ts';
+import type { OpenedContext } from '../../src/harness/method-context.ts';
+import { tempDir } from '../helpers.ts';
+import { openZooContext } from './zoo-context.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -64,15 +63,7 @@ describe("the steering step's source", () => {
     copy = tempDir('step-code-src-');
     fs.cpSync(path.join(ROOT, 'src'), path.join(copy, 'src'), { recursive: true });
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
-    o = await openMethodContext('zoo/cake_bake', {
-      suite: loadSuite('zoo'),
-      cacheDir: tempDir('step-code-cache-'),
-      graders: offlineGraders(),
-      seed: '42',
-      modelCacheDir: testCacheDir(),
-      threads: 2,
-      frequentTokens: false,
-    });
+    o = await openZooContext('step-code-cache-');
   }, 60_000);
   afterAll(async () => o?.dispose());
 

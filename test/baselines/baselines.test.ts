@@ -3,11 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomVector, runMeanActivations, runRandomDirection, runUnsteered } from '../../baselines/index.ts';
 import { DEFAULT_ADL_CONFIG, mergeConfig, type ADLConfig } from '../../src/adl/config.ts';
-import { offlineGraders } from '../../src/cli/compose.ts';
-import { openMethodContext, type OpenedContext } from '../../src/harness/method-context.ts';
-import { loadSuite } from '../../src/harness/suite.ts';
+import type { OpenedContext } from '../../src/harness/method-context.ts';
 import { collectStep, storeOf } from '../../src/adl/steps.ts';
-import { tempDir, testCacheDir } from '../helpers.ts';
+import { openZooContext } from '../adl/zoo-context.ts';
 
 const CONFIG: ADLConfig = mergeConfig(DEFAULT_ADL_CONFIG, {
   samples: 64,
@@ -23,15 +21,7 @@ const CONFIG: ADLConfig = mergeConfig(DEFAULT_ADL_CONFIG, {
 
 let o: OpenedContext;
 beforeAll(async () => {
-  o = await openMethodContext('zoo/cake_bake', {
-    suite: loadSuite('zoo'),
-    cacheDir: tempDir('adl-baselines-'),
-    graders: offlineGraders(),
-    seed: '42',
-    modelCacheDir: testCacheDir(),
-    threads: 2,
-    frequentTokens: false,
-  });
+  o = await openZooContext('adl-baselines-');
 }, 60_000);
 afterAll(async () => o?.dispose());
 
