@@ -37,6 +37,7 @@ import { defaultCacheDir, resultsDirFor } from '../paths.ts';
 import { graderInstructions, loadToolkitFromEnv, toolkitAgentPrompts, type ToolkitText } from '../toolkit/index.ts';
 import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
 import { writeLeaderboard } from './reports.ts';
+import { graderModeNeeds } from '../harness/grader-plan.ts';
 
 /** The options of `npm run bench`, as given on the command line (`npm run bench -- --help` says what each does). */
 export interface BenchOptions {
@@ -105,7 +106,8 @@ function planBench(o: BenchOptions, io: BenchIO): Promise<BenchPlan> {
     const settings = o.settings ?? 'full';
     const suite = loadSuite(o.suite ?? 'zoo');
     const graders = parseGraderMode(o.graders ?? suite.graders ?? 'offline');
-    const prompts = o.prompts ?? (graders === 'paper' ? 'toolkit' : 'diffbench');
+    const needs = graderModeNeeds(graders);
+    const prompts = o.prompts ?? needs.prompts;
     if (prompts !== 'toolkit' && prompts !== 'diffbench')
       throw new Error(`--prompts ${prompts}: expected toolkit or diffbench`);
     if (o.toolkit !== undefined && prompts !== 'toolkit')
@@ -141,7 +143,7 @@ function planBench(o: BenchOptions, io: BenchIO): Promise<BenchPlan> {
     const threads = threadCount(o.threads) ?? (jobs > 1 ? 1 : undefined);
     inactivitySeconds(); // DIFFBENCH_METHOD_INACTIVITY_S checked now, not after the models load
     let llm: LlmTier | undefined;
-    if (graders !== 'offline') {
+    if (needs.llmTier) {
       llm = llmTier({
         agents: agentTierFor(suite, settings, agentOverrides(o)),
         ...(toolkit ? { instructions: graderInstructions(toolkit), agentPrompts: toolkitAgentPrompts(toolkit) } : {}),
@@ -191,7 +193,7 @@ function agentOverrides(o: BenchOptions): Partial<AgentTierConfig> {
 function organismRunner(plan: BenchPlan, o: BenchOptions, io: BenchIO) {
   let embedding: ReturnType<typeof chooseEmbedder> | undefined;
   const loadEmbedder = () =>
-    (embedding ??= chooseEmbedder(o.embedder ?? (plan.graders === 'paper' ? 'paper' : 'offline'), {
+    (embedding ??= chooseEmbedder(o.embedder ?? graderModeNeeds(plan.graders).embedder, {
       threads: plan.threads,
       progress: createProgress('  embedding'),
     }).then((e) => {

@@ -52,6 +52,25 @@ export interface GraderPlan {
   llm?: LlmPlan;
 }
 
+/** What a grader mode asks of the command that starts a run, before any model loads. */
+export interface GraderModeNeeds {
+  /** The LLM graders and the agent tier are built (an endpoint must be configured). */
+  llmTier: boolean;
+  /** The steering-similarity embedder when none is chosen: the paper's (Qwen3-Embedding-0.6B) or the offline one. */
+  embedder: 'paper' | 'offline';
+  /** The steering prompts and grader instructions when none are chosen: the toolkit's own text or DiffBench's. */
+  prompts: 'toolkit' | 'diffbench';
+}
+
+export function graderModeNeeds(mode: GraderMode): GraderModeNeeds {
+  const paper = mode === 'paper';
+  return {
+    llmTier: mode !== 'offline',
+    embedder: paper ? 'paper' : 'offline',
+    prompts: paper ? 'toolkit' : 'diffbench',
+  };
+}
+
 /** The result file's note on which graders the method itself used. */
 function methodVariantNote(paperGraders: boolean, swapped: boolean): string {
   if (paperGraders)

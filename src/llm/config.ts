@@ -6,7 +6,7 @@
 // So a config can be written into results, caches and logs as-is.
 import { readFileSync } from 'node:fs';
 
-const LLM_ROLES = ['relevance', 'patchscope', 'coherence', 'hypothesis', 'agent'] as const;
+export const LLM_ROLES = ['relevance', 'patchscope', 'coherence', 'hypothesis', 'agent'] as const;
 export type LlmRole = (typeof LLM_ROLES)[number];
 
 /** Env-var infix per role, and the group each role falls back to before the global default. */

@@ -3,7 +3,7 @@
 // steps read only the plan, so the mode strings appear in the plan's module and nowhere in the run.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { graderPlan } from '../../src/harness/grader-plan.ts';
+import { graderModeNeeds, graderPlan } from '../../src/harness/grader-plan.ts';
 import type { HarnessGraders } from '../../src/harness/graders.ts';
 import type { LoadedMethod } from '../../src/harness/load-method.ts';
 import type { LlmTier } from '../../src/llm-tier/tier.ts';
@@ -110,8 +110,15 @@ describe('grader plan', () => {
     expect(() => graderPlan('both', offlineGraders, grading, undefined)).toThrow(/graderMode 'both' needs opts\.llm/);
   });
 
-  it('the run never tests the mode string', () => {
-    const run = readFileSync(new URL('../../src/harness/run.ts', import.meta.url), 'utf8');
+  it('what each mode asks of the command: the LLM tier, the default embedder and prompts', () => {
+    expect(graderModeNeeds('offline')).toEqual({ llmTier: false, embedder: 'offline', prompts: 'diffbench' });
+    expect(graderModeNeeds('llm')).toEqual({ llmTier: true, embedder: 'offline', prompts: 'diffbench' });
+    expect(graderModeNeeds('both')).toEqual({ llmTier: true, embedder: 'offline', prompts: 'diffbench' });
+    expect(graderModeNeeds('paper')).toEqual({ llmTier: true, embedder: 'paper', prompts: 'toolkit' });
+  });
+
+  it.each(['src/harness/run.ts', 'src/cli/run-bench.ts'])('%s never tests the mode string', (file) => {
+    const run = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
     expect(run).not.toMatch(/\bmode\s*[!=]==\s*['"]|['"](offline|llm|both|paper)['"]\s*[!=]==\s*\w*mode\b/);
     expect(run).not.toMatch(/[!=]==\s*['"](offline|both|paper)['"]/);
   });
