@@ -27,7 +27,6 @@ export interface ActDiffConfig {
   chatText: boolean;
 }
 
-
 const HELP = `Collects finetuned − base at resid_post.<layer> for every token of N unrelated documents of n tokens.
 Returns:
   scalars   act_diff.norm.mean / .std / .p25 / .p50 / .p75 / .p90 / .p95 / .p99 / .max / .min over all tokens,

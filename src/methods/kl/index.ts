@@ -34,7 +34,6 @@ function klScalars(prefix: string, kls: number[]): Record<string, number> {
   };
 }
 
-
 const HELP = `Runs base and finetuned over N unrelated documents of n tokens and compares their next-token
 distributions at every position.
 Returns:
