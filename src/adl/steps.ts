@@ -46,8 +46,9 @@ const textOf = (cfg: ADLConfig) => cfg.steering.text ?? 'plain';
 const textKey = (cfg: ADLConfig) => (textOf(cfg) === 'plain' ? {} : { text: textOf(cfg) });
 
 /**
- * The seed of the final samples at a steering position: the run's seed when every position shares one set
- * of unsteered samples, else one stream family per position (steered and unsteered sample j still paired).
+ * The seed of a steering position's draws (its strength search and final samples): the run's seed when every
+ * position shares one set of unsteered samples, else one stream family per position (steered and unsteered
+ * sample j still paired).
  */
 export function finalDrawSeed(seed: string, cfg: ADLConfig, position: number): string {
   return cfg.steering.final.unsteered === 'per-position' ? `${seed}/position/${position}` : seed;
@@ -378,18 +379,25 @@ export async function steeringStep(
         }),
       ),
     );
-  const thresholds = await each('steering-threshold', (_i, steerer, name, key) =>
+  const thresholds = await each('steering-threshold', (i, steerer, name, key) =>
     store.step(
       `steering-threshold.${name}`,
       STEERING_CODE,
-      { ...key, prompts: prompts.threshold, cfg: cfg.steering.threshold, grader: coherence.grader },
+      {
+        ...key,
+        seed: finalDrawSeed(ctx.seed, cfg, directions[i].position),
+        prompts: prompts.threshold,
+        cfg: cfg.steering.threshold,
+        grader: coherence.grader,
+      },
       () =>
         findSteeringThreshold(
           steerer,
           prompts.threshold.map(prompts.encode),
           coherence,
           cfg.steering.threshold,
-          ctx.seed,
+          // per position (the toolkit searches every position with its own draws), else one set for all
+          finalDrawSeed(ctx.seed, cfg, directions[i].position),
           (done, total) => ctx.progress(`steering threshold ${name}`, done, total),
         ),
       { timed: false },

@@ -87,7 +87,17 @@ afterAll(async () => o?.dispose());
 
 describe('unsteered samples per position', () => {
   it('each steering position has its own unsteered draws; shared mode gives every position one set', async () => {
-    const perPosition = (await runRandomDirection(o.ctx, CONFIG)).steering!;
+    // the strength search draws per position too: position 1's search rows use position 1's streams
+    const seeds: string[] = [];
+    const model = new Proxy(o.ctx.finetuned, {
+      get: (t, p, r) =>
+        p === 'generate'
+          ? (a: { rowSeeds?: string[] }) => (seeds.push(...(a.rowSeeds ?? [])), t.generate(a as never))
+          : Reflect.get(t, p, r),
+    });
+    const perPosition = (await runRandomDirection({ ...o.ctx, finetuned: model }, CONFIG)).steering!;
+    expect(seeds.some((x) => x.startsWith('42/position/1/threshold/'))).toBe(true);
+    expect(seeds.some((x) => x.startsWith('42/position/0/threshold/'))).toBe(true);
     expect(perPosition.map((s) => s.position)).toEqual([0, 1]);
     expect(perPosition[0].unsteered.flat()).not.toEqual(perPosition[1].unsteered.flat());
     // the unsteered baseline's finetuned samples are the first position's draws
