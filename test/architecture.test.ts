@@ -66,6 +66,7 @@ const LAYERS: string[][] = [
     'src/merge-config.ts',
     'src/vector.ts',
     'src/code-hash.ts',
+    'src/secrets.ts',
     'src/results/atomic.ts',
     'src/results/hash.ts',
   ],

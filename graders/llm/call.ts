@@ -1,6 +1,8 @@
 // One grader request: a failure that retrying later might fix (rate limits, timeouts, 5xx after all
-// retries) yields null so the caller records UNKNOWN; configuration errors (bad key, bad model) throw.
+// retries) yields null so the caller records UNGRADED (and src/llm/failed-calls.ts counts it); configuration
+// errors (bad key, bad model) throw.
 import { LlmRequestError, type ChatRequest, type LlmClient } from '../../src/llm/client.ts';
+import { recordFailedCall } from '../../src/llm/failed-calls.ts';
 import type { GraderId } from '../../src/method/graders.ts';
 import type { PromptTemplate } from './templates.ts';
 
@@ -8,7 +10,10 @@ export async function tryChat(client: LlmClient, req: ChatRequest): Promise<stri
   try {
     return (await client.chat(req)).text;
   } catch (err) {
-    if (err instanceof LlmRequestError && err.transient) return null;
+    if (err instanceof LlmRequestError && err.transient) {
+      recordFailedCall(err.message);
+      return null;
+    }
     throw err;
   }
 }

@@ -26,10 +26,11 @@ export class LlmCoherenceGrader implements CoherenceGrader {
         if (text.trim() === '') return 'UNKNOWN';
         const messages = render(this.prompt, { TEXT: text });
         const first = await tryChat(this.client, { messages });
-        const label = first === null ? 'UNKNOWN' : parseCoherenceAnswer(first);
-        if (label !== 'UNKNOWN') return label;
+        const label = first === null ? 'UNGRADED' : parseCoherenceAnswer(first);
+        if (label !== 'UNKNOWN' && label !== 'UNGRADED') return label;
         const retry = await tryChat(this.client, { messages, sample: 1, temperature: 0 });
-        return retry === null ? 'UNKNOWN' : parseCoherenceAnswer(retry);
+        if (retry === null) return label === 'UNKNOWN' ? 'UNKNOWN' : 'UNGRADED';
+        return parseCoherenceAnswer(retry);
       }),
     );
   }

@@ -16,19 +16,24 @@ export interface RelevanceOptions {
   system?: string;
 }
 
-const unknownCount = (labels: RelevanceLabel[]) => labels.filter((l) => l === 'UNKNOWN').length;
+const unknownCount = (labels: RelevanceLabel[]) => labels.filter((l) => l === 'UNKNOWN' || l === 'UNGRADED').length;
 
-/** Combines per-rotation votes for one candidate. An UNKNOWN vote is never turned into a label silently. */
+/**
+ * Combines per-rotation votes for one candidate. An UNKNOWN vote is never turned into a label silently;
+ * where a failed call (UNGRADED) leaves the outcome open, the candidate is UNGRADED: not scored.
+ */
 export function combineVotes(votes: RelevanceLabel[], agreement: 'all' | 'majority'): RelevanceLabel {
   const relevant = votes.filter((v) => v === 'RELEVANT').length;
   const irrelevant = votes.filter((v) => v === 'IRRELEVANT').length;
+  const ungraded = votes.filter((v) => v === 'UNGRADED').length;
   if (agreement === 'all') {
     if (irrelevant > 0) return 'IRRELEVANT';
+    if (ungraded > 0) return 'UNGRADED';
     return relevant === votes.length && votes.length > 0 ? 'RELEVANT' : 'UNKNOWN';
   }
   if (relevant * 2 > votes.length) return 'RELEVANT';
   if (irrelevant * 2 > votes.length) return 'IRRELEVANT';
-  return 'UNKNOWN';
+  return ungraded > 0 ? 'UNGRADED' : 'UNKNOWN';
 }
 
 export class LlmTokenRelevanceGrader implements TokenRelevanceGrader {
@@ -80,7 +85,7 @@ export class LlmTokenRelevanceGrader implements TokenRelevanceGrader {
     });
     const attempt = async (sample: number, temperature?: number) => {
       const text = await tryChat(this.client, { messages, sample: shift * 100 + sample, temperature });
-      return text === null ? new Array<RelevanceLabel>(n).fill('UNKNOWN') : parseRelevanceAnswers(text, n);
+      return text === null ? new Array<RelevanceLabel>(n).fill('UNGRADED') : parseRelevanceAnswers(text, n);
     };
     let best = await attempt(0);
     for (let a = 1; a < this.maxAttempts && unknownCount(best) > 0; a++) {

@@ -2,6 +2,7 @@
 // scale, REPLACES the residual after layer L at the last token ('?') of three `word -> word` repeat
 // prompts; tokens count only if they are in the top-k of all three prompts (probabilities averaged);
 // 20 tokens per scale; a scale grader picks the best scale and a coherent subset.
+import { failedCalls } from '../llm/failed-calls.ts';
 import type { PatchscopeScaleGrader } from '../method/graders.ts';
 import type { LanguageModel, PromptPrefix } from '../runtime/types.ts';
 import { softmaxRows } from '../runtime/vocab-ops.ts';
@@ -152,6 +153,12 @@ export async function patchscope(
   const scales = await patchscopeScales(model, latent, opts);
   const choice = await grader.choose(scales.map((s) => ({ scale: s.scale, tokens: s.tokens, tokenIds: s.tokenIds })));
   const best = scales.find((s) => Math.abs(s.scale - choice.bestScale) < 1e-9);
+  if (Number.isNaN(choice.bestScale)) {
+    const { count, last } = failedCalls();
+    throw new Error(
+      `patchscope: grader ${grader.grader.id} could not choose a scale${count > 0 ? ` (${count} grader call(s) failed after their retries${last ? `; last: ${last}` : ''})` : ''}`,
+    );
+  }
   if (!best)
     throw new Error(`patchscope: grader ${grader.grader.id} chose scale ${choice.bestScale}, which was not offered`);
   return {

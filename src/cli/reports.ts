@@ -13,6 +13,7 @@ import type { Suite } from '../harness/suite.ts';
 import { writeFileAtomic } from '../results/atomic.ts';
 import { readResults } from '../results/store.ts';
 import { contradictions } from '../leaderboard/consistency.ts';
+import { recordLeaderboardFiles } from './leaderboard-files.ts';
 
 export interface WrittenLeaderboard {
   board: Leaderboard;
@@ -52,5 +53,6 @@ export function writeLeaderboard(
   const base = join(reportsDir, `${suite.id}@${suite.version}`);
   writeFileAtomic(`${base}.md`, renderMarkdown(board));
   writeFileAtomic(`${base}.html`, renderHtml(board));
+  recordLeaderboardFiles([`${base}.md`, `${base}.html`]);
   return { board, table: renderTerminal(board), files: [`${base}.md`, `${base}.html`] };
 }

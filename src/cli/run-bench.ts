@@ -38,6 +38,7 @@ import { graderInstructions, loadToolkitFromEnv, toolkitAgentPrompts, type Toolk
 import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
 import { writeLeaderboard } from './reports.ts';
 import { graderModeNeeds } from '../harness/grader-plan.ts';
+import { removeForeignLeaderboards } from './leaderboard-files.ts';
 
 /** The options of `npm run bench`, as given on the command line (`npm run bench -- --help` says what each does). */
 export interface BenchOptions {
@@ -271,6 +272,16 @@ async function checkOrganismFiles({ organisms, suite }: BenchPlan): Promise<void
 
 export async function runBench(o: BenchOptions = {}, io: BenchIO = consoleIO): Promise<number> {
   const plan = await planBench(o, io);
+  try {
+    return await runPlanned(plan, o, io);
+  } finally {
+    // the leaderboard is DiffBench's: a file of its name that DiffBench did not write does not outlive the run
+    for (const f of removeForeignLeaderboards(plan.suite, [plan.resultsDir, o.reports ?? plan.resultsDir]))
+      io.err(`bench: removed ${f}: a leaderboard file DiffBench did not write`);
+  }
+}
+
+async function runPlanned(plan: BenchPlan, o: BenchOptions, io: BenchIO): Promise<number> {
   await checkOrganismFiles(plan);
   const { suite, method, baselines, organisms, jobs, settings, resultsDir } = plan;
   if (o.profile) trackGc();

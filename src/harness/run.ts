@@ -28,6 +28,7 @@ import {
   RecordingRelevanceGrader,
   relevanceAgreement,
 } from '../llm-tier/scoring.ts';
+import { GraderFailures } from './grader-failures.ts';
 import { graderPlan, type GraderPlan, type LlmPlan } from './grader-plan.ts';
 import type { GraderMode, LlmTier } from '../llm-tier/tier.ts';
 import { mergeConfig, type LoadedMethod } from './load-method.ts';
@@ -106,6 +107,8 @@ interface RunPlan {
   /** What the result file records and its path is made of (a reused file must record the same). */
   key: ResultKey;
   path: string;
+  /** Grader calls that failed in this run, and metrics left without a graded item. */
+  graderFailures: GraderFailures;
   timings: Record<string, number>;
 }
 
@@ -183,6 +186,7 @@ async function planRun(organismId: string | Organism, given: HarnessOptions): Pr
     main: { method: opts.method, config, configHash },
     key,
     path: resultPath(opts.resultsDir, key),
+    graderFailures: new GraderFailures(),
     timings: {},
   };
 }
@@ -299,6 +303,7 @@ async function runMethod(
   const computed = await timeStep('method', () => output(plan, req, on));
   plan.timings.method = computed.seconds;
   const metrics = await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring)));
+  plan.graderFailures.check('the method', computed.output, metrics);
   return { computed, metrics };
 }
 
@@ -320,7 +325,11 @@ async function runLlmTier(
       : main;
   plan.timings.method += variant === main ? 0 : variant.seconds;
   const llmMetrics = alongsideOffline
-    ? await timed(plan, 'llm-grading', () => scoreOutput(variant.output, { ...scoring, relevance: llmRelevance }))
+    ? plan.graderFailures.check(
+        'the method (LLM-graded)',
+        variant.output,
+        await timed(plan, 'llm-grading', () => scoreOutput(variant.output, { ...scoring, relevance: llmRelevance })),
+      )
     : metrics;
   const coherence = await timed(plan, 'llm-grading', () =>
     gradeCoherence(variant.output, llm.graders.coherence, seed, settings.bootstrap),
@@ -382,7 +391,11 @@ async function runBaselines(plan: RunPlan, on: Loaded, scoring: ScoringContext):
     plan.timings.baselines = (plan.timings.baselines ?? 0) + computed.seconds;
     out[baselineKey(baseline.method.id)] = {
       description: `baseline method ${baseline.method.id}@${baseline.method.version} (${baseline.source}) on this organism`,
-      metrics: await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring))),
+      metrics: plan.graderFailures.check(
+        baselineKey(baseline.method.id),
+        computed.output,
+        await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring))),
+      ),
     };
   }
   return out;
@@ -412,7 +425,11 @@ async function runNullOrganism(
     const computed = await timed(plan, 'null', () => timeStep('null-organism', () => output(plan, req, on)));
     return {
       description: `the method on the null organism ${nullOrganism.id}, scored against ${plan.organism.id}'s ground truth`,
-      metrics: await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring))),
+      metrics: plan.graderFailures.check(
+        'the null organism',
+        computed.output,
+        await timed(plan, 'scoring', () => timeStep('scoring', () => scoreOutput(computed.output, scoring))),
+      ),
     };
   } finally {
     await on.loaded.dispose();
@@ -545,6 +562,11 @@ export async function runOrganism(organismId: string | Organism, opts: HarnessOp
     await on.loaded.dispose();
   }
   if (nullOrganism) scored.baselines.null = await runNullOrganism(plan, nullOrganism, scoring, scored.warnings);
+  const failures = plan.graderFailures.warning();
+  if (failures) {
+    scored.warnings.push(failures);
+    process.stderr.write(`warning: ${plan.organism.id}: ${failures}\n`);
+  }
   return writeResultFile(plan, scored, started, steps0);
 }
 

@@ -80,9 +80,12 @@ async function scoreReadouts(readouts: TokenReadout[], ctx: ScoringContext, metr
     // The harness validated the budget; direct callers (npm run adl) may pass longer lists: the top 20 count.
     const tokens = readout.tokens.slice(0, TOKENS_PER_READOUT);
     if (tokens.length === 0) continue;
-    const labels = await ctx.relevance.grade(ctx.organism, tokens);
+    const all = await ctx.relevance.grade(ctx.organism, tokens);
+    // a token the grader could not label (its calls failed) is not scored; a readout with none graded drops out
+    const labels = all.filter((l) => l !== 'UNGRADED');
+    if (labels.length === 0) continue;
     const graded = {
-      fraction: relevanceFraction(labels, tokens.length),
+      fraction: relevanceFraction(labels, labels.length),
       labels: labels.map((l) => l === 'RELEVANT'),
       readout,
     };
@@ -283,7 +286,13 @@ async function protocolSteering(
   );
   // per prompt: [coherent, known]
   const counts = labels
-    .map((ls) => [ls.filter((l) => l === 'COHERENT').length, ls.filter((l) => l !== 'UNKNOWN').length] as const)
+    .map(
+      (ls) =>
+        [
+          ls.filter((l) => l === 'COHERENT').length,
+          ls.filter((l) => l !== 'UNKNOWN' && l !== 'UNGRADED').length,
+        ] as const,
+    )
     .filter(([, k]) => k > 0);
   if (counts.length === 0) return;
   const share = (rows: (readonly [number, number])[]) =>

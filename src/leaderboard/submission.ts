@@ -1,6 +1,6 @@
 // Validating a results bundle for the leaderboard (schema, suite version, complete organism coverage,
 // no secrets) and the entry file a pull request adds under reports/entries/.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENTS_FOLDER_SUFFIX } from '../results/store.ts';
 import { sha256 } from '../results/hash.ts';
@@ -166,13 +166,29 @@ export function entryErrors(data: unknown): string[] {
   return errors;
 }
 
-/** Result files of a bundle: every .json below dir, except agent transcripts kept in `<result>.agents/` folders. */
-export function bundleFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+/**
+ * The .json files below dir that are regular files (never followed: a symbolic link, a device or a FIFO
+ * is listed in `skipped`), except agent transcripts kept in `<result>.agents/` folders.
+ */
+export function regularJsonFiles(dir: string): { files: string[]; skipped: string[] } {
+  const files: string[] = [];
+  const skipped: string[] = [];
+  const paths = readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => !f.split(/[\\/]/).some((part) => part.endsWith(AGENTS_FOLDER_SUFFIX)))
     .map((f) => join(dir, f))
-    .filter((f) => f.endsWith('.json') && statSync(f).isFile())
+    .filter((f) => f.endsWith('.json'))
     .sort();
+  for (const f of paths) {
+    const stat = lstatSync(f);
+    if (stat.isFile()) files.push(f);
+    else if (!stat.isDirectory()) skipped.push(f);
+  }
+  return { files, skipped };
+}
+
+/** Result files of a bundle: every regular .json file below dir, except agent transcripts. */
+export function bundleFiles(dir: string): string[] {
+  return regularJsonFiles(dir).files;
 }
 
 function protocolEntry(board: ReturnType<typeof buildLeaderboard>, key: string): Entry['protocol'] {

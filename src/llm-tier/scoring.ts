@@ -73,7 +73,7 @@ export async function gradeCoherence(
   const byName = new Map<string, boolean[]>();
   groups.forEach((g, gi) => {
     const name = `coherence.${g.variant}.${g.side}`;
-    const known = labels[gi].filter((l) => l !== 'UNKNOWN').map((l) => l === 'COHERENT');
+    const known = labels[gi].filter((l) => l !== 'UNKNOWN' && l !== 'UNGRADED').map((l) => l === 'COHERENT');
     byName.set(name, [...(byName.get(name) ?? []), ...known]);
   });
   for (const [name, known] of byName) {
@@ -196,7 +196,8 @@ export async function relevanceAgreement(
 
 /** Coherence: kappa over samples, Pearson over each prompt's % coherent. */
 export function coherenceAgreement(offline: CoherenceLabel[][], llm: CoherenceLabel[][]): AgreementEntry[] {
-  const pct = (ls: CoherenceLabel[]) => (ls.some((l) => l !== 'UNKNOWN') ? coherencePercentage(ls) : NaN);
+  const pct = (ls: CoherenceLabel[]) =>
+    ls.some((l) => l !== 'UNKNOWN' && l !== 'UNGRADED') ? coherencePercentage(ls) : NaN;
   return [
     entry('coherence', 'cohen-kappa', 'samples (UNKNOWN left out)', labelAgreement(offline.flat(), llm.flat())),
     entry('coherence', 'pearson', 'prompts (% coherent)', scoreAgreement(offline.map(pct), llm.map(pct))),

@@ -21,7 +21,11 @@ export interface OrganismContext {
   frequentTokens: string[];
 }
 
-export type RelevanceLabel = 'RELEVANT' | 'IRRELEVANT' | 'UNKNOWN';
+/**
+ * UNKNOWN: the grader answered but gave no label (counted as not relevant, as the toolkit does); UNGRADED:
+ * the grader could not get an answer (its calls failed): not scored at all.
+ */
+export type RelevanceLabel = 'RELEVANT' | 'IRRELEVANT' | 'UNKNOWN' | 'UNGRADED';
 
 export interface TokenRelevanceGrader {
   readonly grader: GraderId;
@@ -29,7 +33,8 @@ export interface TokenRelevanceGrader {
   grade(ctx: OrganismContext, candidates: string[]): Promise<RelevanceLabel[]>;
 }
 
-export type CoherenceLabel = 'COHERENT' | 'INCOHERENT' | 'UNKNOWN';
+/** UNKNOWN and UNGRADED (the grader's calls failed) are left out of every coherence share. */
+export type CoherenceLabel = 'COHERENT' | 'INCOHERENT' | 'UNKNOWN' | 'UNGRADED';
 
 export interface CoherenceGrader {
   readonly grader: GraderId;

@@ -61,11 +61,15 @@ export interface Agreement {
   n: number;
 }
 
-/** Cohen's kappa between two graders, leaving out items either one labelled UNKNOWN. */
-export function labelAgreement(a: readonly string[], b: readonly string[], unknown = 'UNKNOWN'): Agreement {
+/** Cohen's kappa between two graders, leaving out items either one labelled UNKNOWN or UNGRADED. */
+export function labelAgreement(
+  a: readonly string[],
+  b: readonly string[],
+  unknown: readonly string[] = ['UNKNOWN', 'UNGRADED'],
+): Agreement {
   if (a.length !== b.length)
     throw new Error(`labelAgreement: label lists differ in length (${a.length} vs ${b.length})`);
-  const keep = a.map((x, i) => x !== unknown && b[i] !== unknown);
+  const keep = a.map((x, i) => !unknown.includes(x) && !unknown.includes(b[i]));
   const xa = a.filter((_, i) => keep[i]),
     xb = b.filter((_, i) => keep[i]);
   return { value: xa.length ? cohenKappa(xa, xb) : NaN, n: xa.length };

@@ -3,12 +3,14 @@ import type { CoherenceLabel, RelevanceLabel } from '../method/graders.ts';
 
 /**
  * Fraction of the top-k candidates labelled RELEVANT (the toolkit's `percentage`, as a fraction):
- * UNKNOWN counts as not relevant; the denominator is the number of candidates considered.
+ * UNKNOWN counts as not relevant; UNGRADED (the grader's calls failed) is not scored: left out of the
+ * denominator too, and NaN when nothing of the top-k was graded.
  */
 export function relevanceFraction(labels: RelevanceLabel[], topK = 20): number {
   const top = labels.slice(0, topK);
   if (top.length === 0) throw new Error('relevanceFraction: no labels');
-  return top.filter((l) => l === 'RELEVANT').length / top.length;
+  const graded = top.filter((l) => l !== 'UNGRADED');
+  return graded.length === 0 ? NaN : graded.filter((l) => l === 'RELEVANT').length / graded.length;
 }
 
 /** The same fraction weighted by each candidate's probability (the toolkit's `weighted_percentage`). */
@@ -27,9 +29,9 @@ export function weightedRelevanceFraction(labels: RelevanceLabel[], weights: num
   return relevant / total;
 }
 
-/** Percentage (0-100) of COHERENT among known labels; UNKNOWN excluded; 0 when none is known. */
+/** Percentage (0-100) of COHERENT among known labels; UNKNOWN and UNGRADED excluded; 0 when none is known. */
 export function coherencePercentage(labels: CoherenceLabel[]): number {
-  const known = labels.filter((l) => l !== 'UNKNOWN');
+  const known = labels.filter((l) => l !== 'UNKNOWN' && l !== 'UNGRADED');
   if (known.length === 0) return 0;
   return (100 * known.filter((l) => l === 'COHERENT').length) / known.length;
 }

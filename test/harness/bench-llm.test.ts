@@ -2,6 +2,7 @@
 // transcripts, hypothesis grades and offline-vs-LLM agreement in the result files and the report; and
 // the error without an endpoint. One zoo organism (and the null one) with the mini suite's tiny settings.
 import { execFile } from 'node:child_process';
+import net from 'node:net';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -103,6 +104,29 @@ function filesUnder(dir: string): string[] {
 }
 
 describe('npm run bench -- --graders', () => {
+  it('llm with nothing listening: exit 3 saying how many grader calls failed; no relevance 0 recorded', async () => {
+    const probe = net.createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const { port } = probe.address() as net.AddressInfo;
+    await new Promise((r) => probe.close(r));
+    const results = join(tmp, 'results-unreachable');
+    const method = './src/methods/mean-diff/index.ts';
+    const args = ['--suite', 'mini', '--settings', 'fast', '--method', method, '--graders', 'llm', '--no-baselines'];
+    const r = await bench([...args, '--organisms', 'zoo/cake_bake', '--results', results], {
+      DIFFBENCH_CACHE: join(tmp, 'cache'),
+      DIFFBENCH_LLM_BASE_URL: `http://127.0.0.1:${port}/v1`,
+      DIFFBENCH_LLM_MODEL: 'nobody',
+      DIFFBENCH_LLM_MAX_RETRIES: '0',
+      DIFFBENCH_LLM_CACHE_DIR: join(tmp, 'llm-cache-unreachable'),
+      DIFFBENCH_QUIET: '1',
+    });
+    expect(r.out).toMatch(
+      /bench: .*\d+ grader call\(s\) failed after their retries \(last: .*\); no item was graded for the method's relevance\.\w+: not scored/,
+    );
+    expect(r.code).toBe(3);
+    expect(readResults(results)).toEqual([]);
+  }, 180_000);
+
   it('both: LLM labels, agent transcripts, hypothesis grades and agreement in the results and the report', async () => {
     const results = join(tmp, 'results');
     const reports = join(tmp, 'reports');

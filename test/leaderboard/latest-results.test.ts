@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { settingsFoldersWithResults } from '../../src/cli/latest-results.ts';
+import { recordLeaderboardFiles } from '../../src/cli/leaderboard-files.ts';
 import { evaluateAll } from '../../src/harness/run.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
 import { writeResult } from '../../src/results/store.ts';
@@ -47,8 +48,12 @@ describe('the most recent results folder', () => {
     expect(settingsFoldersWithResults(zoo).map((f) => f.settings)).toEqual(['fast', 'full']);
     // the leaderboard bench rewrites after a run that reused every result makes that folder the newest
     fs.writeFileSync(path.join(root, 'full', `zoo@${ZOO_VERSION}.md`), '');
+    recordLeaderboardFiles([path.join(root, 'full', `zoo@${ZOO_VERSION}.md`)]);
     expect(settingsFoldersWithResults(zoo).map((f) => f.settings)).toEqual(['full', 'fast']);
     expect(settingsFoldersWithResults(zoo)[0].dir).toBe(path.join(root, 'full'));
+    // a leaderboard DiffBench did not write (a method's fake) does not count
+    fs.writeFileSync(path.join(root, 'fast', `zoo@${ZOO_VERSION}.md`), '# fake');
+    expect(settingsFoldersWithResults(zoo).map((f) => f.settings)).toEqual(['full', 'fast']);
   });
 
   it('npm run leaderboard after a fast bench shows results/fast and says so', () => {

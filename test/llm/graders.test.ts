@@ -12,6 +12,8 @@ import {
   coherencePercentage,
   loadRubric,
 } from '../../graders/llm/index.ts';
+import { combineVotes } from '../../graders/llm/relevance.ts';
+import { failedCalls } from '../../src/llm/failed-calls.ts';
 import { parseCoherenceAnswer, parseRelevanceAnswers, parseScaleChoice, parseScore } from '../../graders/llm/parse.ts';
 import type { OrganismContext } from '../../src/method/graders.ts';
 import { startFakeServer, type ChatBody, type FakeServer } from './fake-openai-server.ts';
@@ -139,12 +141,23 @@ describe('LLM token relevance grader', () => {
     expect(reqs.filter((r) => r.body.temperature === undefined).length).toBe(9); // endpoint default otherwise
   });
 
-  it('labels UNKNOWN (not a guess) when the endpoint keeps failing', async () => {
+  it('labels UNGRADED (not scored, not a guess) when the endpoint keeps failing, and counts the failed calls', async () => {
     server.setHandler(() => ({ status: 500, body: { error: { message: 'boom' } } }));
     const c = client('relevance');
+    const before = failedCalls().count;
     const labels = await new LlmTokenRelevanceGrader(c).grade(cake, [' cake']);
-    expect(labels).toEqual(['UNKNOWN']);
+    expect(labels).toEqual(['UNGRADED']);
     expect(c.stats.failures).toBeGreaterThan(0);
+    expect(failedCalls().count - before).toBe(12); // 3 rotations x (3 attempts + 1 at temperature 0)
+    expect(failedCalls().last).toMatch(/500|boom/);
+  });
+
+  it('combines votes: an IRRELEVANT vote decides; a failed rotation otherwise leaves the candidate UNGRADED', () => {
+    expect(combineVotes(['RELEVANT', 'UNGRADED', 'RELEVANT'], 'all')).toBe('UNGRADED');
+    expect(combineVotes(['IRRELEVANT', 'UNGRADED', 'RELEVANT'], 'all')).toBe('IRRELEVANT');
+    expect(combineVotes(['RELEVANT', 'RELEVANT', 'UNGRADED'], 'majority')).toBe('RELEVANT');
+    expect(combineVotes(['RELEVANT', 'UNGRADED', 'UNGRADED'], 'majority')).toBe('UNGRADED');
+    expect(combineVotes(['RELEVANT', 'IRRELEVANT', 'UNKNOWN'], 'majority')).toBe('UNKNOWN');
   });
 });
 
@@ -227,6 +240,13 @@ describe('LLM coherence grader', () => {
     expect(labels).toEqual(['COHERENT', 'INCOHERENT', 'COHERENT', 'UNKNOWN', 'UNKNOWN']);
     expect(coherencePercentage(labels)).toBeCloseTo((100 * 2) / 3, 10);
     expect(coherencePercentage(['UNKNOWN'])).toBe(0);
+  });
+
+  it('labels UNGRADED when the endpoint keeps failing: left out of the coherence share', async () => {
+    server.setHandler(() => ({ status: 500, body: { error: { message: 'boom' } } }));
+    const labels = await new LlmCoherenceGrader(client('coherence')).grade(['The cake rose slowly in the oven.']);
+    expect(labels).toEqual(['UNGRADED']);
+    expect(coherencePercentage(['COHERENT', 'UNGRADED', 'INCOHERENT', 'UNGRADED'])).toBe(50);
   });
 });
 
