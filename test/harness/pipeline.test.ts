@@ -58,7 +58,9 @@ describe('results folders', () => {
     const empty = mkdtempSync(join(tmpdir(), 'db-empty-'));
     const r = await cli('leaderboard', ['--suite', 'mini'], { DIFFBENCH_RESULTS: empty });
     expect(r.code).toBe(2);
-    expect(r.out).toContain(`no result files under ${join(empty, 'full')}`);
+    // with no folder given, leaderboard looks in every settings folder and names them all
+    expect(r.out).toContain('no result files of mini@');
+    expect(r.out).toContain(join(empty, 'full'));
   });
 
   it('bench -> leaderboard -> submit agree on the folder; reports land next to the results; git status unchanged', async () => {
