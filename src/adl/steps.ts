@@ -205,6 +205,7 @@ export async function patchscopeStep(
       targetNorm: l.targetNorm,
       cfg: cfg.patchscope,
       grader: graders.scale.grader,
+      graderCode: graders.codeHash ?? null,
     };
     const r = await store.step<PatchscopeResult>(
       `patchscope.${l.variant}.L${l.layer}.P${l.position}`,
@@ -335,7 +336,9 @@ export async function steeringStep(
   const coherenceGrader = () => {
     const c = graders.calibratedCoherence;
     if (!c) return Promise.resolve(graders.coherence);
-    calibrated ??= coherenceCalibration(ctx, cfg, store, prompts, c).then((r) => c.grader(r.calibration));
+    calibrated ??= coherenceCalibration(ctx, cfg, store, prompts, c, graders.codeHash).then((r) =>
+      c.grader(r.calibration),
+    );
     return calibrated;
   };
   const coherence = serialised(await coherenceGrader());
@@ -370,6 +373,7 @@ export async function steeringStep(
               seed: ctx.seed,
               style: prompts.style,
               generation: generationKey(pair.finetuned.info.generationDefaults),
+              graderCode: graders.codeHash ?? null,
               ...textKey(cfg),
             };
             return await run(i, steerer, `${d.variant}.L${d.layer}.P${d.position}`, key);
@@ -510,11 +514,13 @@ async function coherenceCalibration(
   store: ArtifactStore,
   prompts: SteeringPrompts,
   c: CoherenceCalibration,
+  graderCode: string | undefined,
 ): Promise<{ texts: string[]; calibration: number }> {
   const pair = pairOf(ctx);
   const t = cfg.steering.threshold;
   const inputs = {
     calibrator: c.id,
+    graderCode: graderCode ?? null,
     model: pair.finetuned.info.contentHash,
     loraScale: pair.finetunedScale ?? null,
     judge: pair.base.info.contentHash,

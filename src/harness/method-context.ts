@@ -50,6 +50,7 @@ function ownGraders(graders: MethodGraders, touch?: () => void): MethodGraders {
     coherence: ownView(graders.coherence, { touch }),
     scale: ownView(graders.scale, { touch }),
     ...(graders.calibratedCoherence ? { calibratedCoherence: ownView(graders.calibratedCoherence, { touch }) } : {}),
+    ...(graders.codeHash ? { codeHash: graders.codeHash } : {}),
   });
 }
 
@@ -137,7 +138,10 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
       progress(step, done, total);
     },
     graders: ownGraders(
-      opts.graders.forMethod(loaded, (t) => tokenizer.encode(t, { addSpecialTokens: false })),
+      {
+        ...opts.graders.forMethod(loaded, (t) => tokenizer.encode(t, { addSpecialTokens: false })),
+        codeHash: opts.graders.codeHash,
+      },
       touch,
     ),
     ...(opts.steeringPrompts ? { steeringPrompts: deepFrozenCopy(opts.steeringPrompts) } : {}),

@@ -101,6 +101,8 @@ export interface MethodGraders {
   scale: PatchscopeScaleGrader;
   /** When present, the steering search grades with it instead of `coherence`. */
   calibratedCoherence?: CoherenceCalibration;
+  /** Hash of the graders' code (set by the harness): part of the key of every cached artifact they graded. */
+  codeHash?: string;
 }
 
 /** The four graders of the LLM tier (graders/llm/ builds them from the environment). */

@@ -92,4 +92,21 @@ describe("the steering step's source", () => {
     expect(edited.some((s) => s.startsWith('steering-samples.') || s.startsWith('unsteered.'))).toBe(true);
     expect(await run()).toEqual([]);
   }, 120_000);
+
+  it("the graders' code keys the search they graded: other grader code recomputes it", async () => {
+    const steps = await import('../../src/adl/steps.ts');
+    const run = async (codeHash: string) => {
+      const store = steps.storeOf(o.ctx);
+      const collected = await steps.collectStep(o.ctx, CONFIG, store);
+      const graders = { ...o.ctx.graders, codeHash };
+      await steps.steeringStep(o.ctx, CONFIG, store, steps.differenceDirections(collected, CONFIG), graders);
+      return store.computed;
+    };
+    await run('graders-a');
+    expect(await run('graders-a')).toEqual([]);
+    const other = await run('graders-b');
+    expect(other).not.toContain('collect');
+    expect(other.some((s) => s.startsWith('steering-threshold.'))).toBe(true);
+    expect(other).toContain('coherence-calibration');
+  }, 120_000);
 });
