@@ -162,3 +162,16 @@ describe('layers', () => {
     expect(upwardImports(edges(LAYERED))).toEqual([]);
   });
 });
+
+describe('one name per concept', () => {
+  it('no two modules export an interface, type or class of the same name', () => {
+    const owners = new Map<string, string[]>();
+    for (const file of ['src', 'graders', 'baselines'].flatMap((f) => tsFiles(join(ROOT, f))))
+      for (const m of readFileSync(file, 'utf8').matchAll(/^export (?:interface|type|class) (\w+)/gm))
+        owners.set(m[1], [...(owners.get(m[1]) ?? []), relative(ROOT, file).split(sep).join('/')]);
+    const shared = [...owners]
+      .filter(([, files]) => files.length > 1)
+      .map(([name, files]) => `${name}: ${files.join(', ')}`);
+    expect(shared).toEqual([]);
+  });
+});

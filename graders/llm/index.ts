@@ -10,7 +10,7 @@ import {
 } from '../../src/llm/config.ts';
 import { LlmCoherenceGrader } from './coherence.ts';
 import { LlmHypothesisGrader, type HypothesisOptions } from './hypothesis.ts';
-import { LlmPatchscopeScaleGrader, type PatchscopeOptions } from './patchscope.ts';
+import { LlmPatchscopeScaleGrader, type PatchscopeGraderOptions } from './patchscope.ts';
 import { LlmTokenRelevanceGrader, type RelevanceOptions } from './relevance.ts';
 
 export { LlmCoherenceGrader } from './coherence.ts';
@@ -34,7 +34,7 @@ export interface BuildLlmGradersOptions {
   instructions?: GraderInstructions;
   settings?: LlmSettings;
   relevance?: RelevanceOptions;
-  patchscope?: PatchscopeOptions;
+  patchscope?: PatchscopeGraderOptions;
   hypothesis?: HypothesisOptions;
   client?: LlmClientOptions;
 }

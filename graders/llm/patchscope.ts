@@ -10,7 +10,7 @@ import { llmGraderId, tryChat } from './call.ts';
 import { parseScaleChoice } from './parse.ts';
 import { loadPrompt, render, withSystem, type PromptTemplate } from './templates.ts';
 
-export interface PatchscopeOptions {
+export interface PatchscopeGraderOptions {
   maxGroupSize?: number;
   maxAttempts?: number;
   maxRounds?: number;
@@ -39,7 +39,7 @@ export class LlmPatchscopeScaleGrader implements PatchscopeScaleGrader {
 
   constructor(
     readonly client: LlmClient,
-    opts: PatchscopeOptions = {},
+    opts: PatchscopeGraderOptions = {},
   ) {
     this.prompt = withSystem(loadPrompt('patchscope_scale'), opts.system);
     this.grader = llmGraderId('patchscope', client, this.prompt);

@@ -1,7 +1,7 @@
 // Prompt templates live as files in prompts/: NAME.system.md and NAME.user.md with {{PLACEHOLDER}}s.
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { ChatMessage } from '../../src/llm/client.ts';
+import type { LlmMessage } from '../../src/llm/client.ts';
 import { fill, readPromptFile } from '../../src/llm/template.ts';
 
 const PROMPT_DIR = fileURLToPath(new URL('./prompts/', import.meta.url));
@@ -29,7 +29,7 @@ export function withSystem(t: PromptTemplate, system: string | undefined): Promp
   return { ...t, system, hash };
 }
 
-export function render(t: PromptTemplate, values: Record<string, string>): ChatMessage[] {
+export function render(t: PromptTemplate, values: Record<string, string>): LlmMessage[] {
   return [
     { role: 'system', content: t.system.trim() },
     { role: 'user', content: fill(t.user, values, `${t.name}.user.md`).trim() },

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { canonicalJson, sha256 } from '../results/hash.ts';
 
-export interface ChatMessage {
+/** One message of a chat-completions request (the tokenizer's ChatMessage is one rendered by a chat template). */
+export interface LlmMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
 }
@@ -14,7 +15,7 @@ export interface ChatMessage {
 export interface CacheKey {
   baseURL: string;
   model: string;
-  messages: ChatMessage[];
+  messages: LlmMessage[];
   params: { temperature: number | null; seed: number; maxTokens: number; sample: number };
 }
 

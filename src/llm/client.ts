@@ -2,14 +2,14 @@
 // retries with exponential backoff on 429 / 5xx / timeouts / connection errors, and a content-keyed
 // reply cache so that a rerun makes no requests. The API key lives only inside the `openai` client.
 import OpenAI from 'openai';
-import { ReplyCache, type CacheKey, type CachedReply, type ChatMessage } from './cache.ts';
+import { ReplyCache, type CacheKey, type CachedReply, type LlmMessage } from './cache.ts';
 import { describeEndpoint, readApiKey, type EndpointConfig } from './config.ts';
 import { Semaphore } from './semaphore.ts';
 
-export type { ChatMessage } from './cache.ts';
+export type { LlmMessage } from './cache.ts';
 
 export interface ChatRequest {
-  messages: ChatMessage[];
+  messages: LlmMessage[];
   /** Index of a deliberate repeat of the same prompt (hypothesis repeats, parse retries); part of the cache key. */
   sample?: number;
   /** Overrides the configured temperature for this request (e.g. a last retry at 0). */

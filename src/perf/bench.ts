@@ -21,7 +21,7 @@ import { peerReps, timeBest, timeBestInterleaved } from './timing.ts';
 /** Short workloads are repeated for at least this long (both stacks), see timing.ts. */
 const MIN_SECONDS = 1.5;
 
-export interface BenchOptions {
+export interface ThroughputOptions {
   threads: number;
   reps: number;
   zooDir: string;
@@ -97,7 +97,7 @@ function shapeOf(config: Record<string, number>, layers: number): SyntheticShape
   };
 }
 
-export async function runBenchmark(o: BenchOptions): Promise<BenchReport> {
+export async function runBenchmark(o: ThroughputOptions): Promise<BenchReport> {
   const want = (g: string) => !o.only || o.only.includes(g);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diffbench-perf-'));
   const peer = o.noPeer ? ({ ok: false, reason: 'disabled (--no-peer)' } as const) : peerAvailable(o.threads);
@@ -251,7 +251,7 @@ function machineInfo(threads: number): Record<string, unknown> {
 }
 
 async function prefillFigure(
-  o: BenchOptions,
+  o: ThroughputOptions,
   model: LanguageModel,
   name: string,
   dir: string,
@@ -349,7 +349,7 @@ export async function decodeBound(
 }
 
 async function decodeFigure(
-  o: BenchOptions,
+  o: ThroughputOptions,
   model: LanguageModel,
   B: number,
   shape: SyntheticShape,
@@ -437,7 +437,7 @@ async function decodeFigure(
   return f;
 }
 
-async function adlFigure(o: BenchOptions, load: LoadOptions): Promise<Record<string, unknown>> {
+async function adlFigure(o: ThroughputOptions, load: LoadOptions): Promise<Record<string, unknown>> {
   const nDocs = 1000,
     T = 32,
     batchSize = 50;
@@ -485,7 +485,7 @@ async function adlFigure(o: BenchOptions, load: LoadOptions): Promise<Record<str
 }
 
 async function memoryFigure(
-  o: BenchOptions,
+  o: ThroughputOptions,
   load: LoadOptions,
 ): Promise<{
   empty_mib: number;
@@ -525,7 +525,7 @@ const REDUCED = ['int8', 'int4'] as const;
 
 /** Zoo prefill with each graph variant, interleaved in one place so the comparison sees the same load. */
 async function graphVariantFigures(
-  o: BenchOptions,
+  o: ThroughputOptions,
   load: LoadOptions,
   shape: SyntheticShape,
 ): Promise<Record<string, unknown>[]> {
@@ -568,7 +568,7 @@ async function graphVariantFigures(
  * averaged over documents) of the zoo LoRA organism.
  */
 async function deviationFigure(
-  o: BenchOptions,
+  o: ThroughputOptions,
   load: LoadOptions,
   precisions: readonly NonNullable<LoadOptions['precision']>[] = REDUCED,
 ): Promise<Record<string, unknown>> {
