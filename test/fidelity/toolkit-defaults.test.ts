@@ -65,7 +65,14 @@ describe("the toolkit's defaults", () => {
   it('KL (kl.yaml) and activation analysis (activation_analysis.yaml): chat + pretraining + training text', () => {
     expect(kl.defaultConfig).toMatchObject({ samples: 10000, tokens: 1024, batchSize: 4, contexts: 100 });
     expect(kl.defaultConfig).toMatchObject({ finetuningText: true, chatText: true });
-    expect(actDiff.defaultConfig).toMatchObject({ contexts: 100, finetuningText: true, chatText: true });
+    expect(actDiff.defaultConfig).toMatchObject({
+      samples: 50000,
+      tokens: 1024,
+      batchSize: 4,
+      contexts: 100,
+      finetuningText: true,
+      chatText: true,
+    });
   });
 
   it('causal effect (activation_difference_lens.yaml causal_effect): positions 0-8, after token 20, 64 + 64 controls, three series', () => {

@@ -4,10 +4,9 @@
 // through the logit lens. As the toolkit, the norm statistics also cover the organism's training text
 // (reads the ground truth: the result is flagged) and the suite's chat text.
 import type { DiffingMethod, MethodOutput } from '../../method/types.ts';
-import { collectDiffs, layerOf } from '../shared/activations.ts';
+import { layerOf } from '../shared/activations.ts';
 import { contextText, lensReadouts, READOUTS_PER_SOURCE, tokenReadout } from '../shared/readouts.ts';
-import { topK } from '../../adl/topk.ts';
-import { diffNorms, normStatistics } from '../shared/norm-stats.ts';
+import { diffNorms, normStatistics, streamDiffNorms } from '../shared/norm-stats.ts';
 import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
 import { int } from '../../method/schema.ts';
 
@@ -60,12 +59,12 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
       chatText: { type: 'boolean' },
     },
   },
-  // the toolkit's series (chat, pretraining, training text) and its 100 max-activating examples; its 50,000
-  // samples are not the default because every difference of the main series is held in memory
+  // the toolkit's activation_analysis: 50,000 samples of its 1,024-token context, batch 4, 100 max-activating
+  // examples, chat + pretraining + training text
   defaultConfig: {
-    samples: 1000,
-    tokens: 32,
-    batchSize: 32,
+    samples: 50000,
+    tokens: 1024,
+    batchSize: 4,
     layer: 0.5,
     minPosition: 1,
     contexts: 100,
@@ -83,24 +82,19 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
   async run(ctx, config): Promise<MethodOutput> {
     const layer = layerOf(config.layer, ctx.finetuned.info.numLayers);
     const docs = await ctx.unrelatedDocuments(config.samples, config.tokens);
-    const c = await collectDiffs(
-      ctx,
-      docs,
+    const T = config.tokens;
+    const { norms, targetNorm, peaks } = await streamDiffNorms(ctx, docs, {
       layer,
-      config.batchSize,
-      Math.min(5, config.tokens - 1),
-      'act-diff: activations',
-    );
-    const { N, T, H } = c;
-    const norms = new Float64Array(N * T);
-    for (let i = 0; i < N * T; i++) {
-      let s = 0;
-      for (let h = 0; h < H; h++) s += c.diffs[i * H + h] ** 2;
-      norms[i] = Math.sqrt(s);
-    }
+      batchSize: config.batchSize,
+      skip: Math.min(5, config.tokens - 1),
+      minPosition: config.minPosition,
+      keep: config.contexts,
+      step: 'act-diff: activations',
+    });
+    const H = ctx.finetuned.info.hiddenSize;
     const scalars: Record<string, number> = normStatistics('act_diff.norm', norms);
     const mean = scalars['act_diff.norm.mean'];
-    if (c.targetNorm > 0) scalars['act_diff.relative'] = mean / c.targetNorm;
+    if (targetNorm > 0) scalars['act_diff.relative'] = mean / targetNorm;
     const notMeasurable: Record<string, string> = {};
     const series: DiagnosticSeries[] = [
       ...(config.finetuningText ? ['finetuning' as const] : []),
@@ -118,16 +112,15 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
           ),
         );
     }
+    const N = docs.length;
     for (let p = 0; p < Math.min(T, READOUTS_PER_SOURCE); p++) {
       let s = 0;
       for (let d = 0; d < N; d++) s += norms[d * T + p];
       scalars[`act_diff.norm.pos${p}`] = s / N;
     }
-    const eligible = Float64Array.from(norms, (x, i) => (i % T >= config.minPosition ? x : -Infinity));
-    const peaks = topK(eligible, config.contexts).filter((i) => Number.isFinite(eligible[i]));
     const peakMean = new Float32Array(H);
-    for (const i of peaks) for (let h = 0; h < H; h++) peakMean[h] += c.diffs[i * H + h] / peaks.length;
-    const contexts = peaks.map((i) => ({
+    for (const p of peaks) for (let h = 0; h < H; h++) peakMean[h] += p.diff[h] / peaks.length;
+    const contexts = peaks.map(({ index: i }) => ({
       norm: norms[i],
       doc: Math.floor(i / T),
       position: i % T,
@@ -135,7 +128,7 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
     }));
     // the tokens at the peaks, most frequent first
     const counts = new Map<number, number>();
-    for (const i of peaks)
+    for (const { index: i } of peaks)
       counts.set(docs[Math.floor(i / T)][i % T], (counts.get(docs[Math.floor(i / T)][i % T]) ?? 0) + 1);
     const peakTokens = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
     const lens = await lensReadouts(ctx, [{ vector: peakMean, variant: 'max-activating', layer, position: 0 }]);
