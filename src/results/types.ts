@@ -1,5 +1,6 @@
 // One result file: a method scored on one organism of one suite version with one seed.
 // Mirrors result.schema.json (validated with ajv on every write and read).
+import type { SteeringSamples } from '../method/types.ts';
 
 const RESULT_SCHEMA_ID = 'diffbench-result@1';
 
@@ -88,7 +89,7 @@ export interface ResultFile {
    * Per steering variant: the sampling settings of the steered/unsteered samples and of the strength search,
    * as the runtime resolved them (caller, else the checkpoint's generation_config.json, else transformers' defaults).
    */
-  sampling?: Record<string, { final: SamplingRecord; search?: SamplingRecord }>;
+  sampling?: Record<string, NonNullable<SteeringSamples['sampling']>>;
   /** What loading the organism (and the null organism) warned about, e.g. an adapter without effect; absent when nothing. */
   warnings?: string[];
   /** The LLM tier (--graders llm|both); absent for offline runs. */
@@ -153,24 +154,4 @@ export interface LlmSection {
   agents: AgentRecord[];
   /** Present entries only in mode 'both'. */
   agreement: AgreementEntry[];
-}
-
-/** The sampling settings one generate call used, as the runtime resolved them. */
-export interface SamplingRecord {
-  doSample: boolean;
-  /** Sampling only. */
-  temperature: number | null;
-  /** 0 = off. */
-  topK: number;
-  /** 1 = off. */
-  topP: number;
-  /** null = off. */
-  minP: number | null;
-  /** 1 = off. */
-  repetitionPenalty: number;
-  /** Where each value came from. */
-  from: Record<
-    'temperature' | 'topK' | 'topP' | 'minP' | 'repetitionPenalty',
-    'caller' | 'generation_config' | 'transformers-default'
-  >;
 }
