@@ -65,6 +65,7 @@ const LAYERS: string[][] = [
     'src/paths.ts',
     'src/merge-config.ts',
     'src/vector.ts',
+    'src/xorshift.ts',
     'src/code-hash.ts',
     'src/secrets.ts',
     'src/results/atomic.ts',

@@ -2,6 +2,7 @@
 // benchmark can measure large shapes without downloading anything. Loaded through the normal runtime.
 import fs from 'node:fs';
 import path from 'node:path';
+import { xorshift32 } from '../xorshift.ts';
 
 export interface SyntheticShape {
   layers: number;
@@ -50,15 +51,7 @@ export function writeSafetensors(file: string, tensors: Record<string, { dims: n
 /** Deterministic approximately normal values (sum of uniforms from a 32-bit xorshift), scaled by std. */
 function randomNormal(n: number, std: number, seed: number): Float32Array {
   const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
+  const next = xorshift32(seed);
   for (let i = 0; i < n; i++) out[i] = (next() + next() + next() + next() - 2) * std * Math.sqrt(3);
   return out;
 }

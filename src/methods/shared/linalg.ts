@@ -2,18 +2,12 @@
 // iteration (PCA of activation differences, SVD of weight deltas).
 
 import { dot, norm } from '../../vector.ts';
+import { xorshift32 } from '../../xorshift.ts';
 
 /** Deterministic pseudo-random start vectors (xorshift), so results do not depend on Math.random. */
 function startVectors(dim: number, k: number, seed: number): Float64Array[] {
-  let s = seed >>> 0 || 1;
-  const next = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296 - 0.5;
-  };
+  const uniform = xorshift32(seed);
+  const next = () => uniform() - 0.5;
   return Array.from({ length: k }, () => Float64Array.from({ length: dim }, next));
 }
 

@@ -1,5 +1,6 @@
 // Non-negative matrix factorisation X ≈ W·H by Lee–Seung multiplicative updates, for grouping
 // mined tokens into topics. X [n, m] >= 0, W [n, k], H [k, m]; deterministic initialisation.
+import { xorshift32 } from '../../xorshift.ts';
 
 export function nmf(
   x: Float64Array,
@@ -9,15 +10,8 @@ export function nmf(
   iterations = 200,
   seed = 11,
 ): { W: Float64Array; H: Float64Array } {
-  let s = seed >>> 0 || 1;
-  const rand = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return 0.1 + s / 4294967296;
-  };
+  const uniform = xorshift32(seed);
+  const rand = () => 0.1 + uniform();
   const W = Float64Array.from({ length: n * k }, rand);
   const H = Float64Array.from({ length: k * m }, rand);
   const eps = 1e-12;
@@ -66,15 +60,8 @@ export function sparseNmf(
   iterations = 200,
   seed = 11,
 ): { W: Float64Array; H: Float64Array } {
-  let s = seed >>> 0 || 1;
-  const rand = () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return 0.1 + s / 4294967296;
-  };
+  const uniform = xorshift32(seed);
+  const rand = () => 0.1 + uniform();
   const W = Float64Array.from({ length: n * k }, rand);
   const H = Float64Array.from({ length: k * m }, rand);
   const eps = 1e-12;
