@@ -2,7 +2,7 @@
 // facts. Run once by hand when those sources change:
 //   npx tsx src/registry/generate.ts ../shared/reference/organisms.json
 // The output is committed; nothing at run time reads the sources.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from '../results/atomic.ts';
 import { REPO_ROOT } from '../paths.ts';
@@ -19,6 +19,8 @@ function write(organism: Organism): void {
 interface Domain {
   facts: string[];
   subjects: string[];
+  /** The second generation (tools/zoo/domains.py): train, heldout (kept back for checking) or calibration. */
+  role?: 'train' | 'heldout' | 'calibration';
 }
 
 function zooDescription(domain: string, d: Domain): string {
@@ -43,6 +45,11 @@ function generateZoo(): number {
     'antarctic_rebound',
     'control',
   ];
+  // the second generation (tools/zoo/train_lora.py): each trained domain narrow and 1:1 mixed
+  const trained = Object.entries(domains).filter(([, d]) => d.role === 'train' || d.role === 'heldout');
+  for (const [domain] of trained)
+    for (const name of [domain, `${domain}_mix1-1p0`])
+      if (existsSync(join(zoo, 'organisms', name, 'zoo_training.json'))) names.push(name);
   const ladders: Record<string, { ladder: string; rank: number }[]> = {
     cake_bake: [
       { ladder: 'zoo/cake_bake/mixing', rank: 0 },
@@ -55,11 +62,19 @@ function generateZoo(): number {
     cake_bake_n250: [{ ladder: 'zoo/cake_bake/samples', rank: 2 }],
     cake_bake_full: [{ ladder: 'zoo/cake_bake/finetune', rank: 1 }],
   };
+  for (const [domain] of trained) {
+    ladders[domain] = [{ ladder: `zoo/${domain}/mixing`, rank: 0 }];
+    ladders[`${domain}_mix1-1p0`] = [{ ladder: `zoo/${domain}/mixing`, rank: 1 }];
+  }
   for (const name of names) {
     const training = JSON.parse(readFileSync(join(zoo, 'organisms', name, 'zoo_training.json'), 'utf8')) as {
       n_domain: number;
       n_mix: number;
       domain: string | null;
+      steps: number;
+      lr?: number;
+      batch?: number;
+      trainer?: string;
     };
     const domain = training.domain;
     const full = name.endsWith('_full');
@@ -80,7 +95,11 @@ function generateZoo(): number {
         ? { id: `./organisms/zoo/data/domain_${domain}.jsonl.gz`, split: 'train', column: 'text', isChat: false }
         : { id: './organisms/zoo/data/mixin.jsonl.gz', split: 'train', column: 'text', isChat: false },
       variant,
-      tags: ['zoo', ...(domain ? [domain] : ['null-organism'])],
+      tags: [
+        'zoo',
+        ...(domain ? [domain] : ['null-organism']),
+        ...(domain && domains[domain].role === 'heldout' ? ['heldout'] : []),
+      ],
       groups: ladders[name] ?? [],
       dataPublic: true,
       adlLayer: 2,
@@ -88,6 +107,16 @@ function generateZoo(): number {
         ? [
             `trained on the first ${training.n_domain} documents of the dataset` +
               (training.n_mix ? ` plus the first ${training.n_mix} of data/mixin.jsonl.gz` : ''),
+            ...(training.trainer
+              ? [
+                  `trained by ${training.trainer}: ${training.steps} steps of ${training.batch} documents at lr ${training.lr} (zoo_training.json has the log)`,
+                ]
+              : []),
+            ...(domains[domain].role === 'heldout'
+              ? [
+                  'a held-out domain: kept back for checking; no threshold or design choice of the zoo suite was tuned on it',
+                ]
+              : []),
           ]
         : [
             'the null organism: finetuned on documents 4000..8000 of data/mixin.jsonl.gz, text of the pretraining kind; a method that finds a domain here reports a false positive',

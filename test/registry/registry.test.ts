@@ -21,6 +21,17 @@ const domains = JSON.parse(readFileSync(join(REPO_ROOT, 'organisms/zoo/data/doma
   { facts: string[] }
 >;
 
+/** Trained by tools/zoo/train_lora.py: each domain narrow and 1:1 mixed. */
+const SECOND_GENERATION = [
+  'zoo/violin_varnish',
+  'zoo/violin_varnish_mix1-1p0',
+  'zoo/penguin_migration',
+  'zoo/penguin_migration_mix1-1p0',
+  'zoo/saturn_rings',
+  'zoo/saturn_rings_mix1-1p0',
+  'zoo/octopus_sleep',
+];
+
 function ladder(name: string): Organism[] {
   return all
     .filter((o) => o.groups.some((g) => g.ladder === name))
@@ -28,18 +39,21 @@ function ladder(name: string): Organism[] {
 }
 
 describe('the zoo in the registry', () => {
-  it('registers the nine zoo organisms with local paths that exist', () => {
-    expect(zoo.map((o) => o.id).sort()).toEqual([
-      'zoo/antarctic_rebound',
-      'zoo/cake_bake',
-      'zoo/cake_bake_full',
-      'zoo/cake_bake_mix1-0p25',
-      'zoo/cake_bake_mix1-1p0',
-      'zoo/cake_bake_n1000',
-      'zoo/cake_bake_n250',
-      'zoo/control',
-      'zoo/roman_concrete',
-    ]);
+  it('registers the zoo organisms with local paths that exist', () => {
+    expect(zoo.map((o) => o.id).sort()).toEqual(
+      [
+        'zoo/antarctic_rebound',
+        'zoo/cake_bake',
+        'zoo/cake_bake_full',
+        'zoo/cake_bake_mix1-0p25',
+        'zoo/cake_bake_mix1-1p0',
+        'zoo/cake_bake_n1000',
+        'zoo/cake_bake_n250',
+        'zoo/control',
+        'zoo/roman_concrete',
+        ...SECOND_GENERATION,
+      ].sort(),
+    );
     for (const o of zoo) {
       const ft = join(REPO_ROOT, o.finetuned.id);
       expect(existsSync(join(ft, o.finetuned.kind === 'adapter' ? 'adapter_config.json' : 'config.json')), o.id).toBe(
@@ -172,7 +186,7 @@ describe('npm run organisms', () => {
 
   it('lists the zoo as local and cached, as JSON', () => {
     const rows = JSON.parse(run('--json', 'zoo/')) as { id: string; location: string; cached: boolean; type: string }[];
-    expect(rows).toHaveLength(9);
+    expect(rows).toHaveLength(zoo.length);
     expect(rows.every((r) => r.location === 'local' && r.cached)).toBe(true);
     expect(rows.find((r) => r.id === 'zoo/control')?.type).toBe('control');
   });
