@@ -30,6 +30,9 @@ const SECOND_GENERATION = [
   'zoo/saturn_rings',
   'zoo/saturn_rings_mix1-1p0',
   'zoo/octopus_sleep',
+  'zoo/octopus_sleep_mix1-1p0',
+  'zoo/green_tea',
+  'zoo/green_tea_mix1-1p0',
 ];
 
 function ladder(name: string): Organism[] {
