@@ -50,7 +50,7 @@ const textKey = (cfg: ADLConfig) => (textOf(cfg) === 'plain' ? {} : { text: text
  * position shares one set of unsteered samples, else one stream family per position (steered and unsteered
  * sample j still paired).
  */
-export function finalDrawSeed(seed: string, cfg: ADLConfig, position: number): string {
+function finalDrawSeed(seed: string, cfg: ADLConfig, position: number): string {
   return cfg.steering.final.unsteered === 'per-position' ? `${seed}/position/${position}` : seed;
 }
 

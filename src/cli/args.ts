@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../errors.ts';
 import { defaultCacheDir } from '../paths.ts';
-import { getOrganism } from '../registry/index.ts';
 
 /** --flag n: a positive integer (undefined stays undefined). */
 export function positiveInt(flag: string, value: string | undefined): number | undefined {
@@ -41,18 +40,6 @@ export function nameList(flag: string, value: string | undefined): string[] | un
   const twice = names.find((n, i) => names.indexOf(n) !== i);
   if (twice !== undefined) throw new InputError(`--${flag} '${value}': '${twice}' is named more than once`);
   return names;
-}
-
-/** Organism ids that exist in the registry (the registry's error lists close matches). */
-export function organismIds(flag: string, ids: string[]): string[] {
-  for (const id of ids) {
-    try {
-      getOrganism(id);
-    } catch (err) {
-      throw new InputError(`--${flag}: ${(err as Error).message}`);
-    }
-  }
-  return ids;
 }
 
 /**

@@ -5,7 +5,7 @@ import { InputError } from '../errors.ts';
 import { lastProgress } from './progress.ts';
 
 /** Seconds without any sign of activity before a method step fails (generous: a model call counts as activity). */
-export const DEFAULT_INACTIVITY_SECONDS = 1800;
+const DEFAULT_INACTIVITY_SECONDS = 1800;
 
 /** $DIFFBENCH_METHOD_INACTIVITY_S, else the default. */
 export function inactivitySeconds(env: NodeJS.ProcessEnv = process.env): number {

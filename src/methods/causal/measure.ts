@@ -43,7 +43,7 @@ export async function evaluationDocuments(
  * position of every row: hf + ((hb − hf)·dir) dir. Exact for the intervened forward: the layer's output at a
  * token depends only on earlier layers, which the patch leaves alone.
  */
-export function projectionPatches(
+function projectionPatches(
   layer: number,
   hb: Float32Array,
   hf: Float32Array,

@@ -46,7 +46,7 @@ function scatterOnes(g: Graph, like: string, indices: string, axis: number): str
   return g.op('ScatterElements', [zeros, indices, ones], { axis: attr.i(axis) });
 }
 
-export function trainStepGraph(s: GraphShape): Uint8Array {
+function trainStepGraph(s: GraphShape): Uint8Array {
   const g = new Graph();
   const D = s.sides * s.H;
   const x = g.input('x', 'float32', ['B', D]);
@@ -153,7 +153,7 @@ export function trainStepGraph(s: GraphShape): Uint8Array {
 }
 
 /** Inference: f = ReLU(pre) where its score exceeds the threshold (the library's use_threshold=True), and x̂. */
-export function encodeGraph(s: GraphShape): Uint8Array {
+function encodeGraph(s: GraphShape): Uint8Array {
   const g = new Graph();
   const D = s.sides * s.H;
   const x = g.input('x', 'float32', ['B', D]);

@@ -71,7 +71,7 @@ function removeParallel(decW: Float32Array, g: Float32Array, F: number, D: numbe
   }
 }
 
-export function unitRows(decW: Float32Array, F: number, D: number): void {
+function unitRows(decW: Float32Array, F: number, D: number): void {
   for (let f = 0; f < F; f++) {
     let n = 0;
     for (let d = 0; d < D; d++) n += decW[f * D + d] ** 2;
