@@ -4,7 +4,7 @@
 // organism's training text (`finetuningText`: the harness then gives ctx.finetuningTexts and flags the
 // result as not blind) and the suite's chat text (`chatText`); the zoo's setting turns both off.
 import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../../method/types.ts';
-import { visitLogProbs, klDivergence } from '../shared/logprobs.ts';
+import { logSoftmax, visitTokenKl } from '../shared/logprobs.ts';
 import { contextText, READOUTS_PER_SOURCE, topTokenReadout } from '../shared/readouts.ts';
 import { topK } from '../../adl/topk.ts';
 import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
@@ -95,21 +95,33 @@ const kl: DiffingMethod<KLConfig> = {
     const klAt = Array.from({ length: P }, () => 0);
     const kls: number[] = [];
     const peaks: { doc: number; position: number; kl: number; ft: number[]; base: number[] }[] = [];
-    await visitLogProbs(ctx, docs, config.batchSize, 'kl: forward passes', ({ doc, position, ft, base }) => {
-      const k = klDivergence(ft, base);
-      kls.push(k);
-      for (let v = 0; v < V; v++) overall[v] += ft[v] - base[v];
-      if (position < P) {
-        klAt[position] += k;
-        const acc = perPosition[position];
-        for (let v = 0; v < V; v++) acc[v] += ft[v] - base[v];
-      }
-      if (config.contexts > 0 && (peaks.length < config.contexts || k > peaks[peaks.length - 1].kl)) {
-        peaks.push({ doc, position, kl: k, ft: topK(ft, 5), base: topK(base, 5) });
-        peaks.sort((a, b) => b.kl - a.kl);
-        if (peaks.length > config.contexts) peaks.pop();
-      }
-    });
+    const lf = new Float64Array(V),
+      lb = new Float64Array(V);
+    await visitTokenKl(
+      ctx,
+      docs,
+      config.batchSize,
+      'kl: forward passes',
+      ({ doc, position, kl: k, ft, base }) => {
+        kls.push(k);
+        if (position < P) {
+          klAt[position] += k;
+          logSoftmax(ft, lf);
+          logSoftmax(base, lb);
+          const acc = perPosition[position];
+          for (let v = 0; v < V; v++) acc[v] += lf[v] - lb[v];
+        }
+        // log softmax keeps a row's order, so the logits' top tokens are the log-probabilities'
+        if (config.contexts > 0 && (peaks.length < config.contexts || k > peaks[peaks.length - 1].kl)) {
+          peaks.push({ doc, position, kl: k, ft: topK(ft, 5), base: topK(base, 5) });
+          peaks.sort((a, b) => b.kl - a.kl);
+          if (peaks.length > config.contexts) peaks.pop();
+        }
+      },
+      (sum) => {
+        for (let v = 0; v < V; v++) overall[v] += sum[v];
+      },
+    );
     const readouts: TokenReadout[] = perPosition.map((score, position) =>
       topTokenReadout(ctx, score, { source: 'logitlens', variant: 'logit-diff', layer: L - 1, position }),
     );
@@ -167,9 +179,7 @@ async function textSeries(
       finding: `KL over ${name} text: not measurable (${series.notMeasurable})`,
     };
   const kls: number[] = [];
-  await visitLogProbs(ctx, series.docs, config.batchSize, `kl: ${name} text`, ({ ft, base }) =>
-    kls.push(klDivergence(ft, base)),
-  );
+  await visitTokenKl(ctx, series.docs, config.batchSize, `kl: ${name} text`, ({ kl: k }) => kls.push(k));
   Object.assign(scalars, klScalars(`kl.${name}`, kls));
   if (scalars['kl.mean'] > 0) scalars[`kl.${name}.ratio`] = scalars[`kl.${name}.mean`] / scalars['kl.mean'];
   const ratio = scalars[`kl.${name}.ratio`];
