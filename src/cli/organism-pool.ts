@@ -166,10 +166,14 @@ export function serveWorker(
     commandFinished();
     process.exit(EXIT.runtime);
   });
+  // Neither the heartbeat nor, while an organism runs, the IPC channel keeps the worker alive: a method whose
+  // promise never settles with nothing left to wait for empties the event loop, and the worker ends with exit 3
+  // naming it (src/cli/completion.ts), as in one process, rather than idle until the inactivity watchdog.
   const heartbeat = setInterval(
     () => process.connected && process.send!({ kind: 'alive' } satisfies FromWorker),
     HEARTBEAT_MS,
-  );
+  ).unref();
+  const channel = (process as { channel?: { ref(): void; unref(): void } }).channel;
   let lastSent = 0;
   onProgress((line) => {
     const now = Date.now();
@@ -187,16 +191,21 @@ export function serveWorker(
         resolve();
         return;
       }
+      let outcome: FromWorker;
+      channel?.unref();
       try {
-        await send({ kind: 'done', summary: await run(m.organism) });
+        outcome = { kind: 'done', summary: await run(m.organism) };
       } catch (err) {
-        await send({
+        outcome = {
           kind: 'error',
           organism: m.organism,
           message: describeThrown(err),
           input: exitCodeOf(err) === EXIT.input,
-        });
+        };
+      } finally {
+        channel?.ref();
       }
+      await send(outcome);
     });
   });
 }

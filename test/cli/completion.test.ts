@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MALLOC_ENV } from '../../src/perf/peer.ts';
 import { tempDir, testCacheDir } from '../helpers.ts';
 
@@ -62,8 +62,25 @@ async function gone(marker: string, ms: number): Promise<number[]> {
   return processesWith(marker);
 }
 
+/** Kills every live process whose environment holds `marker` (a run and all its workers). */
+function killAll(marker: string): void {
+  for (const pid of processesWith(marker)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
+}
+
 const command = path.join(FIXTURES, 'unfinished-command.ts');
 const pool = path.join(FIXTURES, 'pool.ts');
+
+/** Markers of runs that may leave processes behind when a test fails (killed after all tests). */
+const stragglers: string[] = [];
+afterAll(() => {
+  for (const m of stragglers) killAll(m);
+});
 
 describe.concurrent('completion is proven: a run ends with every result, or exit 3 naming what is missing', () => {
   it('process.exit(0) inside a method is exit 3, naming the activity and the last progress', async () => {
@@ -97,11 +114,38 @@ describe.concurrent('completion is proven: a run ends with every result, or exit
     expect(fine.stdout).toContain('done: a,b,c');
   });
 
+  it('a promise that never settles in a worker ends that worker at once, naming the organism, as in one process', async () => {
+    // no inactivity watchdog here (the fixture's pool has none): only an emptied event loop can end the worker.
+    // A run still going 15 s after b reported its step is the hang: killed with its workers (a SIGKILL result),
+    // as is any straggler after all tests
+    const marker = 'DIFFBENCH_TEST_MARKER_NEVER';
+    const value = `${process.pid}-${Date.now()}`;
+    stragglers.push(`${marker}=${value}`);
+    const killRun = () => killAll(`${marker}=${value}`);
+    const timers = [setTimeout(killRun, 90_000)];
+    const r = await run(
+      pool,
+      ['a,b,c'],
+      { [marker]: value, HOSTILE_b: 'never' },
+      {
+        onStderr: (all) => {
+          if (timers.length === 1 && /\bb .*hostile step/.test(all)) timers.push(setTimeout(killRun, 15_000));
+        },
+      },
+    ).finally(() => timers.forEach(clearTimeout));
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/nothing was left to run while a promise never settled during method 'hostile' on b/);
+    expect(r.stderr).toMatch(/pool: b \(last progress: b .*hostile step.*\): its bench worker exited with status 3/);
+    expect(await gone(`${marker}=${value}`, 5000)).toEqual([]);
+  });
+
   it.each(['SIGTERM', 'SIGKILL'] as const)(
     '%s to the pid the user started reaches the re-executed child and its workers',
     async (signal) => {
       const marker = `DIFFBENCH_TEST_MARKER_${signal}`;
       const value = `${process.pid}-${Date.now()}`;
+      stragglers.push(`${marker}=${value}`);
       let sent = false;
       const r = await run(
         pool,
