@@ -3,7 +3,7 @@
 // With --ladder: readability along a registry ladder, failing when a step meant to be more realistic
 // is more readable than its predecessor beyond the CI.
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { InputError } from '../errors.ts';
@@ -13,10 +13,16 @@ import type { LoadedMethod } from '../harness/load-method.ts';
 import { hashMethodSources } from '../code-hash.ts';
 import { createProgress } from '../harness/progress.ts';
 import { READABILITY_SOURCES, readabilityMethod } from '../harness/readability-method.ts';
-import { ladderRegressions, readabilityRatio } from '../harness/readability.ts';
+import { readabilityRatio } from '../harness/readability.ts';
+import {
+  decideReadability,
+  type Evidence,
+  ladderRegressions,
+  type ReadabilityVerdict,
+} from '../harness/readability-verdict.ts';
 import { runOrganism } from '../harness/run.ts';
 import { listSuites, loadSuite, suiteOf, type Suite } from '../harness/suite.ts';
-import { resultsDirFor } from '../paths.ts';
+import { REPO_ROOT, resultsDirFor } from '../paths.ts';
 import { getOrganism, loadRegistry, locate, type Organism } from '../registry/index.ts';
 import type { DiffingMethod } from '../method/types.ts';
 import type { Metrics, MetricValue, ResultFile } from '../results/types.ts';
@@ -29,12 +35,21 @@ const HELP = `Usage:
   npm run check-organism -- --base <id|path> (--finetuned <id|path> | --adapter <id|path>) --description <text|file> [--data <dataset>] [options]
   npm run check-organism -- --ladder <registry ladder group, e.g. zoo/cake_bake/mixing> [options]
 
-Measures how readable a finetune is in activation differences on unrelated text (the Activation
-Difference Lens's cheap signals): the norm of the mean (finetuned − base) residual at position 0 of
-the middle layer, relative to a null organism (a finetune of the same base on unrelated text), with a
-bootstrap CI over documents; and the logit-lens tokens of the difference vs the base / finetuned means,
-graded for relevance to the description. Verdict: too readable when the whole CI of the ratio is above
---max-ratio. It runs through the benchmark harness (the same run as npm run bench, with the
+Measures how readable a finetune is in activation differences on unrelated text, against a null
+organism (a finetune of the same base on unrelated text), with the protocol's evidence:
+  norm ratio   ‖mean(finetuned − base)‖ at position 0 of --layer, organism / null (bootstrap CI over
+               documents): too readable when its CI lies above --max-ratio;
+  lens         relevance to the description of the logit-lens tokens of the mean difference at
+               --readout-layer (max over positions 0-4), organism − null (both graded against the
+               organism's description; CI from the two bootstrap CIs): too readable when above 0;
+  Patchscope   the same for ADL's token-identity Patchscope of the difference;
+  steering     not measured by this check (it steers nothing; on the zoo the protocol reports steering
+               gain not informative): listed as not measurable, not used.
+Verdict: too readable when any measurable evidence says so (one readout that reveals the domain more
+than the null organism's is enough for a method or an agent to find it); realistic when none does.
+The readouts are read at the suite's calibrated readable layer (benchmark/<suite>/layer-calibration.json,
+chosen from the base model alone): below it the lens reads word pieces, so relevance there cannot
+reveal a domain; the norm ratio stays at --layer, where its threshold was measured. It runs through the benchmark harness (the same run as npm run bench, with the
 'readability' method): the suite's unrelated text and null organism (the suite that lists the organism,
 or for --base the suite whose null organism has that base), the offline graders; the result files go
 to results/check-organism (or $DIFFBENCH_RESULTS/check-organism).
@@ -44,14 +59,20 @@ Options:
                          suite's null organism, e.g. zoo/control)
   --unrelated <dataset>  unrelated text (default: the suite's)
   --samples <n>          documents (default 200)
-  --layer <r>            relative layer (default 0.5)
+  --layer <r>            relative layer of the norm ratio (default 0.5)
+  --readout-layer <i>    layer (index) of the lens and Patchscope readouts (default: the suite's
+                         calibrated layer, else the norm's layer)
   --max-ratio <x>        readability ratio above which an organism is too readable (default 1.8: on
                          the zoo every finetune that learned its facts is >= 2.4x the control)
   --seed <s>             seed (default check-organism)
   --device <d>           where models run: cpu (default), webgpu or cuda (README "GPU execution")
   -h, --help             this help
 
-Exit status: 0 realistic (or ladder ordered), 1 too readable (or a ladder regression), 2 on errors.`;
+With --ladder, each step's evidence and verdict; a regression is a step more readable than its
+predecessor beyond the CIs on any measurable evidence.
+
+Exit status: 0 realistic (or ladder ordered), 1 too readable (or a ladder regression), 2 input errors,
+3 runtime failures.`;
 
 function readText(value: string): string {
   return existsSync(value) ? readFileSync(value, 'utf8') : value;
@@ -146,6 +167,7 @@ const relevance = (metrics: Metrics, variant: keyof typeof READABILITY_SOURCES) 
 interface Options {
   samples: number;
   layer: number;
+  readoutLayer?: number;
   seed: string;
   suite: Suite;
   nullOrganism?: Organism;
@@ -159,7 +181,11 @@ async function measure(organism: Organism, opts: Options): Promise<ResultFile & 
     settings: 'fast',
     resultsDir: resultsDirFor('check-organism'),
     method,
-    configOverrides: { samples: opts.samples, layer: opts.layer },
+    configOverrides: {
+      samples: opts.samples,
+      layer: opts.layer,
+      ...(opts.readoutLayer === undefined ? {} : { readoutLayer: opts.readoutLayer }),
+    },
     graders: offlineGraders(),
     ...(opts.nullOrganism ? { nullOrganism: opts.nullOrganism } : {}),
     seed: opts.seed,
@@ -171,6 +197,61 @@ async function measure(organism: Organism, opts: Options): Promise<ResultFile & 
       `${organism.id} is its suite's null organism (${opts.suite.id}): nothing to compare it with; pass --null`,
     );
   return { ...run.result, path: run.path };
+}
+
+/** The suite's calibrated readable layer (benchmark/<suite>/layer-calibration.json), if it has one. */
+function calibratedLayer(suite: Suite): number | undefined {
+  const file = join(REPO_ROOT, 'benchmark', suite.id, 'layer-calibration.json');
+  if (!existsSync(file)) return undefined;
+  const chosen = (JSON.parse(readFileSync(file, 'utf8')) as { chosen?: unknown }).chosen;
+  if (!(typeof chosen === 'number' && Number.isInteger(chosen) && chosen >= 0))
+    throw new Error(`${file}: "chosen" must be a layer index, got ${JSON.stringify(chosen)}`);
+  return chosen;
+}
+
+const STEERING_NOT_MEASURED =
+  'this check steers nothing (steering gain needs a bench run of a steering method; on the zoo the protocol reports steering.gain not informative: the positive control does not beat unsteered text)';
+
+/** The protocol's evidence of one harness run against its null organism. */
+function evidenceOf(r: ResultFile): Evidence[] {
+  const m = r.metrics,
+    n = r.baselines.null.metrics;
+  const one: MetricValue = { estimate: 1, lower: 1, upper: 1, n: 1, alpha: 0.05, ci: 'none' };
+  const missing = (k: string) => ({
+    estimate: NaN,
+    lower: NaN,
+    upper: NaN,
+    n: 0,
+    alpha: 0.05,
+    ci: 'none' as const,
+    over: k,
+  });
+  const relevanceEvidence = (kind: Evidence['kind'], key: string): Evidence => ({
+    kind,
+    measurable: true,
+    organism: m[key] ?? missing(key),
+    nullOrganism: n[key] ?? missing(key),
+  });
+  return [
+    { kind: 'norm-ratio', measurable: true, organism: readabilityRatio(norm0(m), norm0(n)), nullOrganism: one },
+    relevanceEvidence('lens-relevance', 'relevance.logitlens'),
+    relevanceEvidence('patchscope-relevance', 'relevance.patchscope'),
+    { kind: 'steering-gain', measurable: false, why: STEERING_NOT_MEASURED },
+  ];
+}
+
+/** One line per piece of evidence: value, null's value, CI, what it contributes to the verdict. */
+function evidenceLines(evidence: Evidence[], verdict: ReadabilityVerdict): string[] {
+  return verdict.evidence.map((j, i) => {
+    const e = evidence[i];
+    if (!e.measurable || !j.measurable) return `  ${j.kind.padEnd(21)} ${j.why}`;
+    const contribution = j.tooReadable ? 'TOO READABLE' : 'not readable';
+    const values =
+      e.kind === 'norm-ratio'
+        ? `ratio ${f(e.organism)}`
+        : `organism ${f(e.organism)}, null ${f(e.nullOrganism)}, difference ${f(j.compared!)}`;
+    return `  ${j.kind.padEnd(21)} ${values}: ${j.why} -> ${contribution}`;
+  });
 }
 
 async function main(): Promise<number> {
@@ -188,6 +269,7 @@ async function main(): Promise<number> {
       samples: { type: 'string', default: '200' },
       layer: { type: 'string', default: '0.5' },
       'max-ratio': { type: 'string', default: '1.8' },
+      'readout-layer': { type: 'string' },
       seed: { type: 'string', default: 'check-organism' },
       device: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -206,6 +288,10 @@ async function main(): Promise<number> {
   const maxRatio = Number(values['max-ratio']);
   if (!(maxRatio > 0 && Number.isFinite(maxRatio)))
     throw new InputError(`--max-ratio must be a positive finite number, got ${values['max-ratio']}`);
+  const readoutLayerArg = values['readout-layer'];
+  const readoutLayer = readoutLayerArg === undefined ? undefined : Number(readoutLayerArg);
+  if (readoutLayer !== undefined && !(Number.isInteger(readoutLayer) && readoutLayer >= 0))
+    throw new InputError(`--readout-layer must be a layer index (integer >= 0), got ${readoutLayerArg}`);
   checkedCacheDir();
 
   if (values.ladder) {
@@ -224,15 +310,25 @@ async function main(): Promise<number> {
       suite: suiteFor(steps[0].o, values),
       nullOrganism: values.null ? customNull(steps[0].o, values.null) : undefined,
     }));
-    const opts: Options = { samples, layer, seed: values.seed, device, suite, nullOrganism };
-    const rows: { organism: string; ratio: MetricValue }[] = [];
+    const opts: Options = {
+      samples,
+      layer,
+      readoutLayer: readoutLayer ?? calibratedLayer(suite),
+      seed: values.seed,
+      device,
+      suite,
+      nullOrganism,
+    };
+    const rows: { organism: string; verdict: ReadabilityVerdict }[] = [];
     for (const { o, rank } of steps) {
       const r = await measure(o, opts);
-      const ratio = readabilityRatio(norm0(r.metrics), norm0(r.baselines.null.metrics));
-      rows.push({ organism: o.id, ratio });
+      const evidence = evidenceOf(r);
+      const verdict = decideReadability(evidence, { maxRatio });
+      rows.push({ organism: o.id, verdict });
       console.log(
-        `  rank ${rank} ${o.id}: ‖diff‖ pos0 ${f(norm0(r.metrics))}, readability vs the null organism ${f(ratio)}, lens relevance diff ${relevance(r.metrics, 'difference').toFixed(2)}`,
+        `rank ${rank} ${o.id}: ${verdict.tooReadable ? `TOO READABLE (decided by ${verdict.decidedBy.join(', ')})` : 'realistic'}`,
       );
+      for (const line of evidenceLines(evidence, verdict)) console.log(line);
     }
     const regressions = ladderRegressions(rows);
     console.log(
@@ -256,42 +352,51 @@ async function main(): Promise<number> {
   });
   const nullId = nullOrganism?.id ?? suite.nullOrganism;
   console.error(`check-organism: ${organism.id} vs null organism ${nullId} (suite ${suite.id}), ${samples} documents`);
-  const r = await measure(organism, { samples, layer, seed: values.seed, suite, nullOrganism, device });
+  const r = await measure(organism, {
+    samples,
+    layer,
+    readoutLayer: readoutLayer ?? calibratedLayer(suite),
+    seed: values.seed,
+    suite,
+    nullOrganism,
+    device,
+  });
   const m = r.metrics,
     n = r.baselines.null.metrics;
-  const ratio = readabilityRatio(norm0(m), norm0(n));
-  const tooReadable = ratio.lower > maxRatio;
+  const evidence = evidenceOf(r);
+  const verdict = decideReadability(evidence, { maxRatio });
   const perPosition = (x: Metrics) =>
     Object.keys(x)
       .filter((k) => /^scalar\.diff_norm\.pos\d+$/.test(k))
       .map((k) => x[k].estimate.toFixed(2))
       .join(', ');
-  const lens0 = r.summary.readouts.find(
-    (l) => l.source === 'logitlens' && l.variant === 'difference' && l.position === 0,
-  );
+  const tokensOf = (source: string) =>
+    (
+      r.summary.readouts.find((l) => l.source === source && l.variant === 'difference' && l.position === 0)?.tokens ??
+      []
+    )
+      .map((t) => JSON.stringify(t))
+      .join(' ');
   console.log(
-    `Evidence (layer ${m['scalar.layer']?.estimate}, ${samples} unrelated documents, 95% bootstrap CIs over documents):`,
+    `Evidence (norm at layer ${m['scalar.layer']?.estimate}, readouts at layer ${m['scalar.readout_layer']?.estimate}, ${samples} unrelated documents, 95% bootstrap CIs):`,
   );
   console.log(`  ‖mean diff‖ per position  ${organism.id}: ${perPosition(m)}`);
   console.log(`                            ${nullId}: ${perPosition(n)}`);
+  for (const line of evidenceLines(evidence, verdict)) console.log(line);
   console.log(
-    `  position 0: ${f(norm0(m))} vs null ${f(norm0(n))}; readability ratio ${f(ratio)} (threshold ${maxRatio})`,
+    `  lens relevance baselines: base mean ${relevance(m, 'base').toFixed(2)}, finetuned mean ${relevance(m, 'finetuned').toFixed(2)}`,
   );
-  console.log(
-    `  logit-lens relevance (top 20, max over positions 0-4): difference ${relevance(m, 'difference').toFixed(2)}, baselines: base mean ${relevance(m, 'base').toFixed(2)}, finetuned mean ${relevance(m, 'finetuned').toFixed(2)}; null organism's difference ${relevance(n, 'difference').toFixed(2)}`,
-  );
-  console.log(
-    `  lens tokens of the difference at position 0: ${(lens0?.tokens ?? []).map((t) => JSON.stringify(t)).join(' ')}`,
-  );
+  console.log(`  lens tokens of the difference at position 0: ${tokensOf('logitlens')}`);
+  console.log(`  Patchscope tokens of the difference at position 0: ${tokensOf('patchscope')}`);
   // an adapter without effect is "realistic" for the wrong reason: say so next to the verdict
   for (const w of r.warnings ?? []) console.log(`  warning (recorded in the result file): ${w}`);
   console.log(
-    tooReadable
-      ? `Verdict: TOO READABLE: the position-0 difference is ${ratio.estimate.toFixed(1)}x the null organism's (CI lower ${ratio.lower.toFixed(2)} > ${maxRatio}); consider mixing pretraining data into the finetune`
-      : `Verdict: realistic: the readability ratio's CI lower bound ${ratio.lower.toFixed(2)} is not above ${maxRatio}`,
+    verdict.tooReadable
+      ? `Verdict: TOO READABLE: decided by ${verdict.decidedBy.join(', ')}; consider mixing pretraining data into the finetune`
+      : `Verdict: realistic: no measurable evidence reads the organism more than the null organism`,
   );
   console.error(`result file: ${r.path}; ran on ${describePlacement(device)}`);
-  return tooReadable ? 1 : 0;
+  return verdict.tooReadable ? 1 : 0;
 }
 
 runCli('check-organism', main);

@@ -1,7 +1,8 @@
 // "Too readable?": cheap signals of how visible a finetune is in activation differences on unrelated
-// text, compared with a null organism. The main signal is ‖mean(finetuned − base)‖ at position 0 of
-// the middle layer, with a bootstrap CI over documents; the logit lens of the mean difference (and of
-// the plain base / finetuned means, the baselines) graded for relevance is shown as evidence.
+// text, compared with a null organism: ‖mean(finetuned − base)‖ at position 0 of the middle layer, with
+// a bootstrap CI over documents, and the mean difference (and the plain base / finetuned means, the
+// baselines) at the readout layer, read through the logit lens (the Patchscope: readability-method.ts).
+// The decision rule is in readability-verdict.ts.
 import seedrandom from 'seedrandom';
 import type { MetricValue } from '../results/types.ts';
 import type { ModelPair } from '../method/types.ts';
@@ -10,6 +11,8 @@ export interface ReadabilityOptions {
   documents: number[][];
   /** Relative layer (default 0.5 = the toolkit's middle layer). */
   layer?: number;
+  /** Absolute layer whose means are read through the lens (default: the norm's layer). */
+  readoutLayer?: number;
   positions?: number;
   bootstrap?: number;
   seed: string;
@@ -17,42 +20,67 @@ export interface ReadabilityOptions {
 
 export interface Readability {
   layer: number;
+  /** The layer of the lens readouts and of `difference`. */
+  readoutLayer: number;
+  /** Mean (finetuned − base) at positions 0..P-1 of the readout layer: [P*H]. */
+  difference: Float64Array;
+  /** Finetuned mean activation norm at the readout layer (positions >= P). */
+  targetNorm: number;
   /** ‖mean diff‖ per position, position 0 with a bootstrap CI over documents. */
   diffNorm: MetricValue[];
   /** Top lens tokens of the mean difference / base mean / finetuned mean at each position. */
   lens: { variant: 'difference' | 'base' | 'finetuned'; position: number; tokens: string[]; tokenIds: number[] }[];
 }
 
-/** Per-document (finetuned − base) activations at positions 0..P-1: [N][P*H]. */
+/**
+ * Per-document (finetuned − base) activations at positions 0..P-1 of `layer`: [N][P*H]; the base and
+ * finetuned means at positions 0..P-1 of `readoutLayer`, and the finetuned model's mean activation norm
+ * there over positions >= P (the Patchscope's target norm; positions >= 1 when documents have only P tokens).
+ */
 async function documentDiffs(
   loaded: ModelPair,
   docs: number[][],
   layer: number,
+  readoutLayer: number,
   P: number,
-): Promise<{ diffs: Float32Array[]; base: Float64Array; ft: Float64Array }> {
+): Promise<{ diffs: Float32Array[]; base: Float64Array; ft: Float64Array; targetNorm: number }> {
   const H = loaded.finetuned.info.hiddenSize;
   const hook = `resid_post.${layer}` as const;
+  const readHook = `resid_post.${readoutLayer}` as const;
+  const capture = [...new Set([hook, readHook])];
+  const T = Math.min(...docs.map((d) => d.length));
+  const tail = T > P ? P : 1;
   const diffs: Float32Array[] = [];
   const base = new Float64Array(P * H);
   const ft = new Float64Array(P * H);
+  let normSum = 0;
+  let normCount = 0;
   for (let start = 0; start < docs.length; start += 32) {
-    const inputIds = docs.slice(start, start + 32).map((d) => d.slice(0, P));
-    const b = (await loaded.base.forward({ inputIds, capture: [hook], logits: 'none', loraScale: loaded.baseScale }))
-      .hooks[hook]!.data;
-    const f = (
-      await loaded.finetuned.forward({ inputIds, capture: [hook], logits: 'none', loraScale: loaded.finetunedScale })
-    ).hooks[hook]!.data;
+    const inputIds = docs.slice(start, start + 32).map((d) => d.slice(0, T));
+    const b = (await loaded.base.forward({ inputIds, capture, logits: 'none', loraScale: loaded.baseScale })).hooks;
+    const f = (await loaded.finetuned.forward({ inputIds, capture, logits: 'none', loraScale: loaded.finetunedScale }))
+      .hooks;
+    const bd = b[hook]!.data,
+      fd = f[hook]!.data,
+      br = b[readHook]!.data,
+      fr = f[readHook]!.data;
     for (let i = 0; i < inputIds.length; i++) {
       const d = new Float32Array(P * H);
       for (let k = 0; k < P * H; k++) {
-        d[k] = f[i * P * H + k] - b[i * P * H + k];
-        base[k] += b[i * P * H + k] / docs.length;
-        ft[k] += f[i * P * H + k] / docs.length;
+        d[k] = fd[i * T * H + k] - bd[i * T * H + k];
+        base[k] += br[i * T * H + k] / docs.length;
+        ft[k] += fr[i * T * H + k] / docs.length;
       }
       diffs.push(d);
+      for (let t = tail; t < T; t++) {
+        let s = 0;
+        for (let h = 0; h < H; h++) s += fr[(i * T + t) * H + h] ** 2;
+        normSum += Math.sqrt(s);
+        normCount++;
+      }
     }
   }
-  return { diffs, base, ft };
+  return { diffs, base, ft, targetNorm: normSum / normCount };
 }
 
 function normOfMean(diffs: Float32Array[], idx: number[], offset: number, H: number): number {
@@ -71,9 +99,12 @@ export async function measureReadability(
   const { numLayers, hiddenSize: H } = loaded.finetuned.info;
   const layer = Math.floor((opts.layer ?? 0.5) * (numLayers - 1));
   const P = opts.positions ?? 5;
+  const readoutLayer = opts.readoutLayer ?? layer;
+  if (!(Number.isInteger(readoutLayer) && readoutLayer >= 0 && readoutLayer < numLayers))
+    throw new Error(`readability: readout layer ${readoutLayer} is not a layer of a ${numLayers}-layer model`);
   const short = opts.documents.find((d) => d.length < P);
   if (short) throw new Error(`readability: every document needs at least ${P} tokens`);
-  const { diffs, base, ft } = await documentDiffs(loaded, opts.documents, layer, P);
+  const { diffs, base, ft, targetNorm } = await documentDiffs(loaded, opts.documents, layer, readoutLayer, P);
   const all = diffs.map((_, i) => i);
   const rng = seedrandom(opts.seed);
   const B = opts.bootstrap ?? 200;
@@ -104,7 +135,8 @@ export async function measureReadability(
     });
   }
   const lens: Readability['lens'] = [];
-  const vectors = { difference: Float64Array.from(ft, (x, k) => x - base[k]), base, finetuned: ft };
+  const difference = Float64Array.from(ft, (x, k) => x - base[k]);
+  const vectors = { difference, base, finetuned: ft };
   for (const variant of ['difference', 'base', 'finetuned'] as const) {
     const logits = await loaded.finetuned.lens(Float32Array.from(vectors[variant]));
     const V = logits.dims[1];
@@ -116,7 +148,7 @@ export async function measureReadability(
       lens.push({ variant, position: p, tokens: top.map(tokenDisplay), tokenIds: top });
     }
   }
-  return { layer, diffNorm, lens };
+  return { layer, readoutLayer, difference, targetNorm, diffNorm, lens };
 }
 
 /** organism / null ratio of position-0 norms, with a conservative CI from the two CIs. */
@@ -130,19 +162,4 @@ export function readabilityRatio(organism: MetricValue, nullOrganism: MetricValu
     ci: 'bootstrap',
     over: 'documents (ratio of the two intervals: conservative)',
   };
-}
-
-/** Ladder steps that are more readable than their predecessor beyond the CIs. */
-export function ladderRegressions(steps: { organism: string; ratio: MetricValue }[]): string[] {
-  const out: string[] = [];
-  for (let i = 1; i < steps.length; i++) {
-    const prev = steps[i - 1],
-      cur = steps[i];
-    if (cur.ratio.lower > prev.ratio.upper) {
-      out.push(
-        `${cur.organism} (readability ${cur.ratio.estimate.toFixed(2)}, CI lower ${cur.ratio.lower.toFixed(2)}) is more readable than ${prev.organism} (${prev.ratio.estimate.toFixed(2)}, CI upper ${prev.ratio.upper.toFixed(2)}) although it should be more realistic`,
-      );
-    }
-  }
-  return out;
 }
