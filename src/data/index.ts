@@ -4,6 +4,7 @@ export { dataFiles, filesOfSplit, type DataSource, type DataFiles } from './sour
 export {
   sampleDocuments,
   sampleTexts,
+  sampleConversations,
   allTexts,
   shuffled,
   type SampleDocumentsOptions,

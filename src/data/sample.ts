@@ -3,7 +3,7 @@
 import seedrandom from 'seedrandom';
 import { dataFiles, type DataSource } from './source.ts';
 import { readRecords, type DataRecord } from './records.ts';
-import { recordText, type ChatTextMode } from './text.ts';
+import { recordConversation, recordText, type ChatTextMode, type ChatTurn } from './text.ts';
 import { permutedRecords } from './permuted.ts';
 import { isPythonBlank, sliceCodePoints } from './python-text.ts';
 
@@ -123,6 +123,20 @@ export async function sampleTexts(opts: SampleTextsOptions): Promise<string[]> {
     const text = recordText(record, column, file, opts.chat ?? 'assistant');
     if (text === undefined) continue;
     out.push(text);
+    if (out.length === opts.n) break;
+  }
+  return out;
+}
+
+/** Conversations (chat `messages` with an assistant turn) of a dataset, seeded-shuffled like sampleTexts. */
+export async function sampleConversations(opts: Omit<SampleTextsOptions, 'chat'>): Promise<ChatTurn[][]> {
+  const column = opts.column ?? 'text';
+  const out: ChatTurn[][] = [];
+  const docs = await orderedDocs(opts, column, opts.order ?? 'shuffled', opts.seed ?? 42, opts.n + 64);
+  for await (const { record, file } of docs) {
+    const messages = recordConversation(record, column, file);
+    if (messages === undefined) continue;
+    out.push(messages);
     if (out.length === opts.n) break;
   }
   return out;

@@ -41,3 +41,11 @@ export function recordText(
   }
   return undefined;
 }
+
+/** The record's conversation when its column holds chat messages with an assistant turn; else undefined. */
+export function recordConversation(record: DataRecord, column: string, file: string): ChatTurn[] | undefined {
+  if (!(column in record)) throw new MissingColumnError(file, column, Object.keys(record));
+  const value = record[column];
+  if (!isChat(value) || !value.some((m) => m.role === 'assistant')) return undefined;
+  return value.map((m) => ({ role: String(m.role), content: String(m.content ?? '') }));
+}

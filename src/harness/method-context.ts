@@ -1,7 +1,7 @@
 // The MethodContext a method runs in: the organism's models, tokenizer and ground truth, the suite's
 // unrelated text, a content-keyed work folder in the cache, and the graders for these models; for a
 // method that declares needs.finetuningData / chatData (diagnostic), the finetuning and chat texts.
-import { sampleDocuments, sampleTexts, type SampleDocumentsOptions } from '../data/index.ts';
+import { sampleConversations, sampleDocuments, sampleTexts, type SampleDocumentsOptions } from '../data/index.ts';
 import type { DataNeeds } from '../method/needs.ts';
 import type { MethodGraders, OrganismContext } from '../method/graders.ts';
 import type { MethodContext, SteeringPromptSet } from '../method/types.ts';
@@ -58,22 +58,21 @@ function ownGraders(graders: MethodGraders, touch?: () => void): MethodGraders {
 export function diagnosticTexts(
   organism: Organism,
   opts: Pick<ContextOptions, 'needs' | 'chat' | 'seed'>,
-): Pick<MethodContext, 'finetuningTexts' | 'chatTexts'> {
-  const out: Pick<MethodContext, 'finetuningTexts' | 'chatTexts'> = {};
-  if (opts.needs?.finetuningData && organism.dataset && organism.dataPublic) {
-    out.finetuningTexts = (n) => finetuningTexts(organism, n, `${opts.seed}|method-finetuning-texts`);
+): Pick<MethodContext, 'finetuningTexts' | 'chatTexts' | 'finetuningConversations' | 'chatConversations'> {
+  const out: ReturnType<typeof diagnosticTexts> = {};
+  const dataset = organism.dataset;
+  if (opts.needs?.finetuningData && dataset && organism.dataPublic) {
+    const seed = `${opts.seed}|method-finetuning-texts`;
+    out.finetuningTexts = (n) => finetuningTexts(organism, n, seed);
+    out.finetuningConversations = (n) =>
+      sampleConversations({ source: locate(dataset.id), split: dataset.split, column: dataset.column, n, seed });
   }
   const chat = opts.chat;
   if (opts.needs?.chatData && chat) {
-    out.chatTexts = (n) =>
-      sampleTexts({
-        source: locate(chat.source),
-        column: chat.column,
-        split: chat.split,
-        n,
-        seed: `${opts.seed}|method-chat-texts`,
-        chat: 'assistant',
-      });
+    const source = { source: locate(chat.source), column: chat.column, split: chat.split };
+    const seed = `${opts.seed}|method-chat-texts`;
+    out.chatTexts = (n) => sampleTexts({ ...source, n, seed, chat: 'assistant' });
+    out.chatConversations = (n) => sampleConversations({ ...source, n, seed });
   }
   return out;
 }

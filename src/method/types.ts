@@ -44,6 +44,13 @@ export interface MethodContext extends ModelPair {
   finetuningTexts?(n: number): Promise<string[]>;
   /** n assistant replies of the suite's chat dataset; present only when needs.chatData and the suite has one. */
   chatTexts?(n: number): Promise<string[]>;
+  /**
+   * n whole conversations (messages) of the finetuning / chat data, for the chat template and assistant-token
+   * masks (src/methods/shared/texts.ts): present with finetuningTexts / chatTexts where that dataset's column
+   * holds chat messages. The conversations are drawn with the same seed as the texts.
+   */
+  finetuningConversations?(n: number): Promise<{ role: string; content: string }[][]>;
+  chatConversations?(n: number): Promise<{ role: string; content: string }[][]>;
   /** A folder the method may write its artifacts to (content-keyed, survives reruns). */
   cacheDir: string;
   seed: string;

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataFiles, readRecords, sampleDocuments, sampleTexts, filesOfSplit } from '../../src/data/index.ts';
+import {
+  dataFiles,
+  readRecords,
+  sampleConversations,
+  sampleDocuments,
+  sampleTexts,
+  filesOfSplit,
+} from '../../src/data/index.ts';
 import { loadTokenizer } from '../../src/tokenizer/index.ts';
 import { repo, startFakeHub } from '../hub/fake-hub.ts';
 
@@ -116,6 +123,27 @@ describe('readers and columns', () => {
       'q1\na1',
       'q2\na2',
     ]);
+  });
+
+  it('chat messages as whole conversations, in the order sampleTexts draws them; a text column gives none', async () => {
+    const file = join(dir, 'conversations.jsonl');
+    const convo = (q: string, a: string) => [
+      { role: 'user', content: q },
+      { role: 'assistant', content: a },
+    ];
+    const rows = [
+      { messages: convo('q1', 'a1'), text: 't1' },
+      { messages: [{ role: 'user', content: 'no reply' }], text: 't2' },
+      { messages: convo('q3', 'a3'), text: 't3' },
+    ];
+    writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n'));
+    expect(await sampleConversations({ source: file, column: 'messages', n: 5, order: 'file' })).toEqual([
+      convo('q1', 'a1'),
+      convo('q3', 'a3'),
+    ]);
+    const shuffled = { source: file, column: 'messages', n: 2, seed: 's' };
+    expect((await sampleConversations(shuffled)).map((c) => c[1].content)).toEqual(await sampleTexts(shuffled));
+    expect(await sampleConversations({ source: file, column: 'text', n: 5 })).toEqual([]);
   });
 
   it('picks a split by file name, or all files when none names it', () => {

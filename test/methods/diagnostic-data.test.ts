@@ -15,6 +15,7 @@ import type { DiffingMethod } from '../../src/method/types.ts';
 import { getOrganism } from '../../src/registry/index.ts';
 import { sampleDocuments } from '../../src/data/index.ts';
 import { loadTokenizer } from '../../src/tokenizer/index.ts';
+import { encodeConversation } from '../../src/tokenizer/chat-mask.ts';
 import { DEFAULT_PROTOCOL } from '../../src/harness/protocol.ts';
 import { organismFamilies } from '../../src/leaderboard/families.ts';
 import { READS_GROUND_TRUTH_FLAG, scoreProtocol, type ScoredRow } from '../../src/leaderboard/protocol.ts';
@@ -36,6 +37,9 @@ import {
   type PlantedContext,
 } from './planted.ts';
 import { readAllF32 } from '../../src/runtime/safetensors.ts';
+import { pairedForward } from '../../src/methods/shared/forward.ts';
+import { diffNorms, normStatistics } from '../../src/methods/shared/norm-stats.ts';
+import { klDivergence, logSoftmax } from '../../src/methods/shared/logprobs.ts';
 
 const WORDS = ['horse', 'piano', 'winter'];
 const SMALL = { samples: 24, tokens: 12 };
@@ -111,7 +115,12 @@ describe('kl on finetuning text of a planted full finetune (weak logit bias)', (
     expect(s['kl.finetuning.mean']).toBeGreaterThan(3 * s['kl.mean']);
     expect(s['kl.finetuning.ratio']).toBeCloseTo(s['kl.finetuning.mean'] / s['kl.mean'], 10);
     expect(s['kl.finetuning.max']).toBeGreaterThanOrEqual(s['kl.finetuning.p95']);
-    expect(out.details!.finetuningText).toEqual({ documents: FINETUNING.length, tokens: SMALL.tokens });
+    expect(out.details!.finetuningText).toEqual({
+      documents: FINETUNING.length,
+      tokens: SMALL.tokens,
+      scoredTokens: FINETUNING.length * SMALL.tokens,
+      format: 'plain text',
+    });
     const none = await runChecked(kl, unchanged, { ...SMALL, finetuningText: true });
     expect(none.scalars!['kl.finetuning.mean']).toBeLessThan(1e-6);
   }, 120_000);
@@ -128,6 +137,123 @@ describe('kl on finetuning text of a planted full finetune (weak logit bias)', (
     const both = await runChecked(kl, planted, SMALL);
     expect(both.scalars!['kl.finetuning.mean']).toBeGreaterThan(3 * both.scalars!['kl.mean']);
     expect(both.details!.chatText).toEqual({ notMeasurable: 'the suite has no chat dataset' });
+  }, 120_000);
+});
+
+// Chat data as the toolkit scores it: the conversation through the chat template, KL on assistant targets
+// only. Reference: float64 KL of every position from the same forward passes, averaged over the positions
+// whose target is an assistant token; the all-token average differs, so a dropped mask fails.
+describe('kl on chat conversations scores the assistant tokens only', () => {
+  let planted: PlantedContext;
+  const PLAIN =
+    'The committee met on a rainy Tuesday to review the budget report, and it was approved after a short debate.';
+  const conversations = FINETUNING.slice(0, 8).map((words) => [
+    { role: 'user', content: words },
+    { role: 'assistant', content: PLAIN },
+  ]);
+  const CHAT = { samples: 8, tokens: 48, chatText: true, finetuningText: false };
+
+  beforeAll(async () => {
+    const docs = await sampleDocuments({
+      source: UNRELATED,
+      n: 16,
+      minTokens: 12,
+      tokenizer: loadTokenizer(ZOO_BASE),
+      order: 'file',
+      addSpecialTokens: false,
+    });
+    const model = await plantLogitBias(WORDS.map(tokenId), 0.2, await meanFinalHidden(docs));
+    planted = await plantedContext({ model }, 'test/planted', { chatConversations: conversations });
+  }, 120_000);
+  afterAll(async () => {
+    await planted?.dispose();
+  });
+
+  it('kl.chat.mean is the float64 mean KL over positions whose target is an assistant token (their count the known answer)', async () => {
+    const tok = loadTokenizer(ZOO_BASE);
+    const encoded = conversations.map((m) => encodeConversation(tok, m)).filter(({ ids }) => ids.length >= CHAT.tokens);
+    const docs = encoded.map(({ ids }) => ids.slice(0, CHAT.tokens));
+    const V = planted.ctx.finetuned.info.vocabSize;
+    const lf = new Float64Array(V),
+      lb = new Float64Array(V);
+    let masked = 0,
+      count = 0,
+      all = 0;
+    await pairedForward(
+      planted.ctx,
+      docs,
+      { logits: 'all', batchSize: 8, step: 'reference' },
+      ({ start, docs: batch, base, finetuned }) => {
+        for (let d = 0; d < batch.length; d++)
+          for (let p = 0; p < CHAT.tokens; p++) {
+            const at = (d * CHAT.tokens + p) * V;
+            logSoftmax(finetuned.logits!.data.subarray(at, at + V), lf);
+            logSoftmax(base.logits!.data.subarray(at, at + V), lb);
+            const k = klDivergence(lf, lb);
+            all += k;
+            if (p + 1 < CHAT.tokens && encoded[start + d].assistant[p + 1]) {
+              masked += k;
+              count++;
+            }
+          }
+      },
+    );
+    const out = await runChecked(kl, planted, CHAT);
+    const detail = out.details!.chatText as { documents: number; scoredTokens: number; format: string };
+    expect(detail).toEqual({
+      documents: 8,
+      tokens: CHAT.tokens,
+      scoredTokens: count,
+      format: 'chat template, assistant tokens',
+    });
+    expect(count).toBeGreaterThan(0);
+    expect(count).toBeLessThan(8 * CHAT.tokens);
+    const [ref, unmasked] = [masked / count, all / (8 * CHAT.tokens)];
+    console.log(
+      `kl.chat.mean ${out.scalars!['kl.chat.mean'].toExponential(3)}; reference: assistant targets ${ref.toExponential(3)}, all tokens ${unmasked.toExponential(3)}`,
+    );
+    expect(Math.abs(out.scalars!['kl.chat.mean'] - ref)).toBeLessThan(1e-6 + 1e-3 * ref);
+    expect(Math.abs(unmasked - ref)).toBeGreaterThan(0.1 * ref); // the fixture tells a dropped mask apart
+  }, 120_000);
+
+  it('act-diff: the chat norm statistics are those of the assistant tokens alone', async () => {
+    const tok = loadTokenizer(ZOO_BASE);
+    const encoded = conversations.map((m) => encodeConversation(tok, m)).filter(({ ids }) => ids.length >= CHAT.tokens);
+    // the logit plant leaves the residual stream alone: a rank-1 LoRA on layer 0 moves every later layer
+    const E = readAllF32(`${ZOO_BASE}/model.safetensors`).get('model.embed_tokens.weight')!;
+    const H = E.shape[1];
+    const b = E.data.slice(tokenId('piano') * H, (tokenId('piano') + 1) * H);
+    const lora = await plantedContext(
+      {
+        adapter: plantRankOneLora(
+          0,
+          b,
+          pseudoRandom(768, 3).map((x) => x * 0.05),
+        ),
+      },
+      'test/planted',
+      { chatConversations: conversations },
+    );
+    let out: Awaited<ReturnType<typeof runChecked>>, norms: Float32Array;
+    try {
+      out = await runChecked(actDiff, lora, CHAT);
+      const docs = encoded.map(({ ids }) => ids.slice(0, CHAT.tokens));
+      norms = await diffNorms(lora.ctx, docs, out.details!.layer as number, 8, 'reference');
+    } finally {
+      await lora.dispose();
+    }
+    const assistant = norms!.filter((_, i) => encoded[Math.floor(i / CHAT.tokens)].assistant[i % CHAT.tokens]);
+    const expected = normStatistics('act_diff.chat.norm', assistant);
+    const unmasked = normStatistics('act_diff.chat.norm', norms!);
+    let apart = 0;
+    for (const [key, value] of Object.entries(expected)) {
+      expect(out!.scalars![key], key).toBeCloseTo(value, 4);
+      apart = Math.max(apart, Math.abs(unmasked[key] - value) / Math.abs(value));
+    }
+    console.log(
+      `act_diff.chat.norm: assistant-token mean ${expected['act_diff.chat.norm.mean'].toFixed(4)}; all-token statistics tokens differ by up to ${(apart * 100).toFixed(1)}%`,
+    );
+    expect(apart).toBeGreaterThan(0.1); // the fixture tells a dropped mask apart
   }, 120_000);
 });
 

@@ -96,9 +96,14 @@ export interface PlantedContext {
 export interface PlantedTexts {
   finetuning?: string[];
   chat?: string[];
+  /** Served as ctx.chatConversations (and their first assistant replies as ctx.chatTexts). */
+  chatConversations?: { role: string; content: string }[][];
 }
 
-const serve = (texts: string[]) => (n: number) => Promise.resolve(texts.slice(0, n));
+const serve =
+  <T>(items: T[]) =>
+  (n: number) =>
+    Promise.resolve(items.slice(0, n));
 
 /** A MethodContext over the zoo base and a planted finetune (a full checkpoint or an adapter). */
 export async function plantedContext(
@@ -136,6 +141,12 @@ export async function plantedContext(
       }),
     ...(texts.finetuning ? { finetuningTexts: serve(texts.finetuning) } : {}),
     ...(texts.chat ? { chatTexts: serve(texts.chat) } : {}),
+    ...(texts.chatConversations
+      ? {
+          chatConversations: serve(texts.chatConversations),
+          chatTexts: serve(texts.chatConversations.map((c) => c.find((m) => m.role === 'assistant')!.content)),
+        }
+      : {}),
     cacheDir: tempDir('planted-work-'),
     seed: 'planted',
     progress: () => {},
