@@ -1,5 +1,5 @@
-// A conversation as the toolkit feeds chat and training data to its models: the chat template applied to
-// all messages (no generation prompt), and a mask of the tokens that belong to assistant messages. Each
+// A conversation as the toolkit's causal effect feeds chat and training data to the models: the chat template
+// applied to all messages (no generation prompt), and a mask of the tokens of assistant messages. Each
 // message's span is where the template of messages[0..i] ends against messages[0..i-1] (progressive
 // encoding), so an assistant span holds the message's template tokens too (ChatML: "<|im_start|>assistant\n",
 // the reply, "<|im_end|>\n").

@@ -118,7 +118,6 @@ describe('kl on finetuning text of a planted full finetune (weak logit bias)', (
     expect(out.details!.finetuningText).toEqual({
       documents: FINETUNING.length,
       tokens: SMALL.tokens,
-      scoredTokens: FINETUNING.length * SMALL.tokens,
       format: 'plain text',
     });
     const none = await runChecked(kl, unchanged, { ...SMALL, finetuningText: true });
@@ -140,11 +139,11 @@ describe('kl on finetuning text of a planted full finetune (weak logit bias)', (
   }, 120_000);
 });
 
-// Chat data as the toolkit scores it: the conversation through the chat template, KL on assistant targets
-// only. Reference: float64 KL of every position from the same forward passes, averaged over the positions
-// whose target is an assistant token; the all-token average differs, so a dropped mask fails.
-describe('kl on chat conversations scores the assistant tokens only', () => {
-  let planted: PlantedContext;
+// Chat data as the toolkit reads it: conversations through the chat template. kl and act-diff score every
+// token of them (the toolkit's activation collection keeps all tokens); causal scores assistant targets only
+// (the toolkit's causal effect). References: float64 per-token KL / NLL from the same forward passes.
+describe('chat conversations: the chat template for kl and act-diff, the assistant mask for causal', () => {
+  let planted: PlantedContext, lora: PlantedContext;
   const PLAIN =
     'The committee met on a rainy Tuesday to review the budget report, and it was approved after a short debate.';
   const conversations = FINETUNING.slice(0, 8).map((words) => [
@@ -152,6 +151,35 @@ describe('kl on chat conversations scores the assistant tokens only', () => {
     { role: 'assistant', content: PLAIN },
   ]);
   const CHAT = { samples: 8, tokens: 48, chatText: true, finetuningText: false };
+  const tok = loadTokenizer(ZOO_BASE);
+  const encoded = conversations.map((m) => encodeConversation(tok, m));
+
+  /** float64 per-position KL(ft || base) and NLL of the finetuned model over `docs` (equal lengths). */
+  async function reference(ctx: PlantedContext['ctx'], docs: number[][]) {
+    const V = ctx.finetuned.info.vocabSize;
+    const lf = new Float64Array(V),
+      lb = new Float64Array(V);
+    const kl: number[][] = docs.map(() => []),
+      nll: number[][] = docs.map(() => []);
+    const T = docs[0].length;
+    await pairedForward(
+      ctx,
+      docs,
+      { logits: 'all', batchSize: 8, step: 'reference' },
+      ({ start, docs: batch, base, finetuned }) => {
+        for (let d = 0; d < batch.length; d++)
+          for (let p = 0; p < T; p++) {
+            const at = (d * T + p) * V;
+            logSoftmax(finetuned.logits!.data.subarray(at, at + V), lf);
+            logSoftmax(base.logits!.data.subarray(at, at + V), lb);
+            kl[start + d].push(klDivergence(lf, lb));
+            if (p + 1 < T) nll[start + d].push(-lf[batch[d][p + 1]]);
+          }
+      },
+    );
+    return { kl, nll };
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
   beforeAll(async () => {
     const docs = await sampleDocuments({
@@ -164,66 +192,11 @@ describe('kl on chat conversations scores the assistant tokens only', () => {
     });
     const model = await plantLogitBias(WORDS.map(tokenId), 0.2, await meanFinalHidden(docs));
     planted = await plantedContext({ model }, 'test/planted', { chatConversations: conversations });
-  }, 120_000);
-  afterAll(async () => {
-    await planted?.dispose();
-  });
-
-  it('kl.chat.mean is the float64 mean KL over positions whose target is an assistant token (their count the known answer)', async () => {
-    const tok = loadTokenizer(ZOO_BASE);
-    const encoded = conversations.map((m) => encodeConversation(tok, m)).filter(({ ids }) => ids.length >= CHAT.tokens);
-    const docs = encoded.map(({ ids }) => ids.slice(0, CHAT.tokens));
-    const V = planted.ctx.finetuned.info.vocabSize;
-    const lf = new Float64Array(V),
-      lb = new Float64Array(V);
-    let masked = 0,
-      count = 0,
-      all = 0;
-    await pairedForward(
-      planted.ctx,
-      docs,
-      { logits: 'all', batchSize: 8, step: 'reference' },
-      ({ start, docs: batch, base, finetuned }) => {
-        for (let d = 0; d < batch.length; d++)
-          for (let p = 0; p < CHAT.tokens; p++) {
-            const at = (d * CHAT.tokens + p) * V;
-            logSoftmax(finetuned.logits!.data.subarray(at, at + V), lf);
-            logSoftmax(base.logits!.data.subarray(at, at + V), lb);
-            const k = klDivergence(lf, lb);
-            all += k;
-            if (p + 1 < CHAT.tokens && encoded[start + d].assistant[p + 1]) {
-              masked += k;
-              count++;
-            }
-          }
-      },
-    );
-    const out = await runChecked(kl, planted, CHAT);
-    const detail = out.details!.chatText as { documents: number; scoredTokens: number; format: string };
-    expect(detail).toEqual({
-      documents: 8,
-      tokens: CHAT.tokens,
-      scoredTokens: count,
-      format: 'chat template, assistant tokens',
-    });
-    expect(count).toBeGreaterThan(0);
-    expect(count).toBeLessThan(8 * CHAT.tokens);
-    const [ref, unmasked] = [masked / count, all / (8 * CHAT.tokens)];
-    console.log(
-      `kl.chat.mean ${out.scalars!['kl.chat.mean'].toExponential(3)}; reference: assistant targets ${ref.toExponential(3)}, all tokens ${unmasked.toExponential(3)}`,
-    );
-    expect(Math.abs(out.scalars!['kl.chat.mean'] - ref)).toBeLessThan(1e-6 + 1e-3 * ref);
-    expect(Math.abs(unmasked - ref)).toBeGreaterThan(0.1 * ref); // the fixture tells a dropped mask apart
-  }, 120_000);
-
-  it('act-diff: the chat norm statistics are those of the assistant tokens alone', async () => {
-    const tok = loadTokenizer(ZOO_BASE);
-    const encoded = conversations.map((m) => encodeConversation(tok, m)).filter(({ ids }) => ids.length >= CHAT.tokens);
     // the logit plant leaves the residual stream alone: a rank-1 LoRA on layer 0 moves every later layer
     const E = readAllF32(`${ZOO_BASE}/model.safetensors`).get('model.embed_tokens.weight')!;
     const H = E.shape[1];
     const b = E.data.slice(tokenId('piano') * H, (tokenId('piano') + 1) * H);
-    const lora = await plantedContext(
+    lora = await plantedContext(
       {
         adapter: plantRankOneLora(
           0,
@@ -234,26 +207,62 @@ describe('kl on chat conversations scores the assistant tokens only', () => {
       'test/planted',
       { chatConversations: conversations },
     );
-    let out: Awaited<ReturnType<typeof runChecked>>, norms: Float32Array;
-    try {
-      out = await runChecked(actDiff, lora, CHAT);
-      const docs = encoded.map(({ ids }) => ids.slice(0, CHAT.tokens));
-      norms = await diffNorms(lora.ctx, docs, out.details!.layer as number, 8, 'reference');
-    } finally {
-      await lora.dispose();
-    }
-    const assistant = norms!.filter((_, i) => encoded[Math.floor(i / CHAT.tokens)].assistant[i % CHAT.tokens]);
-    const expected = normStatistics('act_diff.chat.norm', assistant);
-    const unmasked = normStatistics('act_diff.chat.norm', norms!);
-    let apart = 0;
-    for (const [key, value] of Object.entries(expected)) {
-      expect(out!.scalars![key], key).toBeCloseTo(value, 4);
-      apart = Math.max(apart, Math.abs(unmasked[key] - value) / Math.abs(value));
-    }
+  }, 120_000);
+  afterAll(async () => {
+    for (const p of [planted, lora]) await p?.dispose();
+  });
+
+  it('kl: kl.chat.mean is the float64 mean KL over every token of the templated conversations', async () => {
+    const docs = encoded
+      .map(({ ids }) => ids)
+      .filter((ids) => ids.length >= CHAT.tokens)
+      .map((ids) => ids.slice(0, CHAT.tokens));
+    expect(docs).toHaveLength(8);
+    const ref = mean((await reference(planted.ctx, docs)).kl.flat());
+    const out = await runChecked(kl, planted, CHAT);
+    expect(out.details!.chatText).toEqual({ documents: 8, tokens: CHAT.tokens, format: 'chat template' });
     console.log(
-      `act_diff.chat.norm: assistant-token mean ${expected['act_diff.chat.norm.mean'].toFixed(4)}; all-token statistics tokens differ by up to ${(apart * 100).toFixed(1)}%`,
+      `kl.chat.mean ${out.scalars!['kl.chat.mean'].toExponential(3)}; float64 reference ${ref.toExponential(3)}`,
     );
-    expect(apart).toBeGreaterThan(0.1); // the fixture tells a dropped mask apart
+    expect(Math.abs(out.scalars!['kl.chat.mean'] - ref)).toBeLessThan(1e-6 + 1e-3 * ref);
+  }, 120_000);
+
+  it('act-diff: the chat norm statistics are those of every token of the templated conversations', async () => {
+    const out = await runChecked(actDiff, lora, CHAT);
+    const docs = encoded.map(({ ids }) => ids.slice(0, CHAT.tokens));
+    const expected = normStatistics(
+      'act_diff.chat.norm',
+      await diffNorms(lora.ctx, docs, out.details!.layer as number, 8, 'reference'),
+    );
+    for (const [key, value] of Object.entries(expected)) expect(out.scalars![key], key).toBeCloseTo(value, 4);
+  }, 120_000);
+
+  it('causal: CE on chat counts the targets inside assistant messages only (the count and mean against float64)', async () => {
+    const maxTokens = 40;
+    const docs = encoded.map(({ ids }) => ids.slice(0, maxTokens));
+    const { nll } = await reference(lora.ctx, docs);
+    const scored = nll.flatMap((row, d) => row.filter((_, t) => encoded[d].assistant[t + 1]));
+    const all = nll.flat();
+    const out = await runChecked(causal, lora, {
+      layer: 0.6,
+      samples: 8,
+      tokens: 12,
+      positions: 2,
+      evalSamples: 8,
+      maxTokens,
+      afterK: 20,
+      randomVectors: 1,
+      randomDiffVectors: 1,
+      series: ['chat'],
+    });
+    const ce = out.scalars!['causal.chat.ce.finetuned'];
+    console.log(
+      `causal.chat.ce.finetuned ${ce.toFixed(5)}; assistant targets ${mean(scored).toFixed(5)} (${scored.length} of ${all.length}), all targets ${mean(all).toFixed(5)}`,
+    );
+    expect(scored.length).toBeGreaterThan(0);
+    expect(scored.length).toBeLessThan(all.length);
+    expect(Math.abs(ce - mean(scored))).toBeLessThan(1e-4);
+    expect(Math.abs(mean(all) - mean(scored))).toBeGreaterThan(0.1); // the fixture tells a dropped mask apart
   }, 120_000);
 });
 

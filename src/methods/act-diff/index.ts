@@ -103,13 +103,14 @@ const actDiff: DiffingMethod<ActDiffConfig> = {
     for (const name of series) {
       const texts = await seriesDocuments(ctx, name, config.samples, config.tokens);
       if ('notMeasurable' in texts) notMeasurable[name] = texts.notMeasurable;
-      else {
-        const all = await diffNorms(ctx, texts.docs, layer, config.batchSize, `act-diff: ${name} text`);
-        const mask = texts.assistant;
-        // conversations: the assistant tokens only, as the toolkit
-        const scored = mask ? all.filter((_, i) => mask[Math.floor(i / T)][i % T]) : all;
-        Object.assign(scalars, normStatistics(`act_diff.${name}.norm`, scored));
-      }
+      else
+        Object.assign(
+          scalars,
+          normStatistics(
+            `act_diff.${name}.norm`,
+            await diffNorms(ctx, texts.docs, layer, config.batchSize, `act-diff: ${name} text`),
+          ),
+        );
     }
     const N = docs.length;
     for (let p = 0; p < Math.min(T, READOUTS_PER_SOURCE); p++) {

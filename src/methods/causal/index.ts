@@ -42,7 +42,8 @@ and the next-token cross-entropy (nats) is measured; the same along 'randomVecto
 'randomDiffVectors' differences of two random base-model activations (chat text where the suite has it,
 else unrelated text).
 Series: training (the organism's finetuning data: reads the ground truth, flagged), pretraining (the suite's
-unrelated text), chat (the suite's chat replies). A series without data is named in details.notMeasurable.
+unrelated text), chat (the suite's chat data). Conversations go through the chat template and only targets
+inside assistant messages count. A series without data is named in details.notMeasurable.
 Returns scalars per series S:
   causal.S.ce.finetuned / .ce.base       the models' own CE over all targets
   causal.S.ce.pos<p>                     CE with the finetuned model's component along v̂_p set to the base's
@@ -162,7 +163,7 @@ const causal: DiffingMethod<CausalConfig> = {
         findings.push(`on ${series} text: not measurable (${docs.notMeasurable})`);
         continue;
       }
-      const sums = await ceSums(ctx, docs.docs, directions, {
+      const sums = await ceSums(ctx, docs, directions, {
         layer,
         afterK: config.afterK,
         batchSize: config.batchSize,

@@ -3,6 +3,7 @@
 import type { MethodContext } from '../../method/types.ts';
 import type { ForwardResult, PatchIntervention } from '../../runtime/types.ts';
 import { tokenNll } from '../../runtime/vocab-ops.ts';
+import { encodeConversation } from '../../tokenizer/chat-mask.ts';
 
 export type Series = 'training' | 'pretraining' | 'chat';
 
@@ -20,13 +21,23 @@ export interface CeSums {
   directions: CeSum[];
 }
 
-/** A series' token documents (ragged, at most maxTokens each), or why it cannot be measured. */
+export interface EvaluationDocuments {
+  /** Token documents, ragged, at most maxTokens each. */
+  docs: number[][];
+  /**
+   * [doc][position] true on tokens of assistant messages, where the series' data are conversations (through
+   * the chat template, as the toolkit's causal effect): only targets inside them are scored. Absent: all are.
+   */
+  assistant?: boolean[][];
+}
+
+/** A series' token documents, or why it cannot be measured. */
 export async function evaluationDocuments(
   ctx: MethodContext,
   series: Series,
   n: number,
   maxTokens: number,
-): Promise<{ docs: number[][] } | { notMeasurable: string }> {
+): Promise<EvaluationDocuments | { notMeasurable: string }> {
   if (series === 'pretraining') return { docs: await ctx.unrelatedDocuments(n, maxTokens) };
   const texts = series === 'training' ? ctx.finetuningTexts : ctx.chatTexts;
   if (!texts)
@@ -34,6 +45,22 @@ export async function evaluationDocuments(
       notMeasurable:
         series === 'training' ? 'the organism has no public finetuning data' : 'the suite has no chat dataset',
     };
+  const conversations = series === 'training' ? ctx.finetuningConversations : ctx.chatConversations;
+  const template = ctx.tokenizer.applyChatTemplate;
+  const chats = conversations && template ? await conversations(n) : [];
+  if (chats.length > 0 && template) {
+    const out: Required<EvaluationDocuments> = { docs: [], assistant: [] };
+    for (const messages of chats) {
+      const { ids, assistant } = encodeConversation(
+        { encode: ctx.tokenizer.encode, applyChatTemplate: template },
+        messages,
+      );
+      if (ids.length < 2 || !assistant.slice(1, maxTokens).includes(true)) continue;
+      out.docs.push(ids.slice(0, maxTokens));
+      out.assistant.push(assistant.slice(0, maxTokens));
+    }
+    return out.docs.length ? out : { notMeasurable: `no ${series} conversation has an assistant token to predict` };
+  }
   const docs = (await texts(n)).map((t) => ctx.tokenizer.encode(t).slice(0, maxTokens)).filter((ids) => ids.length > 1);
   return docs.length ? { docs } : { notMeasurable: `no ${series} text has 2 tokens` };
 }
@@ -66,17 +93,18 @@ function projectionPatches(
 
 interface Targets {
   ids: Int32Array;
-  /** 1 where position t predicts a real token (t + 1 < the row's length). */
+  /** 1 where position t predicts a real token (t + 1 < the row's length) that is scored (an assistant token
+   * where the row has a mask). */
   valid: Uint8Array;
 }
 
-function targetsOf(batch: number[][], T: number): Targets {
+function targetsOf(batch: number[][], masks: (boolean[] | undefined)[], T: number): Targets {
   const ids = new Int32Array(batch.length * T),
     valid = new Uint8Array(batch.length * T);
   batch.forEach((row, b) => {
     for (let t = 0; t + 1 < row.length; t++) {
       ids[b * T + t] = row[t + 1];
-      valid[b * T + t] = 1;
+      valid[b * T + t] = masks[b] === undefined || masks[b]![t + 1] ? 1 : 0;
     }
   });
   return { ids, valid };
@@ -101,7 +129,7 @@ export interface CeOptions {
 
 export async function ceSums(
   ctx: MethodContext,
-  docs: number[][],
+  { docs, assistant }: EvaluationDocuments,
   directions: Float64Array[],
   o: CeOptions,
 ): Promise<CeSums> {
@@ -109,11 +137,16 @@ export async function ceSums(
   const s: CeSums = { count: zero(), finetuned: zero(), base: zero(), directions: directions.map(zero) };
   const hook = `resid_post.${o.layer}` as const;
   // longest first, as the toolkit batches, so rows of a batch have similar lengths
-  const sorted = [...docs].sort((a, b) => b.length - a.length);
-  for (let start = 0; start < sorted.length; start += o.batchSize) {
-    const batch = sorted.slice(start, start + o.batchSize);
+  const order = docs.map((_, i) => i).sort((a, b) => docs[b].length - docs[a].length);
+  for (let start = 0; start < order.length; start += o.batchSize) {
+    const rows = order.slice(start, start + o.batchSize);
+    const batch = rows.map((i) => docs[i]);
     const T = batch[0].length;
-    const tg = targetsOf(batch, T);
+    const tg = targetsOf(
+      batch,
+      rows.map((i) => assistant?.[i]),
+      T,
+    );
     tg.valid.forEach((v, i) => {
       if (!v) return;
       s.count.all++;
@@ -135,7 +168,7 @@ export async function ceSums(
       const r = await ctx.finetuned.forward({ inputIds: batch, patch, logits: 'all', loraScale: ctx.finetunedScale });
       await addNll(s.directions[k], r, tg, T, o.afterK);
     }
-    ctx.progress(o.step, Math.min(start + o.batchSize, sorted.length), sorted.length);
+    ctx.progress(o.step, Math.min(start + o.batchSize, order.length), order.length);
   }
   return s;
 }

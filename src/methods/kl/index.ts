@@ -2,13 +2,13 @@
 // distributions over unrelated (pretraining) text, where it peaks (max-activating contexts), and the tokens
 // whose log-probability the finetune raises most on average. As the toolkit, it also measures KL over the
 // organism's training text (`finetuningText`: the harness then gives ctx.finetuningTexts and flags the
-// result as not blind) and the suite's chat text (`chatText`), conversations through the chat template with
-// assistant tokens scored (src/methods/shared/texts.ts); the zoo's setting turns both off.
+// result as not blind) and the suite's chat text (`chatText`), conversations through the chat template
+// (src/methods/shared/texts.ts); the zoo's setting turns both off.
 import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../../method/types.ts';
 import { logSoftmax, visitTokenKl } from '../shared/logprobs.ts';
 import { contextText, READOUTS_PER_SOURCE, topTokenReadout } from '../shared/readouts.ts';
 import { topK } from '../../adl/topk.ts';
-import { scoresNextToken, seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
+import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
 import { int } from '../../method/schema.ts';
 
 export interface KLConfig {
@@ -43,7 +43,7 @@ Returns:
   scalars   kl.mean (nats per token), kl.p95, kl.max, kl.pos<p> (mean KL at position p)
             with finetuningText / chatText: kl.finetuning.* / kl.chat.* (mean / p95 / max) over finetuning /
             chat texts of 'tokens' tokens, and .ratio (that mean / the unrelated mean); conversations go
-            through the chat template and only predictions of assistant tokens count
+            through the chat template, every token scored (as the toolkit)
   details   the top tokens over all positions, the max-KL contexts with each model's top next tokens;
             each extra series' size, or why it is not measurable (no public data, no chat dataset)
   findings  the same in words
@@ -181,9 +181,7 @@ async function textSeries(
       finding: `KL over ${name} text: not measurable (${series.notMeasurable})`,
     };
   const kls: number[] = [];
-  await visitTokenKl(ctx, series.docs, config.batchSize, `kl: ${name} text`, ({ doc, position, kl: k }) => {
-    if (scoresNextToken(series, doc, position)) kls.push(k);
-  });
+  await visitTokenKl(ctx, series.docs, config.batchSize, `kl: ${name} text`, ({ kl: k }) => kls.push(k));
   Object.assign(scalars, klScalars(`kl.${name}`, kls));
   if (scalars['kl.mean'] > 0) scalars[`kl.${name}.ratio`] = scalars[`kl.${name}.mean`] / scalars['kl.mean'];
   const ratio = scalars[`kl.${name}.ratio`];
@@ -191,8 +189,7 @@ async function textSeries(
     detail: {
       documents: series.docs.length,
       tokens: config.tokens,
-      scoredTokens: kls.length,
-      format: series.assistant ? 'chat template, assistant tokens' : 'plain text',
+      format: series.templated ? 'chat template' : 'plain text',
     },
     finding: `KL over ${name} text${name === 'finetuning' ? ' (reads the ground truth)' : ''}: ${scalars[`kl.${name}.mean`].toFixed(3)} nats per token${ratio === undefined ? '' : `, ${ratio.toFixed(2)}x that on unrelated text`}`,
   };

@@ -1,8 +1,9 @@
 // Diagnostic text series (ctx.finetuningTexts / ctx.chatTexts, src/method/types.ts) as token documents
 // of one length, so they batch like ctx.unrelatedDocuments: texts shorter than `tokens` are skipped.
 // Where the data holds conversations and the tokenizer has a chat template, a document is the templated
-// conversation with a mask of its assistant tokens, which the methods score alone (as the toolkit does);
-// otherwise it is the plain reply / training text, every token scored.
+// conversation, every token of it scored: the toolkit's kl and activation_analysis read chat data through
+// its activation collection, which applies the chat template and keeps all tokens (only the causal effect
+// masks assistant tokens: src/methods/causal/measure.ts). Otherwise it is the plain reply / training text.
 import type { MethodContext } from '../../method/types.ts';
 import { encodeConversation } from '../../tokenizer/chat-mask.ts';
 
@@ -10,8 +11,8 @@ export type DiagnosticSeries = 'finetuning' | 'chat';
 
 export interface SeriesDocs {
   docs: number[][];
-  /** [doc][position]: the token belongs to an assistant message; absent for plain text (every token counts). */
-  assistant?: boolean[][];
+  /** The documents are conversations through the chat template (else plain text). */
+  templated: boolean;
 }
 
 /** A series' documents, or why the series cannot be measured on this organism / suite. */
@@ -35,29 +36,17 @@ export async function seriesDocuments(
   const chats = conversations && template ? await conversations(n) : [];
   if (chats.length > 0 && template) {
     const tok = { encode: ctx.tokenizer.encode, applyChatTemplate: template };
-    const out: Required<SeriesDocs> = { docs: [], assistant: [] };
-    for (const messages of chats) {
-      const { ids, assistant } = encodeConversation(tok, messages);
-      if (ids.length < tokens || !assistant.slice(0, tokens).includes(true)) continue;
-      out.docs.push(ids.slice(0, tokens));
-      out.assistant.push(assistant.slice(0, tokens));
-    }
-    return out.docs.length
-      ? out
-      : { notMeasurable: `no ${series} conversation has ${tokens} tokens with an assistant token among them` };
+    const docs = chats
+      .map((messages) => encodeConversation(tok, messages).ids)
+      .filter((ids) => ids.length >= tokens)
+      .map((ids) => ids.slice(0, tokens));
+    return docs.length
+      ? { docs, templated: true }
+      : { notMeasurable: `no ${series} conversation has ${tokens} tokens` };
   }
   const docs = (await texts(n))
     .map((t) => ctx.tokenizer.encode(t))
     .filter((ids) => ids.length >= tokens)
     .map((ids) => ids.slice(0, tokens));
-  return docs.length ? { docs } : { notMeasurable: `no ${series} text has ${tokens} tokens` };
-}
-
-/**
- * Whether the next-token prediction at `position` is scored: its target (the token after it) is an assistant
- * token. Plain text scores every position.
- */
-export function scoresNextToken(series: SeriesDocs, doc: number, position: number): boolean {
-  const mask = series.assistant?.[doc];
-  return !mask || (position + 1 < mask.length && mask[position + 1]);
+  return docs.length ? { docs, templated: false } : { notMeasurable: `no ${series} text has ${tokens} tokens` };
 }
