@@ -11,7 +11,6 @@ import type { DiffingMethod, MethodOutput } from '../method/types.ts';
 import { defaultCacheDir } from '../paths.ts';
 import { getOrganism, locate, type Organism } from '../registry/index.ts';
 import { environment } from '../results/environment.ts';
-import { shortHash } from '../results/hash.ts';
 import { stepDelta, stepSnapshot, stepTimingsRecord, timedMethod, timeStep } from '../results/step-timings.ts';
 import { agentsFolder, readResult, resultPath, sameKey, writeResult, type ResultKey } from '../results/store.ts';
 import type { AgreementEntry, LlmSection, Metrics, ResultFile } from '../results/types.ts';

@@ -14,25 +14,26 @@ import { loadSuite } from '../../src/harness/suite.ts';
 import { MALLOC_ENV } from '../../src/perf/peer.ts';
 import { tempDir, testCacheDir } from '../helpers.ts';
 
-const suite = { id: 'zoo', version: 3 };
+const suite = { id: 'zoo', version: loadSuite('zoo').version };
+const board = `${suite.id}@${suite.version}`;
 
 describe('leaderboard files', () => {
   it('only the content DiffBench recorded counts as its leaderboard; anything else is removed', () => {
     const dir = tempDir('db-board-');
-    const md = path.join(dir, 'zoo@3.md');
-    const html = path.join(dir, 'zoo@3.html');
-    fs.writeFileSync(md, '# Leaderboard zoo@3\n');
+    const md = path.join(dir, `${board}.md`);
+    const html = path.join(dir, `${board}.html`);
+    fs.writeFileSync(md, `# Leaderboard ${board}\n`);
     fs.writeFileSync(html, '<html></html>');
     recordLeaderboardFiles([md, html]);
     expect(writtenByDiffBench(md)).toBe(true);
     expect(removeForeignLeaderboards(suite, [dir])).toEqual([]);
 
-    fs.writeFileSync(md, '# Leaderboard zoo@3\n\n1. fake\n'); // rewritten by someone else
+    fs.writeFileSync(md, `# Leaderboard ${board}\n\n1. fake\n`); // rewritten by someone else
     fs.rmSync(html);
     fs.symlinkSync(md, html); // a link is never DiffBench's
     expect(writtenByDiffBench(md)).toBe(false);
     expect(removeForeignLeaderboards(suite, [dir]).sort()).toEqual([html, md].sort());
-    expect(fs.readdirSync(dir).filter((f) => f.startsWith('zoo@3'))).toEqual([]);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith(board))).toEqual([]);
   });
 
   it('bench removes a fake leaderboard a failing method wrote into the results folder', async () => {
@@ -55,7 +56,9 @@ describe('leaderboard files', () => {
     });
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/after writing a fake leaderboard/);
-    expect(r.stderr).toMatch(/bench: removed .*zoo@3\.md: a leaderboard file DiffBench did not write/);
-    expect(fs.existsSync(path.join(results, 'zoo@3.md'))).toBe(false);
+    const fake = `zoo@${suite.version}.md`;
+    expect(r.stderr).toContain(`: a leaderboard file DiffBench did not write`);
+    expect(r.stderr).toContain(`bench: removed ${path.join(results, fake)}`);
+    expect(fs.existsSync(path.join(results, fake))).toBe(false);
   }, 120_000);
 });

@@ -119,7 +119,7 @@ const pca: DiffingMethod<PcaConfig> = {
     };
     const eig = topEigen(apply, H, config.components, config.iterations);
     // components beyond the differences' rank (zero variance) are left out
-    const kept = eig.values.map((v, i) => i).filter((i) => eig.values[i] > 1e-12 * Math.max(eig.values[0], 1e-300));
+    const kept = eig.values.map((_v, i) => i).filter((i) => eig.values[i] > 1e-12 * Math.max(eig.values[0], 1e-300));
     const values = kept.map((i) => eig.values[i]),
       vectors = kept.map((i) => eig.vectors[i]);
     const meanNorm = Math.sqrt(dot(mean, mean)) || 1;
