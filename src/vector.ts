@@ -18,3 +18,8 @@ export function unit(v: ArrayLike<number>): Float64Array | undefined {
   if (!(n > 0)) return undefined;
   return Float64Array.from(v, (x) => x / n);
 }
+
+/** a·b / (‖a‖ ‖b‖); NaN when either is zero. */
+export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return dot(a, b) / (norm(a) * norm(b));
+}

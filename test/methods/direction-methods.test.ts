@@ -18,20 +18,9 @@ import {
 } from './planted.ts';
 import { readAllF32 } from '../../src/runtime/safetensors.ts';
 import { ZOO_BASE } from '../helpers.ts';
+import { cosine } from '../../src/vector.ts';
 
 const PLANTED_LAYER = 3; // of 6: relative 0.6 -> floor(0.6 * 5) = 3; 0.4 -> 2
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0,
-    aa = 0,
-    bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] ** 2;
-    bb += b[i] ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 describe('direction methods on a planted rank-1 LoRA', () => {
   let planted: PlantedContext;

@@ -21,20 +21,9 @@ import {
   tokenizer,
   type PlantedContext,
 } from '../planted.ts';
+import { cosine } from '../../../src/vector.ts';
 
 const PLANTED_LAYER = 3; // relative 0.6 of 6 layers
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0,
-    aa = 0,
-    bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] ** 2;
-    bb += b[i] ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 describe('dictionary methods on a planted rank-1 LoRA', () => {
   let planted: PlantedContext;

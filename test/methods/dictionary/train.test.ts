@@ -15,6 +15,7 @@ import { writeSafetensors } from '../../../src/perf/synthetic.ts';
 import { readSafetensorsHeader } from '../../../src/runtime/safetensors.ts';
 import { tempDir } from '../../helpers.ts';
 import { pairRows, syntheticPair, type SyntheticPair } from './synthetic.ts';
+import { cosine } from '../../../src/vector.ts';
 
 const H = 32;
 const N = 4096;
@@ -47,18 +48,6 @@ function options(kind: TrainOptions['kind']): TrainOptions {
 // (0.55-0.62 at strength 1-2).
 const pair = (strength: number) =>
   syntheticPair({ N, H, features: 48, active: 3, rate: 0.2, strength, drift: 0.3, seed: 's' });
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let ab = 0,
-    aa = 0,
-    bb = 0;
-  for (let i = 0; i < a.length; i++) {
-    ab += a[i] * b[i];
-    aa += a[i] ** 2;
-    bb += b[i] ** 2;
-  }
-  return ab / Math.sqrt(aa * bb);
-}
 
 /** The latent whose finetuned-side decoder is closest to the planted direction, and that cosine. */
 function bestLatent(w: DictionaryWeights, planted: Float32Array): { latent: number; cos: number } {
