@@ -1,4 +1,4 @@
-// npm run perf [-- --json] [--threads N] [--reps N] [--only prefill,precision,decode,adl,memory,contention,gpu] [--no-peer]
+// npm run perf [-- --json] [--threads N] [--reps N] [--only prefill,precision,decode,adl,kl,memory,contention,gpu] [--no-peer]
 //              [--graph reference|fused] [--precision fp32|int8|int4]
 // Prints a table of DiffBench vs PyTorch eager vs the onnxruntime MatMul ceiling, and writes the figures
 // as JSON to reports/perf/ (with --json the same object goes to stdout; logs always go to stderr).
@@ -10,6 +10,7 @@ import type { LoadOptions } from '../runtime/types.ts';
 import { rerunWithAllocatorEnv } from './allocator.ts';
 import { runBenchmark, type BenchReport, type DecodeFigure, type PrefillFigure } from '../perf/bench.ts';
 import type { GpuPrefill } from '../perf/gpu.ts';
+import type { KlFigure } from '../perf/kl.ts';
 import { parseDevice } from '../runtime/device.ts';
 import { writableDir } from './args.ts';
 import { runCli } from './main.ts';
@@ -31,7 +32,7 @@ Options:
   --json                      print the JSON object on stdout (logs stay on stderr)
   --threads N                 threads for both stacks (default: min(cores, 2))
   --reps N                    repetitions per figure (default 3)
-  --only GROUPS               comma-separated: prefill,precision,decode,adl,memory,contention,gpu (gpu: the
+  --only GROUPS               comma-separated: prefill,precision,decode,adl,kl,memory,contention,gpu (gpu: the
                               WebGPU provider, float32 and float16; by default only when a GPU is present; on a
                               software adapter such as Mesa lavapipe a smoke test, its figures are not GPU figures)
   --no-peer                   skip PyTorch
@@ -76,11 +77,11 @@ function parseArgs(argv: string[]) {
     else if (a === '--device') args.load.device = parseDevice(value());
     else
       throw new Error(
-        `unknown option '${a}' (options: --json --threads N --reps N --only prefill,precision,decode,adl,memory,contention,gpu --no-peer --out DIR --graph reference|fused --precision fp32|fp16|int8|int4 --device cpu|webgpu|cuda)`,
+        `unknown option '${a}' (options: --json --threads N --reps N --only prefill,precision,decode,adl,kl,memory,contention,gpu --no-peer --out DIR --graph reference|fused --precision fp32|fp16|int8|int4 --device cpu|webgpu|cuda)`,
       );
   }
   for (const g of args.only ?? [])
-    if (!['prefill', 'precision', 'decode', 'adl', 'memory', 'contention', 'gpu'].includes(g))
+    if (!['prefill', 'precision', 'decode', 'adl', 'kl', 'memory', 'contention', 'gpu'].includes(g))
       throw new Error(`--only: unknown workload group '${g}'`);
   return args;
 }
@@ -151,6 +152,13 @@ function printTables(r: BenchReport): void {
         ],
       ]) +
         `joint vs separate difference vectors: relative difference ${adl.joint_vs_separate_rel_diff.toExponential(2)}; early exit vs joint: ${adl.joint_exit_vs_joint_rel_diff.toExponential(2)}\n`,
+    );
+  const kl = r.kl as KlFigure | undefined;
+  if (kl)
+    out.push(
+      `kl method's per-token KL at a ${kl.vocab}-token vocabulary (${kl.rows} synthetic rows): JavaScript float64 ` +
+        `${kl.js_ms_per_token.toFixed(2)} ms, ONNX Runtime float32 ${kl.ort_ms_per_token.toFixed(2)} ms ` +
+        `(x${kl.ort_speedup.toFixed(1)}); max |KL error| ${kl.max_abs_error.toExponential(2)} nats\n`,
     );
   const variants = r.graph_variants as Record<string, number>[] | undefined;
   if (variants)

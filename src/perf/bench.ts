@@ -13,6 +13,7 @@ import { loadTokenizer } from '../tokenizer/index.ts';
 import { collectDifference, relativeError } from './adl.ts';
 import { layerLinears, matmulCeiling } from './ceiling.ts';
 import { contentionFigure } from './contention.ts';
+import { klFigure } from './kl.ts';
 import { gpuFigure, hardwareGpuPresent } from './gpu.ts';
 import { MALLOC_ENV, peerAvailable, peerEnv, runPeer } from './peer.ts';
 import { matmulFlops, QWEN3_1_7B_LAYERS, writeSyntheticQwen3, type SyntheticShape } from './synthetic.ts';
@@ -28,7 +29,7 @@ export interface ThroughputOptions {
   adapter: string;
   /** Skip the PyTorch peer even when it is installed. */
   noPeer?: boolean;
-  /** Workload groups to run (default all but gpu): prefill, precision, decode, adl, memory, contention, gpu. */
+  /** Workload groups to run (default all but gpu): prefill, precision, decode, adl, kl, memory, contention, gpu. */
   only?: string[];
   /** Extra runtime load options (e.g. a reduced-precision mode), applied to our model only. */
   load?: Partial<LoadOptions>;
@@ -198,6 +199,11 @@ export async function runBenchmark(o: ThroughputOptions): Promise<BenchReport> {
       }
     }
     if (want('adl')) report.adl = await adlFigure(o, load);
+    if (want('kl')) {
+      const kl = await klFigure(o.reps);
+      report.kl = kl;
+      ratios.kl_ort_vs_javascript_ratio = kl.ort_speedup;
+    }
     if (want('precision')) report.precision_deviation = await deviationFigure(o, load);
     if (want('contention')) {
       // threads as npm run bench runs them (ONNX Runtime's default), not --threads
