@@ -1,4 +1,4 @@
-// The zoo's ADL layer is chosen by a rule on the base model alone (src/adl/layer-calibration.ts):
+// The zoo's readable layer is chosen by a rule on the base model alone (src/adl/layer-calibration.ts):
 // benchmark/zoo/layer-calibration.json records it; recomputing the rule on the same documents must give
 // the same agreements and layer.
 import { readFileSync } from 'node:fs';

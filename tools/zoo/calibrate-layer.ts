@@ -1,8 +1,9 @@
 // The zoo's ADL layer by a rule that looks at no finetune (src/adl/layer-calibration.ts): the first layer
 // where the base model's logit lens agrees with its own next-token prediction on half of the unrelated
 // text; with, for information, the base model's own direction for the calibration domain of
-// data/domains.json (role "calibration") read through the lens at all six layers. Writes benchmark/zoo/layer-calibration.json; the zoo suite's
-// ADL layer is the one it chose (test/zoo/layer-calibration.test.ts checks that).
+// data/domains.json (role "calibration") read through the lens at all six layers. Writes benchmark/zoo/layer-calibration.json
+// (test/zoo/layer-calibration.test.ts recomputes it). check-organism reads its readouts at that layer; the zoo suite's
+// ADL still reads layer 2 until its thresholds are re-measured at the chosen one (issue 24).
 //   npx tsx tools/zoo/calibrate-layer.ts [--all]   (--all: also print every domain's table, for information)
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
