@@ -1,7 +1,7 @@
 // Per-token cost of the kl method's KL(finetuned || base) at a real vocabulary size, on synthetic logits:
 // float64 JavaScript (log softmax of both rows, KL, the summed log-prob difference) against ONNX Runtime
 // (rowKl, float32, the same outputs), best of `reps`.
-import { klDivergence, logSoftmax } from '../methods/shared/logprobs.ts';
+import { klDivergence, logSoftmax } from '../vector.ts';
 import { rowKl } from '../runtime/vocab-ops.ts';
 import { xorshift32 } from '../xorshift.ts';
 

@@ -39,7 +39,7 @@ import {
 import { readAllF32 } from '../../src/runtime/safetensors.ts';
 import { pairedForward } from '../../src/methods/shared/forward.ts';
 import { diffNorms, normStatistics } from '../../src/methods/shared/norm-stats.ts';
-import { klDivergence, logSoftmax } from '../../src/methods/shared/logprobs.ts';
+import { klDivergence, logSoftmax } from '../../src/vector.ts';
 
 const WORDS = ['horse', 'piano', 'winter'];
 const SMALL = { samples: 24, tokens: 12 };

@@ -2,7 +2,7 @@
 // softmax is compared in sampling.test.ts; the KL against the float64 JavaScript the kl method used before).
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { klDivergence, logSoftmax } from '../../src/methods/shared/logprobs.ts';
+import { klDivergence, logSoftmax } from '../../src/vector.ts';
 import { rowKl, tokenNll } from '../../src/runtime/vocab-ops.ts';
 
 describe('tokenNll', () => {

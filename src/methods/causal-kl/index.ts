@@ -13,7 +13,7 @@ import type { DiffingMethod, MethodContext, MethodOutput } from '../../method/ty
 import type { ForwardResult } from '../../runtime/types.ts';
 import { collectDiffs, layerOf } from '../shared/activations.ts';
 import { norm } from '../../vector.ts';
-import { klDivergence, logSoftmax } from '../shared/logprobs.ts';
+import { klDivergence, logSoftmax } from '../../vector.ts';
 import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';
 import { int } from '../../method/schema.ts';
 

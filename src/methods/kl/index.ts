@@ -5,7 +5,8 @@
 // result as not blind) and the suite's chat text (`chatText`), conversations through the chat template
 // (src/methods/shared/texts.ts); the zoo's setting turns both off.
 import type { DiffingMethod, MethodContext, MethodOutput, TokenReadout } from '../../method/types.ts';
-import { logSoftmax, visitTokenKl } from '../shared/logprobs.ts';
+import { logSoftmax } from '../../vector.ts';
+import { visitTokenKl } from '../shared/logprobs.ts';
 import { contextText, READOUTS_PER_SOURCE, topTokenReadout } from '../shared/readouts.ts';
 import { topK } from '../../adl/topk.ts';
 import { seriesDocuments, type DiagnosticSeries } from '../shared/texts.ts';

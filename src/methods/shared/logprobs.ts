@@ -1,30 +1,10 @@
-// Per-token next-token distributions of both models over documents: log-probabilities in float64 (the
+// Per-token next-token distributions of both models over documents: log-probabilities in float64 (src/vector.ts, the
 // reference, and the causal-kl method's few tokens) and, for the kl method, each token's KL(finetuned || base)
 // from ONNX Runtime batch by batch (src/runtime/vocab-ops.ts: one Math.exp per vocabulary entry in
 // JavaScript cost ~18 ms per token at a 151,936-token vocabulary).
 import type { MethodContext } from '../../method/types.ts';
 import { rowKl } from '../../runtime/vocab-ops.ts';
 import { pairedForward } from './forward.ts';
-
-/** log softmax of `logits` into `out` (float64). */
-export function logSoftmax(logits: Float32Array, out: Float64Array): void {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  const lse = max + Math.log(sum);
-  for (let i = 0; i < logits.length; i++) out[i] = logits[i] - lse;
-}
-
-/** KL(p || q) in nats from log-probabilities. */
-export function klDivergence(logP: Float64Array, logQ: Float64Array): number {
-  let kl = 0;
-  for (let i = 0; i < logP.length; i++) {
-    const p = Math.exp(logP[i]);
-    if (p > 0) kl += p * (logP[i] - logQ[i]);
-  }
-  return Math.max(0, kl);
-}
 
 export interface TokenKl {
   doc: number;
