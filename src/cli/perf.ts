@@ -15,6 +15,7 @@ import { parseDevice } from '../runtime/device.ts';
 import { writableDir } from './args.ts';
 import { runCli } from './main.ts';
 import { describePlacement } from '../runtime/placement.ts';
+import { datedFileName, readLatest, writeLatest } from '../perf/latest.ts';
 
 const HELP = `Usage: npm run perf -- [options]
 
@@ -25,11 +26,17 @@ onnxruntime fp32 MatMul ceiling for the same shapes, measured in the same run. W
 recomputing the prefix (and the model's MatMuls alone for both: what a KV cache can reach on this machine),
 the ADL collection on the zoo (with and without an early exit after the collected layer), peak RSS of base
 vs base + LoRA, and two processes on the same cores: the ADL collection alone vs two at once (slowdown
-ratio, ONNX Runtime's spinning threads off as the runtime sets them, and on). Figures are printed as tables and written as JSON to reports/perf/ (latest.json and a dated
-copy). Takes ~10 minutes.
+ratio, ONNX Runtime's spinning threads off as the runtime sets them, and on). Takes ~10 minutes.
+
+Figures are printed as tables and written as JSON to reports/perf/ (--out): this run whole in a dated file,
+perf-<date>.json, and merged into latest.json, which holds the most recent figures of every workload section:
+the sections this run measured replace theirs, the others stay as they were, and latest.json's
+measured.<section> names the run each section comes from (dated file, machine, peer, method, load options).
+So \`--only decode\` updates the decode figures and keeps the rest. A group replaces its sections whole:
+prefill's table gets its int8/int4 rows only when precision runs with it (--only prefill,precision).
 
 Options:
-  --json                      print the JSON object on stdout (logs stay on stderr)
+  --json                      print this run's JSON object on stdout (logs stay on stderr)
   --threads N                 threads for both stacks (default: min(cores, 2))
   --reps N                    repetitions per figure (default 3)
   --only GROUPS               comma-separated: prefill,precision,decode,adl,kl,memory,contention,gpu (gpu: the
@@ -39,7 +46,7 @@ Options:
   --graph reference|fused     runtime graph variant (default fused)
   --precision fp32|fp16|int8|int4  weight precision of the runtime (default fp32)
   --device cpu|webgpu|cuda    where the runtime's workloads run (default cpu; the PyTorch peer stays on the CPU)
-  --out DIR                   where the JSON goes (default reports/perf)
+  --out DIR                   where the JSON goes (default reports/perf; its latest.json is merged into)
   -h, --help                  this help`;
 
 function parseArgs(argv: string[]) {
@@ -283,6 +290,8 @@ runCli('perf', async () => {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
+  const latestFile = path.join(args.out, 'latest.json');
+  readLatest(latestFile); // a file there that is not a perf report stops the command before any measuring
   const report = await runBenchmark({
     threads: args.threads,
     reps: args.reps,
@@ -294,16 +303,16 @@ runCli('perf', async () => {
     cacheDir: process.env.DIFFBENCH_CACHE ?? path.join(os.tmpdir(), 'diffbench-perf-cache'),
     log: (m) => process.stderr.write(`${m}\n`),
   });
-  const stamp = (report.machine as { date: string }).date.replace(/[:.]/g, '-');
   const body = `${JSON.stringify(report, null, 2)}\n`;
-  writeFileAtomic(path.join(args.out, `perf-${stamp}.json`), body);
-  writeFileAtomic(path.join(args.out, 'latest.json'), body);
+  writeFileAtomic(path.join(args.out, datedFileName(report)), body);
+  const kept = writeLatest(latestFile, report);
   const ranOn = `ran on ${describePlacement(args.load.device ?? 'cpu')}`;
+  const written = `figures written to ${path.join(args.out, datedFileName(report))} and merged into ${latestFile}${kept}`;
   if (args.json) {
     process.stdout.write(body);
-    process.stderr.write(`${ranOn}\n`);
+    process.stderr.write(`${written}; ${ranOn}\n`);
   } else {
     printTables(report);
-    process.stdout.write(`figures written to ${path.join(args.out, 'latest.json')}; ${ranOn}\n`);
+    process.stdout.write(`${written}; ${ranOn}\n`);
   }
 });

@@ -14,6 +14,7 @@ import { collectDifference, relativeError } from './adl.ts';
 import { layerLinears, matmulCeiling } from './ceiling.ts';
 import { contentionFigure } from './contention.ts';
 import { klFigure } from './kl.ts';
+import { ratiosOf } from './latest.ts';
 import { gpuFigure, hardwareGpuPresent } from './gpu.ts';
 import { MALLOC_ENV, peerAvailable, peerEnv, runPeer } from './peer.ts';
 import { matmulFlops, QWEN3_1_7B_LAYERS, writeSyntheticQwen3, type SyntheticShape } from './synthetic.ts';
@@ -109,14 +110,13 @@ export async function runBenchmark(o: ThroughputOptions): Promise<BenchReport> {
   else o.log(`peer: PyTorch not available (${peer.reason}); printing DiffBench figures alone`);
   if (peer.ok && !peer.info.openblas)
     o.log('WARNING: the peer did not load OpenBLAS; its figures are not a fair comparison');
-  const ratios: Record<string, number> = {};
   const report: BenchReport = {
     machine: machineInfo(o.threads),
     peer: peer.ok
       ? { available: true, ...peer.info, env: peerEnv(o.threads) }
       : { available: false, reason: peer.reason },
     method: `best of ${o.reps} runs after one warm-up, both stacks; ${o.threads} threads`,
-    ratios,
+    ratios: {},
   };
   const load: LoadOptions = { cacheDir: o.cacheDir, threads: o.threads, ...o.load };
   const label = { graph: load.graph ?? DEFAULT_GRAPH, precision: load.precision ?? 'fp32' };
@@ -178,11 +178,6 @@ export async function runBenchmark(o: ThroughputOptions): Promise<BenchReport> {
       }
       fs.rmSync(synthDir, { recursive: true, force: true });
       report.prefill = prefill;
-      for (const f of prefill) {
-        const key = `${f.model}_prefill_${f.batch}x${f.tokens}${f.precision === 'fp32' ? '' : `_${f.precision}`}`;
-        if (f.torch_ratio !== undefined) ratios[`${key}_torch_ratio`] = f.torch_ratio;
-        ratios[`${key}_ceiling_ratio`] = f.ceiling_utilisation;
-      }
     }
     if (want('decode')) {
       const zoo = await loadModel(o.zooDir, load);
@@ -190,33 +185,19 @@ export async function runBenchmark(o: ThroughputOptions): Promise<BenchReport> {
       for (const B of [1, 16]) decode.push(await decodeFigure(o, zoo, B, zooShape, peer.ok, tmp));
       await zoo.dispose();
       report.decode = decode;
-      for (const f of decode) {
-        ratios[`decode_b${f.batch}_cache_vs_recompute_ratio`] = f.cache_speedup;
-        ratios[`decode_b${f.batch}_per_token_cache_vs_recompute_ratio`] = f.per_token_speedup;
-        ratios[`decode_b${f.batch}_matmul_bound_ratio`] = f.matmul_bound.speedup;
-        ratios[`decode_b${f.batch}_step_over_matmul_ratio`] = f.step_over_matmul;
-        if (f.torch_ratio !== undefined) ratios[`decode_b${f.batch}_torch_ratio`] = f.torch_ratio;
-      }
     }
     if (want('adl')) report.adl = await adlFigure(o, load);
-    if (want('kl')) {
-      const kl = await klFigure(o.reps);
-      report.kl = kl;
-      ratios.kl_ort_vs_javascript_ratio = kl.ort_speedup;
-    }
+    if (want('kl')) report.kl = await klFigure(o.reps);
     if (want('precision')) report.precision_deviation = await deviationFigure(o, load);
     if (want('contention')) {
       // threads as npm run bench runs them (ONNX Runtime's default), not --threads
-      const c = await contentionFigure({
+      report.contention = await contentionFigure({
         zooDir: o.zooDir,
         adapter: o.adapter,
         cacheDir: o.cacheDir,
         reps: Math.min(o.reps, 2),
         log: o.log,
       });
-      report.contention = c;
-      ratios.contention_slowdown_ratio = c.slowdown_ratio as number;
-      ratios.contention_spinning_slowdown_ratio = c.spinning_slowdown_ratio as number;
     }
     // the WebGPU provider: by default only on a GPU (a software adapter makes it minutes of CPU time), see gpu.ts
     if (o.only ? o.only.includes('gpu') : await hardwareGpuPresent())
@@ -228,14 +209,11 @@ export async function runBenchmark(o: ThroughputOptions): Promise<BenchReport> {
         log: o.log,
         deviation: (l, p) => deviationFigure(o, l, p),
       });
-    if (want('memory')) {
-      const mem = await memoryFigure(o, load);
-      report.memory = mem;
-      ratios.lora_memory_ratio = mem.lora_over_base;
-    }
+    if (want('memory')) report.memory = await memoryFigure(o, load);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  report.ratios = ratiosOf(report);
   return report;
 }
 
