@@ -1,14 +1,20 @@
-// Content-keyed cache of built graphs and converted weights. The key of a model is the sha256 of its
-// files (memoised on device, inode, size, mtime and ctime so large checkpoints are hashed once), plus the runtime's
-// graph format version, so editing a checkpoint or upgrading the graph builder never reuses stale files.
+// Content-keyed cache of built graphs and converted weights. A model's identity (ModelInfo.contentHash) is
+// the sha256 of its files (memoised on device, inode, size, mtime and ctime so large checkpoints are hashed
+// once) and MODEL_OUTPUT_VERSION; its cache files are keyed by that identity and by the code that writes them
+// (src/runtime/code-keys.ts), so editing a checkpoint or the graph builder never reuses stale files, and
+// editing the builder leaves the recorded identity alone.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../results/atomic.ts';
 import { sha256 } from '../results/hash.ts';
 
-/** Bump when the weight layout or graph structure changes. */
-const GRAPH_FORMAT_VERSION = 14; // 14: LoRA tensors outside target_modules are no longer applied
+/**
+ * Part of every model's identity, and so of the result files, ADL artifacts and method outputs keyed by it:
+ * bump it when a runtime change alters what a model computes, so results recorded before stop matching. A
+ * change of the weight layout or graph structure alone needs no bump: the cache files are keyed by their code.
+ */
+const MODEL_OUTPUT_VERSION = 14; // 14: LoRA tensors outside target_modules are no longer applied
 
 export { defaultCacheDir } from '../paths.ts';
 
@@ -72,11 +78,15 @@ export function hashFile(file: string, memoDir: string): string {
 /** Where hashFile keeps its memo under a cache root. */
 export const fileHashMemo = (cacheDir: string) => path.join(cacheDir, 'file-hashes');
 
-/** sha256 over the named files' contents (order-independent of paths, dependent on names and bytes). */
+/**
+ * A model's identity: sha256 over the named files' contents (order-independent of paths, dependent on names
+ * and bytes) and MODEL_OUTPUT_VERSION.
+ */
 export function contentHash(files: string[], cacheDir: string): string {
   const memo = fileHashMemo(cacheDir);
   const h = crypto.createHash('sha256');
-  h.update(`diffbench-graph-v${GRAPH_FORMAT_VERSION}\n`);
+  // the prefix's wording is older than the split of identity and cache keys; rewording it would change every recorded hash
+  h.update(`diffbench-graph-v${MODEL_OUTPUT_VERSION}\n`);
   for (const f of files) h.update(`${path.basename(f)}:${hashFile(f, memo)}\n`);
   return h.digest('hex');
 }

@@ -6,6 +6,7 @@ import ort from 'onnxruntime-node';
 import seedrandom from 'seedrandom';
 import { attentionMask, padBatch, positionIds } from './batch.ts';
 import { contentHash, defaultCacheDir, sha256, writeFileAtomic } from './cache.ts';
+import { graphCodeKey, weightsCodeKey } from './code-keys.ts';
 import { assertDeviceAvailable, executionProviders, parseDevice, type Device } from './device.ts';
 import type { ModelSpec } from './config.ts';
 import type { QuantSpec } from './graph/context.ts';
@@ -125,7 +126,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
     (opts.specOverrides ? `-${sha256(JSON.stringify(opts.specOverrides)).slice(0, 12)}` : '') +
     (graphVar.quant ? `-${precision}-${sha256(JSON.stringify(graphVar.quant)).slice(0, 8)}` : '') +
     (graphVar.half ? '-fp16' : '');
-  const dir = path.join(cacheRoot, 'models', hash.slice(0, 32) + variant);
+  const dir = path.join(cacheRoot, 'models', `${hash.slice(0, 32)}-w${weightsCodeKey()}${variant}`);
   const weightsFile = path.join(dir, 'weights.bin');
   const index = await cachedWeights({
     dir,
@@ -147,7 +148,7 @@ export async function loadModel(modelDir: string, opts: LoadOptions = {}): Promi
   const deviceKey = device === 'cpu' ? '' : `-${device}-${sha256(JSON.stringify(DEVICE_VARIANTS[device])).slice(0, 8)}`;
   const decoderFile = path.join(
     dir,
-    `decoder-${graph}${deviceKey}${exits.length ? `-exit${exits.join('_')}` : ''}.onnx`,
+    `decoder-${graph}${deviceKey}${exits.length ? `-exit${exits.join('_')}` : ''}-g${graphCodeKey()}.onnx`,
   );
   if (!fs.existsSync(decoderFile))
     writeFileAtomic(
@@ -485,7 +486,7 @@ class OnnxLanguageModel implements LanguageModel {
     const softcap = opts.softcap ?? true;
     let s = this.lensSessions.get(softcap);
     if (!s) {
-      const file = path.join(this.built.dir, softcap ? 'lens.onnx' : 'lens-nocap.onnx');
+      const file = path.join(this.built.dir, `${softcap ? 'lens' : 'lens-nocap'}-g${graphCodeKey()}.onnx`);
       if (!fs.existsSync(file))
         writeFileAtomic(file, buildLensGraph(this.spec, this.built.index, 'weights.bin', softcap, this.half));
       s = await PlacedSession.create(file, sessionOptions(this.built.opts));

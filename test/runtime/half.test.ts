@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/conformance/check.ts';
 import { halfBits, halfValue, toHalf } from '../../src/onnx/half.ts';
+import { weightsCodeKey } from '../../src/runtime/code-keys.ts';
 import { assertDeviceAvailable } from '../../src/runtime/device.ts';
 import { loadModel } from '../../src/runtime/index.ts';
 import type { LanguageModel } from '../../src/runtime/types.ts';
@@ -80,7 +81,14 @@ describe.each([
       ).toBeLessThan(TOLERANCE[device]);
       // the weights are stored once, as float16: half the bytes of the float32 file (alignment aside)
       const size = (m: LanguageModel, suffix: string) =>
-        fs.statSync(path.join(cacheDir, 'models', m.info.contentHash.slice(0, 32) + suffix, 'weights.bin')).size;
+        fs.statSync(
+          path.join(
+            cacheDir,
+            'models',
+            `${m.info.contentHash.slice(0, 32)}-w${weightsCodeKey()}${suffix}`,
+            'weights.bin',
+          ),
+        ).size;
       expect(size(half, '-fp16') / size(fp32, '')).toBeCloseTo(0.5, 1);
       await fp32.dispose();
       await half.dispose();

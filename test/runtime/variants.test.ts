@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compare } from '../../src/conformance/check.ts';
+import { graphCodeKey } from '../../src/runtime/code-keys.ts';
 import { loadModel } from '../../src/runtime/index.ts';
 import type { LoadOptions } from '../../src/runtime/types.ts';
 import { tempDir, ZOO_BASE } from '../helpers.ts';
@@ -29,14 +30,15 @@ describe('graph variant and precision in the cache', () => {
     expect(dirs).toHaveLength(2);
     const [fp32Dir, int8Dir] = dirs.map((d) => path.join(cacheDir, 'models', d));
     expect(path.basename(int8Dir)).toMatch(/-int8-[0-9a-f]{8}$/);
-    // graph files are named by variant and exit layers (default: the middle layer, 2 of the zoo's 6)
+    // graph files are named by variant, exit layers (default: the middle layer, 2 of the zoo's 6) and builder code
+    const g = graphCodeKey();
     expect(fs.readdirSync(fp32Dir).sort()).toEqual([
-      'decoder-fused-exit2.onnx',
-      'decoder-reference-exit2.onnx',
+      `decoder-fused-exit2-g${g}.onnx`,
+      `decoder-reference-exit2-g${g}.onnx`,
       'weights.bin',
       'weights.json',
     ]);
-    expect(fs.readdirSync(int8Dir)).toContain('decoder-fused-exit2.onnx');
+    expect(fs.readdirSync(int8Dir)).toContain(`decoder-fused-exit2-g${g}.onnx`);
     // int8 codes are a quarter of the float32 linear weights (embeddings stay float32)
     expect(fs.statSync(path.join(int8Dir, 'weights.bin')).size).toBeLessThan(
       0.75 * fs.statSync(path.join(fp32Dir, 'weights.bin')).size,

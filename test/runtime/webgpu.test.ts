@@ -8,6 +8,7 @@ import { discoverCases } from '../../src/conformance/cases.ts';
 import { checkCaseWith, REL_TOLERANCE } from '../../src/conformance/check.ts';
 import fs from 'node:fs';
 import { compare } from '../../src/conformance/check.ts';
+import { graphCodeKey, weightsCodeKey } from '../../src/runtime/code-keys.ts';
 import { assertDeviceAvailable } from '../../src/runtime/device.ts';
 import { loadModel } from '../../src/runtime/index.ts';
 import { describePlacement, providersUsed } from '../../src/runtime/placement.ts';
@@ -61,10 +62,12 @@ describe.skipIf(unavailable)(`the zoo on WebGPU${unavailable ? ` (skipped: ${una
     const gen = { prompts: ids, maxNewTokens: 8, loraScale: [0, 1] };
     expect((await gpu.generate(gen)).tokens).toEqual((await cpu.generate(gen)).tokens);
     const decoders = fs
-      .readdirSync(path.join(cacheDir, 'models', gpu.info.contentHash.slice(0, 32)))
+      .readdirSync(path.join(cacheDir, 'models', `${gpu.info.contentHash.slice(0, 32)}-w${weightsCodeKey()}`))
       .filter((f) => f.startsWith('decoder-'));
-    expect(decoders).toContain('decoder-fused-exit2.onnx'); // the CPU's, untouched
-    expect(decoders).toContainEqual(expect.stringMatching(/^decoder-fused-webgpu-[0-9a-f]{8}-exit2\.onnx$/));
+    expect(decoders).toContain(`decoder-fused-exit2-g${graphCodeKey()}.onnx`); // the CPU's, untouched
+    expect(decoders).toContainEqual(
+      expect.stringMatching(new RegExp(`^decoder-fused-webgpu-[0-9a-f]{8}-exit2-g${graphCodeKey()}\\.onnx$`)),
+    );
     await cpu.dispose();
     await gpu.dispose();
   });
