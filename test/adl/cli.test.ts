@@ -50,9 +50,11 @@ describe('npm run adl', () => {
     expect(result.method.codeHash).toBe(adl.codeHash);
     expect(path.startsWith(results)).toBe(true);
     expect(readResults(results).map((f) => f.path)).toEqual([path]);
-    // reference_adl.json: cake_bake's position-0 difference norm is 20.8 on 1000 documents (64 here)
-    expect(output.scalars['diff_norm.pos0']).toBeGreaterThan(20.8 * 0.85);
-    expect(output.scalars['diff_norm.pos0']).toBeLessThan(20.8 * 1.15);
+    // at the zoo suite's layer 4: cake_bake's position-0 difference norm is 28.2 on 1000 documents
+    // (reference_diff_norms.json; 29.4 on these 64); at layer 2 it would be 20.8 (reference_adl.json)
+    expect(output.scalars['diff_norm.L4.pos0']).toBe(output.scalars['diff_norm.pos0']);
+    expect(output.scalars['diff_norm.pos0']).toBeGreaterThan(28.2 * 0.9);
+    expect(output.scalars['diff_norm.pos0']).toBeLessThan(28.2 * 1.1);
     expect(result.metrics['scalar.diff_norm.pos0'].estimate).toBe(output.scalars['diff_norm.pos0']);
     expect(result.metrics['relevance.logitlens.difference'].ci).toBe('bootstrap');
     expect(result.baselines).toEqual({});

@@ -80,7 +80,9 @@ describe('thresholds', () => {
     const thresholds = loadThresholds(suite);
     expect(thresholds.length).toBeGreaterThan(3);
     for (const t of thresholds) {
-      expect(t.source).toMatch(/reference_adl\.json|README|issue 4/);
+      expect(t.source).toMatch(/reference_diff_norms\.json|reference_adl\.json|README|issue 4/);
+      // zoo@5 reads layer 4 (test/zoo/layer-calibration.test.ts): every number was measured there
+      expect(t.source).toMatch(/layer 4/);
       for (const o of t.organisms) expect(suite.organisms).toContain(o);
     }
   });

@@ -109,7 +109,7 @@ describe(`the zoo suite's protocol (${suite.id}@${suite.version}, fast settings)
     const p = board.protocol;
     expect(p.informative.length).toBeGreaterThan(0);
     const row = (name: string) => p.ranking.find((r) => r.name === name)!;
-    // zoo@4: cake_bake (with its ladders), roman_concrete, antarctic_rebound, control and the five second-generation domains' pairs
+    // zoo@4 and later: cake_bake (with its ladders), roman_concrete, antarctic_rebound, control and the five second-generation domains' pairs
     expect(Object.keys(p.families).length).toBeGreaterThanOrEqual(8);
     for (const metric of p.informative) {
       for (const family of Object.values(p.families)) {
