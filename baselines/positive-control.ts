@@ -2,7 +2,7 @@
 // suite can measure at all. Its readouts are the tokens most over-represented in the organism's
 // finetuning data against unrelated text (one readout of 20 tokens per source); it steers with the
 // mean activation of finetuning documents minus that of unrelated documents in the finetuned model at
-// the middle layer, scaled like ADL (unit x target norm x the strength of ADL's coherence search).
+// ADL's (first) layer, scaled like ADL (unit x target norm x the strength of ADL's coherence search).
 // Normalised scores put it at 1. It needs the finetuning data, which a real method never sees.
 import { absoluteLayer, type ADLConfig } from '../src/adl/config.ts';
 import { contentKey } from '../src/adl/cache.ts';
