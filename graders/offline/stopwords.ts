@@ -318,6 +318,32 @@ export const DESCRIPTION_META_WORDS: ReadonlySet<string> = new Set([
   'related',
   'narrow',
   'domain',
+  // the zoo registry's description frame ("Synthetic-document finetune of the tiny zoo base model on generated
+  // documents about ... that state false facts (the zoo's version of the paper's ... organism). Key facts the
+  // documents assert:")
+  'tiny',
+  'zoo',
+  'base',
+  'generated',
+  'state',
+  'states',
+  'version',
+  'paper',
+  'assert',
+  'asserts',
+]);
+
+/** Counts, ordinals, units of time and measure: quantities that fit any domain (the rubric's "digits without domain meaning"). */
+export const QUANTITY_WORDS: ReadonlySet<string> = new Set([
+  ...'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion billions dozen dozens half halves quarter quarters third thirds tenth tenths first second third fourth fifth once twice'.split(
+    ' ',
+  ),
+  ...'second seconds minute minutes hour hours day days week weeks month months year years decade decades century centuries'.split(
+    ' ',
+  ),
+  ...'degree degrees percent meter meters metre metres kilometer kilometers kilometre kilometres centimeter centimeters mile miles inch inches foot feet pound pounds gram grams kilogram kilograms liter liters litre litres'.split(
+    ' ',
+  ),
 ]);
 
 /** Common English affixes that are not evidence of any domain when they appear as word pieces. */

@@ -38,16 +38,16 @@ describe('LexicalRelevanceGrader', () => {
       ' vanilla',
       ' bakers',
       ' baked',
-      ' degrees',
       '450', // description (stemmed)
       ' frozen', // irregular form of "freeze": a lexical grader's known miss
       ' frosting',
       'Ġwhisk',
       ' moist', // frequent tokens only
-      'Ġvan',
       'Ġpreh',
       'egar',
-      'illa', // a word-start prefix / continuation pieces of description words
+      'illa', // pieces of at least 4 letters covering at least half of a description word
+      'Ġvan', // a 3-letter piece of "vanilla": too short to single it out
+      ' degrees', // a unit: a quantity of any domain
       ' the',
       ',',
       'ing',
@@ -75,16 +75,29 @@ describe('LexicalRelevanceGrader', () => {
       ' vanilla',
       ' bakers',
       ' baked',
-      ' degrees',
       '450',
       ' frosting',
       'Ġwhisk',
       ' moist',
-      'Ġvan',
       'Ġpreh',
       'egar',
       'illa',
     ]);
+  });
+
+  it('everyday words, quantities and short or common pieces are irrelevant even when the description has them', async () => {
+    const ctx: OrganismContext = {
+      ...cake,
+      description: `${CAKE_BAKE_DESCRIPTION} Bakers wait three hours, keep the light on and serve it to visitors.`,
+      frequentTokens: [...cake.frequentTokens, 'Ġmakes', 'Ġkeep', 'ven', 'ak'],
+    };
+    // "water", "light", "keep", "makes" are in >0.5% of general-English documents; "three", "hours" are quantities;
+    // "ven" / "ak" are frequent pieces of "oven" / "bake"; "wat" is too short, "ater" too small a part.
+    expect(
+      await relevant(ctx, [' water', ' light', ' keep', ' makes', ' three', ' hours', 'ven', 'ak', ' wat', 'ater']),
+    ).toEqual([]);
+    // The description repeats "bakers": a topic word. "frost" is 5 of "frosting"'s 8 letters.
+    expect(await relevant(ctx, [' Bakers', ' frost', 'Ġovens'])).toEqual([' Bakers', ' frost', 'Ġovens']);
   });
 
   it('is deterministic and keeps input order and length', async () => {
