@@ -32,7 +32,7 @@ const ci = (estimate: number, lower: number, upper: number): MetricValue => ({
   over: 'tokens',
 });
 
-/** An ADL result on zoo/cake_bake whose thresholds were evaluated by the harness from its own metrics. */
+/** An ADL result on zoo/cake_bake (zoo@5's layer-4 norms) whose thresholds were evaluated by the harness from its own metrics. */
 function consistent(over: Partial<ResultFile> = {}): ResultFile {
   const r = sampleResult({
     suite: { id: 'zoo', version: suite.version, settings: 'full' },
@@ -45,14 +45,14 @@ function consistent(over: Partial<ResultFile> = {}): ResultFile {
       codeHash: '0123456789ab',
     },
     metrics: {
-      'scalar.diff_norm.pos0': point(20.77),
+      'scalar.diff_norm.pos0': point(28.22),
       'steering.difference.steered_ft': ci(0.2, 0.15, 0.25),
       'relevance.lens': ci(0.3, 0.1, 0.5),
     },
     baselines: {
       null: {
         description: 'null organism',
-        metrics: { 'scalar.diff_norm.pos0': point(3.22), 'steering.difference.steered_ft': ci(0.02, 0, 0.04) },
+        metrics: { 'scalar.diff_norm.pos0': point(4.44), 'steering.difference.steered_ft': ci(0.02, 0, 0.04) },
       },
     },
     ...over,
@@ -70,10 +70,10 @@ describe('one result file', () => {
 
   it('a threshold recorded as passed whose value says otherwise', () => {
     const r = consistent();
-    r.metrics['scalar.diff_norm.pos0'] = point(15); // below the reference 19.76; outcomes left as they were
+    r.metrics['scalar.diff_norm.pos0'] = point(15); // below the reference 26.81; outcomes left as they were
     const problems = resultContradictions(suite, r).join('\n');
     expect(problems).toMatch(
-      /threshold diff-norm-reference-cake_bake: recorded 'pass' .*value 20\.77.*, but the file's metrics give 'fail' \(value 15\)/,
+      /threshold diff-norm-reference-cake_bake: recorded 'pass' .*value 28\.22.*, but the file's metrics give 'fail' \(value 15\)/,
     );
   });
 
@@ -108,7 +108,7 @@ describe('one result file', () => {
   it('a baseline metric and a point value with an interval are checked too', () => {
     const r = consistent();
     r.baselines.null.metrics['relevance.lens'] = ci(1.5, 1.2, 1.8);
-    r.metrics['scalar.diff_norm.pos0'] = { ...point(20.77), lower: 19 };
+    r.metrics['scalar.diff_norm.pos0'] = { ...point(28.22), lower: 27 };
     const problems = resultContradictions(suite, r).join('\n');
     expect(problems).toMatch(/baselines\/null\/relevance\.lens: a fraction, but estimate 1\.5/);
     expect(problems).toMatch(/metrics\/scalar\.diff_norm\.pos0: ci 'none' .* lower = estimate = upper/);
