@@ -13,12 +13,14 @@ import type { LoadedMethod } from '../harness/load-method.ts';
 import { hashMethodSources } from '../code-hash.ts';
 import { createProgress } from '../harness/progress.ts';
 import { READABILITY_SOURCES, readabilityMethod } from '../harness/readability-method.ts';
-import { readabilityRatio } from '../harness/readability.ts';
 import {
+  DEFAULT_RULE,
   decideReadability,
   type Evidence,
   ladderRegressions,
   type ReadabilityVerdict,
+  type TokenCount,
+  type VerdictRule,
 } from '../harness/readability-verdict.ts';
 import { runOrganism } from '../harness/run.ts';
 import { listSuites, loadSuite, suiteOf, type Suite } from '../harness/suite.ts';
@@ -36,34 +38,41 @@ const HELP = `Usage:
   npm run check-organism -- --ladder <registry ladder group, e.g. zoo/cake_bake/mixing> [options]
 
 Measures how readable a finetune is in activation differences on unrelated text, against a null
-organism (a finetune of the same base on unrelated text), with the protocol's evidence:
-  norm ratio   ‖mean(finetuned − base)‖ at position 0 of --layer, organism / null (bootstrap CI over
-               documents): too readable when its CI lies above --max-ratio;
-  lens         relevance to the description of the logit-lens tokens of the mean difference at
-               --readout-layer (max over positions 0-4), organism − null (both graded against the
-               organism's description; CI from the two bootstrap CIs): too readable when above 0;
+organism (a finetune of the same base on unrelated text), with the protocol's evidence, each a
+one-sided test at a Bonferroni-corrected level (--alpha / the number of measurable tests: an organism
+like the null organism is called too readable with probability at most --alpha):
+  norm ratio   ‖mean(finetuned − base)‖ over positions 1-4 of --layer, organism / null (z-test on the
+               log ratio, standard error from the two bootstrap CIs over documents): too readable when
+               shown above --max-ratio. Position 0 is left out: two null finetunes of one recipe differ
+               there by up to 2.3x (printed for information);
+  lens         the relevant fraction (graded against the organism's description) of the distinct
+               logit-lens tokens of the mean difference at --readout-layer, positions 0-4 pooled,
+               organism vs null (one-sided Fisher exact test);
   Patchscope   the same for ADL's token-identity Patchscope of the difference;
   steering     not measured by this check (it steers nothing; on the zoo the protocol reports steering
                gain not informative): listed as not measurable, not used.
-Verdict: too readable when any measurable evidence says so (one readout that reveals the domain more
-than the null organism's is enough for a method or an agent to find it); realistic when none does.
+The lens and Patchscope count only where the norm ratio is shown above --null-band (how far null
+finetunes differ from each other): within it a null finetune's readouts pass the relevance test by
+chance. Verdict: too readable when any test says so; realistic when none does.
 The readouts are read at the suite's calibrated readable layer (benchmark/<suite>/layer-calibration.json,
-chosen from the base model alone): below it the lens reads word pieces, so relevance there cannot
-reveal a domain; the norm ratio stays at --layer, where its threshold was measured. It runs through the benchmark harness (the same run as npm run bench, with the
-'readability' method): the suite's unrelated text and null organism (the suite that lists the organism,
-or for --base the suite whose null organism has that base), the offline graders; the result files go
-to results/check-organism (or $DIFFBENCH_RESULTS/check-organism).
+chosen from the base model alone): below it the lens reads word pieces. It runs through the benchmark
+harness (the same run as npm run bench, with the 'readability' method): the suite's unrelated text and
+null organism (the suite that lists the organism, or for --base the suite whose null organism has that
+base), the offline graders; the result files go to results/check-organism (or
+$DIFFBENCH_RESULTS/check-organism).
 
 Options:
   --null <id|path>       null organism: a registry id or an adapter/model folder (default: the
                          suite's null organism, e.g. zoo/control)
   --unrelated <dataset>  unrelated text (default: the suite's)
-  --samples <n>          documents (default 200)
+  --samples <n>          documents (default 2000)
   --layer <r>            relative layer of the norm ratio (default 0.5)
   --readout-layer <i>    layer (index) of the lens and Patchscope readouts (default: the suite's
                          calibrated layer, else the norm's layer)
-  --max-ratio <x>        readability ratio above which an organism is too readable (default 1.8: on
-                         the zoo every finetune that learned its facts is >= 2.4x the control)
+  --max-ratio <x>        norm ratio that decides alone (default 1.3: twice the largest excess
+                         between two null finetunes measured on the zoo, 1.15)
+  --null-band <x>        norm ratio the readouts need (default 1.15, that largest null excess)
+  --alpha <a>            family-wise false-positive rate (default 0.05)
   --seed <s>             seed (default check-organism)
   --device <d>           where models run: cpu (default), webgpu or cuda (README "GPU execution")
   -h, --help             this help
@@ -147,13 +156,13 @@ const method: LoadedMethod = {
   codeHash: hashMethodSources(fileURLToPath(new URL('../harness/readability-method.ts', import.meta.url))),
 };
 
-/** The position-0 norm with its bootstrap CI, from the readability method's scalars. */
-function norm0(metrics: Metrics): MetricValue {
+/** ‖mean diff‖ over positions 1-4 with its bootstrap CI, from the readability method's scalars. */
+function laterNorm(metrics: Metrics): MetricValue {
   const at = (k: string) => metrics[`scalar.${k}`]?.estimate ?? NaN;
   return {
-    estimate: at('diff_norm.pos0'),
-    lower: at('diff_norm.pos0.lower'),
-    upper: at('diff_norm.pos0.upper'),
+    estimate: at('diff_norm.later'),
+    lower: at('diff_norm.later.lower'),
+    upper: at('diff_norm.later.upper'),
     n: at('documents'),
     alpha: 0.05,
     ci: 'bootstrap',
@@ -174,29 +183,39 @@ interface Options {
   device: Device;
 }
 
+/** Every readout of the difference is graded: five positions (the protocol's), at most 20 tokens each. */
+const POSITIONS = 5;
+
 /** One harness run of the readability method on the organism and on the null organism. */
 async function measure(organism: Organism, opts: Options): Promise<ResultFile & { path: string }> {
-  const run = await runOrganism(organism, {
-    suite: opts.suite,
-    settings: 'fast',
-    resultsDir: resultsDirFor('check-organism'),
-    method,
-    configOverrides: {
-      samples: opts.samples,
-      layer: opts.layer,
-      ...(opts.readoutLayer === undefined ? {} : { readoutLayer: opts.readoutLayer }),
-    },
-    graders: offlineGraders(),
-    ...(opts.nullOrganism ? { nullOrganism: opts.nullOrganism } : {}),
-    seed: opts.seed,
-    device: opts.device,
-    progress: createProgress(`  ${organism.id}`),
-  });
-  if (!run.result.baselines.null)
+  const run = (recompute: boolean) =>
+    runOrganism(organism, {
+      suite: opts.suite,
+      settings: 'fast',
+      resultsDir: resultsDirFor('check-organism'),
+      method,
+      configOverrides: {
+        samples: opts.samples,
+        layer: opts.layer,
+        positions: POSITIONS,
+        ...(opts.readoutLayer === undefined ? {} : { readoutLayer: opts.readoutLayer }),
+      },
+      graders: offlineGraders(),
+      ...(opts.nullOrganism ? { nullOrganism: opts.nullOrganism } : {}),
+      seed: opts.seed,
+      device: opts.device,
+      progress: createProgress(`  ${organism.id}`),
+      pooledRelevance: true,
+      recompute,
+    });
+  let { result, path } = await run(false);
+  if (!result.baselines.null)
     throw new Error(
       `${organism.id} is its suite's null organism (${opts.suite.id}): nothing to compare it with; pass --null`,
     );
-  return { ...run.result, path: run.path };
+  // a result file written before the pooled relevance was recorded: score it again (the outputs are cached)
+  if (!('pooled_relevance.logitlens' in result.baselines.null.metrics)) ({ result, path } = await run(true));
+  return { ...result, path };
 }
 
 /** The suite's calibrated readable layer (benchmark/<suite>/layer-calibration.json), if it has one. */
@@ -212,35 +231,37 @@ function calibratedLayer(suite: Suite): number | undefined {
 const STEERING_NOT_MEASURED =
   'this check steers nothing (steering gain needs a bench run of a steering method; on the zoo the protocol reports steering.gain not informative: the positive control does not beat unsteered text)';
 
+/** The pooled relevance of a source as counts (NaN where the result file has no such metric). */
+function tokenCount(metrics: Metrics, source: string): TokenCount {
+  const m = metrics[`pooled_relevance.${source}`];
+  return m ? { relevant: Math.round(m.estimate * m.n), tokens: m.n } : { relevant: NaN, tokens: NaN };
+}
+
 /** The protocol's evidence of one harness run against its null organism. */
 function evidenceOf(r: ResultFile): Evidence[] {
   const m = r.metrics,
     n = r.baselines.null.metrics;
-  const one: MetricValue = { estimate: 1, lower: 1, upper: 1, n: 1, alpha: 0.05, ci: 'none' };
-  const missing = (k: string) => ({
-    estimate: NaN,
-    lower: NaN,
-    upper: NaN,
-    n: 0,
-    alpha: 0.05,
-    ci: 'none' as const,
-    over: k,
-  });
-  const relevanceEvidence = (kind: Evidence['kind'], key: string): Evidence => ({
-    kind,
-    measurable: true,
-    organism: m[key] ?? missing(key),
-    nullOrganism: n[key] ?? missing(key),
-  });
   return [
-    { kind: 'norm-ratio', measurable: true, organism: readabilityRatio(norm0(m), norm0(n)), nullOrganism: one },
-    relevanceEvidence('lens-relevance', 'relevance.logitlens'),
-    relevanceEvidence('patchscope-relevance', 'relevance.patchscope'),
+    { kind: 'norm-ratio', measurable: true, organism: laterNorm(m), nullOrganism: laterNorm(n) },
+    {
+      kind: 'lens-relevance',
+      measurable: true,
+      organism: tokenCount(m, 'logitlens'),
+      nullOrganism: tokenCount(n, 'logitlens'),
+    },
+    {
+      kind: 'patchscope-relevance',
+      measurable: true,
+      organism: tokenCount(m, 'patchscope'),
+      nullOrganism: tokenCount(n, 'patchscope'),
+    },
     { kind: 'steering-gain', measurable: false, why: STEERING_NOT_MEASURED },
   ];
 }
 
-/** One line per piece of evidence: value, null's value, CI, what it contributes to the verdict. */
+const count = (c: TokenCount) => `${c.relevant}/${c.tokens}`;
+
+/** One line per piece of evidence: value, null's value, CI, p-value, what it contributes to the verdict. */
 function evidenceLines(evidence: Evidence[], verdict: ReadabilityVerdict): string[] {
   return verdict.evidence.map((j, i) => {
     const e = evidence[i];
@@ -248,8 +269,10 @@ function evidenceLines(evidence: Evidence[], verdict: ReadabilityVerdict): strin
     const contribution = j.tooReadable ? 'TOO READABLE' : 'not readable';
     const values =
       e.kind === 'norm-ratio'
-        ? `ratio ${f(e.organism)}`
-        : `organism ${f(e.organism)}, null ${f(e.nullOrganism)}, difference ${f(j.compared!)}`;
+        ? `ratio ${f(j.compared!)} (organism ${f(e.organism)}, null ${f(e.nullOrganism)})`
+        : e.kind === 'steering-gain'
+          ? `organism ${f(e.organism)}, null ${f(e.nullOrganism)}, difference ${f(j.compared!)}`
+          : `relevant tokens organism ${count(e.organism)}, null ${count(e.nullOrganism)}`;
     return `  ${j.kind.padEnd(21)} ${values}: ${j.why} -> ${contribution}`;
   });
 }
@@ -266,9 +289,11 @@ async function main(): Promise<number> {
       null: { type: 'string' },
       unrelated: { type: 'string' },
       ladder: { type: 'string' },
-      samples: { type: 'string', default: '200' },
+      samples: { type: 'string', default: '2000' },
       layer: { type: 'string', default: '0.5' },
-      'max-ratio': { type: 'string', default: '1.8' },
+      'max-ratio': { type: 'string', default: String(DEFAULT_RULE.maxRatio) },
+      'null-band': { type: 'string', default: String(DEFAULT_RULE.nullBand) },
+      alpha: { type: 'string', default: String(DEFAULT_RULE.alpha) },
       'readout-layer': { type: 'string' },
       seed: { type: 'string', default: 'check-organism' },
       device: { type: 'string' },
@@ -288,6 +313,12 @@ async function main(): Promise<number> {
   const maxRatio = Number(values['max-ratio']);
   if (!(maxRatio > 0 && Number.isFinite(maxRatio)))
     throw new InputError(`--max-ratio must be a positive finite number, got ${values['max-ratio']}`);
+  const alpha = Number(values.alpha);
+  if (!(alpha > 0 && alpha < 1)) throw new InputError(`--alpha must be a number in (0, 1), got ${values.alpha}`);
+  const nullBand = Number(values['null-band']);
+  if (!(nullBand > 0 && Number.isFinite(nullBand)))
+    throw new InputError(`--null-band must be a positive finite number, got ${values['null-band']}`);
+  const rule: VerdictRule = { maxRatio, nullBand, alpha };
   const readoutLayerArg = values['readout-layer'];
   const readoutLayer = readoutLayerArg === undefined ? undefined : Number(readoutLayerArg);
   if (readoutLayer !== undefined && !(Number.isInteger(readoutLayer) && readoutLayer >= 0))
@@ -323,7 +354,7 @@ async function main(): Promise<number> {
     for (const { o, rank } of steps) {
       const r = await measure(o, opts);
       const evidence = evidenceOf(r);
-      const verdict = decideReadability(evidence, { maxRatio });
+      const verdict = decideReadability(evidence, rule);
       rows.push({ organism: o.id, verdict });
       console.log(
         `rank ${rank} ${o.id}: ${verdict.tooReadable ? `TOO READABLE (decided by ${verdict.decidedBy.join(', ')})` : 'realistic'}`,
@@ -364,7 +395,7 @@ async function main(): Promise<number> {
   const m = r.metrics,
     n = r.baselines.null.metrics;
   const evidence = evidenceOf(r);
-  const verdict = decideReadability(evidence, { maxRatio });
+  const verdict = decideReadability(evidence, rule);
   const perPosition = (x: Metrics) =>
     Object.keys(x)
       .filter((k) => /^scalar\.diff_norm\.pos\d+$/.test(k))
@@ -378,7 +409,7 @@ async function main(): Promise<number> {
       .map((t) => JSON.stringify(t))
       .join(' ');
   console.log(
-    `Evidence (norm at layer ${m['scalar.layer']?.estimate}, readouts at layer ${m['scalar.readout_layer']?.estimate}, ${samples} unrelated documents, 95% bootstrap CIs):`,
+    `Evidence (norm at layer ${m['scalar.layer']?.estimate} positions 1-4, readouts at layer ${m['scalar.readout_layer']?.estimate} positions 0-4, ${samples} unrelated documents, 95% CIs):`,
   );
   console.log(`  ‖mean diff‖ per position  ${organism.id}: ${perPosition(m)}`);
   console.log(`                            ${nullId}: ${perPosition(n)}`);

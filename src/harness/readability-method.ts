@@ -51,7 +51,7 @@ export const READABILITY_SOURCES = {
 
 export const readabilityMethod: DiffingMethod<ReadabilityConfig> = {
   id: 'readability',
-  version: '2',
+  version: '3',
   configSchema: READABILITY_SCHEMA,
   // the zoo's fast Patchscope scales (benchmark/zoo/suite.json)
   defaultConfig: {
@@ -115,6 +115,11 @@ export const readabilityMethod: DiffingMethod<ReadabilityConfig> = {
     r.diffNorm.forEach((m, p) => (scalars[`diff_norm.pos${p}`] = m.estimate));
     scalars['diff_norm.pos0.lower'] = r.diffNorm[0].lower;
     scalars['diff_norm.pos0.upper'] = r.diffNorm[0].upper;
+    if (r.laterNorm) {
+      scalars['diff_norm.later'] = r.laterNorm.estimate;
+      scalars['diff_norm.later.lower'] = r.laterNorm.lower;
+      scalars['diff_norm.later.upper'] = r.laterNorm.upper;
+    }
     return {
       readouts: [
         ...r.lens.map((l) => ({

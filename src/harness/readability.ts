@@ -1,6 +1,6 @@
 // "Too readable?": cheap signals of how visible a finetune is in activation differences on unrelated
-// text, compared with a null organism: ‖mean(finetuned − base)‖ at position 0 of the middle layer, with
-// a bootstrap CI over documents, and the mean difference (and the plain base / finetuned means, the
+// text, compared with a null organism: ‖mean(finetuned − base)‖ at position 0 and over positions 1..P-1
+// of the middle layer, each with a bootstrap CI over documents, and the mean difference (and the plain base / finetuned means, the
 // baselines) at the readout layer, read through the logit lens (the Patchscope: readability-method.ts).
 // The decision rule is in readability-verdict.ts.
 import seedrandom from 'seedrandom';
@@ -28,6 +28,12 @@ export interface Readability {
   targetNorm: number;
   /** ‖mean diff‖ per position, position 0 with a bootstrap CI over documents. */
   diffNorm: MetricValue[];
+  /**
+   * ‖mean diff‖ over positions 1..P-1 together (the norm of their concatenation), with a bootstrap CI:
+   * check-organism's norm evidence. Position 0 (the document's first token) moves with any finetune and
+   * differs up to 2.3x between two null finetunes of one recipe; positions 1-4 by at most 15% (README "Too readable?").
+   */
+  laterNorm?: MetricValue;
   /** Top lens tokens of the mean difference / base mean / finetuned mean at each position. */
   lens: { variant: 'difference' | 'base' | 'finetuned'; position: number; tokens: string[]; tokenIds: number[] }[];
 }
@@ -106,25 +112,21 @@ export async function measureReadability(
   if (short) throw new Error(`readability: every document needs at least ${P} tokens`);
   const { diffs, base, ft, targetNorm } = await documentDiffs(loaded, opts.documents, layer, readoutLayer, P);
   const all = diffs.map((_, i) => i);
-  const rng = seedrandom(opts.seed);
   const B = opts.bootstrap ?? 200;
-  const diffNorm: MetricValue[] = [];
-  for (let p = 0; p < P; p++) {
-    const estimate = normOfMean(diffs, all, p * H, H);
-    if (p > 0) {
-      diffNorm.push({ estimate, lower: estimate, upper: estimate, n: 1, alpha: 0.05, ci: 'none' });
-      continue;
-    }
+  /** ‖mean diff‖ over dims [offset, offset + length) with a percentile-bootstrap CI over documents. */
+  const withCI = (offset: number, length: number, seed: string): MetricValue => {
+    const rng = seedrandom(seed);
+    const estimate = normOfMean(diffs, all, offset, length);
     const stats = Array.from({ length: B }, () =>
       normOfMean(
         diffs,
         all.map(() => Math.floor(rng() * all.length)),
-        0,
-        H,
+        offset,
+        length,
       ),
     ).sort((a, b) => a - b);
     const q = (x: number) => stats[Math.min(B - 1, Math.max(0, Math.round(x * (B - 1))))];
-    diffNorm.push({
+    return {
       estimate,
       lower: q(0.025),
       upper: q(0.975),
@@ -132,8 +134,14 @@ export async function measureReadability(
       alpha: 0.05,
       ci: 'bootstrap',
       over: 'documents',
-    });
+    };
+  };
+  const diffNorm: MetricValue[] = [withCI(0, H, opts.seed)];
+  for (let p = 1; p < P; p++) {
+    const estimate = normOfMean(diffs, all, p * H, H);
+    diffNorm.push({ estimate, lower: estimate, upper: estimate, n: 1, alpha: 0.05, ci: 'none' });
   }
+  const laterNorm = P > 1 ? withCI(H, (P - 1) * H, `${opts.seed}|later`) : undefined;
   const lens: Readability['lens'] = [];
   const difference = Float64Array.from(ft, (x, k) => x - base[k]);
   const vectors = { difference, base, finetuned: ft };
@@ -148,18 +156,5 @@ export async function measureReadability(
       lens.push({ variant, position: p, tokens: top.map(tokenDisplay), tokenIds: top });
     }
   }
-  return { layer, readoutLayer, difference, targetNorm, diffNorm, lens };
-}
-
-/** organism / null ratio of position-0 norms, with a conservative CI from the two CIs. */
-export function readabilityRatio(organism: MetricValue, nullOrganism: MetricValue): MetricValue {
-  return {
-    estimate: organism.estimate / nullOrganism.estimate,
-    lower: organism.lower / nullOrganism.upper,
-    upper: organism.upper / nullOrganism.lower,
-    n: Math.min(organism.n, nullOrganism.n),
-    alpha: organism.alpha,
-    ci: 'bootstrap',
-    over: 'documents (ratio of the two intervals: conservative)',
-  };
+  return { layer, readoutLayer, difference, targetNorm, diffNorm, ...(laterNorm ? { laterNorm } : {}), lens };
 }

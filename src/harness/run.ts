@@ -72,6 +72,8 @@ export interface HarnessOptions {
   progress?: ProgressFn;
   /** Recompute even when a result file exists (method outputs are still reused). */
   recompute?: boolean;
+  /** Also score pooled_relevance.<source> for the method and the null organism (src/harness/score.ts). */
+  pooledRelevance?: boolean;
   /** 'offline' (default), 'llm' (LLM graders + agent tier) or 'both' (offline metrics + the LLM tier + their agreement). */
   graderMode?: GraderMode;
   /** The LLM graders and agent settings; required unless graderMode is 'offline' (see src/cli/compose.ts). */
@@ -273,6 +275,7 @@ async function scoringContext(
     seed,
     bootstrap: settings.bootstrap,
     coherence: plan.grading.graders.coherence,
+    ...(plan.opts.pooledRelevance ? { pooledRelevance: true } : {}),
   };
 }
 

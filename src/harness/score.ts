@@ -21,6 +21,10 @@
 //   steering.coherence                     fraction of that entry's steered samples the coherence grader
 //                                          labels COHERENT (UNKNOWN left out); CI: bootstrap over prompts
 //   scalar.<name>                          the method's own scalars (no CI)
+//   pooled_relevance.<source>              only with ScoringContext.pooledRelevance (check-organism): the
+//                                          fraction RELEVANT among the distinct tokens of all the source's
+//                                          readouts (every position, not the best one); n = distinct tokens;
+//                                          CI: bootstrap over those tokens
 import type { CoherenceGrader, OrganismContext, TextEmbedder, TokenRelevanceGrader } from '../method/graders.ts';
 import { bootstrapCI, pairedBootstrapCI, relevanceFraction, selfSimilarity } from '../metrics/index.ts';
 import type { MethodOutput, SteeringSamples, TokenReadout } from '../method/types.ts';
@@ -41,6 +45,8 @@ export interface ScoringContext {
   bootstrap: number;
   /** Grades the steered samples for steering.coherence (the suite's coherence grader); no metric without it. */
   coherence?: CoherenceGrader;
+  /** Also score pooled_relevance.<source> (check-organism's evidence; not a protocol metric). */
+  pooledRelevance?: boolean;
 }
 
 const ALPHA = 0.05;
@@ -69,12 +75,33 @@ function centroid(vectors: Float64Array[]): Float64Array {
 interface GradedReadout {
   fraction: number;
   labels: boolean[];
+  /** The graded tokens, aligned with `labels` (a token the grader could not label is left out of both). */
+  tokens: string[];
   readout: TokenReadout;
+}
+
+/** pooled_relevance.<source>: each distinct token of the source's readouts counted once (its first label). */
+function pooledRelevance(source: string, group: GradedReadout[], ctx: ScoringContext, metrics: Metrics): void {
+  const labelOf = new Map<string, boolean>();
+  for (const g of group) g.tokens.forEach((t, i) => labelOf.has(t) || labelOf.set(t, g.labels[i]));
+  const labels = [...labelOf.values()];
+  const ci = bootstrapCI(labels, (xs) => xs.filter(Boolean).length / xs.length, {
+    n: ctx.bootstrap,
+    seed: `${ctx.seed}|pooled|${source}`,
+  });
+  const positions = [...new Set(group.map((g) => g.readout.position))].sort((a, b) => a - b);
+  metrics[`pooled_relevance.${source}`] = fromCI(
+    ci,
+    labels.length,
+    'bootstrap',
+    `${labels.length} distinct tokens of ${group.length} readouts (positions ${positions.join(', ')})`,
+  );
 }
 
 /** Readouts arrive validated: at most K per source, positions 0..K-1, at most 20 tokens each. Each is graded once. */
 async function scoreReadouts(readouts: TokenReadout[], ctx: ScoringContext, metrics: Metrics): Promise<void> {
   const groups = new Map<string, GradedReadout[]>();
+  const bySource = new Map<string, GradedReadout[]>();
   const add = (key: string, r: GradedReadout) => groups.set(key, [...(groups.get(key) ?? []), r]);
   for (const readout of readouts) {
     // The harness validated the budget; direct callers (npm run adl) may pass longer lists: the top 20 count.
@@ -82,16 +109,20 @@ async function scoreReadouts(readouts: TokenReadout[], ctx: ScoringContext, metr
     if (tokens.length === 0) continue;
     const all = await ctx.relevance.grade(ctx.organism, tokens);
     // a token the grader could not label (its calls failed) is not scored; a readout with none graded drops out
-    const labels = all.filter((l) => l !== 'UNGRADED');
+    const kept = all.flatMap((l, i) => (l === 'UNGRADED' ? [] : [i]));
+    const labels = kept.map((i) => all[i]);
     if (labels.length === 0) continue;
     const graded = {
       fraction: relevanceFraction(labels, labels.length),
       labels: labels.map((l) => l === 'RELEVANT'),
+      tokens: kept.map((i) => tokens[i]),
       readout,
     };
     add(readout.source, graded);
     add(`${readout.source}.${readout.variant}`, graded);
+    bySource.set(readout.source, [...(bySource.get(readout.source) ?? []), graded]);
   }
+  if (ctx.pooledRelevance) for (const [source, group] of bySource) pooledRelevance(source, group, ctx, metrics);
   for (const [key, group] of groups) {
     // the best readout (the first of equals): the toolkit's maximum over positions
     const best = group.reduce((b, g) => (g.fraction > b.fraction ? g : b));

@@ -8,3 +8,5 @@ export {
 export { centroidCosine, meanPairwiseCosine, selfSimilarity } from './similarity.ts';
 export { bootstrapCI, pairedBootstrapCI, mean, type BootstrapOptions, type ConfidenceInterval } from './bootstrap.ts';
 export { cohenKappa, labelAgreement, pearson, ranks, scoreAgreement, spearman, type Agreement } from './agreement.ts';
+export { fisherExactGreater } from './fisher.ts';
+export { normalUpperTail } from './normal.ts';

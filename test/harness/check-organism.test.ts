@@ -1,6 +1,8 @@
-// The "too readable?" CLI on zoo organisms with known answers: cake_bake's position-0 difference is
-// 6.5x the control's (organisms/zoo/README.md); cake_bake_mix1-1p0 (1:1 pretraining text) reads as
-// little as the control through the lens and the Patchscope and its norm ratio's CI reaches 1.8.
+// The "too readable?" CLI on zoo organisms with known answers (README "Too readable?"): cake_bake's
+// difference at positions 1-4 is ~5x the control's (the norm ratio decides, 200 documents);
+// cake_bake_full's Patchscope reads its domain (7/77 relevant tokens against the null's 0/74 at 2000
+// documents, p 0.008), which decides once the norm ratio may not (--max-ratio 10); cake_bake_n250 (did not
+// learn: loss 5.16) has a difference within the null band (1.06x) and is realistic.
 import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,33 +27,50 @@ function checkOrganism(args: string[]): Promise<{ code: number; out: string }> {
 }
 
 describe('check-organism', () => {
-  it('calls cake_bake too readable (exit 1) and cake_bake_mix1-1p0 realistic (exit 0), with evidence', async () => {
-    const [cake, mixed] = await Promise.all([
-      checkOrganism(['--organism', 'zoo/cake_bake', '--samples', '64']),
-      checkOrganism(['--organism', 'zoo/cake_bake_mix1-1p0', '--samples', '64']),
+  it('decides from the norm ratio, from the readouts, and keeps a difference within the null band realistic', async () => {
+    const [cake, full, n250] = await Promise.all([
+      checkOrganism(['--organism', 'zoo/cake_bake', '--samples', '200']),
+      checkOrganism(['--organism', 'zoo/cake_bake_full', '--samples', '2000', '--max-ratio', '10']),
+      checkOrganism(['--organism', 'zoo/cake_bake_n250', '--samples', '200']),
     ]);
+    // the readouts decide when the norm may not: without the relevance evidence this is realistic
+    expect(full.out).toMatch(/norm-ratio .* -> not readable/);
+    expect(full.out).toMatch(/patchscope-relevance +relevant tokens organism 7\/77, null 0\/74: .* -> TOO READABLE/);
+    expect(full.out).toMatch(/Verdict: TOO READABLE: decided by patchscope-relevance;/);
+    expect(full.code).toBe(1);
+
+    // a difference within the null band
+    expect(n250.out).toMatch(/norm-ratio .*: ratio > 1\.3: p \S+ >= 0\.0167 -> not readable/);
+    expect(n250.out).toMatch(/lens-relevance .*; ratio > 1\.15 \(null band\): p \S+ >= 0\.0167 -> not readable/);
+    expect(n250.out).toMatch(/Verdict: realistic: no measurable evidence/);
+    expect(n250.code).toBe(0);
+
     expect(cake.code).toBe(1);
-    expect(cake.out).toMatch(/Verdict: TOO READABLE/);
     expect(cake.out).toMatch(/vs null organism zoo\/control/);
-    // every piece of evidence printed with its value, the null's and what it contributed
-    expect(cake.out).toMatch(/norm-ratio +ratio [\d.]+ \[[\d.]+, [\d.]+\]: CI lower [\d.]+ > 1\.8 -> TOO READABLE/);
-    expect(cake.out).toMatch(/lens-relevance +organism .* null .* difference /);
-    expect(cake.out).toMatch(/patchscope-relevance +organism .* null .* difference /);
+    // every piece of evidence printed with its value, the null's, its test and what it contributed
+    expect(cake.out).toMatch(
+      /norm-ratio +ratio [\d.]+ \[[\d.]+, [\d.]+\] .*: ratio > 1\.3: p \S+ < 0\.0167 -> TOO READABLE/,
+    );
+    expect(cake.out).toMatch(/lens-relevance +relevant tokens organism \d+\/\d+, null \d+\/\d+: .*Fisher/);
+    expect(cake.out).toMatch(/patchscope-relevance +relevant tokens organism \d+\/\d+, null \d+\/\d+/);
     expect(cake.out).toMatch(/steering-gain +not measurable: /);
     expect(cake.out).toMatch(/Verdict: TOO READABLE: decided by norm-ratio/);
-    // the readouts at the zoo's calibrated readable layer (benchmark/zoo/layer-calibration.json)
-    expect(cake.out).toMatch(/norm at layer 2, readouts at layer 4/);
-    expect(mixed.code).toBe(0);
-    expect(mixed.out).toMatch(/Verdict: realistic: no measurable evidence/);
-    expect(mixed.out).toMatch(/norm-ratio .* -> not readable/);
+    // the norm at positions 1-4 of layer 2; the readouts at the zoo's calibrated readable layer
+    expect(cake.out).toMatch(/norm at layer 2 positions 1-4, readouts at layer 4 positions 0-4/);
+
     // the same harness run as bench: one result file per organism, with the null organism run beside it
     const files = readResults(join(RESULTS, 'check-organism'));
     expect(files.map((f) => [f.result.method.id, f.result.organism.id]).sort()).toEqual([
       ['readability', 'zoo/cake_bake'],
-      ['readability', 'zoo/cake_bake_mix1-1p0'],
+      ['readability', 'zoo/cake_bake_full'],
+      ['readability', 'zoo/cake_bake_n250'],
     ]);
-    for (const f of files) expect(f.result.baselines.null.description).toContain('zoo/control');
-  }, 120_000);
+    for (const f of files) {
+      expect(f.result.baselines.null.description).toContain('zoo/control');
+      // the pooled relevance of the null organism's readouts, graded against the organism
+      expect(f.result.baselines.null.metrics['pooled_relevance.logitlens'].n).toBeGreaterThan(20);
+    }
+  }, 180_000);
 
   it('explains missing arguments', async () => {
     const r = await checkOrganism(['--base', './organisms/zoo/base']);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { organismFileName, plan } from '../../benchmark/generate.ts';
-import { readabilityRatio } from '../../src/harness/readability.ts';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,22 +56,5 @@ describe('suites', () => {
 
   it('unknown suites and organisms give errors that say what exists', () => {
     expect(() => loadSuite('nope')).toThrow(/unknown suite 'nope'.*zoo/);
-  });
-});
-
-describe('readability', () => {
-  const m = (estimate: number, lower: number, upper: number) => ({
-    estimate,
-    lower,
-    upper,
-    n: 100,
-    alpha: 0.05,
-    ci: 'bootstrap' as const,
-  });
-  it('the ratio interval divides the bounds conservatively', () => {
-    const r = readabilityRatio(m(20, 18, 22), m(4, 3, 5));
-    expect(r.estimate).toBe(5);
-    expect(r.lower).toBeCloseTo(18 / 5);
-    expect(r.upper).toBeCloseTo(22 / 3);
   });
 });
