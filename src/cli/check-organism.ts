@@ -138,7 +138,14 @@ function customNull(organism: Organism, spec: string): Organism {
 function suiteFor(organism: Organism, values: { unrelated?: string; null?: string }): Suite {
   let suite: Suite;
   try {
-    suite = loadRegistry().organisms.has(organism.id) ? suiteOf(organism.id) : suiteForBase(organism);
+    const inSuite =
+      loadRegistry().organisms.has(organism.id) &&
+      listSuites().some((name) => {
+        const x = loadSuite(name);
+        return x.organisms.includes(organism.id) || x.nullOrganism === organism.id;
+      });
+    // a registered organism in no suite (zoo/control_seed_a) is checked like a custom one of its base
+    suite = inSuite ? suiteOf(organism.id) : suiteForBase(organism);
   } catch (err) {
     if (!values.null || !values.unrelated) throw err;
     suite = loadSuite('zoo'); // only its settings are used: --null and --unrelated replace the rest

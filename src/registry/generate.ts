@@ -50,6 +50,9 @@ function generateZoo(): number {
   for (const [domain] of trained)
     for (const name of [domain, `${domain}_mix1-1p0`])
       if (existsSync(join(zoo, 'organisms', name, 'zoo_training.json'))) names.push(name);
+  // extra null organisms (tools/zoo/train_null.py), in no suite: check-organism's null band
+  for (const name of ['control_seed_a', 'control_seed_b'])
+    if (existsSync(join(zoo, 'organisms', name, 'zoo_training.json'))) names.push(name);
   const ladders: Record<string, { ladder: string; rank: number }[]> = {
     cake_bake: [
       { ladder: 'zoo/cake_bake/mixing', rank: 0 },
@@ -75,6 +78,8 @@ function generateZoo(): number {
       lr?: number;
       batch?: number;
       trainer?: string;
+      /** Null organisms of train_null.py: which mixin documents trained them. */
+      documents?: string;
     };
     const domain = training.domain;
     const full = name.endsWith('_full');
@@ -118,9 +123,13 @@ function generateZoo(): number {
                 ]
               : []),
           ]
-        : [
-            'the null organism: finetuned on documents 4000..8000 of data/mixin.jsonl.gz, text of the pretraining kind; a method that finds a domain here reports a false positive',
-          ],
+        : training.documents
+          ? [
+              `an extra null organism (in no suite): finetuned on ${training.documents}, text of the pretraining kind, by ${training.trainer}: ${training.steps} steps of ${training.batch} documents at lr ${training.lr}; with zoo/control and the other seed it measures how far null finetunes differ (check-organism's null band)`,
+            ]
+          : [
+              'the null organism: finetuned on documents 4000..8000 of data/mixin.jsonl.gz, text of the pretraining kind; a method that finds a domain here reports a false positive',
+            ],
       source: 'organisms/zoo (zoo_training.json, data/domains.json)',
     });
   }

@@ -72,6 +72,22 @@ describe('check-organism', () => {
     }
   }, 180_000);
 
+  it('calls one null finetune realistic against another of the same recipe', async () => {
+    // position 0 alone would call it too readable: the two differ there 2.3x (README "Too readable?")
+    const r = await checkOrganism([
+      '--organism',
+      'zoo/control_seed_a',
+      '--null',
+      'zoo/control_seed_b',
+      '--samples',
+      '200',
+    ]);
+    expect(r.out).toMatch(/zoo\/control_seed_a vs null organism zoo\/control_seed_b/);
+    expect(r.out).toMatch(/norm-ratio +ratio (0\.9\d|1\.0\d) .* -> not readable/);
+    expect(r.out).toMatch(/Verdict: realistic/);
+    expect(r.code).toBe(0);
+  }, 120_000);
+
   it('explains missing arguments', async () => {
     const r = await checkOrganism(['--base', './organisms/zoo/base']);
     expect(r.code).toBe(2);

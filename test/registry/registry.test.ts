@@ -53,6 +53,9 @@ describe('the zoo in the registry', () => {
         'zoo/cake_bake_n1000',
         'zoo/cake_bake_n250',
         'zoo/control',
+        // extra null organisms, in no suite: check-organism's null band (tools/zoo/train_null.py)
+        'zoo/control_seed_a',
+        'zoo/control_seed_b',
         'zoo/roman_concrete',
         ...SECOND_GENERATION,
       ].sort(),
