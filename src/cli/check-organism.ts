@@ -215,13 +215,19 @@ async function measure(organism: Organism, opts: Options): Promise<ResultFile & 
       pooledRelevance: true,
       recompute,
     });
-  let { result, path } = await run(false);
+  // A result file is keyed without its null organism: with --null, or after a run with another null, it
+  // would be reused against the wrong one. Score again then (the method outputs are cached by content).
+  const nullId = opts.nullOrganism?.id ?? opts.suite.nullOrganism;
+  let { result, path } = await run(opts.nullOrganism !== undefined);
   if (!result.baselines.null)
     throw new Error(
       `${organism.id} is its suite's null organism (${opts.suite.id}): nothing to compare it with; pass --null`,
     );
-  // a result file written before the pooled relevance was recorded: score it again (the outputs are cached)
-  if (!('pooled_relevance.logitlens' in result.baselines.null.metrics)) ({ result, path } = await run(true));
+  const stale =
+    !result.baselines.null.description?.includes(`null organism ${nullId}, `) ||
+    // written before the pooled relevance was recorded
+    !('pooled_relevance.logitlens' in result.baselines.null.metrics);
+  if (stale) ({ result, path } = await run(true));
   return { ...result, path };
 }
 

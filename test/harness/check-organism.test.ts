@@ -86,6 +86,12 @@ describe('check-organism', () => {
     expect(r.out).toMatch(/norm-ratio +ratio (0\.9\d|1\.0\d) .* -> not readable/);
     expect(r.out).toMatch(/Verdict: realistic/);
     expect(r.code).toBe(0);
+    // the same organism against the suite's null organism is measured against that one, not the last --null
+    const again = await checkOrganism(['--organism', 'zoo/control_seed_a', '--samples', '200']);
+    const nullNorms = (out: string) => out.match(/^ {28}(zoo\/\S+): ([\d., ]+)$/m)?.slice(1);
+    expect(nullNorms(r.out)?.[0]).toBe('zoo/control_seed_b');
+    expect(nullNorms(again.out)?.[0]).toBe('zoo/control');
+    expect(nullNorms(again.out)?.[1]).not.toBe(nullNorms(r.out)?.[1]);
   }, 120_000);
 
   it('explains missing arguments', async () => {
