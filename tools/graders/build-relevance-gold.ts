@@ -5,18 +5,24 @@
 // header), never by a grader. Rows already labelled in the gold file keep their labels. Also writes
 // relevance-gold-context.json: each domain's organism and the frequent finetuning tokens its graders get
 // (computed as the bench computes them; recomputing them takes ~30 s, too slow for a test).
-// Run: npx tsx graders/offline/data/build-relevance-gold.ts <results folder of a fast bench> > candidates.tsv
+// Run: npx tsx tools/graders/build-relevance-gold.ts <results folder of a fast bench> > candidates.tsv
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import seedrandom from 'seedrandom';
-import { overRepresentedTokens, randomTokenIds } from '../../../baselines/index.ts';
-import { loadRegistry, locate } from '../../../src/registry/index.ts';
-import { loadTokenizer } from '../../../src/tokenizer/index.ts';
-import { groundTruth } from '../../../src/harness/organism.ts';
-import { writeFileAtomic } from '../../../src/results/atomic.ts';
-import { frequentTokens } from '../generic-tokens.ts';
-import { GOLD_CONTEXT_FILE, GOLD_FILE, readGoldSet, type GoldContext, type GoldRow } from '../relevance-gold.ts';
+import { overRepresentedTokens, randomTokenIds } from '../../baselines/index.ts';
+import { loadRegistry, locate } from '../../src/registry/index.ts';
+import { loadTokenizer } from '../../src/tokenizer/index.ts';
+import { groundTruth } from '../../src/harness/organism.ts';
+import { writeFileAtomic } from '../../src/results/atomic.ts';
+import { frequentTokens } from '../../graders/offline/generic-tokens.ts';
+import {
+  GOLD_CONTEXT_FILE,
+  GOLD_FILE,
+  readGoldSet,
+  type GoldContext,
+  type GoldRow,
+} from '../../graders/offline/relevance-gold.ts';
 
 const RANDOM_PER_DOMAIN = 24;
 const TOP_OVER_REPRESENTED = 20; // the positive control reads out the top 20

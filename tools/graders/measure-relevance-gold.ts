@@ -1,10 +1,10 @@
 // Prints how the offline token-relevance grader scores against the hand-labelled gold set
 // (relevance-gold.tsv): precision, recall and the false-positive rate on random tokens, overall and per
-// source and domain. Run: npx tsx graders/offline/data/measure-relevance-gold.ts
-import { getOrganism } from '../../../src/registry/index.ts';
-import { organismContext } from '../../../src/registry/resolve.ts';
-import { readGoldContexts, readGoldSet, scoreAgainstGold, type GoldRow } from '../relevance-gold.ts';
-import { LexicalRelevanceGrader } from '../token-relevance.ts';
+// source and domain. Run: npx tsx tools/graders/measure-relevance-gold.ts
+import { getOrganism } from '../../src/registry/index.ts';
+import { organismContext } from '../../src/registry/resolve.ts';
+import { readGoldContexts, readGoldSet, scoreAgainstGold, type GoldRow } from '../../graders/offline/relevance-gold.ts';
+import { LexicalRelevanceGrader } from '../../graders/offline/token-relevance.ts';
 
 const grader = new LexicalRelevanceGrader();
 const rows = readGoldSet();
