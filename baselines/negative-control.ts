@@ -1,7 +1,8 @@
 // The negative control of every suite's protocol: what a method that knows nothing scores. Seeded
 // uniformly random tokens as its readouts (the full budget: one readout of 20 tokens per position and
-// source) and a random direction, steered as ADL steers (random-direction.ts: the same vectors, so
-// the steering search is shared with that baseline's cached one). Normalised scores put it at 0.
+// source) and a random direction (random-direction.ts: the same vector as that baseline's at position 0),
+// steered at the strength the controls choose (control-strength.ts: the positive control's rule, so the
+// two controls differ only in the direction). Normalised scores put it at 0.
 import seedrandom from 'seedrandom';
 import type { ADLConfig } from '../src/adl/config.ts';
 import { absoluteLayer } from '../src/adl/config.ts';
@@ -9,8 +10,9 @@ import { checkConfig, SCORED_TOKENS } from '../src/adl/method.ts';
 import { collectStep, storeOf, type Graders } from '../src/adl/steps.ts';
 import type { MethodContext, MethodOutput, TokenReadout } from '../src/method/types.ts';
 import { adlBaseline } from './adl-baseline.ts';
-import { randomDirections, randomLatents } from './random-direction.ts';
-import { steerLikeADL } from './steer.ts';
+import { randomLatents } from './random-direction.ts';
+import { controlFinetuningTexts, steerAtChosenStrength } from './steer-chosen.ts';
+import { steeringVector } from '../src/adl/steering.ts';
 
 export const CONTROL_SOURCES = ['logitlens', 'patchscope'] as const;
 
@@ -47,13 +49,15 @@ export async function runNegativeControl(
     }),
   );
   const out: MethodOutput = { readouts };
-  if (config.steering.enabled) {
+  const finetuningTexts = config.steering.enabled ? await controlFinetuningTexts(ctx, config.samples) : undefined;
+  if (finetuningTexts) {
     const store = storeOf(ctx);
-    const latents = randomLatents(ctx, await collectStep(ctx, config, store));
-    Object.assign(
-      out,
-      await steerLikeADL(ctx, config, store, randomDirections(latents, config), graders ?? ctx.graders),
-    );
+    const random = randomLatents(ctx, await collectStep(ctx, config, store)).find(
+      (l) => l.layer === layer && l.position === 0,
+    )!;
+    const vector = steeringVector(Float32Array.from(random.vector), random.targetNorm);
+    const steering = { variant: 'random', layer, vector, finetuningTexts };
+    Object.assign(out, await steerAtChosenStrength(ctx, config, store, steering, graders ?? ctx.graders));
   }
   return out;
 }

@@ -2,20 +2,21 @@
 // suite can measure at all. Its readouts are the tokens most over-represented in the organism's
 // finetuning data against unrelated text (one readout of 20 tokens per source); it steers with the
 // mean activation of finetuning documents minus that of unrelated documents in the finetuned model at
-// ADL's (first) layer, scaled like ADL (unit x target norm x the strength of ADL's coherence search).
-// Normalised scores put it at 1. It needs the finetuning data, which a real method never sees.
+// ADL's (first) layer (unit x target norm, as ADL scales), at the strength the controls choose with the
+// ground truth (control-strength.ts, steer-chosen.ts). Normalised scores put it at 1. It needs the
+// finetuning data, which a real method never sees.
 import { absoluteLayer, type ADLConfig } from '../src/adl/config.ts';
 import { contentKey } from '../src/adl/cache.ts';
 import { checkConfig, SCORED_TOKENS } from '../src/adl/method.ts';
-import { pairOf, collectStep, storeOf, type Graders } from '../src/adl/steps.ts';
+import { collectStep, pairOf, storeOf, type Graders } from '../src/adl/steps.ts';
 import { steeringVector } from '../src/adl/steering.ts';
-import { sampleDocuments, sampleTexts } from '../src/data/index.ts';
+import { sampleDocuments } from '../src/data/index.ts';
 import type { MethodContext, MethodOutput } from '../src/method/types.ts';
 import { getOrganism } from '../src/registry/index.ts';
 import { locate } from '../src/registry/resolve.ts';
 import { adlBaseline } from './adl-baseline.ts';
 import { CONTROL_SOURCES } from './negative-control.ts';
-import { steerLikeADL } from './steer.ts';
+import { controlFinetuningTexts, steerAtChosenStrength } from './steer-chosen.ts';
 
 /** The direction's artifact is computed here (meanActivation): this module and its imports key it. */
 const POSITIVE_CONTROL_CODE = { modules: [new URL(import.meta.url)] };
@@ -106,7 +107,7 @@ export async function runPositiveControl(
     seed: `${ctx.seed}/positive-control`,
     addSpecialTokens: bos.length > 0 && unrelated[0]?.[0] === bos[0],
   });
-  const texts = await sampleTexts({ ...source, n: config.samples, seed: `${ctx.seed}/positive-control/texts` });
+  const texts = (await controlFinetuningTexts(ctx, config.samples))!;
   const tokenIds = overRepresentedTokens(
     texts.map((t) => ctx.tokenizer.encode(t, { addSpecialTokens: false })),
     unrelated,
@@ -142,13 +143,9 @@ export async function runPositiveControl(
       ];
       return Array.from(ft, (x, h) => x - un[h]);
     });
-    const direction = {
-      variant: 'positive',
-      layer,
-      position: 0,
-      vector: Array.from(steeringVector(Float32Array.from(diff), targetNorm)),
-    };
-    Object.assign(out, await steerLikeADL(ctx, config, store, [direction], graders ?? ctx.graders));
+    const vector = steeringVector(Float32Array.from(diff), targetNorm);
+    const steering = { variant: 'positive', layer, vector, finetuningTexts: texts };
+    Object.assign(out, await steerAtChosenStrength(ctx, config, store, steering, graders ?? ctx.graders));
     out.vectors = [{ name: 'finetuning_minus_unrelated', layer, position: 0, data: diff }];
   }
   return out;

@@ -41,7 +41,7 @@ const STEERING_CODE = stepCode('./steering.ts');
 export type Graders = MethodGraders;
 
 /** The sample-text mode of the steering samples (src/adl/sample-text.ts). */
-const textOf = (cfg: ADLConfig) => cfg.steering.text ?? 'plain';
+export const textOf = (cfg: ADLConfig) => cfg.steering.text ?? 'plain';
 /** Cache-key part for the text mode: absent for 'plain', so artifacts made before the option stay valid. */
 const textKey = (cfg: ADLConfig) => (textOf(cfg) === 'plain' ? {} : { text: textOf(cfg) });
 
@@ -50,7 +50,7 @@ const textKey = (cfg: ADLConfig) => (textOf(cfg) === 'plain' ? {} : { text: text
  * position shares one set of unsteered samples, else one stream family per position (steered and unsteered
  * sample j still paired).
  */
-function finalDrawSeed(seed: string, cfg: ADLConfig, position: number): string {
+export function finalDrawSeed(seed: string, cfg: ADLConfig, position: number): string {
   return cfg.steering.final.unsteered === 'per-position' ? `${seed}/position/${position}` : seed;
 }
 

@@ -242,7 +242,7 @@ function calibratedLayer(suite: Suite): number | undefined {
 }
 
 const STEERING_NOT_MEASURED =
-  'this check steers nothing (steering gain needs a bench run of a steering method; on the zoo the protocol reports steering.gain not informative: the positive control does not beat unsteered text)';
+  'this check steers nothing (steering gain needs a bench run of a steering method and its controls: npm run bench)';
 
 /** The pooled relevance of a source as counts (NaN where the result file has no such metric). */
 function tokenCount(metrics: Metrics, source: string): TokenCount {

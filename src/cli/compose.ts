@@ -43,6 +43,14 @@ export function offlineGraders(): HarnessGraders {
 }
 
 /**
+ * `graders` with another steering-similarity embedder. Methods see it (ctx.graders.embedder: the positive
+ * control chooses its strength with it), so it joins the graders' code hash that keys cached method outputs.
+ */
+export function withEmbedder(graders: HarnessGraders, embedder: HarnessGraders['embedder']): HarnessGraders {
+  return { ...graders, embedder, codeHash: sha256(`${graders.codeHash}|${JSON.stringify(embedder.grader)}`) };
+}
+
+/**
  * The baselines every method is compared with (baselines/index.ts), in its order. They reuse ADL's
  * code (src/adl/), so both folders key their cached outputs.
  */

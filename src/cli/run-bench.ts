@@ -35,7 +35,7 @@ import { runInWorkers, serveWorker, type OrganismSummary, type WorkerTotals } fr
 import { inactivitySeconds } from '../harness/watchdog.ts';
 import { defaultCacheDir, resultsDirFor } from '../paths.ts';
 import { graderInstructions, loadToolkitFromEnv, toolkitAgentPrompts, type ToolkitText } from '../toolkit/index.ts';
-import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders } from './compose.ts';
+import { chooseEmbedder, defaultBaselines, llmTier, offlineGraders, withEmbedder } from './compose.ts';
 import { writeLeaderboard } from './reports.ts';
 import { graderModeNeeds } from '../harness/grader-plan.ts';
 import { removeForeignLeaderboards } from './leaderboard-files.ts';
@@ -216,7 +216,7 @@ function organismRunner(plan: BenchPlan, o: BenchOptions, io: BenchIO) {
       threads: plan.threads,
       device: plan.device,
       recompute: o.recompute ?? false,
-      graders: { ...offlineGraders(), ...(embedded ? { embedder: embedded.embedder } : {}) },
+      graders: embedded ? withEmbedder(offlineGraders(), embedded.embedder) : offlineGraders(),
       graderMode: plan.graders,
       llm: plan.llm,
       toolkit: plan.toolkit,

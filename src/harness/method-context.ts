@@ -50,6 +50,7 @@ function ownGraders(graders: MethodGraders, touch?: () => void): MethodGraders {
     coherence: ownView(graders.coherence, { touch }),
     scale: ownView(graders.scale, { touch }),
     ...(graders.calibratedCoherence ? { calibratedCoherence: ownView(graders.calibratedCoherence, { touch }) } : {}),
+    ...(graders.embedder ? { embedder: ownView(graders.embedder, { touch }) } : {}),
     ...(graders.codeHash ? { codeHash: graders.codeHash } : {}),
   });
 }
@@ -139,6 +140,7 @@ export function methodContext(loaded: LoadedOrganism, organism: OrganismContext,
     graders: ownGraders(
       {
         ...opts.graders.forMethod(loaded, (t) => tokenizer.encode(t, { addSpecialTokens: false })),
+        embedder: opts.graders.embedder,
         codeHash: opts.graders.codeHash,
       },
       touch,

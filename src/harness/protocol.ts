@@ -20,6 +20,12 @@ export interface ScoringProtocol extends ReadoutBudget {
    * steering cannot tell a good steering method from one that returns unsteered text.
    */
   nothing: Record<string, number>;
+  /**
+   * Where the steering metrics are judged (src/leaderboard/steering-organisms.ts): only on organisms whose
+   * finetuned model's unsteered text has gone at most `maxDrift` of the way from the base model's text to
+   * the finetuning data, measured on `baseline`'s (the unsteered baseline's) samples. Absent: every organism.
+   */
+  steeringOrganisms?: { metrics: string[]; baseline: string; maxDrift: number };
 }
 
 export const DEFAULT_PROTOCOL: ScoringProtocol = {
@@ -48,6 +54,16 @@ export const PROTOCOL_SCHEMA = {
     metrics: { type: 'array', minItems: 1, items: { type: 'string' } },
     minCoherence: { type: 'number', minimum: 0, maximum: 1 },
     nothing: { type: 'object', additionalProperties: { type: 'number' } },
+    steeringOrganisms: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['metrics', 'baseline', 'maxDrift'],
+      properties: {
+        metrics: { type: 'array', minItems: 1, items: { type: 'string' } },
+        baseline: { type: 'string' },
+        maxDrift: { type: 'number' },
+      },
+    },
     comment: { type: 'string' },
   },
 };

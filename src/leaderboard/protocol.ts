@@ -7,6 +7,7 @@ import type { ConfidenceInterval } from '../metrics/index.ts';
 import type { ScoringProtocol } from '../harness/protocol.ts';
 import type { MetricValue } from '../results/types.ts';
 import { familyBootstrap, standardError, type Statistic } from './family-bootstrap.ts';
+import { steeringOrganisms, type SteeringOrganisms } from './steering-organisms.ts';
 
 /** A row's metrics: organism -> metric -> value. */
 export type OrganismMetrics = Record<string, Record<string, MetricValue>>;
@@ -75,6 +76,8 @@ export interface ProtocolBoard {
   /** Metrics the suite cannot measure (controls not separated), with why. */
   notMeasurable: { metric: string; why: string }[];
   families: Record<string, string[]>;
+  /** Which organisms the steering metrics are judged on, where the suite's protocol restricts them. */
+  steeringOrganisms?: SteeringOrganisms;
   ranking: RankRow[];
   reference: string | null;
   minFamilies: number;
@@ -145,10 +148,18 @@ export function scoreProtocol(input: ProtocolInput): ProtocolBoard {
       input.families.get(f)!.filter((o) => organisms.includes(o)),
     );
   const opts = (name: string) => ({ n: bootstrap, seed: `${seed}|protocol|${name}` });
+  const rule = protocol.steeringOrganisms;
+  const steering = rule
+    ? steeringOrganisms(rule, input.organisms, input.rows.find((r) => r.name === rule.baseline)?.metrics)
+    : undefined;
+  const judgedOn = (metric: string, o: string) =>
+    !steering?.rule.metrics.includes(metric) || steering.judged.includes(o);
 
   const metrics: MetricInfo[] = protocol.metrics.map((metric) => {
-    const organisms = input.organisms.filter((o) =>
-      [controls.negative[o]?.[metric], controls.positive[o]?.[metric]].every((v) => v && Number.isFinite(v.estimate)),
+    const organisms = input.organisms.filter(
+      (o) =>
+        judgedOn(metric, o) &&
+        [controls.negative[o]?.[metric], controls.positive[o]?.[metric]].every((v) => v && Number.isFinite(v.estimate)),
     );
     const fams = familiesOf(organisms);
     if (organisms.length === 0)
@@ -159,7 +170,9 @@ export function scoreProtocol(input: ProtocolInput): ProtocolBoard {
         organisms,
         families: 0,
         informative: false,
-        why: 'the controls did not produce it on any organism',
+        why: judgedOn(metric, '')
+          ? 'the controls did not produce it on any organism'
+          : `no organism passes the suite's steering rule (drift at most ${rule!.maxDrift}) with both controls' values`,
       };
     const gap = familyBootstrap(fams, gapStatistic(controls, metric), opts(`gap|${metric}`));
     const nothing = protocol.nothing[metric];
@@ -258,6 +271,7 @@ export function scoreProtocol(input: ProtocolInput): ProtocolBoard {
     informative: informative.map((m) => m.metric),
     notMeasurable: metrics.filter((m) => !m.informative).map((m) => ({ metric: m.metric, why: m.why })),
     families: Object.fromEntries(input.families),
+    ...(steering ? { steeringOrganisms: steering } : {}),
     ranking,
     reference: input.rows.find((r) => r.kind === 'method' && r.name.startsWith(`${protocol.reference}@`))?.name ?? null,
     minFamilies: MIN_FAMILIES,

@@ -3,6 +3,7 @@
 // the suite can measure. Shared by the terminal, Markdown and HTML renderers.
 import type { ConfidenceInterval } from '../metrics/index.ts';
 import type { ProtocolBoard, RankRow } from './protocol.ts';
+import { describeSteeringOrganisms } from './steering-organisms.ts';
 
 export const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
 export const fmtCI = (c: Pick<ConfidenceInterval, 'estimate' | 'lower' | 'upper'> | null | undefined) =>
@@ -53,6 +54,7 @@ export function protocolNotes(p: ProtocolBoard): string[] {
       .join(
         ', ',
       )}) with each organism's own metric noise; marks (+ above 0, − below, ~ includes 0) need at least ${p.minFamilies} families, else n/a. vs negative: the score's CI (the negative control scores 0 by construction).`,
+    ...(p.steeringOrganisms ? [describeSteeringOrganisms(p.steeringOrganisms)] : []),
     p.notMeasurable.length
       ? `This suite cannot measure: ${p.notMeasurable.map((m) => `${m.metric} (${m.why})`).join('; ')}.`
       : 'Every protocol metric is informative on this suite.',

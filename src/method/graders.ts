@@ -101,6 +101,11 @@ export interface MethodGraders {
   scale: PatchscopeScaleGrader;
   /** When present, the steering search grades with it instead of `coherence`. */
   calibratedCoherence?: CoherenceCalibration;
+  /**
+   * The run's steering-similarity embedder (the one the steering.* metrics are scored with; the harness
+   * always supplies it). The positive control chooses its strength with it and the finetuning data.
+   */
+  embedder?: TextEmbedder;
   /** Hash of the graders' code (set by the harness): part of the key of every cached artifact they graded. */
   codeHash?: string;
 }

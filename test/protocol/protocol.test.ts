@@ -9,6 +9,7 @@ import { evaluateThreshold, summarizeOutcomes } from '../../src/harness/threshol
 import { DEFAULT_PROTOCOL } from '../../src/harness/protocol.ts';
 import { organismFamilies } from '../../src/leaderboard/families.ts';
 import { MIN_FAMILIES, scoreProtocol, type OrganismMetrics, type ScoredRow } from '../../src/leaderboard/protocol.ts';
+import { protocolNotes } from '../../src/leaderboard/render-protocol.ts';
 import { validateMethodOutput } from '../../src/method/validate.ts';
 import type { MetricValue } from '../../src/results/types.ts';
 
@@ -379,6 +380,58 @@ describe('families, normalised scores, informative metrics and the ranking', () 
     expect(p.metrics[0].gapToNothing!.upper).toBeLessThan(0);
     expect(p.informative).toEqual([]);
     expect(p.notMeasurable[0].why).toMatch(/does not beat doing nothing \(0\)/);
+  });
+
+  it("judges steering only on organisms whose unsteered text has not drifted to the data (the suite's steeringOrganisms)", () => {
+    // cake_bake, n1000 and full talk about their domain unprompted (drift 0.5-0.6); the others do not
+    const drifted = ['zoo/cake_bake', 'zoo/cake_bake_n1000', 'zoo/cake_bake_full'];
+    const base = 0.02;
+    const ceiling = 0.42;
+    const unsteered = rowOf('baseline/unsteered', 'baseline', {
+      'steering.ft_ft': () => ceiling,
+      'steering.unsteered.unsteered_ft': () => base,
+      'steering.unsteered.steered_ft': (o) => base + (drifted.includes(o) ? 0.55 : 0.1) * (ceiling - base),
+    });
+    // the positive control gains on the judged organisms and loses on the drifted ones, where any steering disturbs
+    const neg = rowOf('baseline/negative-control', 'control', { 'steering.gain': () => -0.1 });
+    const pos = rowOf('baseline/positive-control', 'control', {
+      'steering.gain': (o) => (drifted.includes(o) ? -0.1 : 0.05) + wobble(o),
+    });
+    const run = (steeringOrganisms?: (typeof DEFAULT_PROTOCOL)['steeringOrganisms']) =>
+      scoreProtocol({
+        protocol: {
+          ...DEFAULT_PROTOCOL,
+          metrics: ['steering.gain'],
+          ...(steeringOrganisms ? { steeringOrganisms } : {}),
+        },
+        organisms: zoo,
+        families: organismFamilies(zoo),
+        rows: [neg, pos, unsteered],
+        controls: { negative: neg.metrics, positive: pos.metrics },
+        seed: 't',
+        bootstrap: 400,
+      });
+    const everywhere = run();
+    expect(everywhere.informative).toEqual([]);
+    expect(everywhere.notMeasurable[0].why).toMatch(/does not beat doing nothing/);
+    const rule = { metrics: ['steering.gain'], baseline: 'baseline/unsteered', maxDrift: 0.25 };
+    const judged = run(rule);
+    expect(judged.informative).toEqual(['steering.gain']);
+    expect(judged.metrics[0].organisms).toEqual(zoo.filter((o) => !drifted.includes(o)));
+    expect(judged.metrics[0].families).toBe(3);
+    expect(judged.steeringOrganisms!.leftOut).toEqual(drifted);
+    expect(judged.steeringOrganisms!.drift['zoo/cake_bake']).toBeCloseTo(0.55, 10);
+    expect(judged.steeringOrganisms!.drift['zoo/roman_concrete']).toBeCloseTo(0.1, 10);
+    expect(protocolNotes(judged).join('\n')).toMatch(
+      /steering\.gain judged on 5 organism\(s\).*zoo\/roman_concrete \(drift 0\.10\).*left out: zoo\/cake_bake \(drift 0\.55\)/,
+    );
+    // a rule nobody passes, or a missing unsteered baseline, judges nothing (and says so)
+    const none = run({ ...rule, maxDrift: 0.05 });
+    expect(none.metrics[0].organisms).toEqual([]);
+    expect(none.metrics[0].why).toMatch(/no organism passes the suite's steering rule/);
+    const missing = run({ ...rule, baseline: 'baseline/absent' });
+    expect(missing.steeringOrganisms!.judged).toEqual([]);
+    expect(protocolNotes(missing).join('\n')).toMatch(/zoo\/cake_bake \(no unsteered baseline\)/);
   });
 
   it("counts a missing metric as the negative control's value and gives no mark with fewer than three families", () => {
