@@ -232,12 +232,19 @@ export function scoreProtocol(input: ProtocolInput): ProtocolBoard {
         );
     const scored = organisms.filter((o) => informative.some((i) => i.organisms.includes(o)));
     const families = familiesOf(scored);
+    // A row with none of the informative metrics on any organism would score exactly the negative control's 0:
+    // it is not ranked (a method that measured nothing is not "level with random").
+    const producedNone =
+      informative.length > 0 &&
+      !informative.some((i) => scored.some((o) => Number.isFinite(row.metrics[o][i.metric]?.estimate)));
     const score =
-      informative.length && scored.length ? familyBootstrap(families, overall(row), opts(`${row.name}|overall`)) : null;
+      informative.length && scored.length && !producedNone
+        ? familyBootstrap(families, overall(row), opts(`${row.name}|overall`))
+        : null;
     const ref = input.rows.find((r) => r.kind === 'method' && r.name.startsWith(`${protocol.reference}@`));
     const shared = ref && ref !== row ? scored.filter((o) => ref.metrics[o]) : [];
     const vsReference =
-      ref && ref !== row && informative.length && shared.length
+      ref && ref !== row && informative.length && shared.length && !producedNone
         ? familyBootstrap(familiesOf(shared), overall(row, ref), opts(`${row.name}|vs-reference`))
         : null;
     const incoherent = organisms.filter(
@@ -255,6 +262,9 @@ export function scoreProtocol(input: ProtocolInput): ProtocolBoard {
       vsNegativeMark: mark(score, families.length),
       flags: [
         ...(row.readsGroundTruth ? [READS_GROUND_TRUTH_FLAG] : []),
+        ...(producedNone
+          ? [`not ranked: produced none of the informative metrics (${informative.map((i) => i.metric).join(', ')})`]
+          : []),
         ...(incoherent.length
           ? [`incoherent steered text (steering.coherence < ${protocol.minCoherence}) on ${incoherent.join(', ')}`]
           : []),

@@ -440,9 +440,28 @@ describe('families, normalised scores, informative metrics and the ranking', () 
       kind: 'method',
       metrics: Object.fromEntries(zoo.map((o) => [o, {}])),
     };
-    const p = board([silent]);
-    expect(p.ranking.find((r) => r.name === 'silent@1-z')!.score!.estimate).toBe(0);
-    expect(p.ranking.find((r) => r.name === 'silent@1-z')!.perMetric.a.notScored).toHaveLength(zoo.length);
+    // produced the metric on one organism only: the others count as the negative control's (normalised 0)
+    const once: ScoredRow = {
+      name: 'once@1-z',
+      kind: 'method',
+      metrics: Object.fromEntries(
+        zoo.map((o): [string, Record<string, MetricValue>] => [
+          o,
+          o === 'zoo/roman_concrete' ? { a: mv(0.6 + wobble(o), 0.01) } : {},
+        ]),
+      ),
+    };
+    const p = board([silent, once]);
+    const onceRow = p.ranking.find((r) => r.name === 'once@1-z')!;
+    expect(onceRow.perMetric.a.notScored).toHaveLength(zoo.length - 1);
+    expect(onceRow.score!.estimate).toBeCloseTo(1 / zoo.length, 10); // Σ(method − negative) / Σ(positive − negative): one organism of eight
+    // produced nothing the ranking uses: not ranked (no score, no mark), listed last with why, not "level with random"
+    const silentRow = p.ranking.find((r) => r.name === 'silent@1-z')!;
+    expect(silentRow.perMetric.a.notScored).toHaveLength(zoo.length);
+    expect(silentRow.score).toBeNull();
+    expect(silentRow.vsNegativeMark).toBe('n/a');
+    expect(silentRow.flags.join(' ')).toMatch(/not ranked: produced none of the informative metrics \(a\)/);
+    expect(p.ranking.at(-1)!.name).toBe('silent@1-z');
     const cakeOnly = board([rowOf('adl@2-x', 'method', { a: () => 0.6 })], zoo.slice(0, 6));
     expect(cakeOnly.metrics[0].families).toBe(1);
     expect(cakeOnly.metrics[0].informative).toBe(false);
