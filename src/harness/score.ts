@@ -8,7 +8,9 @@
 //   steering.<variant>.steered_ft          centroid cosine of steered samples vs finetuning texts (St-FT),
 //   steering.<variant>.steered_unrelated   ... steered samples vs unrelated text,
 //   steering.<variant>.steered_minus_unsteered_ft   paired over prompts;
-//                                          these at the position with the highest St-FT; CI: bootstrap over prompts
+//                                          these at the position with the highest St-FT, picked on the same
+//                                          samples (diagnostic, not ranked: the pick inflates them when a
+//                                          variant has several entries); CI: bootstrap over prompts
 //   steering.<variant>.unsteered_ft        unsteered samples vs finetuning texts (USt-FT), maximised over
 //                                          positions on its own, as the paper's series is (docs/toolkit.md#steering-similarity)
 //   steering.<variant>.steered_chat, .unsteered_chat   St-Chat / USt-Chat: steered / unsteered samples vs the
@@ -16,10 +18,14 @@
 //                                          positions on its own; not measurable without one (the zoo has none)
 //   steering.ft_ft                         finetuning-text self-similarity (the paper's FT-FT reference)
 //   steering.gain                          the protocol's steering metric: St-FT - USt-FT of the method's own
-//                                          steered and unsteered samples, paired over prompts, for the entry
-//                                          with the highest St-FT; exactly 0 when that entry's strength is 0
-//   steering.coherence                     fraction of that entry's steered samples the coherence grader
-//                                          labels COHERENT (UNKNOWN left out); CI: bootstrap over prompts
+//                                          steered and unsteered samples, paired over prompts, cross-fitted:
+//                                          the prompts are split into two halves (even / odd index) and each
+//                                          half is scored with the entry whose St-FT is highest on the OTHER
+//                                          half, so submitting more entries buys no best-of-K bonus; with one
+//                                          entry this is that entry's St - USt; a prompt whose entry has
+//                                          strength 0 gains exactly 0 (all of them: exactly 0, no CI)
+//   steering.coherence                     fraction of the cross-chosen entries' steered samples the coherence
+//                                          grader labels COHERENT (UNKNOWN left out); CI: bootstrap over prompts
 //   scalar.<name>                          the method's own scalars (no CI)
 //   pooled_relevance.<source>              only with ScoringContext.pooledRelevance (check-organism): the
 //                                          fraction RELEVANT among the distinct tokens of all the source's
@@ -212,8 +218,51 @@ async function scoreSteering(steering: SteeringSamples[], ctx: ScoringContext, m
       ownMaximum(entries, 'unsteered', cChat, `steering.${variant}.unsteered_chat`, ctx, metrics);
     }
   }
-  const chosen = best(scored);
-  if (chosen) await protocolSteering(chosen, cFt, ctx, metrics);
+  const plan = crossFit(scored, cFt);
+  if (plan) await protocolSteering(plan, cFt, ctx, metrics);
+}
+
+/** The two halves of the prompts: even and odd index. */
+const HALVES = [0, 1] as const;
+const halfOf = (prompt: number) => prompt % 2;
+
+/**
+ * Cross-fitting: each half of the prompts is scored with the entry whose St-FT is highest on the other half
+ * (the first of equals), so the entry that is scored was not picked on the samples it is scored on. Undefined
+ * without entries. When the other half has no samples to choose with, the method's first entry is used.
+ */
+function crossFit(scored: ScoredEntry[], cFt: Float64Array): CrossFitted | undefined {
+  if (scored.length === 0) return undefined;
+  const stOnHalf = (e: ScoredEntry, half: number) =>
+    similarity(
+      e.emb.steered.filter((_, i) => halfOf(i) === half),
+      cFt,
+    );
+  const chosen = HALVES.map((half) => {
+    let top: { e: ScoredEntry; st: number } | undefined;
+    for (const e of scored) {
+      const st = stOnHalf(e, 1 - half);
+      if (Number.isFinite(st) && (!top || st > top.st)) top = { e, st };
+    }
+    return top?.e ?? scored[0];
+  });
+  const prompts = Math.max(...chosen.map((e) => e.emb.steered.length));
+  const entryOf = (prompt: number) => chosen[halfOf(prompt)];
+  const rows = (kind: 'steered' | 'unsteered') =>
+    Array.from({ length: prompts }, (_, i) => {
+      const e = entryOf(i);
+      // strength 0: the "steered" text is unsteered text, so the prompt gains nothing
+      return (e.entry.strength === 0 ? e.emb.unsteered : e.emb[kind])[i] ?? [];
+    });
+  return { chosen, entryOf, steered: rows('steered'), unsteered: rows('unsteered') };
+}
+
+/** The cross-fitted plan: the entry chosen for each half and the samples per prompt of each prompt's entry. */
+interface CrossFitted {
+  chosen: ScoredEntry[];
+  entryOf: (prompt: number) => ScoredEntry;
+  steered: Float64Array[][];
+  unsteered: Float64Array[][];
 }
 
 const entryDescription = ({ entry }: ScoredEntry, prompts: number) =>
@@ -225,7 +274,7 @@ const rowsSimilarity = (rows: Float64Array[][], c: Float64Array) => {
 };
 
 /** St - USt paired over the prompts with both kinds of samples; undefined when no prompt has both. */
-function gain({ emb }: ScoredEntry, cFt: Float64Array, ctx: ScoringContext, seed: string) {
+function gain(emb: PromptEmbeddings, cFt: Float64Array, ctx: ScoringContext, seed: string) {
   const paired = emb.steered.map((_, i) => i).filter((i) => emb.steered[i].length > 0 && emb.unsteered[i]?.length > 0);
   if (paired.length === 0) return undefined;
   const ci = pairedBootstrapCI(paired, paired, rowsSimilarity(emb.steered, cFt), rowsSimilarity(emb.unsteered, cFt), {
@@ -253,7 +302,7 @@ function steeringMetrics(
     'bootstrap',
     over,
   );
-  const g = gain(e, cFt, ctx, opts.seed);
+  const g = gain(emb, cFt, ctx, opts.seed);
   if (g) metrics[`${prefix}.steered_minus_unsteered_ft`] = fromCI(g.ci, g.paired.length, 'paired-bootstrap', over);
   if (cUnrelated)
     metrics[`${prefix}.steered_unrelated`] = fromCI(
@@ -288,33 +337,38 @@ function ownMaximum(
   metrics[name] = fromCI(ci, prompts.length, 'bootstrap', entryDescription(top.e, prompts.length));
 }
 
-/** The protocol's steering metrics of the chosen entry: gain over the method's own unsteered samples, and coherence. */
+/** "<n> prompts at ..." of the cross-chosen entries: one entry, or the entry of each half. */
+function planDescription({ chosen }: CrossFitted, prompts: number): string {
+  if (chosen[0] === chosen[1]) return entryDescription(chosen[0], prompts);
+  const at = ({ entry }: ScoredEntry) =>
+    `${entry.variant} at layer ${entry.layer} position ${entry.position}, strength ${entry.strength}`;
+  return `${prompts} prompts, cross-fitted: even prompts ${at(chosen[0])}; odd prompts ${at(chosen[1])}`;
+}
+
+/** The protocol's steering metrics of the cross-chosen entries: gain over the method's own unsteered samples, and coherence. */
 async function protocolSteering(
-  e: ScoredEntry,
+  plan: CrossFitted,
   cFt: Float64Array,
   ctx: ScoringContext,
   metrics: Metrics,
 ): Promise<void> {
-  if (e.entry.strength === 0) {
+  if (plan.chosen.every((e) => e.entry.strength === 0)) {
     // Unsteered text returned as steered: nothing was steered, so there is no gain to measure.
-    metrics['steering.gain'] = noCI(
-      0,
-      `strength 0 at layer ${e.entry.layer} position ${e.entry.position}: not steered`,
-    );
+    const at = [...new Set(plan.chosen.map(({ entry }) => `layer ${entry.layer} position ${entry.position}`))];
+    metrics['steering.gain'] = noCI(0, `strength 0 at ${at.join(' and ')}: not steered`);
   } else {
-    const g = gain(e, cFt, ctx, `${ctx.seed}|steering.gain`);
+    const g = gain(plan, cFt, ctx, `${ctx.seed}|steering.gain`);
     if (g)
       metrics['steering.gain'] = fromCI(
         g.ci,
         g.paired.length,
         'paired-bootstrap',
-        entryDescription(e, g.paired.length),
+        planDescription(plan, g.paired.length),
       );
   }
   if (!ctx.coherence) return;
-  const labels = await Promise.all(
-    e.entry.steered.map((row) => ctx.coherence!.grade(row.filter((t) => t.trim() !== ''))),
-  );
+  const steeredRows = Array.from({ length: plan.steered.length }, (_, i) => plan.entryOf(i).entry.steered[i] ?? []);
+  const labels = await Promise.all(steeredRows.map((row) => ctx.coherence!.grade(row.filter((t) => t.trim() !== ''))));
   // per prompt: [coherent, known]
   const counts = labels
     .map(
@@ -333,7 +387,7 @@ async function protocolSteering(
     ci,
     counts.length,
     'bootstrap',
-    `${entryDescription(e, counts.length)}; ${ctx.coherence.grader.id}`,
+    `${planDescription(plan, counts.length)}; ${ctx.coherence.grader.id}`,
   );
 }
 
