@@ -7,12 +7,11 @@ import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { absoluteLayer, type ADLConfig, mergeConfig } from '../../src/adl/config.ts';
 import { runADL } from '../../src/adl/method.ts';
-import { offlineGraders } from '../../src/cli/compose.ts';
 import { builtinMethod } from '../../src/harness/load-method.ts';
 import { layeredConfig } from '../../src/harness/method-config.ts';
-import { openMethodContext, type OpenedContext } from '../../src/harness/method-context.ts';
+import type { OpenedContext } from '../../src/harness/method-context.ts';
 import { loadSuite } from '../../src/harness/suite.ts';
-import { tempDir, testCacheDir } from '../helpers.ts';
+import { openZooContext } from './zoo-context.ts';
 
 const reference = JSON.parse(fs.readFileSync('organisms/zoo/reference_diff_norms.json', 'utf8')) as {
   documents: number;
@@ -51,15 +50,7 @@ describe("the zoo suite's ADL layer against the plain-torch reference", () => {
 
   it('reproduces the reference difference norms at every position', async () => {
     for (const name of ORGANISMS) {
-      const o = await openMethodContext(`zoo/${name}`, {
-        suite,
-        cacheDir: tempDir('adl-zoo-ref-'),
-        graders: offlineGraders(),
-        seed: '42',
-        modelCacheDir: testCacheDir(),
-        threads: 2,
-        frequentTokens: false,
-      });
+      const o = await openZooContext('adl-zoo-ref-', `zoo/${name}`);
       opened.push(o);
       const out = await runADL(o.ctx, CONFIG);
       const layer = absoluteLayer(CONFIG.layers[0], o.ctx.finetuned.info.numLayers);
