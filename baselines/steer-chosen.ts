@@ -15,13 +15,23 @@ import { chooseStrength, embeddingCentroid, selectionSeed } from './control-stre
 /** The artifacts below are computed here: this module and its imports key them. */
 const STEER_CHOSEN_CODE = { modules: [new URL(import.meta.url)] };
 
+/** Where an organism's finetuning texts are (the registry's `dataset`: a repository-relative folder or a Hub id). */
+export interface FinetuningData {
+  id: string;
+  split: string;
+  column: string;
+}
+
+/** n texts of a finetuning dataset drawn with `seed`. */
+export function finetuningTexts(data: FinetuningData, n: number, seed: string): Promise<string[]> {
+  return sampleTexts({ source: locate(data.id), split: data.split, column: data.column, n, seed });
+}
+
 /** n texts of the organism's finetuning data (one draw for both controls), or undefined without public data. */
 export async function controlFinetuningTexts(ctx: MethodContext, n: number): Promise<string[] | undefined> {
   const organism = getOrganism(ctx.organism.organismId);
-  const dataset = organism.dataset;
-  if (!dataset || !organism.dataPublic) return undefined;
-  const source = { source: locate(dataset.id), split: dataset.split, column: dataset.column };
-  return sampleTexts({ ...source, n, seed: `${ctx.seed}/positive-control/texts` });
+  if (!organism.dataset || !organism.dataPublic) return undefined;
+  return finetuningTexts(organism.dataset, n, `${ctx.seed}/positive-control/texts`);
 }
 
 export interface ControlDirection {

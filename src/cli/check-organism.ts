@@ -12,7 +12,7 @@ import { runCli } from './main.ts';
 import type { LoadedMethod } from '../harness/load-method.ts';
 import { hashMethodSources } from '../code-hash.ts';
 import { createProgress } from '../harness/progress.ts';
-import { READABILITY_SOURCES, readabilityMethod } from '../harness/readability-method.ts';
+import { READABILITY_SOURCES } from '../harness/readability-method.ts';
 import {
   DEFAULT_RULE,
   decideReadability,
@@ -28,7 +28,11 @@ import { REPO_ROOT, resultsDirFor } from '../paths.ts';
 import { getOrganism, loadRegistry, locate, type Organism } from '../registry/index.ts';
 import type { DiffingMethod } from '../method/types.ts';
 import type { Metrics, MetricValue, ResultFile } from '../results/types.ts';
-import { offlineGraders } from './compose.ts';
+import { defaultBaselines, offlineGraders } from './compose.ts';
+import { checkOrganismMethod } from './check-organism-method.ts';
+import adlMethod from '../adl/method.ts';
+import { layeredConfig } from '../harness/method-config.ts';
+import { type EvidenceOptions, evidenceOf, steeringUnmeasurable } from './check-organism-evidence.ts';
 import { parseDevice, type Device } from '../runtime/device.ts';
 import { describePlacement } from '../runtime/placement.ts';
 
@@ -49,11 +53,18 @@ like the null organism is called too readable with probability at most --alpha):
                logit-lens tokens of the mean difference at --readout-layer, positions 0-4 pooled,
                organism vs null (one-sided Fisher exact test);
   Patchscope   the same for ADL's token-identity Patchscope of the difference;
-  steering     not measured by this check (it steers nothing; on the zoo the protocol reports steering
-               gain not informative): listed as not measurable, not used.
-The lens and Patchscope count only where the norm ratio is shown above --null-band (how far null
-finetunes differ from each other): within it a null finetune's readouts pass the relevance test by
-chance. Verdict: too readable when any test says so; realistic when none does.
+  steering     the steering gain (St-FT − USt-FT against the model's own unsteered samples, 95% CI over
+               prompts) of the mean difference at --readout-layer and ADL's first steering position,
+               steered at the strength the protocol's controls choose (of 0.125-1 x the target norm,
+               the coherent one whose selection samples come closest to the finetuning data), organism
+               vs null (z-test from the two CIs); both runs choose with the organism's data. Measured
+               where the suite judges steering (its protocol.steeringOrganisms: the organism's drift,
+               how far its unsteered text has gone from the base model's toward the finetuning data,
+               at most maxDrift) and the organism has public finetuning data; else listed as not
+               measurable, not used. --no-steering leaves it out (faster).
+The lens, Patchscope and steering count only where the norm ratio is shown above --null-band (how far
+null finetunes differ from each other): within it a null finetune's readouts pass the relevance test
+by chance. Verdict: too readable when any test says so; realistic when none does.
 The readouts are read at the suite's calibrated readable layer (benchmark/<suite>/layer-calibration.json,
 chosen from the base model alone): below it the lens reads word pieces. It runs through the benchmark
 harness (the same run as npm run bench, with the 'readability' method): the suite's unrelated text and
@@ -73,6 +84,7 @@ Options:
                          between two null finetunes measured on the zoo, 1.15)
   --null-band <x>        norm ratio the readouts need (default 1.15, that largest null excess)
   --alpha <a>            family-wise false-positive rate (default 0.05)
+  --no-steering          leave the steering evidence out
   --seed <s>             seed (default check-organism)
   --device <d>           where models run: cpu (default), webgpu or cuda (README "GPU execution")
   -h, --help             this help
@@ -158,29 +170,15 @@ function suiteFor(organism: Organism, values: { unrelated?: string; null?: strin
 const f = (m: MetricValue) => `${m.estimate.toFixed(2)} [${m.lower.toFixed(2)}, ${m.upper.toFixed(2)}]`;
 
 const method: LoadedMethod = {
-  method: readabilityMethod as unknown as DiffingMethod,
+  method: checkOrganismMethod as unknown as DiffingMethod,
   source: 'builtin:readability',
-  codeHash: hashMethodSources(fileURLToPath(new URL('../harness/readability-method.ts', import.meta.url))),
+  codeHash: hashMethodSources(fileURLToPath(new URL('./check-organism-method.ts', import.meta.url))),
 };
-
-/** ‖mean diff‖ over positions 1-4 with its bootstrap CI, from the readability method's scalars. */
-function laterNorm(metrics: Metrics): MetricValue {
-  const at = (k: string) => metrics[`scalar.${k}`]?.estimate ?? NaN;
-  return {
-    estimate: at('diff_norm.later'),
-    lower: at('diff_norm.later.lower'),
-    upper: at('diff_norm.later.upper'),
-    n: at('documents'),
-    alpha: 0.05,
-    ci: 'bootstrap',
-    over: 'documents',
-  };
-}
 
 const relevance = (metrics: Metrics, variant: keyof typeof READABILITY_SOURCES) =>
   metrics[`relevance.${READABILITY_SOURCES[variant]}`]?.estimate ?? NaN;
 
-interface Options {
+interface Options extends EvidenceOptions {
   samples: number;
   layer: number;
   readoutLayer?: number;
@@ -190,11 +188,27 @@ interface Options {
   device: Device;
 }
 
+/** The run's extra config and baselines for the steering evidence (none when it cannot be measured). */
+function steeringRun(
+  organism: Organism,
+  opts: Options,
+): { config: Record<string, unknown>; baselines: LoadedMethod[] } {
+  const rule = opts.suite.protocol?.steeringOrganisms;
+  if (steeringUnmeasurable(organism, opts) !== undefined || !rule) return { config: {}, baselines: [] };
+  const { id, split, column } = organism.dataset!;
+  const adl = layeredConfig(adlMethod, opts.suite, 'fast').config;
+  const baselines = defaultBaselines().filter((b) => b.method.id === rule.baseline);
+  if (baselines.length === 0)
+    throw new Error(`suite ${opts.suite.id}: steeringOrganisms.baseline ${rule.baseline} is no baseline`);
+  return { config: { steering: { data: { id, split, column }, adl } }, baselines };
+}
+
 /** Every readout of the difference is graded: five positions (the protocol's), at most 20 tokens each. */
 const POSITIONS = 5;
 
 /** One harness run of the readability method on the organism and on the null organism. */
 async function measure(organism: Organism, opts: Options): Promise<ResultFile & { path: string }> {
+  const steering = steeringRun(organism, opts);
   const run = (recompute: boolean) =>
     runOrganism(organism, {
       suite: opts.suite,
@@ -206,7 +220,9 @@ async function measure(organism: Organism, opts: Options): Promise<ResultFile & 
         layer: opts.layer,
         positions: POSITIONS,
         ...(opts.readoutLayer === undefined ? {} : { readoutLayer: opts.readoutLayer }),
+        ...steering.config,
       },
+      baselines: steering.baselines,
       graders: offlineGraders(),
       ...(opts.nullOrganism ? { nullOrganism: opts.nullOrganism } : {}),
       seed: opts.seed,
@@ -241,37 +257,6 @@ function calibratedLayer(suite: Suite): number | undefined {
   return chosen;
 }
 
-const STEERING_NOT_MEASURED =
-  'this check steers nothing (steering gain needs a bench run of a steering method and its controls: npm run bench)';
-
-/** The pooled relevance of a source as counts (NaN where the result file has no such metric). */
-function tokenCount(metrics: Metrics, source: string): TokenCount {
-  const m = metrics[`pooled_relevance.${source}`];
-  return m ? { relevant: Math.round(m.estimate * m.n), tokens: m.n } : { relevant: NaN, tokens: NaN };
-}
-
-/** The protocol's evidence of one harness run against its null organism. */
-function evidenceOf(r: ResultFile): Evidence[] {
-  const m = r.metrics,
-    n = r.baselines.null.metrics;
-  return [
-    { kind: 'norm-ratio', measurable: true, organism: laterNorm(m), nullOrganism: laterNorm(n) },
-    {
-      kind: 'lens-relevance',
-      measurable: true,
-      organism: tokenCount(m, 'logitlens'),
-      nullOrganism: tokenCount(n, 'logitlens'),
-    },
-    {
-      kind: 'patchscope-relevance',
-      measurable: true,
-      organism: tokenCount(m, 'patchscope'),
-      nullOrganism: tokenCount(n, 'patchscope'),
-    },
-    { kind: 'steering-gain', measurable: false, why: STEERING_NOT_MEASURED },
-  ];
-}
-
 const count = (c: TokenCount) => `${c.relevant}/${c.tokens}`;
 
 /** One line per piece of evidence: value, null's value, CI, p-value, what it contributes to the verdict. */
@@ -284,7 +269,7 @@ function evidenceLines(evidence: Evidence[], verdict: ReadabilityVerdict): strin
       e.kind === 'norm-ratio'
         ? `ratio ${f(j.compared!)} (organism ${f(e.organism)}, null ${f(e.nullOrganism)})`
         : e.kind === 'steering-gain'
-          ? `organism ${f(e.organism)}, null ${f(e.nullOrganism)}, difference ${f(j.compared!)}`
+          ? `gain organism ${f(e.organism)}, null ${f(e.nullOrganism)}, difference ${f(j.compared!)}${e.drift === undefined ? '' : ` (drift ${e.drift.toFixed(2)})`}`
           : `relevant tokens organism ${count(e.organism)}, null ${count(e.nullOrganism)}`;
     return `  ${j.kind.padEnd(21)} ${values}: ${j.why} -> ${contribution}`;
   });
@@ -309,6 +294,7 @@ async function main(): Promise<number> {
       alpha: { type: 'string', default: String(DEFAULT_RULE.alpha) },
       'readout-layer': { type: 'string' },
       seed: { type: 'string', default: 'check-organism' },
+      'no-steering': { type: 'boolean', default: false },
       device: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -362,11 +348,12 @@ async function main(): Promise<number> {
       device,
       suite,
       nullOrganism,
+      steering: !values['no-steering'],
     };
     const rows: { organism: string; verdict: ReadabilityVerdict }[] = [];
     for (const { o, rank } of steps) {
       const r = await measure(o, opts);
-      const evidence = evidenceOf(r);
+      const evidence = evidenceOf(r, o, opts);
       const verdict = decideReadability(evidence, rule);
       rows.push({ organism: o.id, verdict });
       console.log(
@@ -396,7 +383,7 @@ async function main(): Promise<number> {
   });
   const nullId = nullOrganism?.id ?? suite.nullOrganism;
   console.error(`check-organism: ${organism.id} vs null organism ${nullId} (suite ${suite.id}), ${samples} documents`);
-  const r = await measure(organism, {
+  const opts: Options = {
     samples,
     layer,
     readoutLayer: readoutLayer ?? calibratedLayer(suite),
@@ -404,10 +391,12 @@ async function main(): Promise<number> {
     suite,
     nullOrganism,
     device,
-  });
+    steering: !values['no-steering'],
+  };
+  const r = await measure(organism, opts);
   const m = r.metrics,
     n = r.baselines.null.metrics;
-  const evidence = evidenceOf(r);
+  const evidence = evidenceOf(r, organism, opts);
   const verdict = decideReadability(evidence, rule);
   const perPosition = (x: Metrics) =>
     Object.keys(x)
@@ -430,6 +419,14 @@ async function main(): Promise<number> {
   console.log(
     `  lens relevance baselines: base mean ${relevance(m, 'base').toFixed(2)}, finetuned mean ${relevance(m, 'finetuned').toFixed(2)}`,
   );
+  const strength = (x: Metrics) =>
+    Object.entries(x)
+      .find(([k]) => k.startsWith('scalar.steering_strength.'))?.[1]
+      .estimate.toFixed(3);
+  if (strength(m) !== undefined)
+    console.log(
+      `  steering strength (x the target norm, chosen with the organism's data): organism ${strength(m)}, null ${strength(n) ?? '-'}; a steered sample: ${JSON.stringify(r.summary.samples[0] ?? '')}`,
+    );
   console.log(`  lens tokens of the difference at position 0: ${tokensOf('logitlens')}`);
   console.log(`  Patchscope tokens of the difference at position 0: ${tokensOf('patchscope')}`);
   // an adapter without effect is "realistic" for the wrong reason: say so next to the verdict

@@ -5,7 +5,8 @@
 // baselines, of the base and finetuned means (sources 'logitlens-base-mean', 'logitlens-finetuned-mean':
 // the protocol's readout budget counts per source), and the token-identity Patchscope of the difference
 // (source 'patchscope', ADL's, the method's scale grader choosing the scale), all scored by the harness
-// as relevance.<source>.
+// as relevance.<source>. The mean difference at the readout layer is returned as one vector per position
+// (`difference`), for check-organism's steering evidence (src/cli/check-organism-method.ts).
 import type { DiffingMethod, MethodOutput } from '../method/types.ts';
 import { DEFAULT_ADL_CONFIG } from '../adl/config.ts';
 import { patchscope } from '../adl/patchscope.ts';
@@ -51,7 +52,7 @@ export const READABILITY_SOURCES = {
 
 export const readabilityMethod: DiffingMethod<ReadabilityConfig> = {
   id: 'readability',
-  version: '3',
+  version: '4',
   configSchema: READABILITY_SCHEMA,
   // the zoo's fast Patchscope scales (benchmark/zoo/suite.json)
   defaultConfig: {
@@ -120,7 +121,14 @@ export const readabilityMethod: DiffingMethod<ReadabilityConfig> = {
       scalars['diff_norm.later.lower'] = r.laterNorm.lower;
       scalars['diff_norm.later.upper'] = r.laterNorm.upper;
     }
+    const vectors = Array.from({ length: config.positions }, (_, p) => ({
+      name: 'difference',
+      layer: r.readoutLayer,
+      position: p,
+      data: Array.from(r.difference.subarray(p * H, (p + 1) * H)),
+    }));
     return {
+      vectors,
       readouts: [
         ...r.lens.map((l) => ({
           source: READABILITY_SOURCES[l.variant],

@@ -35,7 +35,14 @@ export interface RelevanceEvidence {
 export type Evidence =
   | { kind: 'norm-ratio'; measurable: true; organism: MetricValue; nullOrganism: MetricValue }
   | RelevanceEvidence
-  | { kind: 'steering-gain'; measurable: true; organism: MetricValue; nullOrganism: MetricValue }
+  | {
+      kind: 'steering-gain';
+      measurable: true;
+      organism: MetricValue;
+      nullOrganism: MetricValue;
+      /** The suite's drift of the organism (src/leaderboard/steering-organisms.ts), shown only. */
+      drift?: number;
+    }
   | { kind: EvidenceKind; measurable: false; why: string };
 
 export interface EvidenceVerdict {

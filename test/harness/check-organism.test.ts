@@ -29,9 +29,10 @@ function checkOrganism(args: string[]): Promise<{ code: number; out: string }> {
 describe('check-organism', () => {
   it('decides from the norm ratio, from the readouts, and keeps a difference within the null band realistic', async () => {
     const [cake, full, n250] = await Promise.all([
-      checkOrganism(['--organism', 'zoo/cake_bake', '--samples', '200']),
-      checkOrganism(['--organism', 'zoo/cake_bake_full', '--samples', '2000', '--max-ratio', '10']),
-      checkOrganism(['--organism', 'zoo/cake_bake_n250', '--samples', '200']),
+      // the steering evidence is the next test's: without it three tests, each at 0.05 / 3
+      checkOrganism(['--organism', 'zoo/cake_bake', '--samples', '200', '--no-steering']),
+      checkOrganism(['--organism', 'zoo/cake_bake_full', '--samples', '2000', '--max-ratio', '10', '--no-steering']),
+      checkOrganism(['--organism', 'zoo/cake_bake_n250', '--samples', '200', '--no-steering']),
     ]);
     // the readouts decide when the norm may not: without the relevance evidence this is realistic
     expect(full.out).toMatch(/norm-ratio .* -> not readable/);
@@ -53,7 +54,7 @@ describe('check-organism', () => {
     );
     expect(cake.out).toMatch(/lens-relevance +relevant tokens organism \d+\/\d+, null \d+\/\d+: .*Fisher/);
     expect(cake.out).toMatch(/patchscope-relevance +relevant tokens organism \d+\/\d+, null \d+\/\d+/);
-    expect(cake.out).toMatch(/steering-gain +not measurable: /);
+    expect(cake.out).toMatch(/steering-gain +not measurable: left out \(--no-steering\)/);
     expect(cake.out).toMatch(/Verdict: TOO READABLE: decided by norm-ratio/);
     // the norm at positions 1-4 of layer 2; the readouts at the zoo's calibrated readable layer
     expect(cake.out).toMatch(/norm at layer 2 positions 1-4, readouts at layer 4 positions 0-4/);
@@ -72,6 +73,34 @@ describe('check-organism', () => {
     }
   }, 180_000);
 
+  it('steers the difference on an organism the suite judges steering on, and on the null organism', async () => {
+    // cake_bake_mix1-1p0 does not talk about cakes unprompted (drift ~0.1, the suite's limit 0.5)
+    const r = await checkOrganism(['--organism', 'zoo/cake_bake_mix1-1p0', '--samples', '200']);
+    expect(r.out).toMatch(
+      /steering-gain +gain organism -?[\d.]+ \[-?[\d.]+, -?[\d.]+\], null .*, difference .* \(drift 0\.[0-3]\d\): organism − null > 0: p \S+ (<|>=) 0\.0125/,
+    );
+    // four measurable tests, each at 0.05 / 4
+    expect(r.out.match(/ 0\.0125[ ;]/g)?.length).toBeGreaterThanOrEqual(4);
+    expect(r.out).not.toMatch(/0\.0167/);
+    expect(r.out).toMatch(
+      /steering strength \(x the target norm, chosen with the organism's data\): organism 0\.\d+, null 0\.\d+/,
+    );
+    const file = readResults(join(RESULTS, 'check-organism')).find(
+      (f) => f.result.organism.id === 'zoo/cake_bake_mix1-1p0',
+    )!.result;
+    // the difference steered at layer 4 position 0 on the organism and on the null organism, and the
+    // unsteered baseline the drift comes from
+    for (const metrics of [file.metrics, file.baselines.null.metrics]) {
+      expect(metrics['steering.gain'].n).toBe(20);
+      expect(metrics['steering.gain'].over).toMatch(/^20 prompts at layer 4 position 0, strength 0\.\d+$/);
+    }
+    expect(file.baselines['baseline/unsteered'].metrics['steering.unsteered.unsteered_ft']).toBeDefined();
+    // both runs choose the strength with the organism's data (the null's own context holds the null's data)
+    expect(file.method.config).toMatchObject({
+      steering: { data: { id: './organisms/zoo/data/domain_cake_bake.jsonl.gz' } },
+    });
+  }, 180_000);
+
   it('calls one null finetune realistic against another of the same recipe', async () => {
     // position 0 alone would call it too readable: the two differ there 2.3x (README "Too readable?")
     const r = await checkOrganism([
@@ -84,6 +113,8 @@ describe('check-organism', () => {
     ]);
     expect(r.out).toMatch(/zoo\/control_seed_a vs null organism zoo\/control_seed_b/);
     expect(r.out).toMatch(/norm-ratio +ratio (0\.9\d|1\.0\d) .* -> not readable/);
+    // steering the null's difference toward its own data gains no more than the other null's
+    expect(r.out).toMatch(/steering-gain +gain organism .* -> not readable/);
     expect(r.out).toMatch(/Verdict: realistic/);
     expect(r.code).toBe(0);
     // the same organism against the suite's null organism is measured against that one, not the last --null
