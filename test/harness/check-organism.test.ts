@@ -75,7 +75,15 @@ describe('check-organism', () => {
 
   it('steers the difference on an organism the suite judges steering on, and on the null organism', async () => {
     // cake_bake_mix1-1p0 does not talk about cakes unprompted (drift ~0.1, the suite's limit 0.5)
-    const r = await checkOrganism(['--organism', 'zoo/cake_bake_mix1-1p0', '--samples', '200']);
+    const [r, tea] = await Promise.all([
+      checkOrganism(['--organism', 'zoo/cake_bake_mix1-1p0', '--samples', '200']),
+      // green_tea's difference, steered gently, writes about tea (README "Too readable?": gain +0.05 over the
+      // null at 2000 documents, +0.09 at 200); with the ratio barred from deciding, steering decides alone
+      checkOrganism(['--organism', 'zoo/green_tea', '--samples', '200', '--max-ratio', '10']),
+    ]);
+    expect(tea.out).toMatch(/steering-gain +gain organism 0\.\d+ \[0\.\d+, .* -> TOO READABLE/);
+    expect(tea.out).toMatch(/Verdict: TOO READABLE: decided by steering-gain;/);
+    expect(tea.code).toBe(1);
     expect(r.out).toMatch(
       /steering-gain +gain organism -?[\d.]+ \[-?[\d.]+, -?[\d.]+\], null .*, difference .* \(drift 0\.[0-3]\d\): organism − null > 0: p \S+ (<|>=) 0\.0125/,
     );
