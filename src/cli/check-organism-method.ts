@@ -61,11 +61,8 @@ export const checkOrganismMethod: DiffingMethod<CheckOrganismConfig> = {
     const difference = out.vectors?.find((v) => v.name === 'difference' && v.position === position);
     if (!difference)
       throw new Error(`check-organism: no difference at position ${position} (positions: ${config.positions})`);
-    const findings = [...(out.findings ?? [])];
-    if (difference.data.every((x) => x === 0)) {
-      findings.push(`no difference at position ${position}: nothing to steer`);
-      return { ...out, findings };
-    }
+    if (difference.data.every((x) => x === 0))
+      return { ...out, findings: [...(out.findings ?? []), `no difference at position ${position}: nothing to steer`] };
     const texts = await finetuningTexts(steering.data, adl.samples, `${ctx.seed}/check-organism/steering-data`);
     const targetNorm = out.scalars!.target_norm;
     const steered = await steerAtChosenStrength(
